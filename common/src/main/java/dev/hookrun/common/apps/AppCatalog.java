@@ -1,0 +1,74 @@
+package dev.hookrun.common.apps;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The apps this platform serves and what input each accepts. Gateways check input here before
+ * accepting a run, and workers map the same names to model code, so the two cannot disagree on
+ * what exists.
+ */
+public final class AppCatalog {
+
+  /** Sleeps {@code delayMins} minutes on a timer, then returns. */
+  public static final String DELAY = "webhook-delay-example";
+  /** Burns CPU for {@code cpuMs} milliseconds on a worker thread; used by the scaling benchmark. */
+  public static final String CPU_BURN = "cpu-burn-example";
+
+  private static final Map<String, String> DURATION_FIELD = Map.of(DELAY, "delayMins", CPU_BURN, "cpuMs");
+
+  private AppCatalog() {}
+
+  public static Set<String> apps() {
+    return DURATION_FIELD.keySet();
+  }
+
+  public static boolean isKnown(String app) {
+    return DURATION_FIELD.containsKey(app);
+  }
+
+  /** A problem with one input field, reported to the caller as a 400. */
+  public record FieldError(String field, String message) {}
+
+  /** How long the input asks the model to run, once valid. */
+  public static Duration requestedDuration(String app, JsonObject input) {
+    double value = ((Number) input.getValue(DURATION_FIELD.get(app))).doubleValue();
+    return app.equals(DELAY)
+        ? Duration.ofMillis(Math.round(value * 60_000))
+        : Duration.ofMillis(Math.round(value));
+  }
+
+  public static Optional<FieldError> validate(String app, JsonObject input, Duration maxRunTime) {
+    String field = DURATION_FIELD.get(app);
+    if (field == null) {
+      return Optional.of(new FieldError(null, "unknown app " + app));
+    }
+    Object raw = input.getValue(field);
+    if (raw == null) {
+      return Optional.of(new FieldError(field, field + " is required"));
+    }
+    if (!(raw instanceof Number number)) {
+      return Optional.of(new FieldError(field, field + " must be a number"));
+    }
+    double value = number.doubleValue();
+    if (Double.isNaN(value) || Double.isInfinite(value) || value < 0) {
+      return Optional.of(new FieldError(field, field + " must be zero or more"));
+    }
+    Duration asked = requestedDuration(app, input);
+    if (asked.compareTo(maxRunTime) > 0) {
+      return Optional.of(new FieldError(field, field + " asks for " + human(asked)
+          + ", more than the maximum run time of " + human(maxRunTime)));
+    }
+    return Optional.empty();
+  }
+
+  private static String human(Duration d) {
+    if (d.toMillis() % 60_000 == 0) {
+      return d.toMinutes() + " min";
+    }
+    return d.toMillis() + " ms";
+  }
+}

@@ -1,0 +1,320 @@
+package dev.hookrun.common.kafka;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kafka group member polling on its own thread and handing records to a Vert.x context.
+ *
+ * <p>Why not the Vert.x {@code KafkaConsumer}: a stage must commit what it finished
+ * <em>inside</em> the rebalance callback, before its partitions move, or the new owner re-runs
+ * finished work. The Vert.x client runs its revoke handler asynchronously after the rebalance.
+ * Here the poll thread asks the stage (on the stage's context, so stage state stays
+ * single-threaded) for its committable offsets and commits them synchronously while it still
+ * owns the partitions.
+ *
+ * <p>Back-pressure never stops polling: {@link #setPaused} pauses the assigned partitions in the
+ * Kafka consumer, which keeps calling poll (so {@code max.poll.interval.ms} is never exceeded
+ * however long a run takes) but fetches nothing until resumed. At most one batch is in flight
+ * towards the context, so a slow stage is never buried in records.
+ */
+public final class ConsumerLoop {
+
+  /** Callbacks, all invoked on the owner's context. */
+  public interface Listener {
+    void onRecords(List<ConsumerRecord<String, String>> records);
+
+    /** Partitions are about to go: answer the offsets to commit for them (may be empty). */
+    Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions);
+
+    default void onAssigned(Set<TopicPartition> partitions) {}
+
+    /** Partitions were taken away without a chance to commit (session expired). */
+    default void onLost(Set<TopicPartition> partitions) {}
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final long HANDOFF_TIMEOUT_MS = 30_000;
+
+  private final Context context;
+  private final Map<String, Object> config;
+  private final Collection<String> topics;
+  private final Listener listener;
+  private final String name;
+  private final ConcurrentLinkedQueue<Consumer<KafkaConsumer<String, String>>> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final Promise<Void> stopped = Promise.promise();
+  private volatile boolean paused;
+  private volatile Set<TopicPartition> assignment = Set.of();
+  private volatile KafkaConsumer<String, String> consumer;
+  private Thread thread;
+
+  public ConsumerLoop(Context context, Map<String, String> config, Collection<String> topics,
+      Listener listener, String name) {
+    this.context = context;
+    this.config = KafkaClientProperties.asObjects(config);
+    this.topics = List.copyOf(topics);
+    this.listener = listener;
+    this.name = name;
+  }
+
+  /** Starts polling; the future completes once the consumer is subscribed. */
+  public Future<Void> start() {
+    Promise<Void> subscribed = Promise.promise();
+    running.set(true);
+    thread = new Thread(() -> run(subscribed), name);
+    thread.setDaemon(true);
+    thread.start();
+    return subscribed.future();
+  }
+
+  /** Queues an asynchronous commit; failures (e.g. during a rebalance) are logged, not fatal. */
+  public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, Runnable onSuccess) {
+    if (offsets.isEmpty()) {
+      return;
+    }
+    tasks.add(c -> c.commitAsync(offsets, (committed, error) -> {
+      if (error != null) {
+        LOG.debug("{}: commit of {} failed: {}", name, offsets, error.toString());
+      } else if (onSuccess != null) {
+        context.runOnContext(v -> onSuccess.run());
+      }
+    }));
+  }
+
+  /** Pauses (or resumes) fetching from every assigned partition; polling goes on either way. */
+  public void setPaused(boolean pause) {
+    this.paused = pause;
+  }
+
+  public boolean isPaused() {
+    return paused;
+  }
+
+  /** The partitions this member owns now (a snapshot). */
+  public Set<TopicPartition> assignment() {
+    return assignment;
+  }
+
+  /** Wakes the consumer to run queued work (a seek, a pause) on the poll thread. */
+  public void execute(Consumer<KafkaConsumer<String, String>> task) {
+    tasks.add(task);
+  }
+
+  /**
+   * Leaves the group: the revoke callback commits what the stage has finished, then the consumer
+   * closes. Records still unfinished stay uncommitted and go to another member.
+   */
+  public Future<Void> stop() {
+    if (running.compareAndSet(true, false)) {
+      KafkaConsumer<String, String> c = consumer;
+      if (c != null) {
+        c.wakeup();
+      }
+    }
+    return stopped.future();
+  }
+
+  private void run(Promise<Void> subscribed) {
+    try {
+      consumer = new KafkaConsumer<>(config);
+      consumer.subscribe(topics, new Rebalance());
+      subscribed.complete();
+    } catch (RuntimeException e) {
+      running.set(false);
+      subscribed.fail(e);
+      stopped.tryComplete();
+      return;
+    }
+    try {
+      while (running.get()) {
+        try {
+          runTasks();
+          applyPause();
+          ConsumerRecords<String, String> records = consumer.poll(POLL);
+          if (!records.isEmpty()) {
+            handOver(records);
+          }
+        } catch (WakeupException e) {
+          // stop() or a queued task woke us; the loop condition decides
+        } catch (RuntimeException e) {
+          LOG.warn("{}: poll failed, retrying: {}", name, e.toString());
+          sleepQuietly(500);
+        }
+      }
+    } finally {
+      try {
+        runTasks();
+        consumer.close(Duration.ofSeconds(30));
+      } catch (RuntimeException e) {
+        LOG.warn("{}: close failed: {}", name, e.toString());
+      }
+      assignment = Set.of();
+      stopped.tryComplete();
+    }
+  }
+
+  private void runTasks() {
+    Consumer<KafkaConsumer<String, String>> task;
+    while ((task = tasks.poll()) != null) {
+      try {
+        task.accept(consumer);
+      } catch (WakeupException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        LOG.warn("{}: consumer task failed: {}", name, e.toString());
+      }
+    }
+  }
+
+  private void applyPause() {
+    Set<TopicPartition> owned = consumer.assignment();
+    if (owned.isEmpty()) {
+      return;
+    }
+    Set<TopicPartition> alreadyPaused = consumer.paused();
+    if (paused && alreadyPaused.size() < owned.size()) {
+      consumer.pause(owned);
+    } else if (!paused && !alreadyPaused.isEmpty()) {
+      consumer.resume(alreadyPaused);
+    }
+  }
+
+  private void handOver(ConsumerRecords<String, String> records) {
+    List<ConsumerRecord<String, String>> batch = new java.util.ArrayList<>(records.count());
+    records.forEach(batch::add);
+    CompletableFuture<Void> taken = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        listener.onRecords(batch);
+      } catch (RuntimeException e) {
+        LOG.error("{}: record handler failed", name, e);
+      } finally {
+        taken.complete(null);
+      }
+    });
+    awaitQuietly(taken);
+  }
+
+  private <T> T onContext(java.util.function.Supplier<Future<T>> call, T fallback) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        call.get().onComplete((value, error) -> {
+          if (error != null) {
+            result.completeExceptionally(error);
+          } else {
+            result.complete(value);
+          }
+        });
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    });
+    try {
+      return result.get(HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("{}: stage did not answer in time: {}", name, e.toString());
+      return fallback;
+    }
+  }
+
+  private static void awaitQuietly(CompletableFuture<?> future) {
+    try {
+      future.get(HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("record hand-over timed out: {}", e.toString());
+    }
+  }
+
+  /** "requests[0,3,7]": partitions grouped by topic, short enough for one log line. */
+  static String describe(Collection<TopicPartition> partitions) {
+    var byTopic = new java.util.TreeMap<String, java.util.TreeSet<Integer>>();
+    partitions.forEach(p -> byTopic.computeIfAbsent(p.topic(), t -> new java.util.TreeSet<>()).add(p.partition()));
+    StringBuilder out = new StringBuilder();
+    byTopic.forEach((topic, numbers) -> out.append(out.length() == 0 ? "" : " ").append(topic).append(numbers));
+    return out.toString().replace(", ", ",");
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs on the poll thread, inside poll() or close(), while the partitions are still ours. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      Set<TopicPartition> gone = Set.copyOf(partitions);
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          onContext(() -> listener.onRevoked(gone), Map.of());
+      if (!offsets.isEmpty()) {
+        try {
+          consumer.commitSync(offsets, Duration.ofSeconds(10));
+          LOG.debug("{}: committed {} on revoke", name, offsets);
+        } catch (RuntimeException e) {
+          LOG.warn("{}: commit on revoke failed: {}", name, e.toString());
+        }
+      }
+      Set<TopicPartition> left = new HashSet<>(assignment);
+      left.removeAll(gone);
+      assignment = Set.copyOf(left);
+      LOG.info("{}: revoked {}", name, describe(gone));
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      Set<TopicPartition> now = new HashSet<>(assignment);
+      now.addAll(partitions);
+      assignment = Set.copyOf(now);
+      if (partitions.isEmpty()) {
+        return;
+      }
+      Set<TopicPartition> added = Set.copyOf(partitions);
+      if (paused) {
+        consumer.pause(added);
+      }
+      LOG.info("{}: assigned {}", name, describe(added));
+      context.runOnContext(v -> listener.onAssigned(added));
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      Set<TopicPartition> lost = Set.copyOf(partitions);
+      Set<TopicPartition> left = new HashSet<>(assignment);
+      left.removeAll(lost);
+      assignment = Set.copyOf(left);
+      LOG.warn("{}: lost {} (session expired); their unfinished records go to other members", name, describe(lost));
+      context.runOnContext(v -> listener.onLost(lost));
+    }
+  }
+}

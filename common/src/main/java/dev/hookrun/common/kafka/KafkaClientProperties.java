@@ -1,0 +1,103 @@
+package dev.hookrun.common.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The only place Kafka client properties are written. Keys and values are JSON text (String
+ * serdes): a malformed value then fails in our parsing, where it is counted and skipped, instead
+ * of inside the consumer's poll, where it would stop the partition.
+ */
+public final class KafkaClientProperties {
+
+  private KafkaClientProperties() {}
+
+  /**
+   * A durable producer: acks=all and idempotence, so a record acknowledged to us is on every
+   * in-sync replica exactly once. {@code timeout} bounds how long a send may take (metadata wait
+   * included) before it fails, which is what lets a gateway answer 503 instead of hanging.
+   */
+  public static Map<String, String> producer(KafkaSettings kafka, String clientId, Duration timeout) {
+    Map<String, String> p = base(kafka, clientId);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    // Clients 4.x default linger.ms to 5, which caps a request-per-ack gateway at about 10k/s on
+    // this hardware; the idempotent producer still batches whatever is queued during a send.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    long ms = timeout.toMillis();
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ms));
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1_000, ms / 2)));
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(2_000, ms)));
+    p.putAll(kafka.extraClientProperties());
+    return p;
+  }
+
+  /**
+   * A group member that commits by hand: auto-commit off, because a record counts as done only
+   * when its outcome is in Kafka, which only the stage knows. Incremental rebalancing (the
+   * cooperative-sticky assignor, or the KIP-848 consumer protocol) keeps partitions that do not
+   * move working through a rebalance.
+   */
+  public static Map<String, String> consumer(KafkaSettings kafka, String groupId, String clientId,
+      Duration maxPollInterval, int maxPollRecords) {
+    Map<String, String> p = base(kafka, clientId);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+    p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(maxPollInterval.toMillis()));
+    if (kafka.groupProtocol().equals("consumer")) {
+      // KIP-848: the broker assigns partitions and sets the heartbeat; session timeout and
+      // assignor are broker-side group settings under this protocol.
+      p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+    } else {
+      p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+      long session = kafka.sessionTimeout().toMillis();
+      p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(session));
+      p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(Math.max(500, session / 4)));
+    }
+    p.putAll(kafka.extraClientProperties());
+    return p;
+  }
+
+  /** A consumer outside any group (assign + seek), for broadcast topics and inspection. */
+  public static Map<String, String> reader(KafkaSettings kafka, String clientId) {
+    Map<String, String> p = base(kafka, clientId);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.putAll(kafka.extraClientProperties());
+    return p;
+  }
+
+  public static Map<String, String> admin(KafkaSettings kafka, String clientId) {
+    Map<String, String> p = base(kafka, clientId);
+    p.put("request.timeout.ms", "10000");
+    p.put("default.api.timeout.ms", "15000");
+    p.putAll(kafka.extraClientProperties());
+    return p;
+  }
+
+  public static Map<String, Object> asObjects(Map<String, String> props) {
+    return new HashMap<>(props);
+  }
+
+  private static Map<String, String> base(KafkaSettings kafka, String clientId) {
+    Map<String, String> p = new HashMap<>();
+    p.put("bootstrap.servers", kafka.bootstrapServers());
+    p.put("client.id", clientId);
+    // Fail fast and retry often against a broker that is restarting, instead of backing off to 1 s+.
+    p.put("reconnect.backoff.max.ms", "1000");
+    return p;
+  }
+}

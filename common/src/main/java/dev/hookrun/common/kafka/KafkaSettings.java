@@ -1,0 +1,98 @@
+package dev.hookrun.common.kafka;
+
+import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.Setting;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * How every stage reaches Kafka and lays out its topics. One record, read once per process, so
+ * the stages can never disagree on topic names or client settings.
+ */
+public record KafkaSettings(
+    String bootstrapServers,
+    String topicPrefix,
+    int requestsPartitions,
+    int partitions,
+    short replicationFactor,
+    String groupProtocol,
+    Duration sessionTimeout,
+    Map<String, String> extraClientProperties) {
+
+  public static final Setting BOOTSTRAP = Setting.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
+      "Kafka brokers to connect to (host:port,host:port)");
+  public static final Setting PREFIX = Setting.of("TOPIC_PREFIX", "hookrun.",
+      "Prefix of every topic name, so several installations can share a cluster");
+  public static final Setting REQUESTS_PARTITIONS = Setting.of("REQUESTS_PARTITIONS", "12",
+      "Partitions of the requests topic when it is created: the upper bound of busy workers");
+  public static final Setting PARTITIONS = Setting.of("TOPIC_PARTITIONS", "12",
+      "Partitions of the other topics when they are created");
+  public static final Setting REPLICATION = Setting.of("TOPIC_REPLICATION_FACTOR", "1",
+      "Replication factor of topics created at start (use 3 on a production cluster)");
+  public static final Setting GROUP_PROTOCOL = Setting.of("KAFKA_GROUP_PROTOCOL", "classic",
+      "Consumer rebalance protocol: classic (cooperative-sticky assignor) or consumer (KIP-848)");
+  public static final Setting SESSION_TIMEOUT = Setting.of("KAFKA_SESSION_TIMEOUT", "10s",
+      "How long a silent consumer keeps its partitions before the group gives them to others");
+  public static final Setting CLIENT_CONFIG_FILE = Setting.of("KAFKA_CLIENT_CONFIG_FILE", "",
+      "Optional properties file merged into every Kafka client (TLS, SASL, ...)");
+
+  public static final List<Setting> SETTINGS = List.of(BOOTSTRAP, PREFIX, REQUESTS_PARTITIONS,
+      PARTITIONS, REPLICATION, GROUP_PROTOCOL, SESSION_TIMEOUT, CLIENT_CONFIG_FILE);
+
+  public static KafkaSettings fromEnv(Env env) {
+    String protocol = env.string(GROUP_PROTOCOL);
+    if (!protocol.equals("classic") && !protocol.equals("consumer")) {
+      env.problem(GROUP_PROTOCOL.name() + "=" + protocol + " must be classic or consumer");
+    }
+    Map<String, String> extra = env.optional(CLIENT_CONFIG_FILE)
+        .map(file -> readProperties(env, file)).orElse(Map.of());
+    return new KafkaSettings(
+        env.string(BOOTSTRAP),
+        env.string(PREFIX),
+        env.integer(REQUESTS_PARTITIONS, 1, 10_000),
+        env.integer(PARTITIONS, 1, 10_000),
+        (short) env.integer(REPLICATION, 1, 10),
+        protocol,
+        env.duration(SESSION_TIMEOUT, Duration.ofSeconds(3), Duration.ofMinutes(30)),
+        extra);
+  }
+
+  /** Settings for a test or the local run against a given broker and an isolating prefix. */
+  public static KafkaSettings local(String bootstrapServers, String topicPrefix) {
+    return new KafkaSettings(bootstrapServers, topicPrefix, 12, 12, (short) 1, "classic",
+        Duration.ofSeconds(10), Map.of());
+  }
+
+  public KafkaSettings withSessionTimeout(Duration timeout) {
+    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
+        replicationFactor, groupProtocol, timeout, extraClientProperties);
+  }
+
+  public KafkaSettings withGroupProtocol(String protocol) {
+    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
+        replicationFactor, protocol, sessionTimeout, extraClientProperties);
+  }
+
+  public Topics topics() {
+    return new Topics(topicPrefix);
+  }
+
+  private static Map<String, String> readProperties(Env env, String file) {
+    Properties props = new Properties();
+    try (Reader in = Files.newBufferedReader(Path.of(file))) {
+      props.load(in);
+    } catch (IOException e) {
+      env.problem(CLIENT_CONFIG_FILE.name() + "=" + file + " cannot be read: " + e.getMessage());
+    }
+    Map<String, String> out = new TreeMap<>();
+    props.forEach((k, v) -> out.put(k.toString(), v.toString()));
+    return out;
+  }
+}

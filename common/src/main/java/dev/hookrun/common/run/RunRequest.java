@@ -1,0 +1,44 @@
+package dev.hookrun.common.run;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A predict request accepted by a gateway: the value of a record on the requests topic.
+ *
+ * @param input the request body minus the platform's own fields, passed to the model untouched
+ * @param webhookEndpoint where the result goes, or null for a synchronous or polled run
+ * @param expiresAt a run still queued at this time ends {@code expired} without running
+ */
+public record RunRequest(
+    String runId,
+    String project,
+    String app,
+    JsonObject input,
+    String webhookEndpoint,
+    Instant createdAt,
+    Instant expiresAt) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("run_id", runId)
+        .put("project", project)
+        .put("app", app)
+        .put("input", input)
+        .put("webhook_endpoint", webhookEndpoint)
+        .put("created_at", Json.time(createdAt))
+        .put("expires_at", Json.time(expiresAt));
+  }
+
+  /** @throws IllegalArgumentException (or a JSON exception) for a record that is not a request */
+  public static RunRequest fromJson(JsonObject json) {
+    return new RunRequest(
+        Json.required(json, "run_id"),
+        Json.required(json, "project"),
+        Json.required(json, "app"),
+        json.getJsonObject("input", new JsonObject()),
+        json.getString("webhook_endpoint"),
+        Json.time(json, "created_at"),
+        Json.time(json, "expires_at"));
+  }
+}

@@ -1,0 +1,81 @@
+package dev.hookrun.common.run;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * The final outcome of a run: the value of a record on the results topic, produced by the worker
+ * that ran it and consumed by the webhook dispatchers.
+ */
+public record RunResult(
+    String runId,
+    String project,
+    String app,
+    RunStatus status,
+    Object result,
+    RunError error,
+    long runTimeMs,
+    Instant createdAt,
+    Instant startedAt,
+    Instant completedAt,
+    String webhookEndpoint,
+    String workerId) {
+
+  public RunResult {
+    if (!status.isFinal()) {
+      throw new IllegalArgumentException("a result needs a final status, not " + status);
+    }
+  }
+
+  public static RunResult of(RunRequest request, RunStatus status, Object result, RunError error,
+      Instant startedAt, Instant completedAt, String workerId) {
+    long runTime = startedAt == null ? 0 : Math.max(0, completedAt.toEpochMilli() - startedAt.toEpochMilli());
+    return new RunResult(request.runId(), request.project(), request.app(), status, result, error,
+        runTime, request.createdAt(), startedAt, completedAt, request.webhookEndpoint(), workerId);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("run_id", runId)
+        .put("project", project)
+        .put("app", app)
+        .put("status", status.wire())
+        .put("result", result)
+        .put("error", error == null ? null : error.toJson())
+        .put("run_time_ms", runTimeMs)
+        .put("created_at", Json.time(createdAt))
+        .put("started_at", Json.time(startedAt))
+        .put("completed_at", Json.time(completedAt))
+        .put("webhook_endpoint", webhookEndpoint)
+        .put("worker_id", workerId);
+  }
+
+  public static RunResult fromJson(JsonObject json) {
+    return new RunResult(
+        Json.required(json, "run_id"),
+        Json.required(json, "project"),
+        Json.required(json, "app"),
+        RunStatus.fromWire(Json.required(json, "status")),
+        json.getValue("result"),
+        RunError.fromJson(json.getJsonObject("error")),
+        json.getLong("run_time_ms", 0L),
+        Json.time(json, "created_at"),
+        Json.time(json, "started_at"),
+        Json.time(json, "completed_at"),
+        json.getString("webhook_endpoint"),
+        json.getString("worker_id"));
+  }
+
+  /** The body POSTed to the user's webhook: what DESIGN §1 promises receivers. */
+  public JsonObject webhookBody() {
+    return new JsonObject()
+        .put("run_id", runId)
+        .put("app", app)
+        .put("status", status.wire())
+        .put("result", result)
+        .put("error", error == null ? null : error.toJson())
+        .put("run_time_ms", runTimeMs)
+        .put("created_at", Json.time(createdAt))
+        .put("completed_at", Json.time(completedAt));
+  }
+}

@@ -1,0 +1,68 @@
+package dev.hookrun.gateway;
+
+import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.Setting;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Maps API keys to projects. Only SHA-256 digests of the keys are kept, so a heap dump or a
+ * log of this object never shows a key, and lookups do not compare secrets byte by byte.
+ */
+public final class ApiKeys {
+
+  private final Map<String, String> projectByDigest;
+
+  private ApiKeys(Map<String, String> projectByDigest) {
+    this.projectByDigest = Map.copyOf(projectByDigest);
+  }
+
+  public static ApiKeys of(Map<String, String> projectByKey) {
+    Map<String, String> digests = new HashMap<>();
+    projectByKey.forEach((key, project) -> digests.put(digest(key), project));
+    return new ApiKeys(digests);
+  }
+
+  static ApiKeys parse(Env env, Setting setting) {
+    return of(env.pairs(setting, project -> project.matches("[A-Za-z0-9._-]{1,128}")
+        ? null : "a project name may only hold letters, digits, '.', '_' and '-'"));
+  }
+
+  /** The project of the key in an {@code Authorization} header (bare key or {@code Bearer key}). */
+  public Optional<String> projectOf(String authorizationHeader) {
+    if (authorizationHeader == null) {
+      return Optional.empty();
+    }
+    String key = authorizationHeader.trim();
+    if (key.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      key = key.substring(7).trim();
+    }
+    if (key.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(projectByDigest.get(digest(key)));
+  }
+
+  public boolean isEmpty() {
+    return projectByDigest.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return "ApiKeys[" + projectByDigest.size() + " keys]";
+  }
+
+  private static String digest(String key) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.hookrun.gateway;
+
+import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.Setting;
+import dev.hookrun.common.kafka.KafkaSettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Everything the gateway reads from its environment, validated once at start. */
+public record GatewayConfig(
+    String httpHost,
+    int httpPort,
+    ApiKeys apiKeys,
+    Duration kafkaSendTimeout,
+    int bodyLimitBytes,
+    Duration maxRunTime,
+    KafkaSettings kafka) {
+
+  public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
+  public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "8080", "Port the gateway listens on");
+  public static final Setting API_KEYS = Setting.required("API_KEYS",
+      "API keys and the project each belongs to: key=project,key=project");
+  public static final Setting SEND_TIMEOUT = Setting.of("KAFKA_SEND_TIMEOUT", "5s",
+      "How long a predict waits for Kafka to acknowledge the request before answering 503");
+  public static final Setting BODY_LIMIT = Setting.of("BODY_LIMIT", "1048576",
+      "Largest accepted request body in bytes (larger: 413)");
+  public static final Setting MAX_RUN_TIME = Setting.of("MAX_RUN_TIME", "24h",
+      "Longest run a request may ask for (and after which a worker stops a run)");
+
+  public static final List<Setting> SETTINGS;
+
+  static {
+    List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, BODY_LIMIT, MAX_RUN_TIME));
+    all.addAll(KafkaSettings.SETTINGS);
+    SETTINGS = List.copyOf(all);
+  }
+
+  public static GatewayConfig fromEnv(Map<String, String> vars) {
+    Env env = Env.of(vars);
+    GatewayConfig config = new GatewayConfig(
+        env.string(HTTP_HOST),
+        env.integer(HTTP_PORT, 0, 65_535),
+        ApiKeys.parse(env, API_KEYS),
+        env.duration(SEND_TIMEOUT, Duration.ofMillis(500), Duration.ofMinutes(2)),
+        env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024),
+        env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+        KafkaSettings.fromEnv(env));
+    env.check();
+    return config;
+  }
+
+  public GatewayConfig withPort(int port) {
+    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime, kafka);
+  }
+}

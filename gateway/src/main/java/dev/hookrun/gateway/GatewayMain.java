@@ -1,0 +1,27 @@
+package dev.hookrun.gateway;
+
+import dev.hookrun.common.config.ConfigException;
+import io.vertx.core.Vertx;
+
+/** Runs one gateway process against the cluster named by KAFKA_BOOTSTRAP_SERVERS. */
+public final class GatewayMain {
+
+  private GatewayMain() {}
+
+  public static void main(String[] args) {
+    GatewayConfig config;
+    try {
+      config = GatewayConfig.fromEnv(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("gateway: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    vertx.deployVerticle(new GatewayVerticle(config)).onFailure(e -> {
+      System.err.println("gateway failed to start: " + e);
+      vertx.close().onComplete(v -> System.exit(1));
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "gateway-shutdown"));
+  }
+}

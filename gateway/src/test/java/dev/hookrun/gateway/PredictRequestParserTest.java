@@ -1,0 +1,95 @@
+package dev.hookrun.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookrun.common.apps.AppCatalog;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PredictRequestParserTest {
+
+  private final PredictRequestParser parser = new PredictRequestParser(Duration.ofHours(24));
+
+  private PredictRequestParser.Outcome parse(String body) {
+    return parser.parse(AppCatalog.DELAY, Buffer.buffer(body));
+  }
+
+  @Test
+  void acceptsAValidBodyAndPassesUnknownFieldsToTheModel() {
+    var outcome = parse("{\"delayMins\": 1.5, \"webhook_endpoint\": \"https://example.com/hook\", \"extra\": {\"a\": 1}}");
+    assertNull(outcome.error());
+    assertEquals("https://example.com/hook", outcome.parsed().webhookEndpoint());
+    assertEquals(new JsonObject().put("delayMins", 1.5).put("extra", new JsonObject().put("a", 1)),
+        outcome.parsed().input());
+  }
+
+  @Test
+  void aBodyWithoutWebhookHasNoEndpoint() {
+    var outcome = parse("{\"delayMins\": 0}");
+    assertNull(outcome.error());
+    assertNull(outcome.parsed().webhookEndpoint());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "{", "not json", "{\"delayMins\": }"})
+  void invalidJsonIsA400(String body) {
+    var outcome = parse(body);
+    assertEquals(400, outcome.error().status());
+    assertEquals("invalid_json", outcome.error().code());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[]", "[1,2]", "42", "\"text\"", "null", "true"})
+  void aBodyThatIsNotAnObjectIsA400(String body) {
+    var outcome = parse(body);
+    assertEquals(400, outcome.error().status());
+    assertTrue(outcome.error().code().startsWith("invalid_"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{}", "{\"delayMins\": null}", "{\"delayMins\": \"5\"}", "{\"delayMins\": -1}",
+      "{\"delayMins\": true}", "{\"delayMins\": [1]}"})
+  void aMissingNonNumericOrNegativeDelayIsA400NamingTheField(String body) {
+    var outcome = parse(body);
+    assertEquals(400, outcome.error().status());
+    assertEquals("delayMins", outcome.error().field());
+  }
+
+  @Test
+  void aDelayAboveTheMaximumRunTimeIsA400() {
+    var outcome = new PredictRequestParser(Duration.ofMinutes(10)).parse(AppCatalog.DELAY,
+        Buffer.buffer("{\"delayMins\": 11}"));
+    assertEquals(400, outcome.error().status());
+    assertEquals("delayMins", outcome.error().field());
+    assertTrue(outcome.error().message().contains("maximum run time"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ftp://example.com/x", "/relative/path", "example.com/hook", "http://", "https://user:pw@example.com/h",
+      "javascript:alert(1)", "http://exa mple.com/"})
+  void aWebhookThatIsNotAnAbsoluteHttpUrlIsA400(String url) {
+    var outcome = parse(new JsonObject().put("delayMins", 0).put("webhook_endpoint", url).encode());
+    assertEquals(400, outcome.error().status());
+    assertEquals("webhook_endpoint", outcome.error().field());
+  }
+
+  @Test
+  void aWebhookThatIsNotAStringIsA400() {
+    var outcome = parse("{\"delayMins\": 0, \"webhook_endpoint\": 5}");
+    assertEquals("webhook_endpoint", outcome.error().field());
+  }
+
+  @Test
+  void httpAndHttpsUrlsAreAccepted() {
+    assertTrue(PredictRequestParser.isAbsoluteHttpUrl("http://localhost:9000/hook"));
+    assertTrue(PredictRequestParser.isAbsoluteHttpUrl("HTTPS://Example.com/a?b=c"));
+    assertFalse(PredictRequestParser.isAbsoluteHttpUrl("https:///nohost"));
+  }
+}

@@ -1,0 +1,82 @@
+package dev.hookrun.local;
+
+import dev.hookrun.dispatcher.DispatcherConfig;
+import dev.hookrun.dispatcher.DispatcherVerticle;
+import dev.hookrun.gateway.GatewayConfig;
+import dev.hookrun.gateway.GatewayVerticle;
+import dev.hookrun.kafka.EmbeddedKafkaBroker;
+import dev.hookrun.worker.WorkerConfig;
+import dev.hookrun.worker.WorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The whole platform in one process: a broker (unless KAFKA_BOOTSTRAP_SERVERS names a cluster),
+ * then worker, dispatcher and gateway, each configured from the same environment exactly as it
+ * would be when run alone.
+ */
+public final class LocalStack {
+
+  private final Map<String, String> env;
+  private final LocalStackConfig config;
+  private EmbeddedKafkaBroker broker;
+  private Vertx vertx;
+  private GatewayVerticle gateway;
+  private GatewayConfig gatewayConfig;
+
+  public LocalStack(Map<String, String> env) {
+    this.env = env;
+    this.config = LocalStackConfig.fromEnv(env);
+  }
+
+  /** Starts everything; the future completes once the gateway listens. */
+  public Future<Void> start() {
+    Map<String, String> stageEnv = new HashMap<>(env);
+    if (!config.externalKafka()) {
+      broker = new EmbeddedKafkaBroker(config.dataDir().resolve("kafka"), config.kafkaPort()).start();
+      stageEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+    }
+    if (config.devApiKey() != null) {
+      stageEnv.put("API_KEYS", config.devApiKey() + "=" + LocalStackConfig.DEV_PROJECT);
+    }
+    gatewayConfig = GatewayConfig.fromEnv(stageEnv);
+    // Worker and dispatcher serve health on their own free ports; HTTP_PORT is the gateway's.
+    Map<String, String> backendEnv = new HashMap<>(stageEnv);
+    backendEnv.put("HTTP_PORT", "0");
+    WorkerConfig workerConfig = WorkerConfig.fromEnv(backendEnv);
+    DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(backendEnv);
+
+    vertx = Vertx.vertx();
+    gateway = new GatewayVerticle(gatewayConfig);
+    return vertx.deployVerticle(() -> new WorkerVerticle(workerConfig),
+            new DeploymentOptions().setInstances(workerConfig.instances()))
+        .compose(id -> vertx.deployVerticle(new DispatcherVerticle(dispatcherConfig)))
+        .compose(id -> vertx.deployVerticle(gateway))
+        .mapEmpty();
+  }
+
+  public int gatewayPort() {
+    return gateway.actualPort();
+  }
+
+  public String bootstrapServers() {
+    return broker != null ? broker.bootstrapServers() : env.get("KAFKA_BOOTSTRAP_SERVERS");
+  }
+
+  public LocalStackConfig config() {
+    return config;
+  }
+
+  /** Stops the stages first (workers drain and commit), then the broker. */
+  public void stop() {
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    if (broker != null) {
+      broker.stop();
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.hookrun.local;
+
+import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.Setting;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings of the one-command local run. Every stage setting (WORKER_INSTANCES, BODY_LIMIT, ...)
+ * is read from the same environment by the stage's own config record.
+ */
+public record LocalStackConfig(Path dataDir, int kafkaPort, boolean externalKafka, String devApiKey) {
+
+  public static final Setting DATA_DIR = Setting.of("DATA_DIR", "./data",
+      "Where the local run's Kafka broker keeps its data (kept across restarts)");
+  public static final Setting KAFKA_PORT = Setting.of("LOCAL_KAFKA_PORT", "9092",
+      "Port of the local run's in-process Kafka broker");
+
+  public static final List<Setting> SETTINGS = List.of(DATA_DIR, KAFKA_PORT);
+
+  /** Used when API_KEYS is unset in the local run only; the gateway alone refuses to start. */
+  static final String DEV_KEY = "dev-key-change-me";
+  static final String DEV_PROJECT = "p-local";
+
+  public static LocalStackConfig fromEnv(Map<String, String> vars) {
+    Env env = Env.of(vars);
+    var config = new LocalStackConfig(
+        Path.of(env.string(DATA_DIR)),
+        env.integer(KAFKA_PORT, 1, 65_535),
+        vars.get("KAFKA_BOOTSTRAP_SERVERS") != null && !vars.get("KAFKA_BOOTSTRAP_SERVERS").isBlank(),
+        vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null);
+    env.check();
+    return config;
+  }
+}

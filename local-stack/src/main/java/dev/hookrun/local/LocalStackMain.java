@@ -1,0 +1,78 @@
+package dev.hookrun.local;
+
+import dev.hookrun.common.config.ConfigException;
+import dev.hookrun.dispatcher.DispatcherMain;
+import dev.hookrun.gateway.GatewayMain;
+import dev.hookrun.worker.WorkerMain;
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code ./run.sh}: with no argument, the whole platform; with a stage name, that
+ * stage alone against KAFKA_BOOTSTRAP_SERVERS; {@code receiver} prints webhooks it receives.
+ */
+public final class LocalStackMain {
+
+  private LocalStackMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String command = args.length == 0 ? "all" : args[0];
+    String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+    switch (command) {
+      case "all" -> runAll();
+      case "gateway" -> GatewayMain.main(rest);
+      case "worker" -> WorkerMain.main(rest);
+      case "dispatcher" -> DispatcherMain.main(rest);
+      case "receiver" -> WebhookPrinter.main(rest);
+      default -> {
+        System.err.println("usage: run.sh [all|gateway|worker|dispatcher|receiver [port]]");
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void runAll() {
+    long t0 = System.nanoTime();
+    LocalStack stack;
+    try {
+      stack = new LocalStack(System.getenv());
+      stack.start().await();
+    } catch (ConfigException e) {
+      System.err.println("run.sh: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nstopping: workers drain and commit, then the broker stops...");
+      stack.stop();
+      System.out.println("stopped.");
+    }, "local-stack-shutdown"));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    printBanner(stack, ms);
+  }
+
+  private static void printBanner(LocalStack stack, long startMs) {
+    int port = stack.gatewayPort();
+    String key = stack.config().devApiKey();
+    String project = key != null ? LocalStackConfig.DEV_PROJECT : "<your-project>";
+    String auth = key != null ? key : "<your-api-key>";
+    StringBuilder out = new StringBuilder();
+    out.append("\n  hookrun is up in ").append(startMs).append(" ms\n");
+    out.append("  gateway:  http://localhost:").append(port).append('\n');
+    out.append("  kafka:    ").append(stack.bootstrapServers())
+        .append(stack.config().externalKafka() ? " (external)" : " (in-process, data in "
+            + stack.config().dataDir().toAbsolutePath().normalize() + ")").append('\n');
+    if (key != null) {
+      out.append("\n  WARNING: API_KEYS is not set, so the development key '").append(key)
+          .append("' (project ").append(project).append(") is accepted. Set API_KEYS for anything but local use.\n");
+    }
+    out.append("  NOTE: this local run delivers webhooks to any address, loopback included.\n");
+    out.append("\n  Start a webhook receiver in another terminal:  ./run.sh receiver 9000\n");
+    out.append("  Then try:\n\n");
+    out.append("  curl -X POST http://localhost:").append(port).append('/').append("v3/").append(project)
+        .append("/webhook-delay-example/predict \\\n");
+    out.append("       -H 'Content-Type: application/json' -H 'Authorization: ").append(auth).append("' \\\n");
+    out.append("       --data '{\"delayMins\": 0.1, \"webhook_endpoint\": \"http://localhost:9000/hook\"}'\n\n");
+    out.append("  Ctrl-C stops everything.\n");
+    System.out.println(out);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.hookrun.dispatcher;
+
+import dev.hookrun.common.config.ConfigException;
+import io.vertx.core.Vertx;
+
+/** Runs one webhook dispatcher process against KAFKA_BOOTSTRAP_SERVERS. */
+public final class DispatcherMain {
+
+  private DispatcherMain() {}
+
+  public static void main(String[] args) {
+    DispatcherConfig config;
+    try {
+      config = DispatcherConfig.fromEnv(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("webhook-dispatcher: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    vertx.deployVerticle(new DispatcherVerticle(config)).onFailure(e -> {
+      System.err.println("webhook-dispatcher failed to start: " + e);
+      vertx.close().onComplete(v -> System.exit(1));
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "dispatcher-shutdown"));
+  }
+}

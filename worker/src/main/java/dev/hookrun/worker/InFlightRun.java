@@ -1,0 +1,33 @@
+package dev.hookrun.worker;
+
+import dev.hookrun.common.run.RunRequest;
+import dev.hookrun.worker.model.ModelRun;
+import io.vertx.core.Future;
+import java.time.Instant;
+import org.apache.kafka.common.TopicPartition;
+
+/** A run this worker has started and not yet handed to the results topic. */
+final class InFlightRun {
+
+  /** Why a run was stopped before its model finished. */
+  enum StopReason { NONE, TIMEOUT, CANCELLED }
+
+  final TopicPartition partition;
+  final long offset;
+  final RunRequest request;
+  final Instant startedAt;
+  ModelRun run;
+  long timeoutTimer = -1;
+  StopReason stopReason = StopReason.NONE;
+  /** Set once the outcome is being published; the run can no longer be abandoned silently. */
+  Future<Void> publishing;
+  /** Set when the partition moved away: the new owner runs it, so this worker stays quiet. */
+  boolean abandoned;
+
+  InFlightRun(TopicPartition partition, long offset, RunRequest request, Instant startedAt) {
+    this.partition = partition;
+    this.offset = offset;
+    this.request = request;
+    this.startedAt = startedAt;
+  }
+}

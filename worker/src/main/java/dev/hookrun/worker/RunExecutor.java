@@ -1,0 +1,269 @@
+package dev.hookrun.worker;
+
+import dev.hookrun.common.kafka.ConsumerLoop;
+import dev.hookrun.common.kafka.OffsetTracker;
+import dev.hookrun.common.run.RunError;
+import dev.hookrun.common.run.RunRequest;
+import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.worker.model.Model;
+import dev.hookrun.worker.model.ModelRegistry;
+import dev.hookrun.worker.model.RunCancelledException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the requests one group member receives, and decides what may be committed.
+ *
+ * <p>All state lives on the owning verticle's event loop. A request's offset is finished only
+ * once its outcome is acknowledged by the results topic; the {@link OffsetTracker} turns those
+ * out-of-order completions into safe commits. When partitions move away, their running models
+ * are stopped without publishing (the new owner runs them from the committed offset), and
+ * outcomes already being published are awaited briefly so their offsets can be committed first.
+ */
+final class RunExecutor implements ConsumerLoop.Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
+  private static final long COMMIT_DELAY_MS = 100;
+  private static final long REVOKE_PUBLISH_WAIT_MS = 5_000;
+
+  private final Vertx vertx;
+  private final ModelRegistry models;
+  private final ResultPublisher publisher;
+  private final WorkerConfig config;
+  private final Clock clock;
+  private final OffsetTracker tracker = new OffsetTracker();
+  private final Map<TopicPartition, Set<InFlightRun>> byPartition = new HashMap<>();
+  private final Map<String, InFlightRun> byRunId = new HashMap<>();
+  private ConsumerLoop loop;
+  private int inFlight;
+  private boolean commitScheduled;
+  private Promise<Void> drained;
+
+  RunExecutor(Vertx vertx, ModelRegistry models, ResultPublisher publisher, WorkerConfig config, Clock clock) {
+    this.vertx = vertx;
+    this.models = models;
+    this.publisher = publisher;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  void attach(ConsumerLoop loop) {
+    this.loop = loop;
+  }
+
+  int inFlight() {
+    return inFlight;
+  }
+
+  @Override
+  public void onRecords(List<ConsumerRecord<String, String>> records) {
+    for (ConsumerRecord<String, String> record : records) {
+      accept(record);
+    }
+    if (inFlight >= config.maxInflight()) {
+      loop.setPaused(true);
+    }
+  }
+
+  private void accept(ConsumerRecord<String, String> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    tracker.started(partition, record.offset());
+    RunRequest request;
+    try {
+      request = RunRequest.fromJson(new JsonObject(record.value()));
+    } catch (RuntimeException e) {
+      // A record we cannot read will not become readable by retrying: skip it, loudly.
+      LOG.error("skipping malformed request at {}@{}: {}", partition, record.offset(), e.toString());
+      tracker.finished(partition, record.offset());
+      commitSoon();
+      return;
+    }
+    Instant now = clock.instant();
+    InFlightRun run = new InFlightRun(partition, record.offset(), request, now);
+    byPartition.computeIfAbsent(partition, p -> new LinkedHashSet<>()).add(run);
+    byRunId.put(request.runId(), run);
+    inFlight++;
+    Model model = models.forApp(request.app()).orElse(null);
+    if (model == null) {
+      complete(run, RunStatus.FAILED, null, new RunError("unknown_app",
+          "This worker has no model for app '" + request.app() + "'."));
+      return;
+    }
+    LOG.info("run {} running on {} ({}@{})", request.runId(), config.workerId(), partition, record.offset());
+    try {
+      run.run = model.start(request.input());
+    } catch (RuntimeException e) {
+      complete(run, RunStatus.FAILED, null, modelError(e));
+      return;
+    }
+    run.timeoutTimer = vertx.setTimer(Math.max(1, config.maxRunTime().toMillis()), t -> {
+      run.stopReason = InFlightRun.StopReason.TIMEOUT;
+      run.run.cancel();
+    });
+    run.run.result().onComplete(outcome -> modelFinished(run, outcome));
+  }
+
+  private void modelFinished(InFlightRun run, AsyncResult<Object> outcome) {
+    if (run.abandoned) {
+      return;
+    }
+    vertx.cancelTimer(run.timeoutTimer);
+    if (outcome.succeeded()) {
+      complete(run, RunStatus.SUCCEEDED, outcome.result(), null);
+    } else if (outcome.cause() instanceof RunCancelledException) {
+      switch (run.stopReason) {
+        case TIMEOUT -> complete(run, RunStatus.FAILED, null, new RunError("timeout",
+            "The run exceeded the maximum run time of " + config.maxRunTime() + "."));
+        case CANCELLED -> complete(run, RunStatus.CANCELLED, null, null);
+        default -> complete(run, RunStatus.FAILED, null, modelError(outcome.cause()));
+      }
+    } else {
+      complete(run, RunStatus.FAILED, null, modelError(outcome.cause()));
+    }
+  }
+
+  private void complete(InFlightRun run, RunStatus status, Object result, RunError error) {
+    RunResult outcome = RunResult.of(run.request, status, result, error, run.startedAt,
+        clock.instant(), config.workerId());
+    run.publishing = publisher.publish(outcome, () -> run.abandoned);
+    run.publishing.onSuccess(v -> {
+      LOG.info("run {} {} in {} ms", run.request.runId(), status.wire(), outcome.runTimeMs());
+      tracker.finished(run.partition, run.offset);
+      release(run);
+      commitSoon();
+    });
+  }
+
+  private void release(InFlightRun run) {
+    Set<InFlightRun> runs = byPartition.get(run.partition);
+    if (runs == null || !runs.remove(run)) {
+      return; // already released by a revoke
+    }
+    byRunId.remove(run.request.runId(), run);
+    inFlight--;
+    if (drained != null) {
+      if (inFlight == 0) {
+        drained.tryComplete();
+      }
+    } else if (inFlight < config.maxInflight() && loop.isPaused()) {
+      loop.setPaused(false);
+    }
+  }
+
+  /** Stops a run on request of its owner (cancel command); it ends {@code cancelled}. */
+  boolean cancel(String runId) {
+    InFlightRun run = byRunId.get(runId);
+    if (run == null || run.run == null || run.publishing != null) {
+      return false;
+    }
+    run.stopReason = InFlightRun.StopReason.CANCELLED;
+    run.run.cancel();
+    return true;
+  }
+
+  private void commitSoon() {
+    if (commitScheduled) {
+      return;
+    }
+    commitScheduled = true;
+    vertx.setTimer(COMMIT_DELAY_MS, t -> {
+      commitScheduled = false;
+      Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+      loop.commit(offsets, () -> tracker.markCommitted(offsets));
+    });
+  }
+
+  @Override
+  public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
+    List<Future<Void>> publishing = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
+        if (run.publishing != null) {
+          publishing.add(run.publishing);
+        } else {
+          abandon(run);
+        }
+      }
+    }
+    Promise<Void> settled = Promise.promise();
+    if (publishing.isEmpty()) {
+      settled.complete();
+    } else {
+      // Outcomes already on their way get a moment to land, so their offsets commit now and
+      // the partition's next owner does not run them a second time.
+      Future.join(publishing).onComplete(x -> settled.tryComplete());
+      vertx.setTimer(REVOKE_PUBLISH_WAIT_MS, t -> settled.tryComplete());
+    }
+    return settled.future().map(v -> {
+      Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(partitions);
+      for (TopicPartition partition : partitions) {
+        for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
+          abandon(run);
+        }
+        byPartition.remove(partition);
+      }
+      tracker.forget(partitions);
+      return offsets;
+    });
+  }
+
+  @Override
+  public void onLost(Set<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
+        abandon(run);
+      }
+      byPartition.remove(partition);
+    }
+    tracker.forget(partitions);
+  }
+
+  private void abandon(InFlightRun run) {
+    run.abandoned = true;
+    vertx.cancelTimer(run.timeoutTimer);
+    if (run.run != null) {
+      run.run.cancel();
+    }
+    LOG.info("run {} handed back ({} moved away); its next owner runs it", run.request.runId(), run.partition);
+    release(run);
+  }
+
+  /**
+   * Stops taking work and lets in-flight runs finish for up to {@code timeout}. Runs still going
+   * then are stopped unpublished: their offsets stay uncommitted and another worker runs them.
+   */
+  Future<Void> drain(Duration timeout) {
+    drained = Promise.promise();
+    loop.setPaused(true);
+    if (inFlight == 0) {
+      drained.complete();
+    } else {
+      LOG.info("draining {} in-flight runs for up to {}", inFlight, timeout);
+      vertx.setTimer(Math.max(1, timeout.toMillis()), t -> drained.tryComplete());
+    }
+    return drained.future();
+  }
+
+  private static RunError modelError(Throwable e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new RunError("model_error", message);
+  }
+}

@@ -1,0 +1,116 @@
+package dev.hookrun.worker;
+
+import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.Setting;
+import dev.hookrun.common.kafka.KafkaSettings;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Everything a worker process reads from its environment, validated once at start. */
+public record WorkerConfig(
+    String workerId,
+    String groupId,
+    int instances,
+    int maxInflight,
+    int blockingPoolSize,
+    Duration maxRunTime,
+    Duration drainTimeout,
+    Duration maxPollInterval,
+    int httpPort,
+    KafkaSettings kafka) {
+
+  public static final Setting WORKER_ID = Setting.of("WORKER_ID", "",
+      "Name of this worker in logs, run states and consumer client ids (default: host-pid)");
+  public static final Setting GROUP_ID = Setting.of("WORKER_GROUP_ID", "hookrun-workers",
+      "Consumer group of the workers; all workers of one installation share it");
+  public static final Setting INSTANCES = Setting.of("WORKER_INSTANCES", "1",
+      "Worker verticles (group members) in this process; they share one producer");
+  public static final Setting MAX_INFLIGHT = Setting.of("WORKER_MAX_INFLIGHT", "10000",
+      "Runs one verticle instance holds at once; at the bound it pauses fetching");
+  public static final Setting BLOCKING_POOL = Setting.of("WORKER_BLOCKING_POOL_SIZE", "4",
+      "Threads for blocking (CPU-bound) models per process");
+  public static final Setting MAX_RUN_TIME = Setting.of("MAX_RUN_TIME", "24h",
+      "A run still going after this long is stopped and fails with a timeout");
+  public static final Setting DRAIN_TIMEOUT = Setting.of("DRAIN_TIMEOUT", "30s",
+      "On SIGTERM, how long in-flight runs may finish before they are handed back");
+  public static final Setting MAX_POLL_INTERVAL = Setting.of("KAFKA_MAX_POLL_INTERVAL", "5m",
+      "Kafka max.poll.interval.ms; polling never waits for runs, so this is only a safety net");
+  public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "0",
+      "Port for the worker's health and metrics endpoints (0: a free port, printed at start)");
+
+  public static final List<Setting> SETTINGS;
+
+  static {
+    List<Setting> all = new ArrayList<>(List.of(WORKER_ID, GROUP_ID, INSTANCES, MAX_INFLIGHT,
+        BLOCKING_POOL, MAX_RUN_TIME, DRAIN_TIMEOUT, MAX_POLL_INTERVAL, HTTP_PORT));
+    all.addAll(KafkaSettings.SETTINGS);
+    SETTINGS = List.copyOf(all);
+  }
+
+  public static WorkerConfig fromEnv(Map<String, String> vars) {
+    Env env = Env.of(vars);
+    WorkerConfig config = new WorkerConfig(
+        env.optional(WORKER_ID).orElseGet(WorkerConfig::defaultWorkerId),
+        env.string(GROUP_ID),
+        env.integer(INSTANCES, 1, 64),
+        env.integer(MAX_INFLIGHT, 1, 1_000_000),
+        env.integer(BLOCKING_POOL, 1, 1024),
+        env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+        env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofHours(24)),
+        env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
+        env.integer(HTTP_PORT, 0, 65_535),
+        KafkaSettings.fromEnv(env));
+    env.check();
+    return config;
+  }
+
+  /** A worker for tests and the local run, with defaults for everything but Kafka. */
+  public static WorkerConfig defaults(KafkaSettings kafka, String workerId) {
+    return new WorkerConfig(workerId, "hookrun-workers", 1, 10_000, 4, Duration.ofHours(24),
+        Duration.ofSeconds(30), Duration.ofMinutes(5), 0, kafka);
+  }
+
+  public WorkerConfig withGroupId(String group) {
+    return new WorkerConfig(workerId, group, instances, maxInflight, blockingPoolSize, maxRunTime,
+        drainTimeout, maxPollInterval, httpPort, kafka);
+  }
+
+  public WorkerConfig withWorkerId(String id) {
+    return new WorkerConfig(id, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
+        drainTimeout, maxPollInterval, httpPort, kafka);
+  }
+
+  public WorkerConfig withMaxInflight(int max) {
+    return new WorkerConfig(workerId, groupId, instances, max, blockingPoolSize, maxRunTime,
+        drainTimeout, maxPollInterval, httpPort, kafka);
+  }
+
+  public WorkerConfig withInstances(int n) {
+    return new WorkerConfig(workerId, groupId, n, maxInflight, blockingPoolSize, maxRunTime,
+        drainTimeout, maxPollInterval, httpPort, kafka);
+  }
+
+  public WorkerConfig withDrainTimeout(Duration d) {
+    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
+        d, maxPollInterval, httpPort, kafka);
+  }
+
+  public WorkerConfig withMaxRunTime(Duration d) {
+    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, d,
+        drainTimeout, maxPollInterval, httpPort, kafka);
+  }
+
+  public WorkerConfig withMaxPollInterval(Duration d) {
+    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
+        drainTimeout, d, httpPort, kafka);
+  }
+
+  private static String defaultWorkerId() {
+    // RuntimeMXBean name is "pid@host"
+    String[] pidAtHost = ManagementFactory.getRuntimeMXBean().getName().split("@", 2);
+    return (pidAtHost.length == 2 ? pidAtHost[1] + "-" : "") + pidAtHost[0];
+  }
+}

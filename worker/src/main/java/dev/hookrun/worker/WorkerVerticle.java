@@ -1,0 +1,91 @@
+package dev.hookrun.worker;
+
+import dev.hookrun.common.kafka.ConsumerLoop;
+import dev.hookrun.common.kafka.KafkaClientProperties;
+import dev.hookrun.common.kafka.TopicInitializer;
+import dev.hookrun.common.kafka.TopicSpec;
+import dev.hookrun.worker.model.ModelRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member of the workers' consumer group. Several instances in a process each own a group
+ * membership (and so a share of the partitions) and share one producer and one blocking pool.
+ */
+public final class WorkerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerVerticle.class);
+  private static final AtomicInteger INSTANCE = new AtomicInteger();
+
+  private final WorkerConfig config;
+  private KafkaProducer<String, String> producer;
+  private WorkerExecutor blockingPool;
+  private ConsumerLoop loop;
+  private RunExecutor executor;
+
+  public WorkerVerticle(WorkerConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    var kafka = config.kafka();
+    var topics = kafka.topics();
+    return TopicInitializer.ensure(vertx, kafka, List.of(
+            TopicSpec.of(topics.requests(), kafka.requestsPartitions(), kafka.replicationFactor()),
+            TopicSpec.of(topics.results(), kafka.partitions(), kafka.replicationFactor())))
+        .compose(v -> {
+          String name = config.workerId() + "-" + INSTANCE.incrementAndGet();
+          producer = KafkaProducer.createShared(vertx, "hookrun-worker-" + kafka.topicPrefix(),
+              KafkaClientProperties.producer(kafka, "hookrun-worker-" + config.workerId(), Duration.ofSeconds(30)));
+          // Send failures are retried by ResultPublisher; this only keeps them out of the error log.
+          producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
+          blockingPool = vertx.createSharedWorkerExecutor("hookrun-models", config.blockingPoolSize(),
+              config.maxRunTime().toMillis(), TimeUnit.MILLISECONDS);
+          executor = new RunExecutor(vertx, ModelRegistry.builtIn(vertx, blockingPool),
+              new ResultPublisher(vertx, producer, topics), config, Clock.systemUTC());
+          loop = new ConsumerLoop(context,
+              KafkaClientProperties.consumer(kafka, config.groupId(), name, config.maxPollInterval(),
+                  Math.min(500, config.maxInflight())),
+              List.of(topics.requests()), executor, "worker-" + name);
+          executor.attach(loop);
+          return loop.start();
+        })
+        .onSuccess(v -> LOG.info("worker {} consuming {} in group {}", config.workerId(),
+            topics.requests(), config.groupId()));
+  }
+
+  /** Graceful stop: drain, then leave the group committing what finished. */
+  @Override
+  public Future<?> stop() {
+    if (executor == null) {
+      return Future.succeededFuture();
+    }
+    return executor.drain(config.drainTimeout())
+        .compose(v -> loop.stop())
+        .eventually(() -> producer.close())
+        .eventually(() -> {
+          blockingPool.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Runs in flight in this instance (for tests and metrics). */
+  public int inFlight() {
+    return executor == null ? 0 : executor.inFlight();
+  }
+
+  /** Stops a run held by this instance; false when it does not hold it. */
+  public boolean cancel(String runId) {
+    return executor != null && executor.cancel(runId);
+  }
+}

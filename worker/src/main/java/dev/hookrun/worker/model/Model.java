@@ -1,0 +1,10 @@
+package dev.hookrun.worker.model;
+
+import io.vertx.core.json.JsonObject;
+
+/** A model the worker can run. Implementations must never block the calling event loop. */
+public interface Model {
+
+  /** Starts one run on {@code input} (already validated by the gateway against the app catalog). */
+  ModelRun start(JsonObject input);
+}
