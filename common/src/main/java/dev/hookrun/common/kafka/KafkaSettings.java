@@ -24,6 +24,7 @@ public record KafkaSettings(
     short replicationFactor,
     String groupProtocol,
     Duration sessionTimeout,
+    Duration runRetention,
     Map<String, String> extraClientProperties) {
 
   public static final Setting BOOTSTRAP = Setting.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
@@ -40,11 +41,13 @@ public record KafkaSettings(
       "Consumer rebalance protocol: classic (cooperative-sticky assignor) or consumer (KIP-848)");
   public static final Setting SESSION_TIMEOUT = Setting.of("KAFKA_SESSION_TIMEOUT", "10s",
       "How long a silent consumer keeps its partitions before the group gives them to others");
+  public static final Setting RUN_RETENTION = Setting.of("RUN_RETENTION", "24h",
+      "How long a run's state stays readable (run-state topic retention and gateway view)");
   public static final Setting CLIENT_CONFIG_FILE = Setting.of("KAFKA_CLIENT_CONFIG_FILE", "",
       "Optional properties file merged into every Kafka client (TLS, SASL, ...)");
 
   public static final List<Setting> SETTINGS = List.of(BOOTSTRAP, PREFIX, REQUESTS_PARTITIONS,
-      PARTITIONS, REPLICATION, GROUP_PROTOCOL, SESSION_TIMEOUT, CLIENT_CONFIG_FILE);
+      PARTITIONS, REPLICATION, GROUP_PROTOCOL, SESSION_TIMEOUT, RUN_RETENTION, CLIENT_CONFIG_FILE);
 
   public static KafkaSettings fromEnv(Env env) {
     String protocol = env.string(GROUP_PROTOCOL);
@@ -61,23 +64,24 @@ public record KafkaSettings(
         (short) env.integer(REPLICATION, 1, 10),
         protocol,
         env.duration(SESSION_TIMEOUT, Duration.ofSeconds(3), Duration.ofMinutes(30)),
+        env.duration(RUN_RETENTION, Duration.ofMinutes(1), Duration.ofDays(365)),
         extra);
   }
 
   /** Settings for a test or the local run against a given broker and an isolating prefix. */
   public static KafkaSettings local(String bootstrapServers, String topicPrefix) {
     return new KafkaSettings(bootstrapServers, topicPrefix, 12, 12, (short) 1, "classic",
-        Duration.ofSeconds(10), Map.of());
+        Duration.ofSeconds(10), Duration.ofHours(24), Map.of());
   }
 
   public KafkaSettings withSessionTimeout(Duration timeout) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, timeout, extraClientProperties);
+        replicationFactor, groupProtocol, timeout, runRetention, extraClientProperties);
   }
 
   public KafkaSettings withGroupProtocol(String protocol) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, protocol, sessionTimeout, extraClientProperties);
+        replicationFactor, protocol, sessionTimeout, runRetention, extraClientProperties);
   }
 
   public Topics topics() {

@@ -1,0 +1,35 @@
+package dev.hookrun.common.kafka;
+
+import java.time.Duration;
+
+/**
+ * The layout each stage asks for when it creates a missing topic. Run state is compacted (the
+ * latest state per run) and also deleted after the run retention, so it does not grow forever.
+ */
+public final class PlatformTopics {
+
+  private PlatformTopics() {}
+
+  public static TopicSpec requests(KafkaSettings kafka) {
+    return TopicSpec.of(kafka.topics().requests(), kafka.requestsPartitions(), kafka.replicationFactor());
+  }
+
+  public static TopicSpec results(KafkaSettings kafka) {
+    return TopicSpec.of(kafka.topics().results(), kafka.partitions(), kafka.replicationFactor());
+  }
+
+  public static TopicSpec runState(KafkaSettings kafka, Duration retention) {
+    return TopicSpec.of(kafka.topics().runState(), kafka.partitions(), kafka.replicationFactor())
+        .withConfig("cleanup.policy", "compact,delete")
+        .withConfig("retention.ms", Long.toString(retention.toMillis()))
+        // compact soon after a run finishes so a restarting gateway reads few stale states
+        .withConfig("segment.ms", Long.toString(Math.min(retention.toMillis(), Duration.ofHours(1).toMillis())))
+        .withConfig("min.cleanable.dirty.ratio", "0.1");
+  }
+
+  /** Cancel commands: one partition, read whole by every worker (a broadcast, not a group). */
+  public static TopicSpec cancels(KafkaSettings kafka, Duration retention) {
+    return TopicSpec.of(kafka.topics().cancels(), 1, kafka.replicationFactor())
+        .withConfig("retention.ms", Long.toString(retention.toMillis()));
+  }
+}

@@ -1,0 +1,59 @@
+package dev.hookrun.common.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RunStateMergeTest {
+
+  private final Instant t0 = Instant.parse("2026-11-26T10:00:00Z");
+  private final RunRequest request = new RunRequest("r1", "p", "app", new JsonObject(), "https://h/x", t0, null);
+
+  private RunResult result(RunStatus status, String worker) {
+    return RunResult.of(request, status, new JsonObject().put("ok", true), null, t0, t0.plusSeconds(5), worker);
+  }
+
+  @Test
+  void aFinalStateIsNeverReplacedByARunningOne() {
+    RunState done = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0.plusSeconds(5));
+    RunState lateRunning = RunState.running(request, "w2", t0.plusSeconds(6));
+    assertEquals(RunStatus.SUCCEEDED, RunState.merge(done, lateRunning).status());
+  }
+
+  @Test
+  void progressMovesForward() {
+    RunState queued = RunState.queued(request, t0);
+    RunState running = RunState.merge(queued, RunState.running(request, "w1", t0.plusSeconds(1)));
+    assertEquals(RunStatus.RUNNING, running.status());
+    assertEquals(RunStatus.RUNNING, RunState.merge(running, queued).status());
+  }
+
+  @Test
+  void aWorkersOutcomeReplacesAGatewayCancelButNotAnotherWorkersOutcome() {
+    RunState cancelled = RunState.cancelledByGateway(RunState.queued(request, t0), t0.plusSeconds(1));
+    RunState succeeded = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0.plusSeconds(2));
+    assertEquals(RunStatus.SUCCEEDED, RunState.merge(cancelled, succeeded).status());
+    RunState duplicate = RunState.finished(result(RunStatus.FAILED, "w2"), t0.plusSeconds(3));
+    assertEquals("w1", RunState.merge(succeeded, duplicate).workerId());
+  }
+
+  @Test
+  void webhookProgressOnlyMovesForward() {
+    RunState done = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0);
+    RunState attempt2 = done.withWebhook(new WebhookState("https://h/x", WebhookState.PENDING, 2, 500, t0, "HTTP 500"), "dispatcher", t0);
+    RunState delivered = done.withWebhook(new WebhookState("https://h/x", WebhookState.DELIVERED, 3, 200, null, null), "dispatcher", t0);
+    RunState merged = RunState.merge(RunState.merge(attempt2, delivered), attempt2);
+    assertEquals(WebhookState.DELIVERED, merged.webhook().status());
+    assertEquals(3, merged.webhook().attempts());
+    // a worker's late duplicate outcome does not reset the delivery
+    assertEquals(WebhookState.DELIVERED, RunState.merge(merged, done).webhook().status());
+  }
+
+  @Test
+  void roundTripsThroughJson() {
+    RunState state = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0);
+    assertEquals(state, RunState.fromJson(new JsonObject(state.toJson().encode())));
+  }
+}
