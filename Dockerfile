@@ -1,0 +1,16 @@
+# One image holding the three stage jars; the compose service picks the stage with its command.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -q -B -DskipTests package
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /src/gateway/target/gateway.jar /src/worker/target/worker.jar \
+     /src/webhook-dispatcher/target/webhook-dispatcher.jar /app/
+COPY docker/run-stage /app/run-stage
+RUN chmod +x /app/run-stage && useradd --system --uid 10001 hookrun
+USER hookrun
+# SIGTERM reaches java directly (exec in run-stage), so workers drain before the container stops.
+ENTRYPOINT ["/app/run-stage"]
+CMD ["gateway"]
