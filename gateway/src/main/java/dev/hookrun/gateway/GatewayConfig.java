@@ -16,6 +16,10 @@ public record GatewayConfig(
     Duration kafkaSendTimeout,
     int bodyLimitBytes,
     Duration maxRunTime,
+    Duration syncTimeout,
+    Duration queueTtl,
+    int maxUnfinishedPerProject,
+    int runViewMaxEntries,
     KafkaSettings kafka) {
 
   public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
@@ -29,10 +33,20 @@ public record GatewayConfig(
   public static final Setting MAX_RUN_TIME = Setting.of("MAX_RUN_TIME", "24h",
       "Longest run a request may ask for (and after which a worker stops a run)");
 
+  public static final Setting SYNC_TIMEOUT = Setting.of("SYNC_TIMEOUT", "180s",
+      "How long a predict without webhook waits for the result before answering 202 with the run id");
+  public static final Setting QUEUE_TTL = Setting.of("QUEUE_TTL", "24h",
+      "A run still queued after this ends expired; requests may ask for less with queue_ttl_seconds");
+  public static final Setting MAX_QUEUED = Setting.of("MAX_QUEUED_PER_PROJECT", "10000",
+      "Unfinished runs a project may have before predicts are refused with 429");
+  public static final Setting VIEW_MAX = Setting.of("RUN_VIEW_MAX_ENTRIES", "200000",
+      "Most runs a gateway keeps in its in-memory view (oldest dropped first)");
+
   public static final List<Setting> SETTINGS;
 
   static {
-    List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, BODY_LIMIT, MAX_RUN_TIME));
+    List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, BODY_LIMIT, MAX_RUN_TIME,
+        SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX));
     all.addAll(KafkaSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
@@ -46,12 +60,17 @@ public record GatewayConfig(
         env.duration(SEND_TIMEOUT, Duration.ofMillis(500), Duration.ofMinutes(2)),
         env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024),
         env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+        env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
+        env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
+        env.integer(MAX_QUEUED, 1, 100_000_000),
+        env.integer(VIEW_MAX, 100, 100_000_000),
         KafkaSettings.fromEnv(env));
     env.check();
     return config;
   }
 
   public GatewayConfig withPort(int port) {
-    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime, kafka);
+    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime,
+        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, kafka);
   }
 }

@@ -3,7 +3,10 @@ package dev.hookrun.gateway;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.TopicInitializer;
-import dev.hookrun.common.kafka.TopicSpec;
+import dev.hookrun.common.kafka.PlatformTopics;
+import dev.hookrun.common.kafka.TopicFollower;
+import dev.hookrun.common.run.RunStatePublisher;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -26,6 +29,10 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private KafkaProducer<String, String> producer;
   private HttpServer server;
+  private RunStateView view;
+  private TopicFollower follower;
+  private Router router;
+  private long sweepTimer = -1;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -33,36 +40,63 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    var topics = config.kafka().topics();
-    return TopicInitializer.ensure(vertx, config.kafka(), List.of(
-            TopicSpec.of(topics.requests(), config.kafka().requestsPartitions(), config.kafka().replicationFactor())))
+    var kafka = config.kafka();
+    var topics = kafka.topics();
+    view = new RunStateView(vertx, kafka.runRetention(), config.runViewMaxEntries(), Clock.systemUTC());
+    return TopicInitializer.ensure(vertx, kafka, List.of(
+            PlatformTopics.requests(kafka),
+            PlatformTopics.runState(kafka, kafka.runRetention()),
+            PlatformTopics.cancels(kafka, kafka.runRetention())))
         .compose(v -> {
-          producer = KafkaProducer.createShared(vertx, "hookrun-gateway-" + config.kafka().topicPrefix(),
-              KafkaClientProperties.producer(config.kafka(), "hookrun-gateway", config.kafkaSendTimeout()));
+          producer = KafkaProducer.createShared(vertx, "hookrun-gateway-" + kafka.topicPrefix(),
+              KafkaClientProperties.producer(kafka, "hookrun-gateway", config.kafkaSendTimeout()));
           // Send failures are handled per request (503); this only keeps them out of the error log.
           producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
-          var publisher = new RequestPublisher(producer, topics,
-              new KafkaAvailability(1_000, System::nanoTime));
-          var predict = new PredictHandler(config.apiKeys(),
-              new PredictRequestParser(config.maxRunTime()), publisher, Clock.systemUTC());
-          Router router = Router.router(vertx);
-          router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
-          router.post("/v3/:project/:app/predict").handler(predict);
-          router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
-          router.errorHandler(413, ctx -> ApiError.of(413, "body_too_large",
-              "The request body is larger than " + config.bodyLimitBytes() + " bytes.").send(ctx));
-          router.errorHandler(404, ctx -> ApiError.of(404, "not_found", "No such route.").send(ctx));
-          router.errorHandler(405, ctx -> ApiError.of(405, "method_not_allowed", "Method not allowed on this route.").send(ctx));
-          router.errorHandler(500, ctx -> {
-            LOG.error("unhandled error on {}", ctx.request().path(), ctx.failure());
-            ApiError.of(500, "internal_error", "Something went wrong on our side.").send(ctx);
-          });
-          return vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost());
+          // A restarted gateway answers only once it has re-read every run's state.
+          follower = new TopicFollower(context, KafkaClientProperties.reader(kafka, "hookrun-gateway-view"),
+              topics.runState(), view::onRecords);
+          return follower.start();
+        })
+        .compose(v -> {
+          sweepTimer = vertx.setPeriodic(60_000, t -> view.sweep());
+          return vertx.createHttpServer().requestHandler(router()).listen(config.httpPort(), config.httpHost());
         })
         .onSuccess(s -> {
           server = s;
-          LOG.info("gateway listening on {}:{}", config.httpHost(), s.actualPort());
+          LOG.info("gateway listening on {}:{} ({} runs in view)", config.httpHost(), s.actualPort(), view.size());
         });
+  }
+
+  private Router router() {
+    var topics = config.kafka().topics();
+    var states = new RunStatePublisher(producer, topics);
+    var publisher = new RequestPublisher(producer, topics, new KafkaAvailability(1_000, System::nanoTime));
+    var lookup = new RunLookup(config.apiKeys(), view);
+    Clock clock = Clock.systemUTC();
+    Router router = Router.router(vertx);
+    router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
+    router.post("/v3/:project/:app/predict").handler(new PredictHandler(config, publisher, states, view, clock));
+    router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup));
+    router.post("/v3/:project/:app/runs/:run_id/cancel")
+        .handler(new CancelHandler(lookup, view, producer, states, topics, clock));
+    router.get("/openapi.yaml").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml"));
+    router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    router.errorHandler(413, ctx -> ApiError.of(413, "body_too_large",
+        "The request body is larger than " + config.bodyLimitBytes() + " bytes.").send(ctx));
+    router.errorHandler(404, ctx -> ApiError.of(404, "not_found", "No such route.").send(ctx));
+    router.errorHandler(405, ctx -> ApiError.of(405, "method_not_allowed", "Method not allowed on this route.").send(ctx));
+    router.errorHandler(500, ctx -> {
+      LOG.error("unhandled error on {}", ctx.request().path(), ctx.failure());
+      ApiError.of(500, "internal_error", "Something went wrong on our side.").send(ctx);
+    });
+    this.router = router;
+    return router;
+  }
+
+  /** The routes this gateway serves (the OpenAPI test holds the spec against them). */
+  public Router routes() {
+    return router;
   }
 
   /** The bound port (useful with HTTP_PORT=0). */
@@ -72,7 +106,10 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
-    return closeServer.compose(v -> producer == null ? Future.succeededFuture() : producer.close());
+    return closeServer
+        .eventually(() -> follower == null ? Future.succeededFuture() : follower.stop())
+        .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
   }
 }

@@ -3,31 +3,47 @@ package dev.hookrun.gateway;
 import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.run.RunRequest;
+import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.RunStatePublisher;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code POST /v3/{project}/{app}/predict}: validate, publish durably, then answer. */
+/**
+ * {@code POST /v3/{project}/{app}/predict}: validate, publish durably, then answer — at once for
+ * a webhook or {@code ?async=true}, or with the result when the run ends within SYNC_TIMEOUT.
+ */
 final class PredictHandler implements Handler<RoutingContext> {
 
   static final String WEBHOOK_MESSAGE =
       "Your request is being processed. We will return the result to your webhook.";
+  static final String STILL_RUNNING_MESSAGE =
+      "The run did not finish within the synchronous wait; poll status_url for its result.";
   private static final Logger LOG = LoggerFactory.getLogger(PredictHandler.class);
+  private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
-  private final ApiKeys apiKeys;
+  private final GatewayConfig config;
   private final PredictRequestParser parser;
   private final RequestPublisher publisher;
+  private final RunStatePublisher states;
+  private final RunStateView view;
   private final Clock clock;
 
-  PredictHandler(ApiKeys apiKeys, PredictRequestParser parser, RequestPublisher publisher, Clock clock) {
-    this.apiKeys = apiKeys;
-    this.parser = parser;
+  PredictHandler(GatewayConfig config, RequestPublisher publisher, RunStatePublisher states,
+      RunStateView view, Clock clock) {
+    this.config = config;
+    this.parser = new PredictRequestParser(config.maxRunTime(), config.queueTtl());
     this.publisher = publisher;
+    this.states = states;
+    this.view = view;
     this.clock = clock;
   }
 
@@ -35,7 +51,7 @@ final class PredictHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String project = ctx.pathParam("project");
     String app = ctx.pathParam("app");
-    ApiError refused = Access.check(apiKeys, ctx, project);
+    ApiError refused = Access.check(config.apiKeys(), ctx, project);
     if (refused != null) {
       refused.send(ctx);
       return;
@@ -54,25 +70,97 @@ final class PredictHandler implements Handler<RoutingContext> {
       outcome.error().send(ctx);
       return;
     }
+    String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      new ApiError(400, "invalid_header", "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key").send(ctx);
+      return;
+    }
+    var parsed = outcome.parsed();
+    boolean async = parsed.webhookEndpoint() != null || "true".equalsIgnoreCase(ctx.request().getParam("async"));
+    String runId = idempotencyKey == null ? UUID.randomUUID().toString() : runIdFor(project, idempotencyKey);
+
+    RunState existing = idempotencyKey == null ? null : view.get(runId);
+    if (existing != null) {
+      // The same key again (on this gateway or another): the same run, never a second one.
+      ctx.response().putHeader("Idempotent-Replayed", "true");
+      answer(ctx, existing, async, parsed.webhookEndpoint() != null);
+      return;
+    }
+    if (view.unfinished(project) >= config.maxUnfinishedPerProject()) {
+      ctx.response().putHeader("Retry-After", "10");
+      ApiError.of(429, "too_many_runs", "Project '" + project + "' has " + config.maxUnfinishedPerProject()
+          + " unfinished runs, the most allowed; retry when some have finished.").send(ctx);
+      return;
+    }
     Instant now = clock.instant();
-    RunRequest request = new RunRequest(UUID.randomUUID().toString(), project, app,
-        outcome.parsed().input(), outcome.parsed().webhookEndpoint(), now, null);
+    RunRequest request = new RunRequest(runId, project, app, parsed.input(), parsed.webhookEndpoint(),
+        now, now.plus(parsed.queueTtl()));
+    // Registered before publishing, so an outcome faster than the acknowledgement is not missed.
+    Future<RunState> result = async ? null : view.awaitFinal(runId, config.syncTimeout());
     publisher.publish(request).onComplete(done -> {
       if (done.failed()) {
-        LOG.warn("run {} refused: Kafka did not acknowledge it: {}", request.runId(), done.cause().toString());
+        LOG.warn("run {} refused: Kafka did not acknowledge it: {}", runId, done.cause().toString());
         ApiError.of(503, "kafka_unavailable",
             "The request could not be queued; nothing was accepted. Retry shortly.").send(ctx);
         return;
       }
-      LOG.info("run {} queued (project {}, app {})", request.runId(), project, app);
-      JsonObject body = new JsonObject()
-          .put("run_id", request.runId())
-          .put("status", "queued")
-          .put("status_url", "/v3/" + project + "/" + app + "/runs/" + request.runId());
-      if (request.webhookEndpoint() != null) {
-        body.put("message", WEBHOOK_MESSAGE);
+      LOG.atInfo().addKeyValue("run_id", runId).log("run {} queued (project {}, app {})", runId, project, app);
+      RunState queued = RunState.queued(request, now);
+      view.apply(queued);
+      states.publish(queued);
+      if (async) {
+        accepted(ctx, queued, request.webhookEndpoint() != null);
+      } else {
+        result.onComplete(r -> finishSync(ctx, r.result(), queued));
       }
-      ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(body.encode());
     });
+  }
+
+  private void answer(RoutingContext ctx, RunState state, boolean async, boolean webhook) {
+    if (async || state.status().isFinal()) {
+      if (!async) {
+        json(ctx, 200, RunStatusJson.syncResult(state));
+      } else {
+        accepted(ctx, state, webhook);
+      }
+      return;
+    }
+    view.awaitFinal(state.runId(), config.syncTimeout()).onComplete(r -> finishSync(ctx, r.result(), state));
+  }
+
+  private void finishSync(RoutingContext ctx, RunState finalState, RunState fallback) {
+    if (finalState != null) {
+      json(ctx, 200, RunStatusJson.syncResult(finalState));
+    } else {
+      RunState now = view.get(fallback.runId());
+      JsonObject body = acceptedBody(now != null ? now : fallback).put("message", STILL_RUNNING_MESSAGE);
+      json(ctx, 202, body);
+    }
+  }
+
+  private void accepted(RoutingContext ctx, RunState state, boolean webhook) {
+    JsonObject body = acceptedBody(state);
+    if (webhook) {
+      body.put("message", WEBHOOK_MESSAGE);
+    }
+    json(ctx, 202, body);
+  }
+
+  private static JsonObject acceptedBody(RunState state) {
+    return new JsonObject()
+        .put("run_id", state.runId())
+        .put("status", state.status().wire())
+        .put("status_url", RunStatusJson.statusUrl(state));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (!ctx.response().ended() && !ctx.response().closed()) {
+      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    }
+  }
+
+  /** The same project and key always name the same run, on every gateway. */
+  static String runIdFor(String project, String idempotencyKey) {
+    return UUID.nameUUIDFromBytes((project + '\u0000' + idempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
   }
 }

@@ -19,15 +19,21 @@ public final class PredictRequestParser {
 
   /** Body fields that belong to the platform; everything else is the model's input. */
   static final String WEBHOOK_FIELD = "webhook_endpoint";
+  static final String QUEUE_TTL_FIELD = "queue_ttl_seconds";
 
   private final Duration maxRunTime;
+  private final Duration maxQueueTtl;
 
-  public PredictRequestParser(Duration maxRunTime) {
+  public PredictRequestParser(Duration maxRunTime, Duration maxQueueTtl) {
     this.maxRunTime = maxRunTime;
+    this.maxQueueTtl = maxQueueTtl;
   }
 
-  /** A parsed body: the model's input and where to deliver the result (null: no webhook). */
-  public record Parsed(JsonObject input, String webhookEndpoint) {}
+  /**
+   * A parsed body: the model's input, where to deliver the result (null: no webhook) and how long
+   * the run may wait in the queue.
+   */
+  public record Parsed(JsonObject input, String webhookEndpoint, Duration queueTtl) {}
 
   /** Either a parsed request or the error to answer. */
   public record Outcome(Parsed parsed, ApiError error) {
@@ -63,11 +69,21 @@ public final class PredictRequestParser {
       }
       endpoint = text;
     }
+    Duration queueTtl = maxQueueTtl;
+    Object ttl = input.remove(QUEUE_TTL_FIELD);
+    if (ttl != null) {
+      if (!(ttl instanceof Number seconds) || seconds.doubleValue() <= 0
+          || seconds.doubleValue() * 1000 > maxQueueTtl.toMillis()) {
+        return Outcome.fail(ApiError.field(QUEUE_TTL_FIELD, QUEUE_TTL_FIELD
+            + " must be a number of seconds above 0 and at most " + maxQueueTtl.toSeconds() + "."));
+      }
+      queueTtl = Duration.ofMillis(Math.round(seconds.doubleValue() * 1000));
+    }
     var problem = AppCatalog.validate(app, input, maxRunTime);
     if (problem.isPresent()) {
       return Outcome.fail(ApiError.field(problem.get().field(), problem.get().message()));
     }
-    return Outcome.ok(new Parsed(input, endpoint));
+    return Outcome.ok(new Parsed(input, endpoint, queueTtl));
   }
 
   static boolean isAbsoluteHttpUrl(String text) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PredictRequestParserTest {
 
-  private final PredictRequestParser parser = new PredictRequestParser(Duration.ofHours(24));
+  private final PredictRequestParser parser = new PredictRequestParser(Duration.ofHours(24), Duration.ofHours(24));
 
   private PredictRequestParser.Outcome parse(String body) {
     return parser.parse(AppCatalog.DELAY, Buffer.buffer(body));
@@ -64,7 +64,7 @@ class PredictRequestParserTest {
 
   @Test
   void aDelayAboveTheMaximumRunTimeIsA400() {
-    var outcome = new PredictRequestParser(Duration.ofMinutes(10)).parse(AppCatalog.DELAY,
+    var outcome = new PredictRequestParser(Duration.ofMinutes(10), Duration.ofHours(24)).parse(AppCatalog.DELAY,
         Buffer.buffer("{\"delayMins\": 11}"));
     assertEquals(400, outcome.error().status());
     assertEquals("delayMins", outcome.error().field());
@@ -84,6 +84,16 @@ class PredictRequestParserTest {
   void aWebhookThatIsNotAStringIsA400() {
     var outcome = parse("{\"delayMins\": 0, \"webhook_endpoint\": 5}");
     assertEquals("webhook_endpoint", outcome.error().field());
+  }
+
+  @Test
+  void aQueueTtlIsTakenOutOfTheInputAndBounded() {
+    var outcome = parse("{\"delayMins\": 0, \"queue_ttl_seconds\": 30}");
+    assertEquals(Duration.ofSeconds(30), outcome.parsed().queueTtl());
+    assertFalse(outcome.parsed().input().containsKey("queue_ttl_seconds"));
+    assertEquals(Duration.ofHours(24), parse("{\"delayMins\": 0}").parsed().queueTtl());
+    assertEquals("queue_ttl_seconds", parse("{\"delayMins\": 0, \"queue_ttl_seconds\": 0}").error().field());
+    assertEquals("queue_ttl_seconds", parse("{\"delayMins\": 0, \"queue_ttl_seconds\": 90000}").error().field());
   }
 
   @Test

@@ -40,6 +40,21 @@ public final class TestHttp {
     return send(builder);
   }
 
+  /** Like {@link #send} but returns the raw response, headers included. */
+  public HttpResponse<String> sendRaw(String method, String path, java.util.Map<String, String> headers, String body) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(builder::header);
+    try {
+      return CLIENT.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Response get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", apiKey).GET());
   }

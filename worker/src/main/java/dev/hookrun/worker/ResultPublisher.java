@@ -2,6 +2,8 @@ package dev.hookrun.worker;
 
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.RunState;
+import java.time.Instant;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts outcomes on the results topic. An outcome exists only in this worker's memory until Kafka
+ * Puts outcomes on the results topic (for the dispatchers) and the run's final state on the
+ * run-state topic (for the gateways). An outcome exists only in this worker's memory until Kafka
  * acknowledges it, so a failed send is retried (with back-off) rather than dropped; the request's
  * offset stays uncommitted meanwhile, so even a crash here loses nothing.
  */
@@ -44,7 +47,9 @@ final class ResultPublisher {
       return;
     }
     var record = KafkaProducerRecord.create(topics.results(), result.runId(), result.toJson().encode());
-    producer.send(record).onComplete(sent -> {
+    var state = KafkaProducerRecord.create(topics.runState(), result.runId(),
+        RunState.finished(result, Instant.now()).toJson().encode());
+    Future.all(producer.send(record), producer.send(state)).onComplete(sent -> {
       if (sent.succeeded()) {
         done.tryComplete();
         return;

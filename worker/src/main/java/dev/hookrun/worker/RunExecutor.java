@@ -5,6 +5,8 @@ import dev.hookrun.common.kafka.OffsetTracker;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.worker.model.Model;
 import dev.hookrun.worker.model.ModelRegistry;
@@ -52,13 +54,19 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private final OffsetTracker tracker = new OffsetTracker();
   private final Map<TopicPartition, Set<InFlightRun>> byPartition = new HashMap<>();
   private final Map<String, InFlightRun> byRunId = new HashMap<>();
+  private final RecentRuns recent = new RecentRuns(20_000);
+  private final CancelledRuns cancelled;
+  private final RunStatePublisher states;
   private ConsumerLoop loop;
   private int inFlight;
   private boolean commitScheduled;
   private Promise<Void> drained;
 
-  RunExecutor(Vertx vertx, ModelRegistry models, ResultPublisher publisher, WorkerConfig config, Clock clock) {
+  RunExecutor(Vertx vertx, ModelRegistry models, ResultPublisher publisher, RunStatePublisher states,
+      CancelledRuns cancelled, WorkerConfig config, Clock clock) {
     this.vertx = vertx;
+    this.states = states;
+    this.cancelled = cancelled;
     this.models = models;
     this.publisher = publisher;
     this.config = config;
@@ -96,18 +104,38 @@ final class RunExecutor implements ConsumerLoop.Listener {
       commitSoon();
       return;
     }
+    if (byRunId.containsKey(request.runId()) || recent.contains(partition, request.runId())) {
+      // The same run id twice in a row: one Idempotency-Key sent to two gateways at once.
+      LOG.info("run {} already taken at {}; skipping the duplicate request at offset {}",
+          request.runId(), partition, record.offset());
+      tracker.finished(partition, record.offset());
+      commitSoon();
+      return;
+    }
+    recent.add(partition, request.runId());
     Instant now = clock.instant();
     InFlightRun run = new InFlightRun(partition, record.offset(), request, now);
     byPartition.computeIfAbsent(partition, p -> new LinkedHashSet<>()).add(run);
     byRunId.put(request.runId(), run);
     inFlight++;
+    if (cancelled.contains(request.runId())) {
+      complete(run, RunStatus.CANCELLED, null, null);
+      return;
+    }
+    if (request.expiresAt() != null && now.isAfter(request.expiresAt())) {
+      complete(run, RunStatus.EXPIRED, null, new RunError("expired",
+          "The run waited in the queue longer than its time-to-live and was not started."));
+      return;
+    }
     Model model = models.forApp(request.app()).orElse(null);
     if (model == null) {
       complete(run, RunStatus.FAILED, null, new RunError("unknown_app",
           "This worker has no model for app '" + request.app() + "'."));
       return;
     }
-    LOG.info("run {} running on {} ({}@{})", request.runId(), config.workerId(), partition, record.offset());
+    LOG.atInfo().addKeyValue("run_id", request.runId()).log("run {} running on {} ({}@{})",
+        request.runId(), config.workerId(), partition, record.offset());
+    states.publish(RunState.running(request, config.workerId(), now));
     try {
       run.run = model.start(request.input());
     } catch (RuntimeException e) {
@@ -141,11 +169,13 @@ final class RunExecutor implements ConsumerLoop.Listener {
   }
 
   private void complete(InFlightRun run, RunStatus status, Object result, RunError error) {
-    RunResult outcome = RunResult.of(run.request, status, result, error, run.startedAt,
+    // A run that never reached its model (cancelled while queued, expired) was never started.
+    RunResult outcome = RunResult.of(run.request, status, result, error, run.run == null ? null : run.startedAt,
         clock.instant(), config.workerId());
     run.publishing = publisher.publish(outcome, () -> run.abandoned);
     run.publishing.onSuccess(v -> {
-      LOG.info("run {} {} in {} ms", run.request.runId(), status.wire(), outcome.runTimeMs());
+      LOG.atInfo().addKeyValue("run_id", run.request.runId())
+          .log("run {} {} in {} ms", run.request.runId(), status.wire(), outcome.runTimeMs());
       tracker.finished(run.partition, run.offset);
       release(run);
       commitSoon();
@@ -171,7 +201,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
   /** Stops a run on request of its owner (cancel command); it ends {@code cancelled}. */
   boolean cancel(String runId) {
     InFlightRun run = byRunId.get(runId);
-    if (run == null || run.run == null || run.publishing != null) {
+    if (run == null || run.run == null || run.publishing != null || run.abandoned) {
       return false;
     }
     run.stopReason = InFlightRun.StopReason.CANCELLED;

@@ -3,7 +3,9 @@ package dev.hookrun.worker;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.TopicInitializer;
-import dev.hookrun.common.kafka.TopicSpec;
+import dev.hookrun.common.kafka.PlatformTopics;
+import dev.hookrun.common.kafka.TopicFollower;
+import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.worker.model.ModelRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,6 +33,8 @@ public final class WorkerVerticle extends VerticleBase {
   private WorkerExecutor blockingPool;
   private ConsumerLoop loop;
   private RunExecutor executor;
+  private CancelledRuns cancelled;
+  private TopicFollower cancels;
 
   public WorkerVerticle(WorkerConfig config) {
     this.config = config;
@@ -41,8 +45,17 @@ public final class WorkerVerticle extends VerticleBase {
     var kafka = config.kafka();
     var topics = kafka.topics();
     return TopicInitializer.ensure(vertx, kafka, List.of(
-            TopicSpec.of(topics.requests(), kafka.requestsPartitions(), kafka.replicationFactor()),
-            TopicSpec.of(topics.results(), kafka.partitions(), kafka.replicationFactor())))
+            PlatformTopics.requests(kafka),
+            PlatformTopics.results(kafka),
+            PlatformTopics.runState(kafka, kafka.runRetention()),
+            PlatformTopics.cancels(kafka, kafka.runRetention())))
+        .compose(v -> {
+          // Known cancels first: a run cancelled while queued must never start.
+          cancelled = new CancelledRuns(100_000);
+          cancels = new TopicFollower(context, KafkaClientProperties.reader(kafka, "hookrun-worker-cancels"),
+              topics.cancels(), cancelled::onRecords);
+          return cancels.start();
+        })
         .compose(v -> {
           String name = config.workerId() + "-" + INSTANCE.incrementAndGet();
           producer = KafkaProducer.createShared(vertx, "hookrun-worker-" + kafka.topicPrefix(),
@@ -52,7 +65,9 @@ public final class WorkerVerticle extends VerticleBase {
           blockingPool = vertx.createSharedWorkerExecutor("hookrun-models", config.blockingPoolSize(),
               config.maxRunTime().toMillis(), TimeUnit.MILLISECONDS);
           executor = new RunExecutor(vertx, ModelRegistry.builtIn(vertx, blockingPool),
-              new ResultPublisher(vertx, producer, topics), config, Clock.systemUTC());
+              new ResultPublisher(vertx, producer, topics), new RunStatePublisher(producer, topics),
+              cancelled, config, Clock.systemUTC());
+          cancelled.onCancel(executor::cancel);
           loop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, config.maxPollInterval(),
                   Math.min(500, config.maxInflight())),
@@ -72,6 +87,7 @@ public final class WorkerVerticle extends VerticleBase {
     }
     return executor.drain(config.drainTimeout())
         .compose(v -> loop.stop())
+        .eventually(() -> cancels.stop())
         .eventually(() -> producer.close())
         .eventually(() -> {
           blockingPool.close();

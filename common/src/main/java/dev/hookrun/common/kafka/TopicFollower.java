@@ -1,0 +1,160 @@
+package dev.hookrun.common.kafka;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every partition of one topic from the beginning and keeps following it, outside any
+ * consumer group: each gateway needs every run's state, each worker every cancel command.
+ * Records go to a Vert.x context in batches, like {@link ConsumerLoop}.
+ *
+ * <p>{@link #start()} completes once the reader has caught up with the end offsets it saw at
+ * start, so a restarted gateway answers for old runs only after its view is rebuilt.
+ */
+public final class TopicFollower {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
+  private static final Duration POLL = Duration.ofMillis(100);
+
+  private final Context context;
+  private final Map<String, Object> config;
+  private final String topic;
+  private final Consumer<List<ConsumerRecord<String, String>>> handler;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final Promise<Void> stopped = Promise.promise();
+  private volatile KafkaConsumer<String, String> consumer;
+
+  public TopicFollower(Context context, Map<String, String> readerConfig, String topic,
+      Consumer<List<ConsumerRecord<String, String>>> handler) {
+    this.context = context;
+    this.config = KafkaClientProperties.asObjects(readerConfig);
+    this.topic = topic;
+    this.handler = handler;
+  }
+
+  /** Starts following; completes once the records present at start are handed over. */
+  public Future<Void> start() {
+    Promise<Void> caughtUp = Promise.promise();
+    running.set(true);
+    Thread thread = new Thread(() -> run(caughtUp), "follow-" + topic);
+    thread.setDaemon(true);
+    thread.start();
+    return caughtUp.future();
+  }
+
+  public Future<Void> stop() {
+    if (running.compareAndSet(true, false)) {
+      KafkaConsumer<String, String> c = consumer;
+      if (c != null) {
+        c.wakeup();
+      }
+    }
+    return stopped.future();
+  }
+
+  private void run(Promise<Void> caughtUp) {
+    Map<TopicPartition, Long> target;
+    try {
+      consumer = new KafkaConsumer<>(config);
+      List<TopicPartition> partitions = new ArrayList<>();
+      consumer.partitionsFor(topic, Duration.ofSeconds(30))
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      target = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+    } catch (RuntimeException e) {
+      running.set(false);
+      caughtUp.tryFail(e);
+      closeQuietly();
+      stopped.tryComplete();
+      return;
+    }
+    try {
+      while (running.get()) {
+        try {
+          ConsumerRecords<String, String> records = consumer.poll(POLL);
+          if (!records.isEmpty()) {
+            handOver(records);
+          }
+          if (target != null && caughtUp(target)) {
+            target = null;
+            context.runOnContext(v -> caughtUp.tryComplete());
+          }
+        } catch (WakeupException e) {
+          // stop() woke us
+        } catch (RuntimeException e) {
+          LOG.warn("following {} failed, retrying: {}", topic, e.toString());
+          sleepQuietly();
+        }
+      }
+    } finally {
+      caughtUp.tryFail("stopped before catching up");
+      closeQuietly();
+      stopped.tryComplete();
+    }
+  }
+
+  private boolean caughtUp(Map<TopicPartition, Long> target) {
+    for (var entry : target.entrySet()) {
+      if (consumer.position(entry.getKey()) < entry.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void handOver(ConsumerRecords<String, String> records) {
+    List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
+    records.forEach(batch::add);
+    CompletableFuture<Void> taken = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        handler.accept(batch);
+      } catch (RuntimeException e) {
+        LOG.error("handler for {} failed", topic, e);
+      } finally {
+        taken.complete(null);
+      }
+    });
+    try {
+      taken.get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("hand-over of {} records timed out", topic);
+    }
+  }
+
+  private void closeQuietly() {
+    try {
+      if (consumer != null) {
+        consumer.close(Duration.ofSeconds(5));
+      }
+    } catch (RuntimeException ignored) {
+      // closing a reader that never connected
+    }
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(500);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

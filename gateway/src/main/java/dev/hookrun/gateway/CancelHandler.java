@@ -1,0 +1,83 @@
+package dev.hookrun.gateway;
+
+import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.kafka.Topics;
+import dev.hookrun.common.run.CancelCommand;
+import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.RunStatePublisher;
+import dev.hookrun.common.run.RunStatus;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v3/{project}/{app}/runs/{run_id}/cancel}. The command goes to every worker (the
+ * one running the run stops it; the one that later takes a queued run skips it). A queued run is
+ * also marked cancelled at once, so callers need not wait for a worker to reach it; its webhook
+ * goes out when a worker takes the request off the queue.
+ */
+final class CancelHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CancelHandler.class);
+  /** How long the answer waits for the worker to confirm, so most callers see the final state. */
+  private static final Duration CONFIRM_WAIT = Duration.ofSeconds(3);
+
+  private final RunLookup lookup;
+  private final RunStateView view;
+  private final KafkaProducer<String, String> producer;
+  private final RunStatePublisher states;
+  private final Topics topics;
+  private final Clock clock;
+
+  CancelHandler(RunLookup lookup, RunStateView view, KafkaProducer<String, String> producer,
+      RunStatePublisher states, Topics topics, Clock clock) {
+    this.lookup = lookup;
+    this.view = view;
+    this.producer = producer;
+    this.states = states;
+    this.topics = topics;
+    this.clock = clock;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    RunState state = lookup.find(ctx);
+    if (state == null) {
+      return;
+    }
+    if (state.status().isFinal()) {
+      ApiError.of(409, "run_finished", "The run already ended with status " + state.status().wire() + ".").send(ctx);
+      return;
+    }
+    CancelCommand command = new CancelCommand(state.runId(), state.project(), clock.instant());
+    var record = KafkaProducerRecord.create(topics.cancels(), state.runId(), command.toJson().encode());
+    producer.send(record).onComplete(sent -> {
+      if (sent.failed()) {
+        ApiError.of(503, "kafka_unavailable", "The cancel could not be recorded; retry shortly.").send(ctx);
+        return;
+      }
+      LOG.info("run {} cancel requested", state.runId());
+      if (state.status() == RunStatus.QUEUED) {
+        RunState cancelled = RunState.cancelledByGateway(state, clock.instant());
+        view.apply(cancelled);
+        states.publish(cancelled);
+      }
+      view.awaitFinal(state.runId(), CONFIRM_WAIT).onComplete(done -> {
+        RunState now = view.get(state.runId());
+        boolean isFinal = now != null && now.status().isFinal();
+        JsonObject body = RunStatusJson.full(now != null ? now : state);
+        if (!isFinal) {
+          body.put("message", "Cancel requested; the worker holding the run is stopping it.");
+        }
+        ctx.response().setStatusCode(isFinal ? 200 : 202)
+            .putHeader("Content-Type", "application/json").end(body.encode());
+      });
+    });
+  }
+}

@@ -1,0 +1,37 @@
+package dev.hookrun.gateway;
+
+import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.run.RunState;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Finds the run a {@code /v3/{project}/{app}/runs/{run_id}…} route names, for its owner only: a
+ * run of another project or app is as unknown as one that never existed.
+ */
+final class RunLookup {
+
+  private final ApiKeys keys;
+  private final RunStateView view;
+
+  RunLookup(ApiKeys keys, RunStateView view) {
+    this.keys = keys;
+    this.view = view;
+  }
+
+  /** The run, or null after answering the error. */
+  RunState find(RoutingContext ctx) {
+    String project = ctx.pathParam("project");
+    ApiError refused = Access.check(keys, ctx, project);
+    if (refused != null) {
+      refused.send(ctx);
+      return null;
+    }
+    RunState state = view.get(ctx.pathParam("run_id"));
+    if (state == null || !state.project().equals(project) || !state.app().equals(ctx.pathParam("app"))) {
+      ApiError.of(404, "run_not_found", "There is no run '" + ctx.pathParam("run_id")
+          + "' for this app, or it is older than the retention.").send(ctx);
+      return null;
+    }
+    return state;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.hookrun.gateway;
+
+import dev.hookrun.common.run.RunState;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code GET /v3/{project}/{app}/runs/{run_id}}. */
+final class RunStatusHandler implements Handler<RoutingContext> {
+
+  private final RunLookup lookup;
+
+  RunStatusHandler(RunLookup lookup) {
+    this.lookup = lookup;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    RunState state = lookup.find(ctx);
+    if (state != null) {
+      ctx.response().putHeader("Content-Type", "application/json").end(RunStatusJson.full(state).encode());
+    }
+  }
+}

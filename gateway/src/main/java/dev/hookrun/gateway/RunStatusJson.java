@@ -1,0 +1,57 @@
+package dev.hookrun.gateway;
+
+import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.run.WebhookState;
+import io.vertx.core.json.JsonObject;
+
+/** The public shape of a run (DESIGN §1): what {@code GET …/runs/{id}} and sync answers show. */
+final class RunStatusJson {
+
+  private RunStatusJson() {}
+
+  static String statusUrl(RunState state) {
+    return "/v3/" + state.project() + "/" + state.app() + "/runs/" + state.runId();
+  }
+
+  static JsonObject full(RunState state) {
+    JsonObject json = new JsonObject()
+        .put("run_id", state.runId())
+        .put("app", state.app())
+        .put("status", state.status().wire())
+        .put("created_at", time(state.createdAt()))
+        .put("started_at", time(state.startedAt()))
+        .put("completed_at", time(state.completedAt()))
+        .put("run_time_ms", state.runTimeMs());
+    if (state.status().isFinal()) {
+      json.put("result", state.status() == RunStatus.SUCCEEDED ? state.result() : null);
+      json.put("error", state.error() == null ? null : state.error().toJson());
+    }
+    WebhookState webhook = state.webhook() == null ? WebhookState.none() : state.webhook();
+    json.put("webhook", new JsonObject()
+        .put("endpoint", webhook.endpoint())
+        .put("status", webhook.status())
+        .put("attempts", webhook.attempts())
+        .put("last_status_code", webhook.lastStatusCode())
+        .put("next_attempt_at", time(webhook.nextAttemptAt())));
+    return json;
+  }
+
+  /** The 200 of a synchronous predict whose run ended in time. */
+  static JsonObject syncResult(RunState state) {
+    JsonObject json = new JsonObject()
+        .put("run_id", state.runId())
+        .put("status", state.status().wire())
+        .put("run_time_ms", state.runTimeMs());
+    if (state.status() == RunStatus.SUCCEEDED) {
+      json.put("result", state.result());
+    } else {
+      json.put("error", state.error() == null ? null : state.error().toJson());
+    }
+    return json;
+  }
+
+  private static String time(java.time.Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

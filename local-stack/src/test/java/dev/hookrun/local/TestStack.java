@@ -1,0 +1,100 @@
+package dev.hookrun.local;
+
+import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.dispatcher.DispatcherConfig;
+import dev.hookrun.dispatcher.DispatcherVerticle;
+import dev.hookrun.gateway.GatewayConfig;
+import dev.hookrun.gateway.GatewayVerticle;
+import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.TestHttp;
+import dev.hookrun.worker.WorkerConfig;
+import dev.hookrun.worker.WorkerVerticle;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One isolated installation on the shared broker (its own topic prefix and group ids), with
+ * stages deployed on demand, each in its own Vert.x instance as if it were its own process.
+ */
+final class TestStack implements AutoCloseable {
+
+  static final String KEY = "key-" + UUID.randomUUID();
+  static final String OTHER_KEY = "other-" + UUID.randomUUID();
+  static final String PROJECT = "p-test";
+  static final String OTHER_PROJECT = "p-other";
+
+  final KafkaSettings kafka;
+  final String workerGroup = "workers-" + UUID.randomUUID();
+  final String dispatcherGroup = "dispatchers-" + UUID.randomUUID();
+  private final List<Vertx> processes = new ArrayList<>();
+
+  TestStack() {
+    kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), "t-" + UUID.randomUUID() + ".")
+        .withSessionTimeout(Duration.ofSeconds(6));
+  }
+
+  Vertx newProcess() {
+    Vertx vertx = Vertx.vertx();
+    processes.add(vertx);
+    return vertx;
+  }
+
+  /** A gateway with the given extra settings, e.g. SYNC_TIMEOUT. */
+  Gateway gateway(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1",
+        "API_KEYS", KEY + "=" + PROJECT + "," + OTHER_KEY + "=" + OTHER_PROJECT,
+        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix()));
+    env.putAll(extra);
+    Vertx process = newProcess();
+    GatewayVerticle verticle = new GatewayVerticle(GatewayConfig.fromEnv(env));
+    process.deployVerticle(verticle).await();
+    return new Gateway(process, verticle, new TestHttp(verticle.actualPort(), KEY));
+  }
+
+  Gateway gateway() {
+    return gateway(Map.of());
+  }
+
+  record Gateway(Vertx process, GatewayVerticle verticle, TestHttp http) {}
+
+  Worker worker(String id, WorkerConfig tweak) {
+    Vertx process = newProcess();
+    WorkerVerticle verticle = new WorkerVerticle(tweak);
+    process.deployVerticle(verticle).await();
+    return new Worker(process, verticle);
+  }
+
+  Worker worker(String id) {
+    return worker(id, workerConfig(id));
+  }
+
+  WorkerConfig workerConfig(String id) {
+    return WorkerConfig.defaults(kafka, id).withGroupId(workerGroup).withDrainTimeout(Duration.ofSeconds(5));
+  }
+
+  record Worker(Vertx process, WorkerVerticle verticle) {}
+
+  DispatcherVerticle dispatcher() {
+    Vertx process = newProcess();
+    DispatcherVerticle verticle = new DispatcherVerticle(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup));
+    process.deployVerticle(verticle).await();
+    return verticle;
+  }
+
+  @Override
+  public void close() {
+    for (Vertx process : processes) {
+      try {
+        process.close().await();
+      } catch (RuntimeException alreadyClosed) {
+        // a test stopped it on purpose
+      }
+    }
+  }
+}
