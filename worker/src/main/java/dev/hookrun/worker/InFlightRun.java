@@ -3,6 +3,7 @@ package dev.hookrun.worker;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.worker.model.ModelRun;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Instant;
 import org.apache.kafka.common.TopicPartition;
 
@@ -23,6 +24,8 @@ final class InFlightRun {
   Future<Void> publishing;
   /** Set when the partition moved away: the new owner runs it, so this worker stays quiet. */
   boolean abandoned;
+  /** Completes when the run leaves this worker (published or handed back). */
+  final Promise<Void> released = Promise.promise();
 
   InFlightRun(TopicPartition partition, long offset, RunRequest request, Instant startedAt) {
     this.partition = partition;

@@ -61,6 +61,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private int inFlight;
   private boolean commitScheduled;
   private Promise<Void> drained;
+  private long drainDeadline;
 
   RunExecutor(Vertx vertx, ModelRegistry models, ResultPublisher publisher, RunStatePublisher states,
       CancelledRuns cancelled, WorkerConfig config, Clock clock) {
@@ -189,6 +190,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
     }
     byRunId.remove(run.request.runId(), run);
     inFlight--;
+    run.released.tryComplete();
     if (drained != null) {
       if (inFlight == 0) {
         drained.tryComplete();
@@ -223,24 +225,32 @@ final class RunExecutor implements ConsumerLoop.Listener {
 
   @Override
   public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
-    List<Future<Void>> publishing = new ArrayList<>();
+    List<Future<Void>> waitFor = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
         if (run.publishing != null) {
-          publishing.add(run.publishing);
+          waitFor.add(run.publishing);
+        } else if (drained != null) {
+          // Draining: these runs may still finish within DRAIN_TIMEOUT, even though their
+          // partition is wanted elsewhere (a rolling deploy starts the new worker meanwhile).
+          waitFor.add(run.released.future());
         } else {
           abandon(run);
         }
       }
     }
     Promise<Void> settled = Promise.promise();
-    if (publishing.isEmpty()) {
+    if (waitFor.isEmpty()) {
       settled.complete();
     } else {
       // Outcomes already on their way get a moment to land, so their offsets commit now and
       // the partition's next owner does not run them a second time.
-      Future.join(publishing).onComplete(x -> settled.tryComplete());
-      vertx.setTimer(REVOKE_PUBLISH_WAIT_MS, t -> settled.tryComplete());
+      Future.join(waitFor).onComplete(x -> settled.tryComplete());
+      vertx.setTimer(drained != null ? Math.max(1, drainDeadline - System.currentTimeMillis()) : REVOKE_PUBLISH_WAIT_MS,
+          t -> settled.tryComplete());
+      if (drained != null) {
+        drained.future().onComplete(x -> settled.tryComplete());
+      }
     }
     return settled.future().map(v -> {
       Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(partitions);
@@ -282,6 +292,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
    */
   Future<Void> drain(Duration timeout) {
     drained = Promise.promise();
+    drainDeadline = System.currentTimeMillis() + timeout.toMillis();
     loop.setPaused(true);
     if (inFlight == 0) {
       drained.complete();

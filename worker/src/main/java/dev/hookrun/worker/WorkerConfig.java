@@ -35,7 +35,7 @@ public record WorkerConfig(
   public static final Setting MAX_RUN_TIME = Setting.of("MAX_RUN_TIME", "24h",
       "A run still going after this long is stopped and fails with a timeout");
   public static final Setting DRAIN_TIMEOUT = Setting.of("DRAIN_TIMEOUT", "30s",
-      "On SIGTERM, how long in-flight runs may finish before they are handed back");
+      "On SIGTERM, how long in-flight runs may finish before they are handed back (at most 4m)");
   public static final Setting MAX_POLL_INTERVAL = Setting.of("KAFKA_MAX_POLL_INTERVAL", "5m",
       "Kafka max.poll.interval.ms; polling never waits for runs, so this is only a safety net");
   public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "0",
@@ -59,10 +59,14 @@ public record WorkerConfig(
         env.integer(MAX_INFLIGHT, 1, 1_000_000),
         env.integer(BLOCKING_POOL, 1, 1024),
         env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
-        env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofHours(24)),
+        env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
         env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
         env.integer(HTTP_PORT, 0, 65_535),
         KafkaSettings.fromEnv(env));
+    if (config.drainTimeout().compareTo(config.maxPollInterval()) >= 0) {
+      // a drain waits inside the rebalance callback, which the group bounds by this interval
+      env.problem(DRAIN_TIMEOUT.name() + " must be shorter than " + MAX_POLL_INTERVAL.name());
+    }
     env.check();
     return config;
   }

@@ -100,6 +100,20 @@ public final class WorkerVerticle extends VerticleBase {
     return executor == null ? 0 : executor.inFlight();
   }
 
+  /** The partitions this instance owns now. */
+  public java.util.Set<org.apache.kafka.common.TopicPartition> assignment() {
+    return loop == null ? java.util.Set.of() : loop.assignment();
+  }
+
+  /** Partitions moved away from this instance by rebalances, and lost to a session timeout. */
+  public int revokedPartitions() {
+    return loop == null ? 0 : loop.revokedPartitions();
+  }
+
+  public int lostPartitions() {
+    return loop == null ? 0 : loop.lostPartitions();
+  }
+
   /** Stops a run held by this instance; false when it does not hold it. */
   public boolean cancel(String runId) {
     return executor != null && executor.cancel(runId);

@@ -57,6 +57,11 @@ public final class ConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final long HANDOFF_TIMEOUT_MS = 30_000;
+  /**
+   * How long a revoke may wait for the stage (a draining worker lets runs finish first). It must
+   * stay under the rebalance timeout (max.poll.interval.ms), or the group evicts this member.
+   */
+  private static final long REVOKE_TIMEOUT_MS = 4 * 60_000;
 
   private final Context context;
   private final Map<String, Object> config;
@@ -66,6 +71,8 @@ public final class ConsumerLoop {
   private final ConcurrentLinkedQueue<Consumer<KafkaConsumer<String, String>>> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean running = new AtomicBoolean();
   private final Promise<Void> stopped = Promise.promise();
+  private final java.util.concurrent.atomic.AtomicInteger revokedCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger lostCount = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean paused;
   private volatile Set<TopicPartition> assignment = Set.of();
   private volatile KafkaConsumer<String, String> consumer;
@@ -116,6 +123,16 @@ public final class ConsumerLoop {
   /** The partitions this member owns now (a snapshot). */
   public Set<TopicPartition> assignment() {
     return assignment;
+  }
+
+  /** Partitions taken from this member by rebalances so far (graceful ones). */
+  public int revokedPartitions() {
+    return revokedCount.get();
+  }
+
+  /** Partitions this member lost without a chance to commit (its session expired). */
+  public int lostPartitions() {
+    return lostCount.get();
   }
 
   /** Wakes the consumer to run queued work (a seek, a pause) on the poll thread. */
@@ -218,7 +235,7 @@ public final class ConsumerLoop {
     awaitQuietly(taken);
   }
 
-  private <T> T onContext(java.util.function.Supplier<Future<T>> call, T fallback) {
+  private <T> T onContext(java.util.function.Supplier<Future<T>> call, T fallback, long timeoutMs) {
     CompletableFuture<T> result = new CompletableFuture<>();
     context.runOnContext(v -> {
       try {
@@ -234,7 +251,7 @@ public final class ConsumerLoop {
       }
     });
     try {
-      return result.get(HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      return result.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("{}: stage did not answer in time: {}", name, e.toString());
       return fallback;
@@ -275,8 +292,11 @@ public final class ConsumerLoop {
         return;
       }
       Set<TopicPartition> gone = Set.copyOf(partitions);
+      if (running.get()) {
+        revokedCount.addAndGet(gone.size()); // leaving the group on stop is not a rebalance
+      }
       Map<TopicPartition, OffsetAndMetadata> offsets =
-          onContext(() -> listener.onRevoked(gone), Map.of());
+          onContext(() -> listener.onRevoked(gone), Map.of(), REVOKE_TIMEOUT_MS);
       if (!offsets.isEmpty()) {
         try {
           consumer.commitSync(offsets, Duration.ofSeconds(10));
@@ -310,6 +330,7 @@ public final class ConsumerLoop {
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       Set<TopicPartition> lost = Set.copyOf(partitions);
+      lostCount.addAndGet(lost.size());
       Set<TopicPartition> left = new HashSet<>(assignment);
       left.removeAll(lost);
       assignment = Set.copyOf(left);

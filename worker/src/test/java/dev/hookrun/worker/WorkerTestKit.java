@@ -1,0 +1,118 @@
+package dev.hookrun.worker;
+
+import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.kafka.PlatformTopics;
+import dev.hookrun.common.kafka.TopicInitializer;
+import dev.hookrun.common.run.RunRequest;
+import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.TopicReader;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Drives workers directly through Kafka, as a gateway would: requests in, outcomes and run
+ * states read back from their topics. One instance = one isolated installation.
+ */
+final class WorkerTestKit implements AutoCloseable {
+
+  final KafkaSettings kafka;
+  final String group = "workers-" + UUID.randomUUID();
+  private final KafkaProducer<String, String> producer;
+
+  WorkerTestKit(Duration sessionTimeout) {
+    kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), "wk-" + UUID.randomUUID() + ".")
+        .withSessionTimeout(sessionTimeout);
+    try {
+      TopicInitializer.ensureBlocking(kafka, List.of(PlatformTopics.requests(kafka), PlatformTopics.results(kafka),
+          PlatformTopics.runState(kafka, Duration.ofHours(1)), PlatformTopics.cancels(kafka, Duration.ofHours(1))));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
+        new StringSerializer(), new StringSerializer());
+  }
+
+  WorkerConfig config(String workerId) {
+    return WorkerConfig.defaults(kafka, workerId).withGroupId(group).withDrainTimeout(Duration.ofSeconds(5));
+  }
+
+  /** Queues a delay run; returns its id. */
+  String submit(double delayMins) {
+    return submit(delayMins, null);
+  }
+
+  String submit(double delayMins, Instant expiresAt) {
+    String runId = UUID.randomUUID().toString();
+    submit(new RunRequest(runId, "p", "webhook-delay-example", new JsonObject().put("delayMins", delayMins),
+        "http://127.0.0.1:9/hook", Instant.now(), expiresAt));
+    return runId;
+  }
+
+  void submit(RunRequest request) {
+    try {
+      producer.send(new ProducerRecord<>(kafka.topics().requests(), request.runId(), request.toJson().encode())).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Outcomes on the results topic, per run id. */
+  Map<String, List<JsonObject>> outcomes() {
+    return TopicReader.readAll(kafka.bootstrapServers(), kafka.topics().results()).stream()
+        .collect(Collectors.groupingBy(r -> r.key(), HashMap::new,
+            Collectors.mapping(r -> new JsonObject(r.value()), Collectors.toList())));
+  }
+
+  /** Which workers published a "running" state for the run, in order. */
+  List<String> runningOn(String runId) {
+    return runningOn().getOrDefault(runId, List.of());
+  }
+
+  /** For every run: the workers that published a "running" state for it, in order (one read). */
+  Map<String, List<String>> runningOn() {
+    Map<String, List<String>> out = new HashMap<>();
+    for (var record : TopicReader.readAll(kafka.bootstrapServers(), kafka.topics().runState())) {
+      JsonObject state = new JsonObject(record.value());
+      if ("running".equals(state.getString("status"))) {
+        out.computeIfAbsent(record.key(), k -> new java.util.ArrayList<>()).add(state.getString("worker_id"));
+      }
+    }
+    return out;
+  }
+
+  /** Partitions per member client id, as the group coordinator sees them now. */
+  Map<String, Integer> partitionsPerMember() {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
+          .describedGroups().get(group).get();
+      Map<String, Integer> out = new HashMap<>();
+      description.members().forEach(m -> out.put(m.clientId(), m.assignment().topicPartitions().size()));
+      return out;
+    } catch (Exception e) {
+      return Map.of();
+    }
+  }
+
+  /** The env of a worker process of this installation. */
+  Map<String, String> processEnv(String workerId) {
+    return Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix(),
+        "WORKER_GROUP_ID", group, "WORKER_ID", workerId, "KAFKA_SESSION_TIMEOUT",
+        kafka.sessionTimeout().toSeconds() + "s", "HTTP_PORT", "0");
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
