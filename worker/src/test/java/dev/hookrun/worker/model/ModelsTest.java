@@ -1,0 +1,63 @@
+package dev.hookrun.worker.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookrun.common.apps.AppCatalog;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ModelsTest {
+
+  private final Vertx vertx = Vertx.vertx();
+  private final WorkerExecutor pool = vertx.createSharedWorkerExecutor("test-models", 2, 10, TimeUnit.SECONDS);
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  @Test
+  void everyAppOfTheCatalogHasAModel() {
+    ModelRegistry registry = ModelRegistry.builtIn(vertx, pool);
+    AppCatalog.apps().forEach(app -> assertTrue(registry.forApp(app).isPresent(), app));
+  }
+
+  @Test
+  void theDelayModelSleepsOnATimerAndReportsIt() throws Exception {
+    long t0 = System.nanoTime();
+    Object out = new DelayModel(vertx).start(new JsonObject().put("delayMins", 0.005)).result()
+        .await(5, TimeUnit.SECONDS);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    JsonObject result = (JsonObject) out;
+    assertEquals(0.005, result.getDouble("delayMins"));
+    assertTrue(result.getLong("slept_ms") >= 290 && ms >= 290, "slept " + ms + " ms");
+  }
+
+  @Test
+  void aCancelledDelayRunFailsWithCancellation() {
+    ModelRun run = new DelayModel(vertx).start(new JsonObject().put("delayMins", 10));
+    run.cancel();
+    assertTrue(run.result().failed());
+    assertInstanceOf(RunCancelledException.class, run.result().cause());
+  }
+
+  @Test
+  void theCpuModelRunsOnTheBlockingPoolAndCanBeCancelled() throws Exception {
+    ModelRun run = new CpuBurnModel(pool).start(new JsonObject().put("cpuMs", 50));
+    JsonObject result = (JsonObject) run.result().await(5, TimeUnit.SECONDS);
+    assertEquals(50, result.getLong("cpuMs"));
+    assertTrue(result.getLong("elapsed_ms") >= 50);
+
+    ModelRun long_ = new CpuBurnModel(pool).start(new JsonObject().put("cpuMs", 60_000));
+    long_.cancel();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> long_.result().isComplete());
+    assertTrue(long_.result().failed(), "a cancelled CPU run must not complete");
+    assertInstanceOf(RunCancelledException.class, long_.result().cause());
+  }
+}
