@@ -23,8 +23,9 @@ public final class LocalStackMain {
       case "worker" -> WorkerMain.main(rest);
       case "dispatcher" -> DispatcherMain.main(rest);
       case "receiver" -> WebhookPrinter.main(rest);
+      case "broker" -> runBrokerOnly();
       default -> {
-        System.err.println("usage: run.sh [all|gateway|worker|dispatcher|receiver [port]]");
+        System.err.println("usage: run.sh [all|gateway|worker|dispatcher|broker|receiver [port]]");
         System.exit(2);
       }
     }
@@ -48,6 +49,15 @@ public final class LocalStackMain {
     }, "local-stack-shutdown"));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     printBanner(stack, ms);
+  }
+
+  /** Only the in-process broker, for running the stages as separate processes on one machine. */
+  private static void runBrokerOnly() {
+    LocalStackConfig config = LocalStackConfig.fromEnv(System.getenv());
+    var broker = new dev.hookrun.kafka.EmbeddedKafkaBroker(config.dataDir().resolve("kafka"), config.kafkaPort()).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "broker-shutdown"));
+    System.out.println("kafka broker listening on " + broker.bootstrapServers() + " (data in "
+        + config.dataDir().resolve("kafka").toAbsolutePath().normalize() + "); Ctrl-C stops it");
   }
 
   private static void printBanner(LocalStack stack, long startMs) {
