@@ -13,8 +13,10 @@ public final class BenchMain {
     switch (name) {
       case "rebalance" -> RebalanceBench.main(rest);
       case "worker-capacity" -> WorkerCapacityBench.main(rest);
+      case "load" -> LoadDriver.main(rest);
+      case "null-system" -> NullSystem.main(rest);
       default -> {
-        System.err.println("usage: bench.jar rebalance | worker-capacity <bootstrap> <prefix> <worker-pid>");
+        System.err.println("usage: bench.jar rebalance | worker-capacity <bootstrap> <prefix> <worker-pid> | load --url … | null-system [port]");
         System.exit(2);
       }
     }
