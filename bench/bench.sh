@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The platform benchmark (issue 7). Prints one line of figures per scenario:
+#   1 throughput: 20,000 runs, delayMins 0, 64 concurrent — null system, then ./run.sh's stack
+#   2 fixed rate: 1,000 requests/s for 30 s — accept latency
+#   3 makespan:   10,000 runs of 3 s — last webhook after the last accept
+#   4 scaling:    blocking CPU model with 1, 2 and 4 worker processes (separate processes)
+#   5 isolation:  scenario 1 with 10 % of webhooks to a black hole
+# Usage: bench/bench.sh [scenario ...]   (default: all). RUNS=20000 etc. override sizes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SCENARIOS=${*:-"1 2 3 4 5"}
+RUNS=${RUNS:-20000}
+RATE=${RATE:-1000}
+RATE_SECONDS=${RATE_SECONDS:-30}
+MAKESPAN_RUNS=${MAKESPAN_RUNS:-10000}
+CPU_RUNS=${CPU_RUNS:-2000}
+CPU_MS=${CPU_MS:-20}
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+[[ -f bench/target/bench.jar && -f local-stack/target/local-stack.jar ]] || ./mvnw -q -B -DskipTests package
+
+wait_for() { # file pattern
+  for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1
+}
+load() { java -Xmx1g -jar bench/target/bench.jar load "$@" | grep -v '^JSON'; }
+
+echo "hookrun benchmark — $(date -u +%FT%TZ) — $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
+
+start_stack() { # a fresh one-process stack (broker + gateway + worker + dispatcher) on port 18090
+  DATA_DIR="$WORK/stack-$1" HTTP_PORT=18090 LOCAL_KAFKA_PORT=19093 API_KEYS=bench-key=p-bench LOG_LEVEL=WARN \
+    java ${STACK_OPTS:--Xmx2g} -jar local-stack/target/local-stack.jar > "$WORK/stack-$1.log" 2>&1 &
+  STACK=$!; PIDS+=("$STACK")
+  wait_for "$WORK/stack-$1.log" "is up in"
+}
+stop_stack() { kill "$STACK"; wait "$STACK" 2>/dev/null || true; }
+URL=http://127.0.0.1:18090/v3/p-bench/webhook-delay-example/predict
+
+if [[ " $SCENARIOS " == *" 1 "* || " $SCENARIOS " == *" 5 "* ]]; then
+  java -jar bench/target/bench.jar null-system 18081 > "$WORK/null.log" 2>&1 &
+  NULL=$!; PIDS+=("$NULL"); wait_for "$WORK/null.log" "listening"
+  load --url http://127.0.0.1:18081/predict --runs "$RUNS" --concurrency 64 --warmup 5000 \
+       --label "1-null-system" --pids "null=$NULL"
+  kill "$NULL"
+fi
+
+if [[ " $SCENARIOS " == *" 1 "* || " $SCENARIOS " == *" 2 "* || " $SCENARIOS " == *" 3 "* || " $SCENARIOS " == *" 5 "* ]]; then
+  start_stack main
+  [[ " $SCENARIOS " == *" 1 "* ]] && load --url "$URL" --key bench-key --runs "$RUNS" --concurrency 64 --warmup 5000 \
+       --label "1-stack" --pids "stack=$STACK"
+  [[ " $SCENARIOS " == *" 2 "* ]] && load --url "$URL" --key bench-key --rate "$RATE" --seconds "$RATE_SECONDS" \
+       --warmup 5000 --label "2-fixed-rate-${RATE}/s" --pids "stack=$STACK"
+  [[ " $SCENARIOS " == *" 3 "* ]] && load --url "$URL" --key bench-key --runs "$MAKESPAN_RUNS" --concurrency 64 \
+       --body '{"delayMins":0.05}' --label "3-makespan-3s-runs" --pids "stack=$STACK"
+  [[ " $SCENARIOS " == *" 5 "* ]] && load --url "$URL" --key bench-key --runs "$RUNS" --concurrency 64 --blackhole 0.1 \
+       --label "5-isolation-10%-blackhole" --pids "stack=$STACK" --wait-seconds 120
+  stop_stack
+fi
+
+if [[ " $SCENARIOS " == *" 4 "* ]]; then
+  # stages as separate processes on one broker; the blocking CPU model, N worker processes
+  for n in 1 2 4; do
+    DATA_DIR="$WORK/scale-$n" LOCAL_KAFKA_PORT=19094 java -jar local-stack/target/local-stack.jar broker > "$WORK/broker-$n.log" 2>&1 &
+    BROKER=$!; PIDS+=("$BROKER"); wait_for "$WORK/broker-$n.log" "listening"
+    export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19094 LOG_LEVEL=WARN
+    HTTP_PORT=18091 API_KEYS=bench-key=p-bench java -jar gateway/target/gateway.jar > "$WORK/gw-$n.log" 2>&1 &
+    GW=$!; PIDS+=("$GW")
+    WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 java -jar webhook-dispatcher/target/webhook-dispatcher.jar > "$WORK/d-$n.log" 2>&1 &
+    D=$!; PIDS+=("$D")
+    WPIDS=""
+    for i in $(seq 1 "$n"); do
+      WORKER_ID="w$i" WORKER_BLOCKING_POOL_SIZE=2 java -jar worker/target/worker.jar > "$WORK/w-$n-$i.log" 2>&1 &
+      W=$!; PIDS+=("$W"); WPIDS="$WPIDS,w$i=$W"
+    done
+    until curl -s -o /dev/null http://127.0.0.1:18091/healthz; do sleep 0.2; done
+    load --url http://127.0.0.1:18091/v3/p-bench/cpu-burn-example/predict --key bench-key --runs "$CPU_RUNS" \
+         --concurrency 64 --body "{\"cpuMs\":$CPU_MS}" --label "4-cpu-model-${n}-workers" --pids "gateway=$GW,dispatcher=$D$WPIDS"
+    kill $GW $D $(echo "$WPIDS" | tr ',' '\n' | cut -d= -f2) 2>/dev/null || true
+    wait $GW $D 2>/dev/null || true
+    kill "$BROKER"; wait "$BROKER" 2>/dev/null || true
+    unset KAFKA_BOOTSTRAP_SERVERS
+  done
+fi
