@@ -15,6 +15,7 @@ public final class BenchMain {
       case "worker-capacity" -> WorkerCapacityBench.main(rest);
       case "load" -> LoadDriver.main(rest);
       case "null-system" -> NullSystem.main(rest);
+      case "chaos" -> ChaosRun.main(rest);
       default -> {
         System.err.println("usage: bench.jar rebalance | worker-capacity <bootstrap> <prefix> <worker-pid> | load --url … | null-system [port]");
         System.exit(2);
