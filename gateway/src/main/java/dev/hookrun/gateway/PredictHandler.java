@@ -99,6 +99,9 @@ final class PredictHandler implements Handler<RoutingContext> {
     Future<RunState> result = async ? null : view.awaitFinal(runId, config.syncTimeout());
     publisher.publish(request).onComplete(done -> {
       if (done.failed()) {
+        if (result != null) {
+          view.abandonWaiters(runId); // or an outage would pile up SYNC_TIMEOUT-long waits
+        }
         LOG.warn("run {} refused: Kafka did not acknowledge it: {}", runId, done.cause().toString());
         ApiError.of(503, "kafka_unavailable",
             "The request could not be queued; nothing was accepted. Retry shortly.").send(ctx);

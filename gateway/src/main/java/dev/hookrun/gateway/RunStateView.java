@@ -116,6 +116,14 @@ final class RunStateView {
     return promise.future().onComplete(x -> vertx.cancelTimer(timer));
   }
 
+  /** Releases callers waiting for a run that was never queued (its publish failed). */
+  void abandonWaiters(String runId) {
+    List<Promise<RunState>> waiting = waiters.remove(runId);
+    if (waiting != null) {
+      waiting.forEach(p -> p.tryComplete(null));
+    }
+  }
+
   /** Drops runs past the retention; called periodically. */
   void sweep() {
     Iterator<RunState> it = runs.values().iterator();
