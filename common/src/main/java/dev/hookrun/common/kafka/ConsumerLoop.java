@@ -67,6 +67,7 @@ public final class ConsumerLoop {
   private final AtomicBoolean running = new AtomicBoolean();
   private final Promise<Void> stopped = Promise.promise();
   private volatile boolean paused;
+  private volatile boolean joined;
   private volatile Set<TopicPartition> assignment = Set.of();
   private volatile KafkaConsumer<String, String> consumer;
   private Thread thread;
@@ -111,6 +112,11 @@ public final class ConsumerLoop {
 
   public boolean isPaused() {
     return paused;
+  }
+
+  /** Whether the consumer has joined its group (had an assignment, possibly empty): readiness. */
+  public boolean hasJoined() {
+    return joined && running.get();
   }
 
   /** The partitions this member owns now (a snapshot). */
@@ -296,6 +302,7 @@ public final class ConsumerLoop {
       Set<TopicPartition> now = new HashSet<>(assignment);
       now.addAll(partitions);
       assignment = Set.copyOf(now);
+      joined = true;
       if (partitions.isEmpty()) {
         return;
       }

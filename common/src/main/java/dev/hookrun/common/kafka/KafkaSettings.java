@@ -84,6 +84,11 @@ public record KafkaSettings(
         replicationFactor, protocol, sessionTimeout, runRetention, extraClientProperties);
   }
 
+  public KafkaSettings withBootstrapServers(String servers) {
+    return new KafkaSettings(servers, topicPrefix, requestsPartitions, partitions,
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, extraClientProperties);
+  }
+
   public Topics topics() {
     return new Topics(topicPrefix);
   }
