@@ -89,6 +89,11 @@ public record KafkaSettings(
         replicationFactor, groupProtocol, sessionTimeout, runRetention, extraClientProperties);
   }
 
+  public KafkaSettings withTopicPrefix(String prefix) {
+    return new KafkaSettings(bootstrapServers, prefix, requestsPartitions, partitions,
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, extraClientProperties);
+  }
+
   public Topics topics() {
     return new Topics(topicPrefix);
   }
