@@ -3,6 +3,7 @@ package dev.hookrun.gateway;
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.ops.OpsSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,8 @@ public record GatewayConfig(
     Duration kafkaSendTimeout,
     int bodyLimitBytes,
     Duration maxRunTime,
-    KafkaSettings kafka) {
+    KafkaSettings kafka,
+    OpsSettings ops) {
 
   public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
   public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "8080", "Port the gateway listens on");
@@ -34,6 +36,7 @@ public record GatewayConfig(
   static {
     List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, BODY_LIMIT, MAX_RUN_TIME));
     all.addAll(KafkaSettings.SETTINGS);
+    all.addAll(OpsSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
 
@@ -46,12 +49,13 @@ public record GatewayConfig(
         env.duration(SEND_TIMEOUT, Duration.ofMillis(500), Duration.ofMinutes(2)),
         env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024),
         env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
-        KafkaSettings.fromEnv(env));
+        KafkaSettings.fromEnv(env),
+        OpsSettings.fromEnv(env));
     env.check();
     return config;
   }
 
   public GatewayConfig withPort(int port) {
-    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime, kafka);
+    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime, kafka, ops);
   }
 }

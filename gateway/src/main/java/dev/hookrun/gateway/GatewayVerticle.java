@@ -1,9 +1,14 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.health.HealthRoutes;
+import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
+import dev.hookrun.common.metrics.Meters;
+import dev.hookrun.ops.OpsService;
+import dev.hookrun.ops.http.OpsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -26,6 +31,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private KafkaProducer<String, String> producer;
   private HttpServer server;
+  private ReadinessCheck readiness;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -47,8 +53,12 @@ public final class GatewayVerticle extends VerticleBase {
               new PredictRequestParser(config.maxRunTime()), publisher, Clock.systemUTC());
           Router router = Router.router(vertx);
           router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
-          router.post("/v3/:project/:app/predict").handler(predict);
-          router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+          router.post("/v3/:project/:app/predict")
+              .handler(Meters.countPredictAnswers())
+              .handler(predict);
+          readiness = ReadinessCheck.kafka(config.kafka(), List.of(topics.requests()), "gateway");
+          HealthRoutes.mount(router, readiness);
+          OpsRoutes.mount(vertx, router, OpsService.create(config.kafka()), config.ops());
           router.errorHandler(413, ctx -> ApiError.of(413, "body_too_large",
               "The request body is larger than " + config.bodyLimitBytes() + " bytes.").send(ctx));
           router.errorHandler(404, ctx -> ApiError.of(404, "not_found", "No such route.").send(ctx));
@@ -72,6 +82,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (readiness != null) {
+      readiness.close();
+    }
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer.compose(v -> producer == null ? Future.succeededFuture() : producer.close());
   }

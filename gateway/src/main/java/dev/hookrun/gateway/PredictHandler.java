@@ -59,12 +59,15 @@ final class PredictHandler implements Handler<RoutingContext> {
         outcome.parsed().input(), outcome.parsed().webhookEndpoint(), now, null);
     publisher.publish(request).onComplete(done -> {
       if (done.failed()) {
-        LOG.warn("run {} refused: Kafka did not acknowledge it: {}", request.runId(), done.cause().toString());
+        LOG.atWarn().addKeyValue("run_id", request.runId()).addKeyValue("status", "refused")
+            .log("run {} refused: Kafka did not acknowledge it: {}", request.runId(), done.cause().toString());
         ApiError.of(503, "kafka_unavailable",
             "The request could not be queued; nothing was accepted. Retry shortly.").send(ctx);
         return;
       }
-      LOG.info("run {} queued (project {}, app {})", request.runId(), project, app);
+      LOG.atInfo().addKeyValue("run_id", request.runId()).addKeyValue("status", "queued")
+          .addKeyValue("project", project).addKeyValue("app", app)
+          .log("run {} queued (project {}, app {})", request.runId(), project, app);
       JsonObject body = new JsonObject()
           .put("run_id", request.runId())
           .put("status", "queued")

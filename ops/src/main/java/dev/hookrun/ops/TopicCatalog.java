@@ -36,7 +36,7 @@ public final class TopicCatalog {
 
   /** The full name of {@code name} (short or full) among {@code existing}, or a NOT_FOUND. */
   public String resolve(String name, Collection<String> existing) {
-    for (String candidate : List.of(name, topics.prefix() + name, aliasOf(name))) {
+    for (String candidate : java.util.Arrays.asList(name, topics.prefix() + name, aliasOf(name))) {
       if (candidate != null && existing.contains(candidate) && isPlatformTopic(candidate)) {
         return candidate;
       }

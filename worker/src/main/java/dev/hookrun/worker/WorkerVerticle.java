@@ -1,9 +1,12 @@
 package dev.hookrun.worker;
 
+import dev.hookrun.common.health.HealthServer;
+import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
+import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.worker.model.ModelRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -31,6 +34,8 @@ public final class WorkerVerticle extends VerticleBase {
   private WorkerExecutor blockingPool;
   private ConsumerLoop loop;
   private RunExecutor executor;
+  private HealthServer health;
+  private Runnable untrackInFlight = () -> { };
 
   public WorkerVerticle(WorkerConfig config) {
     this.config = config;
@@ -58,7 +63,11 @@ public final class WorkerVerticle extends VerticleBase {
                   Math.min(500, config.maxInflight())),
               List.of(topics.requests()), executor, "worker-" + name);
           executor.attach(loop);
-          return loop.start();
+          untrackInFlight = Meters.trackInFlight(executor::inFlight);
+          return loop.start()
+              .compose(x -> HealthServer.join(vertx, "worker", config.httpPort(), () -> ReadinessCheck.kafka(kafka,
+                  List.of(topics.requests(), topics.results()), "worker")))
+              .onSuccess(h -> health = h.require("consumer " + name, loop::hasJoined));
         })
         .onSuccess(v -> LOG.info("worker {} consuming {} in group {}", config.workerId(),
             topics.requests(), config.groupId()));
@@ -67,10 +76,12 @@ public final class WorkerVerticle extends VerticleBase {
   /** Graceful stop: drain, then leave the group committing what finished. */
   @Override
   public Future<?> stop() {
+    untrackInFlight.run();
     if (executor == null) {
       return Future.succeededFuture();
     }
     return executor.drain(config.drainTimeout())
+        .eventually(() -> health == null ? Future.succeededFuture() : health.leave())
         .compose(v -> loop.stop())
         .eventually(() -> producer.close())
         .eventually(() -> {

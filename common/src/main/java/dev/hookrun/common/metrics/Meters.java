@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,14 @@ public final class Meters {
 
   private static MeterRegistry registry() {
     return ServiceMetrics.registry();
+  }
+
+  /** Gateway: a route handler that counts each predict answer by status, placed before the predict handler. */
+  public static Handler<RoutingContext> countPredictAnswers() {
+    return ctx -> {
+      ctx.addHeadersEndHandler(v -> predictAnswered(ctx.response().getStatusCode()));
+      ctx.next();
+    };
   }
 
   /** Gateway: a predict call was answered with {@code status} (2xx accepted, else refused). */
