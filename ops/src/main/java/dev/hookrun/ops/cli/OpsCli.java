@@ -20,9 +20,11 @@ import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./run.sh ops <command>}: the operator's view of the platform in Kafka. Exit codes: 0
@@ -105,6 +107,9 @@ public final class OpsCli implements Callable<Integer> {
 
     @Mixin
     Common common;
+
+    @Spec
+    CommandSpec spec;
 
     OpsCli root() {
       return parent instanceof OpsCli cli ? cli : ((Dlq) parent).parent;
@@ -226,7 +231,7 @@ public final class OpsCli implements Callable<Integer> {
     @Override
     public Integer call() {
       if ((runId == null) == !all) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "Give a RUN_ID or --all (not both).");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Give a RUN_ID or --all (not both).");
       }
       var store = service().deadLetters();
       var result = all ? store.replayAll() : store.replay(runId);
