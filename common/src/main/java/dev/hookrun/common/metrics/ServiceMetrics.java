@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
@@ -38,7 +39,10 @@ public final class ServiceMetrics {
   /** A Vertx whose event loops, HTTP servers and clients are measured into {@link #registry()}. */
   public static Vertx newVertx() {
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            // local: tells the gateway's server from a stage's health server in one process;
+            // route: the route template (/v3/:project/:app/predict), bounded, unlike the path
+            .addLabels(Label.LOCAL, Label.HTTP_ROUTE)))
         .withMetrics(new MicrometerMetricsFactory(REGISTRY))
         .build();
   }
