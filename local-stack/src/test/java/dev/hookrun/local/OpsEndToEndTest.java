@@ -86,6 +86,10 @@ class OpsEndToEndTest {
     JsonObject result = records.stream().map(r -> (JsonObject) r)
         .filter(r -> r.getString("topic").equals("results")).findFirst().orElseThrow();
     assertEquals("w-ops", result.getString("worker"));
+    // the worker group is past the request once the outcome is in results (commits are batched: wait)
+    await().atMost(Duration.ofSeconds(15)).until(() -> http.send("GET", "/ops/runs/" + runId + "/trace", admin, null)
+        .json().getJsonArray("consumed_by").stream().map(p -> (JsonObject) p)
+        .anyMatch(p -> p.getString("group").equals(workerGroup) && p.getBoolean("processed")));
 
     // both stages are caught up: their groups show up with no lag
     await().atMost(Duration.ofSeconds(30)).until(() -> {

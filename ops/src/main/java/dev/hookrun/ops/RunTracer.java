@@ -1,5 +1,6 @@
 package dev.hookrun.ops;
 
+import dev.hookrun.ops.model.GroupInfo;
 import dev.hookrun.ops.model.RecordView;
 import dev.hookrun.ops.model.Trace;
 import dev.hookrun.ops.model.TraceEntry;
@@ -31,12 +32,14 @@ final class RunTracer {
   private final TopicCatalog catalog;
   private final RecordReader reader;
   private final TraceDescriber describer;
+  private final GroupInspector groups;
 
   RunTracer(KafkaAccess access, TopicCatalog catalog, RecordReader reader) {
     this.access = access;
     this.catalog = catalog;
     this.reader = reader;
     this.describer = new TraceDescriber(catalog);
+    this.groups = new GroupInspector(access, catalog);
   }
 
   Trace trace(Admin admin, String runId) throws Exception {
@@ -77,7 +80,27 @@ final class RunTracer {
         .map(r -> describer.describe(RecordView.of(r, catalog.shortName(r.topic()))))
         .toList();
     List<String> read = partitions.stream().map(p -> catalog.shortName(p.topic()) + "/" + p.partition()).toList();
-    return new Trace(runId, entries, read);
+    return new Trace(runId, entries, read, entries.isEmpty() ? List.of() : progress(admin, entries));
+  }
+
+  /** For each record a group reads: is the group past it, and who owns its partition now. */
+  private List<Trace.Progress> progress(Admin admin, List<TraceEntry> entries) throws Exception {
+    List<Trace.Progress> out = new ArrayList<>();
+    List<GroupInfo> all = groups.groups(admin).groups();
+    for (TraceEntry entry : entries) {
+      RecordView r = entry.record();
+      for (GroupInfo group : all) {
+        for (GroupInfo.PartitionLag row : group.partitions()) {
+          if (row.topic().equals(r.shortName()) && row.partition() == r.partition()) {
+            boolean processed = row.committed() != null && row.committed() > r.offset();
+            String owner = row.clientId() == null ? null : row.clientId() + " (" + row.host() + ")";
+            out.add(new Trace.Progress(r.shortName(), r.partition(), r.offset(), group.groupId(),
+                row.committed(), processed, owner));
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private List<ConsumerRecord<String, String>> read(Map<TopicPartition, Long> from,

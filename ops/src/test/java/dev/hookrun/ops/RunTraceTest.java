@@ -88,6 +88,9 @@ class RunTraceTest {
     assertEquals(LAYOUT.size(), trace.partitionsRead().size());
     assertTrue(trace.partitionsRead().contains("requests/" + KeyPartitioner.partitionFor(run, 12)));
 
+    // no group reads these topics in this test
+    assertTrue(trace.progress().isEmpty());
+
     TraceEntry result = trace.entries().get(3);
     assertEquals("worker", result.stage());
     assertEquals("w-7", result.worker());

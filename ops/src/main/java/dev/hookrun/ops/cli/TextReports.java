@@ -42,7 +42,7 @@ final class TextReports {
       if (!g.members().isEmpty()) {
         Table members = new Table("CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNED");
         g.members().forEach(m -> members.row(m.consumerId(), m.host(), m.clientId(), m.assigned().size(),
-            String.join(",", m.assigned())));
+            compact(m.assigned())));
         members.print(out);
         out.println();
       }
@@ -84,6 +84,13 @@ final class TextReports {
     if (!table.isEmpty()) {
       table.print(out);
     }
+    if (!trace.progress().isEmpty()) {
+      out.println();
+      Table consumed = new Table("TOPIC", "PARTITION", "OFFSET", "GROUP", "COMMITTED", "PROCESSED", "PARTITION-OWNER");
+      trace.progress().forEach(p -> consumed.row(p.topic(), p.partition(), p.offset(), p.group(), p.committed(),
+          p.processed() ? "yes" : "no (queued or in progress)", p.owner()));
+      consumed.print(out);
+    }
   }
 
   static void deadLetters(List<DeadLetter> letters, PrintStream out) {
@@ -107,6 +114,38 @@ final class TextReports {
     result.replayed().forEach(r -> table.row(r.runId(), r.from(), r.to()));
     table.print(out);
     out.printf("%n%d run(s) put back into webhook delivery%n", result.replayed().size());
+  }
+
+  /** "requests/0", "requests/1", "requests/2", "requests/5" as "requests/0-2,5". */
+  static String compact(List<String> partitions) {
+    java.util.Map<String, java.util.TreeSet<Integer>> byTopic = new java.util.LinkedHashMap<>();
+    for (String p : partitions) {
+      int slash = p.lastIndexOf('/');
+      byTopic.computeIfAbsent(p.substring(0, slash), t -> new java.util.TreeSet<>())
+          .add(Integer.parseInt(p.substring(slash + 1)));
+    }
+    List<String> parts = new java.util.ArrayList<>();
+    byTopic.forEach((topic, numbers) -> {
+      List<String> ranges = new java.util.ArrayList<>();
+      Integer start = null;
+      Integer prev = null;
+      for (int n : numbers) {
+        if (prev != null && n == prev + 1) {
+          prev = n;
+          continue;
+        }
+        if (start != null) {
+          ranges.add(start.equals(prev) ? "" + start : start + "-" + prev);
+        }
+        start = n;
+        prev = n;
+      }
+      if (start != null) {
+        ranges.add(start.equals(prev) ? "" + start : start + "-" + prev);
+      }
+      parts.add(topic + "/" + String.join(",", ranges));
+    });
+    return String.join(" ", parts);
   }
 
   static String retention(long ms) {
