@@ -52,6 +52,10 @@ public final class OpsCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // The CLI's output is its answer: keep the platform's INFO log lines (a replay logs one per
+    // run, for the services' logs) off the operator's terminal.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.hookrun"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     System.exit(run(args, System.getenv(), System.out, System.err));
   }
 
