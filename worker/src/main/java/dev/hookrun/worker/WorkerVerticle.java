@@ -76,12 +76,14 @@ public final class WorkerVerticle extends VerticleBase {
   /** Graceful stop: drain, then leave the group committing what finished. */
   @Override
   public Future<?> stop() {
-    untrackInFlight.run();
     if (executor == null) {
       return Future.succeededFuture();
     }
     return executor.drain(config.drainTimeout())
-        .eventually(() -> health == null ? Future.succeededFuture() : health.leave())
+        .eventually(() -> {
+          untrackInFlight.run();
+          return health == null ? Future.succeededFuture() : health.leave();
+        })
         .compose(v -> loop.stop())
         .eventually(() -> producer.close())
         .eventually(() -> {

@@ -34,13 +34,6 @@ public final class Meters {
   private static final List<IntSupplier> IN_FLIGHT = new CopyOnWriteArrayList<>();
   private static final Map<Meter.Id, AtomicLong> LAG_HOLDERS = new ConcurrentHashMap<>();
 
-  static {
-    Gauge.builder("hookrun.worker.runs.inflight", IN_FLIGHT,
-            sources -> sources.stream().mapToInt(IntSupplier::getAsInt).sum())
-        .description("Runs started by the workers of this process and not yet in the results topic")
-        .register(registry());
-  }
-
   private Meters() {}
 
   private static MeterRegistry registry() {
@@ -70,6 +63,11 @@ public final class Meters {
    * the returned Runnable when the source stops.
    */
   public static Runnable trackInFlight(IntSupplier runsHeld) {
+    // registered on first use, so only processes that run workers export it
+    Gauge.builder("hookrun.worker.runs.inflight", IN_FLIGHT,
+            sources -> sources.stream().mapToInt(IntSupplier::getAsInt).sum())
+        .description("Runs started by the workers of this process and not yet in the results topic")
+        .register(registry());
     IN_FLIGHT.add(runsHeld);
     return () -> IN_FLIGHT.remove(runsHeld);
   }
