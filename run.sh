@@ -3,6 +3,7 @@
 #   ./run.sh                 broker + gateway + worker + dispatcher in one process (Ctrl-C stops all)
 #   ./run.sh gateway|worker|dispatcher   one stage alone, against KAFKA_BOOTSTRAP_SERVERS
 #   ./run.sh receiver [port] a webhook receiver on localhost that prints what it gets
+#   ./run.sh ops <command>   inspect topics, groups, runs, dead letters (see docs/operating.md)
 # The jar is built on first use (and rebuilt when sources are newer than it).
 set -euo pipefail
 cd "$(dirname "$0")"

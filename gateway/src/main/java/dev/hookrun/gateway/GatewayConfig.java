@@ -3,6 +3,7 @@ package dev.hookrun.gateway;
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.ops.OpsSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,8 @@ public record GatewayConfig(
     Duration queueTtl,
     int maxUnfinishedPerProject,
     int runViewMaxEntries,
-    KafkaSettings kafka) {
+    KafkaSettings kafka,
+    OpsSettings ops) {
 
   public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
   public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "8080", "Port the gateway listens on");
@@ -48,6 +50,7 @@ public record GatewayConfig(
     List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, BODY_LIMIT, MAX_RUN_TIME,
         SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX));
     all.addAll(KafkaSettings.SETTINGS);
+    all.addAll(OpsSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
 
@@ -64,13 +67,14 @@ public record GatewayConfig(
         env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
         env.integer(MAX_QUEUED, 1, 100_000_000),
         env.integer(VIEW_MAX, 100, 100_000_000),
-        KafkaSettings.fromEnv(env));
+        KafkaSettings.fromEnv(env),
+        OpsSettings.fromEnv(env));
     env.check();
     return config;
   }
 
   public GatewayConfig withPort(int port) {
     return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime,
-        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, kafka);
+        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, kafka, ops);
   }
 }

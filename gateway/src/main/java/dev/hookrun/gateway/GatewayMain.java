@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.config.ConfigException;
+import dev.hookrun.common.metrics.ServiceMetrics;
 import io.vertx.core.Vertx;
 
 /** Runs one gateway process against the cluster named by KAFKA_BOOTSTRAP_SERVERS. */
@@ -17,7 +18,7 @@ public final class GatewayMain {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = ServiceMetrics.newVertx();
     vertx.deployVerticle(new GatewayVerticle(config)).onFailure(e -> {
       System.err.println("gateway failed to start: " + e);
       vertx.close().onComplete(v -> System.exit(1));

@@ -1,12 +1,16 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.health.HealthRoutes;
+import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
+import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.RunStatePublisher;
-import io.vertx.core.json.JsonObject;
+import dev.hookrun.ops.OpsService;
+import dev.hookrun.ops.http.OpsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -33,6 +37,7 @@ public final class GatewayVerticle extends VerticleBase {
   private TopicFollower follower;
   private Router router;
   private long sweepTimer = -1;
+  private ReadinessCheck readiness;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -75,13 +80,18 @@ public final class GatewayVerticle extends VerticleBase {
     Clock clock = Clock.systemUTC();
     Router router = Router.router(vertx);
     router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
-    router.post("/v3/:project/:app/predict").handler(new PredictHandler(config, publisher, states, view, clock));
+    router.post("/v3/:project/:app/predict")
+        .handler(Meters.countPredictAnswers())
+        .handler(new PredictHandler(config, publisher, states, view, clock));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup));
     router.post("/v3/:project/:app/runs/:run_id/cancel")
         .handler(new CancelHandler(lookup, view, producer, states, topics, clock));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml"));
-    router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    readiness = ReadinessCheck.kafka(config.kafka(),
+        List.of(topics.requests(), topics.runState(), topics.cancels()), "gateway");
+    HealthRoutes.mount(router, readiness);
+    OpsRoutes.mount(vertx, router, OpsService.create(config.kafka()), config.ops());
     router.errorHandler(413, ctx -> ApiError.of(413, "body_too_large",
         "The request body is larger than " + config.bodyLimitBytes() + " bytes.").send(ctx));
     router.errorHandler(404, ctx -> ApiError.of(404, "not_found", "No such route.").send(ctx));
@@ -107,6 +117,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    if (readiness != null) {
+      readiness.close();
+    }
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer
         .eventually(() -> follower == null ? Future.succeededFuture() : follower.stop())

@@ -102,12 +102,15 @@ final class PredictHandler implements Handler<RoutingContext> {
         if (result != null) {
           view.abandonWaiters(runId); // or an outage would pile up SYNC_TIMEOUT-long waits
         }
-        LOG.warn("run {} refused: Kafka did not acknowledge it: {}", runId, done.cause().toString());
+        LOG.atWarn().addKeyValue("run_id", runId).addKeyValue("status", "refused")
+            .log("run {} refused: Kafka did not acknowledge it: {}", runId, done.cause().toString());
         ApiError.of(503, "kafka_unavailable",
             "The request could not be queued; nothing was accepted. Retry shortly.").send(ctx);
         return;
       }
-      LOG.atInfo().addKeyValue("run_id", runId).log("run {} queued (project {}, app {})", runId, project, app);
+      LOG.atInfo().addKeyValue("run_id", runId).addKeyValue("status", "queued")
+          .addKeyValue("project", project).addKeyValue("app", app)
+          .log("run {} queued (project {}, app {})", runId, project, app);
       RunState queued = RunState.queued(request, now);
       view.apply(queued);
       states.publish(queued);

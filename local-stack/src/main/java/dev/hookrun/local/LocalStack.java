@@ -1,5 +1,6 @@
 package dev.hookrun.local;
 
+import dev.hookrun.common.metrics.ServiceMetrics;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
@@ -49,7 +50,7 @@ public final class LocalStack {
     WorkerConfig workerConfig = WorkerConfig.fromEnv(backendEnv);
     DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(backendEnv);
 
-    vertx = Vertx.vertx();
+    vertx = ServiceMetrics.newVertx();
     gateway = new GatewayVerticle(gatewayConfig);
     return vertx.deployVerticle(() -> new WorkerVerticle(workerConfig),
             new DeploymentOptions().setInstances(workerConfig.instances()))

@@ -3,6 +3,7 @@ package dev.hookrun.local;
 import dev.hookrun.common.config.ConfigException;
 import dev.hookrun.dispatcher.DispatcherMain;
 import dev.hookrun.gateway.GatewayMain;
+import dev.hookrun.ops.cli.OpsCli;
 import dev.hookrun.worker.WorkerMain;
 import java.util.Arrays;
 
@@ -24,8 +25,9 @@ public final class LocalStackMain {
       case "dispatcher" -> DispatcherMain.main(rest);
       case "receiver" -> WebhookPrinter.main(rest);
       case "broker" -> runBrokerOnly();
+      case "ops" -> OpsCli.main(rest);
       default -> {
-        System.err.println("usage: run.sh [all|gateway|worker|dispatcher|broker|receiver [port]]");
+        System.err.println("usage: run.sh [all|gateway|worker|dispatcher|broker|receiver [port]|ops <command>]");
         System.exit(2);
       }
     }

@@ -2,6 +2,7 @@ package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.OffsetTracker;
+import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.RunResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -85,11 +86,13 @@ final class DeliveryExecutor implements ConsumerLoop.Listener {
       DeliveryOutcome outcome = done.result();
       if (outcome.delivered()) {
         delivered.incrementAndGet();
+        Meters.deliveryAttempt("delivered");
         LOG.info("run {} webhook delivered ({})", result.runId(), outcome.statusCode());
       } else {
         // Retries and dead letters come with the delivery-policy issue; until then a failed
         // delivery is counted and logged with everything needed to redo it by hand.
         failed.incrementAndGet();
+        Meters.deliveryAttempt("failed");
         LOG.warn("run {} webhook delivery to {} failed: {}", result.runId(), result.webhookEndpoint(), outcome.error());
       }
       inFlight--;

@@ -1,6 +1,7 @@
 package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.config.ConfigException;
+import dev.hookrun.common.metrics.ServiceMetrics;
 import io.vertx.core.Vertx;
 
 /** Runs one webhook dispatcher process against KAFKA_BOOTSTRAP_SERVERS. */
@@ -17,7 +18,7 @@ public final class DispatcherMain {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = ServiceMetrics.newVertx();
     vertx.deployVerticle(new DispatcherVerticle(config)).onFailure(e -> {
       System.err.println("webhook-dispatcher failed to start: " + e);
       vertx.close().onComplete(v -> System.exit(1));

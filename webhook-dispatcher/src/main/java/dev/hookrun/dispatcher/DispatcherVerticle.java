@@ -1,5 +1,7 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.health.HealthServer;
+import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.TopicInitializer;
@@ -22,6 +24,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private ConsumerLoop loop;
   private WebhookSender sender;
   private DeliveryExecutor executor;
+  private HealthServer health;
 
   public DispatcherVerticle(DispatcherConfig config) {
     this.config = config;
@@ -41,7 +44,10 @@ public final class DispatcherVerticle extends VerticleBase {
               KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), 500),
               List.of(topics.results()), executor, name);
           executor.attach(loop);
-          return loop.start();
+          return loop.start()
+              .compose(x -> HealthServer.join(vertx, "dispatcher", config.httpPort(),
+                  () -> ReadinessCheck.kafka(kafka, List.of(topics.results()), "dispatcher")))
+              .onSuccess(h -> health = h.require("consumer " + name, loop::hasJoined));
         })
         .onSuccess(v -> LOG.info("dispatcher consuming {} in group {}", topics.results(), config.groupId()));
   }
@@ -51,7 +57,7 @@ public final class DispatcherVerticle extends VerticleBase {
     if (loop == null) {
       return Future.succeededFuture();
     }
-    return loop.stop().eventually(() -> {
+    return loop.stop().eventually(() -> health == null ? Future.succeededFuture() : health.leave()).eventually(() -> {
       sender.close();
       return Future.succeededFuture();
     });

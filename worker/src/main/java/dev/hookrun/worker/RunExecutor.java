@@ -2,6 +2,7 @@ package dev.hookrun.worker;
 
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.OffsetTracker;
+import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunResult;
@@ -137,6 +138,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
     LOG.atInfo().addKeyValue("run_id", request.runId()).log("run {} running on {} ({}@{})",
         request.runId(), config.workerId(), partition, record.offset());
     states.publish(RunState.running(request, config.workerId(), now));
+    Meters.queueWait(request.app(), Duration.between(request.createdAt() == null ? now : request.createdAt(), now));
     try {
       run.run = model.start(request.input());
     } catch (RuntimeException e) {
@@ -177,6 +179,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
     run.publishing.onSuccess(v -> {
       LOG.atInfo().addKeyValue("run_id", run.request.runId())
           .log("run {} {} in {} ms", run.request.runId(), status.wire(), outcome.runTimeMs());
+      Meters.runFinished(run.request.app(), status.wire(), Duration.ofMillis(outcome.runTimeMs()));
       tracker.finished(run.partition, run.offset);
       release(run);
       commitSoon();

@@ -1,6 +1,7 @@
 package dev.hookrun.worker;
 
 import dev.hookrun.common.config.ConfigException;
+import dev.hookrun.common.metrics.ServiceMetrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 
@@ -18,7 +19,7 @@ public final class WorkerMain {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = ServiceMetrics.newVertx();
     WorkerConfig finalConfig = config;
     vertx.deployVerticle(() -> new WorkerVerticle(finalConfig), new DeploymentOptions().setInstances(config.instances()))
         .onFailure(e -> {

@@ -1,11 +1,14 @@
 package dev.hookrun.worker;
 
+import dev.hookrun.common.health.HealthServer;
+import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.run.RunStatePublisher;
+import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.worker.model.ModelRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,6 +38,8 @@ public final class WorkerVerticle extends VerticleBase {
   private RunExecutor executor;
   private CancelledRuns cancelled;
   private TopicFollower cancels;
+  private HealthServer health;
+  private Runnable untrackInFlight = () -> { };
 
   public WorkerVerticle(WorkerConfig config) {
     this.config = config;
@@ -73,7 +78,11 @@ public final class WorkerVerticle extends VerticleBase {
                   Math.min(500, config.maxInflight())),
               List.of(topics.requests()), executor, "worker-" + name);
           executor.attach(loop);
-          return loop.start();
+          untrackInFlight = Meters.trackInFlight(executor::inFlight);
+          return loop.start()
+              .compose(x -> HealthServer.join(vertx, "worker", config.httpPort(), () -> ReadinessCheck.kafka(kafka,
+                  List.of(topics.requests(), topics.results()), "worker")))
+              .onSuccess(h -> health = h.require("consumer " + name, loop::hasJoined));
         })
         .onSuccess(v -> LOG.info("worker {} consuming {} in group {}", config.workerId(),
             topics.requests(), config.groupId()));
@@ -86,6 +95,10 @@ public final class WorkerVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return executor.drain(config.drainTimeout())
+        .eventually(() -> {
+          untrackInFlight.run();
+          return health == null ? Future.succeededFuture() : health.leave();
+        })
         .compose(v -> loop.stop())
         .eventually(() -> cancels.stop())
         .eventually(() -> producer.close())

@@ -74,6 +74,7 @@ public final class ConsumerLoop {
   private final java.util.concurrent.atomic.AtomicInteger revokedCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger lostCount = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean paused;
+  private volatile boolean joined;
   private volatile Set<TopicPartition> assignment = Set.of();
   private volatile KafkaConsumer<String, String> consumer;
   private Thread thread;
@@ -118,6 +119,11 @@ public final class ConsumerLoop {
 
   public boolean isPaused() {
     return paused;
+  }
+
+  /** Whether the consumer has joined its group (had an assignment, possibly empty): readiness. */
+  public boolean hasJoined() {
+    return joined && running.get();
   }
 
   /** The partitions this member owns now (a snapshot). */
@@ -316,6 +322,7 @@ public final class ConsumerLoop {
       Set<TopicPartition> now = new HashSet<>(assignment);
       now.addAll(partitions);
       assignment = Set.copyOf(now);
+      joined = true;
       if (partitions.isEmpty()) {
         return;
       }

@@ -84,6 +84,16 @@ public record KafkaSettings(
         replicationFactor, protocol, sessionTimeout, runRetention, extraClientProperties);
   }
 
+  public KafkaSettings withBootstrapServers(String servers) {
+    return new KafkaSettings(servers, topicPrefix, requestsPartitions, partitions,
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, extraClientProperties);
+  }
+
+  public KafkaSettings withTopicPrefix(String prefix) {
+    return new KafkaSettings(bootstrapServers, prefix, requestsPartitions, partitions,
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, extraClientProperties);
+  }
+
   public Topics topics() {
     return new Topics(topicPrefix);
   }

@@ -1,0 +1,138 @@
+package dev.hookrun.common.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+/**
+ * The platform's named meters, one static call per event, so every stage names them the same
+ * way. Prometheus names (Micrometer appends {@code _total} to counters and {@code _seconds} to
+ * timers) are listed in docs/operating.md.
+ *
+ * <p>Tags stay low-cardinality: status codes, app names, outcomes, stages; never run ids.
+ */
+public final class Meters {
+
+  /** Timers span milliseconds (a webhook) to a day (a long run): explicit buckets, not hundreds. */
+  private static final Duration[] RUN_BUCKETS = {
+      Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5),
+      Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
+      Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
+      Duration.ofHours(6), Duration.ofHours(12), Duration.ofHours(24)};
+
+  private static final List<IntSupplier> IN_FLIGHT = new CopyOnWriteArrayList<>();
+  private static final Map<Meter.Id, AtomicLong> LAG_HOLDERS = new ConcurrentHashMap<>();
+
+  private Meters() {}
+
+  private static MeterRegistry registry() {
+    return ServiceMetrics.registry();
+  }
+
+  /** Gateway: a route handler that counts each predict answer by status, placed before the predict handler. */
+  public static Handler<RoutingContext> countPredictAnswers() {
+    return ctx -> {
+      ctx.addHeadersEndHandler(v -> predictAnswered(ctx.response().getStatusCode()));
+      ctx.next();
+    };
+  }
+
+  /** Gateway: a predict call was answered with {@code status} (2xx accepted, else refused). */
+  public static void predictAnswered(int status) {
+    Counter.builder("hookrun.gateway.predict.requests")
+        .description("Predict calls answered, by HTTP status")
+        .tag("code", Integer.toString(status))
+        .tag("outcome", status >= 200 && status < 300 ? "accepted" : "refused")
+        .register(registry())
+        .increment();
+  }
+
+  /**
+   * Worker: counts the runs a source (one worker verticle) holds into the in-flight gauge. Call
+   * the returned Runnable when the source stops.
+   */
+  public static Runnable trackInFlight(IntSupplier runsHeld) {
+    // registered on first use, so only processes that run workers export it
+    Gauge.builder("hookrun.worker.runs.inflight", IN_FLIGHT,
+            sources -> sources.stream().mapToInt(IntSupplier::getAsInt).sum())
+        .description("Runs started by the workers of this process and not yet in the results topic")
+        .register(registry());
+    IN_FLIGHT.add(runsHeld);
+    return () -> IN_FLIGHT.remove(runsHeld);
+  }
+
+  /** Worker: how long a request waited in Kafka before a worker started it. */
+  public static void queueWait(String app, Duration wait) {
+    Timer.builder("hookrun.worker.queue.wait")
+        .description("Time from acceptance by a gateway to the start of the run")
+        .tag("app", app)
+        .serviceLevelObjectives(RUN_BUCKETS)
+        .register(registry())
+        .record(wait.isNegative() ? Duration.ZERO : wait);
+  }
+
+  /** Worker: a run ended with {@code status} after {@code runTime}. */
+  public static void runFinished(String app, String status, Duration runTime) {
+    Timer.builder("hookrun.worker.run.duration")
+        .description("Run time of finished runs, by app and final status")
+        .tag("app", app)
+        .tag("status", status)
+        .serviceLevelObjectives(RUN_BUCKETS)
+        .register(registry())
+        .record(runTime);
+  }
+
+  /**
+   * Dispatcher: one webhook delivery attempt ended. Outcomes in use: {@code delivered},
+   * {@code failed} (no retry left or none planned), {@code retry_scheduled}.
+   */
+  public static void deliveryAttempt(String outcome) {
+    Counter.builder("hookrun.webhook.delivery.attempts")
+        .description("Webhook delivery attempts, by outcome")
+        .tag("outcome", outcome)
+        .register(registry())
+        .increment();
+  }
+
+  /** Dispatcher: a delivery gave up and went to the dead-letter topic. */
+  public static void deadLettered() {
+    Counter.builder("hookrun.webhook.dead.letters")
+        .description("Webhook deliveries moved to the dead-letter topic")
+        .register(registry())
+        .increment();
+  }
+
+  /** Ops: dead letters put back into delivery by an operator. */
+  public static void deadLettersReplayed(int count) {
+    Counter.builder("hookrun.ops.dead.letters.replayed")
+        .description("Dead letters re-published to the results topic by an operator")
+        .register(registry())
+        .increment(count);
+  }
+
+  /**
+   * Consumer lag (end offset minus committed offset, summed over partitions) of one stage's
+   * group: the holder to set. Sampled periodically by the gateways' ops module.
+   */
+  public static AtomicLong consumerLag(String stage, String group) {
+    AtomicLong holder = new AtomicLong();
+    Gauge gauge = Gauge.builder("hookrun.consumer.lag", holder, AtomicLong::doubleValue)
+        .description("Records not yet processed by a stage's consumer group")
+        .tag("stage", stage)
+        .tag("group", group)
+        .register(registry());
+    // Registering an existing id returns the first gauge, bound to the first holder: reuse it.
+    return LAG_HOLDERS.computeIfAbsent(gauge.getId(), id -> holder);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.hookrun.local;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.kafka.PlatformTopics;
+import dev.hookrun.common.kafka.TopicInitializer;
+import dev.hookrun.common.kafka.TopicSpec;
+import dev.hookrun.common.metrics.ServiceMetrics;
+import dev.hookrun.dispatcher.DispatcherConfig;
+import dev.hookrun.dispatcher.DispatcherVerticle;
+import dev.hookrun.gateway.GatewayConfig;
+import dev.hookrun.gateway.GatewayVerticle;
+import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.TestHttp;
+import dev.hookrun.testkit.WebhookReceiver;
+import dev.hookrun.worker.WorkerConfig;
+import dev.hookrun.worker.WorkerVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Ops on the running platform: trace, groups, metrics and readiness of the gateway, DLQ replay delivered again. */
+class OpsEndToEndTest {
+
+  private static final String KEY = "test-key-" + UUID.randomUUID();
+  private static final String ADMIN = "admin-" + UUID.randomUUID();
+  private static final String PROJECT = "p-ops";
+
+  private final Vertx vertx = ServiceMetrics.newVertx();
+  private KafkaSettings kafka;
+  private String workerGroup;
+  private String dispatcherGroup;
+  private WebhookReceiver receiver;
+  private TestHttp http;
+  private Map<String, String> admin;
+
+  @BeforeEach
+  void setUp() {
+    kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), "ops-e2e-" + UUID.randomUUID() + ".");
+    workerGroup = "workers-" + UUID.randomUUID();
+    dispatcherGroup = "dispatchers-" + UUID.randomUUID();
+    receiver = new WebhookReceiver(vertx);
+    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(Map.of(
+        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", KEY + "=" + PROJECT, "ADMIN_KEY", ADMIN,
+        "OPS_LAG_SAMPLE_INTERVAL", "1s",
+        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix()));
+    GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
+    vertx.deployVerticle(new WorkerVerticle(WorkerConfig.defaults(kafka, "w-ops").withGroupId(workerGroup))).await();
+    vertx.deployVerticle(new DispatcherVerticle(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup))).await();
+    vertx.deployVerticle(gateway).await();
+    http = new TestHttp(gateway.actualPort(), KEY);
+    admin = Map.of("Authorization", "Bearer " + ADMIN, "Content-Type", "application/json");
+  }
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  @Test
+  void traceGroupsMetricsAndReadinessOfARealRun() {
+    var accepted = http.post("/v3/" + PROJECT + "/webhook-delay-example/predict",
+        new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).encode());
+    assertEquals(202, accepted.status());
+    String runId = accepted.json().getString("run_id");
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
+
+    assertEquals(401, http.send("GET", "/ops/runs/" + runId + "/trace", Map.of(), null).status());
+    var trace = http.send("GET", "/ops/runs/" + runId + "/trace", admin, null);
+    assertEquals(200, trace.status());
+    JsonArray records = trace.json().getJsonArray("records");
+    List<String> topics = records.stream().map(r -> ((JsonObject) r).getString("topic")).toList();
+    assertTrue(topics.contains("requests") && topics.contains("results"), topics::toString);
+    JsonObject result = records.stream().map(r -> (JsonObject) r)
+        .filter(r -> r.getString("topic").equals("results")).findFirst().orElseThrow();
+    assertEquals("w-ops", result.getString("worker"));
+    // the worker group is past the request once the outcome is in results (commits are batched: wait)
+    await().atMost(Duration.ofSeconds(15)).until(() -> http.send("GET", "/ops/runs/" + runId + "/trace", admin, null)
+        .json().getJsonArray("consumed_by").stream().map(p -> (JsonObject) p)
+        .anyMatch(p -> p.getString("group").equals(workerGroup) && p.getBoolean("processed")));
+
+    // both stages are caught up: their groups show up with no lag
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      JsonObject groups = http.send("GET", "/ops/groups", admin, null).json();
+      JsonObject byStage = groups.getJsonObject("lag_by_stage");
+      return groups.getJsonArray("groups").size() == 2
+          && Long.valueOf(0).equals(byStage.getLong("worker")) && Long.valueOf(0).equals(byStage.getLong("dispatcher"));
+    });
+
+    assertEquals(200, http.send("GET", "/readyz", Map.of(), null).status());
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      String metrics = http.send("GET", "/metrics", Map.of(), null).json().getString("non_json_body");
+      assertTrue(metrics.contains("hookrun_gateway_predict_requests_total{code=\"202\",outcome=\"accepted\"}"), metrics);
+      assertTrue(metrics.contains("hookrun_worker_run_duration_seconds_count{app=\"webhook-delay-example\",status=\"succeeded\"}"));
+      assertTrue(metrics.contains("hookrun_worker_runs_inflight"));
+      assertTrue(metrics.contains("hookrun_webhook_delivery_attempts_total{outcome=\"delivered\"}"));
+      assertTrue(metrics.contains("hookrun_consumer_lag{group=\"" + workerGroup + "\",stage=\"worker\"}"), metrics);
+      assertTrue(metrics.contains("vertx_http_server_requests_total"), "Vert.x metrics");
+    });
+  }
+
+  @Test
+  void replayedDeadLetterIsDeliveredAgain() throws Exception {
+    String runId = UUID.randomUUID().toString();
+    TopicInitializer.ensureBlocking(kafka, List.of(TopicSpec.of(kafka.topics().deadLetters(), 3, (short) 1)));
+    String deadResult = new JsonObject().put("run_id", runId).put("project", PROJECT)
+        .put("app", "webhook-delay-example").put("status", "succeeded").put("result", new JsonObject().put("x", 1))
+        .put("run_time_ms", 1).put("webhook_endpoint", receiver.url()).put("worker_id", "w-old").encode();
+    try (var producer = new KafkaProducer<String, String>(dev.hookrun.common.kafka.KafkaClientProperties.asObjects(
+        dev.hookrun.common.kafka.KafkaClientProperties.producer(kafka, "test", Duration.ofSeconds(10))))) {
+      var record = new ProducerRecord<>(kafka.topics().deadLetters(), runId, deadResult);
+      record.headers().add("dead-letter-reason", "HTTP 500".getBytes());
+      producer.send(record).get();
+    }
+    var listed = http.send("GET", "/ops/dlq", admin, null);
+    assertEquals(1, listed.json().getInteger("count"));
+    assertEquals("HTTP 500", listed.json().getJsonArray("dead_letters").getJsonObject(0).getString("reason"));
+
+    var replayed = http.send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode());
+    assertEquals(200, replayed.status(), () -> replayed.json().encode());
+    assertEquals(1, replayed.json().getInteger("replayed"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
+    assertEquals(1, receiver.deliveriesFor(runId).get(0).body().getJsonObject("result").getInteger("x"));
+  }
+}

@@ -1,0 +1,95 @@
+package dev.hookrun.ops;
+
+import dev.hookrun.common.kafka.Topics;
+import java.util.Collection;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The platform's topics as operators name them: every topic under TOPIC_PREFIX, by short name
+ * ({@code requests}, {@code run-state}, {@code webhook-retry-2}, ...) or full name, and the stage
+ * that consumes each. Topics added under the prefix later (more retry tiers) are picked up as
+ * they appear.
+ */
+public final class TopicCatalog {
+
+  private static final Pattern RETRY = Pattern.compile("webhook-retry-(\\d+)");
+
+  private final Topics topics;
+
+  public TopicCatalog(Topics topics) {
+    this.topics = topics;
+  }
+
+  public String prefix() {
+    return topics.prefix();
+  }
+
+  public boolean isPlatformTopic(String name) {
+    return name.startsWith(topics.prefix()) && name.length() > topics.prefix().length();
+  }
+
+  public String shortName(String topic) {
+    return isPlatformTopic(topic) ? topic.substring(topics.prefix().length()) : topic;
+  }
+
+  /** The full name of {@code name} (short or full) among {@code existing}, or a NOT_FOUND. */
+  public String resolve(String name, Collection<String> existing) {
+    for (String candidate : java.util.Arrays.asList(name, topics.prefix() + name, aliasOf(name))) {
+      if (candidate != null && existing.contains(candidate) && isPlatformTopic(candidate)) {
+        return candidate;
+      }
+    }
+    List<String> known = existing.stream().filter(this::isPlatformTopic).map(this::shortName).sorted().toList();
+    throw OpsException.notFound("Unknown topic '" + name + "'. Topics under prefix '" + topics.prefix()
+        + "': " + (known.isEmpty() ? "none" : String.join(", ", known)) + ".");
+  }
+
+  /**
+   * Which stage consumes a topic: the workers read requests, the dispatchers results, retry tier
+   * n is "retry-n"; a topic of no stage answers its short name.
+   */
+  public String stageOf(String topic) {
+    String shortName = shortName(topic);
+    Matcher retry = RETRY.matcher(shortName);
+    if (retry.matches()) {
+      return "retry-" + retry.group(1);
+    }
+    return switch (shortName) {
+      case "requests" -> "worker";
+      case "results" -> "dispatcher";
+      case "webhook-dlq" -> "dead-letters";
+      default -> shortName;
+    };
+  }
+
+  /** Pipeline order: requests, run state, results, cancels, retry tiers, dead letters, others. */
+  public java.util.Comparator<String> pipelineOrder() {
+    return java.util.Comparator.comparingInt(this::rank).thenComparing(java.util.Comparator.naturalOrder());
+  }
+
+  private int rank(String topic) {
+    String shortName = shortName(topic);
+    Matcher retry = RETRY.matcher(shortName);
+    if (retry.matches()) {
+      return 10 + Math.min(80, Integer.parseInt(retry.group(1)));
+    }
+    return switch (shortName) {
+      case "requests" -> 0;
+      case "run-state" -> 1;
+      case "results" -> 2;
+      case "cancels" -> 3;
+      case "webhook-dlq" -> 100;
+      default -> 1000;
+    };
+  }
+
+  private String aliasOf(String name) {
+    return switch (name) {
+      case "dlq", "dead-letters" -> topics.deadLetters();
+      case "state" -> topics.runState();
+      default -> name.matches("retry-\\d+") ? topics.prefix() + "webhook-" + name : null;
+    };
+  }
+}

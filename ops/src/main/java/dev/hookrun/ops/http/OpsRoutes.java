@@ -1,0 +1,153 @@
+package dev.hookrun.ops.http;
+
+import dev.hookrun.common.http.ApiError;
+import dev.hookrun.ops.OpsException;
+import dev.hookrun.ops.OpsService;
+import dev.hookrun.ops.OpsSettings;
+import dev.hookrun.ops.metrics.LagSampler;
+import dev.hookrun.ops.model.PeekQuery;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code /ops} routes: the CLI's answers as JSON, behind {@code ADMIN_KEY}.
+ *
+ * <pre>
+ * GET  /ops/topics                      GET /ops/groups
+ * GET  /ops/topics/{topic}/records?partition=&amp;offset=&amp;from_end=&amp;key=&amp;count=
+ * GET  /ops/runs/{run_id}/trace         GET /ops/dlq
+ * POST /ops/dlq/replay  {"run_id": "..."} or {"all": true}
+ * </pre>
+ * Without ADMIN_KEY configured the routes answer 404 (they are off); with it, a request without
+ * the key in {@code Authorization} (bare or {@code Bearer}) gets 401.
+ */
+public final class OpsRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpsRoutes.class);
+
+  private final Vertx vertx;
+  private final OpsService ops;
+
+  private OpsRoutes(Vertx vertx, OpsService ops) {
+    this.vertx = vertx;
+    this.ops = ops;
+  }
+
+  /**
+   * Mounts the routes on {@code router} and, when configured, starts sampling consumer lag into
+   * /metrics (on the caller's context: the sampling stops when that verticle is undeployed).
+   */
+  public static void mount(Vertx vertx, Router router, OpsService ops, OpsSettings settings) {
+    OpsRoutes routes = new OpsRoutes(vertx, ops);
+    router.route("/ops/*").handler(ctx -> authorize(ctx, settings.adminKey()));
+    router.get("/ops/topics").handler(ctx -> routes.answer(ctx, () -> {
+      JsonArray list = new JsonArray();
+      ops.topics().forEach(t -> list.add(t.toJson()));
+      return new JsonObject().put("topics", list);
+    }));
+    router.get("/ops/topics/:topic/records").handler(ctx -> routes.answer(ctx, () -> ops.peek(peekQuery(ctx)).toJson()));
+    router.get("/ops/groups").handler(ctx -> routes.answer(ctx, () -> ops.groups().toJson()));
+    router.get("/ops/runs/:run_id/trace").handler(ctx -> routes.answer(ctx, () -> ops.trace(ctx.pathParam("run_id")).toJson()));
+    router.get("/ops/dlq").handler(ctx -> routes.answer(ctx, () -> {
+      JsonArray list = new JsonArray();
+      ops.deadLetters().list().forEach(d -> list.add(d.toJson()));
+      return new JsonObject().put("count", list.size()).put("dead_letters", list);
+    }));
+    router.post("/ops/dlq/replay").handler(BodyHandler.create(false).setBodyLimit(4_096))
+        .handler(ctx -> routes.replay(ctx));
+    if (!settings.lagSampleInterval().isZero()) {
+      LagSampler.start(vertx, ops, settings.lagSampleInterval());
+    }
+  }
+
+  private void replay(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    if (body == null) {
+      ApiError.of(400, "bad_request", "Send {\"run_id\": \"...\"} or {\"all\": true} as JSON.").send(ctx);
+      return;
+    }
+    String runId = body.getValue("run_id") instanceof String s ? s : null;
+    boolean all = Boolean.TRUE.equals(body.getValue("all"));
+    if ((runId == null) == !all) {
+      ApiError.of(400, "bad_request", "Send either {\"run_id\": \"...\"} or {\"all\": true}.").send(ctx);
+      return;
+    }
+    answer(ctx, () -> (all ? ops.deadLetters().replayAll() : ops.deadLetters().replay(runId)).toJson());
+  }
+
+  /** Runs a blocking ops query on a worker thread and answers with its JSON or its error. */
+  private void answer(RoutingContext ctx, Callable<JsonObject> query) {
+    vertx.executeBlocking(query, false).onComplete(done -> {
+      if (done.succeeded()) {
+        ctx.response().putHeader("Content-Type", "application/json").end(done.result().encode());
+        return;
+      }
+      Throwable error = done.cause();
+      if (error instanceof OpsException ops) {
+        ApiError.of(ops.kind().status, ops.kind().code, ops.getMessage()).send(ctx);
+      } else {
+        LOG.error("ops query {} failed", ctx.request().path(), error);
+        ApiError.of(500, "internal_error", "The ops query failed: " + error.getMessage()).send(ctx);
+      }
+    });
+  }
+
+  private static void authorize(RoutingContext ctx, String adminKey) {
+    if (adminKey == null) {
+      ApiError.of(404, "ops_disabled", "The ops routes are off: set ADMIN_KEY on the gateway.").send(ctx);
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String given = header == null ? "" : header.trim();
+    if (given.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      given = given.substring(7).trim();
+    }
+    // constant-time: the comparison must not tell how much of a guess was right
+    if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), adminKey.getBytes(StandardCharsets.UTF_8))) {
+      ApiError.of(401, "unauthorized", "Send the admin key in the Authorization header.").send(ctx);
+      return;
+    }
+    ctx.next();
+  }
+
+  private static PeekQuery peekQuery(RoutingContext ctx) {
+    return new PeekQuery(ctx.pathParam("topic"),
+        intParam(ctx, "partition"), longParam(ctx, "offset"), intParam(ctx, "from_end"),
+        ctx.queryParams().get("key"), intParam(ctx, "count") == null ? 20 : intParam(ctx, "count"));
+  }
+
+  private static Integer intParam(RoutingContext ctx, String name) {
+    Long value = longParam(ctx, name);
+    if (value != null && (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE)) {
+      throw OpsException.badRequest(name + " is out of range.");
+    }
+    return value == null ? null : value.intValue();
+  }
+
+  private static Long longParam(RoutingContext ctx, String name) {
+    String raw = ctx.queryParams().get(name);
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw OpsException.badRequest(name + " must be a whole number.");
+    }
+  }
+}
