@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @param allowedNetworks non-public ranges webhooks may go to; empty allows public addresses only
  * @param maxPerHost requests in progress to one host at once
- * @param hostBacklog how long deliveries may wait for a busy host before it sheds new ones
+ * @param hostStall how long a host at its bound may finish nothing before it sheds new deliveries
  */
 public record DispatcherConfig(
     String groupId,
@@ -26,7 +26,7 @@ public record DispatcherConfig(
     WebhookSecrets secrets,
     List<NetworkRange> allowedNetworks,
     int maxPerHost,
-    Duration hostBacklog,
+    Duration hostStall,
     KafkaSettings kafka) {
 
   public static final Setting GROUP_ID = Setting.of("DISPATCHER_GROUP_ID", "hookrun-dispatchers",
@@ -47,14 +47,15 @@ public record DispatcherConfig(
       "CIDR blocks webhooks may reach although not public (e.g. 10.0.0.0/8,fd00::/8); when set it is the whole allow-list");
   public static final Setting MAX_PER_HOST = Setting.of("WEBHOOK_MAX_PER_HOST", "50",
       "Webhook requests in progress to one host (host:port) at once");
-  public static final Setting HOST_BACKLOG = Setting.of("WEBHOOK_HOST_BACKLOG", "1s",
-      "When deliveries to a host at its bound have waited this long, further ones count as failed attempts (host busy) and retry later");
+  public static final Setting HOST_STALL = Setting.of("WEBHOOK_HOST_STALL", "5s",
+      "When a host has WEBHOOK_MAX_PER_HOST requests in progress and none has finished for this long, "
+          + "further deliveries to it count as failed attempts (host busy) and retry later");
 
   public static final List<Setting> SETTINGS;
 
   static {
     List<Setting> all = new ArrayList<>(List.of(GROUP_ID, MAX_INFLIGHT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
-        HTTP_PORT, RETRY_SCHEDULE, SECRETS, ALLOWED_NETWORKS, MAX_PER_HOST, HOST_BACKLOG));
+        HTTP_PORT, RETRY_SCHEDULE, SECRETS, ALLOWED_NETWORKS, MAX_PER_HOST, HOST_STALL));
     all.addAll(KafkaSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
@@ -74,7 +75,7 @@ public record DispatcherConfig(
         secrets(env),
         networks(env),
         env.integer(MAX_PER_HOST, 1, 10_000),
-        env.duration(HOST_BACKLOG, Duration.ZERO, Duration.ofMinutes(10)),
+        env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
         KafkaSettings.fromEnv(env));
     env.check();
     return config;
@@ -84,29 +85,29 @@ public record DispatcherConfig(
   public static DispatcherConfig defaults(KafkaSettings kafka) {
     return new DispatcherConfig("hookrun-dispatchers", 1000, Duration.ofSeconds(5),
         Duration.ofSeconds(15), 0, RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
-        WebhookSecrets.none(), List.of(), 50, Duration.ofSeconds(1), kafka);
+        WebhookSecrets.none(), List.of(), 50, Duration.ofSeconds(5), kafka);
   }
 
   public DispatcherConfig withGroupId(String group) {
     return new DispatcherConfig(group, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostBacklog, kafka);
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka);
   }
 
   /** e.g. {@code withRetrySchedule("100ms,200ms")}. */
   public DispatcherConfig withRetrySchedule(String schedule) {
     return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        RetrySchedule.of(parseDelays(schedule)), secrets, allowedNetworks, maxPerHost, hostBacklog, kafka);
+        RetrySchedule.of(parseDelays(schedule)), secrets, allowedNetworks, maxPerHost, hostStall, kafka);
   }
 
   public DispatcherConfig withSecrets(Map<String, String> secretsByProject) {
     return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, WebhookSecrets.of(secretsByProject), allowedNetworks, maxPerHost, hostBacklog, kafka);
+        retrySchedule, WebhookSecrets.of(secretsByProject), allowedNetworks, maxPerHost, hostStall, kafka);
   }
 
   /** Replaces the allow-list, e.g. {@code withAllowedNetworks("127.0.0.0/8")}. */
   public DispatcherConfig withAllowedNetworks(List<String> cidrs) {
     return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, cidrs.stream().map(NetworkRange::parse).toList(), maxPerHost, hostBacklog, kafka);
+        retrySchedule, secrets, cidrs.stream().map(NetworkRange::parse).toList(), maxPerHost, hostStall, kafka);
   }
 
   /**
@@ -119,12 +120,12 @@ public record DispatcherConfig(
 
   public DispatcherConfig withTimeouts(Duration connect, Duration request) {
     return new DispatcherConfig(groupId, maxInflight, connect, request, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostBacklog, kafka);
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka);
   }
 
-  public DispatcherConfig withLimits(int maxInflight, int maxPerHost, Duration hostBacklog) {
+  public DispatcherConfig withLimits(int maxInflight, int maxPerHost, Duration hostStall) {
     return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostBacklog, kafka);
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka);
   }
 
   private static RetrySchedule schedule(Env env) {

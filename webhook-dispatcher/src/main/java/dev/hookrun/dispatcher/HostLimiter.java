@@ -12,12 +12,13 @@ import java.util.function.LongSupplier;
  * Bounds the requests in progress to each host, so a slow or dead endpoint ties up at most
  * {@code maxActive} connections, and sheds load from a host that has a backlog.
  *
- * <p>A delivery to a host at its bound waits for a free slot, unless the host's oldest waiting
- * delivery has already waited longer than {@code maxWait} (the host is not keeping up: a black
- * hole, or an endpoint slower than its traffic) or {@code maxWaiting} are waiting. Then the
- * delivery is refused at once as "host busy" and takes the retry path, so its memory and its
- * place in the dispatcher's overall budget go to healthy hosts. A fast host drains its queue in
- * milliseconds and never sheds.
+ * <p>A delivery to a host at its bound waits for a free slot, unless no request to that host has
+ * finished for longer than {@code maxWait} (its slots are stuck: a black hole, or an endpoint far
+ * slower than its traffic) or {@code maxWaiting} deliveries already wait. Then the delivery is
+ * refused at once as "host busy" and takes the retry path, so its memory and its place in the
+ * dispatcher's overall budget go to other hosts. The signal is the host's own progress, not how
+ * long deliveries wait: a fast host that merely has a burst queued (the dispatcher reads faster
+ * than anyone can deliver) finishes requests every few milliseconds and never sheds.
  *
  * <p>Not thread-safe: used on the dispatcher's context only.
  */
@@ -32,10 +33,9 @@ final class HostLimiter {
 
   private static final class Host {
     int active;
-    final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    long lastProgressNanos;
+    final ArrayDeque<Promise<Runnable>> waiting = new ArrayDeque<>();
   }
-
-  private record Waiter(Promise<Runnable> promise, long sinceNanos) {}
 
   private final int maxActive;
   private final int maxWaiting;
@@ -52,19 +52,23 @@ final class HostLimiter {
 
   /** A slot for one request to {@code host}; run the returned action exactly once when done. */
   Future<Runnable> acquire(String host) {
-    Host h = hosts.computeIfAbsent(host, k -> new Host());
+    long now = nanoTime.getAsLong();
+    Host h = hosts.computeIfAbsent(host, k -> {
+      Host fresh = new Host();
+      fresh.lastProgressNanos = now;
+      return fresh;
+    });
     if (h.active < maxActive) {
       h.active++;
       return Future.succeededFuture(release(host, h));
     }
-    long now = nanoTime.getAsLong();
-    Waiter oldest = h.waiting.peekFirst();
-    if (h.waiting.size() >= maxWaiting || (oldest != null && now - oldest.sinceNanos() > maxWaitNanos)) {
+    if (h.waiting.size() >= maxWaiting || now - h.lastProgressNanos > maxWaitNanos) {
       return Future.failedFuture(new HostBusy("host busy: " + h.active + " requests in progress to "
-          + host + " and " + h.waiting.size() + " waiting"));
+          + host + " and " + h.waiting.size() + " waiting, none finished in the last "
+          + maxWaitNanos / 1_000_000 + " ms"));
     }
     Promise<Runnable> promise = Promise.promise();
-    h.waiting.addLast(new Waiter(promise, now));
+    h.waiting.addLast(promise);
     return promise.future();
   }
 
@@ -85,9 +89,10 @@ final class HostLimiter {
         return;
       }
       released[0] = true;
-      Waiter next = h.waiting.pollFirst();
+      h.lastProgressNanos = nanoTime.getAsLong();
+      Promise<Runnable> next = h.waiting.pollFirst();
       if (next != null) {
-        next.promise().complete(release(host, h)); // the slot passes on; active stays the same
+        next.complete(release(host, h)); // the slot passes on; active stays the same
       } else if (--h.active == 0) {
         hosts.remove(host);
       }

@@ -2,6 +2,8 @@ package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.kafka.PlatformTopics;
+import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
@@ -36,6 +38,28 @@ final class DispatcherHarness implements AutoCloseable {
         .withSessionTimeout(Duration.ofSeconds(6));
     producer = new KafkaProducer<>(KafkaClientProperties.asObjects(
         KafkaClientProperties.producer(kafka, "test-results", Duration.ofSeconds(20))));
+    try {
+      // the workers' topic exists before any dispatcher runs, as in production
+      TopicInitializer.ensureBlocking(kafka, List.of(PlatformTopics.results(kafka)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    awaitLeaders(kafka.topics().results());
+  }
+
+  /**
+   * Waits until every partition of a new topic answers at its leader: producing into a topic
+   * the broker has created but not yet taken leadership of fails with NotLeaderOrFollower.
+   */
+  private void awaitLeaders(String topic) {
+    try (var reader = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(
+        KafkaClientProperties.asObjects(KafkaClientProperties.reader(kafka, "test-leaders")))) {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+        var partitions = reader.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+        return !partitions.isEmpty() && reader.endOffsets(partitions, Duration.ofSeconds(5)).size() == partitions.size();
+      });
+    }
   }
 
   /** Defaults, this test's group, loopback allowed (receivers are on 127.0.0.1), short retries. */
@@ -70,6 +94,34 @@ final class DispatcherHarness implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     return result.runId();
+  }
+
+  /** Puts many results on the results topic at once (one flush), or on one partition if given. */
+  void publishAll(List<RunResult> results, Integer partition) {
+    try {
+      List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+      for (RunResult r : results) {
+        sent.add(producer.send(new ProducerRecord<>(kafka.topics().results(), partition, r.runId(), r.toJson().encode())));
+      }
+      producer.flush();
+      for (var f : sent) {
+        f.get(20, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The dispatchers' committed offset on a results partition, or -1 when none is committed. */
+  long committedOffset(int partition) {
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(KafkaClientProperties.asObjects(
+        KafkaClientProperties.admin(kafka, "test-admin")))) {
+      var offsets = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+      var committed = offsets.get(new org.apache.kafka.common.TopicPartition(kafka.topics().results(), partition));
+      return committed == null ? -1 : committed.offset();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   String publish(String project, String endpoint) {

@@ -43,15 +43,33 @@ class HostLimiterTest {
   }
 
   @Test
-  void aHostWithABacklogShedsNewDeliveries() {
-    limiter.acquire("h:80");
+  void aHostWhoseRequestsStopFinishingShedsNewDeliveries() {
+    Future<Runnable> a = limiter.acquire("h:80");
     limiter.acquire("h:80");
     assertFalse(limiter.acquire("h:80").isComplete());
-    nanos.addAndGet(Duration.ofMillis(1500).toNanos()); // the waiting one has waited too long
+    nanos.addAndGet(Duration.ofMillis(1500).toNanos()); // nothing to h:80 has finished for 1.5 s
     Future<Runnable> shed = limiter.acquire("h:80");
     assertTrue(shed.failed());
     assertInstanceOf(HostLimiter.HostBusy.class, shed.cause());
     assertTrue(shed.cause().getMessage().contains("h:80"));
+
+    a.result().run(); // progress: the host takes waiting deliveries again
+    assertFalse(limiter.acquire("h:80").isComplete());
+  }
+
+  @Test
+  void aFastHostWithALongQueueIsNeverShed() {
+    java.util.ArrayDeque<Future<Runnable>> slots = new java.util.ArrayDeque<>();
+    slots.add(limiter.acquire("h:80"));
+    slots.add(limiter.acquire("h:80"));
+    slots.add(limiter.acquire("h:80")); // waits
+    for (int i = 0; i < 10; i++) {
+      nanos.addAndGet(Duration.ofMillis(600).toNanos()); // 6 s of queueing, but a request finishes every 0.6 s
+      slots.poll().result().run();
+      Future<Runnable> next = limiter.acquire("h:80");
+      assertFalse(next.failed(), "a host that keeps finishing requests is never shed");
+      slots.add(next);
+    }
   }
 
   @Test
