@@ -58,10 +58,6 @@ final class DeliveryService {
     return inFlight >= maxInflight;
   }
 
-  int inFlight() {
-    return inFlight;
-  }
-
   void onCapacity(Runnable listener) {
     capacityListeners.add(listener);
   }

@@ -89,6 +89,8 @@ public final class DispatcherVerticle extends VerticleBase {
           retries.attach(retryLoop);
           return Future.all(resultsLoop.start(), retryLoop.start());
         })
+        // a failed start gets no stop() call from Vert.x: release what did start
+        .recover(e -> stop().transform(ignored -> Future.failedFuture(e)))
         .onSuccess(v -> LOG.info("dispatcher consuming {} and {} retry tier(s) in group {}; retry schedule {}; "
                 + "allowed non-public networks: {}; signing secrets for {} project(s)",
             topics.results(), tiers.size(), config.groupId(), config.retrySchedule(),
@@ -153,6 +155,7 @@ public final class DispatcherVerticle extends VerticleBase {
     return metrics.delivered();
   }
 
+  /** Deliveries that failed for good: dead-lettered (every attempt failed, 410, or refused). */
   public long failedCount() {
     return metrics.deadLettered();
   }

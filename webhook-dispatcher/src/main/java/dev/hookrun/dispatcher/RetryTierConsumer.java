@@ -49,11 +49,6 @@ final class RetryTierConsumer implements ConsumerLoop.Listener {
     service.onCapacity(() -> loop.setPaused(false));
   }
 
-  /** Partitions waiting for their head record to fall due. */
-  Set<TopicPartition> waiting() {
-    return Set.copyOf(resumeTimers.keySet());
-  }
-
   @Override
   public void onRecords(List<ConsumerRecord<String, String>> records) {
     Set<TopicPartition> held = new HashSet<>();
