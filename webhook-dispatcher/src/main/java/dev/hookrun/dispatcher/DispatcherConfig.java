@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * @param allowedNetworks non-public ranges webhooks may go to; empty allows public addresses only
  * @param maxPerHost requests in progress to one host at once
- * @param hostStall how long a host at its bound may finish nothing before it sheds new deliveries
+ * @param hostStall the longest wait for a slot at a busy host before a delivery is shed as host busy
  */
 public record DispatcherConfig(
     String groupId,
@@ -48,8 +48,9 @@ public record DispatcherConfig(
   public static final Setting MAX_PER_HOST = Setting.of("WEBHOOK_MAX_PER_HOST", "50",
       "Webhook requests in progress to one host (host:port) at once");
   public static final Setting HOST_STALL = Setting.of("WEBHOOK_HOST_STALL", "5s",
-      "When a host has WEBHOOK_MAX_PER_HOST requests in progress and none has finished for this long, "
-          + "further deliveries to it count as failed attempts (host busy) and retry later");
+      "Longest a delivery may wait for a slot at a host that has WEBHOOK_MAX_PER_HOST requests in progress "
+          + "(judged by the host's pace; a host that finished nothing for this long is stuck); beyond it the "
+          + "delivery counts as a failed attempt (host busy) and retries later");
 
   public static final List<Setting> SETTINGS;
 

@@ -111,9 +111,7 @@ public final class DispatcherVerticle extends VerticleBase {
       resolver = Resolver.system(dns);
     }
     AddressGuard guard = new AddressGuard(resolver, config.allowedNetworks());
-    // a host may queue at most half the overall budget: the other half always serves the rest
-    HostLimiter limiter = new HostLimiter(config.maxPerHost(), Math.max(1, config.maxInflight() / 2),
-        config.hostStall(), System::nanoTime);
+    HostLimiter limiter = new HostLimiter(config.maxPerHost(), config.hostStall(), System::nanoTime);
     return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics);
   }
 

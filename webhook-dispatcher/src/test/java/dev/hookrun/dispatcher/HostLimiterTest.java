@@ -7,13 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class HostLimiterTest {
 
   private final AtomicLong nanos = new AtomicLong();
-  private final HostLimiter limiter = new HostLimiter(2, 3, Duration.ofSeconds(1), nanos::get);
+  private final HostLimiter limiter = new HostLimiter(2, Duration.ofSeconds(1), nanos::get);
+
+  private void advance(long millis) {
+    nanos.addAndGet(Duration.ofMillis(millis).toNanos());
+  }
 
   @Test
   void aHostGetsItsBoundAndTheRestWaitForAFreeSlot() {
@@ -43,42 +50,54 @@ class HostLimiterTest {
   }
 
   @Test
-  void aHostWhoseRequestsStopFinishingShedsNewDeliveries() {
+  void aHostThatFinishesNothingShedsTheNewDeliveryAndThoseWaiting() {
     Future<Runnable> a = limiter.acquire("h:80");
     limiter.acquire("h:80");
-    assertFalse(limiter.acquire("h:80").isComplete());
-    nanos.addAndGet(Duration.ofMillis(1500).toNanos()); // nothing to h:80 has finished for 1.5 s
+    Future<Runnable> waiting = limiter.acquire("h:80");
+    assertFalse(waiting.isComplete());
+    advance(1500); // nothing to h:80 has finished for 1.5 s
     Future<Runnable> shed = limiter.acquire("h:80");
     assertTrue(shed.failed());
     assertInstanceOf(HostLimiter.HostBusy.class, shed.cause());
     assertTrue(shed.cause().getMessage().contains("h:80"));
+    assertTrue(waiting.failed(), "those waiting for the stuck slots go too");
 
-    a.result().run(); // progress: the host takes waiting deliveries again
-    assertFalse(limiter.acquire("h:80").isComplete());
+    a.result().run(); // progress: the host takes deliveries again
+    assertTrue(limiter.acquire("h:80").succeeded(), "the freed slot");
+    assertFalse(limiter.acquire("h:80").isComplete(), "and the next may wait again");
   }
 
   @Test
-  void aFastHostWithALongQueueIsNeverShed() {
-    java.util.ArrayDeque<Future<Runnable>> slots = new java.util.ArrayDeque<>();
-    slots.add(limiter.acquire("h:80"));
-    slots.add(limiter.acquire("h:80"));
-    slots.add(limiter.acquire("h:80")); // waits
-    for (int i = 0; i < 10; i++) {
-      nanos.addAndGet(Duration.ofMillis(600).toNanos()); // 6 s of queueing, but a request finishes every 0.6 s
-      slots.poll().result().run();
-      Future<Runnable> next = limiter.acquire("h:80");
-      assertFalse(next.failed(), "a host that keeps finishing requests is never shed");
-      slots.add(next);
+  void aFastHostQueuesAsManyAsItCanServeInTime() {
+    // requests take 10 ms: 2 slots serve 200 per second, so ~200 may wait within the 1 s bound
+    ArrayDeque<Future<Runnable>> inProgress = new ArrayDeque<>();
+    inProgress.add(limiter.acquire("h:80"));
+    inProgress.add(limiter.acquire("h:80"));
+    advance(10);
+    inProgress.poll().result().run();
+    inProgress.add(limiter.acquire("h:80"));
+    List<Future<Runnable>> queued = new ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      queued.add(limiter.acquire("h:80"));
     }
+    assertTrue(queued.stream().noneMatch(Future::failed), "150 × 10 ms / 2 slots = 0.75 s of wait: fine");
+    Future<Runnable> tooMany = null;
+    for (int i = 0; i < 100 && (tooMany == null || !tooMany.failed()); i++) {
+      tooMany = limiter.acquire("h:80");
+    }
+    assertTrue(tooMany.failed(), "past about 200 waiting the wait would exceed 1 s");
+    assertTrue(tooMany.cause().getMessage().contains("waiting"), tooMany.cause().getMessage());
   }
 
   @Test
-  void theWaitingQueueIsBounded() {
+  void aSlowHostMayHaveOnlyAFewWaiting() {
+    Future<Runnable> a = limiter.acquire("h:80");
     limiter.acquire("h:80");
+    advance(800); // requests take 0.8 s: each waiting one adds 0.4 s
+    a.result().run();
     limiter.acquire("h:80");
-    for (int i = 0; i < 3; i++) {
-      assertFalse(limiter.acquire("h:80").isComplete());
-    }
-    assertTrue(limiter.acquire("h:80").failed(), "the fourth waiting one is over the bound of 3");
+    assertFalse(limiter.acquire("h:80").isComplete(), "0.4 s of wait");
+    assertFalse(limiter.acquire("h:80").isComplete(), "0.8 s of wait");
+    assertTrue(limiter.acquire("h:80").failed(), "1.2 s of wait is over the bound");
   }
 }
