@@ -43,6 +43,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private HttpClient client;
   private WorkerExecutor dns;
+  private long sweepTimer = -1;
 
   public DispatcherVerticle(DispatcherConfig config) {
     this(config, null);
@@ -76,15 +77,17 @@ public final class DispatcherVerticle extends VerticleBase {
           DeliveryService service = new DeliveryService(sender(), config.retrySchedule(), durable,
               new RunStatePublisher(producer, topics), ledger, topics, metrics, clock, config.maxInflight());
 
+          // a batch is taken whole, so one batch may overshoot the bound by at most its size
+          int batch = Math.min(500, config.maxInflight());
           ResultsConsumer results = new ResultsConsumer(vertx, service, ledger, metrics, clock);
           resultsLoop = new ConsumerLoop(context,
-              KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), 500),
+              KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), batch),
               List.of(topics.results()), results, name);
           results.attach(resultsLoop);
 
           RetryTierConsumer retries = new RetryTierConsumer(vertx, service, clock);
           retryLoop = new ConsumerLoop(context,
-              KafkaClientProperties.consumer(kafka, config.groupId() + ".retries", name + "-retries", Duration.ofMinutes(5), 500),
+              KafkaClientProperties.consumer(kafka, config.groupId() + ".retries", name + "-retries", Duration.ofMinutes(5), batch),
               tiers, retries, name + "-retries");
           retries.attach(retryLoop);
           return Future.all(resultsLoop.start(), retryLoop.start());
@@ -112,11 +115,16 @@ public final class DispatcherVerticle extends VerticleBase {
     }
     AddressGuard guard = new AddressGuard(resolver, config.allowedNetworks());
     HostLimiter limiter = new HostLimiter(config.maxPerHost(), config.hostStall(), System::nanoTime);
+    long sweepMs = Math.max(50, Math.min(1_000, config.hostStall().toMillis() / 4));
+    sweepTimer = vertx.setPeriodic(sweepMs, t -> limiter.sweep());
     return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics);
   }
 
   @Override
   public Future<?> stop() {
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
+    }
     if (durable != null) {
       durable.close();
     }

@@ -13,13 +13,15 @@ import java.util.function.LongSupplier;
  * {@code maxActive} connections, and sheds deliveries to a host that cannot take them in time.
  *
  * <p>A delivery to a host at its bound waits for a free slot, unless waiting would take longer
- * than {@code maxWait}: judged by the host's own pace, not by how long the queue is. A host whose
- * requests take 10 ms drains a thousand waiting deliveries in a fraction of a second and never
- * sheds (the dispatcher merely reads faster than anyone can deliver); a host whose requests take
- * seconds may have only a few waiting; a host that has finished nothing for {@code maxWait}
- * (a black hole) sheds the new delivery and everything waiting for it. A shed delivery fails as
- * "host busy" and takes the retry path, so its memory and its place in the dispatcher's overall
- * budget go to hosts that make progress.
+ * than {@code maxWait}, judged by the host's own pace rather than by the length of the queue: a
+ * host whose requests take 10 ms drains a thousand waiting deliveries in a fraction of a second
+ * and never sheds (the dispatcher merely reads faster than anyone can deliver); a host whose
+ * requests take seconds may have only a few waiting; a host that has finished nothing for
+ * {@code maxWait} (a black hole) sheds the new delivery and everything waiting for it. A shed
+ * delivery fails as "host busy" and takes the retry path, so its memory and its place in the
+ * dispatcher's overall budget go to hosts that make progress. {@link #sweep} applies the same
+ * rules to deliveries already waiting, so a stuck host that has filled the whole budget (and so
+ * receives nothing new to judge it by) still lets go.
  *
  * <p>Not thread-safe: used on the dispatcher's context only.
  */
@@ -36,8 +38,9 @@ final class HostLimiter {
 
   private static final class Host {
     int active;
+    /** When a request to this host last finished (or when the host was first seen). */
     long lastProgressNanos;
-    /** Moving average of how long a slot is held; 0 until a request has finished. */
+    /** Moving average of how long a request holds its slot; 0 until one has finished. */
     double latencyNanos;
     final ArrayDeque<Promise<Runnable>> waiting = new ArrayDeque<>();
   }
@@ -63,9 +66,10 @@ final class HostLimiter {
     });
     if (h.active < maxActive) {
       h.active++;
-      return Future.succeededFuture(release(host, h, now));
+      return Future.succeededFuture(slot(host, h, now));
     }
-    if (now - h.lastProgressNanos > maxWaitNanos) {
+    long sinceProgress = now - h.lastProgressNanos;
+    if (sinceProgress > maxWaitNanos) {
       HostBusy stalled = new HostBusy("host busy: " + h.active + " requests in progress to " + host
           + ", none finished in the last " + maxWaitNanos / 1_000_000 + " ms");
       Promise<Runnable> queued;
@@ -74,7 +78,11 @@ final class HostLimiter {
       }
       return Future.failedFuture(stalled);
     }
-    double expectedWaitNanos = (h.waiting.size() + 1) * h.latencyNanos / maxActive;
+    // At the bound a slot frees only when a request finishes, so the time since the last one
+    // finished is a floor on the pace: it catches a host going dark before any of its requests
+    // has finished (or timed out) to inform the average.
+    double pace = Math.max(h.latencyNanos, sinceProgress);
+    double expectedWaitNanos = (h.waiting.size() + 1) * pace / maxActive;
     if (expectedWaitNanos > maxWaitNanos) {
       return Future.failedFuture(new HostBusy("host busy: " + h.active + " requests in progress to "
           + host + " and " + h.waiting.size() + " waiting, about " + Math.round(expectedWaitNanos / 1e6)
@@ -83,6 +91,34 @@ final class HostLimiter {
     Promise<Runnable> promise = Promise.promise();
     h.waiting.addLast(promise);
     return promise.future();
+  }
+
+  /**
+   * Sheds waiting deliveries that the rules of {@link #acquire} would refuse now: all of those
+   * of a host that has finished nothing for {@code maxWait}, and the tail of a queue too long
+   * for its host's pace. Call it periodically.
+   */
+  void sweep() {
+    long now = nanoTime.getAsLong();
+    for (var entry : hosts.entrySet()) {
+      Host h = entry.getValue();
+      if (h.waiting.isEmpty()) {
+        continue;
+      }
+      long sinceProgress = now - h.lastProgressNanos;
+      double pace = Math.max(h.latencyNanos, sinceProgress);
+      long keep = sinceProgress > maxWaitNanos ? 0
+          : pace == 0 ? Long.MAX_VALUE : (long) Math.floor(maxWaitNanos * (double) maxActive / pace);
+      if (h.waiting.size() <= keep) {
+        continue;
+      }
+      HostBusy busy = new HostBusy("host busy: " + h.active + " requests in progress to " + entry.getKey()
+          + (keep == 0 ? ", none finished in the last " + maxWaitNanos / 1_000_000 + " ms"
+              : " and too many waiting for its pace"));
+      while (h.waiting.size() > keep) {
+        h.waiting.pollLast().fail(busy);
+      }
+    }
   }
 
   int active(String host) {
@@ -95,7 +131,7 @@ final class HostLimiter {
     return h == null ? 0 : h.waiting.size();
   }
 
-  private Runnable release(String host, Host h, long grantedNanos) {
+  private Runnable slot(String host, Host h, long grantedNanos) {
     boolean[] released = {false};
     return () -> {
       if (released[0]) {
@@ -108,7 +144,7 @@ final class HostLimiter {
       h.lastProgressNanos = now;
       Promise<Runnable> next = h.waiting.pollFirst();
       if (next != null) {
-        next.complete(release(host, h, now)); // the slot passes on; active stays the same
+        next.complete(slot(host, h, now)); // the slot passes on; active stays the same
       } else if (--h.active == 0) {
         hosts.remove(host);
       }

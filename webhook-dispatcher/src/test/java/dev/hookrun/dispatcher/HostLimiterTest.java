@@ -100,4 +100,23 @@ class HostLimiterTest {
     assertFalse(limiter.acquire("h:80").isComplete(), "0.8 s of wait");
     assertTrue(limiter.acquire("h:80").failed(), "1.2 s of wait is over the bound");
   }
+
+  @Test
+  void aSweepShedsWhatIsAlreadyWaitingOnceTheHostStopsFinishing() {
+    limiter.acquire("h:80");
+    limiter.acquire("h:80");
+    List<Future<Runnable>> queued = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      queued.add(limiter.acquire("h:80")); // nothing known yet about the host: all may wait
+    }
+    assertTrue(queued.stream().noneMatch(Future::isComplete));
+    advance(500); // 0.5 s without progress: 2 slots at ≥ 0.5 s each serve 4 within the 1 s bound
+    limiter.sweep();
+    assertEquals(4, queued.stream().filter(f -> !f.isComplete()).count());
+    assertTrue(queued.subList(4, 10).stream().allMatch(Future::failed), "the tail goes, the head keeps its place");
+    advance(600);
+    limiter.sweep();
+    assertTrue(queued.stream().allMatch(Future::failed), "nothing finished for 1.1 s: all waiting are shed");
+    assertEquals(2, limiter.active("h:80"), "the requests in progress keep their slots until they end");
+  }
 }
