@@ -27,6 +27,7 @@ public final class LocalStack {
   private Vertx vertx;
   private GatewayVerticle gateway;
   private GatewayConfig gatewayConfig;
+  private DispatcherConfig dispatcherConfig;
 
   public LocalStack(Map<String, String> env) {
     this.env = env;
@@ -48,7 +49,9 @@ public final class LocalStack {
     Map<String, String> backendEnv = new HashMap<>(stageEnv);
     backendEnv.put("HTTP_PORT", "0");
     WorkerConfig workerConfig = WorkerConfig.fromEnv(backendEnv);
-    DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(backendEnv);
+    // the local run's webhook receiver is on this machine; a dispatcher run alone allows nothing private
+    DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(backendEnv).withLoopbackAllowed();
+    this.dispatcherConfig = dispatcherConfig;
 
     vertx = ServiceMetrics.newVertx();
     gateway = new GatewayVerticle(gatewayConfig);
@@ -69,6 +72,11 @@ public final class LocalStack {
 
   public LocalStackConfig config() {
     return config;
+  }
+
+  /** The dispatcher's configuration as started (after {@link #start}). */
+  public DispatcherConfig dispatcherConfig() {
+    return dispatcherConfig;
   }
 
   /** Stops the stages first (workers drain and commit), then the broker. */

@@ -1,6 +1,7 @@
 package dev.hookrun.local;
 
 import dev.hookrun.common.config.ConfigException;
+import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherMain;
 import dev.hookrun.gateway.GatewayMain;
 import dev.hookrun.ops.cli.OpsCli;
@@ -62,6 +63,24 @@ public final class LocalStackMain {
         + config.dataDir().resolve("kafka").toAbsolutePath().normalize() + "); Ctrl-C stops it");
   }
 
+  /** What the webhook address policy of this run is, in a line or two. */
+  static String webhookNote(DispatcherConfig dispatcher) {
+    StringBuilder out = new StringBuilder();
+    var networks = dispatcher.allowedNetworks().stream().map(Object::toString).toList();
+    if (networks.equals(DispatcherConfig.LOOPBACK)) {
+      out.append("  NOTE: this local run delivers webhooks to public addresses and to loopback (")
+          .append(String.join(", ", networks))
+          .append("); other private addresses are refused. WEBHOOK_ALLOWED_NETWORKS replaces this list.\n");
+    } else {
+      out.append("  NOTE: webhooks go to public addresses and to WEBHOOK_ALLOWED_NETWORKS=")
+          .append(String.join(",", networks)).append(" only.\n");
+    }
+    if (dispatcher.secrets().isEmpty()) {
+      out.append("  NOTE: WEBHOOK_SECRETS is not set, so webhooks are not signed.\n");
+    }
+    return out.toString();
+  }
+
   private static void printBanner(LocalStack stack, long startMs) {
     int port = stack.gatewayPort();
     String key = stack.config().devApiKey();
@@ -77,7 +96,7 @@ public final class LocalStackMain {
       out.append("\n  WARNING: API_KEYS is not set, so the development key '").append(key)
           .append("' (project ").append(project).append(") is accepted. Set API_KEYS for anything but local use.\n");
     }
-    out.append("  NOTE: this local run delivers webhooks to any address, loopback included.\n");
+    out.append(webhookNote(stack.dispatcherConfig()));
     out.append("\n  Start a webhook receiver in another terminal:  ./run.sh receiver 9000\n");
     out.append("  Then try:\n\n");
     out.append("  curl -X POST http://localhost:").append(port).append('/').append("v3/").append(project)

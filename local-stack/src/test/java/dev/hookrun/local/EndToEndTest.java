@@ -56,7 +56,8 @@ class EndToEndTest {
         "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix()));
     GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
     vertx.deployVerticle(new DispatcherVerticle(
-        DispatcherConfig.defaults(kafka).withGroupId("dispatchers-" + UUID.randomUUID()))).await();
+        DispatcherConfig.defaults(kafka).withGroupId("dispatchers-" + UUID.randomUUID())
+            .withLoopbackAllowed())).await(); // the receiver is on 127.0.0.1
     vertx.deployVerticle(gateway).await();
     http = new TestHttp(gateway.actualPort(), KEY);
   }

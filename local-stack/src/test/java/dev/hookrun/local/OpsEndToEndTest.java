@@ -58,7 +58,8 @@ class OpsEndToEndTest {
         "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix()));
     GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
     vertx.deployVerticle(new WorkerVerticle(WorkerConfig.defaults(kafka, "w-ops").withGroupId(workerGroup))).await();
-    vertx.deployVerticle(new DispatcherVerticle(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup))).await();
+    vertx.deployVerticle(new DispatcherVerticle(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup)
+        .withLoopbackAllowed().withRetrySchedule("200ms"))).await();
     vertx.deployVerticle(gateway).await();
     http = new TestHttp(gateway.actualPort(), KEY);
     admin = Map.of("Authorization", "Bearer " + ADMIN, "Content-Type", "application/json");
@@ -112,26 +113,29 @@ class OpsEndToEndTest {
   }
 
   @Test
-  void replayedDeadLetterIsDeliveredAgain() throws Exception {
-    String runId = UUID.randomUUID().toString();
-    TopicInitializer.ensureBlocking(kafka, List.of(TopicSpec.of(kafka.topics().deadLetters(), 3, (short) 1)));
-    String deadResult = new JsonObject().put("run_id", runId).put("project", PROJECT)
-        .put("app", "webhook-delay-example").put("status", "succeeded").put("result", new JsonObject().put("x", 1))
-        .put("run_time_ms", 1).put("webhook_endpoint", receiver.url()).put("worker_id", "w-old").encode();
-    try (var producer = new KafkaProducer<String, String>(dev.hookrun.common.kafka.KafkaClientProperties.asObjects(
-        dev.hookrun.common.kafka.KafkaClientProperties.producer(kafka, "test", Duration.ofSeconds(10))))) {
-      var record = new ProducerRecord<>(kafka.topics().deadLetters(), runId, deadResult);
-      record.headers().add("dead-letter-reason", "HTTP 500".getBytes());
-      producer.send(record).get();
-    }
-    var listed = http.send("GET", "/ops/dlq", admin, null);
-    assertEquals(1, listed.json().getInteger("count"));
-    assertEquals("HTTP 500", listed.json().getJsonArray("dead_letters").getJsonObject(0).getString("reason"));
+  void aRunDeadLetteredByTheDispatcherIsListedAndDeliveredAfterReplay() {
+    receiver.answerWith(() -> 500); // the receiver is broken through both attempts
+    var accepted = http.post("/v3/" + PROJECT + "/webhook-delay-example/predict",
+        new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).encode());
+    String runId = accepted.json().getString("run_id");
 
+    await().atMost(Duration.ofSeconds(30)).until(() ->
+        http.send("GET", "/ops/dlq", admin, null).json().getInteger("count") == 1);
+    JsonObject letter = http.send("GET", "/ops/dlq", admin, null).json().getJsonArray("dead_letters").getJsonObject(0);
+    assertEquals(runId, letter.getString("run_id"));
+    assertEquals("exhausted", letter.getString("reason"));
+    assertEquals(2, letter.getInteger("attempts"));
+    int attemptsBefore = receiver.deliveriesFor(runId).size();
+
+    receiver.answerWith(() -> 200); // fixed
     var replayed = http.send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode());
     assertEquals(200, replayed.status(), () -> replayed.json().encode());
     assertEquals(1, replayed.json().getInteger("replayed"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
-    assertEquals(1, receiver.deliveriesFor(runId).get(0).body().getJsonObject("result").getInteger("x"));
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == attemptsBefore + 1);
+    await().atMost(Duration.ofSeconds(15)).until(() -> "delivered".equals(http.get(
+        "/v3/" + PROJECT + "/webhook-delay-example/runs/" + runId).json().getJsonObject("webhook").getString("status")));
+    assertEquals(0, http.send("GET", "/ops/dlq", admin, null).json().getInteger("count"));
+    assertEquals(404, http.send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode()).status());
   }
 }

@@ -82,7 +82,8 @@ final class TestStack implements AutoCloseable {
 
   DispatcherVerticle dispatcher() {
     Vertx process = newProcess();
-    DispatcherVerticle verticle = new DispatcherVerticle(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup));
+    DispatcherVerticle verticle = new DispatcherVerticle(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup)
+        .withLoopbackAllowed());
     process.deployVerticle(verticle).await();
     return verticle;
   }

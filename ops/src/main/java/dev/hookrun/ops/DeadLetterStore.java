@@ -8,8 +8,8 @@ import java.util.List;
  * The dead letters an operator sees and replays. Methods block (they talk to Kafka); callers on
  * an event loop run them through {@code executeBlocking}.
  *
- * <p>{@link KafkaDeadLetterStore} is the default. The webhook dispatcher owns the dead-letter
- * format and may provide its own implementation, which then replaces it in {@link OpsService}.
+ * <p>{@link DispatcherDeadLetterStore} is the default: the webhook dispatcher owns the
+ * dead-letter format and the replay mechanism.
  */
 public interface DeadLetterStore {
 

@@ -1,42 +1,23 @@
 package dev.hookrun.ops;
 
-import dev.hookrun.common.kafka.KafkaClientProperties;
-import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.ops.model.DeadLetter;
 import dev.hookrun.ops.model.RecordView;
-import dev.hookrun.ops.model.ReplayResult;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Dead letters straight from the dead-letter topic ({@code Topics.deadLetters()}).
- *
- * <p>Replay re-publishes the dead-lettered record's value, unchanged, to the results topic keyed
- * by run id: the dispatchers consume results, so the run's webhook is delivered again from
- * attempt one, with the same {@code webhook-id} (receivers deduplicate on it). The copy carries
- * a {@value TraceDescriber#REPLAY_HEADER} header naming the dead letter, so a trace shows the
- * replay. The dead-letter topic itself is append-only: a replayed dead letter stays listed.
+ * Dead letters straight from the dead-letter topic ({@code Topics.deadLetters()}), as records
+ * with their headers, for listing. Replay is the dispatcher's ({@link DispatcherDeadLetterStore}).
  */
-public final class KafkaDeadLetterStore implements DeadLetterStore {
-
-  private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetterStore.class);
+final class KafkaDeadLetterStore {
 
   private final KafkaAccess access;
   private final TopicCatalog catalog;
@@ -48,30 +29,9 @@ public final class KafkaDeadLetterStore implements DeadLetterStore {
     this.reader = reader;
   }
 
-  @Override
-  public List<DeadLetter> list() {
+  /** The runs whose latest dead-letter record is a dead letter (not a replay's tombstone), oldest first. */
+  List<DeadLetter> list() {
     return access.withAdmin(admin -> read(admin, null));
-  }
-
-  @Override
-  public ReplayResult replay(String runId) {
-    if (runId == null || runId.isBlank()) {
-      throw OpsException.badRequest("Give the run id to replay.");
-    }
-    List<DeadLetter> letters = access.withAdmin(admin -> read(admin, runId));
-    if (letters.isEmpty()) {
-      throw OpsException.notFound("Run " + runId + " has no dead letter.");
-    }
-    return publish(List.of(letters.get(letters.size() - 1)));
-  }
-
-  @Override
-  public ReplayResult replayAll() {
-    Map<String, DeadLetter> latest = new LinkedHashMap<>();
-    for (DeadLetter letter : list()) {
-      latest.put(letter.runId(), letter); // oldest first, so the last one per run stays
-    }
-    return publish(List.copyOf(latest.values()));
   }
 
   /** The dead letters of one run (its key's partition only), or of all runs when runId is null. */
@@ -91,7 +51,15 @@ public final class KafkaDeadLetterStore implements DeadLetterStore {
       throw OpsException.unavailable("Could not read the whole dead-letter topic in time ("
           + result.scanned() + " records read).");
     }
-    return result.records().stream()
+    // The topic is compacted by run id and a replay writes a tombstone: a run is dead-lettered
+    // while its latest record is not one.
+    Map<String, ConsumerRecord<String, String>> latest = new LinkedHashMap<>();
+    result.records().stream()
+        .sorted(Comparator.comparingInt((ConsumerRecord<String, String> r) -> r.partition())
+            .thenComparingLong(ConsumerRecord::offset))
+        .forEach(r -> latest.put(r.key(), r));
+    return latest.values().stream()
+        .filter(r -> r.value() != null)
         .sorted(Comparator.comparingLong((ConsumerRecord<String, String> r) -> r.timestamp())
             .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset))
         .map(r -> toDeadLetter(RecordView.of(r, catalog.shortName(topic))))
@@ -109,41 +77,8 @@ public final class KafkaDeadLetterStore implements DeadLetterStore {
     } catch (NumberFormatException notANumber) {
       // shown in the raw record
     }
-    return new DeadLetter(runId, record, reason, attemptCount, v.getString("webhook_endpoint"));
-  }
-
-  private ReplayResult publish(List<DeadLetter> letters) {
-    List<ReplayResult.Replayed> done = new ArrayList<>();
-    if (letters.isEmpty()) {
-      return new ReplayResult(done);
-    }
-    String results = access.kafka().topics().results();
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientProperties.asObjects(
-        KafkaClientProperties.producer(access.kafka(), "hookrun-ops-replay", access.timeout())))) {
-      for (DeadLetter letter : letters) {
-        RecordView dead = letter.record();
-        String from = dead.shortName() + "/" + dead.partition() + "@" + dead.offset();
-        ProducerRecord<String, String> record = new ProducerRecord<>(results, letter.runId(), dead.value());
-        record.headers().add(TraceDescriber.REPLAY_HEADER, from.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("hookrun-replayed-at", Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-        RecordMetadata sent = producer.send(record).get(access.timeout().toMillis() + 1_000, TimeUnit.MILLISECONDS);
-        String to = catalog.shortName(results) + "/" + sent.partition() + "@" + sent.offset();
-        LOG.atInfo().addKeyValue("run_id", letter.runId()).addKeyValue("from", from).addKeyValue("to", to)
-            .log("run {} dead letter replayed: {} -> {}", letter.runId(), from, to);
-        done.add(new ReplayResult.Replayed(letter.runId(), from, to));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw OpsException.unavailable("Interrupted while replaying.");
-    } catch (OpsException e) {
-      throw e;
-    } catch (Exception e) {
-      throw access.translate(e);
-    } finally {
-      if (!done.isEmpty()) {
-        Meters.deadLettersReplayed(done.size());
-      }
-    }
-    return new ReplayResult(done);
+    // the dispatcher's delivery record holds the run's result, with its endpoint
+    JsonObject result = v.getJsonObject("result", v);
+    return new DeadLetter(runId, record, reason, attemptCount, result.getString("webhook_endpoint"));
   }
 }

@@ -41,7 +41,8 @@ public final class OpsService {
     this.groups = new GroupInspector(access, catalog);
     this.peeker = new RecordPeeker(access, catalog, reader);
     this.tracer = new RunTracer(access, catalog, reader);
-    this.deadLetters = deadLetters != null ? deadLetters : new KafkaDeadLetterStore(access, catalog, reader);
+    this.deadLetters = deadLetters != null ? deadLetters
+        : new DispatcherDeadLetterStore(new KafkaDeadLetterStore(access, catalog, reader), access);
   }
 
   public static OpsService create(KafkaSettings kafka) {

@@ -1,19 +1,55 @@
 package dev.hookrun.dispatcher;
 
+import java.time.Duration;
+
 /**
  * What one webhook attempt came to.
  *
- * @param statusCode the receiver's HTTP status, or 0 when no answer came (connect error, timeout)
+ * @param statusCode the receiver's HTTP status, or 0 when no answer came (refused address,
+ *     connect error, timeout, busy host)
  * @param error a description of the failure, null when delivered
+ * @param retryAfter the wait the receiver asked for with Retry-After, or null
  */
-public record DeliveryOutcome(boolean delivered, int statusCode, String error) {
+public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration retryAfter) {
 
-  static DeliveryOutcome answered(int statusCode) {
-    boolean ok = statusCode >= 200 && statusCode < 300;
-    return new DeliveryOutcome(ok, statusCode, ok ? null : "HTTP " + statusCode);
+  public enum Kind {
+    /** A 2xx answer. */
+    DELIVERED,
+    /** Worth another try: no answer, a timeout, a busy host, or any non-2xx but 410. */
+    RETRY,
+    /** 410 Gone: the receiver says this endpoint will never take it. */
+    GONE,
+    /** Never sent: the URL or its address is not allowed. Retrying would not change that. */
+    REFUSED
+  }
+
+  static DeliveryOutcome answered(int statusCode, Duration retryAfter) {
+    if (statusCode >= 200 && statusCode < 300) {
+      return new DeliveryOutcome(Kind.DELIVERED, statusCode, null, null);
+    }
+    if (statusCode == 410) {
+      return new DeliveryOutcome(Kind.GONE, statusCode, "HTTP 410 Gone: the receiver asked us to stop", null);
+    }
+    String error = statusCode >= 300 && statusCode < 400
+        ? "HTTP " + statusCode + " (redirects are not followed)"
+        : "HTTP " + statusCode;
+    return new DeliveryOutcome(Kind.RETRY, statusCode, error, retryAfter);
   }
 
   static DeliveryOutcome noAnswer(String error) {
-    return new DeliveryOutcome(false, 0, error);
+    return new DeliveryOutcome(Kind.RETRY, 0, error, null);
+  }
+
+  static DeliveryOutcome refused(String reason) {
+    return new DeliveryOutcome(Kind.REFUSED, 0, reason, null);
+  }
+
+  public boolean delivered() {
+    return kind == Kind.DELIVERED;
+  }
+
+  /** The status code for the run's state: null when nobody answered. */
+  Integer statusOrNull() {
+    return statusCode == 0 ? null : statusCode;
   }
 }

@@ -8,33 +8,61 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Everything a webhook dispatcher reads from its environment, validated once at start. */
+/**
+ * Everything a webhook dispatcher reads from its environment, validated once at start: every
+ * problem (a bad CIDR, schedule or secret included) is reported at once in a ConfigException.
+ *
+ * @param allowedNetworks non-public ranges webhooks may go to; empty allows public addresses only
+ * @param maxPerHost requests in progress to one host at once
+ * @param hostStall the longest wait for a slot at a busy host before a delivery is shed as host busy
+ */
 public record DispatcherConfig(
     String groupId,
     int maxInflight,
     Duration connectTimeout,
     Duration requestTimeout,
     int httpPort,
+    RetrySchedule retrySchedule,
+    WebhookSecrets secrets,
+    List<NetworkRange> allowedNetworks,
+    int maxPerHost,
+    Duration hostStall,
     KafkaSettings kafka) {
 
   public static final Setting GROUP_ID = Setting.of("DISPATCHER_GROUP_ID", "hookrun-dispatchers",
-      "Consumer group of the webhook dispatchers");
+      "Consumer group of the webhook dispatchers (the retry tiers use <group>.retries)");
   public static final Setting MAX_INFLIGHT = Setting.of("DISPATCHER_MAX_INFLIGHT", "1000",
       "Webhook deliveries in progress at once per dispatcher; at the bound it pauses fetching");
   public static final Setting CONNECT_TIMEOUT = Setting.of("WEBHOOK_CONNECT_TIMEOUT", "5s",
       "Time allowed to connect to a webhook endpoint");
   public static final Setting REQUEST_TIMEOUT = Setting.of("WEBHOOK_REQUEST_TIMEOUT", "15s",
-      "Time allowed for a whole webhook request, answer included");
+      "Time allowed for a whole webhook attempt, connect to last byte of the answer");
   public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "0",
       "Port for the dispatcher's health and metrics endpoints (0: a free port, printed at start)");
+  public static final Setting RETRY_SCHEDULE = Setting.of("WEBHOOK_RETRY_SCHEDULE", RetrySchedule.DEFAULT,
+      "Delays before each retry of a failed webhook (each ±20 % jitter); 1s,1s,2s means 3 retries, 4 attempts in all");
+  public static final Setting SECRETS = Setting.of("WEBHOOK_SECRETS", "",
+      "Signing secret per project: project=whsec_<base64 of 24-64 bytes>,...; projects without one get unsigned webhooks");
+  public static final Setting ALLOWED_NETWORKS = Setting.of("WEBHOOK_ALLOWED_NETWORKS", "",
+      "CIDR blocks webhooks may reach although not public (e.g. 10.0.0.0/8,fd00::/8); when set it is the whole allow-list");
+  public static final Setting MAX_PER_HOST = Setting.of("WEBHOOK_MAX_PER_HOST", "50",
+      "Webhook requests in progress to one host (host:port) at once");
+  public static final Setting HOST_STALL = Setting.of("WEBHOOK_HOST_STALL", "5s",
+      "Longest a delivery may wait for a slot at a host that has WEBHOOK_MAX_PER_HOST requests in progress "
+          + "(judged by the host's pace; a host that finished nothing for this long is stuck); beyond it the "
+          + "delivery counts as a failed attempt (host busy) and retries later");
 
   public static final List<Setting> SETTINGS;
 
   static {
-    List<Setting> all = new ArrayList<>(List.of(GROUP_ID, MAX_INFLIGHT, CONNECT_TIMEOUT, REQUEST_TIMEOUT, HTTP_PORT));
+    List<Setting> all = new ArrayList<>(List.of(GROUP_ID, MAX_INFLIGHT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
+        HTTP_PORT, RETRY_SCHEDULE, SECRETS, ALLOWED_NETWORKS, MAX_PER_HOST, HOST_STALL));
     all.addAll(KafkaSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
+
+  /** What {@link #withLoopbackAllowed} opens: the local run's webhook receivers live there. */
+  public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
 
   public static DispatcherConfig fromEnv(Map<String, String> vars) {
     Env env = Env.of(vars);
@@ -44,17 +72,111 @@ public record DispatcherConfig(
         env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
         env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
         env.integer(HTTP_PORT, 0, 65_535),
+        schedule(env),
+        secrets(env),
+        networks(env),
+        env.integer(MAX_PER_HOST, 1, 10_000),
+        env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
         KafkaSettings.fromEnv(env));
     env.check();
     return config;
   }
 
+  /** A dispatcher for tests and embedding: defaults for everything but Kafka. */
   public static DispatcherConfig defaults(KafkaSettings kafka) {
     return new DispatcherConfig("hookrun-dispatchers", 1000, Duration.ofSeconds(5),
-        Duration.ofSeconds(15), 0, kafka);
+        Duration.ofSeconds(15), 0, RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
+        WebhookSecrets.none(), List.of(), 50, Duration.ofSeconds(5), kafka);
   }
 
   public DispatcherConfig withGroupId(String group) {
-    return new DispatcherConfig(group, maxInflight, connectTimeout, requestTimeout, httpPort, kafka);
+    return new DispatcherConfig(group, maxInflight, connectTimeout, requestTimeout, httpPort,
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka);
+  }
+
+  /** e.g. {@code withRetrySchedule("100ms,200ms")}. */
+  public DispatcherConfig withRetrySchedule(String schedule) {
+    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
+        RetrySchedule.of(parseDelays(schedule)), secrets, allowedNetworks, maxPerHost, hostStall, kafka);
+  }
+
+  public DispatcherConfig withSecrets(Map<String, String> secretsByProject) {
+    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
+        retrySchedule, WebhookSecrets.of(secretsByProject), allowedNetworks, maxPerHost, hostStall, kafka);
+  }
+
+  /** Replaces the allow-list, e.g. {@code withAllowedNetworks("127.0.0.0/8")}. */
+  public DispatcherConfig withAllowedNetworks(List<String> cidrs) {
+    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
+        retrySchedule, secrets, cidrs.stream().map(NetworkRange::parse).toList(), maxPerHost, hostStall, kafka);
+  }
+
+  /**
+   * Lets webhooks reach loopback, for a local run whose receiver is on this machine. Only when no
+   * allow-list was configured: a configured WEBHOOK_ALLOWED_NETWORKS is the whole allow-list.
+   */
+  public DispatcherConfig withLoopbackAllowed() {
+    return allowedNetworks.isEmpty() ? withAllowedNetworks(LOOPBACK) : this;
+  }
+
+  public DispatcherConfig withTimeouts(Duration connect, Duration request) {
+    return new DispatcherConfig(groupId, maxInflight, connect, request, httpPort,
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka);
+  }
+
+  public DispatcherConfig withLimits(int maxInflight, int maxPerHost, Duration hostStall) {
+    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka);
+  }
+
+  private static RetrySchedule schedule(Env env) {
+    List<Duration> delays = env.durations(RETRY_SCHEDULE);
+    List<String> problems = RetrySchedule.problems(delays);
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> env.problem(RETRY_SCHEDULE.name() + " " + p));
+      return RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT));
+    }
+    return RetrySchedule.of(delays);
+  }
+
+  private static WebhookSecrets secrets(Env env) {
+    Map<String, String> pairs = env.pairs(SECRETS, secret -> null);
+    boolean valid = true;
+    for (var entry : pairs.entrySet()) {
+      String problem = WebhookSecrets.problem(entry.getValue());
+      if (problem != null) {
+        // names the project, never the secret
+        env.problem(SECRETS.name() + ": the secret of project " + entry.getKey() + " " + problem);
+        valid = false;
+      }
+    }
+    return valid ? WebhookSecrets.of(pairs) : WebhookSecrets.none();
+  }
+
+  private static List<NetworkRange> networks(Env env) {
+    List<NetworkRange> out = new ArrayList<>();
+    for (String part : env.string(ALLOWED_NETWORKS).split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        out.add(NetworkRange.parse(part));
+      } catch (IllegalArgumentException e) {
+        env.problem(ALLOWED_NETWORKS.name() + ": " + e.getMessage());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Duration> parseDelays(String schedule) {
+    List<Duration> out = new ArrayList<>();
+    for (String part : schedule.split(",")) {
+      Duration d = Env.parseDuration(part);
+      if (d == null) {
+        throw new IllegalArgumentException("'" + part.trim() + "' is not a duration");
+      }
+      out.add(d);
+    }
+    return out;
   }
 }

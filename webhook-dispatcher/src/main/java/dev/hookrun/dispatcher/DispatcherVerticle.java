@@ -4,70 +4,174 @@ import dev.hookrun.common.health.HealthServer;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.KafkaClientProperties;
+import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
+import dev.hookrun.common.run.RunStatePublisher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One member of the dispatchers' consumer group on the results topic. */
+/**
+ * One webhook dispatcher: a member of the dispatchers' group on the results topic (first
+ * attempts) and of their retry group on the retry tiers (later attempts), sharing one bound on
+ * attempts in progress, one HTTP client and one producer.
+ */
 public final class DispatcherVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
   private static final AtomicInteger INSTANCE = new AtomicInteger();
+  private static final int DNS_THREADS = 8;
 
   private final DispatcherConfig config;
-  private ConsumerLoop loop;
-  private WebhookSender sender;
-  private DeliveryExecutor executor;
+  private final Resolver resolverOverride;
+  private final DispatcherMetrics metrics = new DispatcherMetrics();
+  private final Clock clock = Clock.systemUTC();
+  private ConsumerLoop resultsLoop;
+  private ConsumerLoop retryLoop;
+  private DeliveryLedger ledger;
+  private DurableProducer durable;
+  private KafkaProducer<String, String> producer;
+  private HttpClient client;
+  private WorkerExecutor dns;
+  private long sweepTimer = -1;
   private HealthServer health;
 
   public DispatcherVerticle(DispatcherConfig config) {
+    this(config, null);
+  }
+
+  /** With a resolver of the caller's (tests map made-up names to chosen addresses). */
+  DispatcherVerticle(DispatcherConfig config, Resolver resolver) {
     this.config = config;
+    this.resolverOverride = resolver;
   }
 
   @Override
   public Future<?> start() {
     var kafka = config.kafka();
     var topics = kafka.topics();
-    return TopicInitializer.ensure(vertx, kafka, List.of(
-            TopicSpec.of(topics.results(), kafka.partitions(), kafka.replicationFactor())))
+    String name = "dispatcher-" + INSTANCE.incrementAndGet();
+    List<TopicSpec> specs = new ArrayList<>(List.of(PlatformTopics.results(kafka),
+        PlatformTopics.runState(kafka, kafka.runRetention()), PlatformTopics.deadLetters(kafka)));
+    List<String> tiers = new ArrayList<>();
+    for (int n = 1; n <= config.retrySchedule().retries(); n++) {
+      specs.add(PlatformTopics.retryTier(kafka, n));
+      tiers.add(topics.retryTier(n));
+    }
+    ledger = new DeliveryLedger(kafka, name + "-ledger");
+    return TopicInitializer.ensure(vertx, kafka, specs)
+        .compose(v -> ledger.start(context))
         .compose(v -> {
-          sender = new WebhookSender(vertx, config);
-          executor = new DeliveryExecutor(vertx, sender, config);
-          String name = "dispatcher-" + INSTANCE.incrementAndGet();
-          loop = new ConsumerLoop(context,
-              KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), 500),
-              List.of(topics.results()), executor, name);
-          executor.attach(loop);
-          return loop.start()
+          producer = KafkaProducer.createShared(vertx, "hookrun-dispatcher-" + kafka.topicPrefix(),
+              KafkaClientProperties.producer(kafka, "hookrun-dispatcher", Duration.ofSeconds(30)));
+          durable = new DurableProducer(vertx, producer);
+          DeliveryService service = new DeliveryService(sender(), config.retrySchedule(), durable,
+              new RunStatePublisher(producer, topics), ledger, topics, metrics, clock, config.maxInflight());
+
+          // a batch is taken whole, so one batch may overshoot the bound by at most its size
+          int batch = Math.min(500, config.maxInflight());
+          ResultsConsumer results = new ResultsConsumer(vertx, service, ledger, metrics, clock);
+          resultsLoop = new ConsumerLoop(context,
+              KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), batch),
+              List.of(topics.results()), results, name);
+          results.attach(resultsLoop);
+
+          RetryTierConsumer retries = new RetryTierConsumer(vertx, service, clock);
+          retryLoop = new ConsumerLoop(context,
+              KafkaClientProperties.consumer(kafka, config.groupId() + ".retries", name + "-retries", Duration.ofMinutes(5), batch),
+              tiers, retries, name + "-retries");
+          retries.attach(retryLoop);
+          return Future.all(resultsLoop.start(), retryLoop.start())
               .compose(x -> HealthServer.join(vertx, "dispatcher", config.httpPort(),
                   () -> ReadinessCheck.kafka(kafka, List.of(topics.results()), "dispatcher")))
-              .onSuccess(h -> health = h.require("consumer " + name, loop::hasJoined));
+              .onSuccess(h -> health = h.require("consumer " + name, resultsLoop::hasJoined));
         })
-        .onSuccess(v -> LOG.info("dispatcher consuming {} in group {}", topics.results(), config.groupId()));
+        // a failed start gets no stop() call from Vert.x: release what did start
+        .recover(e -> stop().transform(ignored -> Future.failedFuture(e)))
+        .onSuccess(v -> LOG.info("dispatcher consuming {} and {} retry tier(s) in group {}; retry schedule {}; "
+                + "allowed non-public networks: {}; signing secrets for {} project(s)",
+            topics.results(), tiers.size(), config.groupId(), config.retrySchedule(),
+            config.allowedNetworks().isEmpty() ? "none" : config.allowedNetworks(),
+            config.secrets().isEmpty() ? "no" : config.secrets()));
+  }
+
+  private WebhookSender sender() {
+    client = vertx.createHttpClient(new HttpClientOptions()
+            .setConnectTimeout((int) config.connectTimeout().toMillis())
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(30)
+            .setVerifyHost(true),
+        new PoolOptions().setHttp1MaxSize(config.maxPerHost()));
+    Resolver resolver = resolverOverride;
+    if (resolver == null) {
+      dns = vertx.createSharedWorkerExecutor("hookrun-webhook-dns", DNS_THREADS);
+      resolver = Resolver.system(dns);
+    }
+    AddressGuard guard = new AddressGuard(resolver, config.allowedNetworks());
+    HostLimiter limiter = new HostLimiter(config.maxPerHost(), config.hostStall(), System::nanoTime);
+    long sweepMs = Math.max(50, Math.min(1_000, config.hostStall().toMillis() / 4));
+    sweepTimer = vertx.setPeriodic(sweepMs, t -> limiter.sweep());
+    return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics);
   }
 
   @Override
   public Future<?> stop() {
-    if (loop == null) {
-      return Future.succeededFuture();
+    if (sweepTimer >= 0) {
+      vertx.cancelTimer(sweepTimer);
     }
-    return loop.stop().eventually(() -> health == null ? Future.succeededFuture() : health.leave()).eventually(() -> {
-      sender.close();
-      return Future.succeededFuture();
+    if (durable != null) {
+      durable.close();
+    }
+    List<Future<?>> steps = new ArrayList<>();
+    if (resultsLoop != null) {
+      steps.add(resultsLoop.stop());
+    }
+    if (retryLoop != null) {
+      steps.add(retryLoop.stop());
+    }
+    if (ledger != null) {
+      steps.add(ledger.stop());
+    }
+    if (health != null) {
+      steps.add(health.leave());
+    }
+    return Future.join(steps).eventually(() -> {
+      List<Future<?>> closing = new ArrayList<>();
+      if (client != null) {
+        closing.add(client.close());
+      }
+      if (producer != null) {
+        closing.add(producer.close());
+      }
+      if (dns != null) {
+        closing.add(dns.close());
+      }
+      return Future.join(closing);
     });
   }
 
-  public long deliveredCount() {
-    return executor == null ? 0 : executor.deliveredCount();
+  public DispatcherMetrics metrics() {
+    return metrics;
   }
 
+  public long deliveredCount() {
+    return metrics.delivered();
+  }
+
+  /** Deliveries that failed for good: dead-lettered (every attempt failed, 410, or refused). */
   public long failedCount() {
-    return executor == null ? 0 : executor.failedCount();
+    return metrics.deadLettered();
   }
 }

@@ -4,12 +4,14 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * Kafka consumer, which keeps calling poll (so {@code max.poll.interval.ms} is never exceeded
  * however long a run takes) but fetches nothing until resumed. At most one batch is in flight
  * towards the context, so a slow stage is never buried in records.
+ *
+ * <p>{@link #pausePartition} holds back one partition on its own (a retry tier waiting for its
+ * head record to fall due) without touching the others; it stays held whatever {@link #setPaused}
+ * says, until {@link #resumePartition} or until the partition leaves this member.
  */
 public final class ConsumerLoop {
 
@@ -75,6 +81,7 @@ public final class ConsumerLoop {
   private final java.util.concurrent.atomic.AtomicInteger lostCount = new java.util.concurrent.atomic.AtomicInteger();
   private volatile boolean paused;
   private volatile boolean joined;
+  private final Set<TopicPartition> held = ConcurrentHashMap.newKeySet();
   private volatile Set<TopicPartition> assignment = Set.of();
   private volatile KafkaConsumer<String, String> consumer;
   private Thread thread;
@@ -124,6 +131,18 @@ public final class ConsumerLoop {
   /** Whether the consumer has joined its group (had an assignment, possibly empty): readiness. */
   public boolean hasJoined() {
     return joined && running.get();
+  }
+
+  /**
+   * Stops fetching from one partition until {@link #resumePartition}. Takes effect before the
+   * next poll, so a call made while handling a batch keeps that partition out of the next one.
+   */
+  public void pausePartition(TopicPartition partition) {
+    held.add(partition);
+  }
+
+  public void resumePartition(TopicPartition partition) {
+    held.remove(partition);
   }
 
   /** The partitions this member owns now (a snapshot). */
@@ -218,10 +237,29 @@ public final class ConsumerLoop {
       return;
     }
     Set<TopicPartition> alreadyPaused = consumer.paused();
-    if (paused && alreadyPaused.size() < owned.size()) {
-      consumer.pause(owned);
-    } else if (!paused && !alreadyPaused.isEmpty()) {
-      consumer.resume(alreadyPaused);
+    if (paused) {
+      if (alreadyPaused.size() < owned.size()) {
+        consumer.pause(owned);
+      }
+      return;
+    }
+    List<TopicPartition> resume = new ArrayList<>();
+    for (TopicPartition p : alreadyPaused) {
+      if (!held.contains(p)) {
+        resume.add(p);
+      }
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
+    }
+    List<TopicPartition> pause = new ArrayList<>();
+    for (TopicPartition p : held) {
+      if (owned.contains(p) && !alreadyPaused.contains(p)) {
+        pause.add(p);
+      }
+    }
+    if (!pause.isEmpty()) {
+      consumer.pause(pause);
     }
   }
 
@@ -314,6 +352,7 @@ public final class ConsumerLoop {
       Set<TopicPartition> left = new HashSet<>(assignment);
       left.removeAll(gone);
       assignment = Set.copyOf(left);
+      held.removeAll(gone);
       LOG.info("{}: revoked {}", name, describe(gone));
     }
 
@@ -341,6 +380,7 @@ public final class ConsumerLoop {
       Set<TopicPartition> left = new HashSet<>(assignment);
       left.removeAll(lost);
       assignment = Set.copyOf(left);
+      held.removeAll(lost);
       LOG.warn("{}: lost {} (session expired); their unfinished records go to other members", name, describe(lost));
       context.runOnContext(v -> listener.onLost(lost));
     }

@@ -32,4 +32,23 @@ public final class PlatformTopics {
     return TopicSpec.of(kafka.topics().cancels(), 1, kafka.replicationFactor())
         .withConfig("retention.ms", Long.toString(retention.toMillis()));
   }
+
+  /**
+   * Webhook deliveries waiting for their n-th retry. Kept a week, far longer than any one delay
+   * (at most a day, doubled at most by a receiver's Retry-After), so even a dispatcher outage of
+   * days loses no retry.
+   */
+  public static TopicSpec retryTier(KafkaSettings kafka, int n) {
+    return TopicSpec.of(kafka.topics().retryTier(n), kafka.partitions(), kafka.replicationFactor())
+        .withConfig("retention.ms", Long.toString(Duration.ofDays(7).toMillis()));
+  }
+
+  /**
+   * Webhook deliveries that failed for good, keyed by run id. Compacted and never deleted by age:
+   * a dead letter stays until an operator replays it, and the replay's tombstone removes it.
+   */
+  public static TopicSpec deadLetters(KafkaSettings kafka) {
+    return TopicSpec.of(kafka.topics().deadLetters(), kafka.partitions(), kafka.replicationFactor())
+        .withConfig("cleanup.policy", "compact");
+  }
 }

@@ -30,9 +30,14 @@ public record WebhookState(String endpoint, String status, int attempts, Integer
     return status.equals(DELIVERED) || status.equals(FAILED) || status.equals(NONE);
   }
 
-  /** Orders delivery progress: later attempts outrank earlier ones, an outcome outranks both. */
-  int progress() {
-    return isTerminal() && !status.equals(NONE) ? Integer.MAX_VALUE : attempts;
+  /**
+   * Orders delivery progress: more attempts outrank fewer, and at equal attempts an outcome
+   * outranks a pending retry. A replayed dead letter keeps counting attempts, so its retries
+   * outrank the earlier {@code failed}.
+   */
+  long progress() {
+    boolean outcome = status.equals(DELIVERED) || status.equals(FAILED);
+    return attempts * 2L + (outcome ? 1 : 0);
   }
 
   public JsonObject toJson() {

@@ -52,6 +52,17 @@ class RunStateMergeTest {
   }
 
   @Test
+  void aReplayedDeadLetterShowsPendingAgainThenDelivered() {
+    RunState done = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0);
+    RunState failed = done.withWebhook(new WebhookState("https://h/x", WebhookState.FAILED, 2, 500, null, "HTTP 500"), "dispatcher", t0);
+    RunState retrying = done.withWebhook(new WebhookState("https://h/x", WebhookState.PENDING, 3, 500, t0, "HTTP 500"), "dispatcher", t0);
+    RunState delivered = done.withWebhook(new WebhookState("https://h/x", WebhookState.DELIVERED, 3, 200, null, null), "dispatcher", t0);
+    RunState merged = RunState.merge(failed, retrying);
+    assertEquals(WebhookState.PENDING, merged.webhook().status());
+    assertEquals(WebhookState.DELIVERED, RunState.merge(merged, delivered).webhook().status());
+  }
+
+  @Test
   void roundTripsThroughJson() {
     RunState state = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0);
     assertEquals(state, RunState.fromJson(new JsonObject(state.toJson().encode())));

@@ -1,0 +1,25 @@
+package dev.hookrun.dispatcher;
+
+/**
+ * Headers on a dead-letter record, saying why it is there without parsing its value (the
+ * names follow the dead-letter convention of other Kafka tools: reason, topic, partition, offset).
+ */
+public final class DeadLetterHeaders {
+
+  /** {@code exhausted} (every attempt failed), {@code gone} (410) or {@code refused} (address/URL). */
+  public static final String REASON = "dead-letter-reason";
+  public static final String ATTEMPTS = "dead-letter-attempts";
+  /** The receiver's last HTTP status, or {@code none} when the last attempt got no answer. */
+  public static final String LAST_STATUS = "dead-letter-last-status";
+  public static final String LAST_ERROR = "dead-letter-last-error";
+  /** Where the result was first read (the results record), so an operator can find it. */
+  public static final String TOPIC = "dead-letter-topic";
+  public static final String PARTITION = "dead-letter-partition";
+  public static final String OFFSET = "dead-letter-offset";
+
+  public static final String EXHAUSTED = "exhausted";
+  public static final String GONE = "gone";
+  public static final String REFUSED = "refused";
+
+  private DeadLetterHeaders() {}
+}

@@ -1,0 +1,99 @@
+package dev.hookrun.dispatcher;
+
+import dev.hookrun.common.run.RunResult;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A delivery between attempts: the JSON value of a record on a retry tier or the dead-letter
+ * topic (key = run id). It carries the whole result, so a delivery never needs the results topic
+ * again, and its history, so the dead letter says what went wrong first and last.
+ *
+ * @param retry the retry this record waits for, from 1; 0 for a first attempt (a new result, or
+ *     a replayed dead letter starting a fresh schedule)
+ * @param attempts attempts made so far, over every schedule (replays add to it)
+ * @param dueAt not to be attempted before this
+ * @param origin where the result was first read: the results record this delivery came from
+ */
+public record DeliveryRecord(
+    RunResult result,
+    int retry,
+    int attempts,
+    Instant dueAt,
+    Failure firstFailure,
+    Failure lastFailure,
+    Origin origin) {
+
+  /** One failed attempt: its time, the receiver's status (null: no answer) and the error. */
+  public record Failure(Instant at, Integer statusCode, String error) {
+    JsonObject toJson() {
+      return new JsonObject().put("at", at.toString()).put("status_code", statusCode).put("error", error);
+    }
+
+    static Failure fromJson(JsonObject json) {
+      return json == null ? null : new Failure(Instant.parse(json.getString("at")),
+          json.getInteger("status_code"), json.getString("error"));
+    }
+  }
+
+  public record Origin(String topic, int partition, long offset) {
+    JsonObject toJson() {
+      return new JsonObject().put("topic", topic).put("partition", partition).put("offset", offset);
+    }
+
+    static Origin fromJson(JsonObject json) {
+      return json == null ? null : new Origin(json.getString("topic"), json.getInteger("partition"),
+          json.getLong("offset"));
+    }
+  }
+
+  static DeliveryRecord first(RunResult result, Origin origin, Instant now) {
+    return new DeliveryRecord(result, 0, 0, now, null, null, origin);
+  }
+
+  public String runId() {
+    return result.runId();
+  }
+
+  /**
+   * The Standard Webhooks message id: the run id, the same for every attempt and every replay,
+   * so a receiver can drop a delivery it has already processed.
+   */
+  public String webhookId() {
+    return result.runId();
+  }
+
+  /** This delivery after a failed attempt, due for retry {@code nextRetry} at {@code dueAt}. */
+  DeliveryRecord failedAttempt(Failure failure, int nextRetry, Instant due) {
+    return new DeliveryRecord(result, nextRetry, attempts + 1, due,
+        firstFailure == null ? failure : firstFailure, failure, origin);
+  }
+
+  /** Back into delivery with a fresh schedule: attempted at once, history kept. */
+  public DeliveryRecord replayed(Instant now) {
+    return new DeliveryRecord(result, 0, attempts, now, firstFailure, lastFailure, origin);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("result", result.toJson())
+        .put("retry", retry)
+        .put("attempts", attempts)
+        .put("due_at", dueAt.toString())
+        .put("first_failure", firstFailure == null ? null : firstFailure.toJson())
+        .put("last_failure", lastFailure == null ? null : lastFailure.toJson())
+        .put("origin", origin == null ? null : origin.toJson());
+  }
+
+  /** @throws RuntimeException for a value that is not a delivery record */
+  public static DeliveryRecord fromJson(JsonObject json) {
+    return new DeliveryRecord(
+        RunResult.fromJson(json.getJsonObject("result")),
+        json.getInteger("retry", 0),
+        json.getInteger("attempts", 0),
+        Instant.parse(json.getString("due_at")),
+        Failure.fromJson(json.getJsonObject("first_failure")),
+        Failure.fromJson(json.getJsonObject("last_failure")),
+        Origin.fromJson(json.getJsonObject("origin")));
+  }
+}

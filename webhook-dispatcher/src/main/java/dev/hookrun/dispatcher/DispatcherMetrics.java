@@ -1,0 +1,54 @@
+package dev.hookrun.dispatcher;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of one dispatcher, readable from any thread (tests, a metrics endpoint). */
+public final class DispatcherMetrics {
+
+  final AtomicLong attempts = new AtomicLong();
+  final AtomicLong delivered = new AtomicLong();
+  final AtomicLong retriesScheduled = new AtomicLong();
+  final AtomicLong deadLettered = new AtomicLong();
+  final AtomicLong refused = new AtomicLong();
+  final AtomicLong gone = new AtomicLong();
+  final AtomicLong hostBusy = new AtomicLong();
+  final AtomicLong duplicatesSkipped = new AtomicLong();
+
+  /** Attempts made, whatever came of them. */
+  public long attempts() {
+    return attempts.get();
+  }
+
+  public long delivered() {
+    return delivered.get();
+  }
+
+  /** Failed attempts sent to a retry tier. */
+  public long retriesScheduled() {
+    return retriesScheduled.get();
+  }
+
+  public long deadLettered() {
+    return deadLettered.get();
+  }
+
+  /** Deliveries refused before sending: a URL or address the policy does not allow. */
+  public long refused() {
+    return refused.get();
+  }
+
+  /** Deliveries a receiver ended with 410 Gone. */
+  public long gone() {
+    return gone.get();
+  }
+
+  /** Attempts shed because their host had a backlog. */
+  public long hostBusy() {
+    return hostBusy.get();
+  }
+
+  /** Results or retries not delivered because the run's webhook was already taken care of. */
+  public long duplicatesSkipped() {
+    return duplicatesSkipped.get();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.hookrun.dispatcher;
+
+import dev.hookrun.common.kafka.ConsumerLoop;
+import dev.hookrun.common.run.RunResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the workers' results and makes each one's first delivery attempt. Attempts run
+ * concurrently and the consumer keeps reading while they are in flight, so one slow receiver
+ * holds up nobody; a result's offset is committed once its delivery's next step is durable.
+ */
+final class ResultsConsumer implements ConsumerLoop.Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResultsConsumer.class);
+
+  private final Vertx vertx;
+  private final DeliveryService service;
+  private final DeliveryLedger ledger;
+  private final DispatcherMetrics metrics;
+  private final Clock clock;
+  private ConsumerLoop loop;
+  private OffsetCommitter committer;
+
+  ResultsConsumer(Vertx vertx, DeliveryService service, DeliveryLedger ledger, DispatcherMetrics metrics, Clock clock) {
+    this.vertx = vertx;
+    this.service = service;
+    this.ledger = ledger;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  void attach(ConsumerLoop loop) {
+    this.loop = loop;
+    this.committer = new OffsetCommitter(vertx, loop);
+    service.onCapacity(() -> loop.setPaused(false));
+  }
+
+  @Override
+  public void onRecords(List<ConsumerRecord<String, String>> records) {
+    for (ConsumerRecord<String, String> record : records) {
+      accept(record);
+    }
+    if (service.saturated()) {
+      loop.setPaused(true);
+    }
+  }
+
+  private void accept(ConsumerRecord<String, String> record) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    long offset = record.offset();
+    committer.started(partition, offset);
+    RunResult result;
+    try {
+      result = RunResult.fromJson(new JsonObject(record.value()));
+    } catch (RuntimeException e) {
+      LOG.error("skipping malformed result at {}@{}: {}", partition, offset, e.toString());
+      committer.finished(partition, offset);
+      return;
+    }
+    if (result.webhookEndpoint() == null) {
+      committer.finished(partition, offset); // a synchronous or polled run: nothing to deliver
+      return;
+    }
+    if (ledger.isClaimed(result.runId())) {
+      // a second result for the run (a worker re-ran it): its webhook is already taken care of
+      metrics.duplicatesSkipped.incrementAndGet();
+      LOG.info("run {}: another result, but its webhook delivery already exists; not delivering it again", result.runId());
+      committer.finished(partition, offset);
+      return;
+    }
+    ledger.claim(result.runId());
+    var origin = new DeliveryRecord.Origin(record.topic(), record.partition(), offset);
+    service.deliver(DeliveryRecord.first(result, origin, clock.instant()))
+        .onSuccess(v -> committer.finished(partition, offset));
+  }
+
+  @Override
+  public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
+    return committer.revoked(partitions);
+  }
+
+  @Override
+  public void onLost(Set<TopicPartition> partitions) {
+    committer.lost(partitions);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.hookrun.dispatcher;
+
+import dev.hookrun.common.kafka.ConsumerLoop;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the retry tiers and makes each delivery's attempt when it falls due.
+ *
+ * <p>Every record of a tier waits about the same delay, so a partition is roughly in due order
+ * and its head is the next one due. When a batch reaches a record that is not due yet, the
+ * consumer seeks back to it and pauses that partition only, with a timer to resume it when the
+ * record falls due: nothing is fetched or attempted early, nothing after the head is held in
+ * memory, and the other partitions and tiers go on. One consumer (one group) reads every tier:
+ * the pausing is per partition anyway, and it saves a thread and a connection per tier.
+ */
+final class RetryTierConsumer implements ConsumerLoop.Listener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RetryTierConsumer.class);
+
+  private final Vertx vertx;
+  private final DeliveryService service;
+  private final Clock clock;
+  private final Map<TopicPartition, Long> resumeTimers = new HashMap<>();
+  private ConsumerLoop loop;
+  private OffsetCommitter committer;
+
+  RetryTierConsumer(Vertx vertx, DeliveryService service, Clock clock) {
+    this.vertx = vertx;
+    this.service = service;
+    this.clock = clock;
+  }
+
+  void attach(ConsumerLoop loop) {
+    this.loop = loop;
+    this.committer = new OffsetCommitter(vertx, loop);
+    service.onCapacity(() -> loop.setPaused(false));
+  }
+
+  @Override
+  public void onRecords(List<ConsumerRecord<String, String>> records) {
+    Set<TopicPartition> held = new HashSet<>();
+    long now = clock.millis();
+    for (ConsumerRecord<String, String> record : records) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      if (held.contains(partition)) {
+        continue; // behind a record that is not due: fetched again after the seek
+      }
+      DeliveryRecord delivery;
+      try {
+        delivery = DeliveryRecord.fromJson(new JsonObject(record.value()));
+      } catch (RuntimeException e) {
+        LOG.error("skipping malformed retry record at {}@{}: {}", partition, record.offset(), e.toString());
+        committer.started(partition, record.offset());
+        committer.finished(partition, record.offset());
+        continue;
+      }
+      long wait = delivery.dueAt().toEpochMilli() - now;
+      if (wait > 0) {
+        held.add(partition);
+        holdUntilDue(partition, record.offset(), wait);
+        continue;
+      }
+      long offset = record.offset();
+      committer.started(partition, offset);
+      service.deliver(delivery).onSuccess(v -> committer.finished(partition, offset));
+    }
+    if (service.saturated()) {
+      loop.setPaused(true);
+    }
+  }
+
+  private void holdUntilDue(TopicPartition partition, long offset, long waitMs) {
+    // both take effect before the next poll: the seek runs on the poll thread, the pause just after
+    loop.execute(consumer -> consumer.seek(partition, offset));
+    loop.pausePartition(partition);
+    Long previous = resumeTimers.put(partition, vertx.setTimer(waitMs, t -> {
+      resumeTimers.remove(partition);
+      loop.resumePartition(partition);
+    }));
+    if (previous != null) {
+      vertx.cancelTimer(previous);
+    }
+  }
+
+  @Override
+  public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
+    forgetTimers(partitions);
+    return committer.revoked(partitions);
+  }
+
+  @Override
+  public void onLost(Set<TopicPartition> partitions) {
+    forgetTimers(partitions);
+    committer.lost(partitions);
+  }
+
+  private void forgetTimers(Set<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      Long timer = resumeTimers.remove(partition);
+      if (timer != null) {
+        vertx.cancelTimer(timer);
+      }
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.hookrun.dispatcher;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An endpoint on 127.0.0.1 that accepts TCP connections, reads, and never answers. */
+final class BlackHole implements AutoCloseable {
+
+  private final NetServer server;
+  private final AtomicInteger connections = new AtomicInteger();
+
+  BlackHole(Vertx vertx) {
+    server = vertx.createNetServer()
+        .connectHandler(socket -> {
+          connections.incrementAndGet();
+          socket.handler(ignored -> {});
+        })
+        .listen(0, "127.0.0.1").await();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.actualPort() + "/hook";
+  }
+
+  int connections() {
+    return connections.get();
+  }
+
+  @Override
+  public void close() {
+    server.close().await();
+  }
+}

@@ -1,0 +1,76 @@
+package dev.hookrun.dispatcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookrun.common.config.ConfigException;
+import dev.hookrun.common.config.Setting;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DispatcherConfigTest {
+
+  private static final String GOOD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+  @Test
+  void defaultsMatchTheDocumentedValues() {
+    DispatcherConfig c = DispatcherConfig.fromEnv(Map.of());
+    assertEquals(7, c.retrySchedule().retries());
+    assertEquals(Duration.ofSeconds(5), c.connectTimeout());
+    assertEquals(Duration.ofSeconds(15), c.requestTimeout());
+    assertEquals(List.of(), c.allowedNetworks());
+    assertTrue(c.secrets().isEmpty());
+    assertEquals(50, c.maxPerHost());
+  }
+
+  @Test
+  void everySettingHasADefaultAndADescription() {
+    for (Setting s : DispatcherConfig.SETTINGS) {
+      assertTrue(s.defaultValue() != null && !s.description().isBlank(), s.name());
+    }
+  }
+
+  @Test
+  void readsScheduleSecretsAndNetworks() {
+    DispatcherConfig c = DispatcherConfig.fromEnv(Map.of(
+        "WEBHOOK_RETRY_SCHEDULE", "1s,1s,2s",
+        "WEBHOOK_SECRETS", "p-1=" + GOOD_SECRET + ",p-2=" + GOOD_SECRET,
+        "WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, fd00::/8"));
+    assertEquals(3, c.retrySchedule().retries());
+    assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2)), c.retrySchedule().delays());
+    assertTrue(c.secrets().keyFor("p-1").isPresent());
+    assertFalse(c.secrets().keyFor("p-3").isPresent());
+    assertEquals(List.of(NetworkRange.parse("10.0.0.0/8"), NetworkRange.parse("fd00::/8")), c.allowedNetworks());
+  }
+
+  @Test
+  void everyProblemIsReportedAtOnceAndNoSecretIsShown() {
+    ConfigException e = assertThrows(ConfigException.class, () -> DispatcherConfig.fromEnv(Map.of(
+        "WEBHOOK_RETRY_SCHEDULE", "5s,soon,0s",
+        "WEBHOOK_SECRETS", "p-1=whsec_dG9vc2hvcnQ=,p-2=plaintextsecret",
+        "WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,10.0.0.0/40,intranet",
+        "WEBHOOK_REQUEST_TIMEOUT", "forever")));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("WEBHOOK_RETRY_SCHEDULE: 'soon'"), all);
+    assertTrue(all.contains("WEBHOOK_RETRY_SCHEDULE delay"), all);
+    assertTrue(all.contains("project p-1"), all);
+    assertTrue(all.contains("project p-2"), all);
+    assertTrue(all.contains("10.0.0.0/40"), all);
+    assertTrue(all.contains("intranet"), all);
+    assertTrue(all.contains("WEBHOOK_REQUEST_TIMEOUT"), all);
+    assertFalse(all.contains("dG9vc2hvcnQ") || all.contains("plaintextsecret"), "secrets never appear: " + all);
+  }
+
+  @Test
+  void loopbackIsOpenedOnlyWhenNoAllowListIsConfigured() {
+    DispatcherConfig unset = DispatcherConfig.fromEnv(Map.of());
+    assertEquals(List.of(NetworkRange.parse("127.0.0.0/8"), NetworkRange.parse("::1/128")),
+        unset.withLoopbackAllowed().allowedNetworks());
+    DispatcherConfig set = DispatcherConfig.fromEnv(Map.of("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8"));
+    assertEquals(List.of(NetworkRange.parse("10.0.0.0/8")), set.withLoopbackAllowed().allowedNetworks());
+  }
+}

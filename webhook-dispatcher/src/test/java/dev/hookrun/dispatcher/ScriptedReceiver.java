@@ -1,0 +1,83 @@
+package dev.hookrun.dispatcher;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * A webhook receiver on 127.0.0.1 whose answers a test scripts per attempt, and which keeps the
+ * raw body (for signature checks), the headers and the arrival time of every request.
+ */
+final class ScriptedReceiver implements AutoCloseable {
+
+  record Reply(int status, Map<String, String> headers) {
+    static Reply of(int status) {
+      return new Reply(status, Map.of());
+    }
+  }
+
+  record Request(String runId, int attempt, String rawBody, MultiMap headers, String uri, long atMillis) {
+    JsonObject json() {
+      return new JsonObject(rawBody);
+    }
+  }
+
+  private final HttpServer server;
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final Map<String, AtomicInteger> attemptsByRun = new ConcurrentHashMap<>();
+  private volatile BiFunction<String, Integer, Reply> script = (run, attempt) -> Reply.of(200);
+
+  ScriptedReceiver(Vertx vertx) {
+    this(vertx, 0);
+  }
+
+  ScriptedReceiver(Vertx vertx, int port) {
+    server = vertx.createHttpServer()
+        .requestHandler(req -> req.body().onSuccess(body -> {
+          String raw = body.toString();
+          String runId = new JsonObject(raw).getString("run_id");
+          int attempt = attemptsByRun.computeIfAbsent(runId, r -> new AtomicInteger()).incrementAndGet();
+          Reply reply = script.apply(runId, attempt);
+          requests.add(new Request(runId, attempt, raw, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+              req.uri(), System.currentTimeMillis()));
+          var response = req.response().setStatusCode(reply.status());
+          reply.headers().forEach(response::putHeader);
+          response.end();
+        }))
+        .listen(port, "127.0.0.1").await();
+  }
+
+  /** {@code script.apply(runId, attempt)} answers the attempt-th request (from 1) of a run. */
+  ScriptedReceiver answer(BiFunction<String, Integer, Reply> script) {
+    this.script = script;
+    return this;
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port() + "/hook";
+  }
+
+  List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  List<Request> requestsFor(String runId) {
+    return requests.stream().filter(r -> runId.equals(r.runId())).toList();
+  }
+
+  @Override
+  public void close() {
+    server.close().await();
+  }
+}
