@@ -70,7 +70,7 @@ final class KafkaDeadLetterStore {
     JsonObject v = record.valueObject();
     String runId = record.key() != null ? record.key() : v.getString("run_id");
     String reason = TraceDescriber.firstOf(record.headers(), v, "dead-letter-reason", "reason", "last_error", "error");
-    String attempts = TraceDescriber.firstOf(record.headers(), v, "attempts", "attempt", "dead-letter-attempts");
+    String attempts = TraceDescriber.firstOf(record.headers(), v, "dead-letter-attempts", "attempts", "attempt");
     Integer attemptCount = null;
     try {
       attemptCount = attempts == null ? null : Integer.valueOf(attempts.trim());

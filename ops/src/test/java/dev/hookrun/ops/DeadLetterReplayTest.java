@@ -30,7 +30,7 @@ class DeadLetterReplayTest {
     RunRequest request = new RunRequest(runId, "p", "webhook-delay-example", new JsonObject(),
         "http://127.0.0.1:9/hook", now, null);
     RunResult result = RunResult.of(request, RunStatus.SUCCEEDED, new JsonObject(), null, now, now, "w1");
-    return new JsonObject().put("result", result.toJson()).put("retry", 1).put("attempts", 2)
+    return new JsonObject().put("result", result.toJson()).put("retry", 7).put("attempts", 8)
         .put("due_at", now.toString()).encode();
   }
 
