@@ -123,10 +123,15 @@ public final class ChaosRun {
       long back = System.nanoTime();
       waitFor(() -> accepted.size() > acceptedBeforeReturn, Duration.ofSeconds(60), "first 202 after the broker's return");
       double firstAccept = (System.nanoTime() - back) / 1e9;
-      waitFor(() -> missing() == 0, Duration.ofSeconds(60), "all webhooks after the broker's return");
+      // everything accepted up to now, the backlog from before the outage included, must arrive;
+      // runs accepted later are still in flight under the steady load and are checked at the end
+      Set<String> backlog = Set.copyOf(accepted);
+      waitFor(() -> backlog.stream().allMatch(webhooks::containsKey), Duration.ofSeconds(60),
+          "the backlog's webhooks after the broker's return");
       double allDelivered = (System.nanoTime() - back) / 1e9;
-      table.add(new String[] {"broker back", String.format("first 202 after %.1f s, backlog delivered after %.1f s",
-          firstAccept, allDelivered), ""});
+      table.add(new String[] {"broker back", "-", String.format("first 202 after %.1f s, backlog delivered after %.1f s %s",
+          firstAccept, allDelivered, refusalsText())});
+      refusals.clear();
       boolean recovered = allDelivered <= 30;
 
       phase = "receiver down";
@@ -219,6 +224,8 @@ public final class ChaosRun {
     }
     System.out.printf("%naccepted %d, delivered %d, missing %d, duplicates %d (%.2f %%), webhook-id changed %d, recovered within 30 s: %s%n",
         accepted.size(), accepted.size() - missing, missing, duplicates, duplicateRate, webhookIdChanged.get(), recovered);
+    accepted.stream().filter(id -> !webhooks.containsKey(id)).limit(10)
+        .forEach(id -> System.out.println("missing: " + id + "   (./run.sh ops trace " + id + ")"));
     boolean ok = missing == 0 && duplicateRate <= 1.0 && webhookIdChanged.get() == 0 && recovered && !accepted.isEmpty();
     System.out.println(ok ? "CHAOS PASSED" : "CHAOS FAILED");
     return ok ? 0 : 1;
