@@ -17,7 +17,10 @@ CPU_RUNS=${CPU_RUNS:-2000}
 CPU_MS=${CPU_MS:-20}
 WORK=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  if [[ -n "${KEEP_LOGS:-}" ]]; then echo "logs kept in $WORK"; else rm -rf "$WORK"; fi
+}
 trap cleanup EXIT
 
 [[ -f bench/target/bench.jar && -f local-stack/target/local-stack.jar ]] || ./mvnw -q -B -DskipTests package
@@ -63,10 +66,13 @@ fi
 if [[ " $SCENARIOS " == *" 4 "* ]]; then
   # stages as separate processes on one broker; the blocking CPU model, N worker processes
   for n in 1 2 4; do
-    DATA_DIR="$WORK/scale-$n" LOCAL_KAFKA_PORT=19094 java -jar local-stack/target/local-stack.jar broker > "$WORK/broker-$n.log" 2>&1 &
+    # a broker, port and topic prefix of its own per step: nothing of the previous step can join in
+    KPORT=$((19100 + n))
+    DATA_DIR="$WORK/scale-$n" LOCAL_KAFKA_PORT=$KPORT java -jar local-stack/target/local-stack.jar broker > "$WORK/broker-$n.log" 2>&1 &
     BROKER=$!; PIDS+=("$BROKER"); wait_for "$WORK/broker-$n.log" "listening"
-    export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19094 LOG_LEVEL=WARN
-    HTTP_PORT=18091 API_KEYS=bench-key=p-bench java -jar gateway/target/gateway.jar > "$WORK/gw-$n.log" 2>&1 &
+    export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KPORT LOG_LEVEL=WARN TOPIC_PREFIX="scale$n."
+    GWPORT=$((18100 + n))
+    HTTP_PORT=$GWPORT API_KEYS=bench-key=p-bench java -jar gateway/target/gateway.jar > "$WORK/gw-$n.log" 2>&1 &
     GW=$!; PIDS+=("$GW")
     WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 java -jar webhook-dispatcher/target/webhook-dispatcher.jar > "$WORK/d-$n.log" 2>&1 &
     D=$!; PIDS+=("$D")
@@ -75,12 +81,13 @@ if [[ " $SCENARIOS " == *" 4 "* ]]; then
       WORKER_ID="w$i" WORKER_BLOCKING_POOL_SIZE=2 java -jar worker/target/worker.jar > "$WORK/w-$n-$i.log" 2>&1 &
       W=$!; PIDS+=("$W"); WPIDS="$WPIDS,w$i=$W"
     done
-    until curl -s -o /dev/null http://127.0.0.1:18091/healthz; do sleep 0.2; done
-    load --url http://127.0.0.1:18091/v3/p-bench/cpu-burn-example/predict --key bench-key --runs "$CPU_RUNS" \
+    until curl -s -o /dev/null "http://127.0.0.1:$GWPORT/healthz"; do sleep 0.2; done
+    load --url "http://127.0.0.1:$GWPORT/v3/p-bench/cpu-burn-example/predict" --key bench-key --runs "$CPU_RUNS" \
          --concurrency 64 --body "{\"cpuMs\":$CPU_MS}" --label "4-cpu-model-${n}-workers" --pids "gateway=$GW,dispatcher=$D$WPIDS"
-    kill $GW $D $(echo "$WPIDS" | tr ',' '\n' | cut -d= -f2) 2>/dev/null || true
-    wait $GW $D 2>/dev/null || true
+    STEP=("$GW" "$D" $(echo "$WPIDS" | tr ',' '\n' | cut -s -d= -f2))
+    kill "${STEP[@]}" 2>/dev/null || true
+    wait "${STEP[@]}" 2>/dev/null || true
     kill "$BROKER"; wait "$BROKER" 2>/dev/null || true
-    unset KAFKA_BOOTSTRAP_SERVERS
+    unset KAFKA_BOOTSTRAP_SERVERS TOPIC_PREFIX
   done
 fi

@@ -19,6 +19,7 @@ final class InFlightRun {
   final Instant startedAt;
   ModelRun run;
   long timeoutTimer = -1;
+  long runningStateTimer = -1;
   StopReason stopReason = StopReason.NONE;
   /** Set once the outcome is being published; the run can no longer be abandoned silently. */
   Future<Void> publishing;

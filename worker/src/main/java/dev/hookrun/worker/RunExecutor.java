@@ -46,6 +46,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
   private static final long COMMIT_DELAY_MS = 100;
   private static final long REVOKE_PUBLISH_WAIT_MS = 5_000;
+  private static final long RUNNING_STATE_DELAY_MS = 100;
 
   private final Vertx vertx;
   private final ModelRegistry models;
@@ -137,7 +138,13 @@ final class RunExecutor implements ConsumerLoop.Listener {
     }
     LOG.atInfo().addKeyValue("run_id", request.runId()).log("run {} running on {} ({}@{})",
         request.runId(), config.workerId(), partition, record.offset());
-    states.publish(RunState.running(request, config.workerId(), now));
+    // Runs that end within moments go queued → final without a "running" record in between:
+    // one Kafka record, and one state for every gateway to read, less per short run.
+    run.runningStateTimer = vertx.setTimer(RUNNING_STATE_DELAY_MS, t -> {
+      if (run.publishing == null && !run.abandoned) {
+        states.publish(RunState.running(request, config.workerId(), now));
+      }
+    });
     Meters.queueWait(request.app(), Duration.between(request.createdAt() == null ? now : request.createdAt(), now));
     try {
       run.run = model.start(request.input());
@@ -172,6 +179,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
   }
 
   private void complete(InFlightRun run, RunStatus status, Object result, RunError error) {
+    vertx.cancelTimer(run.runningStateTimer);
     // A run that never reached its model (cancelled while queued, expired) was never started.
     RunResult outcome = RunResult.of(run.request, status, result, error, run.run == null ? null : run.startedAt,
         clock.instant(), config.workerId());

@@ -74,8 +74,18 @@ public final class TopicFollower {
     try {
       consumer = new KafkaConsumer<>(config);
       List<TopicPartition> partitions = new ArrayList<>();
-      consumer.partitionsFor(topic, Duration.ofSeconds(30))
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.isEmpty()) {
+        // a topic created a moment ago (by this or another stage) may not be in the metadata yet
+        consumer.partitionsFor(topic, Duration.ofSeconds(10))
+            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        if (partitions.isEmpty()) {
+          if (!running.get() || System.nanoTime() > deadline) {
+            throw new IllegalStateException("topic " + topic + " has no partitions in the metadata");
+          }
+          sleepQuietly();
+        }
+      }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       target = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
