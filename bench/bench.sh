@@ -74,11 +74,12 @@ if [[ " $SCENARIOS " == *" 4 "* ]]; then
     GWPORT=$((18100 + n))
     HTTP_PORT=$GWPORT API_KEYS=bench-key=p-bench java -jar gateway/target/gateway.jar > "$WORK/gw-$n.log" 2>&1 &
     GW=$!; PIDS+=("$GW")
-    WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 java -jar webhook-dispatcher/target/webhook-dispatcher.jar > "$WORK/d-$n.log" 2>&1 &
+    # CPU-bound workers starve the receiver on 2 cores; short retries keep shed deliveries in the window
+    WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 WEBHOOK_RETRY_SCHEDULE=1s,2s,4s,8s,16s java -jar webhook-dispatcher/target/webhook-dispatcher.jar > "$WORK/d-$n.log" 2>&1 &
     D=$!; PIDS+=("$D")
     WPIDS=""
     for i in $(seq 1 "$n"); do
-      WORKER_ID="w$i" WORKER_BLOCKING_POOL_SIZE=2 java -jar worker/target/worker.jar > "$WORK/w-$n-$i.log" 2>&1 &
+      WORKER_ID="w$i" WORKER_BLOCKING_POOL_SIZE=1 java -jar worker/target/worker.jar > "$WORK/w-$n-$i.log" 2>&1 &
       W=$!; PIDS+=("$W"); WPIDS="$WPIDS,w$i=$W"
     done
     until curl -s -o /dev/null "http://127.0.0.1:$GWPORT/healthz"; do sleep 0.2; done

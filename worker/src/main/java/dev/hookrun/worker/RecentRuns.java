@@ -24,6 +24,15 @@ final class RecentRuns {
     return ids != null && ids.contains(runId);
   }
 
+  /**
+   * Forgets partitions this worker gave up. Without this, a partition that comes back after a
+   * rebalance would have its uncommitted requests — which this worker had started and handed
+   * back — skipped as duplicates and committed past: those runs would be lost.
+   */
+  void forget(java.util.Collection<TopicPartition> partitions) {
+    partitions.forEach(seen::remove);
+  }
+
   void add(TopicPartition partition, String runId) {
     var ids = seen.computeIfAbsent(partition, p -> new LinkedHashSet<>());
     ids.add(runId);

@@ -272,6 +272,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
         byPartition.remove(partition);
       }
       tracker.forget(partitions);
+      recent.forget(partitions);
       return offsets;
     });
   }
@@ -285,6 +286,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
       byPartition.remove(partition);
     }
     tracker.forget(partitions);
+    recent.forget(partitions);
   }
 
   private void abandon(InFlightRun run) {
