@@ -47,8 +47,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public EmbeddedKafkaBroker(Path dataDir, int brokerPort, Map<String, String> overrides) {
     this.dataDir = dataDir.toAbsolutePath();
-    this.brokerPort = brokerPort == 0 ? freePort() : brokerPort;
-    this.controllerPort = freePort();
+    int[] free = freePorts(2);
+    this.brokerPort = brokerPort == 0 ? free[0] : brokerPort;
+    this.controllerPort = free[1] == this.brokerPort ? free[0] : free[1];
     this.overrides = Map.copyOf(overrides);
   }
 
@@ -168,12 +169,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+  /**
+   * Distinct free ports: the sockets stay open until all are picked, or the OS may hand the same
+   * port out twice (which once made the broker and controller listeners collide).
+   */
+  private static int[] freePorts(int count) {
+    ServerSocket[] sockets = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets[i].setReuseAddress(true);
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          if (socket != null) {
+            socket.close();
+          }
+        } catch (IOException ignored) {
+          // the port is free either way
+        }
+      }
     }
   }
 }
