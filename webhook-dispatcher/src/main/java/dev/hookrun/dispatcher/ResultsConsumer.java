@@ -1,6 +1,7 @@
 package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.kafka.ConsumerLoop;
+import dev.hookrun.common.kafka.OffsetCommitter;
 import dev.hookrun.common.run.RunResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,7 @@
 package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.kafka.ConsumerLoop;
+import dev.hookrun.common.kafka.OffsetCommitter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package dev.hookrun.worker;
 
 import dev.hookrun.common.kafka.ConsumerLoop;
-import dev.hookrun.common.kafka.OffsetTracker;
+import dev.hookrun.common.kafka.OffsetCommitter;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunRequest;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Runs the requests one group member receives, and decides what may be committed.
  *
  * <p>All state lives on the owning verticle's event loop. A request's offset is finished only
- * once its outcome is acknowledged by the results topic; the {@link OffsetTracker} turns those
+ * once its outcome is acknowledged by the results topic; the {@link OffsetCommitter} turns those
  * out-of-order completions into safe commits. When partitions move away, their running models
  * are stopped without publishing (the new owner runs them from the committed offset), and
  * outcomes already being published are awaited briefly so their offsets can be committed first.
@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
 final class RunExecutor implements ConsumerLoop.Listener {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
-  private static final long COMMIT_DELAY_MS = 100;
   private static final long REVOKE_PUBLISH_WAIT_MS = 5_000;
   private static final long RUNNING_STATE_DELAY_MS = 100;
 
@@ -53,7 +52,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private final ResultPublisher publisher;
   private final WorkerConfig config;
   private final Clock clock;
-  private final OffsetTracker tracker = new OffsetTracker();
+  private OffsetCommitter committer;
   private final Map<TopicPartition, Set<InFlightRun>> byPartition = new HashMap<>();
   private final Map<String, InFlightRun> byRunId = new HashMap<>();
   private final RecentRuns recent = new RecentRuns(20_000);
@@ -61,7 +60,6 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private final RunStatePublisher states;
   private ConsumerLoop loop;
   private int inFlight;
-  private boolean commitScheduled;
   private Promise<Void> drained;
   private long drainDeadline;
 
@@ -78,6 +76,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
 
   void attach(ConsumerLoop loop) {
     this.loop = loop;
+    this.committer = new OffsetCommitter(vertx, loop);
   }
 
   int inFlight() {
@@ -96,23 +95,21 @@ final class RunExecutor implements ConsumerLoop.Listener {
 
   private void accept(ConsumerRecord<String, String> record) {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    tracker.started(partition, record.offset());
+    committer.started(partition, record.offset());
     RunRequest request;
     try {
       request = RunRequest.fromJson(new JsonObject(record.value()));
     } catch (RuntimeException e) {
       // A record we cannot read will not become readable by retrying: skip it, loudly.
       LOG.error("skipping malformed request at {}@{}: {}", partition, record.offset(), e.toString());
-      tracker.finished(partition, record.offset());
-      commitSoon();
+      committer.finished(partition, record.offset());
       return;
     }
     if (byRunId.containsKey(request.runId()) || recent.contains(partition, request.runId())) {
       // The same run id twice in a row: one Idempotency-Key sent to two gateways at once.
       LOG.info("run {} already taken at {}; skipping the duplicate request at offset {}",
           request.runId(), partition, record.offset());
-      tracker.finished(partition, record.offset());
-      commitSoon();
+      committer.finished(partition, record.offset());
       return;
     }
     recent.add(partition, request.runId());
@@ -188,9 +185,8 @@ final class RunExecutor implements ConsumerLoop.Listener {
       LOG.atInfo().addKeyValue("run_id", run.request.runId())
           .log("run {} {} in {} ms", run.request.runId(), status.wire(), outcome.runTimeMs());
       Meters.runFinished(run.request.app(), status.wire(), Duration.ofMillis(outcome.runTimeMs()));
-      tracker.finished(run.partition, run.offset);
+      committer.finished(run.partition, run.offset);
       release(run);
-      commitSoon();
     });
   }
 
@@ -220,18 +216,6 @@ final class RunExecutor implements ConsumerLoop.Listener {
     run.stopReason = InFlightRun.StopReason.CANCELLED;
     run.run.cancel();
     return true;
-  }
-
-  private void commitSoon() {
-    if (commitScheduled) {
-      return;
-    }
-    commitScheduled = true;
-    vertx.setTimer(COMMIT_DELAY_MS, t -> {
-      commitScheduled = false;
-      Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
-      loop.commit(offsets, () -> tracker.markCommitted(offsets));
-    });
   }
 
   @Override
@@ -264,14 +248,13 @@ final class RunExecutor implements ConsumerLoop.Listener {
       }
     }
     return settled.future().map(v -> {
-      Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(partitions);
+      Map<TopicPartition, OffsetAndMetadata> offsets = committer.release(partitions);
       for (TopicPartition partition : partitions) {
         for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
           abandon(run);
         }
         byPartition.remove(partition);
       }
-      tracker.forget(partitions);
       recent.forget(partitions);
       return offsets;
     });
@@ -285,7 +268,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
       }
       byPartition.remove(partition);
     }
-    tracker.forget(partitions);
+    committer.lost(partitions);
     recent.forget(partitions);
   }
 

@@ -62,7 +62,6 @@ public final class ConsumerLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration POLL = Duration.ofMillis(100);
-  private static final long HANDOFF_TIMEOUT_MS = 30_000;
   /**
    * How long a revoke may wait for the stage (a draining worker lets runs finish first). It must
    * stay under the rebalance timeout (max.poll.interval.ms), or the group evicts this member.
@@ -197,7 +196,7 @@ public final class ConsumerLoop {
           applyPause();
           ConsumerRecords<String, String> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
-            handOver(records);
+            BatchHandOff.deliver(context, records, listener::onRecords, name);
           }
         } catch (WakeupException e) {
           // stop() or a queued task woke us; the loop condition decides
@@ -263,22 +262,6 @@ public final class ConsumerLoop {
     }
   }
 
-  private void handOver(ConsumerRecords<String, String> records) {
-    List<ConsumerRecord<String, String>> batch = new java.util.ArrayList<>(records.count());
-    records.forEach(batch::add);
-    CompletableFuture<Void> taken = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        listener.onRecords(batch);
-      } catch (RuntimeException e) {
-        LOG.error("{}: record handler failed", name, e);
-      } finally {
-        taken.complete(null);
-      }
-    });
-    awaitQuietly(taken);
-  }
-
   private <T> T onContext(java.util.function.Supplier<Future<T>> call, T fallback, long timeoutMs) {
     CompletableFuture<T> result = new CompletableFuture<>();
     context.runOnContext(v -> {
@@ -299,14 +282,6 @@ public final class ConsumerLoop {
     } catch (Exception e) {
       LOG.warn("{}: stage did not answer in time: {}", name, e.toString());
       return fallback;
-    }
-  }
-
-  private static void awaitQuietly(CompletableFuture<?> future) {
-    try {
-      future.get(HANDOFF_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      LOG.warn("record hand-over timed out: {}", e.toString());
     }
   }
 

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -101,7 +99,7 @@ public final class TopicFollower {
         try {
           ConsumerRecords<String, String> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
-            handOver(records);
+            BatchHandOff.deliver(context, records, handler, "follow-" + topic);
           }
           if (target != null && caughtUp(target)) {
             target = null;
@@ -128,26 +126,6 @@ public final class TopicFollower {
       }
     }
     return true;
-  }
-
-  private void handOver(ConsumerRecords<String, String> records) {
-    List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
-    records.forEach(batch::add);
-    CompletableFuture<Void> taken = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        handler.accept(batch);
-      } catch (RuntimeException e) {
-        LOG.error("handler for {} failed", topic, e);
-      } finally {
-        taken.complete(null);
-      }
-    });
-    try {
-      taken.get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("hand-over of {} records timed out", topic);
-    }
   }
 
   private void closeQuietly() {

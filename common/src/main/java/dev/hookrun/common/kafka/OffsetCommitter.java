@@ -1,7 +1,5 @@
-package dev.hookrun.dispatcher;
+package dev.hookrun.common.kafka;
 
-import dev.hookrun.common.kafka.ConsumerLoop;
-import dev.hookrun.common.kafka.OffsetTracker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -14,7 +12,7 @@ import org.apache.kafka.common.TopicPartition;
  * batching commits a little so a burst of finished deliveries makes one commit, not thousands.
  * Used on the owner's context only.
  */
-final class OffsetCommitter {
+public final class OffsetCommitter {
 
   private static final long COMMIT_DELAY_MS = 100;
 
@@ -23,16 +21,16 @@ final class OffsetCommitter {
   private final OffsetTracker tracker = new OffsetTracker();
   private boolean commitScheduled;
 
-  OffsetCommitter(Vertx vertx, ConsumerLoop loop) {
+  public OffsetCommitter(Vertx vertx, ConsumerLoop loop) {
     this.vertx = vertx;
     this.loop = loop;
   }
 
-  void started(TopicPartition partition, long offset) {
+  public void started(TopicPartition partition, long offset) {
     tracker.started(partition, offset);
   }
 
-  void finished(TopicPartition partition, long offset) {
+  public void finished(TopicPartition partition, long offset) {
     tracker.finished(partition, offset);
     if (commitScheduled) {
       return;
@@ -45,17 +43,18 @@ final class OffsetCommitter {
     });
   }
 
-  int unfinished() {
-    return tracker.unfinished();
+  public Future<Map<TopicPartition, OffsetAndMetadata>> revoked(Set<TopicPartition> partitions) {
+    return Future.succeededFuture(release(partitions));
   }
 
-  Future<Map<TopicPartition, OffsetAndMetadata>> revoked(Set<TopicPartition> partitions) {
+  /** What may be committed for partitions that are going away; they are then forgotten. */
+  public Map<TopicPartition, OffsetAndMetadata> release(Set<TopicPartition> partitions) {
     Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable(partitions);
     tracker.forget(partitions);
-    return Future.succeededFuture(offsets);
+    return offsets;
   }
 
-  void lost(Set<TopicPartition> partitions) {
+  public void lost(Set<TopicPartition> partitions) {
     tracker.forget(partitions);
   }
 }
