@@ -41,6 +41,8 @@ public final class ChaosRun {
   private final Map<String, String> webhookIds = new ConcurrentHashMap<>();
   private final AtomicInteger webhookIdChanged = new AtomicInteger();
   private final Map<String, AtomicInteger> refusals = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> duplicatesByPhase = new ConcurrentHashMap<>();
+  private final List<String> duplicateRuns = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<String[]> table = new ArrayList<>();
   private volatile String phase = "warm-up";
   private volatile boolean sending = true;
@@ -99,27 +101,27 @@ public final class ChaosRun {
       phase = "kill -9 worker";
       workers.get(0).kill();
       phase("kill -9 worker", Duration.ofSeconds(3));
-      workers.get(0).start();
-      phase("worker restarted", steady);
+      restart("worker restarted", workers.get(0), () -> true);
+      phase("worker steady", steady);
 
       phase = "kill -9 dispatcher";
       dispatcher.kill();
       phase("kill -9 dispatcher", Duration.ofSeconds(3));
-      dispatcher.start();
-      phase("dispatcher restarted", steady);
+      restart("dispatcher restarted", dispatcher, () -> true);
+      phase("dispatcher steady", steady);
 
       phase = "kill -9 gateway";
       gateway.kill();
       phase("kill -9 gateway", Duration.ofSeconds(2));
-      gateway.start();
-      waitFor(() -> httpOk(gatewayPort), Duration.ofSeconds(60), "gateway back");
-      phase("gateway restarted", steady);
+      restart("gateway restarted", gateway, () -> httpOk(gatewayPort));
+      phase("gateway steady", steady);
 
       phase = "broker stopped";
       broker.stop();
       phase("broker stopped", Duration.ofSeconds(shortRun ? 10 : 20));
       int acceptedBeforeReturn = accepted.size();
       broker.start();
+      phase = "broker back";
       long back = System.nanoTime();
       waitFor(() -> accepted.size() > acceptedBeforeReturn, Duration.ofSeconds(60), "first 202 after the broker's return");
       double firstAccept = (System.nanoTime() - back) / 1e9;
@@ -141,6 +143,7 @@ public final class ChaosRun {
       phase("receiver back", steady);
 
       sending = false;
+      phase = "final drain";
       waitFor(() -> missing() == 0, Duration.ofSeconds(shortRun ? 120 : 180), "every accepted run delivered");
       return summary(recovered);
     } catch (IllegalStateException timeout) {
@@ -168,6 +171,25 @@ public final class ChaosRun {
     refusals.clear();
   }
 
+  /**
+   * Restarts a killed stage and waits until every run accepted so far has its webhook, so each
+   * fault hits a system in its steady state rather than one still working off the previous
+   * fault's backlog (a dispatcher killed in the burst a re-joined worker releases measures two
+   * faults at once); reports how long the stage took to catch up.
+   */
+  private void restart(String name, StageProcess stage, BooleanSupplier up) throws InterruptedException {
+    phase = name;
+    long since = System.nanoTime();
+    int before = accepted.size();
+    stage.start();
+    waitFor(up, Duration.ofSeconds(60), name + ": listening");
+    Set<String> backlog = Set.copyOf(accepted);
+    waitFor(() -> backlog.stream().allMatch(webhooks::containsKey), Duration.ofSeconds(60), "the backlog after: " + name);
+    table.add(new String[] {name, Integer.toString(accepted.size() - before),
+        String.format("backlog delivered %.1f s after the restart %s", (System.nanoTime() - since) / 1e9, refusalsText())});
+    refusals.clear();
+  }
+
   private void startLoad(int port, int perSecond) {
     vertx.setPeriodic(1000 / perSecond, id -> {
       if (!sending) {
@@ -189,16 +211,31 @@ public final class ChaosRun {
             return (Void) null;
           }))
           .recover(e -> {
-            refusals.computeIfAbsent("no answer", k -> new AtomicInteger()).incrementAndGet();
+            refusals.computeIfAbsent(noAnswer(e), k -> new AtomicInteger()).incrementAndGet();
             return Future.succeededFuture();
           });
     });
   }
 
+  /** Tells a refused connection (the gateway is down) from a request left unanswered. */
+  private static String noAnswer(Throwable e) {
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof java.util.concurrent.TimeoutException
+        || e instanceof io.vertx.core.http.HttpClosedException == false && String.valueOf(e.getMessage()).contains("timeout")) {
+      return "no answer in 10 s";
+    }
+    return "no answer (" + e.getClass().getSimpleName() + ")";
+  }
+
   private void startReceiver() {
     receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       String runId = body.toJsonObject().getString("run_id");
-      webhooks.computeIfAbsent(runId, k -> new AtomicInteger()).incrementAndGet();
+      if (webhooks.computeIfAbsent(runId, k -> new AtomicInteger()).incrementAndGet() > 1) {
+        duplicatesByPhase.computeIfAbsent(phase, k -> new AtomicInteger()).incrementAndGet();
+        duplicateRuns.add(runId);
+      }
       String id = req.getHeader("webhook-id");
       if (id != null) {
         String first = webhookIds.putIfAbsent(runId, id);
@@ -218,12 +255,14 @@ public final class ChaosRun {
     long missing = missing();
     int duplicates = accepted.stream().mapToInt(id -> webhooks.containsKey(id) ? webhooks.get(id).get() - 1 : 0).sum();
     double duplicateRate = accepted.isEmpty() ? 0 : 100.0 * duplicates / accepted.size();
-    System.out.printf("%n%-22s %-10s %s%n", "phase", "accepted", "refused / notes");
+    System.out.printf("%n%-22s %-10s %-12s %s%n", "phase", "accepted", "duplicates", "refused / notes");
     for (String[] row : table) {
-      System.out.printf("%-22s %-10s %s%n", row[0], row[1], row[2]);
+      AtomicInteger dup = duplicatesByPhase.get(row[0]);
+      System.out.printf("%-22s %-10s %-12s %s%n", row[0], row[1], dup == null ? 0 : dup.get(), row[2]);
     }
     System.out.printf("%naccepted %d, delivered %d, missing %d, duplicates %d (%.2f %%), webhook-id changed %d, recovered within 30 s: %s%n",
         accepted.size(), accepted.size() - missing, missing, duplicates, duplicateRate, webhookIdChanged.get(), recovered);
+    duplicateRuns.stream().limit(5).forEach(id -> System.out.println("duplicate: " + id + "   (./run.sh ops trace " + id + ")"));
     accepted.stream().filter(id -> !webhooks.containsKey(id)).limit(10)
         .forEach(id -> System.out.println("missing: " + id + "   (./run.sh ops trace " + id + ")"));
     boolean ok = missing == 0 && duplicateRate <= 1.0 && webhookIdChanged.get() == 0 && recovered && !accepted.isEmpty();
