@@ -9,8 +9,6 @@ import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -30,16 +28,16 @@ final class CancelHandler implements Handler<RoutingContext> {
 
   private final RunLookup lookup;
   private final RunStateView view;
-  private final KafkaProducer<String, String> producer;
+  private final KafkaSender sender;
   private final RunStatePublisher states;
   private final Topics topics;
   private final Clock clock;
 
-  CancelHandler(RunLookup lookup, RunStateView view, KafkaProducer<String, String> producer,
+  CancelHandler(RunLookup lookup, RunStateView view, KafkaSender sender,
       RunStatePublisher states, Topics topics, Clock clock) {
     this.lookup = lookup;
     this.view = view;
-    this.producer = producer;
+    this.sender = sender;
     this.states = states;
     this.topics = topics;
     this.clock = clock;
@@ -56,8 +54,7 @@ final class CancelHandler implements Handler<RoutingContext> {
       return;
     }
     CancelCommand command = new CancelCommand(state.runId(), state.project(), clock.instant());
-    var record = KafkaProducerRecord.create(topics.cancels(), state.runId(), command.toJson().encode());
-    producer.send(record).onComplete(sent -> {
+    sender.send(topics.cancels(), state.runId(), command.toJson().encode()).onComplete(sent -> {
       if (sent.failed()) {
         ApiError.of(503, "kafka_unavailable", "The cancel could not be recorded; retry shortly.").send(ctx);
         return;

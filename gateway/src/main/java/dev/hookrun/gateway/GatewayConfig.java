@@ -60,7 +60,7 @@ public record GatewayConfig(
         env.string(HTTP_HOST),
         env.integer(HTTP_PORT, 0, 65_535),
         ApiKeys.parse(env, API_KEYS),
-        env.duration(SEND_TIMEOUT, Duration.ofMillis(500), Duration.ofMinutes(2)),
+        env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2)),
         env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024),
         env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
         env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),

@@ -13,12 +13,15 @@ import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.http.OpsRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** A send takes microseconds unless it waits for metadata; a few threads absorb those waits. */
+  private static final int SEND_THREADS = 4;
 
   private final GatewayConfig config;
   private KafkaProducer<String, String> producer;
@@ -38,6 +43,7 @@ public final class GatewayVerticle extends VerticleBase {
   private Router router;
   private long sweepTimer = -1;
   private ReadinessCheck readiness;
+  private WorkerExecutor sends;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -75,7 +81,11 @@ public final class GatewayVerticle extends VerticleBase {
   private Router router() {
     var topics = config.kafka().topics();
     var states = new RunStatePublisher(producer, topics);
-    var publisher = new RequestPublisher(producer, topics, new KafkaAvailability(1_000, System::nanoTime));
+    Duration metadataWait = KafkaClientProperties.metadataWait(config.kafkaSendTimeout());
+    sends = vertx.createSharedWorkerExecutor("hookrun-gateway-kafka-send", SEND_THREADS,
+        metadataWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    var sender = new KafkaSender(producer.unwrap(), sends, new KafkaAvailability(1_000, System::nanoTime), metadataWait);
+    var publisher = new RequestPublisher(sender, topics);
     var lookup = new RunLookup(config.apiKeys(), view);
     Clock clock = Clock.systemUTC();
     Router router = Router.router(vertx);
@@ -85,7 +95,7 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(new PredictHandler(config, publisher, states, view, clock));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup));
     router.post("/v3/:project/:app/runs/:run_id/cancel")
-        .handler(new CancelHandler(lookup, view, producer, states, topics, clock));
+        .handler(new CancelHandler(lookup, view, sender, states, topics, clock));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml"));
     readiness = ReadinessCheck.kafka(config.kafka(),
@@ -123,6 +133,7 @@ public final class GatewayVerticle extends VerticleBase {
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer
         .eventually(() -> follower == null ? Future.succeededFuture() : follower.stop())
+        .eventually(() -> sends == null ? Future.succeededFuture() : sends.close())
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
   }
 }

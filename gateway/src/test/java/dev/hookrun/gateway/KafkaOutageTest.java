@@ -2,14 +2,25 @@ package dev.hookrun.gateway;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +57,67 @@ class KafkaOutageTest {
       // exactly the acknowledged requests are in the topic: nothing refused slipped in
       long accepted = TopicReader.readAll(broker.bootstrapServers(), config.kafka().topics().requests()).size();
       assertEquals(2, accepted);
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * Predicts sent while the broker goes away, at a steady rate: the client has re-bootstrapped
+   * and forgotten the topic, so each send may block for metadata. Each one must still get its
+   * answer (503, or 202 if it got in first) within about the send timeout, not queue behind the
+   * blocked ones; and exactly the acknowledged runs are in the topic once the broker is back.
+   */
+  @Test
+  void everyPredictIsAnsweredWithinTheSendTimeoutWhileTheBrokerIsAway(@TempDir Path dir) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    HttpClient client = HttpClient.newHttpClient();
+    Duration sendTimeout = Duration.ofSeconds(2);
+    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
+      GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+          "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1",
+          "KAFKA_SEND_TIMEOUT", sendTimeout.toSeconds() + "s", "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
+      GatewayVerticle gateway = new GatewayVerticle(config);
+      vertx.deployVerticle(gateway).await();
+      TestHttp http = new TestHttp(gateway.actualPort(), "k");
+      Set<String> accepted = ConcurrentHashMap.newKeySet();
+      var first = http.post(PATH, BODY);
+      assertEquals(202, first.status());
+      accepted.add(first.json().getString("run_id"));
+
+      broker.stop();
+      // twice the send timeout: well above the promised ~1.25x, far below a pile-up behind blocked sends
+      Duration bound = sendTimeout.multipliedBy(2);
+      HttpRequest predict = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.actualPort() + PATH))
+          .header("Authorization", "k").header("Content-Type", "application/json")
+          .timeout(bound).POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+      List<CompletableFuture<Integer>> answers = new ArrayList<>();
+      long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+      while (System.nanoTime() < end) {
+        answers.add(client.sendAsync(predict, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+          if (r.statusCode() == 202) {
+            accepted.add(new io.vertx.core.json.JsonObject(r.body()).getString("run_id"));
+          }
+          return r.statusCode();
+        }).exceptionally(e -> -1));
+        Thread.sleep(50); // a steady 20 predicts/s, the load under which the chaos run found the pile-up
+      }
+      List<Integer> statuses = answers.stream().map(CompletableFuture::join).toList();
+      Map<Integer, Long> byStatus = statuses.stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+      assertTrue(statuses.stream().allMatch(s -> s == 503 || s == 202),
+          "every predict answered 503 or 202 within " + bound + " (-1 = no answer): " + byStatus);
+
+      broker.start();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        var r = http.post(PATH, BODY);
+        if (r.status() == 202) {
+          accepted.add(r.json().getString("run_id"));
+        }
+        return r.status() == 202;
+      });
+      Set<String> inTopic = TopicReader.readAll(broker.bootstrapServers(), config.kafka().topics().requests()).stream()
+          .map(r -> r.key()).collect(Collectors.toSet());
+      assertEquals(accepted, inTopic, "the topic holds exactly the acknowledged runs");
     } finally {
       vertx.close().await();
     }

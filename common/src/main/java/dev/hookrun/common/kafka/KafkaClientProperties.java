@@ -20,8 +20,9 @@ public final class KafkaClientProperties {
 
   /**
    * A durable producer: acks=all and idempotence, so a record acknowledged to us is on every
-   * in-sync replica exactly once. {@code timeout} bounds how long a send may take (metadata wait
-   * included) before it fails, which is what lets a gateway answer 503 instead of hanging.
+   * in-sync replica exactly once. {@code timeout} bounds how long a send may take, the wait for
+   * metadata ({@link #metadataWait}) and the wait for the acknowledgement together, which is what
+   * lets a gateway answer 503 within about that time instead of hanging.
    */
   public static Map<String, String> producer(KafkaSettings kafka, String clientId, Duration timeout) {
     Map<String, String> p = base(kafka, clientId);
@@ -32,12 +33,22 @@ public final class KafkaClientProperties {
     // Clients 4.x default linger.ms to 5, which caps a request-per-ack gateway at about 10k/s on
     // this hardware; the idempotent producer still batches whatever is queued during a send.
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-    long ms = timeout.toMillis();
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(ms));
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(1_000, ms / 2)));
-    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(2_000, ms)));
+    long block = metadataWait(timeout).toMillis();
+    long delivery = Math.max(1_000, timeout.toMillis() - block);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(block));
+    p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(delivery));
+    // the client refuses a delivery timeout below linger + request timeout
+    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(delivery, Math.max(1_000, timeout.toMillis() / 2))));
     p.putAll(kafka.extraClientProperties());
     return p;
+  }
+
+  /**
+   * The part of a producer's send timeout that {@code send()} may spend blocked waiting for
+   * topic metadata, which it has none of after the broker went away and came back.
+   */
+  public static Duration metadataWait(Duration sendTimeout) {
+    return Duration.ofMillis(Math.max(250, sendTimeout.toMillis() / 4));
   }
 
   /**
