@@ -161,7 +161,9 @@ final class DeliveryLedger {
       }
       String status = webhook.getString("status", WebhookState.NONE);
       boolean delivered = WebhookState.DELIVERED.equals(status);
-      if (delivered || WebhookState.FAILED.equals(status) || webhook.getInteger("attempts", 0) > 0) {
+      // a delivery deferred before its first attempt has none yet, but a retry tier holds it
+      if (delivered || WebhookState.FAILED.equals(status) || webhook.getInteger("attempts", 0) > 0
+          || webhook.getValue("next_attempt_at") != null) {
         note(record.key(), delivered, record.timestamp());
       }
     } catch (RuntimeException e) {

@@ -6,7 +6,7 @@ import java.time.Duration;
  * What one webhook attempt came to.
  *
  * @param statusCode the receiver's HTTP status, or 0 when no answer came (refused address,
- *     connect error, timeout, busy host)
+ *     connect error, timeout) or nothing was sent (busy host)
  * @param error a description of the failure, null when delivered
  * @param retryAfter the wait the receiver asked for with Retry-After, or null
  */
@@ -15,8 +15,14 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
   public enum Kind {
     /** A 2xx answer. */
     DELIVERED,
-    /** Worth another try: no answer, a timeout, a busy host, or any non-2xx but 410. */
+    /** Worth another try: no answer, a timeout, or any non-2xx but 410. */
     RETRY,
+    /**
+     * Not attempted: the host had no free slot in time (busy, or a black hole holding every
+     * slot). Tried again later without spending one of the delivery's attempts: a receiver's
+     * attempts are for its own failures, not for the backlog of others to the same host.
+     */
+    DEFERRED,
     /** 410 Gone: the receiver says this endpoint will never take it. */
     GONE,
     /** Never sent: the URL or its address is not allowed. Retrying would not change that. */
@@ -38,6 +44,10 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
 
   static DeliveryOutcome noAnswer(String error) {
     return new DeliveryOutcome(Kind.RETRY, 0, error, null);
+  }
+
+  static DeliveryOutcome deferred(String reason) {
+    return new DeliveryOutcome(Kind.DEFERRED, 0, reason, null);
   }
 
   static DeliveryOutcome refused(String reason) {

@@ -69,6 +69,11 @@ public record DeliveryRecord(
         firstFailure == null ? failure : firstFailure, failure, origin);
   }
 
+  /** This delivery, not attempted (its host was busy), due again at {@code dueAt}; attempts unchanged. */
+  DeliveryRecord deferred(Instant due) {
+    return new DeliveryRecord(result, retry, attempts, due, firstFailure, lastFailure, origin);
+  }
+
   /** Back into delivery with a fresh schedule: attempted at once, history kept. */
   public DeliveryRecord replayed(Instant now) {
     return new DeliveryRecord(result, 0, attempts, now, firstFailure, lastFailure, origin);

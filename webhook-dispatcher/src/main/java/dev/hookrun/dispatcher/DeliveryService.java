@@ -70,7 +70,6 @@ final class DeliveryService {
       return Future.succeededFuture();
     }
     inFlight++;
-    metrics.attempts.incrementAndGet();
     return sender.attempt(delivery)
         .compose(outcome -> route(delivery, outcome))
         .andThen(done -> {
@@ -83,6 +82,10 @@ final class DeliveryService {
 
   private Future<Void> route(DeliveryRecord delivery, DeliveryOutcome outcome) {
     Instant now = clock.instant();
+    if (outcome.kind() == DeliveryOutcome.Kind.DEFERRED) {
+      return defer(delivery, outcome, now);
+    }
+    metrics.attempts.incrementAndGet();
     int attempts = delivery.attempts() + 1;
     String endpoint = delivery.result().webhookEndpoint();
     switch (outcome.kind()) {
@@ -125,6 +128,22 @@ final class DeliveryService {
     return producer.send(record).compose(v -> publish(later, new WebhookState(
         later.result().webhookEndpoint(), WebhookState.PENDING, later.attempts(), outcome.statusOrNull(),
         due, outcome.error()), now));
+  }
+
+  /**
+   * Back to the first retry tier, whatever retry the delivery was waiting for: the host was busy,
+   * which says nothing about this receiver, so neither an attempt nor a long tier is spent on it.
+   */
+  private Future<Void> defer(DeliveryRecord delivery, DeliveryOutcome outcome, Instant now) {
+    Instant due = schedule.dueAt(now, 1, null);
+    DeliveryRecord later = delivery.deferred(due);
+    metrics.deferred.incrementAndGet();
+    Meters.deliveryDeferred();
+    LOG.info("run {}: webhook not attempted ({}), deferred to {}", delivery.runId(), outcome.error(), due);
+    var record = KafkaProducerRecord.create(topics.retryTier(1), delivery.runId(), later.toJson().encode());
+    Integer lastStatus = delivery.lastFailure() == null ? null : delivery.lastFailure().statusCode();
+    return producer.send(record).compose(v -> publish(later, new WebhookState(
+        later.result().webhookEndpoint(), WebhookState.PENDING, later.attempts(), lastStatus, due, outcome.error()), now));
   }
 
   private Future<Void> deadLetter(DeliveryRecord delivery, DeliveryOutcome outcome, String reason, Instant now) {

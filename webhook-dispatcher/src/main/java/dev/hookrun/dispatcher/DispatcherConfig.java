@@ -50,7 +50,7 @@ public record DispatcherConfig(
   public static final Setting HOST_STALL = Setting.of("WEBHOOK_HOST_STALL", "5s",
       "Longest a delivery may wait for a slot at a host that has WEBHOOK_MAX_PER_HOST requests in progress "
           + "(judged by the host's pace; a host that finished nothing for this long is stuck); beyond it the "
-          + "delivery counts as a failed attempt (host busy) and retries later");
+          + "delivery is deferred (host busy) to the first retry tier without spending an attempt");
 
   public static final List<Setting> SETTINGS;
 

@@ -12,6 +12,7 @@ public final class DispatcherMetrics {
   final AtomicLong refused = new AtomicLong();
   final AtomicLong gone = new AtomicLong();
   final AtomicLong hostBusy = new AtomicLong();
+  final AtomicLong deferred = new AtomicLong();
   final AtomicLong duplicatesSkipped = new AtomicLong();
 
   /** Attempts made, whatever came of them. */
@@ -45,6 +46,11 @@ public final class DispatcherMetrics {
   /** Attempts shed because their host had a backlog. */
   public long hostBusy() {
     return hostBusy.get();
+  }
+
+  /** Deliveries put back without spending an attempt because their host was busy. */
+  public long deferred() {
+    return deferred.get();
   }
 
   /** Results or retries not delivered because the run's webhook was already taken care of. */

@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * and never sheds (the dispatcher merely reads faster than anyone can deliver); a host whose
  * requests take seconds may have only a few waiting; a host that has finished nothing for
  * {@code maxWait} (a black hole) sheds the new delivery and everything waiting for it. A shed
- * delivery fails as "host busy" and takes the retry path, so its memory and its place in the
- * dispatcher's overall budget go to hosts that make progress. {@link #sweep} applies the same
+ * delivery fails as "host busy" and is deferred to a retry tier (without spending an attempt),
+ * so its memory and its place in the dispatcher's overall budget go to hosts that make progress. {@link #sweep} applies the same
  * rules to deliveries already waiting, so a stuck host that has filled the whole budget (and so
  * receives nothing new to judge it by) still lets go.
  *

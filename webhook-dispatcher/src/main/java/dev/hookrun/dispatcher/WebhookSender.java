@@ -66,7 +66,7 @@ final class WebhookSender {
       return limiter.acquire(target.authority()).transform(slot -> {
         if (slot.failed()) {
           metrics.hostBusy.incrementAndGet();
-          return Future.succeededFuture(DeliveryOutcome.noAnswer(slot.cause().getMessage()));
+          return Future.succeededFuture(DeliveryOutcome.deferred(slot.cause().getMessage()));
         }
         return post(delivery, target, SocketAddress.inetSocketAddress(target.port(),
             verdict.address().getHostAddress())).andThen(done -> slot.result().run());

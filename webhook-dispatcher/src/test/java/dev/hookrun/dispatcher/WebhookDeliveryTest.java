@@ -9,9 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.dispatcher.ScriptedReceiver.Reply;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -242,5 +248,55 @@ class WebhookDeliveryTest {
     await().atMost(WAIT).until(() -> second.metrics().duplicatesSkipped() == 1);
     assertEquals(1, receiver.requestsFor(result.runId()).size());
     assertEquals(0, second.metrics().attempts());
+  }
+
+  /**
+   * A host whose only slot is held by a slow request sheds the deliveries behind it. Those are
+   * deferred, not failed: shed more often than their two attempts would allow, they are still
+   * delivered once the host frees up, each with one real request and one attempt on record.
+   */
+  @Test
+  void deliveriesShedBecauseTheirHostIsBusyDoNotSpendAttempts() {
+    Promise<Void> release = Promise.promise();
+    AtomicReference<String> held = new AtomicReference<>();
+    Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
+    HttpServer slow = h.vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      String runId = new JsonObject(body.toString()).getString("run_id");
+      received.computeIfAbsent(runId, r -> new AtomicInteger()).incrementAndGet();
+      if (held.compareAndSet(null, runId)) {
+        release.future().onComplete(v -> req.response().setStatusCode(200).end()); // holds the host's one slot
+      } else {
+        req.response().setStatusCode(200).end();
+      }
+    })).listen(0, "127.0.0.1").await();
+    try {
+      // one slot per host, judged stuck after 300 ms; one retry, so two attempts in all
+      DispatcherVerticle dispatcher = h.deploy(h.config("300ms").withLimits(100, 1, Duration.ofMillis(300)));
+      String url = "http://127.0.0.1:" + slow.actualPort() + "/hook";
+      String first = h.publish("p-1", url);
+      await().atMost(WAIT).until(() -> first.equals(held.get()));
+      List<String> behind = List.of(h.publish("p-1", url), h.publish("p-1", url));
+
+      await().atMost(WAIT).until(() -> dispatcher.metrics().deferred() >= 6);
+      for (String runId : behind) {
+        WebhookState waiting = stateOf(runId).webhook();
+        assertEquals(WebhookState.PENDING, waiting.status());
+        assertEquals(0, waiting.attempts(), "shedding spent no attempt");
+        assertTrue(waiting.lastError().startsWith("host busy"), waiting.lastError());
+        assertNotNull(waiting.nextAttemptAt());
+      }
+      release.complete();
+
+      for (String runId : behind) {
+        await().atMost(WAIT).until(() -> stateOf(runId).webhook().status().equals(WebhookState.DELIVERED));
+        assertEquals(1, stateOf(runId).webhook().attempts());
+        assertEquals(1, received.get(runId).get());
+        assertEquals(List.of(), h.deadLetterRecords(runId));
+      }
+      await().atMost(WAIT).until(() -> stateOf(first).webhook().status().equals(WebhookState.DELIVERED));
+      assertEquals(0, dispatcher.metrics().deadLettered());
+    } finally {
+      slow.close().await();
+    }
   }
 }

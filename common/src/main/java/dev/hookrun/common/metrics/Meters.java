@@ -118,6 +118,13 @@ public final class Meters {
     counter.increment();
   }
 
+  /** Dispatcher: a delivery not attempted because its host had no free slot; it is retried later. */
+  public static void deliveryDeferred() {
+    cached("deferred", () -> Counter.builder("hookrun.webhook.deliveries.deferred")
+        .description("Webhook deliveries not attempted because their host was busy; retried without spending an attempt")
+        .register(registry())).increment();
+  }
+
   /** Dispatcher: a delivery gave up and went to the dead-letter topic. */
   public static void deadLettered() {
     Counter.builder("hookrun.webhook.dead.letters")
