@@ -14,6 +14,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +37,7 @@ public final class DispatcherVerticle extends VerticleBase {
 
   private final DispatcherConfig config;
   private final Resolver resolverOverride;
+  private final TrustOptions trustOverride;
   private final DispatcherMetrics metrics = new DispatcherMetrics();
   private final Clock clock = Clock.systemUTC();
   private ConsumerLoop resultsLoop;
@@ -54,8 +56,14 @@ public final class DispatcherVerticle extends VerticleBase {
 
   /** With a resolver of the caller's (tests map made-up names to chosen addresses). */
   DispatcherVerticle(DispatcherConfig config, Resolver resolver) {
+    this(config, resolver, null);
+  }
+
+  /** Trusting the caller's certificates for https webhooks (a test's own) instead of the JDK's. */
+  DispatcherVerticle(DispatcherConfig config, Resolver resolver, TrustOptions trust) {
     this.config = config;
     this.resolverOverride = resolver;
+    this.trustOverride = trust;
   }
 
   @Override
@@ -108,12 +116,15 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   private WebhookSender sender() {
-    client = vertx.createHttpClient(new HttpClientOptions()
-            .setConnectTimeout((int) config.connectTimeout().toMillis())
-            .setKeepAlive(true)
-            .setKeepAliveTimeout(30)
-            .setVerifyHost(true),
-        new PoolOptions().setHttp1MaxSize(config.maxPerHost()));
+    HttpClientOptions options = new HttpClientOptions()
+        .setConnectTimeout((int) config.connectTimeout().toMillis())
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(30)
+        .setVerifyHost(true);
+    if (trustOverride != null) {
+      options.setTrustOptions(trustOverride);
+    }
+    client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.maxPerHost()));
     Resolver resolver = resolverOverride;
     if (resolver == null) {
       dns = vertx.createSharedWorkerExecutor("hookrun-webhook-dns", DNS_THREADS);

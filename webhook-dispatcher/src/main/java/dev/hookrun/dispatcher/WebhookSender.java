@@ -125,6 +125,17 @@ final class WebhookSender {
   }
 
   static String describe(Throwable error) {
+    String message = messageOf(error);
+    // "Failed to create SSL connection" alone does not tell a user to fix a certificate
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String why = messageOf(root);
+    return root == error || message.contains(why) ? message : message + ": " + why;
+  }
+
+  private static String messageOf(Throwable error) {
     String message = error.getMessage();
     return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
   }

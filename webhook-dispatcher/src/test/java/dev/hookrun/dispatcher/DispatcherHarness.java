@@ -73,7 +73,11 @@ final class DispatcherHarness implements AutoCloseable {
   }
 
   DispatcherVerticle deploy(DispatcherConfig config, Resolver resolver) {
-    DispatcherVerticle verticle = new DispatcherVerticle(config, resolver);
+    return deploy(config, resolver, null);
+  }
+
+  DispatcherVerticle deploy(DispatcherConfig config, Resolver resolver, io.vertx.core.net.TrustOptions trust) {
+    DispatcherVerticle verticle = new DispatcherVerticle(config, resolver, trust);
     vertx.deployVerticle(verticle).await();
     return verticle;
   }
