@@ -64,7 +64,7 @@ public final class GatewayVerticle extends VerticleBase {
           // Send failures are handled per request (503); this only keeps them out of the error log.
           producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
           // A restarted gateway answers only once it has re-read every run's state.
-          follower = new TopicFollower(context, KafkaClientProperties.reader(kafka, "hookrun-gateway-view"),
+          follower = new TopicFollower(context, KafkaClientProperties.tail(kafka, "hookrun-gateway-view"),
               topics.runState(), view::onRecords);
           return follower.start();
         })

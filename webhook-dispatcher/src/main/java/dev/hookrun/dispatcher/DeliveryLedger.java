@@ -6,8 +6,12 @@ import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import dev.hookrun.common.run.RunStatePublisher;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +20,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +114,8 @@ final class DeliveryLedger {
   private void run(Context context, Promise<Void> caughtUp) {
     String topic = kafka.topics().runState();
     try {
-      consumer = new KafkaConsumer<>(KafkaClientProperties.asObjects(KafkaClientProperties.reader(kafka, name)));
+      consumer = new KafkaConsumer<>(KafkaClientProperties.asObjects(KafkaClientProperties.tail(kafka, name)),
+          new StringDeserializer(), new DispatcherStatesOnly());
       List<TopicPartition> partitions = List.of();
       while (running.get() && partitions.isEmpty()) {
         // a topic created a moment ago may not be in the metadata yet
@@ -148,9 +157,41 @@ final class DeliveryLedger {
     }
   }
 
+  /**
+   * Decodes only the states dispatchers wrote: three in four run-state records come from gateways
+   * and workers, and this reader only wants to know about deliveries. Their values stay null.
+   */
+  static final class DispatcherStatesOnly implements Deserializer<String> {
+
+    private static final byte[] DISPATCHER = "dispatcher".getBytes(StandardCharsets.UTF_8);
+
+    @Override
+    public String deserialize(String topic, byte[] data) {
+      return data == null ? null : new String(data, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String deserialize(String topic, Headers headers, byte[] data) {
+      Header source = headers.lastHeader(RunStatePublisher.SOURCE_HEADER);
+      return source != null && !Arrays.equals(source.value(), DISPATCHER) ? null : deserialize(topic, data);
+    }
+
+    @Override
+    public String deserialize(String topic, Headers headers, ByteBuffer data) {
+      Header source = headers.lastHeader(RunStatePublisher.SOURCE_HEADER);
+      if (data == null || (source != null && !Arrays.equals(source.value(), DISPATCHER))) {
+        return null;
+      }
+      return data.hasArray()
+          ? new String(data.array(), data.arrayOffset() + data.position(), data.remaining(), StandardCharsets.UTF_8)
+          : StandardCharsets.UTF_8.decode(data.duplicate()).toString();
+    }
+  }
+
   private void apply(ConsumerRecord<String, String> record) {
     String value = record.value();
-    // most states come from gateways and workers: skip them without parsing
+    // most states come from gateways and workers: skip them without parsing (a record written
+    // before the source header existed is decoded, and told apart by its text)
     if (value == null || !value.contains(DISPATCHER_SOURCE)) {
       return;
     }

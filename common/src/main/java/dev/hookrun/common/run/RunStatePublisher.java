@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunStatePublisher {
 
+  /**
+   * Header naming the stage that wrote a state, the same as its {@code source} field: readers
+   * that want one stage's states skip the others without decoding them.
+   */
+  public static final String SOURCE_HEADER = "hookrun-source";
+
   private static final Logger LOG = LoggerFactory.getLogger(RunStatePublisher.class);
 
   private final KafkaProducer<String, String> producer;
@@ -25,6 +31,9 @@ public final class RunStatePublisher {
 
   public Future<Void> publish(RunState state) {
     var record = KafkaProducerRecord.create(topics.runState(), state.runId(), state.toJson().encode());
+    if (state.source() != null) {
+      record.addHeader(SOURCE_HEADER, state.source());
+    }
     return producer.send(record)
         .onFailure(e -> LOG.warn("run {}: state {} not published: {}", state.runId(), state.status().wire(), e.toString()))
         .mapEmpty();
