@@ -222,8 +222,7 @@ public final class ChaosRun {
     if (e instanceof java.net.ConnectException) {
       return "connection refused";
     }
-    if (e instanceof java.util.concurrent.TimeoutException
-        || e instanceof io.vertx.core.http.HttpClosedException == false && String.valueOf(e.getMessage()).contains("timeout")) {
+    if (e instanceof java.util.concurrent.TimeoutException || String.valueOf(e.getMessage()).contains("timeout")) {
       return "no answer in 10 s";
     }
     return "no answer (" + e.getClass().getSimpleName() + ")";

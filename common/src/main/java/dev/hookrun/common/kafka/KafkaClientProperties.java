@@ -101,7 +101,7 @@ public final class KafkaClientProperties {
     Map<String, String> p = reader(kafka, clientId);
     p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
-    p.putAll(kafka.extraClientProperties());
+    p.putAll(kafka.extraClientProperties()); // again: an operator's fetch settings win over ours
     return p;
   }
 
