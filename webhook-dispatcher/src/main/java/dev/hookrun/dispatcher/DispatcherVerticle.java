@@ -93,13 +93,13 @@ public final class DispatcherVerticle extends VerticleBase {
           ResultsConsumer results = new ResultsConsumer(vertx, service, ledger, metrics, clock);
           resultsLoop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), batch),
-              List.of(topics.results()), results, name);
+              List.of(topics.results()), results, name).sampleLag(kafka.lagSampleInterval());
           results.attach(resultsLoop);
 
           RetryTierConsumer retries = new RetryTierConsumer(vertx, service, clock);
           retryLoop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId() + ".retries", name + "-retries", Duration.ofMinutes(5), batch),
-              tiers, retries, name + "-retries");
+              tiers, retries, name + "-retries").sampleLag(kafka.lagSampleInterval());
           retries.attach(retryLoop);
           return Future.all(resultsLoop.start(), retryLoop.start())
               .compose(x -> HealthServer.join(vertx, "dispatcher", config.httpPort(),

@@ -76,7 +76,7 @@ public final class WorkerVerticle extends VerticleBase {
           loop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, config.maxPollInterval(),
                   Math.min(500, config.maxInflight())),
-              List.of(topics.requests()), executor, "worker-" + name);
+              List.of(topics.requests()), executor, "worker-" + name).sampleLag(kafka.lagSampleInterval());
           executor.attach(loop);
           untrackInFlight = Meters.trackInFlight(executor::inFlight);
           return loop.start()

@@ -15,7 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import dev.hookrun.common.metrics.Meters;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -62,6 +65,7 @@ public final class ConsumerLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration LAG_TIMEOUT = Duration.ofSeconds(1);
   /**
    * How long a revoke may wait for the stage (a draining worker lets runs finish first). It must
    * stay under the rebalance timeout (max.poll.interval.ms), or the group evicts this member.
@@ -84,6 +88,9 @@ public final class ConsumerLoop {
   private volatile Set<TopicPartition> assignment = Set.of();
   private volatile KafkaConsumer<String, String> consumer;
   private Thread thread;
+  private long lagSampleMs;
+  private long nextLagSample;
+  private AtomicLong memberLag;
 
   public ConsumerLoop(Context context, Map<String, String> config, Collection<String> topics,
       Listener listener, String name) {
@@ -92,6 +99,15 @@ public final class ConsumerLoop {
     this.topics = List.copyOf(topics);
     this.listener = listener;
     this.name = name;
+  }
+
+  /**
+   * Measures, every {@code interval} (zero: never), the lag of the partitions this member owns
+   * into {@code hookrun_consumer_member_lag}. Call before {@link #start}.
+   */
+  public ConsumerLoop sampleLag(Duration interval) {
+    this.lagSampleMs = interval.toMillis();
+    return this;
   }
 
   /** Starts polling; the future completes once the consumer is subscribed. */
@@ -198,6 +214,7 @@ public final class ConsumerLoop {
           if (!records.isEmpty()) {
             BatchHandOff.deliver(context, records, listener::onRecords, name);
           }
+          sampleLagIfDue();
         } catch (WakeupException e) {
           // stop() or a queued task woke us; the loop condition decides
         } catch (RuntimeException e) {
@@ -214,6 +231,43 @@ public final class ConsumerLoop {
       }
       assignment = Set.of();
       stopped.tryComplete();
+    }
+  }
+
+  /**
+   * Two small requests (committed offsets, end offsets) on the poll thread, a few times a minute;
+   * bounded by a short timeout so an unreachable broker delays polling by at most that, and the
+   * last value stays.
+   */
+  private void sampleLagIfDue() {
+    long now = System.currentTimeMillis();
+    if (lagSampleMs <= 0 || now < nextLagSample) {
+      return;
+    }
+    nextLagSample = now + lagSampleMs;
+    if (memberLag == null) {
+      memberLag = Meters.memberLag(String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG)), name);
+    }
+    Set<TopicPartition> owned = consumer.assignment();
+    try {
+      long lag = 0;
+      if (!owned.isEmpty()) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned, LAG_TIMEOUT);
+        Map<TopicPartition, Long> end = consumer.endOffsets(owned, LAG_TIMEOUT);
+        // a partition nobody committed yet counts from its first record
+        boolean uncommitted = owned.stream().anyMatch(p -> committed.get(p) == null);
+        Map<TopicPartition, Long> start = uncommitted ? consumer.beginningOffsets(owned, LAG_TIMEOUT) : Map.of();
+        for (TopicPartition partition : owned) {
+          OffsetAndMetadata done = committed.get(partition);
+          long from = done != null ? done.offset() : start.getOrDefault(partition, 0L);
+          lag += Math.max(0, end.getOrDefault(partition, from) - from);
+        }
+      }
+      memberLag.set(lag);
+    } catch (WakeupException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.debug("{}: lag sample failed: {}", name, e.toString());
     }
   }
 

@@ -25,6 +25,7 @@ public record KafkaSettings(
     String groupProtocol,
     Duration sessionTimeout,
     Duration runRetention,
+    Duration lagSampleInterval,
     Map<String, String> extraClientProperties) {
 
   public static final Setting BOOTSTRAP = Setting.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
@@ -43,11 +44,14 @@ public record KafkaSettings(
       "How long a silent consumer keeps its partitions before the group gives them to others");
   public static final Setting RUN_RETENTION = Setting.of("RUN_RETENTION", "24h",
       "How long a run's state stays readable (run-state topic retention and gateway view)");
+  public static final Setting LAG_SAMPLE_INTERVAL = Setting.of("CONSUMER_LAG_SAMPLE_INTERVAL", "15s",
+      "How often a worker or dispatcher measures the lag of the partitions it owns into "
+          + "hookrun_consumer_member_lag (0s: never)");
   public static final Setting CLIENT_CONFIG_FILE = Setting.of("KAFKA_CLIENT_CONFIG_FILE", "",
       "Optional properties file merged into every Kafka client (TLS, SASL, ...)");
 
   public static final List<Setting> SETTINGS = List.of(BOOTSTRAP, PREFIX, REQUESTS_PARTITIONS,
-      PARTITIONS, REPLICATION, GROUP_PROTOCOL, SESSION_TIMEOUT, RUN_RETENTION, CLIENT_CONFIG_FILE);
+      PARTITIONS, REPLICATION, GROUP_PROTOCOL, SESSION_TIMEOUT, RUN_RETENTION, LAG_SAMPLE_INTERVAL, CLIENT_CONFIG_FILE);
 
   public static KafkaSettings fromEnv(Env env) {
     String protocol = env.string(GROUP_PROTOCOL);
@@ -65,33 +69,39 @@ public record KafkaSettings(
         protocol,
         env.duration(SESSION_TIMEOUT, Duration.ofSeconds(3), Duration.ofMinutes(30)),
         env.duration(RUN_RETENTION, Duration.ofMinutes(1), Duration.ofDays(365)),
+        env.duration(LAG_SAMPLE_INTERVAL, Duration.ZERO, Duration.ofHours(1)),
         extra);
   }
 
   /** Settings for a test or the local run against a given broker and an isolating prefix. */
   public static KafkaSettings local(String bootstrapServers, String topicPrefix) {
     return new KafkaSettings(bootstrapServers, topicPrefix, 12, 12, (short) 1, "classic",
-        Duration.ofSeconds(10), Duration.ofHours(24), Map.of());
+        Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofSeconds(15), Map.of());
   }
 
   public KafkaSettings withSessionTimeout(Duration timeout) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, timeout, runRetention, extraClientProperties);
+        replicationFactor, groupProtocol, timeout, runRetention, lagSampleInterval, extraClientProperties);
   }
 
   public KafkaSettings withGroupProtocol(String protocol) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, protocol, sessionTimeout, runRetention, extraClientProperties);
+        replicationFactor, protocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties);
   }
 
   public KafkaSettings withBootstrapServers(String servers) {
     return new KafkaSettings(servers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, runRetention, extraClientProperties);
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties);
   }
 
   public KafkaSettings withTopicPrefix(String prefix) {
     return new KafkaSettings(bootstrapServers, prefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, runRetention, extraClientProperties);
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties);
+  }
+
+  public KafkaSettings withLagSampleInterval(Duration interval) {
+    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, interval, extraClientProperties);
   }
 
   public Topics topics() {

@@ -155,4 +155,19 @@ public final class Meters {
     // Registering an existing id returns the first gauge, bound to the first holder: reuse it.
     return LAG_HOLDERS.computeIfAbsent(gauge.getId(), id -> holder);
   }
+
+  /**
+   * Lag (end offset minus committed offset, summed) of the partitions one group member owns: the
+   * holder to set. Every worker and dispatcher measures its own, so a deployment without a
+   * gateway still has it, and summed over members it is the group's lag.
+   */
+  public static AtomicLong memberLag(String group, String member) {
+    AtomicLong holder = new AtomicLong();
+    Gauge gauge = Gauge.builder("hookrun.consumer.member.lag", holder, AtomicLong::doubleValue)
+        .description("Records not yet processed in the partitions this group member owns")
+        .tag("group", group)
+        .tag("member", member)
+        .register(registry());
+    return LAG_HOLDERS.computeIfAbsent(gauge.getId(), id -> holder);
+  }
 }
