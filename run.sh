@@ -14,7 +14,19 @@ needs_build() {
   [[ -n "$(find pom.xml */pom.xml */src/main -newer "$JAR" -print -quit 2>/dev/null)" ]]
 }
 if needs_build; then
-  echo "building (first run, or sources changed)..." >&2
-  ./mvnw -q -B -DskipTests package >&2
+  # One build at a time: `./run.sh receiver` started while `./run.sh` is still building would
+  # otherwise build into the same target folders and break both (mkdir is atomic everywhere).
+  LOCK=local-stack/.build-lock
+  until mkdir "$LOCK" 2>/dev/null; do
+    [[ -n "$(find "$LOCK" -maxdepth 0 -mmin +15 2>/dev/null)" ]] && rmdir "$LOCK" 2>/dev/null # left by a killed build
+    sleep 1
+  done
+  trap 'rmdir "$LOCK" 2>/dev/null || true' EXIT
+  if needs_build; then # the other build may have done it meanwhile
+    echo "building (first run, or sources changed)..." >&2
+    ./mvnw -q -B -DskipTests package >&2
+  fi
+  rmdir "$LOCK" 2>/dev/null || true
+  trap - EXIT
 fi
 exec java ${JAVA_OPTS:-} -jar "$JAR" "$@"
