@@ -144,7 +144,10 @@ public final class ChaosRun {
 
       sending = false;
       phase = "final drain";
+      long drain = System.nanoTime();
       waitFor(() -> missing() == 0, Duration.ofSeconds(shortRun ? 120 : 180), "every accepted run delivered");
+      table.add(new String[] {"final drain", "-", String.format("last webhook %.1f s after the load stopped",
+          (System.nanoTime() - drain) / 1e9)});
       return summary(recovered);
     } catch (IllegalStateException timeout) {
       System.out.println("FAILED: " + timeout.getMessage());
