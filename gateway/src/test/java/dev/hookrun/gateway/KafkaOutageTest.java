@@ -14,12 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,17 +91,21 @@ class KafkaOutageTest {
       HttpRequest predict = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.actualPort() + PATH))
           .header("Authorization", "k").header("Content-Type", "application/json")
           .timeout(bound).POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
-      List<CompletableFuture<Integer>> answers = new ArrayList<>();
-      long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-      while (System.nanoTime() < end) {
+      // a steady 20 predicts/s for 8 s, the load under which the chaos run found the pile-up
+      List<CompletableFuture<Integer>> answers = new CopyOnWriteArrayList<>();
+      int total = 160;
+      vertx.setPeriodic(50, timer -> {
         answers.add(client.sendAsync(predict, HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
           if (r.statusCode() == 202) {
             accepted.add(new io.vertx.core.json.JsonObject(r.body()).getString("run_id"));
           }
           return r.statusCode();
         }).exceptionally(e -> -1));
-        Thread.sleep(50); // a steady 20 predicts/s, the load under which the chaos run found the pile-up
-      }
+        if (answers.size() == total) {
+          vertx.cancelTimer(timer);
+        }
+      });
+      await().atMost(Duration.ofSeconds(60)).until(() -> answers.size() == total);
       List<Integer> statuses = answers.stream().map(CompletableFuture::join).toList();
       Map<Integer, Long> byStatus = statuses.stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
       assertTrue(statuses.stream().allMatch(s -> s == 503 || s == 202),

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -146,14 +147,8 @@ public final class Meters {
    * group: the holder to set. Sampled periodically by the gateways' ops module.
    */
   public static AtomicLong consumerLag(String stage, String group) {
-    AtomicLong holder = new AtomicLong();
-    Gauge gauge = Gauge.builder("hookrun.consumer.lag", holder, AtomicLong::doubleValue)
-        .description("Records not yet processed by a stage's consumer group")
-        .tag("stage", stage)
-        .tag("group", group)
-        .register(registry());
-    // Registering an existing id returns the first gauge, bound to the first holder: reuse it.
-    return LAG_HOLDERS.computeIfAbsent(gauge.getId(), id -> holder);
+    return lagHolder("hookrun.consumer.lag", "Records not yet processed by a stage's consumer group",
+        Tags.of("stage", stage, "group", group));
   }
 
   /**
@@ -162,12 +157,17 @@ public final class Meters {
    * gateway still has it, and summed over members it is the group's lag.
    */
   public static AtomicLong memberLag(String group, String member) {
+    return lagHolder("hookrun.consumer.member.lag", "Records not yet processed in the partitions this group member owns",
+        Tags.of("group", group, "member", member));
+  }
+
+  private static AtomicLong lagHolder(String name, String description, Tags tags) {
     AtomicLong holder = new AtomicLong();
-    Gauge gauge = Gauge.builder("hookrun.consumer.member.lag", holder, AtomicLong::doubleValue)
-        .description("Records not yet processed in the partitions this group member owns")
-        .tag("group", group)
-        .tag("member", member)
+    Gauge gauge = Gauge.builder(name, holder, AtomicLong::doubleValue)
+        .description(description)
+        .tags(tags)
         .register(registry());
+    // Registering an existing id returns the first gauge, bound to the first holder: reuse it.
     return LAG_HOLDERS.computeIfAbsent(gauge.getId(), id -> holder);
   }
 }
