@@ -4,7 +4,6 @@ import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.CancelCommand;
 import dev.hookrun.common.run.RunState;
-import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -29,16 +28,14 @@ final class CancelHandler implements Handler<RoutingContext> {
   private final RunLookup lookup;
   private final RunStateView view;
   private final KafkaSender sender;
-  private final RunStatePublisher states;
   private final Topics topics;
   private final Clock clock;
 
   CancelHandler(RunLookup lookup, RunStateView view, KafkaSender sender,
-      RunStatePublisher states, Topics topics, Clock clock) {
+      Topics topics, Clock clock) {
     this.lookup = lookup;
     this.view = view;
     this.sender = sender;
-    this.states = states;
     this.topics = topics;
     this.clock = clock;
   }
@@ -61,9 +58,8 @@ final class CancelHandler implements Handler<RoutingContext> {
       }
       LOG.info("run {} cancel requested", state.runId());
       if (state.status() == RunStatus.QUEUED) {
-        RunState cancelled = RunState.cancelledByGateway(state, clock.instant());
-        view.apply(cancelled);
-        states.publish(cancelled);
+        // other gateways fold the same command in from the cancels topic
+        view.apply(RunState.cancelledByGateway(state, clock.instant()));
       }
       view.awaitFinal(state.runId(), CONFIRM_WAIT).onComplete(done -> {
         RunState now = view.get(state.runId());

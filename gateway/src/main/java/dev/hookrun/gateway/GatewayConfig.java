@@ -21,6 +21,7 @@ public record GatewayConfig(
     Duration queueTtl,
     int maxUnfinishedPerProject,
     int runViewMaxEntries,
+    int maxSyncWaiters,
     KafkaSettings kafka,
     OpsSettings ops) {
 
@@ -42,13 +43,17 @@ public record GatewayConfig(
   public static final Setting MAX_QUEUED = Setting.of("MAX_QUEUED_PER_PROJECT", "10000",
       "Unfinished runs a project may have before predicts are refused with 429");
   public static final Setting VIEW_MAX = Setting.of("RUN_VIEW_MAX_ENTRIES", "200000",
-      "Most runs a gateway keeps in its in-memory view (oldest dropped first)");
+      "Most runs a gateway keeps in its in-memory view; beyond it the oldest finished run of the project with the"
+          + " most finished runs is dropped first (unfinished runs are never dropped)");
+  public static final Setting SYNC_WAITERS_MAX = Setting.of("SYNC_WAITERS_MAX", "10000",
+      "Most synchronous callers a gateway holds open at once (and at most 8 per run); beyond it a sync predict"
+          + " or replay gets the 202 overflow answer at once");
 
   public static final List<Setting> SETTINGS;
 
   static {
     List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, BODY_LIMIT, MAX_RUN_TIME,
-        SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX));
+        SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX, SYNC_WAITERS_MAX));
     all.addAll(KafkaSettings.SETTINGS);
     all.addAll(OpsSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
@@ -67,6 +72,7 @@ public record GatewayConfig(
         env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
         env.integer(MAX_QUEUED, 1, 100_000_000),
         env.integer(VIEW_MAX, 100, 100_000_000),
+        env.integer(SYNC_WAITERS_MAX, 1, 10_000_000),
         KafkaSettings.fromEnv(env),
         OpsSettings.fromEnv(env));
     env.check();
@@ -75,6 +81,6 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int port) {
     return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime,
-        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, kafka, ops);
+        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, kafka, ops);
   }
 }

@@ -8,7 +8,6 @@ import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.metrics.Meters;
-import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.http.OpsRoutes;
 import io.vertx.core.Future;
@@ -39,6 +38,7 @@ public final class GatewayVerticle extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private HttpServer server;
   private RunStateView view;
+  private RunRecords records;
   private TopicFollower follower;
   private Router router;
   private long sweepTimer = -1;
@@ -53,9 +53,12 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     var kafka = config.kafka();
     var topics = kafka.topics();
-    view = new RunStateView(vertx, kafka.runRetention(), config.runViewMaxEntries(), Clock.systemUTC());
+    view = new RunStateView(vertx, kafka.runRetention(), config.runViewMaxEntries(), config.maxSyncWaiters(),
+        Clock.systemUTC());
+    records = new RunRecords(topics, view);
     return TopicInitializer.ensure(vertx, kafka, List.of(
             PlatformTopics.requests(kafka),
+            PlatformTopics.results(kafka),
             PlatformTopics.runState(kafka, kafka.runRetention()),
             PlatformTopics.cancels(kafka, kafka.runRetention())))
         .compose(v -> {
@@ -63,13 +66,18 @@ public final class GatewayVerticle extends VerticleBase {
               KafkaClientProperties.producer(kafka, "hookrun-gateway", config.kafkaSendTimeout()));
           // Send failures are handled per request (503); this only keeps them out of the error log.
           producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
-          // A restarted gateway answers only once it has re-read every run's state.
+          // A restarted gateway answers only once it has re-read every run within the retention.
           follower = new TopicFollower(context, KafkaClientProperties.tail(kafka, "hookrun-gateway-view"),
-              topics.runState(), view::onRecords);
+              records.followedTopics(), records::onRecords)
+              .lookBack(kafka.runRetention())
+              .values(new RunRecords.SkipRequestValues(topics.requests()));
           return follower.start();
         })
         .compose(v -> {
-          sweepTimer = vertx.setPeriodic(60_000, t -> view.sweep());
+          sweepTimer = vertx.setPeriodic(60_000, t -> {
+            view.sweep();
+            records.sweep();
+          });
           return vertx.createHttpServer().requestHandler(router()).listen(config.httpPort(), config.httpHost());
         })
         .onSuccess(s -> {
@@ -80,7 +88,6 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router router() {
     var topics = config.kafka().topics();
-    var states = new RunStatePublisher(producer, topics);
     Duration metadataWait = KafkaClientProperties.metadataWait(config.kafkaSendTimeout());
     sends = vertx.createSharedWorkerExecutor("hookrun-gateway-kafka-send", SEND_THREADS,
         metadataWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
@@ -92,14 +99,14 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     router.post("/v3/:project/:app/predict")
         .handler(Meters.countPredictAnswers())
-        .handler(new PredictHandler(config, publisher, states, view, clock));
+        .handler(new PredictHandler(config, publisher, view, clock));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup));
     router.post("/v3/:project/:app/runs/:run_id/cancel")
-        .handler(new CancelHandler(lookup, view, sender, states, topics, clock));
+        .handler(new CancelHandler(lookup, view, sender, topics, clock));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml"));
     readiness = ReadinessCheck.kafka(config.kafka(),
-        List.of(topics.requests(), topics.runState(), topics.cancels()), "gateway");
+        records.followedTopics(), "gateway");
     HealthRoutes.mount(router, readiness);
     OpsRoutes.mount(vertx, router, OpsService.create(config.kafka()), config.ops());
     router.errorHandler(413, ctx -> ApiError.of(413, "body_too_large",

@@ -37,6 +37,10 @@ final class KafkaSender {
   }
 
   Future<Void> send(String topic, String key, String value) {
+    return send(new ProducerRecord<>(topic, key, value));
+  }
+
+  Future<Void> send(ProducerRecord<String, String> record) {
     if (!availability.admit()) {
       return Future.failedFuture(new KafkaAvailability.Unavailable());
     }
@@ -45,7 +49,6 @@ final class KafkaSender {
     long queuedAt = System.nanoTime();
     Context context = Vertx.currentContext();
     Promise<Void> acked = Promise.promise();
-    var record = new ProducerRecord<>(topic, key, value);
     sends.executeBlocking(() -> {
       if (System.nanoTime() - queuedAt > queueBudgetNanos || (!probe && availability.isDown())) {
         throw new KafkaAvailability.Unavailable();

@@ -4,7 +4,6 @@ import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunState;
-import dev.hookrun.common.run.RunStatePublisher;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -33,16 +32,13 @@ final class PredictHandler implements Handler<RoutingContext> {
   private final GatewayConfig config;
   private final PredictRequestParser parser;
   private final RequestPublisher publisher;
-  private final RunStatePublisher states;
   private final RunStateView view;
   private final Clock clock;
 
-  PredictHandler(GatewayConfig config, RequestPublisher publisher, RunStatePublisher states,
-      RunStateView view, Clock clock) {
+  PredictHandler(GatewayConfig config, RequestPublisher publisher, RunStateView view, Clock clock) {
     this.config = config;
     this.parser = new PredictRequestParser(config.maxRunTime(), config.queueTtl());
     this.publisher = publisher;
-    this.states = states;
     this.view = view;
     this.clock = clock;
   }
@@ -111,9 +107,9 @@ final class PredictHandler implements Handler<RoutingContext> {
       LOG.atInfo().addKeyValue("run_id", runId).addKeyValue("status", "queued")
           .addKeyValue("project", project).addKeyValue("app", app)
           .log("run {} queued (project {}, app {})", runId, project, app);
+      // The request record is the queued state for every other gateway; this one sees it at once.
       RunState queued = RunState.queued(request, now);
       view.apply(queued);
-      states.publish(queued);
       if (async) {
         accepted(ctx, queued, request.webhookEndpoint() != null);
       } else {

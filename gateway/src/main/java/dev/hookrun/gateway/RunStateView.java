@@ -4,82 +4,88 @@ import dev.hookrun.common.run.RunState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * This gateway's picture of every run, built from the run-state topic: serves status reads,
- * wakes synchronous callers when their run ends, and counts each project's unfinished runs.
+ * This gateway's picture of every run, folded from the facts the stages write (see
+ * {@link RunRecords}): serves status reads, wakes synchronous callers when their run ends, and
+ * counts each project's unfinished runs.
  *
- * <p>Bounded twice: entries older than the retention go, and beyond the maximum entry count the
- * oldest go first. Lives on the gateway verticle's event loop, like the handlers that use it.
+ * <p>Bounded twice: entries older than the retention go, and beyond the maximum entry count
+ * the oldest <em>finished</em> run of the project holding the most finished runs goes first.
+ * Unfinished runs are never evicted (each project's are bounded by its quota), so a burst from
+ * one project neither hides another project's runs nor lowers its own unfinished count.
+ * Synchronous waiters are bounded too: past the bound a caller gets the 202 overflow answer
+ * at once instead of holding a connection for SYNC_TIMEOUT.
+ *
+ * <p>Lives on the gateway verticle's event loop, like the handlers that use it.
  */
 final class RunStateView {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RunStateView.class);
+  /** Callers waiting on one run (replays of one Idempotency-Key): more wait no better. */
+  static final int MAX_WAITERS_PER_RUN = 8;
 
   private final Vertx vertx;
   private final Duration retention;
   private final int maxEntries;
+  private final int maxWaiters;
   private final Clock clock;
-  private final LinkedHashMap<String, RunState> runs = new LinkedHashMap<>();
+  private final Map<String, RunState> runs = new HashMap<>();
+  private final Map<String, LinkedHashSet<String>> finishedByProject = new HashMap<>();
   private final Map<String, List<Promise<RunState>>> waiters = new HashMap<>();
   private final Map<String, Integer> unfinishedByProject = new HashMap<>();
+  private int waiting;
 
-  RunStateView(Vertx vertx, Duration retention, int maxEntries, Clock clock) {
+  RunStateView(Vertx vertx, Duration retention, int maxEntries, int maxWaiters, Clock clock) {
     this.vertx = vertx;
     this.retention = retention;
     this.maxEntries = maxEntries;
+    this.maxWaiters = maxWaiters;
     this.clock = clock;
   }
 
-  void onRecords(List<ConsumerRecord<String, String>> records) {
-    for (ConsumerRecord<String, String> record : records) {
-      if (record.value() == null) {
-        continue; // a tombstone: nothing to show
+  /** Folds a fact in (also used for the gateway's own writes, so reads see them at once). */
+  void apply(RunState incoming) {
+    RunState current = runs.get(incoming.runId());
+    if (current != null) {
+      long gap = gapMillis(current, incoming);
+      if (gap < -retention.toMillis()) {
+        return; // a late fact of an earlier run under this id (an Idempotency-Key reused after retention)
       }
-      try {
-        apply(RunState.fromJson(new JsonObject(record.value())));
-      } catch (RuntimeException e) {
-        LOG.warn("skipping unreadable run state {}@{}: {}", record.key(), record.offset(), e.toString());
+      if (gap > retention.toMillis()) {
+        remove(current); // the key was reused after its first run left the retention: a new run
+        current = null;
       }
     }
-  }
-
-  /** Folds a state in (also used for the gateway's own writes, so reads see them at once). */
-  void apply(RunState incoming) {
-    RunState current = runs.remove(incoming.runId());
     RunState merged = RunState.merge(current, incoming);
     if (isExpired(merged)) {
       if (current != null) {
-        countUnfinished(current, -1);
+        remove(current);
       }
       return;
     }
-    runs.put(merged.runId(), merged); // re-insert: the map's order is "least recently changed first"
     if (current != null) {
-      countUnfinished(current, -1);
+      untrack(current);
     }
-    countUnfinished(merged, +1);
-    if (merged.status().isFinal()) {
-      List<Promise<RunState>> waiting = waiters.remove(merged.runId());
-      if (waiting != null) {
-        waiting.forEach(p -> p.tryComplete(merged));
+    runs.put(merged.runId(), merged);
+    track(merged);
+    if (merged.isSettled()) {
+      List<Promise<RunState>> woken = waiters.remove(merged.runId());
+      if (woken != null) {
+        waiting -= woken.size();
+        woken.forEach(p -> p.tryComplete(merged));
       }
     }
-    while (runs.size() > maxEntries) {
-      evictEldest();
+    while (runs.size() > maxEntries && evictOneFinished()) {
+      // evicted one
     }
   }
 
@@ -93,21 +99,27 @@ final class RunStateView {
   }
 
   /**
-   * Completes with the run's final state, or with null after {@code timeout}. Register before
-   * publishing the request, so an outcome faster than the acknowledgement is not missed.
+   * Completes with the run's final state, or with null after {@code timeout} — or at once when
+   * too many callers already wait. Register before publishing the request, so an outcome faster
+   * than the acknowledgement is not missed.
    */
   Future<RunState> awaitFinal(String runId, Duration timeout) {
     RunState known = runs.get(runId);
-    if (known != null && known.status().isFinal()) {
+    if (known != null && known.isSettled()) {
       return Future.succeededFuture(known);
+    }
+    List<Promise<RunState>> forRun = waiters.get(runId);
+    if (waiting >= maxWaiters || (forRun != null && forRun.size() >= MAX_WAITERS_PER_RUN)) {
+      return Future.succeededFuture(null);
     }
     Promise<RunState> promise = Promise.promise();
     waiters.computeIfAbsent(runId, k -> new ArrayList<>()).add(promise);
+    waiting++;
     long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> {
-      List<Promise<RunState>> waiting = waiters.get(runId);
-      if (waiting != null) {
-        waiting.remove(promise);
-        if (waiting.isEmpty()) {
+      List<Promise<RunState>> list = waiters.get(runId);
+      if (list != null && list.remove(promise)) {
+        waiting--;
+        if (list.isEmpty()) {
           waiters.remove(runId);
         }
       }
@@ -118,22 +130,26 @@ final class RunStateView {
 
   /** Releases callers waiting for a run that was never queued (its publish failed). */
   void abandonWaiters(String runId) {
-    List<Promise<RunState>> waiting = waiters.remove(runId);
-    if (waiting != null) {
-      waiting.forEach(p -> p.tryComplete(null));
+    List<Promise<RunState>> list = waiters.remove(runId);
+    if (list != null) {
+      waiting -= list.size();
+      list.forEach(p -> p.tryComplete(null));
     }
+  }
+
+  int waiters() {
+    return waiting;
   }
 
   /** Drops runs past the retention; called periodically. */
   void sweep() {
-    Iterator<RunState> it = runs.values().iterator();
-    while (it.hasNext()) {
-      RunState state = it.next();
+    List<RunState> expired = new ArrayList<>();
+    for (RunState state : runs.values()) {
       if (isExpired(state)) {
-        it.remove();
-        countUnfinished(state, -1);
+        expired.add(state);
       }
     }
+    expired.forEach(this::remove);
   }
 
   int size() {
@@ -145,16 +161,54 @@ final class RunStateView {
     return born != null && born.plus(retention).isBefore(clock.instant());
   }
 
-  private void evictEldest() {
-    Iterator<RunState> it = runs.values().iterator();
-    RunState eldest = it.next();
-    it.remove();
-    countUnfinished(eldest, -1);
+  private static long gapMillis(RunState current, RunState incoming) {
+    if (current.createdAt() == null || incoming.createdAt() == null) {
+      return 0;
+    }
+    return incoming.createdAt().toEpochMilli() - current.createdAt().toEpochMilli();
   }
 
-  private void countUnfinished(RunState state, int delta) {
-    if (!state.status().isFinal()) {
-      unfinishedByProject.merge(state.project(), delta, (a, b) -> a + b == 0 ? null : a + b);
+  /** Evicts the oldest finished run of the project with the most; false when none is finished. */
+  private boolean evictOneFinished() {
+    LinkedHashSet<String> largest = null;
+    for (LinkedHashSet<String> finished : finishedByProject.values()) {
+      if (largest == null || finished.size() > largest.size()) {
+        largest = finished;
+      }
+    }
+    if (largest == null || largest.isEmpty()) {
+      return false;
+    }
+    Iterator<String> oldest = largest.iterator();
+    RunState evicted = runs.get(oldest.next());
+    remove(evicted);
+    return true;
+  }
+
+  private void remove(RunState state) {
+    runs.remove(state.runId());
+    untrack(state);
+  }
+
+  private void track(RunState state) {
+    if (state.status().isFinal()) {
+      finishedByProject.computeIfAbsent(state.project(), p -> new LinkedHashSet<>()).add(state.runId());
+    } else {
+      unfinishedByProject.merge(state.project(), 1, Integer::sum);
+    }
+  }
+
+  private void untrack(RunState state) {
+    if (state.status().isFinal()) {
+      LinkedHashSet<String> finished = finishedByProject.get(state.project());
+      if (finished != null) {
+        finished.remove(state.runId());
+        if (finished.isEmpty()) {
+          finishedByProject.remove(state.project());
+        }
+      }
+    } else {
+      unfinishedByProject.merge(state.project(), -1, (a, b) -> a + b == 0 ? null : a + b);
     }
   }
 }

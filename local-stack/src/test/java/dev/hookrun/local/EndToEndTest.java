@@ -13,6 +13,7 @@ import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.testkit.TopicReader;
 import dev.hookrun.testkit.WebhookReceiver;
 import dev.hookrun.worker.WorkerConfig;
@@ -157,7 +158,11 @@ class EndToEndTest {
     }
   }
 
+  /** The run's outcomes on the results topic (not its "running" records). */
   private List<JsonObject> resultsFor(String runId) {
-    return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().results(), runId);
+    return TopicReader.readAll(kafka.bootstrapServers(), kafka.topics().results()).stream()
+        .filter(r -> runId.equals(r.key()) && RunHeaders.isOutcome(r.headers()))
+        .map(r -> new JsonObject(r.value()))
+        .toList();
   }
 }

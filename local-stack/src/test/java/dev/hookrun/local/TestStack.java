@@ -1,6 +1,8 @@
 package dev.hookrun.local;
 
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.kafka.TopicInitializer;
+import dev.hookrun.common.kafka.TopicSpec;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
@@ -34,8 +36,22 @@ final class TestStack implements AutoCloseable {
   private final List<Vertx> processes = new ArrayList<>();
 
   TestStack() {
+    this(Duration.ofHours(24));
+  }
+
+  /** An installation whose runs stay readable for {@code runRetention}. */
+  TestStack(Duration runRetention) {
     kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), "t-" + UUID.randomUUID() + ".")
-        .withSessionTimeout(Duration.ofSeconds(6));
+        .withSessionTimeout(Duration.ofSeconds(6)).withRunRetention(runRetention);
+  }
+
+  /** Creates topics with a test's own layout before any stage would create them its way. */
+  void createTopics(List<TopicSpec> specs) {
+    try {
+      TopicInitializer.ensureBlocking(kafka, specs);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   Vertx newProcess() {
@@ -49,7 +65,8 @@ final class TestStack implements AutoCloseable {
     Map<String, String> env = new HashMap<>(Map.of(
         "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1",
         "API_KEYS", KEY + "=" + PROJECT + "," + OTHER_KEY + "=" + OTHER_PROJECT,
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix()));
+        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix(),
+        "RUN_RETENTION", kafka.runRetention().toMillis() + "ms"));
     env.putAll(extra);
     Vertx process = newProcess();
     GatewayVerticle verticle = new GatewayVerticle(GatewayConfig.fromEnv(env));
@@ -81,9 +98,16 @@ final class TestStack implements AutoCloseable {
   record Worker(Vertx process, WorkerVerticle verticle) {}
 
   DispatcherVerticle dispatcher() {
+    return dispatcher(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup).withLoopbackAllowed());
+  }
+
+  DispatcherConfig dispatcherConfig() {
+    return DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup).withLoopbackAllowed();
+  }
+
+  DispatcherVerticle dispatcher(DispatcherConfig config) {
     Vertx process = newProcess();
-    DispatcherVerticle verticle = new DispatcherVerticle(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup)
-        .withLoopbackAllowed());
+    DispatcherVerticle verticle = new DispatcherVerticle(config);
     process.deployVerticle(verticle).await();
     return verticle;
   }

@@ -2,7 +2,7 @@ package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.kafka.Topics;
-import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Future;
@@ -174,8 +174,7 @@ final class DeliveryService {
    * so a state that cannot be published is logged (by the publisher) and does not hold it up.
    */
   private Future<Void> publish(DeliveryRecord delivery, WebhookState webhook, Instant now) {
-    RunState state = RunState.finished(delivery.result(), now).withWebhook(webhook, "dispatcher", now);
-    return states.publish(state).recover(e -> Future.succeededFuture());
+    return states.publish(DeliveryState.of(delivery.result(), webhook, now)).recover(e -> Future.succeededFuture());
   }
 
   private static DeliveryRecord.Failure failure(DeliveryOutcome outcome, Instant now) {

@@ -2,6 +2,7 @@ package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.OffsetCommitter;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,6 +62,10 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     long offset = record.offset();
     committer.started(partition, offset);
+    if (!RunHeaders.isOutcome(record.headers())) {
+      committer.finished(partition, offset); // a worker's "running" record: for the gateways' views
+      return;
+    }
     RunResult result;
     try {
       result = RunResult.fromJson(new JsonObject(record.value()));

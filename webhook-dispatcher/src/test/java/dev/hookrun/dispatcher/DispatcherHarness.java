@@ -5,6 +5,7 @@ import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.kafka.SharedTestBroker;
@@ -135,14 +136,14 @@ final class DispatcherHarness implements AutoCloseable {
   /** The latest run state the dispatcher published for a run, if any. */
   Optional<RunState> dispatcherState(String runId) {
     return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().runState(), runId).stream()
-        .map(RunState::fromJson)
+        .map(json -> RunState.delivering(DeliveryState.fromJson(json)))
         .filter(s -> "dispatcher".equals(s.source()))
         .reduce((a, b) -> b);
   }
 
   List<RunState> dispatcherStates(String runId) {
     return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().runState(), runId).stream()
-        .map(RunState::fromJson)
+        .map(json -> RunState.delivering(DeliveryState.fromJson(json)))
         .filter(s -> "dispatcher".equals(s.source()))
         .sorted(Comparator.comparing(s -> s.webhook().attempts()))
         .toList();

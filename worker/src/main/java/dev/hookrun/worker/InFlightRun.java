@@ -22,7 +22,7 @@ final class InFlightRun {
   long runningStateTimer = -1;
   StopReason stopReason = StopReason.NONE;
   /** Set once the outcome is being published; the run can no longer be abandoned silently. */
-  Future<Void> publishing;
+  Future<?> publishing;
   /** Set when the partition moved away: the new owner runs it, so this worker stays quiet. */
   boolean abandoned;
   /** Completes when the run leaves this worker (published or handed back). */

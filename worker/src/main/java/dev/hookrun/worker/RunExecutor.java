@@ -6,8 +6,7 @@ import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunResult;
-import dev.hookrun.common.run.RunState;
-import dev.hookrun.common.run.RunStatePublisher;
+import dev.hookrun.common.run.RunStarted;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.worker.model.Model;
 import dev.hookrun.worker.model.ModelRegistry;
@@ -55,18 +54,17 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private OffsetCommitter committer;
   private final Map<TopicPartition, Set<InFlightRun>> byPartition = new HashMap<>();
   private final Map<String, InFlightRun> byRunId = new HashMap<>();
-  private final RecentRuns recent = new RecentRuns(20_000);
+  private final RecentRuns recent;
   private final CancelledRuns cancelled;
-  private final RunStatePublisher states;
   private ConsumerLoop loop;
   private int inFlight;
   private Promise<Void> drained;
   private long drainDeadline;
 
-  RunExecutor(Vertx vertx, ModelRegistry models, ResultPublisher publisher, RunStatePublisher states,
+  RunExecutor(Vertx vertx, ModelRegistry models, ResultPublisher publisher,
       CancelledRuns cancelled, WorkerConfig config, Clock clock) {
     this.vertx = vertx;
-    this.states = states;
+    this.recent = new RecentRuns(20_000, config.kafka().runRetention());
     this.cancelled = cancelled;
     this.models = models;
     this.publisher = publisher;
@@ -105,14 +103,15 @@ final class RunExecutor implements ConsumerLoop.Listener {
       committer.finished(partition, record.offset());
       return;
     }
-    if (byRunId.containsKey(request.runId()) || recent.contains(partition, request.runId())) {
-      // The same run id twice in a row: one Idempotency-Key sent to two gateways at once.
+    if (byRunId.containsKey(request.runId()) || recent.contains(partition, request)) {
+      // The same run twice in a row: one Idempotency-Key sent to two gateways at once, or a
+      // client retrying with the key after an answer that left the outcome unknown.
       LOG.info("run {} already taken at {}; skipping the duplicate request at offset {}",
           request.runId(), partition, record.offset());
       committer.finished(partition, record.offset());
       return;
     }
-    recent.add(partition, request.runId());
+    recent.add(partition, request);
     Instant now = clock.instant();
     InFlightRun run = new InFlightRun(partition, record.offset(), request, now);
     byPartition.computeIfAbsent(partition, p -> new LinkedHashSet<>()).add(run);
@@ -139,7 +138,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
     // one Kafka record, and one state for every gateway to read, less per short run.
     run.runningStateTimer = vertx.setTimer(RUNNING_STATE_DELAY_MS, t -> {
       if (run.publishing == null && !run.abandoned) {
-        states.publish(RunState.running(request, config.workerId(), now));
+        publisher.started(RunStarted.of(request, config.workerId(), now));
       }
     });
     Meters.queueWait(request.app(), Duration.between(request.createdAt() == null ? now : request.createdAt(), now));
@@ -180,11 +179,10 @@ final class RunExecutor implements ConsumerLoop.Listener {
     // A run that never reached its model (cancelled while queued, expired) was never started.
     RunResult outcome = RunResult.of(run.request, status, result, error, run.run == null ? null : run.startedAt,
         clock.instant(), config.workerId());
-    run.publishing = publisher.publish(outcome, () -> run.abandoned);
-    run.publishing.onSuccess(v -> {
+    run.publishing = publisher.publish(outcome, () -> run.abandoned).onSuccess(written -> {
       LOG.atInfo().addKeyValue("run_id", run.request.runId())
-          .log("run {} {} in {} ms", run.request.runId(), status.wire(), outcome.runTimeMs());
-      Meters.runFinished(run.request.app(), status.wire(), Duration.ofMillis(outcome.runTimeMs()));
+          .log("run {} {} in {} ms", run.request.runId(), written.status().wire(), written.runTimeMs());
+      Meters.runFinished(run.request.app(), written.status().wire(), Duration.ofMillis(written.runTimeMs()));
       committer.finished(run.partition, run.offset);
       release(run);
     });
@@ -220,7 +218,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
 
   @Override
   public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
-    List<Future<Void>> waitFor = new ArrayList<>();
+    List<Future<?>> waitFor = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
         if (run.publishing != null) {

@@ -7,7 +7,6 @@ import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
-import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.worker.model.ModelRegistry;
 import io.vertx.core.Future;
@@ -52,7 +51,6 @@ public final class WorkerVerticle extends VerticleBase {
     return TopicInitializer.ensure(vertx, kafka, List.of(
             PlatformTopics.requests(kafka),
             PlatformTopics.results(kafka),
-            PlatformTopics.runState(kafka, kafka.runRetention()),
             PlatformTopics.cancels(kafka, kafka.runRetention())))
         .compose(v -> {
           // Known cancels first: a run cancelled while queued must never start.
@@ -70,8 +68,7 @@ public final class WorkerVerticle extends VerticleBase {
           blockingPool = vertx.createSharedWorkerExecutor("hookrun-models", config.blockingPoolSize(),
               config.maxRunTime().toMillis(), TimeUnit.MILLISECONDS);
           executor = new RunExecutor(vertx, ModelRegistry.builtIn(vertx, blockingPool),
-              new ResultPublisher(vertx, producer, topics), new RunStatePublisher(producer, topics),
-              cancelled, config, Clock.systemUTC());
+              new ResultPublisher(vertx, producer, topics), cancelled, config, Clock.systemUTC());
           cancelled.onCancel(executor::cancel);
           loop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, config.maxPollInterval(),

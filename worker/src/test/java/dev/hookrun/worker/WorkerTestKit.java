@@ -5,6 +5,7 @@ import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -70,22 +71,23 @@ final class WorkerTestKit implements AutoCloseable {
   /** Outcomes on the results topic, per run id. */
   Map<String, List<JsonObject>> outcomes() {
     return TopicReader.readAll(kafka.bootstrapServers(), kafka.topics().results()).stream()
+        .filter(r -> RunHeaders.isOutcome(r.headers()))
         .collect(Collectors.groupingBy(r -> r.key(), HashMap::new,
             Collectors.mapping(r -> new JsonObject(r.value()), Collectors.toList())));
   }
 
-  /** Which workers published a "running" state for the run, in order. */
+  /** Which workers published a "running" record for the run, in order. */
   List<String> runningOn(String runId) {
     return runningOn().getOrDefault(runId, List.of());
   }
 
-  /** For every run: the workers that published a "running" state for it, in order (one read). */
+  /** For every run: the workers that published a "running" record for it, in order (one read). */
   Map<String, List<String>> runningOn() {
     Map<String, List<String>> out = new HashMap<>();
-    for (var record : TopicReader.readAll(kafka.bootstrapServers(), kafka.topics().runState())) {
-      JsonObject state = new JsonObject(record.value());
-      if ("running".equals(state.getString("status"))) {
-        out.computeIfAbsent(record.key(), k -> new java.util.ArrayList<>()).add(state.getString("worker_id"));
+    for (var record : TopicReader.readAll(kafka.bootstrapServers(), kafka.topics().results())) {
+      JsonObject value = new JsonObject(record.value());
+      if (!value.containsKey("status")) { // a running record has no status: only outcomes do
+        out.computeIfAbsent(record.key(), k -> new java.util.ArrayList<>()).add(value.getString("worker_id"));
       }
     }
     return out;

@@ -17,17 +17,25 @@ public final class AppCatalog {
   public static final String DELAY = "webhook-delay-example";
   /** Burns CPU for {@code cpuMs} milliseconds on a worker thread; used by the scaling benchmark. */
   public static final String CPU_BURN = "cpu-burn-example";
+  /**
+   * Returns {@code {"payload": "<payloadBytes characters>"}} or {@code echo} unchanged, at once:
+   * the model for testing result sizes, and the smallest template for writing a model.
+   */
+  public static final String ECHO = "echo-example";
+  /** The largest payload the echo model makes (64 MiB). */
+  public static final int ECHO_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 
   private static final Map<String, String> DURATION_FIELD = Map.of(DELAY, "delayMins", CPU_BURN, "cpuMs");
+  private static final Set<String> APPS = Set.of(DELAY, CPU_BURN, ECHO);
 
   private AppCatalog() {}
 
   public static Set<String> apps() {
-    return DURATION_FIELD.keySet();
+    return APPS;
   }
 
   public static boolean isKnown(String app) {
-    return DURATION_FIELD.containsKey(app);
+    return APPS.contains(app);
   }
 
   /** A problem with one input field, reported to the caller as a 400. */
@@ -35,6 +43,9 @@ public final class AppCatalog {
 
   /** How long the input asks the model to run, once valid. */
   public static Duration requestedDuration(String app, JsonObject input) {
+    if (!DURATION_FIELD.containsKey(app)) {
+      return Duration.ZERO;
+    }
     double value = ((Number) input.getValue(DURATION_FIELD.get(app))).doubleValue();
     return app.equals(DELAY)
         ? Duration.ofMillis(Math.round(value * 60_000))
@@ -42,6 +53,9 @@ public final class AppCatalog {
   }
 
   public static Optional<FieldError> validate(String app, JsonObject input, Duration maxRunTime) {
+    if (app.equals(ECHO)) {
+      return validateEcho(input);
+    }
     String field = DURATION_FIELD.get(app);
     if (field == null) {
       return Optional.of(new FieldError(null, "unknown app " + app));
@@ -61,6 +75,20 @@ public final class AppCatalog {
     if (asked.compareTo(maxRunTime) > 0) {
       return Optional.of(new FieldError(field, field + " asks for " + human(asked)
           + ", more than the maximum run time of " + human(maxRunTime)));
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<FieldError> validateEcho(JsonObject input) {
+    Object raw = input.getValue("payloadBytes");
+    if (raw == null) {
+      return input.containsKey("echo") ? Optional.empty()
+          : Optional.of(new FieldError("payloadBytes", "give payloadBytes (a number of bytes) or echo (any JSON)"));
+    }
+    if (!(raw instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
+        || number.doubleValue() < 0 || number.doubleValue() > ECHO_MAX_PAYLOAD_BYTES) {
+      return Optional.of(new FieldError("payloadBytes",
+          "payloadBytes must be a whole number from 0 to " + ECHO_MAX_PAYLOAD_BYTES));
     }
     return Optional.empty();
   }

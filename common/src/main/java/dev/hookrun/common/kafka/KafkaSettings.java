@@ -43,7 +43,8 @@ public record KafkaSettings(
   public static final Setting SESSION_TIMEOUT = Setting.of("KAFKA_SESSION_TIMEOUT", "10s",
       "How long a silent consumer keeps its partitions before the group gives them to others");
   public static final Setting RUN_RETENTION = Setting.of("RUN_RETENTION", "24h",
-      "How long a run's state stays readable (run-state topic retention and gateway view)");
+      "How long a run stays readable and an Idempotency-Key names the same run (gateway view, deliveries topic"
+          + " retention; requests and results are kept at least this long)");
   public static final Setting LAG_SAMPLE_INTERVAL = Setting.of("CONSUMER_LAG_SAMPLE_INTERVAL", "15s",
       "How often a worker or dispatcher measures the lag of the partitions it owns into "
           + "hookrun_consumer_member_lag (0s: never)");
@@ -68,7 +69,7 @@ public record KafkaSettings(
         (short) env.integer(REPLICATION, 1, 10),
         protocol,
         env.duration(SESSION_TIMEOUT, Duration.ofSeconds(3), Duration.ofMinutes(30)),
-        env.duration(RUN_RETENTION, Duration.ofMinutes(1), Duration.ofDays(365)),
+        env.duration(RUN_RETENTION, Duration.ofSeconds(5), Duration.ofDays(365)),
         env.duration(LAG_SAMPLE_INTERVAL, Duration.ZERO, Duration.ofHours(1)),
         extra);
   }
@@ -97,6 +98,11 @@ public record KafkaSettings(
   public KafkaSettings withTopicPrefix(String prefix) {
     return new KafkaSettings(bootstrapServers, prefix, requestsPartitions, partitions,
         replicationFactor, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties);
+  }
+
+  public KafkaSettings withRunRetention(Duration retention) {
+    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
+        replicationFactor, groupProtocol, sessionTimeout, retention, lagSampleInterval, extraClientProperties);
   }
 
   public KafkaSettings withLagSampleInterval(Duration interval) {

@@ -10,12 +10,23 @@ public final class PlatformTopics {
 
   private PlatformTopics() {}
 
+  /**
+   * Requests and results are also the gateways' record of every run (queued; running and
+   * outcome), re-read at start for the run retention, so they are kept at least that long.
+   */
   public static TopicSpec requests(KafkaSettings kafka) {
-    return TopicSpec.of(kafka.topics().requests(), kafka.requestsPartitions(), kafka.replicationFactor());
+    return TopicSpec.of(kafka.topics().requests(), kafka.requestsPartitions(), kafka.replicationFactor())
+        .withConfig("retention.ms", Long.toString(runRecordRetention(kafka).toMillis()));
   }
 
   public static TopicSpec results(KafkaSettings kafka) {
-    return TopicSpec.of(kafka.topics().results(), kafka.partitions(), kafka.replicationFactor());
+    return TopicSpec.of(kafka.topics().results(), kafka.partitions(), kafka.replicationFactor())
+        .withConfig("retention.ms", Long.toString(runRecordRetention(kafka).toMillis()));
+  }
+
+  private static Duration runRecordRetention(KafkaSettings kafka) {
+    Duration week = Duration.ofDays(7);
+    return kafka.runRetention().compareTo(week) > 0 ? kafka.runRetention() : week;
   }
 
   public static TopicSpec runState(KafkaSettings kafka, Duration retention) {

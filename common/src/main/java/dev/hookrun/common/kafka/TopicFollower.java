@@ -13,15 +13,21 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of one topic from the beginning and keeps following it, outside any
- * consumer group: each gateway needs every run's state, each worker every cancel command.
- * Records go to a Vert.x context in batches, like {@link ConsumerLoop}.
+ * Reads every partition of some topics and keeps following them, outside any consumer group:
+ * each gateway needs every run's records, each worker every cancel command. It starts at the
+ * beginning, or with a look-back at the first record not older than it (the gateway needs only
+ * the runs within the run retention, not a week of requests). Records go to a Vert.x context in
+ * batches, like {@link ConsumerLoop}; one consumer serves all the topics, so one fetch brings
+ * whatever changed in any of them.
  *
  * <p>{@link #start()} completes once the reader has caught up with the end offsets it saw at
  * start, so a restarted gateway answers for old runs only after its view is rebuilt.
@@ -33,7 +39,10 @@ public final class TopicFollower {
 
   private final Context context;
   private final Map<String, Object> config;
-  private final String topic;
+  private final List<String> topics;
+  private final String name;
+  private Duration lookBack;
+  private Deserializer<String> valueDeserializer = new StringDeserializer();
   private final Consumer<List<ConsumerRecord<String, String>>> handler;
   private final AtomicBoolean running = new AtomicBoolean();
   private final Promise<Void> stopped = Promise.promise();
@@ -41,17 +50,35 @@ public final class TopicFollower {
 
   public TopicFollower(Context context, Map<String, String> readerConfig, String topic,
       Consumer<List<ConsumerRecord<String, String>>> handler) {
+    this(context, readerConfig, List.of(topic), handler);
+  }
+
+  public TopicFollower(Context context, Map<String, String> readerConfig, List<String> topics,
+      Consumer<List<ConsumerRecord<String, String>>> handler) {
     this.context = context;
     this.config = KafkaClientProperties.asObjects(readerConfig);
-    this.topic = topic;
+    this.topics = List.copyOf(topics);
+    this.name = "follow-" + String.join(",", topics);
     this.handler = handler;
+  }
+
+  /** Starts at the first record not older than {@code lookBack} instead of at the beginning. */
+  public TopicFollower lookBack(Duration lookBack) {
+    this.lookBack = lookBack;
+    return this;
+  }
+
+  /** Decodes values with {@code deserializer} (which may skip values a reader does not need). */
+  public TopicFollower values(Deserializer<String> deserializer) {
+    this.valueDeserializer = deserializer;
+    return this;
   }
 
   /** Starts following; completes once the records present at start are handed over. */
   public Future<Void> start() {
     Promise<Void> caughtUp = Promise.promise();
     running.set(true);
-    Thread thread = new Thread(() -> run(caughtUp), "follow-" + topic);
+    Thread thread = new Thread(() -> run(caughtUp), name);
     thread.setDaemon(true);
     thread.start();
     return caughtUp.future();
@@ -70,22 +97,13 @@ public final class TopicFollower {
   private void run(Promise<Void> caughtUp) {
     Map<TopicPartition, Long> target;
     try {
-      consumer = new KafkaConsumer<>(config);
+      consumer = new KafkaConsumer<>(config, new StringDeserializer(), valueDeserializer);
       List<TopicPartition> partitions = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.isEmpty()) {
-        // a topic created a moment ago (by this or another stage) may not be in the metadata yet
-        consumer.partitionsFor(topic, Duration.ofSeconds(10))
-            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        if (partitions.isEmpty()) {
-          if (!running.get() || System.nanoTime() > deadline) {
-            throw new IllegalStateException("topic " + topic + " has no partitions in the metadata");
-          }
-          sleepQuietly();
-        }
+      for (String topic : topics) {
+        partitions.addAll(partitionsOf(topic));
       }
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      seekToStart(partitions);
       target = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
     } catch (RuntimeException e) {
       running.set(false);
@@ -99,7 +117,7 @@ public final class TopicFollower {
         try {
           ConsumerRecords<String, String> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
-            BatchHandOff.deliver(context, records, handler, "follow-" + topic);
+            BatchHandOff.deliver(context, records, handler, name);
           }
           if (target != null && caughtUp(target)) {
             target = null;
@@ -108,7 +126,7 @@ public final class TopicFollower {
         } catch (WakeupException e) {
           // stop() woke us
         } catch (RuntimeException e) {
-          LOG.warn("following {} failed, retrying: {}", topic, e.toString());
+          LOG.warn("{} failed, retrying: {}", name, e.toString());
           sleepQuietly();
         }
       }
@@ -117,6 +135,44 @@ public final class TopicFollower {
       closeQuietly();
       stopped.tryComplete();
     }
+  }
+
+  private List<TopicPartition> partitionsOf(String topic) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (partitions.isEmpty()) {
+      // a topic created a moment ago (by this or another stage) may not be in the metadata yet
+      consumer.partitionsFor(topic, Duration.ofSeconds(10))
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      if (partitions.isEmpty()) {
+        if (!running.get() || System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + topic + " has no partitions in the metadata");
+        }
+        sleepQuietly();
+      }
+    }
+    return partitions;
+  }
+
+  private void seekToStart(List<TopicPartition> partitions) {
+    if (lookBack == null) {
+      consumer.seekToBeginning(partitions);
+      return;
+    }
+    long since = System.currentTimeMillis() - lookBack.toMillis();
+    Map<TopicPartition, Long> query = new HashMap<>();
+    partitions.forEach(p -> query.put(p, since));
+    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
+    List<TopicPartition> nothingNewer = new ArrayList<>();
+    for (TopicPartition partition : partitions) {
+      OffsetAndTimestamp at = found.get(partition);
+      if (at == null) {
+        nothingNewer.add(partition);
+      } else {
+        consumer.seek(partition, at.offset());
+      }
+    }
+    consumer.seekToEnd(nothingNewer);
   }
 
   private boolean caughtUp(Map<TopicPartition, Long> target) {

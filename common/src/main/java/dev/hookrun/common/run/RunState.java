@@ -4,11 +4,12 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * The full state of one run: the value of a record on the compacted run-state topic (key =
- * run_id). Every stage publishes the whole state it knows at each change, so the latest record
- * of a key is enough to answer {@code GET …/runs/{id}} after compaction.
+ * What a gateway knows of one run, folded from the facts each stage writes once: the accepted
+ * request (queued), the worker's {@code running} record and outcome, the dispatcher's delivery
+ * states and a gateway's cancel command. It is never itself written to Kafka.
  *
- * @param source which stage wrote it: {@code gateway}, {@code worker} or {@code dispatcher}
+ * @param source which stage's fact decided the status: {@code gateway}, {@code worker} or
+ *     {@code dispatcher} (a delivery seen before the outcome it delivers)
  */
 public record RunState(
     String runId,
@@ -32,10 +33,31 @@ public record RunState(
         "gateway", now);
   }
 
-  public static RunState running(RunRequest request, String workerId, Instant startedAt) {
-    return new RunState(request.runId(), request.project(), request.app(), RunStatus.RUNNING,
-        request.createdAt(), startedAt, null, null, workerId, null, null,
-        initialWebhook(request.webhookEndpoint()), "worker", startedAt);
+  /** The state an accepted request stands for, from its identity alone. */
+  public static RunState queued(String runId, String project, String app, Instant createdAt, String webhookEndpoint) {
+    return new RunState(runId, project, app, RunStatus.QUEUED, createdAt, null, null, null, null, null, null,
+        initialWebhook(webhookEndpoint), "gateway", createdAt);
+  }
+
+  public static RunState running(RunStarted started) {
+    return new RunState(started.runId(), started.project(), started.app(), RunStatus.RUNNING,
+        started.createdAt(), started.startedAt(), null, null, started.workerId(), null, null,
+        initialWebhook(started.webhookEndpoint()), "worker", started.startedAt());
+  }
+
+  /**
+   * A delivery seen before the outcome it delivers (they travel on different topics): the final
+   * status without the result, which the outcome brings when it arrives.
+   */
+  public static RunState delivering(DeliveryState delivery) {
+    return new RunState(delivery.runId(), delivery.project(), delivery.app(), delivery.status(),
+        delivery.createdAt(), null, null, null, null, null, null, delivery.webhook(), "dispatcher",
+        delivery.updatedAt());
+  }
+
+  /** Whether this state carries the run's real outcome (a waiting caller may be answered with it). */
+  public boolean isSettled() {
+    return status.isFinal() && !"dispatcher".equals(source);
   }
 
   /** A final state from the worker that produced {@code result}. */
@@ -77,7 +99,8 @@ public record RunState(
       if (incoming.status.isFinal() || incoming.status.ordinal() >= current.status.ordinal()) {
         run = incoming;
       }
-    } else if (incoming.status.isFinal() && current.workerId == null && incoming.workerId != null) {
+    } else if (incoming.status.isFinal() && current.workerId == null
+        && (incoming.workerId != null || "dispatcher".equals(current.source))) {
       run = incoming;
     }
     WebhookState webhook = current.webhook;

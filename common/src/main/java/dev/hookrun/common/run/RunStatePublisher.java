@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes run states to the compacted run-state topic, keyed by run id so every state of a run
- * lands in one partition, in order per producer.
+ * Publishes delivery states to the compacted state topic, keyed by run id so every state of a
+ * run's delivery lands in one partition, in order. Only dispatchers write there, one step after
+ * another, so the last record of a key — the one compaction keeps — is always the newest.
  */
 public final class RunStatePublisher {
 
@@ -29,13 +30,12 @@ public final class RunStatePublisher {
     this.topics = topics;
   }
 
-  public Future<Void> publish(RunState state) {
+  public Future<Void> publish(DeliveryState state) {
     var record = KafkaProducerRecord.create(topics.runState(), state.runId(), state.toJson().encode());
-    if (state.source() != null) {
-      record.addHeader(SOURCE_HEADER, state.source());
-    }
+    record.addHeader(SOURCE_HEADER, "dispatcher");
     return producer.send(record)
-        .onFailure(e -> LOG.warn("run {}: state {} not published: {}", state.runId(), state.status().wire(), e.toString()))
+        .onFailure(e -> LOG.warn("run {}: delivery state {} not published: {}", state.runId(),
+            state.webhook().status(), e.toString()))
         .mapEmpty();
   }
 }

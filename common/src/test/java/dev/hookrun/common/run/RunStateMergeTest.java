@@ -18,14 +18,14 @@ class RunStateMergeTest {
   @Test
   void aFinalStateIsNeverReplacedByARunningOne() {
     RunState done = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0.plusSeconds(5));
-    RunState lateRunning = RunState.running(request, "w2", t0.plusSeconds(6));
+    RunState lateRunning = RunState.running(RunStarted.of(request, "w2", t0.plusSeconds(6)));
     assertEquals(RunStatus.SUCCEEDED, RunState.merge(done, lateRunning).status());
   }
 
   @Test
   void progressMovesForward() {
     RunState queued = RunState.queued(request, t0);
-    RunState running = RunState.merge(queued, RunState.running(request, "w1", t0.plusSeconds(1)));
+    RunState running = RunState.merge(queued, RunState.running(RunStarted.of(request, "w1", t0.plusSeconds(1))));
     assertEquals(RunStatus.RUNNING, running.status());
     assertEquals(RunStatus.RUNNING, RunState.merge(running, queued).status());
   }

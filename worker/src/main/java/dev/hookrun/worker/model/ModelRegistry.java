@@ -19,7 +19,8 @@ public final class ModelRegistry {
   public static ModelRegistry builtIn(Vertx vertx, WorkerExecutor blockingPool) {
     return new ModelRegistry(Map.of(
         AppCatalog.DELAY, new DelayModel(vertx),
-        AppCatalog.CPU_BURN, new CpuBurnModel(blockingPool)));
+        AppCatalog.CPU_BURN, new CpuBurnModel(blockingPool),
+        AppCatalog.ECHO, new EchoModel()));
   }
 
   public Optional<Model> forApp(String app) {

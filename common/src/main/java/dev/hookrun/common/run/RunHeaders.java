@@ -1,0 +1,55 @@
+package dev.hookrun.common.run;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Record headers the stages write so that readers which need only a run's identity (every
+ * gateway's view of the requests topic, the dispatcher skipping {@code running} records on the
+ * results topic) can route and fold a record without decoding its JSON value.
+ */
+public final class RunHeaders {
+
+  /** What a record on the results topic is: {@link #KIND_RUNNING} or {@link #KIND_OUTCOME}. */
+  public static final String KIND = "hookrun-kind";
+  public static final String KIND_RUNNING = "running";
+  public static final String KIND_OUTCOME = "outcome";
+
+  /** On requests: the run's project, app, creation time (epoch ms) and webhook endpoint. */
+  public static final String PROJECT = "hookrun-project";
+  public static final String APP = "hookrun-app";
+  public static final String CREATED_AT = "hookrun-created-at";
+  public static final String WEBHOOK = "hookrun-webhook";
+
+  private RunHeaders() {}
+
+  /** The last value of {@code name} as text, or null when absent. */
+  public static String text(Headers headers, String name) {
+    Header header = headers.lastHeader(name);
+    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  /** A results record is an outcome unless it says otherwise (records from before the header). */
+  public static boolean isOutcome(Headers headers) {
+    String kind = text(headers, KIND);
+    return kind == null || kind.equals(KIND_OUTCOME);
+  }
+
+  public static byte[] bytes(String value) {
+    return value.getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static Instant instant(Headers headers, String name) {
+    String value = text(headers, name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.ofEpochMilli(Long.parseLong(value));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

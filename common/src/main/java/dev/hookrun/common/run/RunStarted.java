@@ -1,0 +1,34 @@
+package dev.hookrun.common.run;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A worker began a run: the value of a {@code running} record on the results topic. Written
+ * only for runs that last longer than a moment (short ones go straight to their outcome).
+ */
+public record RunStarted(String runId, String project, String app, Instant createdAt, Instant startedAt,
+    String workerId, String webhookEndpoint) {
+
+  public static RunStarted of(RunRequest request, String workerId, Instant startedAt) {
+    return new RunStarted(request.runId(), request.project(), request.app(), request.createdAt(), startedAt,
+        workerId, request.webhookEndpoint());
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("run_id", runId)
+        .put("project", project)
+        .put("app", app)
+        .put("created_at", Json.time(createdAt))
+        .put("started_at", Json.time(startedAt))
+        .put("worker_id", workerId)
+        .put("webhook_endpoint", webhookEndpoint);
+  }
+
+  public static RunStarted fromJson(JsonObject json) {
+    return new RunStarted(Json.required(json, "run_id"), Json.required(json, "project"),
+        Json.required(json, "app"), Json.time(json, "created_at"), Json.time(json, "started_at"),
+        json.getString("worker_id"), json.getString("webhook_endpoint"));
+  }
+}

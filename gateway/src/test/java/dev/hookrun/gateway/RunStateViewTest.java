@@ -1,0 +1,122 @@
+package dev.hookrun.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookrun.common.run.RunError;
+import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.RunStatus;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RunStateViewTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-29T02:00:00Z");
+  private final Vertx vertx = Vertx.vertx();
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  private static RunState queued(String project, String runId, Instant created) {
+    return RunState.queued(runId, project, "app", created, null);
+  }
+
+  private static RunState succeeded(String project, String runId, Instant created) {
+    return RunState.finished(new RunResult(runId, project, "app", RunStatus.SUCCEEDED, "ok", (RunError) null, 1,
+        created, created, created.plusMillis(1), null, "w1"), created.plusMillis(1));
+  }
+
+  @Test
+  void aBurstFromOneProjectNeitherHidesAnotherProjectsRunsNorEvictsItsOwnUnfinishedOnes() {
+    RunStateView view = new RunStateView(vertx, Duration.ofHours(1), 100, 1_000, clock);
+    for (int i = 0; i < 10; i++) {
+      view.apply(succeeded("b", "b-" + i, NOW.minusSeconds(60)));
+    }
+    for (int i = 0; i < 80; i++) {
+      view.apply(queued("a", "a-open-" + i, NOW.minusSeconds(30)));
+    }
+    for (int i = 0; i < 200; i++) {
+      view.apply(succeeded("a", "a-done-" + i, NOW.minusSeconds(10)));
+    }
+    for (int i = 0; i < 10; i++) {
+      assertNotNull(view.get("b-" + i), "project b's run b-" + i + " is still readable");
+    }
+    for (int i = 0; i < 80; i++) {
+      assertNotNull(view.get("a-open-" + i), "an unfinished run is never evicted");
+    }
+    assertEquals(80, view.unfinished("a"));
+    assertEquals(0, view.unfinished("b"));
+    assertTrue(view.size() <= 100, "the bound holds: " + view.size());
+    assertNotNull(view.get("a-done-199"), "the newest finished runs stay");
+    assertNull(view.get("a-done-0"), "the oldest finished run of the largest project went first");
+  }
+
+  @Test
+  void callersWaitingOnOneRunAreBoundedAndTheRestAreAnsweredAtOnce() {
+    RunStateView view = new RunStateView(vertx, Duration.ofHours(1), 100, 1_000, clock);
+    view.apply(queued("a", "r1", NOW));
+    List<Future<RunState>> waits = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      waits.add(view.awaitFinal("r1", Duration.ofMinutes(3)));
+    }
+    long answeredAtOnce = waits.stream().filter(Future::isComplete).count();
+    assertEquals(20 - RunStateView.MAX_WAITERS_PER_RUN, answeredAtOnce);
+    assertEquals(RunStateView.MAX_WAITERS_PER_RUN, view.waiters());
+    view.apply(succeeded("a", "r1", NOW));
+    assertTrue(waits.stream().allMatch(Future::isComplete));
+    assertEquals(0, view.waiters());
+  }
+
+  @Test
+  void theWaitersOfAllRunsTogetherAreBounded() {
+    RunStateView view = new RunStateView(vertx, Duration.ofHours(1), 100, 5, clock);
+    List<Future<RunState>> waits = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      view.apply(queued("a", "r" + i, NOW));
+      waits.add(view.awaitFinal("r" + i, Duration.ofMinutes(3)));
+    }
+    assertEquals(5, view.waiters());
+    assertFalse(waits.get(4).isComplete());
+    assertTrue(waits.get(5).isComplete() && waits.get(5).result() == null, "over the bound: answered at once");
+  }
+
+  @Test
+  void aKeyReusedAfterTheRetentionStartsANewRunAndLateFactsOfTheOldOneAreIgnored() {
+    RunStateView view = new RunStateView(vertx, Duration.ofMinutes(1), 100, 100, clock);
+    Instant old = NOW.minusSeconds(50);
+    view.apply(succeeded("a", "r", old));
+    view.apply(queued("a", "r", old.plusSeconds(120)));
+    assertEquals(RunStatus.QUEUED, view.get("r").status(), "the new run replaces the old one");
+    assertEquals(1, view.unfinished("a"));
+    view.apply(succeeded("a", "r", old));
+    assertEquals(RunStatus.QUEUED, view.get("r").status(), "a late outcome of the old run changes nothing");
+  }
+
+  @Test
+  void aDeliverySeenBeforeItsOutcomeDoesNotAnswerAWaitingCaller() {
+    RunStateView view = new RunStateView(vertx, Duration.ofHours(1), 100, 100, clock);
+    view.apply(queued("a", "r", NOW));
+    Future<RunState> waiting = view.awaitFinal("r", Duration.ofMinutes(3));
+    view.apply(RunState.delivering(new dev.hookrun.common.run.DeliveryState("r", "a", "app", RunStatus.SUCCEEDED, NOW,
+        new dev.hookrun.common.run.WebhookState("http://h/", "delivered", 1, 200, null, null), NOW)));
+    assertFalse(waiting.isComplete(), "the delivery carries no result");
+    view.apply(succeeded("a", "r", NOW));
+    assertEquals("ok", waiting.result().result());
+    assertEquals("delivered", view.get("r").webhook().status(), "the webhook state survives the outcome");
+  }
+}
