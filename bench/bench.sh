@@ -30,6 +30,8 @@ wait_for() { # file pattern
   echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1
 }
 load() { java -Xmx1g -jar bench/target/bench.jar load "$@" | grep -v '^JSON'; }
+# the stack's broker request counters: what a run costs the broker (requests per run)
+METRICS=http://127.0.0.1:18090/metrics
 
 echo "hookrun benchmark — $(date -u +%FT%TZ) — $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 
@@ -53,11 +55,11 @@ fi
 if [[ " $SCENARIOS " == *" 1 "* || " $SCENARIOS " == *" 2 "* || " $SCENARIOS " == *" 3 "* || " $SCENARIOS " == *" 5 "* ]]; then
   start_stack main
   [[ " $SCENARIOS " == *" 1 "* ]] && load --url "$URL" --key bench-key --runs "$RUNS" --concurrency 64 --warmup 5000 \
-       --label "1-stack" --pids "stack=$STACK"
+       --label "1-stack" --pids "stack=$STACK" --metrics "$METRICS"
   [[ " $SCENARIOS " == *" 2 "* ]] && load --url "$URL" --key bench-key --rate "$RATE" --seconds "$RATE_SECONDS" \
-       --warmup 5000 --label "2-fixed-rate-${RATE}/s" --pids "stack=$STACK"
+       --warmup 5000 --label "2-fixed-rate-${RATE}/s" --pids "stack=$STACK" --metrics "$METRICS"
   [[ " $SCENARIOS " == *" 3 "* ]] && load --url "$URL" --key bench-key --runs "$MAKESPAN_RUNS" --concurrency 64 \
-       --body '{"delayMins":0.05}' --label "3-makespan-3s-runs" --pids "stack=$STACK"
+       --body '{"delayMins":0.05}' --label "3-makespan-3s-runs" --pids "stack=$STACK" --metrics "$METRICS"
   [[ " $SCENARIOS " == *" 5 "* ]] && load --url "$URL" --key bench-key --runs "$RUNS" --concurrency 64 --blackhole 0.1 \
        --label "5-isolation-10%-blackhole" --pids "stack=$STACK" --wait-seconds 120
   stop_stack

@@ -79,13 +79,16 @@ public final class LoadDriver {
     }
     Map<String, Long> pids = parsePids(opts.getOrDefault("pids", ""));
     CpuClock cpu = new CpuClock(pids);
+    Map<String, Double> brokerBefore = BrokerRequests.scrape(opts.get("metrics"));
     long start = System.nanoTime();
     int sent = opts.containsKey("rate") ? openLoop()
         : closedLoop(concurrency, Integer.parseInt(opts.getOrDefault("runs", "20000")));
     double sendSeconds = (lastAcceptNanos.get() - start) / 1e9;
     int accepted = accept.count();
     waitForWebhooks(Integer.parseInt(opts.getOrDefault("wait-seconds", "120")));
-    report(sent, accepted, sendSeconds, start, cpu.elapsed());
+    Map<String, Double> cpuSeconds = cpu.elapsed();
+    Map<String, Double> brokerRequests = BrokerRequests.since(brokerBefore, BrokerRequests.scrape(opts.get("metrics")));
+    report(sent, accepted, sendSeconds, start, cpuSeconds, brokerRequests);
     vertx.close().await();
     System.exit(0);
   }
@@ -203,7 +206,8 @@ public final class LoadDriver {
     }
   }
 
-  private void report(int sent, int accepted, double sendSeconds, long start, Map<String, Double> cpu) {
+  private void report(int sent, int accepted, double sendSeconds, long start, Map<String, Double> cpu,
+      Map<String, Double> brokerRequests) {
     int healthy = 0;
     int missing = 0;
     int duplicates = 0;
@@ -242,6 +246,14 @@ public final class LoadDriver {
     out.put("webhook_id_changed", webhookIdMismatches.get());
     out.put("blackholed", blackholed.size());
     cpu.forEach((name, seconds) -> out.put("cpu_s_" + name, round(seconds)));
+    double systemCpu = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
+    if (!cpu.isEmpty() && accepted > 0) {
+      out.put("cpu_ms_per_run", round(1000 * systemCpu / accepted));
+    }
+    if (accepted > 0) {
+      brokerRequests.forEach((type, n) -> out.put("broker_" + type.toLowerCase() + "_requests_per_run",
+          round(n / accepted)));
+    }
     StringBuilder line = new StringBuilder();
     out.forEach((k, v) -> line.append(k).append('=').append(v).append("  "));
     System.out.println(line.toString().trim());

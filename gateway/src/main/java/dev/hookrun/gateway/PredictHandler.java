@@ -104,7 +104,8 @@ final class PredictHandler implements Handler<RoutingContext> {
             "The request could not be queued; nothing was accepted. Retry shortly.").send(ctx);
         return;
       }
-      LOG.atInfo().addKeyValue("run_id", runId).addKeyValue("status", "queued")
+      // one INFO line per run (its outcome, by the worker) is what operators read; this is detail
+      LOG.atDebug().addKeyValue("run_id", runId).addKeyValue("status", "queued")
           .addKeyValue("project", project).addKeyValue("app", app)
           .log("run {} queued (project {}, app {})", runId, project, app);
       // The request record is the queued state for every other gateway; this one sees it at once.

@@ -18,6 +18,7 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.server.metrics.KafkaYammerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -119,6 +120,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * Requests this broker has served since it started, by request type (Produce, Fetch, ...):
+   * what the benchmark divides by runs to show what a run costs the broker.
+   */
+  public static Map<String, Long> requestCounts() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    KafkaYammerMetrics.defaultRegistry().allMetrics().forEach((name, metric) -> {
+      String mbean = name.getMBeanName();
+      if (metric instanceof com.yammer.metrics.core.Meter meter
+          && mbean.startsWith("kafka.network:type=RequestMetrics,name=RequestsPerSec,")) {
+        int at = mbean.indexOf("request=");
+        if (at >= 0) {
+          int end = mbean.indexOf(',', at);
+          counts.merge(mbean.substring(at + 8, end < 0 ? mbean.length() : end), meter.count(), Long::sum);
+        }
+      }
+    });
+    return counts;
   }
 
   private Properties brokerProperties() {

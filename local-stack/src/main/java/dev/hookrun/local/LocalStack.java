@@ -5,6 +5,7 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
+import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import dev.hookrun.worker.WorkerConfig;
 import dev.hookrun.worker.WorkerVerticle;
@@ -40,6 +41,7 @@ public final class LocalStack {
     if (!config.externalKafka()) {
       broker = new EmbeddedKafkaBroker(config.dataDir().resolve("kafka"), config.kafkaPort()).start();
       stageEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+      Meters.trackBrokerRequests(EmbeddedKafkaBroker::requestCounts);
     }
     if (config.devApiKey() != null) {
       stageEnv.put("API_KEYS", config.devApiKey() + "=" + LocalStackConfig.DEV_PROJECT);

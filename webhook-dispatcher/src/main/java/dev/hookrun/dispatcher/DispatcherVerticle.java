@@ -83,7 +83,7 @@ public final class DispatcherVerticle extends VerticleBase {
         .compose(v -> ledger.start(context))
         .compose(v -> {
           producer = KafkaProducer.createShared(vertx, "hookrun-dispatcher-" + kafka.topicPrefix(),
-              KafkaClientProperties.producer(kafka, "hookrun-dispatcher", Duration.ofSeconds(30)));
+              KafkaClientProperties.batchingProducer(kafka, "hookrun-dispatcher", Duration.ofSeconds(30)));
           durable = new DurableProducer(vertx, producer);
           DeliveryService service = new DeliveryService(sender(), config.retrySchedule(), durable,
               new RunStatePublisher(producer, topics), ledger, topics, metrics, clock, config.maxInflight());

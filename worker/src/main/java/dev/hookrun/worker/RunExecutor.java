@@ -132,7 +132,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
           "This worker has no model for app '" + request.app() + "'."));
       return;
     }
-    LOG.atInfo().addKeyValue("run_id", request.runId()).log("run {} running on {} ({}@{})",
+    LOG.atDebug().addKeyValue("run_id", request.runId()).log("run {} running on {} ({}@{})",
         request.runId(), config.workerId(), partition, record.offset());
     // Runs that end within moments go queued → final without a "running" record in between:
     // one Kafka record, and one state for every gateway to read, less per short run.

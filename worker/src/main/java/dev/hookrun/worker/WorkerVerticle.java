@@ -62,7 +62,7 @@ public final class WorkerVerticle extends VerticleBase {
         .compose(v -> {
           String name = config.workerId() + "-" + INSTANCE.incrementAndGet();
           producer = KafkaProducer.createShared(vertx, "hookrun-worker-" + kafka.topicPrefix(),
-              KafkaClientProperties.producer(kafka, "hookrun-worker-" + config.workerId(), Duration.ofSeconds(30)));
+              KafkaClientProperties.batchingProducer(kafka, "hookrun-worker-" + config.workerId(), Duration.ofSeconds(30)));
           // Send failures are retried by ResultPublisher; this only keeps them out of the error log.
           producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
           blockingPool = vertx.createSharedWorkerExecutor("hookrun-models", config.blockingPoolSize(),

@@ -44,6 +44,18 @@ public final class KafkaClientProperties {
   }
 
   /**
+   * A durable producer for records no caller is waiting on at the moment of sending (outcomes,
+   * delivery states): it lingers a millisecond so that records of concurrent runs share one
+   * produce request, which the broker pays for per request, not per record.
+   */
+  public static Map<String, String> batchingProducer(KafkaSettings kafka, String clientId, Duration timeout) {
+    Map<String, String> p = producer(kafka, clientId, timeout);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    p.putAll(kafka.extraClientProperties()); // again: an operator's settings win over ours
+    return p;
+  }
+
+  /**
    * The part of a producer's send timeout that {@code send()} may spend blocked waiting for
    * topic metadata, which it has none of after the broker went away and came back.
    */

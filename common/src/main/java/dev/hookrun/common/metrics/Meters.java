@@ -86,6 +86,25 @@ public final class Meters {
     return () -> IN_FLIGHT.remove(runsHeld);
   }
 
+  /**
+   * Local run: the requests the in-process broker served, by type, so a benchmark can report
+   * what one run costs the broker. {@code counts} is read at every scrape.
+   */
+  public static void trackBrokerRequests(java.util.function.Supplier<java.util.Map<String, Long>> counts) {
+    for (String type : java.util.List.of("Produce", "Fetch", "OffsetCommit", "Heartbeat", "Metadata", "ListOffsets")) {
+      io.micrometer.core.instrument.FunctionCounter.builder("hookrun.broker.requests", counts,
+              c -> c.get().getOrDefault(type, 0L))
+          .description("Requests served by the in-process broker of the local run")
+          .tag("request", type)
+          .register(registry());
+    }
+    io.micrometer.core.instrument.FunctionCounter.builder("hookrun.broker.requests", counts,
+            c -> c.get().values().stream().mapToLong(Long::longValue).sum())
+        .description("Requests served by the in-process broker of the local run")
+        .tag("request", "all")
+        .register(registry());
+  }
+
   /** Worker: how long a request waited in Kafka before a worker started it. */
   public static void queueWait(String app, Duration wait) {
     Timer timer = cached("wait:" + app, () -> Timer.builder("hookrun.worker.queue.wait")
