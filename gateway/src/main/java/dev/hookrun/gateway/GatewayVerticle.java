@@ -101,6 +101,7 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(Meters.countPredictAnswers())
         .handler(new PredictHandler(config, publisher, view, clock));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup));
+    router.get("/v3/:project/:app/runs/:run_id/events").handler(new RunEventsHandler(lookup, vertx));
     router.post("/v3/:project/:app/runs/:run_id/cancel")
         .handler(new CancelHandler(lookup, view, sender, topics, clock));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()

@@ -9,7 +9,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import dev.hookrun.common.run.WebhookEvents;
 
 /**
  * Turns a predict body into a model input and an optional webhook, or the 400 that explains
@@ -33,7 +35,7 @@ public final class PredictRequestParser {
    * A parsed body: the model's input, where to deliver the result (null: no webhook) and how long
    * the run may wait in the queue.
    */
-  public record Parsed(JsonObject input, String webhookEndpoint, Duration queueTtl) {}
+  public record Parsed(JsonObject input, String webhookEndpoint, Duration queueTtl, List<String> webhookEvents) {}
 
   /** Either a parsed request or the error to answer. */
   public record Outcome(Parsed parsed, ApiError error) {
@@ -79,11 +81,19 @@ public final class PredictRequestParser {
       }
       queueTtl = Duration.ofMillis(Math.round(seconds.doubleValue() * 1000));
     }
+    List<String> events = null;
+    if (input.containsKey(WebhookEvents.FIELD)) {
+      try {
+        events = WebhookEvents.parse(input.remove(WebhookEvents.FIELD));
+      } catch (IllegalArgumentException e) {
+        return Outcome.fail(ApiError.field(WebhookEvents.FIELD, e.getMessage()));
+      }
+    }
     var problem = AppCatalog.validate(app, input, maxRunTime);
     if (problem.isPresent()) {
       return Outcome.fail(ApiError.field(problem.get().field(), problem.get().message()));
     }
-    return Outcome.ok(new Parsed(input, endpoint, queueTtl));
+    return Outcome.ok(new Parsed(input, endpoint, queueTtl, events));
   }
 
   static boolean isAbsoluteHttpUrl(String text) {

@@ -18,6 +18,14 @@ final class RunLookup {
     this.view = view;
   }
 
+  RunStateView.Progress progress(String runId) {
+    return view.progressOf(runId);
+  }
+
+  RunStateView view() {
+    return view;
+  }
+
   /** The run, or null after answering the error. */
   RunState find(RoutingContext ctx) {
     String project = ctx.pathParam("project");

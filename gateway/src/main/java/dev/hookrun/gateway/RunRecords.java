@@ -4,6 +4,7 @@ import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.CancelCommand;
 import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunHeaders;
+import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunStarted;
@@ -85,9 +86,14 @@ final class RunRecords {
     }
     JsonObject json = new JsonObject(record.value());
     if (topic.equals(topics.results())) {
-      view.apply(RunHeaders.isOutcome(record.headers())
-          ? RunState.finished(RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp()))
-          : RunState.running(RunStarted.fromJson(json)));
+      switch (RunHeaders.kind(record.headers())) {
+        case RunHeaders.KIND_RUNNING -> view.apply(RunState.running(RunStarted.fromJson(json)));
+        case RunHeaders.KIND_PROGRESS -> {
+          RunProgress report = RunProgress.fromJson(json);
+          view.progress(report.runId(), new RunStateView.Progress(report.progress(), report.seq(), report.at()));
+        }
+        default -> view.apply(RunState.finished(RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp())));
+      }
     } else if (topic.equals(topics.runState())) {
       view.apply(RunState.delivering(DeliveryState.fromJson(json)));
     } else if (topic.equals(topics.cancels())) {

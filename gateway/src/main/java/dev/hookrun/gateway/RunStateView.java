@@ -13,6 +13,8 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import io.vertx.core.json.JsonObject;
 
 /**
  * This gateway's picture of every run, folded from the facts the stages write (see
@@ -30,6 +32,9 @@ import java.util.Map;
  */
 final class RunStateView {
 
+  /** The newest progress a run's model reported (numbered from 1 per run). */
+  record Progress(JsonObject progress, long seq, Instant at) {}
+
   /** Callers waiting on one run (replays of one Idempotency-Key): more wait no better. */
   static final int MAX_WAITERS_PER_RUN = 8;
 
@@ -42,6 +47,8 @@ final class RunStateView {
   private final Map<String, LinkedHashSet<String>> finishedByProject = new HashMap<>();
   private final Map<String, List<Promise<RunState>>> waiters = new HashMap<>();
   private final Map<String, Integer> unfinishedByProject = new HashMap<>();
+  private final Map<String, Progress> progress = new HashMap<>();
+  private final Map<String, List<Consumer<RunState>>> watchers = new HashMap<>();
   private int waiting;
 
   RunStateView(Vertx vertx, Duration retention, int maxEntries, int maxWaiters, Clock clock) {
@@ -77,6 +84,7 @@ final class RunStateView {
     }
     runs.put(merged.runId(), merged);
     track(merged);
+    notifyWatchers(merged);
     if (merged.isSettled()) {
       List<Promise<RunState>> woken = waiters.remove(merged.runId());
       if (woken != null) {
@@ -86,6 +94,44 @@ final class RunStateView {
     }
     while (runs.size() > maxEntries && evictOneFinished()) {
       // evicted one
+    }
+  }
+
+  /** Folds in a progress report: a newer one (higher number) replaces the one shown. */
+  void progress(String runId, Progress report) {
+    // kept even before its run is seen (topics are read side by side); sweep() drops orphans
+    Progress current = progress.get(runId);
+    if (current == null || report.seq() > current.seq()) {
+      progress.put(runId, report);
+      RunState state = runs.get(runId);
+      if (state != null) {
+        notifyWatchers(state);
+      }
+    }
+  }
+
+  Progress progressOf(String runId) {
+    return progress.get(runId);
+  }
+
+  /**
+   * Calls {@code watcher} with the run's state at every change (status, webhook, progress),
+   * until the returned handle is run. Used by the live event stream.
+   */
+  Runnable watch(String runId, Consumer<RunState> watcher) {
+    watchers.computeIfAbsent(runId, k -> new ArrayList<>()).add(watcher);
+    return () -> {
+      List<Consumer<RunState>> list = watchers.get(runId);
+      if (list != null && list.remove(watcher) && list.isEmpty()) {
+        watchers.remove(runId);
+      }
+    };
+  }
+
+  private void notifyWatchers(RunState state) {
+    List<Consumer<RunState>> list = watchers.get(state.runId());
+    if (list != null) {
+      List.copyOf(list).forEach(w -> w.accept(state));
     }
   }
 
@@ -150,6 +196,7 @@ final class RunStateView {
       }
     }
     expired.forEach(this::remove);
+    progress.keySet().removeIf(runId -> !runs.containsKey(runId));
   }
 
   int size() {
@@ -187,6 +234,7 @@ final class RunStateView {
 
   private void remove(RunState state) {
     runs.remove(state.runId());
+    progress.remove(state.runId());
     untrack(state);
   }
 

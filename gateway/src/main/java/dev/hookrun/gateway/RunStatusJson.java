@@ -15,6 +15,11 @@ final class RunStatusJson {
   }
 
   static JsonObject full(RunState state) {
+    return full(state, null);
+  }
+
+  /** The run as {@code GET …/runs/{id}} shows it, with the newest progress report (or nulls). */
+  static JsonObject full(RunState state, RunStateView.Progress progress) {
     JsonObject json = new JsonObject()
         .put("run_id", state.runId())
         .put("app", state.app())
@@ -22,7 +27,10 @@ final class RunStatusJson {
         .put("created_at", time(state.createdAt()))
         .put("started_at", time(state.startedAt()))
         .put("completed_at", time(state.completedAt()))
-        .put("run_time_ms", state.runTimeMs());
+        .put("run_time_ms", state.runTimeMs())
+        .put("progress", progress == null ? null : progress.progress())
+        .put("progress_seq", progress == null ? null : progress.seq())
+        .put("progress_updated_at", progress == null ? null : time(progress.at()));
     if (state.status().isFinal()) {
       json.put("result", state.status() == RunStatus.SUCCEEDED ? state.result() : null);
       json.put("error", state.error() == null ? null : state.error().toJson());

@@ -20,6 +20,12 @@ final class InFlightRun {
   ModelRun run;
   long timeoutTimer = -1;
   long runningStateTimer = -1;
+  boolean runningPublished;
+  /** The newest progress report not yet published, and when the last one was. */
+  io.vertx.core.json.JsonObject pendingProgress;
+  long progressTimer = -1;
+  long lastProgressAtMillis = Long.MIN_VALUE / 2;
+  long progressSeq;
   StopReason stopReason = StopReason.NONE;
   /** Set once the outcome is being published; the run can no longer be abandoned silently. */
   Future<?> publishing;

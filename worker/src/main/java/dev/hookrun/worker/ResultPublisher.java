@@ -3,6 +3,7 @@ package dev.hookrun.worker;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunHeaders;
+import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunStarted;
 import dev.hookrun.common.run.RunStatus;
@@ -51,6 +52,14 @@ final class ResultPublisher {
     record.addHeader(RunHeaders.KIND, RunHeaders.KIND_RUNNING);
     producer.send(record).onFailure(e ->
         LOG.debug("run {}: running record not written: {}", started.runId(), e.toString()));
+  }
+
+  /** Best effort, like {@link #started}: the next report or the outcome supersedes a lost one. */
+  void progress(RunProgress progress) {
+    var record = KafkaProducerRecord.create(topics.results(), progress.runId(), progress.toJson().encode());
+    record.addHeader(RunHeaders.KIND, RunHeaders.KIND_PROGRESS);
+    producer.send(record).onFailure(e ->
+        LOG.debug("run {}: progress record not written: {}", progress.runId(), e.toString()));
   }
 
   /**

@@ -6,7 +6,9 @@ import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunStarted;
+import dev.hookrun.common.run.WebhookEvents;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.worker.model.Model;
 import dev.hookrun.worker.model.ModelRegistry;
@@ -135,15 +137,16 @@ final class RunExecutor implements ConsumerLoop.Listener {
     LOG.atDebug().addKeyValue("run_id", request.runId()).log("run {} running on {} ({}@{})",
         request.runId(), config.workerId(), partition, record.offset());
     // Runs that end within moments go queued → final without a "running" record in between:
-    // one Kafka record, and one state for every gateway to read, less per short run.
-    run.runningStateTimer = vertx.setTimer(RUNNING_STATE_DELAY_MS, t -> {
-      if (run.publishing == null && !run.abandoned) {
-        publisher.started(RunStarted.of(request, config.workerId(), now));
-      }
-    });
+    // one Kafka record, and one state for every gateway to read, less per short run. A webhook
+    // that asked for the start event gets it at once.
+    if (WebhookEvents.wants(request.webhookEvents(), WebhookEvents.START) && request.webhookEndpoint() != null) {
+      publishRunning(run);
+    } else {
+      run.runningStateTimer = vertx.setTimer(RUNNING_STATE_DELAY_MS, t -> publishRunning(run));
+    }
     Meters.queueWait(request.app(), Duration.between(request.createdAt() == null ? now : request.createdAt(), now));
     try {
-      run.run = model.start(request.input());
+      run.run = model.start(request.input(), progress -> onProgress(run, progress));
     } catch (RuntimeException e) {
       complete(run, RunStatus.FAILED, null, modelError(e));
       return;
@@ -153,6 +156,51 @@ final class RunExecutor implements ConsumerLoop.Listener {
       run.run.cancel();
     });
     run.run.result().onComplete(outcome -> modelFinished(run, outcome));
+  }
+
+  private void publishRunning(InFlightRun run) {
+    if (run.runningPublished || run.publishing != null || run.abandoned) {
+      return;
+    }
+    vertx.cancelTimer(run.runningStateTimer);
+    run.runningPublished = true;
+    publisher.started(RunStarted.of(run.request, config.workerId(), run.startedAt));
+  }
+
+  /**
+   * Keeps the newest report and publishes at most one per PROGRESS_MIN_INTERVAL: a model may
+   * report every millisecond without costing a Kafka record each time.
+   */
+  private void onProgress(InFlightRun run, JsonObject progress) {
+    if (run.publishing != null || run.abandoned || progress == null) {
+      return;
+    }
+    run.pendingProgress = progress.copy();
+    if (run.progressTimer != -1) {
+      return; // the newest report goes out when the interval is over
+    }
+    long wait = run.lastProgressAtMillis + config.progressMinInterval().toMillis() - clock.millis();
+    if (wait <= 0) {
+      publishProgress(run);
+    } else {
+      run.progressTimer = vertx.setTimer(wait, t -> {
+        run.progressTimer = -1;
+        publishProgress(run);
+      });
+    }
+  }
+
+  private void publishProgress(InFlightRun run) {
+    if (run.pendingProgress == null || run.publishing != null || run.abandoned) {
+      return;
+    }
+    publishRunning(run); // a progress event never comes before the start event
+    run.lastProgressAtMillis = clock.millis();
+    run.progressSeq++;
+    RunRequest request = run.request;
+    publisher.progress(new RunProgress(request.runId(), request.project(), request.app(), run.progressSeq,
+        run.pendingProgress, clock.instant(), request.webhookEndpoint(), request.webhookEvents()));
+    run.pendingProgress = null;
   }
 
   private void modelFinished(InFlightRun run, AsyncResult<Object> outcome) {
@@ -176,6 +224,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
 
   private void complete(InFlightRun run, RunStatus status, Object result, RunError error) {
     vertx.cancelTimer(run.runningStateTimer);
+    vertx.cancelTimer(run.progressTimer); // the outcome supersedes a report still waiting
     // A run that never reached its model (cancelled while queued, expired) was never started.
     RunResult outcome = RunResult.of(run.request, status, result, error, run.run == null ? null : run.startedAt,
         clock.instant(), config.workerId());
@@ -273,6 +322,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private void abandon(InFlightRun run) {
     run.abandoned = true;
     vertx.cancelTimer(run.timeoutTimer);
+    vertx.cancelTimer(run.progressTimer);
     if (run.run != null) {
       run.run.cancel();
     }

@@ -20,6 +20,7 @@ public record WorkerConfig(
     Duration drainTimeout,
     Duration maxPollInterval,
     int httpPort,
+    Duration progressMinInterval,
     KafkaSettings kafka) {
 
   public static final Setting WORKER_ID = Setting.of("WORKER_ID", "",
@@ -40,12 +41,15 @@ public record WorkerConfig(
       "Kafka max.poll.interval.ms; polling never waits for runs, so this is only a safety net");
   public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "0",
       "Port for the worker's health and metrics endpoints (0: a free port, printed at start)");
+  public static final Setting PROGRESS_MIN_INTERVAL = Setting.of("PROGRESS_MIN_INTERVAL", "1s",
+      "At most one progress record (and progress webhook) per run per this interval; the newest report in between"
+          + " wins");
 
   public static final List<Setting> SETTINGS;
 
   static {
     List<Setting> all = new ArrayList<>(List.of(WORKER_ID, GROUP_ID, INSTANCES, MAX_INFLIGHT,
-        BLOCKING_POOL, MAX_RUN_TIME, DRAIN_TIMEOUT, MAX_POLL_INTERVAL, HTTP_PORT));
+        BLOCKING_POOL, MAX_RUN_TIME, DRAIN_TIMEOUT, MAX_POLL_INTERVAL, HTTP_PORT, PROGRESS_MIN_INTERVAL));
     all.addAll(KafkaSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
@@ -62,6 +66,7 @@ public record WorkerConfig(
         env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
         env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
         env.integer(HTTP_PORT, 0, 65_535),
+        env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
         KafkaSettings.fromEnv(env));
     if (config.drainTimeout().compareTo(config.maxPollInterval()) >= 0) {
       // a drain waits inside the rebalance callback, which the group bounds by this interval
@@ -74,42 +79,47 @@ public record WorkerConfig(
   /** A worker for tests and the local run, with defaults for everything but Kafka. */
   public static WorkerConfig defaults(KafkaSettings kafka, String workerId) {
     return new WorkerConfig(workerId, "hookrun-workers", 1, 10_000, 4, Duration.ofHours(24),
-        Duration.ofSeconds(30), Duration.ofMinutes(5), 0, kafka);
+        Duration.ofSeconds(30), Duration.ofMinutes(5), 0, Duration.ofSeconds(1), kafka);
   }
 
   public WorkerConfig withGroupId(String group) {
     return new WorkerConfig(workerId, group, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
   }
 
   public WorkerConfig withWorkerId(String id) {
     return new WorkerConfig(id, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
   }
 
   public WorkerConfig withMaxInflight(int max) {
     return new WorkerConfig(workerId, groupId, instances, max, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
   }
 
   public WorkerConfig withInstances(int n) {
     return new WorkerConfig(workerId, groupId, n, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
   }
 
   public WorkerConfig withDrainTimeout(Duration d) {
     return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        d, maxPollInterval, httpPort, kafka);
+        d, maxPollInterval, httpPort, progressMinInterval, kafka);
   }
 
   public WorkerConfig withMaxRunTime(Duration d) {
     return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, d,
-        drainTimeout, maxPollInterval, httpPort, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
   }
 
   public WorkerConfig withMaxPollInterval(Duration d) {
     return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, d, httpPort, kafka);
+        drainTimeout, d, httpPort, progressMinInterval, kafka);
+  }
+
+  public WorkerConfig withProgressMinInterval(Duration d) {
+    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
+        drainTimeout, maxPollInterval, httpPort, d, kafka);
   }
 
   private static String defaultWorkerId() {

@@ -71,6 +71,12 @@ public final class AppCatalog {
     if (Double.isNaN(value) || Double.isInfinite(value) || value < 0) {
       return Optional.of(new FieldError(field, field + " must be zero or more"));
     }
+    if (app.equals(DELAY) && input.containsKey("progressEverySeconds")) {
+      Object every = input.getValue("progressEverySeconds");
+      if (!(every instanceof Number n) || !(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
+        return Optional.of(new FieldError("progressEverySeconds", "progressEverySeconds must be a number above 0"));
+      }
+    }
     Duration asked = requestedDuration(app, input);
     if (asked.compareTo(maxRunTime) > 0) {
       return Optional.of(new FieldError(field, field + " asks for " + human(asked)

@@ -12,10 +12,11 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class RunHeaders {
 
-  /** What a record on the results topic is: {@link #KIND_RUNNING} or {@link #KIND_OUTCOME}. */
+  /** What a record on the results topic is: {@link #KIND_RUNNING}, {@link #KIND_PROGRESS} or {@link #KIND_OUTCOME}. */
   public static final String KIND = "hookrun-kind";
   public static final String KIND_RUNNING = "running";
   public static final String KIND_OUTCOME = "outcome";
+  public static final String KIND_PROGRESS = "progress";
 
   /** On requests: the run's project, app, creation time (epoch ms) and webhook endpoint. */
   public static final String PROJECT = "hookrun-project";
@@ -35,6 +36,12 @@ public final class RunHeaders {
   public static boolean isOutcome(Headers headers) {
     String kind = text(headers, KIND);
     return kind == null || kind.equals(KIND_OUTCOME);
+  }
+
+  /** The kind of a results record ({@link #KIND_OUTCOME} when it says none). */
+  public static String kind(Headers headers) {
+    String kind = text(headers, KIND);
+    return kind == null ? KIND_OUTCOME : kind;
   }
 
   public static byte[] bytes(String value) {

@@ -2,6 +2,7 @@ package dev.hookrun.common.run;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A predict request accepted by a gateway: the value of a record on the requests topic.
@@ -9,6 +10,8 @@ import java.time.Instant;
  * @param input the request body minus the platform's own fields, passed to the model untouched
  * @param webhookEndpoint where the result goes, or null for a synchronous or polled run
  * @param expiresAt a run still queued at this time ends {@code expired} without running
+ * @param webhookEvents the lifecycle events the webhook receives, null for the default
+ *     (see {@link WebhookEvents})
  */
 public record RunRequest(
     String runId,
@@ -17,7 +20,13 @@ public record RunRequest(
     JsonObject input,
     String webhookEndpoint,
     Instant createdAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    List<String> webhookEvents) {
+
+  public RunRequest(String runId, String project, String app, JsonObject input, String webhookEndpoint,
+      Instant createdAt, Instant expiresAt) {
+    this(runId, project, app, input, webhookEndpoint, createdAt, expiresAt, null);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -27,7 +36,8 @@ public record RunRequest(
         .put("input", input)
         .put("webhook_endpoint", webhookEndpoint)
         .put("created_at", Json.time(createdAt))
-        .put("expires_at", Json.time(expiresAt));
+        .put("expires_at", Json.time(expiresAt))
+        .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents));
   }
 
   /** @throws IllegalArgumentException (or a JSON exception) for a record that is not a request */
@@ -39,6 +49,7 @@ public record RunRequest(
         json.getJsonObject("input", new JsonObject()),
         json.getString("webhook_endpoint"),
         Json.time(json, "created_at"),
-        Json.time(json, "expires_at"));
+        Json.time(json, "expires_at"),
+        WebhookEvents.fromJson(json.getJsonArray(WebhookEvents.FIELD)));
   }
 }

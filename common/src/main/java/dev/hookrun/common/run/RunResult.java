@@ -2,6 +2,7 @@ package dev.hookrun.common.run;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The final outcome of a run: the value of a record on the results topic, produced by the worker
@@ -19,7 +20,15 @@ public record RunResult(
     Instant startedAt,
     Instant completedAt,
     String webhookEndpoint,
-    String workerId) {
+    String workerId,
+    List<String> webhookEvents) {
+
+  public RunResult(String runId, String project, String app, RunStatus status, Object result, RunError error,
+      long runTimeMs, Instant createdAt, Instant startedAt, Instant completedAt, String webhookEndpoint,
+      String workerId) {
+    this(runId, project, app, status, result, error, runTimeMs, createdAt, startedAt, completedAt, webhookEndpoint,
+        workerId, null);
+  }
 
   public RunResult {
     if (!status.isFinal()) {
@@ -31,7 +40,8 @@ public record RunResult(
       Instant startedAt, Instant completedAt, String workerId) {
     long runTime = startedAt == null ? 0 : Math.max(0, completedAt.toEpochMilli() - startedAt.toEpochMilli());
     return new RunResult(request.runId(), request.project(), request.app(), status, result, error,
-        runTime, request.createdAt(), startedAt, completedAt, request.webhookEndpoint(), workerId);
+        runTime, request.createdAt(), startedAt, completedAt, request.webhookEndpoint(), workerId,
+        request.webhookEvents());
   }
 
   public JsonObject toJson() {
@@ -47,7 +57,8 @@ public record RunResult(
         .put("started_at", Json.time(startedAt))
         .put("completed_at", Json.time(completedAt))
         .put("webhook_endpoint", webhookEndpoint)
-        .put("worker_id", workerId);
+        .put("worker_id", workerId)
+        .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents));
   }
 
   public static RunResult fromJson(JsonObject json) {
@@ -63,12 +74,14 @@ public record RunResult(
         Json.time(json, "started_at"),
         Json.time(json, "completed_at"),
         json.getString("webhook_endpoint"),
-        json.getString("worker_id"));
+        json.getString("worker_id"),
+        WebhookEvents.fromJson(json.getJsonArray(WebhookEvents.FIELD)));
   }
 
   /** The body POSTed to the user's webhook: what DESIGN §1 promises receivers. */
   public JsonObject webhookBody() {
     return new JsonObject()
+        .put("event", WebhookEvents.COMPLETED)
         .put("run_id", runId)
         .put("app", app)
         .put("status", status.wire())

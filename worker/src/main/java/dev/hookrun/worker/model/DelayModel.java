@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The demo model: waits {@code delayMins} minutes and returns. The wait is a Vert.x timer, not a
- * sleeping thread, so one worker holds as many concurrent runs as it has memory for.
+ * sleeping thread, so one worker holds as many concurrent runs as it has memory for. With
+ * {@code progressEverySeconds} it reports {@code {"percent", "slept_ms"}} that often.
  */
 public final class DelayModel implements Model {
 
@@ -19,12 +20,26 @@ public final class DelayModel implements Model {
 
   @Override
   public ModelRun start(JsonObject input) {
+    return start(input, ProgressReporter.IGNORE);
+  }
+
+  @Override
+  public ModelRun start(JsonObject input, ProgressReporter progress) {
     double delayMins = input.getNumber("delayMins").doubleValue();
     long delayMs = Math.round(delayMins * 60_000);
     long startNanos = System.nanoTime();
     Promise<Object> promise = Promise.promise();
     // setTimer needs at least 1 ms; a zero delay still goes through the event loop once.
+    Number every = input.getNumber("progressEverySeconds");
+    long reports = every == null || every.doubleValue() <= 0 ? -1
+        : vertx.setPeriodic(Math.max(1, Math.round(every.doubleValue() * 1000)), id -> {
+          long slept = (System.nanoTime() - startNanos) / 1_000_000;
+          progress.report(new JsonObject()
+              .put("percent", delayMs == 0 ? 100 : Math.min(100, Math.round(100.0 * slept / delayMs)))
+              .put("slept_ms", slept));
+        });
     long timer = vertx.setTimer(Math.max(1, delayMs), id -> {
+      vertx.cancelTimer(reports);
       long slept = (System.nanoTime() - startNanos) / 1_000_000;
       promise.tryComplete(new JsonObject()
           .put("delayMins", input.getValue("delayMins"))
@@ -40,6 +55,7 @@ public final class DelayModel implements Model {
       @Override
       public void cancel() {
         vertx.cancelTimer(timer);
+        vertx.cancelTimer(reports);
         promise.tryFail(new RunCancelledException());
       }
     };

@@ -1,0 +1,133 @@
+package dev.hookrun.gateway;
+
+import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.RunStatus;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /v3/{project}/{app}/runs/{run_id}/events}: the run's state as Server-Sent Events.
+ * The current state at once as an event named {@code status} (the same JSON as the status
+ * route), then one at every change (running, each progress report, the final state); the
+ * stream ends after the final state.
+ *
+ * <p>Event ids are derived from the run's facts, not from this gateway: {@code <stage>.<progress
+ * number>} with stage 0 queued, 1 running, 2 final. Any gateway therefore gives the same id to
+ * the same state, and a client reconnecting with {@code Last-Event-ID} — to this gateway or
+ * another — gets only what is newer.
+ */
+final class RunEventsHandler implements Handler<RoutingContext> {
+
+  /** Comments this often keep proxies from cutting a quiet stream. */
+  static final long KEEP_ALIVE_MS = 15_000;
+
+  private final RunLookup lookup;
+  private final Vertx vertx;
+
+  RunEventsHandler(RunLookup lookup, Vertx vertx) {
+    this.lookup = lookup;
+    this.vertx = vertx;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    RunState state = lookup.find(ctx);
+    if (state == null) {
+      return;
+    }
+    HttpServerResponse response = ctx.response();
+    response.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    new Stream(response, EventId.parse(ctx.request().getHeader("Last-Event-ID"))).start(state);
+  }
+
+  /** One client's stream. */
+  private final class Stream {
+
+    private final HttpServerResponse response;
+    private EventId sent;
+    private Runnable unwatch = () -> { };
+    private long keepAlive = -1;
+    private boolean ended;
+
+    Stream(HttpServerResponse response, EventId resumeAfter) {
+      this.response = response;
+      this.sent = resumeAfter;
+    }
+
+    void start(RunState state) {
+      response.closeHandler(v -> stop());
+      send(state);
+      if (ended) {
+        return;
+      }
+      unwatch = lookup.view().watch(state.runId(), this::send);
+      keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, t -> response.write(": keep-alive\n\n"));
+      if (sent == null) {
+        response.write(": waiting\n\n"); // answer the headers now, even when there is nothing newer
+      }
+    }
+
+    private void send(RunState state) {
+      if (ended) {
+        return;
+      }
+      boolean done = state.isSettled();
+      if (state.status().isFinal() && !done) {
+        return; // a delivery seen before the outcome it delivers: the outcome comes next
+      }
+      RunStateView.Progress progress = lookup.progress(state.runId());
+      EventId id = EventId.of(state, progress);
+      if (sent == null || id.isAfter(sent)) {
+        sent = id;
+        response.write("event: status\nid: " + id + "\ndata: "
+            + RunStatusJson.full(state, progress).encode() + "\n\n");
+      }
+      if (done) {
+        stop();
+        response.end();
+      }
+    }
+
+    private void stop() {
+      ended = true;
+      unwatch.run();
+      vertx.cancelTimer(keepAlive);
+    }
+  }
+
+  /** {@code <stage>.<progress number>}: ordered the way a run moves forward. */
+  record EventId(int stage, long progressSeq) {
+
+    static EventId of(RunState state, RunStateView.Progress progress) {
+      int stage = state.status().isFinal() ? 2 : state.status() == RunStatus.RUNNING ? 1 : 0;
+      return new EventId(stage, progress == null ? 0 : progress.seq());
+    }
+
+    /** The id a client last saw, or null when it sent none (or one we did not write). */
+    static EventId parse(String header) {
+      if (header == null) {
+        return null;
+      }
+      String[] parts = header.trim().split("\\.", 2);
+      try {
+        return parts.length == 2 ? new EventId(Integer.parseInt(parts[0]), Long.parseLong(parts[1])) : null;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+
+    boolean isAfter(EventId other) {
+      return stage > other.stage || (stage == other.stage && progressSeq > other.progressSeq);
+    }
+
+    @Override
+    public String toString() {
+      return stage + "." + progressSeq;
+    }
+  }
+}
