@@ -56,6 +56,8 @@ public final class GatewayVerticle extends VerticleBase {
     view = new RunStateView(vertx, kafka.runRetention(), config.runViewMaxEntries(), config.maxSyncWaiters(),
         Clock.systemUTC());
     records = new RunRecords(topics, view);
+    view.onNewApp((project, app) -> Meters.trackQueue(project, app,
+        () -> view.queue(project, app).queued(), () -> view.queue(project, app).running()));
     return TopicInitializer.ensure(vertx, kafka, List.of(
             PlatformTopics.requests(kafka),
             PlatformTopics.results(kafka),
@@ -102,6 +104,9 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(new PredictHandler(config, publisher, view, clock));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup));
     router.get("/v3/:project/:app/runs/:run_id/events").handler(new RunEventsHandler(lookup, vertx));
+    var queue = new QueueHandler(config, view, sender, topics, clock);
+    router.get("/v3/:project/:app/queue").handler(queue::stats);
+    router.post("/v3/:project/:app/queue/purge").handler(queue::purge);
     router.post("/v3/:project/:app/runs/:run_id/cancel")
         .handler(new CancelHandler(lookup, view, sender, topics, clock));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()

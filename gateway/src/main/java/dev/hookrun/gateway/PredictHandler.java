@@ -71,6 +71,16 @@ final class PredictHandler implements Handler<RoutingContext> {
       new ApiError(400, "invalid_header", "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key").send(ctx);
       return;
     }
+    Duration wait;
+    try {
+      wait = PreferWait.parse(ctx.request().getHeader("Prefer"), config.syncTimeout());
+    } catch (IllegalArgumentException e) {
+      new ApiError(400, "invalid_header", e.getMessage(), "Prefer").send(ctx);
+      return;
+    }
+    if (!wait.equals(config.syncTimeout())) {
+      ctx.response().putHeader("Preference-Applied", "wait=" + wait.toSeconds());
+    }
     var parsed = outcome.parsed();
     boolean async = parsed.webhookEndpoint() != null || "true".equalsIgnoreCase(ctx.request().getParam("async"));
     String runId = idempotencyKey == null ? UUID.randomUUID().toString() : runIdFor(project, idempotencyKey);
@@ -79,7 +89,7 @@ final class PredictHandler implements Handler<RoutingContext> {
     if (existing != null) {
       // The same key again (on this gateway or another): the same run, never a second one.
       ctx.response().putHeader("Idempotent-Replayed", "true");
-      answer(ctx, existing, async, parsed.webhookEndpoint() != null);
+      answer(ctx, existing, async, parsed.webhookEndpoint() != null, wait);
       return;
     }
     if (view.unfinished(project) >= config.maxUnfinishedPerProject()) {
@@ -90,9 +100,9 @@ final class PredictHandler implements Handler<RoutingContext> {
     }
     Instant now = clock.instant();
     RunRequest request = new RunRequest(runId, project, app, parsed.input(), parsed.webhookEndpoint(),
-        now, now.plus(parsed.queueTtl()), parsed.webhookEvents());
+        now, now.plus(parsed.queueTtl()), parsed.webhookEvents(), parsed.executionTimeout());
     // Registered before publishing, so an outcome faster than the acknowledgement is not missed.
-    Future<RunState> result = async ? null : view.awaitFinal(runId, config.syncTimeout());
+    Future<RunState> result = async ? null : view.awaitFinal(runId, wait);
     publisher.publish(request).onComplete(done -> {
       if (done.failed()) {
         if (result != null) {
@@ -119,7 +129,7 @@ final class PredictHandler implements Handler<RoutingContext> {
     });
   }
 
-  private void answer(RoutingContext ctx, RunState state, boolean async, boolean webhook) {
+  private void answer(RoutingContext ctx, RunState state, boolean async, boolean webhook, Duration wait) {
     if (async || state.status().isFinal()) {
       if (!async) {
         json(ctx, 200, RunStatusJson.syncResult(state));
@@ -128,7 +138,7 @@ final class PredictHandler implements Handler<RoutingContext> {
       }
       return;
     }
-    view.awaitFinal(state.runId(), config.syncTimeout()).onComplete(r -> finishSync(ctx, r.result(), state));
+    view.awaitFinal(state.runId(), wait).onComplete(r -> finishSync(ctx, r.result(), state));
   }
 
   private void finishSync(RoutingContext ctx, RunState finalState, RunState fallback) {

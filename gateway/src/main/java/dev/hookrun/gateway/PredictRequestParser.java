@@ -22,6 +22,7 @@ public final class PredictRequestParser {
   /** Body fields that belong to the platform; everything else is the model's input. */
   static final String WEBHOOK_FIELD = "webhook_endpoint";
   static final String QUEUE_TTL_FIELD = "queue_ttl_seconds";
+  static final String EXECUTION_TIMEOUT_FIELD = "execution_timeout_seconds";
 
   private final Duration maxRunTime;
   private final Duration maxQueueTtl;
@@ -35,7 +36,8 @@ public final class PredictRequestParser {
    * A parsed body: the model's input, where to deliver the result (null: no webhook) and how long
    * the run may wait in the queue.
    */
-  public record Parsed(JsonObject input, String webhookEndpoint, Duration queueTtl, List<String> webhookEvents) {}
+  public record Parsed(JsonObject input, String webhookEndpoint, Duration queueTtl, List<String> webhookEvents,
+      Duration executionTimeout) {}
 
   /** Either a parsed request or the error to answer. */
   public record Outcome(Parsed parsed, ApiError error) {
@@ -89,11 +91,21 @@ public final class PredictRequestParser {
         return Outcome.fail(ApiError.field(WebhookEvents.FIELD, e.getMessage()));
       }
     }
+    Duration executionTimeout = null;
+    Object limit = input.remove(EXECUTION_TIMEOUT_FIELD);
+    if (limit != null) {
+      if (!(limit instanceof Number seconds) || !(seconds.doubleValue() > 0)
+          || seconds.doubleValue() * 1000 > maxRunTime.toMillis()) {
+        return Outcome.fail(ApiError.field(EXECUTION_TIMEOUT_FIELD, EXECUTION_TIMEOUT_FIELD
+            + " must be a number of seconds above 0 and at most MAX_RUN_TIME (" + maxRunTime.toSeconds() + ")."));
+      }
+      executionTimeout = Duration.ofMillis(Math.max(1, Math.round(seconds.doubleValue() * 1000)));
+    }
     var problem = AppCatalog.validate(app, input, maxRunTime);
     if (problem.isPresent()) {
       return Outcome.fail(ApiError.field(problem.get().field(), problem.get().message()));
     }
-    return Outcome.ok(new Parsed(input, endpoint, queueTtl, events));
+    return Outcome.ok(new Parsed(input, endpoint, queueTtl, events, executionTimeout));
   }
 
   static boolean isAbsoluteHttpUrl(String text) {

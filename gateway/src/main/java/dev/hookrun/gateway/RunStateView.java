@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -48,6 +49,10 @@ final class RunStateView {
   private final Map<String, List<Promise<RunState>>> waiters = new HashMap<>();
   private final Map<String, Integer> unfinishedByProject = new HashMap<>();
   private final Map<String, Progress> progress = new HashMap<>();
+  /** Per "project/app": queued run ids in the order they arrived (oldest first), and running counts. */
+  private final Map<String, LinkedHashSet<String>> queuedByApp = new HashMap<>();
+  private final Map<String, Integer> runningByApp = new HashMap<>();
+  private java.util.function.BiConsumer<String, String> onNewApp = (project, app) -> { };
   private final Map<String, List<Consumer<RunState>>> watchers = new HashMap<>();
   private int waiting;
 
@@ -238,7 +243,46 @@ final class RunStateView {
     untrack(state);
   }
 
+  /** What {@code GET …/queue} shows for one app. */
+  record QueueStats(int queued, int running, Double oldestQueuedAgeSeconds) {}
+
+  QueueStats queue(String project, String app) {
+    String key = project + "/" + app;
+    LinkedHashSet<String> queued = queuedByApp.get(key);
+    Double oldestAge = null;
+    if (queued != null && !queued.isEmpty()) {
+      RunState oldest = runs.get(queued.iterator().next());
+      if (oldest != null && oldest.createdAt() != null) {
+        oldestAge = Math.max(0, clock.millis() - oldest.createdAt().toEpochMilli()) / 1000.0;
+      }
+    }
+    return new QueueStats(queued == null ? 0 : queued.size(), runningByApp.getOrDefault(key, 0), oldestAge);
+  }
+
+  /** The queued runs of one app, oldest first (a copy: the caller may change the view meanwhile). */
+  List<RunState> queuedRuns(String project, String app) {
+    LinkedHashSet<String> queued = queuedByApp.getOrDefault(project + "/" + app, new LinkedHashSet<>());
+    return queued.stream().map(runs::get).filter(java.util.Objects::nonNull).toList();
+  }
+
+  /** Called once for every project/app this view meets (to register its gauges). */
+  void onNewApp(java.util.function.BiConsumer<String, String> listener) {
+    this.onNewApp = listener;
+  }
+
   private void track(RunState state) {
+    String key = state.project() + "/" + state.app();
+    if (state.status() == RunStatus.QUEUED) {
+      if (!queuedByApp.containsKey(key) && !runningByApp.containsKey(key)) {
+        onNewApp.accept(state.project(), state.app());
+      }
+      queuedByApp.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(state.runId());
+    } else if (state.status() == RunStatus.RUNNING) {
+      if (!queuedByApp.containsKey(key) && !runningByApp.containsKey(key)) {
+        onNewApp.accept(state.project(), state.app());
+      }
+      runningByApp.merge(key, 1, Integer::sum);
+    }
     if (state.status().isFinal()) {
       finishedByProject.computeIfAbsent(state.project(), p -> new LinkedHashSet<>()).add(state.runId());
     } else {
@@ -247,6 +291,15 @@ final class RunStateView {
   }
 
   private void untrack(RunState state) {
+    String key = state.project() + "/" + state.app();
+    if (state.status() == RunStatus.QUEUED) {
+      LinkedHashSet<String> queued = queuedByApp.get(key);
+      if (queued != null) {
+        queued.remove(state.runId());
+      }
+    } else if (state.status() == RunStatus.RUNNING) {
+      runningByApp.merge(key, -1, (a, b) -> Math.max(0, a + b));
+    }
     if (state.status().isFinal()) {
       LinkedHashSet<String> finished = finishedByProject.get(state.project());
       if (finished != null) {

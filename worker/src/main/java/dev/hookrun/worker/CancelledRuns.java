@@ -34,14 +34,17 @@ final class CancelledRuns {
   void onRecords(List<ConsumerRecord<String, String>> records) {
     for (ConsumerRecord<String, String> record : records) {
       try {
-        String runId = CancelCommand.fromJson(new JsonObject(record.value())).runId();
+        CancelCommand command = CancelCommand.fromJson(new JsonObject(record.value()));
+        String runId = command.runId();
         runIds.put(runId, Boolean.TRUE);
         if (runIds.size() > capacity) {
           var it = runIds.keySet().iterator();
           it.next();
           it.remove();
         }
-        onCancel.accept(runId);
+        if (!command.onlyIfQueued()) {
+          onCancel.accept(runId); // a purge leaves runs that already started alone
+        }
       } catch (RuntimeException e) {
         LOG.warn("skipping unreadable cancel command at offset {}: {}", record.offset(), e.toString());
       }

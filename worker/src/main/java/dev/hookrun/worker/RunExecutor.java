@@ -151,11 +151,18 @@ final class RunExecutor implements ConsumerLoop.Listener {
       complete(run, RunStatus.FAILED, null, modelError(e));
       return;
     }
-    run.timeoutTimer = vertx.setTimer(Math.max(1, config.maxRunTime().toMillis()), t -> {
+    Duration limit = runTimeLimit(request);
+    run.timeoutTimer = vertx.setTimer(Math.max(1, limit.toMillis()), t -> {
       run.stopReason = InFlightRun.StopReason.TIMEOUT;
       run.run.cancel();
     });
     run.run.result().onComplete(outcome -> modelFinished(run, outcome));
+  }
+
+  /** The request's own limit when it is stricter than the worker's MAX_RUN_TIME. */
+  private Duration runTimeLimit(RunRequest request) {
+    Duration asked = request.executionTimeout();
+    return asked != null && asked.compareTo(config.maxRunTime()) < 0 ? asked : config.maxRunTime();
   }
 
   private void publishRunning(InFlightRun run) {
@@ -213,7 +220,9 @@ final class RunExecutor implements ConsumerLoop.Listener {
     } else if (outcome.cause() instanceof RunCancelledException) {
       switch (run.stopReason) {
         case TIMEOUT -> complete(run, RunStatus.FAILED, null, new RunError("timeout",
-            "The run exceeded the maximum run time of " + config.maxRunTime() + "."));
+            run.request.executionTimeout() != null && run.request.executionTimeout().compareTo(config.maxRunTime()) < 0
+                ? "The run exceeded its execution_timeout_seconds of " + run.request.executionTimeout().toMillis() / 1000.0 + " s."
+                : "The run exceeded the maximum run time of " + config.maxRunTime() + "."));
         case CANCELLED -> complete(run, RunStatus.CANCELLED, null, null);
         default -> complete(run, RunStatus.FAILED, null, modelError(outcome.cause()));
       }

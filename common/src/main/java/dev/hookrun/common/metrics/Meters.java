@@ -105,6 +105,18 @@ public final class Meters {
         .register(registry());
   }
 
+  /** Gateway: an app's queued and running runs, as its view counts them. */
+  public static void trackQueue(String project, String app, IntSupplier queued, IntSupplier running) {
+    Gauge.builder("hookrun.runs.queued", queued, IntSupplier::getAsInt)
+        .description("Runs accepted and not yet started, per app (from this gateway's view)")
+        .tag("project", project).tag("app", app)
+        .register(registry());
+    Gauge.builder("hookrun.runs.running", running, IntSupplier::getAsInt)
+        .description("Runs a worker is running, per app (from this gateway's view)")
+        .tag("project", project).tag("app", app)
+        .register(registry());
+  }
+
   /** Worker: how long a request waited in Kafka before a worker started it. */
   public static void queueWait(String app, Duration wait) {
     Timer timer = cached("wait:" + app, () -> Timer.builder("hookrun.worker.queue.wait")

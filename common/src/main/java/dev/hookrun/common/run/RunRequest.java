@@ -1,6 +1,7 @@
 package dev.hookrun.common.run;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import java.util.List;
  * @param expiresAt a run still queued at this time ends {@code expired} without running
  * @param webhookEvents the lifecycle events the webhook receives, null for the default
  *     (see {@link WebhookEvents})
+ * @param executionTimeout the run is stopped (failed, {@code timeout}) after this long, if
+ *     sooner than the worker's MAX_RUN_TIME; null: MAX_RUN_TIME
  */
 public record RunRequest(
     String runId,
@@ -21,11 +24,12 @@ public record RunRequest(
     String webhookEndpoint,
     Instant createdAt,
     Instant expiresAt,
-    List<String> webhookEvents) {
+    List<String> webhookEvents,
+    Duration executionTimeout) {
 
   public RunRequest(String runId, String project, String app, JsonObject input, String webhookEndpoint,
       Instant createdAt, Instant expiresAt) {
-    this(runId, project, app, input, webhookEndpoint, createdAt, expiresAt, null);
+    this(runId, project, app, input, webhookEndpoint, createdAt, expiresAt, null, null);
   }
 
   public JsonObject toJson() {
@@ -37,7 +41,8 @@ public record RunRequest(
         .put("webhook_endpoint", webhookEndpoint)
         .put("created_at", Json.time(createdAt))
         .put("expires_at", Json.time(expiresAt))
-        .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents));
+        .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents))
+        .put("execution_timeout_ms", executionTimeout == null ? null : executionTimeout.toMillis());
   }
 
   /** @throws IllegalArgumentException (or a JSON exception) for a record that is not a request */
@@ -50,6 +55,7 @@ public record RunRequest(
         json.getString("webhook_endpoint"),
         Json.time(json, "created_at"),
         Json.time(json, "expires_at"),
-        WebhookEvents.fromJson(json.getJsonArray(WebhookEvents.FIELD)));
+        WebhookEvents.fromJson(json.getJsonArray(WebhookEvents.FIELD)),
+        json.getLong("execution_timeout_ms") == null ? null : Duration.ofMillis(json.getLong("execution_timeout_ms")));
   }
 }
