@@ -64,7 +64,7 @@ final class CancelHandler implements Handler<RoutingContext> {
       view.awaitFinal(state.runId(), CONFIRM_WAIT).onComplete(done -> {
         RunState now = view.get(state.runId());
         boolean isFinal = now != null && now.status().isFinal();
-        JsonObject body = RunStatusJson.full(now != null ? now : state, view.progressOf(state.runId()));
+        JsonObject body = RunStatusJson.full(now != null ? now : state, view);
         if (!isFinal) {
           body.put("message", "Cancel requested; the worker holding the run is stopping it.");
         }

@@ -104,6 +104,8 @@ public final class GatewayVerticle extends VerticleBase {
         .handler(new PredictHandler(config, publisher, view, clock));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup));
     router.get("/v3/:project/:app/runs/:run_id/events").handler(new RunEventsHandler(lookup, vertx));
+    router.post("/v3/:project/:app/runs/:run_id/retry")
+        .handler(new RetryHandler(lookup, view, new RequestReader(vertx, config.kafka()), publisher, clock));
     var queue = new QueueHandler(config, view, sender, topics, clock);
     router.get("/v3/:project/:app/queue").handler(queue::stats);
     router.post("/v3/:project/:app/queue/purge").handler(queue::purge);

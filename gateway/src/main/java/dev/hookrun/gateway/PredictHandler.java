@@ -100,7 +100,7 @@ final class PredictHandler implements Handler<RoutingContext> {
     }
     Instant now = clock.instant();
     RunRequest request = new RunRequest(runId, project, app, parsed.input(), parsed.webhookEndpoint(),
-        now, now.plus(parsed.queueTtl()), parsed.webhookEvents(), parsed.executionTimeout());
+        now, now.plus(parsed.queueTtl()), parsed.webhookEvents(), parsed.executionTimeout(), null);
     // Registered before publishing, so an outcome faster than the acknowledgement is not missed.
     Future<RunState> result = async ? null : view.awaitFinal(runId, wait);
     publisher.publish(request).onComplete(done -> {

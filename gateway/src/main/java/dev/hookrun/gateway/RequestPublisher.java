@@ -28,6 +28,9 @@ final class RequestPublisher {
         .add(RunHeaders.PROJECT, RunHeaders.bytes(request.project()))
         .add(RunHeaders.APP, RunHeaders.bytes(request.app()))
         .add(RunHeaders.CREATED_AT, RunHeaders.bytes(Long.toString(request.createdAt().toEpochMilli())));
+    if (request.retryOf() != null) {
+      record.headers().add(RunHeaders.RETRY_OF, RunHeaders.bytes(request.retryOf()));
+    }
     if (request.webhookEndpoint() != null) {
       record.headers().add(RunHeaders.WEBHOOK, RunHeaders.bytes(request.webhookEndpoint()));
     }

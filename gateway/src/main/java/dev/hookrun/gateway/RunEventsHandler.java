@@ -85,7 +85,7 @@ final class RunEventsHandler implements Handler<RoutingContext> {
       if (sent == null || id.isAfter(sent)) {
         sent = id;
         response.write("event: status\nid: " + id + "\ndata: "
-            + RunStatusJson.full(state, progress).encode() + "\n\n");
+            + RunStatusJson.full(state, lookup.view()).encode() + "\n\n");
       }
       if (done) {
         stop();

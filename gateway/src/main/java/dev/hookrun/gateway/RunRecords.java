@@ -75,6 +75,10 @@ final class RunRecords {
     if (topic.equals(topics.requests())) {
       RunState queued = queued(record);
       view.apply(queued);
+      String retryOf = RunHeaders.text(record.headers(), RunHeaders.RETRY_OF);
+      if (retryOf != null) {
+        view.retried(retryOf, queued.runId());
+      }
       Instant cancelledAt = earlyCancels.remove(queued.runId());
       if (cancelledAt != null) {
         cancel(queued.runId(), cancelledAt);

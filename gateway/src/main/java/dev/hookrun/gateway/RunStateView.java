@@ -49,6 +49,9 @@ final class RunStateView {
   private final Map<String, List<Promise<RunState>>> waiters = new HashMap<>();
   private final Map<String, Integer> unfinishedByProject = new HashMap<>();
   private final Map<String, Progress> progress = new HashMap<>();
+  /** Retries: new run → the run it retries, and back. */
+  private final Map<String, String> retryOf = new HashMap<>();
+  private final Map<String, String> retriedAs = new HashMap<>();
   /** Per "project/app": queued run ids in the order they arrived (oldest first), and running counts. */
   private final Map<String, LinkedHashSet<String>> queuedByApp = new HashMap<>();
   private final Map<String, Integer> runningByApp = new HashMap<>();
@@ -113,6 +116,24 @@ final class RunStateView {
         notifyWatchers(state);
       }
     }
+  }
+
+  /** A retry was queued: {@code newRunId} runs the request of {@code oldRunId} again. */
+  void retried(String oldRunId, String newRunId) {
+    retryOf.put(newRunId, oldRunId);
+    retriedAs.put(oldRunId, newRunId);
+    RunState old = runs.get(oldRunId);
+    if (old != null) {
+      notifyWatchers(old);
+    }
+  }
+
+  String retryOf(String runId) {
+    return retryOf.get(runId);
+  }
+
+  String retriedAs(String runId) {
+    return retriedAs.get(runId);
   }
 
   Progress progressOf(String runId) {
@@ -202,6 +223,8 @@ final class RunStateView {
     }
     expired.forEach(this::remove);
     progress.keySet().removeIf(runId -> !runs.containsKey(runId));
+    retryOf.keySet().removeIf(runId -> !runs.containsKey(runId));
+    retriedAs.keySet().removeIf(runId -> !runs.containsKey(runId));
   }
 
   int size() {

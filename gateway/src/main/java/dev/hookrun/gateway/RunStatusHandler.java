@@ -17,7 +17,7 @@ final class RunStatusHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     RunState state = lookup.find(ctx);
     if (state != null) {
-      ctx.response().putHeader("Content-Type", "application/json").end(RunStatusJson.full(state, lookup.progress(state.runId())).encode());
+      ctx.response().putHeader("Content-Type", "application/json").end(RunStatusJson.full(state, lookup.view()).encode());
     }
   }
 }

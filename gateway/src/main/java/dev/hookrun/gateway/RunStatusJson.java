@@ -15,7 +15,21 @@ final class RunStatusJson {
   }
 
   static JsonObject full(RunState state) {
-    return full(state, null);
+    return full(state, (RunStateView.Progress) null);
+  }
+
+  /** The run as {@code GET …/runs/{id}} shows it, with what the view knows beside its state. */
+  static JsonObject full(RunState state, RunStateView view) {
+    JsonObject json = full(state, view.progressOf(state.runId()));
+    String retryOf = view.retryOf(state.runId());
+    String retriedAs = view.retriedAs(state.runId());
+    if (retryOf != null) {
+      json.put("retry_of", retryOf);
+    }
+    if (retriedAs != null) {
+      json.put("retried_as", retriedAs);
+    }
+    return json;
   }
 
   /** The run as {@code GET …/runs/{id}} shows it, with the newest progress report (or nulls). */

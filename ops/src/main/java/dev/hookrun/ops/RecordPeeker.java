@@ -1,5 +1,6 @@
 package dev.hookrun.ops;
 
+import dev.hookrun.common.kafka.KeyPartitioner;
 import dev.hookrun.ops.model.PeekQuery;
 import dev.hookrun.ops.model.PeekResult;
 import dev.hookrun.ops.model.RecordView;

@@ -1,5 +1,6 @@
 package dev.hookrun.ops;
 
+import dev.hookrun.common.kafka.KeyPartitioner;
 import dev.hookrun.ops.model.GroupInfo;
 import dev.hookrun.ops.model.RecordView;
 import dev.hookrun.ops.model.Trace;

@@ -1,5 +1,6 @@
 package dev.hookrun.ops;
 
+import dev.hookrun.common.kafka.KeyPartitioner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

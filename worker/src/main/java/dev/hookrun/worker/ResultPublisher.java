@@ -116,6 +116,6 @@ final class ResultPublisher {
         : new RunError("result_not_recorded", "Kafka refused the run's result: " + cause.getMessage());
     return new RunResult(result.runId(), result.project(), result.app(), RunStatus.FAILED, null, error,
         result.runTimeMs(), result.createdAt(), result.startedAt(), result.completedAt(), result.webhookEndpoint(),
-        result.workerId());
+        result.workerId(), result.webhookEvents(), result.retryOf());
   }
 }

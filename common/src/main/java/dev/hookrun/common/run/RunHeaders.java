@@ -23,6 +23,8 @@ public final class RunHeaders {
   public static final String APP = "hookrun-app";
   public static final String CREATED_AT = "hookrun-created-at";
   public static final String WEBHOOK = "hookrun-webhook";
+  /** On a request that retries a finished run: that run's id. */
+  public static final String RETRY_OF = "hookrun-retry-of";
 
   private RunHeaders() {}
 

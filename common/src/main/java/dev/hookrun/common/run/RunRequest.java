@@ -15,6 +15,7 @@ import java.util.List;
  *     (see {@link WebhookEvents})
  * @param executionTimeout the run is stopped (failed, {@code timeout}) after this long, if
  *     sooner than the worker's MAX_RUN_TIME; null: MAX_RUN_TIME
+ * @param retryOf the run this one retries ({@code POST …/runs/{id}/retry}), or null
  */
 public record RunRequest(
     String runId,
@@ -25,11 +26,19 @@ public record RunRequest(
     Instant createdAt,
     Instant expiresAt,
     List<String> webhookEvents,
-    Duration executionTimeout) {
+    Duration executionTimeout,
+    String retryOf) {
 
   public RunRequest(String runId, String project, String app, JsonObject input, String webhookEndpoint,
       Instant createdAt, Instant expiresAt) {
-    this(runId, project, app, input, webhookEndpoint, createdAt, expiresAt, null, null);
+    this(runId, project, app, input, webhookEndpoint, createdAt, expiresAt, null, null, null);
+  }
+
+  /** The same request again under a new run id, made now: what a retry of a finished run queues. */
+  public RunRequest retriedAs(String newRunId, Instant now) {
+    Instant expires = expiresAt == null || createdAt == null ? null : now.plus(Duration.between(createdAt, expiresAt));
+    return new RunRequest(newRunId, project, app, input, webhookEndpoint, now, expires, webhookEvents,
+        executionTimeout, runId);
   }
 
   public JsonObject toJson() {
@@ -42,7 +51,8 @@ public record RunRequest(
         .put("created_at", Json.time(createdAt))
         .put("expires_at", Json.time(expiresAt))
         .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents))
-        .put("execution_timeout_ms", executionTimeout == null ? null : executionTimeout.toMillis());
+        .put("execution_timeout_ms", executionTimeout == null ? null : executionTimeout.toMillis())
+        .put("retry_of", retryOf);
   }
 
   /** @throws IllegalArgumentException (or a JSON exception) for a record that is not a request */
@@ -56,6 +66,7 @@ public record RunRequest(
         Json.time(json, "created_at"),
         Json.time(json, "expires_at"),
         WebhookEvents.fromJson(json.getJsonArray(WebhookEvents.FIELD)),
-        json.getLong("execution_timeout_ms") == null ? null : Duration.ofMillis(json.getLong("execution_timeout_ms")));
+        json.getLong("execution_timeout_ms") == null ? null : Duration.ofMillis(json.getLong("execution_timeout_ms")),
+        json.getString("retry_of"));
   }
 }

@@ -21,13 +21,14 @@ public record RunResult(
     Instant completedAt,
     String webhookEndpoint,
     String workerId,
-    List<String> webhookEvents) {
+    List<String> webhookEvents,
+    String retryOf) {
 
   public RunResult(String runId, String project, String app, RunStatus status, Object result, RunError error,
       long runTimeMs, Instant createdAt, Instant startedAt, Instant completedAt, String webhookEndpoint,
       String workerId) {
     this(runId, project, app, status, result, error, runTimeMs, createdAt, startedAt, completedAt, webhookEndpoint,
-        workerId, null);
+        workerId, null, null);
   }
 
   public RunResult {
@@ -41,7 +42,7 @@ public record RunResult(
     long runTime = startedAt == null ? 0 : Math.max(0, completedAt.toEpochMilli() - startedAt.toEpochMilli());
     return new RunResult(request.runId(), request.project(), request.app(), status, result, error,
         runTime, request.createdAt(), startedAt, completedAt, request.webhookEndpoint(), workerId,
-        request.webhookEvents());
+        request.webhookEvents(), request.retryOf());
   }
 
   public JsonObject toJson() {
@@ -58,7 +59,8 @@ public record RunResult(
         .put("completed_at", Json.time(completedAt))
         .put("webhook_endpoint", webhookEndpoint)
         .put("worker_id", workerId)
-        .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents));
+        .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents))
+        .put("retry_of", retryOf);
   }
 
   public static RunResult fromJson(JsonObject json) {
@@ -75,12 +77,13 @@ public record RunResult(
         Json.time(json, "completed_at"),
         json.getString("webhook_endpoint"),
         json.getString("worker_id"),
-        WebhookEvents.fromJson(json.getJsonArray(WebhookEvents.FIELD)));
+        WebhookEvents.fromJson(json.getJsonArray(WebhookEvents.FIELD)),
+        json.getString("retry_of"));
   }
 
   /** The body POSTed to the user's webhook: what DESIGN §1 promises receivers. */
   public JsonObject webhookBody() {
-    return new JsonObject()
+    JsonObject body = new JsonObject()
         .put("event", WebhookEvents.COMPLETED)
         .put("run_id", runId)
         .put("app", app)
@@ -90,5 +93,6 @@ public record RunResult(
         .put("run_time_ms", runTimeMs)
         .put("created_at", Json.time(createdAt))
         .put("completed_at", Json.time(completedAt));
+    return retryOf == null ? body : body.put("retry_of", retryOf);
   }
 }

@@ -1,4 +1,4 @@
-package dev.hookrun.ops;
+package dev.hookrun.common.kafka;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
