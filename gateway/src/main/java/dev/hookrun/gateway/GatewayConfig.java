@@ -15,7 +15,6 @@ public record GatewayConfig(
     int httpPort,
     ApiKeys apiKeys,
     Duration kafkaSendTimeout,
-    int bodyLimitBytes,
     Duration maxRunTime,
     Duration syncTimeout,
     Duration queueTtl,
@@ -30,8 +29,8 @@ public record GatewayConfig(
       "API keys and the project each belongs to: key=project,key=project");
   public static final Setting SEND_TIMEOUT = Setting.of("KAFKA_SEND_TIMEOUT", "5s",
       "How long a predict waits for Kafka to acknowledge the request before answering 503");
-  public static final Setting BODY_LIMIT = Setting.of("BODY_LIMIT", "1048576",
-      "Largest accepted request body in bytes (larger: 413)");
+  /** Shared with every stage: it also sizes the requests topic (see RequestLimits). */
+  public static final Setting BODY_LIMIT = KafkaSettings.BODY_LIMIT;
   public static final Setting MAX_RUN_TIME = Setting.of("MAX_RUN_TIME", "24h",
       "Longest run a request may ask for (and after which a worker stops a run)");
 
@@ -47,7 +46,8 @@ public record GatewayConfig(
   public static final List<Setting> SETTINGS;
 
   static {
-    List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, BODY_LIMIT, MAX_RUN_TIME,
+    // BODY_LIMIT comes with KafkaSettings.SETTINGS
+    List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, MAX_RUN_TIME,
         SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX));
     all.addAll(KafkaSettings.SETTINGS);
     all.addAll(OpsSettings.SETTINGS);
@@ -61,7 +61,6 @@ public record GatewayConfig(
         env.integer(HTTP_PORT, 0, 65_535),
         ApiKeys.parse(env, API_KEYS),
         env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2)),
-        env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024),
         env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
         env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
         env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
@@ -74,7 +73,12 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withPort(int port) {
-    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime,
+    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, maxRunTime,
         syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, kafka, ops);
+  }
+
+  /** Largest request body in bytes; the Kafka limits are derived from it (KafkaSettings.requestLimits). */
+  public int bodyLimitBytes() {
+    return kafka.requestLimits().bodyLimit();
   }
 }

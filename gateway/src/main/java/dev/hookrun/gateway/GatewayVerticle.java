@@ -21,6 +21,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +59,9 @@ public final class GatewayVerticle extends VerticleBase {
             PlatformTopics.requests(kafka),
             PlatformTopics.runState(kafka, kafka.runRetention()),
             PlatformTopics.cancels(kafka, kafka.runRetention())))
+        .compose(v -> RequestSizeCheck.verify(vertx, kafka, producerProperties()))
         .compose(v -> {
-          producer = KafkaProducer.createShared(vertx, "hookrun-gateway-" + kafka.topicPrefix(),
-              KafkaClientProperties.producer(kafka, "hookrun-gateway", config.kafkaSendTimeout()));
+          producer = KafkaProducer.createShared(vertx, "hookrun-gateway-" + kafka.topicPrefix(), producerProperties());
           // Send failures are handled per request (503); this only keeps them out of the error log.
           producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
           // A restarted gateway answers only once it has re-read every run's state.
@@ -78,6 +79,10 @@ public final class GatewayVerticle extends VerticleBase {
         });
   }
 
+  private Map<String, String> producerProperties() {
+    return KafkaClientProperties.producer(config.kafka(), "hookrun-gateway", config.kafkaSendTimeout());
+  }
+
   private Router router() {
     var topics = config.kafka().topics();
     var states = new RunStatePublisher(producer, topics);
@@ -85,7 +90,7 @@ public final class GatewayVerticle extends VerticleBase {
     sends = vertx.createSharedWorkerExecutor("hookrun-gateway-kafka-send", SEND_THREADS,
         metadataWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     var sender = new KafkaSender(producer.unwrap(), sends, new KafkaAvailability(1_000, System::nanoTime), metadataWait);
-    var publisher = new RequestPublisher(sender, topics);
+    var publisher = new RequestPublisher(sender, topics, config.kafka().requestLimits());
     var lookup = new RunLookup(config.apiKeys(), view);
     Clock clock = Clock.systemUTC();
     Router router = Router.router(vertx);

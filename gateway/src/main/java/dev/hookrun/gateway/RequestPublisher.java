@@ -1,8 +1,11 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.kafka.RequestLimits;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunRequest;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * Publishes accepted requests to the requests topic, keyed by run id. A future that succeeds
@@ -12,13 +15,24 @@ final class RequestPublisher {
 
   private final KafkaSender sender;
   private final Topics topics;
+  private final RequestLimits limits;
 
-  RequestPublisher(KafkaSender sender, Topics topics) {
+  RequestPublisher(KafkaSender sender, Topics topics, RequestLimits limits) {
     this.sender = sender;
     this.topics = topics;
+    this.limits = limits;
   }
 
+  /** Fails with a {@link SendFailure} (see {@link KafkaSender}). */
   Future<Void> publish(RunRequest request) {
-    return sender.send(topics.requests(), request.runId(), request.toJson().encode());
+    String value = request.toJson().encode();
+    // A body under BODY_LIMIT can still grow past the envelope when its input is re-encoded;
+    // such a record is refused here, unsent, rather than by Kafka.
+    long size = (long) value.getBytes(StandardCharsets.UTF_8).length + request.runId().length();
+    if (size > limits.maxValueBytes()) {
+      return Future.failedFuture(SendFailure.notSent(new RecordTooLargeException(
+          "request record of " + size + " bytes is over " + limits.maxValueBytes())));
+    }
+    return sender.send(topics.requests(), request.runId(), value);
   }
 }

@@ -11,7 +11,9 @@ public final class PlatformTopics {
   private PlatformTopics() {}
 
   public static TopicSpec requests(KafkaSettings kafka) {
-    return TopicSpec.of(kafka.topics().requests(), kafka.requestsPartitions(), kafka.replicationFactor());
+    return TopicSpec.of(kafka.topics().requests(), kafka.requestsPartitions(), kafka.replicationFactor())
+        // room for the largest request a gateway accepts (BODY_LIMIT plus its envelope)
+        .withConfig("max.message.bytes", Integer.toString(kafka.requestLimits().maxRecordBytes()));
   }
 
   public static TopicSpec results(KafkaSettings kafka) {
