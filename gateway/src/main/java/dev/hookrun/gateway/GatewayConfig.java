@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.ops.OpsSettings;
@@ -20,6 +21,8 @@ public record GatewayConfig(
     Duration queueTtl,
     int maxUnfinishedPerProject,
     int runViewMaxEntries,
+    Duration httpIdleTimeout,
+    int httpMaxConnections,
     KafkaSettings kafka,
     OpsSettings ops) {
 
@@ -42,13 +45,17 @@ public record GatewayConfig(
       "Unfinished runs a project may have before predicts are refused with 429");
   public static final Setting VIEW_MAX = Setting.of("RUN_VIEW_MAX_ENTRIES", "200000",
       "Most runs a gateway keeps in its in-memory view (oldest dropped first)");
+  public static final Setting HTTP_IDLE_TIMEOUT = Setting.of("HTTP_IDLE_TIMEOUT", "60s",
+      "An HTTP connection with no traffic for this long is closed");
+  public static final Setting HTTP_MAX_CONNECTIONS = Setting.of("HTTP_MAX_CONNECTIONS", "10000",
+      "Most open HTTP connections; a connection over the cap is closed at once");
 
   public static final List<Setting> SETTINGS;
 
   static {
     // BODY_LIMIT comes with KafkaSettings.SETTINGS
     List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, MAX_RUN_TIME,
-        SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX));
+        SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS));
     all.addAll(KafkaSettings.SETTINGS);
     all.addAll(OpsSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
@@ -66,15 +73,19 @@ public record GatewayConfig(
         env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
         env.integer(MAX_QUEUED, 1, 100_000_000),
         env.integer(VIEW_MAX, 100, 100_000_000),
+        env.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+        env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
         KafkaSettings.fromEnv(env),
         OpsSettings.fromEnv(env));
+    ProcessSettings.logFormat(env);
     env.check();
     return config;
   }
 
   public GatewayConfig withPort(int port) {
     return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, maxRunTime,
-        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, kafka, ops);
+        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, httpIdleTimeout, httpMaxConnections,
+        kafka, ops);
   }
 
   /** Largest request body in bytes; the Kafka limits are derived from it (KafkaSettings.requestLimits). */

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -45,6 +46,7 @@ public final class GatewayVerticle extends VerticleBase {
   private long sweepTimer = -1;
   private ReadinessCheck readiness;
   private WorkerExecutor sends;
+  private ConnectionLimit connections;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -71,7 +73,14 @@ public final class GatewayVerticle extends VerticleBase {
         })
         .compose(v -> {
           sweepTimer = vertx.setPeriodic(60_000, t -> view.sweep());
-          return vertx.createHttpServer().requestHandler(router()).listen(config.httpPort(), config.httpHost());
+          var options = new HttpServerOptions()
+              .setIdleTimeout((int) config.httpIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+          connections = new ConnectionLimit(config.httpMaxConnections());
+          return vertx.createHttpServer(options)
+              .connectionHandler(connections)
+              .invalidRequestHandler(new InvalidRequests())
+              .requestHandler(router())
+              .listen(config.httpPort(), config.httpHost());
         })
         .onSuccess(s -> {
           server = s;
@@ -94,6 +103,16 @@ public final class GatewayVerticle extends VerticleBase {
     var lookup = new RunLookup(config.apiKeys(), view);
     Clock clock = Clock.systemUTC();
     Router router = Router.router(vertx);
+    // The key first: a caller without one gets 401/403 before the gateway reads (and buffers)
+    // up to BODY_LIMIT bytes of its body.
+    router.route("/v3/:project/*").handler(ctx -> {
+      ApiError refused = Access.check(config.apiKeys(), ctx, ctx.pathParam("project"));
+      if (refused != null) {
+        refused.send(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     router.post("/v3/:project/:app/predict")
         .handler(Meters.countPredictAnswers())
@@ -109,6 +128,9 @@ public final class GatewayVerticle extends VerticleBase {
     OpsRoutes.mount(vertx, router, OpsService.create(config.kafka()), config.ops());
     router.errorHandler(413, ctx -> ApiError.of(413, "body_too_large",
         "The request body is larger than " + config.bodyLimitBytes() + " bytes.").send(ctx));
+    // e.g. a path with a malformed escape (GET /v3/%zz): Vert.x Web fails it with 400
+    router.errorHandler(400, ctx -> ApiError.of(400, "invalid_request",
+        "The request is not valid (check the path's %-escapes and the headers).").send(ctx));
     router.errorHandler(404, ctx -> ApiError.of(404, "not_found", "No such route.").send(ctx));
     router.errorHandler(405, ctx -> ApiError.of(405, "method_not_allowed", "Method not allowed on this route.").send(ctx));
     router.errorHandler(500, ctx -> {

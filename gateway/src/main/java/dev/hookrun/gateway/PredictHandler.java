@@ -61,7 +61,7 @@ final class PredictHandler implements Handler<RoutingContext> {
       return;
     }
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+    if (!MediaType.isJson(contentType)) {
       ApiError.of(415, "unsupported_media_type", "Send the body as application/json.").send(ctx);
       return;
     }
