@@ -127,10 +127,11 @@ class GatewayApiTest {
 
   @Test
   void aMediaTypeThatOnlyStartsLikeJsonIs415() {
-    assertError(http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "application/jsonx"),
-        "{\"delayMins\": 0}"), 415, "unsupported_media_type");
-    assertError(http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "application/json-patch+json"),
-        "{\"delayMins\": 0}"), 415, "unsupported_media_type");
+    String body = "{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\"}";
+    assertError(http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "application/jsonx"), body),
+        415, "unsupported_media_type");
+    assertError(http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "application/json-patch+json"), body),
+        415, "unsupported_media_type");
   }
 
   @Test
