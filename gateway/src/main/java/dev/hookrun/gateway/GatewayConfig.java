@@ -46,7 +46,7 @@ public record GatewayConfig(
   public static final Setting VIEW_MAX = Setting.of("RUN_VIEW_MAX_ENTRIES", "200000",
       "Most runs a gateway keeps in its in-memory view (oldest dropped first)");
   public static final Setting HTTP_IDLE_TIMEOUT = Setting.of("HTTP_IDLE_TIMEOUT", "60s",
-      "An HTTP connection with no traffic for this long is closed");
+      "An HTTP connection with no request in progress for this long is closed");
   public static final Setting HTTP_MAX_CONNECTIONS = Setting.of("HTTP_MAX_CONNECTIONS", "10000",
       "Most open HTTP connections; a connection over the cap is closed at once");
 

@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -46,7 +45,8 @@ public final class GatewayVerticle extends VerticleBase {
   private long sweepTimer = -1;
   private ReadinessCheck readiness;
   private WorkerExecutor sends;
-  private ConnectionLimit connections;
+  private ConnectionGuard connections;
+  private long idleTimer = -1;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -73,11 +73,10 @@ public final class GatewayVerticle extends VerticleBase {
         })
         .compose(v -> {
           sweepTimer = vertx.setPeriodic(60_000, t -> view.sweep());
-          var options = new HttpServerOptions()
-              .setIdleTimeout((int) config.httpIdleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-          connections = new ConnectionLimit(config.httpMaxConnections());
-          return vertx.createHttpServer(options)
-              .connectionHandler(connections)
+          connections = new ConnectionGuard(config.httpMaxConnections(), config.httpIdleTimeout(), System::nanoTime);
+          idleTimer = connections.startSweeping(vertx);
+          return vertx.createHttpServer()
+              .connectionHandler(connections::opened)
               .invalidRequestHandler(new InvalidRequests())
               .requestHandler(router())
               .listen(config.httpPort(), config.httpHost());
@@ -103,6 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
     var lookup = new RunLookup(config.apiKeys(), view);
     Clock clock = Clock.systemUTC();
     Router router = Router.router(vertx);
+    router.route().handler(connections::track);
     // The key first: a caller without one gets 401/403 before the gateway reads (and buffers)
     // up to BODY_LIMIT bytes of its body.
     router.route("/v3/:project/*").handler(ctx -> {
@@ -154,6 +154,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(idleTimer);
     if (readiness != null) {
       readiness.close();
     }

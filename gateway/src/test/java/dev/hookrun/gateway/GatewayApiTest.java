@@ -153,6 +153,14 @@ class GatewayApiTest {
   }
 
   @Test
+  void requestsTheHttpDecoderRefusesGetJsonErrorsToo() throws Exception {
+    String huge = RawHttp.exchange(port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "x".repeat(20_000)
+        + "\r\n\r\n");
+    assertTrue(huge.startsWith("HTTP/1.1 431"), huge);
+    assertEquals("headers_too_large", RawHttp.body(huge).getJsonObject("error").getString("code"));
+  }
+
+  @Test
   void aCallerWithoutAValidKeyIsRefusedBeforeItsBodyIsRead() {
     // over BODY_LIMIT: reading the body first answered 413 to a caller who may not send anything
     String big = "{\"delayMins\": 0, \"pad\": \"" + "x".repeat(4096) + "\"}";

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.TestHttp;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
@@ -51,6 +52,15 @@ class HttpServerLimitsTest {
       long waited = (System.nanoTime() - t0) / 1_000_000;
       assertTrue(waited >= 500 && waited < 5_000, "closed after " + waited + " ms, expected about 1 s");
     }
+  }
+
+  @Test
+  void aSynchronousPredictWaitingLongerThanTheIdleTimeoutStillGetsItsAnswer() {
+    // no worker: the call waits the whole SYNC_TIMEOUT without a byte either way, then answers 202
+    int port = gateway(Map.of("HTTP_IDLE_TIMEOUT", "1s", "SYNC_TIMEOUT", "2500ms"));
+    var answer = new TestHttp(port, "k").post("/v3/p-1/webhook-delay-example/predict", "{\"delayMins\": 0}");
+    assertEquals(202, answer.status(), () -> "body: " + answer.json());
+    assertEquals(PredictHandler.STILL_RUNNING_MESSAGE, answer.json().getString("message"));
   }
 
   @Test
