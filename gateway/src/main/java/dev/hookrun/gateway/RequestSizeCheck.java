@@ -45,14 +45,21 @@ final class RequestSizeCheck {
     if (topicMaxMessageBytes < needed) {
       problems.add("topic " + topic + " has max.message.bytes=" + topicMaxMessageBytes + ", which" + why
           + ": raise it (kafka-configs.sh --alter --entity-type topics --entity-name " + topic
-          + " --add-config max.message.bytes=" + needed + ") or lower BODY_LIMIT");
+          + " --add-config max.message.bytes=" + needed + ") or lower BODY_LIMIT"
+          + fittingBodyLimit(topicMaxMessageBytes, limits));
     }
     String maxRequest = producerProperties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     if (maxRequest != null && parse(maxRequest) < needed) {
       problems.add("the Kafka client setting max.request.size=" + maxRequest + why
-          + ": remove it from KAFKA_CLIENT_CONFIG_FILE or lower BODY_LIMIT");
+          + ": remove it from KAFKA_CLIENT_CONFIG_FILE or lower BODY_LIMIT" + fittingBodyLimit(parse(maxRequest), limits));
     }
     return problems;
+  }
+
+  /** The largest BODY_LIMIT a Kafka bound of {@code maxBytes} can carry, as advice; empty when none. */
+  private static String fittingBodyLimit(long maxBytes, RequestLimits limits) {
+    long fitting = maxBytes - (limits.maxRecordBytes() - limits.bodyLimit());
+    return fitting >= 1024 ? " to at most " + fitting : "";
   }
 
   private static long topicMaxMessageBytes(KafkaSettings kafka) throws Exception {
