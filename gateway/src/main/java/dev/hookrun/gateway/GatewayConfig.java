@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.ops.OpsSettings;
@@ -15,13 +16,14 @@ public record GatewayConfig(
     int httpPort,
     ApiKeys apiKeys,
     Duration kafkaSendTimeout,
-    int bodyLimitBytes,
     Duration maxRunTime,
     Duration syncTimeout,
     Duration queueTtl,
     int maxUnfinishedPerProject,
     int runViewMaxEntries,
     int maxSyncWaiters,
+    Duration httpIdleTimeout,
+    int httpMaxConnections,
     KafkaSettings kafka,
     OpsSettings ops) {
 
@@ -31,8 +33,8 @@ public record GatewayConfig(
       "API keys and the project each belongs to: key=project,key=project");
   public static final Setting SEND_TIMEOUT = Setting.of("KAFKA_SEND_TIMEOUT", "5s",
       "How long a predict waits for Kafka to acknowledge the request before answering 503");
-  public static final Setting BODY_LIMIT = Setting.of("BODY_LIMIT", "1048576",
-      "Largest accepted request body in bytes (larger: 413)");
+  /** Shared with every stage: it also sizes the requests topic (see RequestLimits). */
+  public static final Setting BODY_LIMIT = KafkaSettings.BODY_LIMIT;
   public static final Setting MAX_RUN_TIME = Setting.of("MAX_RUN_TIME", "24h",
       "Longest run a request may ask for (and after which a worker stops a run)");
 
@@ -48,12 +50,17 @@ public record GatewayConfig(
   public static final Setting SYNC_WAITERS_MAX = Setting.of("SYNC_WAITERS_MAX", "10000",
       "Most synchronous callers a gateway holds open at once (and at most 8 per run); beyond it a sync predict"
           + " or replay gets the 202 overflow answer at once");
+  public static final Setting HTTP_IDLE_TIMEOUT = Setting.of("HTTP_IDLE_TIMEOUT", "60s",
+      "An HTTP connection with no request in progress for this long is closed");
+  public static final Setting HTTP_MAX_CONNECTIONS = Setting.of("HTTP_MAX_CONNECTIONS", "10000",
+      "Most open HTTP connections; a connection over the cap is closed at once");
 
   public static final List<Setting> SETTINGS;
 
   static {
-    List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, BODY_LIMIT, MAX_RUN_TIME,
-        SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX, SYNC_WAITERS_MAX));
+    // BODY_LIMIT comes with KafkaSettings.SETTINGS
+    List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, MAX_RUN_TIME,
+        SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX, SYNC_WAITERS_MAX, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS));
     all.addAll(KafkaSettings.SETTINGS);
     all.addAll(OpsSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
@@ -66,21 +73,29 @@ public record GatewayConfig(
         env.integer(HTTP_PORT, 0, 65_535),
         ApiKeys.parse(env, API_KEYS),
         env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2)),
-        env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024),
         env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
         env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
         env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
         env.integer(MAX_QUEUED, 1, 100_000_000),
         env.integer(VIEW_MAX, 100, 100_000_000),
         env.integer(SYNC_WAITERS_MAX, 1, 10_000_000),
+        env.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+        env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
         KafkaSettings.fromEnv(env),
         OpsSettings.fromEnv(env));
+    ProcessSettings.logFormat(env);
     env.check();
     return config;
   }
 
   public GatewayConfig withPort(int port) {
-    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime,
-        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, kafka, ops);
+    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, maxRunTime,
+        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, httpIdleTimeout,
+        httpMaxConnections, kafka, ops);
+  }
+
+  /** Largest request body in bytes; the Kafka limits are derived from it (KafkaSettings.requestLimits). */
+  public int bodyLimitBytes() {
+    return kafka.requestLimits().bodyLimit();
   }
 }

@@ -20,6 +20,7 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public final class GatewayVerticle extends VerticleBase {
   private long sweepTimer = -1;
   private ReadinessCheck readiness;
   private WorkerExecutor sends;
+  private ConnectionGuard connections;
+  private long idleTimer = -1;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -63,9 +66,9 @@ public final class GatewayVerticle extends VerticleBase {
             PlatformTopics.results(kafka),
             PlatformTopics.runState(kafka, kafka.runRetention()),
             PlatformTopics.cancels(kafka, kafka.runRetention())))
+        .compose(v -> RequestSizeCheck.verify(vertx, kafka, producerProperties()))
         .compose(v -> {
-          producer = KafkaProducer.createShared(vertx, "hookrun-gateway-" + kafka.topicPrefix(),
-              KafkaClientProperties.producer(kafka, "hookrun-gateway", config.kafkaSendTimeout()));
+          producer = KafkaProducer.createShared(vertx, "hookrun-gateway-" + kafka.topicPrefix(), producerProperties());
           // Send failures are handled per request (503); this only keeps them out of the error log.
           producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
           // A restarted gateway answers only once it has re-read every run within the retention.
@@ -80,12 +83,22 @@ public final class GatewayVerticle extends VerticleBase {
             view.sweep();
             records.sweep();
           });
-          return vertx.createHttpServer().requestHandler(router()).listen(config.httpPort(), config.httpHost());
+          connections = new ConnectionGuard(config.httpMaxConnections(), config.httpIdleTimeout(), System::nanoTime);
+          idleTimer = connections.startSweeping(vertx);
+          return vertx.createHttpServer()
+              .connectionHandler(connections::opened)
+              .invalidRequestHandler(new InvalidRequests())
+              .requestHandler(router())
+              .listen(config.httpPort(), config.httpHost());
         })
         .onSuccess(s -> {
           server = s;
           LOG.info("gateway listening on {}:{} ({} runs in view)", config.httpHost(), s.actualPort(), view.size());
         });
+  }
+
+  private Map<String, String> producerProperties() {
+    return KafkaClientProperties.producer(config.kafka(), "hookrun-gateway", config.kafkaSendTimeout());
   }
 
   private Router router() {
@@ -94,10 +107,21 @@ public final class GatewayVerticle extends VerticleBase {
     sends = vertx.createSharedWorkerExecutor("hookrun-gateway-kafka-send", SEND_THREADS,
         metadataWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     var sender = new KafkaSender(producer.unwrap(), sends, new KafkaAvailability(1_000, System::nanoTime), metadataWait);
-    var publisher = new RequestPublisher(sender, topics);
+    var publisher = new RequestPublisher(sender, topics, config.kafka().requestLimits());
     var lookup = new RunLookup(config.apiKeys(), view);
     Clock clock = Clock.systemUTC();
     Router router = Router.router(vertx);
+    router.route().handler(connections::track);
+    // The key first: a caller without one gets 401/403 before the gateway reads (and buffers)
+    // up to BODY_LIMIT bytes of its body.
+    router.route("/v3/:project/*").handler(ctx -> {
+      ApiError refused = Access.check(config.apiKeys(), ctx, ctx.pathParam("project"));
+      if (refused != null) {
+        refused.send(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     router.post("/v3/:project/:app/predict")
         .handler(Meters.countPredictAnswers())
@@ -119,6 +143,9 @@ public final class GatewayVerticle extends VerticleBase {
     OpsRoutes.mount(vertx, router, OpsService.create(config.kafka()), config.ops());
     router.errorHandler(413, ctx -> ApiError.of(413, "body_too_large",
         "The request body is larger than " + config.bodyLimitBytes() + " bytes.").send(ctx));
+    // e.g. a path with a malformed escape (GET /v3/%zz): Vert.x Web fails it with 400
+    router.errorHandler(400, ctx -> ApiError.of(400, "invalid_request",
+        "The request is not valid (check the path's %-escapes and the headers).").send(ctx));
     router.errorHandler(404, ctx -> ApiError.of(404, "not_found", "No such route.").send(ctx));
     router.errorHandler(405, ctx -> ApiError.of(405, "method_not_allowed", "Method not allowed on this route.").send(ctx));
     router.errorHandler(500, ctx -> {
@@ -142,6 +169,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(idleTimer);
     if (readiness != null) {
       readiness.close();
     }

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -20,6 +21,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * run unordered on a small pool of their own, and a send that waited in that queue longer than
  * the metadata wait, or whose turn comes after the gate closed, is refused without being sent:
  * its 503 is then true ("nothing was accepted") and arrives within about the send timeout.
+ *
+ * <p>A failed future always holds a {@link SendFailure} saying whether the record can have been
+ * written: a send that failed inside {@code producer.send} itself (no metadata, too large) never
+ * left this process, while one the producer had taken and then timed out may still be on the
+ * broker, so the client must not be told that nothing was accepted.
  */
 final class KafkaSender {
 
@@ -42,7 +48,7 @@ final class KafkaSender {
 
   Future<Void> send(ProducerRecord<String, String> record) {
     if (!availability.admit()) {
-      return Future.failedFuture(new KafkaAvailability.Unavailable());
+      return Future.failedFuture(SendFailure.notSent(new KafkaAvailability.Unavailable()));
     }
     // admitted while the gate is closed: this request is the probe that may find Kafka back
     boolean probe = availability.isDown();
@@ -53,17 +59,28 @@ final class KafkaSender {
       if (System.nanoTime() - queuedAt > queueBudgetNanos || (!probe && availability.isDown())) {
         throw new KafkaAvailability.Unavailable();
       }
-      producer.send(record, (metadata, error) -> context.runOnContext(v -> {
-        if (error == null) {
-          acked.tryComplete();
-        } else {
-          acked.tryFail(error);
-        }
-      }));
+      Thread caller = Thread.currentThread();
+      AtomicBoolean returned = new AtomicBoolean();
+      producer.send(record, (metadata, error) -> {
+        // The producer calls back on the calling thread, before send() returns, only for a
+        // record it did not take (no metadata within max.block.ms, over max.request.size);
+        // a record it took completes later on its network thread.
+        boolean taken = returned.get() || Thread.currentThread() != caller;
+        context.runOnContext(v -> {
+          if (error == null) {
+            acked.tryComplete();
+          } else {
+            availability.failed(error);
+            acked.tryFail(taken ? SendFailure.afterHandOff(error) : SendFailure.notSent(error));
+          }
+        });
+      });
+      returned.set(true);
       return null;
-    }, false).onFailure(acked::tryFail);
-    return acked.future()
-        .onSuccess(v -> availability.succeeded())
-        .onFailure(availability::failed);
+    }, false).onFailure(error -> {
+      availability.failed(error);
+      acked.tryFail(SendFailure.notSent(error)); // refused in the queue, or send() threw
+    });
+    return acked.future().onSuccess(v -> availability.succeeded());
   }
 }

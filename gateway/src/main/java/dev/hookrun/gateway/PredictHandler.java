@@ -57,7 +57,7 @@ final class PredictHandler implements Handler<RoutingContext> {
       return;
     }
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+    if (!MediaType.isJson(contentType)) {
       ApiError.of(415, "unsupported_media_type", "Send the body as application/json.").send(ctx);
       return;
     }
@@ -83,7 +83,10 @@ final class PredictHandler implements Handler<RoutingContext> {
     }
     var parsed = outcome.parsed();
     boolean async = parsed.webhookEndpoint() != null || "true".equalsIgnoreCase(ctx.request().getParam("async"));
-    String runId = idempotencyKey == null ? UUID.randomUUID().toString() : runIdFor(project, idempotencyKey);
+    // Every run id derives from a key, a random one when the client sent none: a 503
+    // outcome_unknown hands that key back, and a retry with it names the same run.
+    String runKey = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+    String runId = runIdFor(project, runKey);
 
     RunState existing = idempotencyKey == null ? null : view.get(runId);
     if (existing != null) {
@@ -110,8 +113,7 @@ final class PredictHandler implements Handler<RoutingContext> {
         }
         LOG.atWarn().addKeyValue("run_id", runId).addKeyValue("status", "refused")
             .log("run {} refused: Kafka did not acknowledge it: {}", runId, done.cause().toString());
-        ApiError.of(503, "kafka_unavailable",
-            "The request could not be queued; nothing was accepted. Retry shortly.").send(ctx);
+        PublishFailureAnswer.send(ctx, done.cause(), runId, runKey, config.bodyLimitBytes());
         return;
       }
       // one INFO line per run (its outcome, by the worker) is what operators read; this is detail

@@ -1,10 +1,14 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.kafka.RequestLimits;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunRequest;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Publishes accepted requests to the requests topic, keyed by run id. A future that succeeds
@@ -16,14 +20,18 @@ final class RequestPublisher {
 
   private final KafkaSender sender;
   private final Topics topics;
+  private final RequestLimits limits;
 
-  RequestPublisher(KafkaSender sender, Topics topics) {
+  RequestPublisher(KafkaSender sender, Topics topics, RequestLimits limits) {
     this.sender = sender;
     this.topics = topics;
+    this.limits = limits;
   }
 
+  /** Fails with a {@link SendFailure} (see {@link KafkaSender}). */
   Future<Void> publish(RunRequest request) {
-    var record = new ProducerRecord<>(topics.requests(), request.runId(), request.toJson().encode());
+    String value = request.toJson().encode();
+    var record = new ProducerRecord<>(topics.requests(), request.runId(), value);
     record.headers()
         .add(RunHeaders.PROJECT, RunHeaders.bytes(request.project()))
         .add(RunHeaders.APP, RunHeaders.bytes(request.app()))
@@ -33,6 +41,16 @@ final class RequestPublisher {
     }
     if (request.webhookEndpoint() != null) {
       record.headers().add(RunHeaders.WEBHOOK, RunHeaders.bytes(request.webhookEndpoint()));
+    }
+    // A body under BODY_LIMIT can still grow past the envelope when its input is re-encoded;
+    // such a record is refused here, unsent, rather than by Kafka.
+    long size = (long) value.getBytes(StandardCharsets.UTF_8).length + request.runId().length();
+    for (Header header : record.headers()) {
+      size += header.key().length() + header.value().length;
+    }
+    if (size > limits.maxValueBytes()) {
+      return Future.failedFuture(SendFailure.notSent(new RecordTooLargeException(
+          "request record of " + size + " bytes is over " + limits.maxValueBytes())));
     }
     return sender.send(record);
   }

@@ -3,6 +3,7 @@ package dev.hookrun.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
@@ -26,6 +27,7 @@ class GatewayApiTest {
   private static Vertx vertx;
   private static GatewayConfig config;
   private static TestHttp http;
+  private static int port;
 
   @BeforeAll
   static void start() {
@@ -37,7 +39,8 @@ class GatewayApiTest {
         "TOPIC_PREFIX", "gw-" + UUID.randomUUID() + "."));
     GatewayVerticle gateway = new GatewayVerticle(config);
     vertx.deployVerticle(gateway).await();
-    http = new TestHttp(gateway.actualPort(), KEY);
+    port = gateway.actualPort();
+    http = new TestHttp(port, KEY);
   }
 
   @AfterAll
@@ -120,5 +123,49 @@ class GatewayApiTest {
   @Test
   void unknownRoutesAnswerJsonErrors() {
     assertError(http.get("/v3/nothing"), 404, "not_found");
+  }
+
+  @Test
+  void aMediaTypeThatOnlyStartsLikeJsonIs415() {
+    String body = "{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\"}";
+    assertError(http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "application/jsonx"), body),
+        415, "unsupported_media_type");
+    assertError(http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "application/json-patch+json"), body),
+        415, "unsupported_media_type");
+  }
+
+  @Test
+  void jsonWithParametersInAnyCaseIsAccepted() {
+    var response = http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "Application/JSON ; charset=UTF-8"),
+        "{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\"}");
+    assertEquals(202, response.status(), () -> "body: " + response.json());
+  }
+
+  @Test
+  void aMalformedPathIsAJson400() throws Exception {
+    // the JDK client refuses to send such a URI, so the request is written by hand
+    String answer = RawHttp.exchange(port, "GET /v3/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + KEY
+        + "\r\nConnection: close\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+    JsonObject error = RawHttp.body(answer).getJsonObject("error");
+    assertEquals("invalid_request", error.getString("code"), answer);
+    assertFalse(error.getString("message").isBlank());
+  }
+
+  @Test
+  void requestsTheHttpDecoderRefusesGetJsonErrorsToo() throws Exception {
+    String huge = RawHttp.exchange(port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "x".repeat(20_000)
+        + "\r\n\r\n");
+    assertTrue(huge.startsWith("HTTP/1.1 431"), huge);
+    assertEquals("headers_too_large", RawHttp.body(huge).getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void aCallerWithoutAValidKeyIsRefusedBeforeItsBodyIsRead() {
+    // over BODY_LIMIT: reading the body first answered 413 to a caller who may not send anything
+    String big = "{\"delayMins\": 0, \"pad\": \"" + "x".repeat(4096) + "\"}";
+    assertError(http.send("POST", PATH, Map.of("Content-Type", "application/json"), big), 401, "unauthorized");
+    assertError(http.send("POST", PATH, Map.of("Authorization", OTHER_KEY, "Content-Type", "application/json"), big),
+        403, "forbidden");
   }
 }

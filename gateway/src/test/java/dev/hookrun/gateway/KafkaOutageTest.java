@@ -8,6 +8,7 @@ import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -125,5 +126,158 @@ class KafkaOutageTest {
     } finally {
       vertx.close().await();
     }
+  }
+
+  /**
+   * Issue 10.12, the answers under an outage that starts mid-load: each 503 says what is known.
+   * A {@code kafka_unavailable} request never reaches the topic; an {@code outcome_unknown} one
+   * carries its run id and Idempotency-Key (the client's, or one generated for it), and a retry
+   * with that key once Kafka is back answers the same run.
+   */
+  @Test
+  void underAnOutageEvery503SaysWhetherItCanHaveBeenQueued(@TempDir Path dir) {
+    Vertx vertx = Vertx.vertx();
+    HttpClient client = HttpClient.newHttpClient();
+    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
+      GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+          "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1", "KAFKA_SEND_TIMEOUT", "2s",
+          "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
+      GatewayVerticle gateway = new GatewayVerticle(config);
+      vertx.deployVerticle(gateway).await();
+      TestHttp http = new TestHttp(gateway.actualPort(), "k");
+      Set<String> accepted = ConcurrentHashMap.newKeySet();
+      Map<String, String> unknownKeyByRun = new ConcurrentHashMap<>();
+      Set<String> refusedRunIds = ConcurrentHashMap.newKeySet(); // kafka_unavailable answers to keyed requests
+
+      // a steady 40 predicts/s for 4 s, every other one with the client's own key; the broker
+      // stops after the first second, so some sends are in flight when it goes
+      List<CompletableFuture<Void>> answers = new CopyOnWriteArrayList<>();
+      int total = 160;
+      vertx.setPeriodic(25, timer -> {
+        int n = answers.size();
+        String clientKey = n % 2 == 0 ? "client-key-" + n : null;
+        HttpRequest.Builder predict = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.actualPort() + PATH))
+            .header("Authorization", "k").header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(BODY));
+        if (clientKey != null) {
+          predict.header("Idempotency-Key", clientKey);
+        }
+        answers.add(client.sendAsync(predict.build(), HttpResponse.BodyHandlers.ofString()).thenAccept(r -> {
+          JsonObject body = new JsonObject(r.body());
+          if (r.statusCode() == 202) {
+            accepted.add(body.getString("run_id"));
+            return;
+          }
+          assertEquals(503, r.statusCode(), r.body());
+          String code = body.getJsonObject("error").getString("code");
+          if (code.equals("outcome_unknown")) {
+            String key = body.getString("idempotency_key");
+            assertEquals(PredictHandler.runIdFor("p-1", key), body.getString("run_id"));
+            if (clientKey != null) {
+              assertEquals(clientKey, key, "the key to retry with is the client's own");
+            }
+            unknownKeyByRun.put(body.getString("run_id"), key);
+          } else {
+            assertEquals("kafka_unavailable", code, r.body());
+            assertTrue(body.getString("run_id") == null, "a refused request names no run: " + r.body());
+            if (clientKey != null) {
+              refusedRunIds.add(PredictHandler.runIdFor("p-1", clientKey));
+            }
+          }
+        }));
+        if (n == 40) {
+          vertx.executeBlocking(() -> {
+            broker.stop();
+            return null;
+          });
+        }
+        if (answers.size() == total) {
+          vertx.cancelTimer(timer);
+        }
+      });
+      await().atMost(Duration.ofSeconds(60)).until(() -> answers.size() == total && !broker.isRunning());
+      answers.forEach(CompletableFuture::join);
+      assertTrue(!refusedRunIds.isEmpty(), "the outage refused nothing");
+
+      broker.start();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        var r = http.post(PATH, BODY);
+        if (r.status() == 202) {
+          accepted.add(r.json().getString("run_id"));
+        }
+        return r.status() == 202;
+      });
+      // retrying each unknown outcome as told answers the same run
+      unknownKeyByRun.forEach((runId, key) -> assertEquals(runId, retryUntilAccepted(http, key)));
+
+      Set<String> inTopic = TopicReader.readAll(broker.bootstrapServers(), config.kafka().topics().requests()).stream()
+          .map(r -> r.key()).collect(Collectors.toSet());
+      Set<String> known = new java.util.HashSet<>(accepted);
+      known.addAll(unknownKeyByRun.keySet());
+      assertTrue(known.containsAll(inTopic), "the topic holds a run nobody was told about: " + inTopic);
+      assertTrue(inTopic.containsAll(unknownKeyByRun.keySet()), "a retried unknown outcome was not queued");
+      refusedRunIds.forEach(runId -> assertTrue(!inTopic.contains(runId), "a kafka_unavailable request ran: " + runId));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /**
+   * The case behind issue 10.12, made certain: the network between gateway and broker drops the
+   * broker's replies, so the broker writes the request while the gateway never hears it. The
+   * answer must not say "nothing was accepted"; it is outcome_unknown with the key (generated, as
+   * the client sent none) whose retry returns the same run, and the topic never holds a second run.
+   */
+  @Test
+  void aRequestWrittenButNeverConfirmedIsOutcomeUnknownAndItsRetryIsTheSameRun(@TempDir Path dir) {
+    Vertx vertx = Vertx.vertx();
+    Vertx network = Vertx.vertx();
+    PartitionProxy proxy = PartitionProxy.start(network);
+    // clients reach the broker only through the proxy: it is the address the broker advertises
+    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0,
+        Map.of("advertised.listeners", "PLAINTEXT://127.0.0.1:" + proxy.port()))) {
+      proxy.forwardTo(broker.port());
+      broker.start();
+      GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+          "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1", "KAFKA_SEND_TIMEOUT", "2s",
+          "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + proxy.port()));
+      GatewayVerticle gateway = new GatewayVerticle(config);
+      vertx.deployVerticle(gateway).await();
+      TestHttp http = new TestHttp(gateway.actualPort(), "k");
+      var first = http.post(PATH, BODY);
+      assertEquals(202, first.status());
+
+      proxy.dropReplies();
+      var unknown = http.post(PATH, BODY);
+      assertEquals(503, unknown.status(), () -> "body: " + unknown.json());
+      assertEquals("outcome_unknown", unknown.json().getJsonObject("error").getString("code"), () -> "body: " + unknown.json());
+      String key = unknown.json().getString("idempotency_key");
+      String runId = unknown.json().getString("run_id");
+      assertEquals(PredictHandler.runIdFor("p-1", key), runId);
+
+      proxy.heal();
+      String requests = config.kafka().topics().requests();
+      // it was written after all: exactly the case a "nothing was accepted" would have lied about
+      await().atMost(Duration.ofSeconds(30)).until(() ->
+          TopicReader.readAll(config.kafka().bootstrapServers(), requests).stream().anyMatch(r -> r.key().equals(runId)));
+      assertEquals(runId, retryUntilAccepted(http, key));
+      Set<String> runs = TopicReader.readAll(config.kafka().bootstrapServers(), requests).stream()
+          .map(r -> r.key()).collect(Collectors.toSet());
+      assertEquals(Set.of(first.json().getString("run_id"), runId), runs, "the retry made a second run");
+    } finally {
+      vertx.close().await();
+      network.close().await();
+    }
+  }
+
+  /** Retries a predict with {@code key} until Kafka takes it (the gate admits a probe a second); its run id. */
+  private static String retryUntilAccepted(TestHttp http, String key) {
+    TestHttp.Response[] last = new TestHttp.Response[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+      last[0] = http.send("POST", PATH, Map.of("Authorization", "k", "Content-Type", "application/json",
+          "Idempotency-Key", key), BODY);
+      return last[0].status() == 202 || last[0].status() == 200;
+    });
+    return last[0].json().getString("run_id");
   }
 }

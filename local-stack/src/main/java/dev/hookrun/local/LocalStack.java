@@ -38,6 +38,7 @@ public final class LocalStack {
   /** Starts everything; the future completes once the gateway listens. */
   public Future<Void> start() {
     Map<String, String> stageEnv = new HashMap<>(env);
+    stageEnv.put("HTTP_HOST", LocalStackConfig.httpHost(env));
     if (!config.externalKafka()) {
       broker = new EmbeddedKafkaBroker(config.dataDir().resolve("kafka"), config.kafkaPort()).start();
       stageEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
@@ -66,6 +67,11 @@ public final class LocalStack {
 
   public int gatewayPort() {
     return gateway.actualPort();
+  }
+
+  /** The address the gateway listens on (after {@link #start}). */
+  public String gatewayHost() {
+    return gatewayConfig.httpHost();
   }
 
   public String bootstrapServers() {

@@ -19,6 +19,14 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, boolean externalKafk
 
   public static final List<Setting> SETTINGS = List.of(DATA_DIR, KAFKA_PORT);
 
+  /**
+   * Where the local run's gateway listens unless HTTP_HOST says otherwise: this machine only. The
+   * local run accepts a published development key and delivers webhooks to loopback, so open to
+   * the network it would let anyone nearby make this machine call its own ports. (The gateway
+   * run alone keeps 0.0.0.0, which a container needs.)
+   */
+  static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+
   /** Used when API_KEYS is unset in the local run only; the gateway alone refuses to start. */
   static final String DEV_KEY = "dev-key-change-me";
   static final String DEV_PROJECT = "p-local";
@@ -32,5 +40,11 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, boolean externalKafk
         vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null);
     env.check();
     return config;
+  }
+
+  /** The gateway's listen address in the local run: HTTP_HOST when set, else {@link #DEFAULT_HTTP_HOST}. */
+  static String httpHost(Map<String, String> vars) {
+    String host = vars.get("HTTP_HOST");
+    return host == null || host.isBlank() ? DEFAULT_HTTP_HOST : host.trim();
   }
 }

@@ -51,7 +51,7 @@ public final class LocalStackMain {
       System.out.println("stopped.");
     }, "local-stack-shutdown"));
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    printBanner(stack, ms);
+    System.out.println(banner(stack, ms));
   }
 
   /** Only the in-process broker, for running the stages as separate processes on one machine. */
@@ -81,14 +81,32 @@ public final class LocalStackMain {
     return out.toString();
   }
 
-  private static void printBanner(LocalStack stack, long startMs) {
+  private static boolean everywhere(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+  }
+
+  /** The URL a user on this machine reaches the gateway at. */
+  static String gatewayUrl(String host, int port) {
+    String shown = everywhere(host) ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+    return "http://" + shown + ":" + port;
+  }
+
+  /** Where the gateway listens: a run open to the network must say so. */
+  static String listenNote(String host, int port) {
+    return "  gateway:  " + gatewayUrl(host, port) + (everywhere(host)
+        ? "  (listening on ALL interfaces, reachable from the network: HTTP_HOST=" + host + ")\n"
+        : "  (listening on " + host + " only; HTTP_HOST=0.0.0.0 opens it to the network)\n");
+  }
+
+  static String banner(LocalStack stack, long startMs) {
     int port = stack.gatewayPort();
+    String base = gatewayUrl(stack.gatewayHost(), port);
     String key = stack.config().devApiKey();
     String project = key != null ? LocalStackConfig.DEV_PROJECT : "<your-project>";
     String auth = key != null ? key : "<your-api-key>";
     StringBuilder out = new StringBuilder();
     out.append("\n  hookrun is up in ").append(startMs).append(" ms\n");
-    out.append("  gateway:  http://localhost:").append(port).append('\n');
+    out.append(listenNote(stack.gatewayHost(), port));
     out.append("  kafka:    ").append(stack.bootstrapServers())
         .append(stack.config().externalKafka() ? " (external)" : " (in-process, data in "
             + stack.config().dataDir().toAbsolutePath().normalize() + ")").append('\n');
@@ -99,11 +117,11 @@ public final class LocalStackMain {
     out.append(webhookNote(stack.dispatcherConfig()));
     out.append("\n  Start a webhook receiver in another terminal:  ./run.sh receiver 9000\n");
     out.append("  Then try:\n\n");
-    out.append("  curl -X POST http://localhost:").append(port).append('/').append("v3/").append(project)
+    out.append("  curl -X POST ").append(base).append('/').append("v3/").append(project)
         .append("/webhook-delay-example/predict \\\n");
     out.append("       -H 'Content-Type: application/json' -H 'Authorization: ").append(auth).append("' \\\n");
     out.append("       --data '{\"delayMins\": 0.1, \"webhook_endpoint\": \"http://localhost:9000/hook\"}'\n\n");
     out.append("  Ctrl-C stops everything.\n");
-    System.out.println(out);
+    return out.toString();
   }
 }

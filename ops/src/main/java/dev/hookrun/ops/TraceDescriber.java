@@ -1,5 +1,7 @@
 package dev.hookrun.ops;
 
+import dev.hookrun.dispatcher.DeadLetterHeaders;
+import dev.hookrun.dispatcher.DeliveryRecord;
 import dev.hookrun.ops.model.RecordView;
 import dev.hookrun.ops.model.TraceEntry;
 import io.vertx.core.json.JsonObject;
@@ -9,8 +11,9 @@ import java.util.Map;
 
 /**
  * Reads one record of a run as a line an operator understands: who wrote it and what it says.
- * Retry-tier and dead-letter records are read leniently (known field and header names when
- * present, the raw record always in the JSON), as their format belongs to the dispatcher.
+ * Retry-tier and dead-letter records are {@link DeliveryRecord}s with, for dead letters,
+ * {@link DeadLetterHeaders}: their names come from the dispatcher, which owns that format (the
+ * raw record is always in the JSON too).
  */
 final class TraceDescriber {
 
@@ -71,25 +74,45 @@ final class TraceDescriber {
       return new TraceEntry(record, "gateway", "cancel requested", null);
     }
     String stage = catalog.stageOf(record.topic());
-    if (stage.startsWith("retry-")) {
-      return new TraceEntry(record, "dispatcher",
-          "delivery failed, queued for " + stage + details(record, v), worker);
-    }
-    if (stage.equals("dead-letters")) {
-      String reason = firstOf(record.headers(), v, "dead-letter-reason", "reason", "last_error", "error");
+    if (stage.startsWith("retry-") || stage.equals("dead-letters")) {
+      // a DeliveryRecord: the result it delivers names the worker
+      JsonObject result = v.getJsonObject("result");
+      String ranOn = worker != null ? worker : result == null ? null : result.getString("worker_id");
+      if (stage.startsWith("retry-")) {
+        return new TraceEntry(record, "dispatcher", "delivery failed, queued for " + stage
+            + details(record, v, true), ranOn);
+      }
+      String reason = firstOf(record.headers(), v, DeadLetterHeaders.REASON, "reason");
       return new TraceEntry(record, "dispatcher", "dead-lettered" + (reason == null ? "" : ": " + reason)
-          + details(record, v), worker);
+          + details(record, v, false), ranOn);
     }
-    return new TraceEntry(record, "-", "record on " + topic + details(record, v), worker);
+    return new TraceEntry(record, "-", "record on " + topic + details(record, v, false), worker);
   }
 
-  /** Attempt number, due time and last answer, wherever the record carries them. */
-  private static String details(RecordView record, JsonObject v) {
+  /**
+   * Attempts, due time and the last answer, from what the dispatcher writes: a retry-tier record
+   * carries them in its value ({@link DeliveryRecord}: {@code attempts}, {@code due_at},
+   * {@code last_failure}), a dead letter also in its {@link DeadLetterHeaders}.
+   */
+  private static String details(RecordView record, JsonObject v, boolean due) {
+    Map<String, String> headers = record.headers();
+    JsonObject lastFailure = v.getJsonObject("last_failure");
     List<String> parts = new ArrayList<>();
-    add(parts, "attempt ", firstOf(record.headers(), v, "attempt", "attempts", "webhook-attempt", "dead-letter-attempts"));
-    add(parts, "due ", firstOf(record.headers(), v, "due_at", "next_attempt_at", "retry-due-at", "due-at"));
-    add(parts, "last HTTP ", firstOf(record.headers(), v, "last_status_code", "status_code", "dead-letter-status-code"));
-    add(parts, "error: ", firstOf(record.headers(), v, "last_error", "dead-letter-cause"));
+    add(parts, "attempt ", firstOf(headers, v, DeadLetterHeaders.ATTEMPTS, "attempts", "attempt"));
+    if (due) {
+      add(parts, "due ", firstOf(headers, v, "due_at", "next_attempt_at"));
+    }
+    String lastStatus = firstOf(headers, v, DeadLetterHeaders.LAST_STATUS, "last_status_code", "status_code");
+    if (lastStatus == null && lastFailure != null) {
+      Integer code = lastFailure.getInteger("status_code");
+      lastStatus = code == null ? "none" : code.toString(); // no answer at all (refused, timed out)
+    }
+    add(parts, "last HTTP ", lastStatus);
+    String lastError = firstOf(headers, v, DeadLetterHeaders.LAST_ERROR, "last_error");
+    if (lastError == null && lastFailure != null) {
+      lastError = lastFailure.getString("error");
+    }
+    add(parts, "error: ", lastError);
     return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
   }
 

@@ -1,6 +1,7 @@
 package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import java.time.Duration;
@@ -78,6 +79,7 @@ public record DispatcherConfig(
         env.integer(MAX_PER_HOST, 1, 10_000),
         env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
         KafkaSettings.fromEnv(env));
+    ProcessSettings.logFormat(env); // an unknown LOG_FORMAT would otherwise log as text, unnoticed
     env.check();
     return config;
   }

@@ -1,6 +1,7 @@
 package dev.hookrun.worker;
 
 import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import java.lang.management.ManagementFactory;
@@ -72,6 +73,7 @@ public record WorkerConfig(
       // a drain waits inside the rebalance callback, which the group bounds by this interval
       env.problem(DRAIN_TIMEOUT.name() + " must be shorter than " + MAX_POLL_INTERVAL.name());
     }
+    ProcessSettings.logFormat(env); // an unknown LOG_FORMAT would otherwise log as text, unnoticed
     env.check();
     return config;
   }

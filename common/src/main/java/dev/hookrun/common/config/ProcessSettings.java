@@ -1,6 +1,7 @@
 package dev.hookrun.common.config;
 
 import java.util.List;
+import java.util.Locale;
 
 /** Settings every service process reads outside its config record (JVM and logging). */
 public final class ProcessSettings {
@@ -14,5 +15,34 @@ public final class ProcessSettings {
 
   public static final List<Setting> SETTINGS = List.of(JAVA_OPTS, LOG_FORMAT, LOG_LEVEL);
 
+  /** The values LOG_FORMAT may take; logback.xml has one appender of each name. */
+  public static final List<String> LOG_FORMATS = List.of("text", "json");
+
   private ProcessSettings() {}
+
+  /**
+   * LOG_FORMAT as logback uses it: trimmed and lower-cased, or null when it names no format.
+   * Unset or blank is the default, {@code text}.
+   */
+  public static String normalizedLogFormat(String raw) {
+    if (raw == null || raw.isBlank()) {
+      return LOG_FORMAT.defaultValue();
+    }
+    String format = raw.trim().toLowerCase(Locale.ROOT);
+    return LOG_FORMATS.contains(format) ? format : null;
+  }
+
+  /**
+   * Validates LOG_FORMAT at start. Logback picks the appender by this name, so an unknown one
+   * used to silence every log line with no word said; now the service refuses to start.
+   */
+  public static String logFormat(Env env) {
+    String raw = env.string(LOG_FORMAT);
+    String format = normalizedLogFormat(raw);
+    if (format == null) {
+      env.problem(LOG_FORMAT.name() + "=" + raw + " must be text or json");
+      return LOG_FORMAT.defaultValue();
+    }
+    return format;
+  }
 }

@@ -16,6 +16,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class KafkaClientProperties {
 
+  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+
   private KafkaClientProperties() {}
 
   /**
@@ -33,6 +35,10 @@ public final class KafkaClientProperties {
     // Clients 4.x default linger.ms to 5, which caps a request-per-ack gateway at about 10k/s on
     // this hardware; the idempotent producer still batches whatever is queued during a send.
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+    // Room for the largest request record, so a body the gateway accepted is never refused by
+    // the client (never below Kafka's 1 MiB default, which the other topics' records rely on).
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        Integer.toString(Math.max(DEFAULT_MAX_REQUEST_SIZE, kafka.requestLimits().maxRecordBytes())));
     long block = metadataWait(timeout).toMillis();
     long delivery = Math.max(1_000, timeout.toMillis() - block);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(block));

@@ -26,7 +26,8 @@ public record KafkaSettings(
     Duration sessionTimeout,
     Duration runRetention,
     Duration lagSampleInterval,
-    Map<String, String> extraClientProperties) {
+    Map<String, String> extraClientProperties,
+    int bodyLimit) {
 
   public static final Setting BOOTSTRAP = Setting.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
       "Kafka brokers to connect to (host:port,host:port)");
@@ -48,11 +49,19 @@ public record KafkaSettings(
   public static final Setting LAG_SAMPLE_INTERVAL = Setting.of("CONSUMER_LAG_SAMPLE_INTERVAL", "15s",
       "How often a worker or dispatcher measures the lag of the partitions it owns into "
           + "hookrun_consumer_member_lag (0s: never)");
+  /**
+   * Read by every stage, not only the gateway: whichever stage creates the requests topic sizes
+   * its max.message.bytes from it (see {@link RequestLimits}).
+   */
+  public static final Setting BODY_LIMIT = Setting.of("BODY_LIMIT", "1048576",
+      "Largest accepted request body in bytes (larger: 413); also sizes the requests topic's "
+          + "max.message.bytes and the producers' max.request.size");
   public static final Setting CLIENT_CONFIG_FILE = Setting.of("KAFKA_CLIENT_CONFIG_FILE", "",
       "Optional properties file merged into every Kafka client (TLS, SASL, ...)");
 
   public static final List<Setting> SETTINGS = List.of(BOOTSTRAP, PREFIX, REQUESTS_PARTITIONS,
-      PARTITIONS, REPLICATION, GROUP_PROTOCOL, SESSION_TIMEOUT, RUN_RETENTION, LAG_SAMPLE_INTERVAL, CLIENT_CONFIG_FILE);
+      PARTITIONS, REPLICATION, GROUP_PROTOCOL, SESSION_TIMEOUT, RUN_RETENTION, LAG_SAMPLE_INTERVAL, BODY_LIMIT,
+      CLIENT_CONFIG_FILE);
 
   public static KafkaSettings fromEnv(Env env) {
     String protocol = env.string(GROUP_PROTOCOL);
@@ -71,43 +80,50 @@ public record KafkaSettings(
         env.duration(SESSION_TIMEOUT, Duration.ofSeconds(3), Duration.ofMinutes(30)),
         env.duration(RUN_RETENTION, Duration.ofSeconds(5), Duration.ofDays(365)),
         env.duration(LAG_SAMPLE_INTERVAL, Duration.ZERO, Duration.ofHours(1)),
-        extra);
+        extra,
+        env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024));
   }
 
   /** Settings for a test or the local run against a given broker and an isolating prefix. */
   public static KafkaSettings local(String bootstrapServers, String topicPrefix) {
     return new KafkaSettings(bootstrapServers, topicPrefix, 12, 12, (short) 1, "classic",
-        Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofSeconds(15), Map.of());
+        Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofSeconds(15), Map.of(),
+        Integer.parseInt(BODY_LIMIT.defaultValue()));
   }
 
   public KafkaSettings withSessionTimeout(Duration timeout) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, timeout, runRetention, lagSampleInterval, extraClientProperties);
+        replicationFactor, groupProtocol, timeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withGroupProtocol(String protocol) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, protocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties);
+        replicationFactor, protocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withBootstrapServers(String servers) {
     return new KafkaSettings(servers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties);
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withTopicPrefix(String prefix) {
     return new KafkaSettings(bootstrapServers, prefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties);
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withRunRetention(Duration retention) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, retention, lagSampleInterval, extraClientProperties);
+        replicationFactor, groupProtocol, sessionTimeout, retention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withLagSampleInterval(Duration interval) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, runRetention, interval, extraClientProperties);
+        replicationFactor, groupProtocol, sessionTimeout, runRetention, interval, extraClientProperties, bodyLimit);
+  }
+
+  /** The size bounds of a request record, from BODY_LIMIT. */
+  public RequestLimits requestLimits() {
+    return new RequestLimits(bodyLimit);
   }
 
   public Topics topics() {

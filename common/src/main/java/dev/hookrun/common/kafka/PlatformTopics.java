@@ -16,7 +16,9 @@ public final class PlatformTopics {
    */
   public static TopicSpec requests(KafkaSettings kafka) {
     return TopicSpec.of(kafka.topics().requests(), kafka.requestsPartitions(), kafka.replicationFactor())
-        .withConfig("retention.ms", Long.toString(runRecordRetention(kafka).toMillis()));
+        .withConfig("retention.ms", Long.toString(runRecordRetention(kafka).toMillis()))
+        // room for the largest request a gateway accepts (BODY_LIMIT plus its envelope)
+        .withConfig("max.message.bytes", Integer.toString(kafka.requestLimits().maxRecordBytes()));
   }
 
   public static TopicSpec results(KafkaSettings kafka) {
