@@ -99,7 +99,7 @@ public final class TopicFollower {
         try {
           ConsumerRecords<String, String> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
-            BatchHandOff.deliver(context, records, handler, "follow-" + topic);
+            BatchHandOff.deliver(context, records, handler, this::recordFailed, "follow-" + topic);
           }
           if (target != null && caughtUp(target)) {
             target = null;
@@ -117,6 +117,13 @@ public final class TopicFollower {
       closeQuietly();
       stopped.tryComplete();
     }
+  }
+
+  /** A reader has no offsets to settle: the record is logged, counted and left behind. */
+  private void recordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
+    LOG.error("following {}: handling the record at {}@{} failed; skipping it", topic, record.partition(),
+        record.offset(), error);
+    dev.hookrun.common.metrics.Meters.recordSettled("follow-" + topic, "handler_error");
   }
 
   private boolean caughtUp(Map<TopicPartition, Long> target) {
