@@ -14,9 +14,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -91,8 +93,7 @@ public final class ConsumerLoop {
   private final Promise<Void> stopped = Promise.promise();
   private final java.util.concurrent.atomic.AtomicInteger revokedCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger lostCount = new java.util.concurrent.atomic.AtomicInteger();
-  private final List<java.util.function.BiConsumer<TopicPartition, Long>> settlers =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<BiConsumer<TopicPartition, Long>> settlers = new CopyOnWriteArrayList<>();
   private volatile boolean paused;
   private volatile boolean joined;
   private final Set<TopicPartition> held = ConcurrentHashMap.newKeySet();
@@ -162,7 +163,7 @@ public final class ConsumerLoop {
    * Registers who finishes the offset of a record whose handler threw, once the listener has
    * settled it: the stage's {@link OffsetCommitter} does so itself when created.
    */
-  void settleWith(java.util.function.BiConsumer<TopicPartition, Long> settler) {
+  void settleWith(BiConsumer<TopicPartition, Long> settler) {
     settlers.add(settler);
   }
 

@@ -1,5 +1,6 @@
 package dev.hookrun.common.kafka;
 
+import dev.hookrun.common.metrics.Meters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -123,7 +124,7 @@ public final class TopicFollower {
   private void recordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
     LOG.error("following {}: handling the record at {}@{} failed; skipping it", topic, record.partition(),
         record.offset(), error);
-    dev.hookrun.common.metrics.Meters.recordSettled("follow-" + topic, "handler_error");
+    Meters.recordSettled("follow-" + topic, "handler_error");
   }
 
   private boolean caughtUp(Map<TopicPartition, Long> target) {
