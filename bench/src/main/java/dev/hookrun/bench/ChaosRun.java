@@ -86,6 +86,11 @@ public final class ChaosRun {
     Map<String, String> dispatcherEnv = new HashMap<>(common);
     dispatcherEnv.putAll(Map.of("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8",
         "WEBHOOK_RETRY_SCHEDULE", "1s,2s,4s,8s,15s,30s,60s", "HTTP_PORT", "0"));
+    // the dispatcher's per-host concurrency bounds how many webhooks a kill -9 can catch in flight
+    String perHost = System.getenv("WEBHOOK_MAX_PER_HOST");
+    if (perHost != null) {
+      dispatcherEnv.put("WEBHOOK_MAX_PER_HOST", perHost);
+    }
     StageProcess gateway = new StageProcess("gateway", jars + "/gateway/target/gateway.jar", List.of(), gatewayEnv, work);
     StageProcess dispatcher = new StageProcess("dispatcher", jars + "/webhook-dispatcher/target/webhook-dispatcher.jar",
         List.of(), dispatcherEnv, work);
