@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
@@ -44,6 +46,7 @@ final class DeliveryService {
   private final Clock clock;
   private final int maxInflight;
   private final List<Runnable> capacityListeners = new ArrayList<>();
+  private final Set<String> attempting = new HashSet<>();
   private int inFlight;
 
   DeliveryService(WebhookSender sender, RetrySchedule schedule, DurableProducer producer,
@@ -73,13 +76,26 @@ final class DeliveryService {
       LOG.info("run {}: webhook already delivered, not sending it again", delivery.runId());
       return Future.succeededFuture();
     }
-    inFlight++;
-    Future<Void> settled;
-    try {
-      settled = attempt(delivery).compose(outcome -> route(delivery, outcome));
-    } catch (RuntimeException e) {
-      settled = Future.failedFuture(e);
+    if (!attempting.add(delivery.runId())) {
+      // A second record of a run that is being attempted here right now: a crash between writing
+      // a delivery's next record and committing the one it came from leaves two (the result and
+      // a retry, or two retries), both due at once after the restart. The attempt in progress
+      // carries the delivery on; making both would send the webhook twice.
+      metrics.duplicatesSkipped.incrementAndGet();
+      LOG.info("run {}: an attempt of this run is in progress, not starting a second one", delivery.runId());
+      return Future.succeededFuture();
     }
+    inFlight++;
+    Future<DeliveryOutcome> attempted;
+    try {
+      attempted = attempt(delivery);
+    } catch (RuntimeException e) {
+      attempted = Future.failedFuture(e);
+    }
+    // the guard covers the attempt only: the record of the next step (a retry) must find it free
+    Future<Void> settled = attempted
+        .andThen(done -> attempting.remove(delivery.runId()))
+        .compose(outcome -> route(delivery, outcome));
     return settled
         .recover(e -> {
           if (e instanceof AlreadySettled) {

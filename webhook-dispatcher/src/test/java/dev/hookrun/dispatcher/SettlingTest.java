@@ -122,4 +122,34 @@ class SettlingTest {
     await().atMost(WAIT).until(() -> h.committedOffset(0) == 2);
     assertEquals(1, dispatcher.metrics().deadLettered(DeadLetterHeaders.RECORD_TOO_LARGE));
   }
+
+  /**
+   * Issue 10, point 9: a dispatcher killed between writing a delivery's next retry record and
+   * committing the one it came from leaves two records of the run, both due after the restart.
+   * They used to be attempted side by side, sending the webhook twice; the second now waits out
+   * as a duplicate while the first carries the delivery on.
+   */
+  @Test
+  void twoDueRecordsOfOneRunLeftByACrashAreAttemptedOnce() throws Exception {
+    receiver.answer((run, attempt) -> Reply.of(200));
+    DispatcherVerticle dispatcher = h.deploy(h.config("100ms,200ms"));
+    RunResult result = DispatcherHarness.result("run-twice-" + UUID.randomUUID(), "p-1", receiver.url());
+    var origin = new DeliveryRecord.Origin(h.kafka.topics().results(), 0, 0);
+    String value = DeliveryRecord.first(result, origin, java.time.Instant.now())
+        .failedAttempt(new DeliveryRecord.Failure(java.time.Instant.now(), 503, "HTTP 503"), 1, java.time.Instant.now())
+        .toJson().encode();
+    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+        dev.hookrun.common.kafka.KafkaClientProperties.asObjects(dev.hookrun.common.kafka.KafkaClientProperties.producer(
+            h.kafka, "test-tier", Duration.ofSeconds(20))))) {
+      for (int copy = 0; copy < 2; copy++) {
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(h.kafka.topics().retryTier(1), 0,
+            result.runId(), value));
+      }
+      producer.flush();
+    }
+
+    await().atMost(WAIT).until(() -> webhookStatusIs(result.runId(), WebhookState.DELIVERED));
+    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> receiver.requestsFor(result.runId()).size() == 1);
+    assertEquals(1, dispatcher.metrics().duplicatesSkipped());
+  }
 }
