@@ -4,6 +4,8 @@
 # receiver down past the first retry tiers. Prints a summary; exits non-zero on any loss.
 #   bench/chaos.sh            the full run (~3 min)
 #   bench/chaos.sh --short    the CI version (~1.5 min)
+#   bench/chaos.sh --unsettled  200 predicts/s for 30 s; kill -9 worker, dispatcher, gateway in the
+#                               middle of the load, each restarted at once (issue 10, point 9)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -f bench/target/bench.jar && -f gateway/target/gateway.jar && -f worker/target/worker.jar \

@@ -71,6 +71,10 @@ public final class PredictRequestParser {
         return Outcome.fail(ApiError.field(WEBHOOK_FIELD,
             "webhook_endpoint must be an absolute http or https URL."));
       }
+      String problem = unreachableAddress(text);
+      if (problem != null) {
+        return Outcome.fail(ApiError.field(WEBHOOK_FIELD, "webhook_endpoint " + problem + "."));
+      }
       endpoint = text;
     }
     Duration queueTtl = maxQueueTtl;
@@ -106,6 +110,55 @@ public final class PredictRequestParser {
       return Outcome.fail(ApiError.field(problem.get().field(), problem.get().message()));
     }
     return Outcome.ok(new Parsed(input, endpoint, queueTtl, events, executionTimeout));
+  }
+
+  /**
+   * What makes an http(s) URL one nobody could ever connect to, or null. Checked here so the
+   * caller gets a 400 at once instead of a run whose webhook can only fail: a port outside
+   * 1..65535, or a host that is neither a DNS name nor an IP literal. Whether the name resolves,
+   * and to an address we may reach, is the dispatcher's to find out at delivery time.
+   */
+  static String unreachableAddress(String url) {
+    URI uri = URI.create(url); // parsed once already by isAbsoluteHttpUrl
+    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65_535)) {
+      return "has a port outside 1-65535";
+    }
+    String host = uri.getHost();
+    if (host.startsWith("[")) {
+      return null; // an IPv6 literal: URI has checked its syntax
+    }
+    return isIpv4Literal(host) || isDnsName(host) ? null : "has a host that is not a valid DNS name or IP address";
+  }
+
+  private static boolean isIpv4Literal(String host) {
+    String[] parts = host.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+          || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** RFC 1123 host names: labels of 1-63 letters, digits and inner hyphens, 253 characters in all. */
+  private static boolean isDnsName(String host) {
+    String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    if (name.isEmpty() || name.length() > 253) {
+      return false;
+    }
+    String[] labels = name.split("\\.", -1);
+    for (String label : labels) {
+      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+          || !label.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-'))) {
+        return false;
+      }
+    }
+    // an all-numeric last label is a malformed IPv4 address (1.2.3, 999.1.1.1), not a name
+    return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
   }
 
   static boolean isAbsoluteHttpUrl(String text) {

@@ -80,6 +80,28 @@ class PredictRequestParserTest {
     assertEquals("webhook_endpoint", outcome.error().field());
   }
 
+  /** Issue 10, point 2: a URL no connection could ever be made to is refused at once. */
+  @ParameterizedTest
+  @ValueSource(strings = {"http://localhost:99999/h", "http://localhost:0/h", "https://example.com:65536/",
+      "http://999.999.999.999/h", "http://1.2.3/h", "http://exa_mple.com/h", "http://-bad.example.com/h",
+      "http://bad-.example.com/h", "http://a..b/h", "http://[zz::1]/h",
+      "http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com/h"})
+  void aWebhookWithAnImpossiblePortOrHostIsA400NamingTheField(String url) {
+    var outcome = parse(new JsonObject().put("delayMins", 0).put("webhook_endpoint", url).encode());
+    assertEquals(400, outcome.error().status(), url);
+    assertEquals("invalid_field", outcome.error().code());
+    assertEquals("webhook_endpoint", outcome.error().field());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://localhost:1/h", "https://example.com:65535/h", "http://127.0.0.1:9000/hook",
+      "http://[::1]:8080/hook", "https://hooks.example.co.uk./x", "http://my-host/h", "http://10.0.0.1/h"})
+  void aWebhookWithAValidPortAndHostIsAccepted(String url) {
+    var outcome = parse(new JsonObject().put("delayMins", 0).put("webhook_endpoint", url).encode());
+    assertNull(outcome.error(), url);
+    assertEquals(url, outcome.parsed().webhookEndpoint());
+  }
+
   @Test
   void aWebhookThatIsNotAStringIsA400() {
     var outcome = parse("{\"delayMins\": 0, \"webhook_endpoint\": 5}");

@@ -35,7 +35,7 @@ class TraceDescriberTest {
   @Test
   void aRetryTierRecordShowsItsAttemptsDueTimeAndLastAnswer() {
     var failure = new DeliveryRecord.Failure(T0, 503, "HTTP 503");
-    var delivery = new DeliveryRecord(RESULT, 2, 2, T0.plusSeconds(300), failure, failure, null);
+    var delivery = new DeliveryRecord(RESULT, 2, 2, T0.plusSeconds(300), failure, failure, null, false);
     TraceEntry entry = describe(TOPICS.retryTier(2), delivery, Map.of());
     assertEquals("delivery failed, queued for retry-2 (attempt 2, due 2026-11-28T10:05:00Z, last HTTP 503, error: HTTP 503)",
         entry.event());
@@ -45,7 +45,7 @@ class TraceDescriberTest {
   @Test
   void aRetryAfterNoAnswerSaysSo() {
     var failure = new DeliveryRecord.Failure(T0, null, "connection refused");
-    var delivery = new DeliveryRecord(RESULT, 1, 1, T0.plusSeconds(5), failure, failure, null);
+    var delivery = new DeliveryRecord(RESULT, 1, 1, T0.plusSeconds(5), failure, failure, null, false);
     assertEquals("delivery failed, queued for retry-1 (attempt 1, due 2026-11-28T10:00:05Z, last HTTP none, error: connection refused)",
         describe(TOPICS.retryTier(1), delivery, Map.of()).event());
   }
@@ -53,7 +53,7 @@ class TraceDescriberTest {
   @Test
   void aDeadLetterShowsItsReasonAttemptsAndLastStatusAndError() {
     var failure = new DeliveryRecord.Failure(T0, 500, "HTTP 500");
-    var delivery = new DeliveryRecord(RESULT, 7, 8, T0, failure, failure, null);
+    var delivery = new DeliveryRecord(RESULT, 7, 8, T0, failure, failure, null, false);
     TraceEntry entry = describe(TOPICS.deadLetters(), delivery, Map.of(
         DeadLetterHeaders.REASON, DeadLetterHeaders.EXHAUSTED,
         DeadLetterHeaders.ATTEMPTS, "8",

@@ -6,7 +6,12 @@ package dev.hookrun.dispatcher;
  */
 public final class DeadLetterHeaders {
 
-  /** {@code exhausted} (every attempt failed), {@code gone} (410) or {@code refused} (address/URL). */
+  /**
+   * {@code exhausted} (every attempt failed), {@code gone} (410), {@code refused} (address not
+   * allowed), {@code invalid_webhook_endpoint} (URL unparseable or unconnectable),
+   * {@code record_too_large} (the delivery no longer fits a retry tier) or {@code handler_error}
+   * (the dispatcher failed on the record: a bug; replay once it is fixed).
+   */
   public static final String REASON = "dead-letter-reason";
   public static final String ATTEMPTS = "dead-letter-attempts";
   /** The receiver's last HTTP status, or {@code none} when the last attempt got no answer. */
@@ -20,6 +25,11 @@ public final class DeadLetterHeaders {
   public static final String EXHAUSTED = "exhausted";
   public static final String GONE = "gone";
   public static final String REFUSED = "refused";
+  public static final String INVALID_ENDPOINT = "invalid_webhook_endpoint";
+  public static final String RECORD_TOO_LARGE = "record_too_large";
+  public static final String HANDLER_ERROR = "handler_error";
+  /** {@code true} when the dead letter's result was replaced by a reference to fit the topic. */
+  public static final String RESULT_TRUNCATED = "dead-letter-result-truncated";
 
   private DeadLetterHeaders() {}
 }

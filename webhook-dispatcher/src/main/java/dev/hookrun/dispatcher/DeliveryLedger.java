@@ -2,6 +2,7 @@ package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -16,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -47,6 +50,9 @@ final class DeliveryLedger {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final long PRUNE_EVERY_MS = 10 * 60_000;
   private static final String DISPATCHER_SOURCE = "\"source\":\"dispatcher\"";
+  private static final String METER_NAME = "dispatcher-ledger";
+  private static final long FIRST_BACKOFF_MS = 200;
+  private static final long MAX_BACKOFF_MS = 10_000;
 
   private record Entry(boolean delivered, long atMillis) {}
 
@@ -55,11 +61,20 @@ final class DeliveryLedger {
   private final Map<String, Entry> runs = new ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean();
   private final Promise<Void> stopped = Promise.promise();
+  private final Deserializer<String> values;
+  private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
   private volatile KafkaConsumer<String, String> consumer;
 
   DeliveryLedger(KafkaSettings kafka, String name) {
+    this(kafka, name, new DispatcherStatesOnly());
+  }
+
+  /** With the caller's value decoding (tests feed it records it cannot decode). */
+  DeliveryLedger(KafkaSettings kafka, String name, Deserializer<String> values) {
     this.kafka = kafka;
     this.name = name;
+    this.values = values;
   }
 
   /** Reads the run-state topic to its current end; completes on {@code context} when it has. */
@@ -111,49 +126,118 @@ final class DeliveryLedger {
         (old, now) -> new Entry(old.delivered() || now.delivered(), Math.max(old.atMillis(), now.atMillis())));
   }
 
+  /**
+   * The tail never ends on an error: a dispatcher with a stale ledger would deliver again what
+   * another dispatcher delivered. A record that cannot be decoded is skipped (logged, counted);
+   * any other failure (a broker away, a timeout) is retried with back-off, from where it was.
+   * Only a consumer that cannot even be created (bad configuration) fails the start.
+   */
   private void run(Context context, Promise<Void> caughtUp) {
     String topic = kafka.topics().runState();
     try {
       consumer = new KafkaConsumer<>(KafkaClientProperties.asObjects(KafkaClientProperties.tail(kafka, name)),
-          new StringDeserializer(), new DispatcherStatesOnly());
-      List<TopicPartition> partitions = List.of();
-      while (running.get() && partitions.isEmpty()) {
-        // a topic created a moment ago may not be in the metadata yet
-        partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      boolean ready = false;
-      long nextPrune = System.currentTimeMillis() + PRUNE_EVERY_MS;
-      while (running.get()) {
-        for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
-          apply(record);
-        }
-        if (!ready && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-          ready = true;
-          LOG.info("{}: read {}: {} runs with a delivery", name, topic, runs.size());
-          context.runOnContext(v -> caughtUp.tryComplete());
-        }
-        if (System.currentTimeMillis() >= nextPrune) {
-          long cutoff = System.currentTimeMillis() - kafka.runRetention().toMillis();
-          runs.values().removeIf(e -> e.atMillis() < cutoff);
-          nextPrune = System.currentTimeMillis() + PRUNE_EVERY_MS;
-        }
-      }
-    } catch (WakeupException e) {
-      // stop()
+          new StringDeserializer(), values);
     } catch (RuntimeException e) {
-      LOG.error("{}: reading {} failed", name, topic, e);
+      LOG.error("{}: cannot read {}", name, topic, e);
       context.runOnContext(v -> caughtUp.tryFail(e));
+      stopped.tryComplete();
+      return;
+    }
+    Tail tail = new Tail(topic, context, caughtUp);
+    long backoffMs = FIRST_BACKOFF_MS;
+    try {
+      while (running.get()) {
+        try {
+          tail.step();
+          backoffMs = FIRST_BACKOFF_MS;
+        } catch (WakeupException e) {
+          // stop(); the loop condition decides
+        } catch (RecordDeserializationException e) {
+          skipped.incrementAndGet();
+          Meters.recordSettled(METER_NAME, "undecodable");
+          LOG.warn("{}: skipping an undecodable record at {}@{}: {}", name, e.topicPartition(), e.offset(), e.toString());
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+        } catch (RuntimeException e) {
+          errors.incrementAndGet();
+          Meters.recordSettled(METER_NAME, "read_error");
+          LOG.warn("{}: reading {} failed, retrying in {} ms: {}", name, topic, backoffMs, e.toString());
+          sleep(backoffMs);
+          backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        }
+      }
     } finally {
-      KafkaConsumer<String, String> c = consumer;
-      if (c != null) {
-        c.close(Duration.ofSeconds(5));
+      try {
+        consumer.close(Duration.ofSeconds(5));
+      } catch (RuntimeException e) {
+        LOG.debug("{}: close failed: {}", name, e.toString());
       }
       context.runOnContext(v -> caughtUp.tryFail("stopped before reading " + topic));
       stopped.tryComplete();
+    }
+  }
+
+  /** The reading itself, one step at a time, so an error in any step is retried from there. */
+  private final class Tail {
+
+    private final String topic;
+    private final Context context;
+    private final Promise<Void> caughtUp;
+    private List<TopicPartition> partitions = List.of();
+    private Map<TopicPartition, Long> end;
+    private boolean ready;
+    private long nextPrune = System.currentTimeMillis() + PRUNE_EVERY_MS;
+
+    Tail(String topic, Context context, Promise<Void> caughtUp) {
+      this.topic = topic;
+      this.context = context;
+      this.caughtUp = caughtUp;
+    }
+
+    void step() {
+      if (partitions.isEmpty()) {
+        // a topic created a moment ago may not be in the metadata yet
+        partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        if (!partitions.isEmpty()) {
+          consumer.assign(partitions);
+          consumer.seekToBeginning(partitions);
+        }
+        return;
+      }
+      if (end == null) {
+        end = consumer.endOffsets(partitions);
+      }
+      for (ConsumerRecord<String, String> record : consumer.poll(POLL)) {
+        apply(record);
+      }
+      if (!ready && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+        ready = true;
+        LOG.info("{}: read {}: {} runs with a delivery", name, topic, runs.size());
+        context.runOnContext(v -> caughtUp.tryComplete());
+      }
+      if (System.currentTimeMillis() >= nextPrune) {
+        long cutoff = System.currentTimeMillis() - kafka.runRetention().toMillis();
+        runs.values().removeIf(e -> e.atMillis() < cutoff);
+        nextPrune = System.currentTimeMillis() + PRUNE_EVERY_MS;
+      }
+    }
+  }
+
+  /** Records skipped because they could not be decoded. */
+  long skipped() {
+    return skipped.get();
+  }
+
+  /** Reads that failed and were retried. */
+  long readErrors() {
+    return errors.get();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -208,7 +292,9 @@ final class DeliveryLedger {
         note(record.key(), delivered, record.timestamp());
       }
     } catch (RuntimeException e) {
-      LOG.debug("{}: skipping unreadable run state at {}@{}", name, record.partition(), record.offset());
+      skipped.incrementAndGet();
+      Meters.recordSettled(METER_NAME, "unreadable");
+      LOG.warn("{}: skipping an unreadable run state at {}@{}: {}", name, record.partition(), record.offset(), e.toString());
     }
   }
 }

@@ -25,8 +25,13 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
     DEFERRED,
     /** 410 Gone: the receiver says this endpoint will never take it. */
     GONE,
-    /** Never sent: the URL or its address is not allowed. Retrying would not change that. */
-    REFUSED
+    /** Never sent: the address is not allowed. Retrying would not change that. */
+    REFUSED,
+    /**
+     * Never sent: the URL cannot be parsed or names an address nothing can connect to (a port
+     * out of range). Retrying would not change that either.
+     */
+    INVALID_ENDPOINT
   }
 
   static DeliveryOutcome answered(int statusCode, Duration retryAfter) {
@@ -52,6 +57,10 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
 
   static DeliveryOutcome refused(String reason) {
     return new DeliveryOutcome(Kind.REFUSED, 0, reason, null);
+  }
+
+  static DeliveryOutcome invalidEndpoint(String reason) {
+    return new DeliveryOutcome(Kind.INVALID_ENDPOINT, 0, reason, null);
   }
 
   public boolean delivered() {

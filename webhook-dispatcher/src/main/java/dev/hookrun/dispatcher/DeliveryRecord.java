@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param attempts attempts made so far, over every schedule (replays add to it)
  * @param dueAt not to be attempted before this
  * @param origin where the result was first read: the results record this delivery came from
+ * @param resultTruncated the result was replaced by a reference to {@code origin} because the
+ *     whole delivery did not fit its topic; such a delivery cannot be attempted again
  */
 public record DeliveryRecord(
     RunResult result,
@@ -22,7 +24,8 @@ public record DeliveryRecord(
     Instant dueAt,
     Failure firstFailure,
     Failure lastFailure,
-    Origin origin) {
+    Origin origin,
+    boolean resultTruncated) {
 
   /** One failed attempt: its time, the receiver's status (null: no answer) and the error. */
   public record Failure(Instant at, Integer statusCode, String error) {
@@ -48,7 +51,7 @@ public record DeliveryRecord(
   }
 
   static DeliveryRecord first(RunResult result, Origin origin, Instant now) {
-    return new DeliveryRecord(result, 0, 0, now, null, null, origin);
+    return new DeliveryRecord(result, 0, 0, now, null, null, origin, false);
   }
 
   public String runId() {
@@ -66,17 +69,30 @@ public record DeliveryRecord(
   /** This delivery after a failed attempt, due for retry {@code nextRetry} at {@code dueAt}. */
   DeliveryRecord failedAttempt(Failure failure, int nextRetry, Instant due) {
     return new DeliveryRecord(result, nextRetry, attempts + 1, due,
-        firstFailure == null ? failure : firstFailure, failure, origin);
+        firstFailure == null ? failure : firstFailure, failure, origin, resultTruncated);
   }
 
   /** This delivery, not attempted (its host was busy), due again at {@code dueAt}; attempts unchanged. */
   DeliveryRecord deferred(Instant due) {
-    return new DeliveryRecord(result, retry, attempts, due, firstFailure, lastFailure, origin);
+    return new DeliveryRecord(result, retry, attempts, due, firstFailure, lastFailure, origin, resultTruncated);
   }
 
   /** Back into delivery with a fresh schedule: attempted at once, history kept. */
   public DeliveryRecord replayed(Instant now) {
-    return new DeliveryRecord(result, 0, attempts, now, firstFailure, lastFailure, origin);
+    return new DeliveryRecord(result, 0, attempts, now, firstFailure, lastFailure, origin, resultTruncated);
+  }
+
+  /**
+   * This delivery with the model's output replaced by a small reference to where the whole
+   * result still is (the results record it came from), for a topic that refused the whole.
+   */
+  DeliveryRecord truncated(int resultBytes) {
+    JsonObject reference = new JsonObject().put("result_truncated", true).put("result_bytes", resultBytes)
+        .put("origin", origin == null ? null : origin.toJson());
+    RunResult small = new RunResult(result.runId(), result.project(), result.app(), result.status(), reference,
+        result.error(), result.runTimeMs(), result.createdAt(), result.startedAt(), result.completedAt(),
+        result.webhookEndpoint(), result.workerId());
+    return new DeliveryRecord(small, retry, attempts, dueAt, firstFailure, lastFailure, origin, true);
   }
 
   public JsonObject toJson() {
@@ -87,7 +103,8 @@ public record DeliveryRecord(
         .put("due_at", dueAt.toString())
         .put("first_failure", firstFailure == null ? null : firstFailure.toJson())
         .put("last_failure", lastFailure == null ? null : lastFailure.toJson())
-        .put("origin", origin == null ? null : origin.toJson());
+        .put("origin", origin == null ? null : origin.toJson())
+        .put("result_truncated", resultTruncated);
   }
 
   /** @throws RuntimeException for a value that is not a delivery record */
@@ -99,6 +116,7 @@ public record DeliveryRecord(
         Instant.parse(json.getString("due_at")),
         Failure.fromJson(json.getJsonObject("first_failure")),
         Failure.fromJson(json.getJsonObject("last_failure")),
-        Origin.fromJson(json.getJsonObject("origin")));
+        Origin.fromJson(json.getJsonObject("origin")),
+        json.getBoolean("result_truncated", false));
   }
 }

@@ -6,21 +6,29 @@ import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Future;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes an attempt and moves the delivery on: delivered; to the next retry tier; or, after its
- * last attempt, a 410 or a refused address, to the dead letters. Every outcome is published to
- * the run-state topic for {@code GET …/runs/{id}}.
+ * last attempt, a 410, a refused address or an invalid URL, to the dead letters. Every outcome
+ * is published to the run-state topic for {@code GET …/runs/{id}}.
  *
  * <p>{@link #deliver} completes once the delivery's next step is durable in Kafka; only then may
- * the record it came from be committed. It also bounds the attempts in progress: consumers
+ * the record it came from be committed. Whatever goes wrong on the way is settled, never left
+ * hanging: an attempt that throws is dead-lettered ({@code handler_error}), a delivery that no
+ * longer fits its retry tier is dead-lettered ({@code record_too_large}), and a dead letter that
+ * does not fit is written with its result replaced by a reference. The future fails only while
+ * the dispatcher stops, leaving the record uncommitted for the next owner. It also bounds the attempts in progress: consumers
  * pause when {@link #saturated} and resume on {@link #onCapacity}.
  *
  * <p>Used on the dispatcher's context only.
@@ -32,22 +40,21 @@ final class DeliveryService {
   private final WebhookSender sender;
   private final RetrySchedule schedule;
   private final DurableProducer producer;
-  private final RunStatePublisher states;
   private final DeliveryLedger ledger;
   private final Topics topics;
   private final DispatcherMetrics metrics;
   private final Clock clock;
   private final int maxInflight;
   private final List<Runnable> capacityListeners = new ArrayList<>();
+  private final Set<String> attempting = new HashSet<>();
   private int inFlight;
 
   DeliveryService(WebhookSender sender, RetrySchedule schedule, DurableProducer producer,
-      RunStatePublisher states, DeliveryLedger ledger, Topics topics, DispatcherMetrics metrics,
+      DeliveryLedger ledger, Topics topics, DispatcherMetrics metrics,
       Clock clock, int maxInflight) {
     this.sender = sender;
     this.schedule = schedule;
     this.producer = producer;
-    this.states = states;
     this.ledger = ledger;
     this.topics = topics;
     this.metrics = metrics;
@@ -69,15 +76,59 @@ final class DeliveryService {
       LOG.info("run {}: webhook already delivered, not sending it again", delivery.runId());
       return Future.succeededFuture();
     }
+    if (!attempting.add(delivery.runId())) {
+      // A second record of a run that is being attempted here right now: a crash between writing
+      // a delivery's next record and committing the one it came from leaves two (the result and
+      // a retry, or two retries), both due at once after the restart. The attempt in progress
+      // carries the delivery on; making both would send the webhook twice.
+      metrics.duplicatesSkipped.incrementAndGet();
+      LOG.info("run {}: an attempt of this run is in progress, not starting a second one", delivery.runId());
+      return Future.succeededFuture();
+    }
     inFlight++;
-    return sender.attempt(delivery)
-        .compose(outcome -> route(delivery, outcome))
+    Future<DeliveryOutcome> attempted;
+    try {
+      attempted = attempt(delivery);
+    } catch (RuntimeException e) {
+      attempted = Future.failedFuture(e);
+    }
+    // the guard covers the attempt only: the record of the next step (a retry) must find it free
+    Future<Void> settled = attempted
+        .andThen(done -> attempting.remove(delivery.runId()))
+        .compose(outcome -> route(delivery, outcome));
+    return settled
+        .recover(e -> {
+          if (e instanceof AlreadySettled) {
+            return Future.succeededFuture();
+          }
+          return e instanceof DurableProducer.Stopping ? Future.failedFuture(e) : settleFailed(delivery, e);
+        })
         .andThen(done -> {
           inFlight--;
           if (inFlight == maxInflight - 1) {
             capacityListeners.forEach(Runnable::run);
           }
         });
+  }
+
+  private Future<DeliveryOutcome> attempt(DeliveryRecord delivery) {
+    if (delivery.resultTruncated()) {
+      // a replayed dead letter whose result no longer fits: sending the reference would lie to the receiver
+      return Future.succeededFuture(DeliveryOutcome.invalidEndpoint(DeadLetterHeaders.RECORD_TOO_LARGE
+          + ": the result was truncated to fit the dead-letter topic; it is on " + delivery.origin()));
+    }
+    return sender.attempt(delivery);
+  }
+
+  /**
+   * Settles a delivery whose handling failed (a bug, or a record Kafka refuses for good): dead
+   * letter with the reason, state {@code failed}, so the record behind it can be committed.
+   */
+  Future<Void> settleFailed(DeliveryRecord delivery, Throwable error) {
+    String reason = error instanceof RecordTooLargeException ? DeadLetterHeaders.RECORD_TOO_LARGE : DeadLetterHeaders.HANDLER_ERROR;
+    LOG.error("run {}: delivery failed inside the dispatcher ({}), dead-lettering it", delivery.runId(), reason, error);
+    DeliveryOutcome outcome = DeliveryOutcome.invalidEndpoint(reason + ": " + WebhookSender.describe(error));
+    return deadLetter(delivery, outcome, reason, clock.instant());
   }
 
   private Future<Void> route(DeliveryRecord delivery, DeliveryOutcome outcome) {
@@ -107,6 +158,10 @@ final class DeliveryService {
         Meters.deliveryAttempt("refused");
         return deadLetter(delivery, outcome, DeadLetterHeaders.REFUSED, now);
       }
+      case INVALID_ENDPOINT -> {
+        Meters.deliveryAttempt("invalid_endpoint");
+        return deadLetter(delivery, outcome, DeadLetterHeaders.INVALID_ENDPOINT, now);
+      }
       default -> {
         Meters.deliveryAttempt("failed");
         int next = delivery.retry() + 1;
@@ -124,10 +179,9 @@ final class DeliveryService {
     metrics.retriesScheduled.incrementAndGet();
     LOG.info("run {}: webhook attempt {} failed ({}), retry {} of {} at {}", delivery.runId(),
         later.attempts(), outcome.error(), next, schedule.retries(), due);
-    var record = KafkaProducerRecord.create(topics.retryTier(next), delivery.runId(), later.toJson().encode());
-    return producer.send(record).compose(v -> publish(later, new WebhookState(
-        later.result().webhookEndpoint(), WebhookState.PENDING, later.attempts(), outcome.statusOrNull(),
-        due, outcome.error()), now));
+    return toRetryTier(delivery, topics.retryTier(next), later, outcome)
+        .compose(v -> publish(later, new WebhookState(later.result().webhookEndpoint(), WebhookState.PENDING,
+            later.attempts(), outcome.statusOrNull(), due, outcome.error()), now));
   }
 
   /**
@@ -140,41 +194,100 @@ final class DeliveryService {
     metrics.deferred.incrementAndGet();
     Meters.deliveryDeferred();
     LOG.info("run {}: webhook not attempted ({}), deferred to {}", delivery.runId(), outcome.error(), due);
-    var record = KafkaProducerRecord.create(topics.retryTier(1), delivery.runId(), later.toJson().encode());
     Integer lastStatus = delivery.lastFailure() == null ? null : delivery.lastFailure().statusCode();
-    return producer.send(record).compose(v -> publish(later, new WebhookState(
-        later.result().webhookEndpoint(), WebhookState.PENDING, later.attempts(), lastStatus, due, outcome.error()), now));
+    return toRetryTier(delivery, topics.retryTier(1), later, outcome)
+        .compose(v -> publish(later, new WebhookState(later.result().webhookEndpoint(), WebhookState.PENDING,
+            later.attempts(), lastStatus, due, outcome.error()), now));
+  }
+
+  /**
+   * Writes a waiting delivery to a retry tier. A tier holds the result plus its history, so a
+   * result that fitted the results topic can be too large for a tier with a smaller
+   * max.message.bytes: the delivery then ends as a dead letter ({@code record_too_large}), and
+   * the returned future fails so the caller publishes no pending state.
+   */
+  private Future<Void> toRetryTier(DeliveryRecord delivery, String tier, DeliveryRecord later, DeliveryOutcome outcome) {
+    String value = later.toJson().encode();
+    return producer.send(new ProducerRecord<>(tier, delivery.runId(), value)).recover(e -> {
+      if (!(e instanceof RecordTooLargeException)) {
+        return Future.failedFuture(e);
+      }
+      String why = DeadLetterHeaders.RECORD_TOO_LARGE + ": the delivery (" + utf8Bytes(value) + " bytes) does not fit "
+          + tier + " (" + e.getMessage() + "); last attempt: " + outcome.error();
+      DeliveryOutcome tooLarge = new DeliveryOutcome(DeliveryOutcome.Kind.RETRY, outcome.statusCode(), why, null);
+      return deadLetter(delivery, tooLarge, DeadLetterHeaders.RECORD_TOO_LARGE, clock.instant())
+          .compose(v -> Future.failedFuture(new AlreadySettled()));
+    });
+  }
+
+  /** A delivery that reached the dead letters on a side path: nothing more to write for it. */
+  private static final class AlreadySettled extends RuntimeException {
+    AlreadySettled() {
+      super("already settled", null, false, false);
+    }
   }
 
   private Future<Void> deadLetter(DeliveryRecord delivery, DeliveryOutcome outcome, String reason, Instant now) {
     DeliveryRecord dead = delivery.failedAttempt(failure(outcome, now), delivery.retry(), now);
     LOG.warn("run {}: webhook to {} dead-lettered after {} attempt(s) ({}): {}", delivery.runId(),
         delivery.result().webhookEndpoint(), dead.attempts(), reason, outcome.error());
-    var record = KafkaProducerRecord.create(topics.deadLetters(), delivery.runId(), dead.toJson().encode());
-    record.addHeader(DeadLetterHeaders.REASON, reason);
-    record.addHeader(DeadLetterHeaders.ATTEMPTS, Integer.toString(dead.attempts()));
-    record.addHeader(DeadLetterHeaders.LAST_STATUS, outcome.statusCode() == 0 ? "none" : Integer.toString(outcome.statusCode()));
-    record.addHeader(DeadLetterHeaders.LAST_ERROR, String.valueOf(outcome.error()));
-    if (dead.origin() != null) {
-      record.addHeader(DeadLetterHeaders.TOPIC, dead.origin().topic());
-      record.addHeader(DeadLetterHeaders.PARTITION, Integer.toString(dead.origin().partition()));
-      record.addHeader(DeadLetterHeaders.OFFSET, Long.toString(dead.origin().offset()));
-    }
-    return producer.send(record)
-        .onSuccess(v -> {
-          metrics.deadLettered.incrementAndGet();
-          Meters.deadLettered();
+    String value = dead.toJson().encode();
+    return producer.send(deadLetterRecord(dead, value, outcome, reason))
+        .recover(e -> {
+          if (!(e instanceof RecordTooLargeException)) {
+            return Future.failedFuture(e);
+          }
+          // the dead letter must exist whatever its size: keep the history, point at the result
+          DeliveryRecord small = dead.truncated(utf8Bytes(value));
+          LOG.warn("run {}: dead letter too large ({} bytes), writing it with a reference to the result on {}",
+              delivery.runId(), utf8Bytes(value), dead.origin());
+          return producer.send(deadLetterRecord(small, small.toJson().encode(), outcome, reason));
         })
-        .compose(v -> publish(dead, new WebhookState(dead.result().webhookEndpoint(), WebhookState.FAILED,
+        .onSuccess(v -> metrics.countDeadLetter(reason))
+        .compose(v -> publish(delivery, new WebhookState(dead.result().webhookEndpoint(), WebhookState.FAILED,
             dead.attempts(), outcome.statusOrNull(), null, outcome.error()), now));
+  }
+
+  private ProducerRecord<String, String> deadLetterRecord(DeliveryRecord dead, String value, DeliveryOutcome outcome,
+      String reason) {
+    var record = new ProducerRecord<String, String>(topics.deadLetters(), dead.runId(), value);
+    header(record, DeadLetterHeaders.REASON, reason);
+    header(record, DeadLetterHeaders.ATTEMPTS, Integer.toString(dead.attempts()));
+    header(record, DeadLetterHeaders.LAST_STATUS, outcome.statusCode() == 0 ? "none" : Integer.toString(outcome.statusCode()));
+    header(record, DeadLetterHeaders.LAST_ERROR, String.valueOf(outcome.error()));
+    if (dead.origin() != null) {
+      header(record, DeadLetterHeaders.TOPIC, dead.origin().topic());
+      header(record, DeadLetterHeaders.PARTITION, Integer.toString(dead.origin().partition()));
+      header(record, DeadLetterHeaders.OFFSET, Long.toString(dead.origin().offset()));
+    }
+    if (dead.resultTruncated()) {
+      header(record, DeadLetterHeaders.RESULT_TRUNCATED, "true");
+    }
+    return record;
   }
 
   /**
    * The state is what users see; the delivery itself is already safe in Kafka (or delivered),
-   * so a state that cannot be published is logged (by the publisher) and does not hold it up.
+   * so a state that cannot be published is logged and does not hold it up. It goes through the
+   * same direct producer as the deliveries: a {@code delivered} state leaves right after the
+   * 2xx, which keeps short the window in which a crash makes the next dispatcher send it again.
    */
   private Future<Void> publish(DeliveryRecord delivery, WebhookState webhook, Instant now) {
-    return states.publish(DeliveryState.of(delivery.result(), webhook, now)).recover(e -> Future.succeededFuture());
+    DeliveryState state = DeliveryState.of(delivery.result(), webhook, now);
+    var record = new ProducerRecord<String, String>(topics.runState(), state.runId(), state.toJson().encode());
+    header(record, RunStatePublisher.SOURCE_HEADER, "dispatcher");
+    return producer.send(record).recover(e -> {
+      LOG.warn("run {}: webhook state {} not published: {}", state.runId(), webhook.status(), e.toString());
+      return e instanceof DurableProducer.Stopping ? Future.failedFuture(e) : Future.succeededFuture();
+    });
+  }
+
+  private static void header(ProducerRecord<String, String> record, String name, String value) {
+    record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static int utf8Bytes(String value) {
+    return value.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static DeliveryRecord.Failure failure(DeliveryOutcome outcome, Instant now) {

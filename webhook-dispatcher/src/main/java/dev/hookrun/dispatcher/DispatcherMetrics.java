@@ -1,5 +1,8 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.metrics.Meters;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Counters of one dispatcher, readable from any thread (tests, a metrics endpoint). */
@@ -14,6 +17,20 @@ public final class DispatcherMetrics {
   final AtomicLong hostBusy = new AtomicLong();
   final AtomicLong deferred = new AtomicLong();
   final AtomicLong duplicatesSkipped = new AtomicLong();
+  private final Map<String, AtomicLong> deadLettersByReason = new ConcurrentHashMap<>();
+
+  /** A delivery reached the dead-letter topic for {@code reason} (a {@link DeadLetterHeaders} reason). */
+  void countDeadLetter(String reason) {
+    deadLettered.incrementAndGet();
+    deadLettersByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    Meters.deadLettered(reason);
+  }
+
+  /** Dead letters written for one reason, e.g. {@code invalid_webhook_endpoint}. */
+  public long deadLettered(String reason) {
+    AtomicLong count = deadLettersByReason.get(reason);
+    return count == null ? 0 : count.get();
+  }
 
   /** Attempts made, whatever came of them. */
   public long attempts() {

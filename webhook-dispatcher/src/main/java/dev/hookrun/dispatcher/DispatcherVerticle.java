@@ -7,7 +7,6 @@ import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
-import dev.hookrun.common.run.RunStatePublisher;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -15,12 +14,13 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.TrustOptions;
-import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,14 +79,20 @@ public final class DispatcherVerticle extends VerticleBase {
       tiers.add(topics.retryTier(n));
     }
     ledger = new DeliveryLedger(kafka, name + "-ledger");
+    List<String> written = new ArrayList<>(tiers);
+    written.addAll(List.of(topics.runState(), topics.deadLetters()));
     return TopicInitializer.ensure(vertx, kafka, specs)
         .compose(v -> ledger.start(context))
+        .compose(v -> vertx.executeBlocking(() -> {
+          producer = new KafkaProducer<>(KafkaClientProperties.asObjects(
+              KafkaClientProperties.eventLoopProducer(kafka, name, Duration.ofSeconds(30))));
+          fetchMetadata(producer, written);
+          return null;
+        }))
         .compose(v -> {
-          producer = KafkaProducer.createShared(vertx, "hookrun-dispatcher-" + kafka.topicPrefix(),
-              KafkaClientProperties.batchingProducer(kafka, "hookrun-dispatcher", Duration.ofSeconds(30)));
-          durable = new DurableProducer(vertx, producer);
+          durable = new DurableProducer(context, producer);
           DeliveryService service = new DeliveryService(sender(), config.retrySchedule(), durable,
-              new RunStatePublisher(producer, topics), ledger, topics, metrics, clock, config.maxInflight());
+              ledger, topics, metrics, clock, config.maxInflight());
 
           // a batch is taken whole, so one batch may overshoot the bound by at most its size
           int batch = Math.min(500, config.maxInflight());
@@ -113,6 +119,27 @@ public final class DispatcherVerticle extends VerticleBase {
             topics.results(), tiers.size(), config.groupId(), config.retrySchedule(),
             config.allowedNetworks().isEmpty() ? "none" : config.allowedNetworks(),
             config.secrets().isEmpty() ? "no" : config.secrets()));
+  }
+
+  /**
+   * The producer is called on the event loop and may wait only 50 ms for metadata: fetch it
+   * here, on a worker thread, so the first sends do not time out (they would be retried, but
+   * a delivered state should leave at once).
+   */
+  private static void fetchMetadata(KafkaProducer<String, String> producer, List<String> topics) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    for (String topic : topics) {
+      while (true) {
+        try {
+          producer.partitionsFor(topic);
+          break;
+        } catch (TimeoutException e) {
+          if (System.nanoTime() > deadline) {
+            throw e;
+          }
+        }
+      }
+    }
   }
 
   private WebhookSender sender() {
@@ -164,7 +191,11 @@ public final class DispatcherVerticle extends VerticleBase {
         closing.add(client.close());
       }
       if (producer != null) {
-        closing.add(producer.close());
+        KafkaProducer<String, String> closed = producer;
+        closing.add(vertx.executeBlocking(() -> {
+          closed.close(Duration.ofSeconds(5));
+          return null;
+        }));
       }
       if (dns != null) {
         closing.add(dns.close());

@@ -91,6 +91,23 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
         .onSuccess(v -> committer.finished(partition, offset));
   }
 
+  /** The dispatcher's policy for a result it failed on: dead-lettered ({@code handler_error}). */
+  @Override
+  public Future<Void> onRecordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
+    RunResult result;
+    try {
+      result = RunResult.fromJson(new JsonObject(record.value()));
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(); // nothing to deliver from it: the loop counts and skips it
+    }
+    if (result.webhookEndpoint() == null) {
+      return Future.succeededFuture();
+    }
+    ledger.claim(result.runId());
+    var origin = new DeliveryRecord.Origin(record.topic(), record.partition(), record.offset());
+    return service.settleFailed(DeliveryRecord.first(result, origin, clock.instant()), error);
+  }
+
   @Override
   public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
     return committer.revoked(partitions);

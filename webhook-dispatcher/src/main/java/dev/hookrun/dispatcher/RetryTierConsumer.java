@@ -83,6 +83,16 @@ final class RetryTierConsumer implements ConsumerLoop.Listener {
     }
   }
 
+  /** The dispatcher's policy for a waiting delivery it failed on: dead-lettered ({@code handler_error}). */
+  @Override
+  public Future<Void> onRecordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
+    try {
+      return service.settleFailed(DeliveryRecord.fromJson(new JsonObject(record.value())), error);
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(); // not a delivery: the loop counts and skips it
+    }
+  }
+
   private void holdUntilDue(TopicPartition partition, long offset, long waitMs) {
     // both take effect before the next poll: the seek runs on the poll thread, the pause just after
     loop.execute(consumer -> consumer.seek(partition, offset));

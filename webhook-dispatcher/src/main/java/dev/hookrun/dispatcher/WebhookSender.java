@@ -52,8 +52,10 @@ final class WebhookSender {
     WebhookTarget target;
     try {
       target = WebhookTarget.parse(delivery.result().webhookEndpoint());
-    } catch (IllegalArgumentException e) {
+    } catch (WebhookTarget.SchemeNotAllowed e) {
       return Future.succeededFuture(DeliveryOutcome.refused(e.getMessage()));
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(DeliveryOutcome.invalidEndpoint(e.getMessage()));
     }
     return guard.check(target.host()).transform(checked -> {
       if (checked.failed()) {
@@ -68,8 +70,20 @@ final class WebhookSender {
           metrics.hostBusy.incrementAndGet();
           return Future.succeededFuture(DeliveryOutcome.deferred(slot.cause().getMessage()));
         }
-        return post(delivery, target, SocketAddress.inetSocketAddress(target.port(),
-            verdict.address().getHostAddress())).andThen(done -> slot.result().run());
+        // whatever happens from here on, the slot goes back: a slot kept by an attempt that
+        // threw would shrink the host's budget for good
+        Runnable release = slot.result();
+        Future<DeliveryOutcome> posted;
+        try {
+          posted = post(delivery, target, SocketAddress.inetSocketAddress(target.port(),
+              verdict.address().getHostAddress()));
+        } catch (IllegalArgumentException e) {
+          posted = Future.succeededFuture(DeliveryOutcome.invalidEndpoint(
+              "cannot connect to " + target.authority() + ": " + describe(e)));
+        } catch (RuntimeException e) {
+          posted = Future.failedFuture(e);
+        }
+        return posted.andThen(done -> release.run());
       });
     });
   }

@@ -14,7 +14,18 @@ import java.util.Locale;
  */
 record WebhookTarget(boolean ssl, String host, int port, String authority, String requestUri) {
 
-  /** @throws IllegalArgumentException with a sentence fit for the run's status */
+  /** A URL of a scheme we refuse by policy (not a malformed one). */
+  static final class SchemeNotAllowed extends IllegalArgumentException {
+    SchemeNotAllowed() {
+      super("only http and https webhook URLs are allowed");
+    }
+  }
+
+  /**
+   * @throws SchemeNotAllowed for a scheme other than http(s)
+   * @throws IllegalArgumentException for a URL nothing can connect to; the message is a sentence
+   *     fit for the run's status
+   */
   static WebhookTarget parse(String url) {
     URI uri;
     try {
@@ -24,7 +35,7 @@ record WebhookTarget(boolean ssl, String host, int port, String authority, Strin
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new IllegalArgumentException("only http and https webhook URLs are allowed");
+      throw new SchemeNotAllowed();
     }
     String host = uri.getHost();
     if (host == null || host.isEmpty()) {
@@ -33,6 +44,9 @@ record WebhookTarget(boolean ssl, String host, int port, String authority, Strin
     host = host.toLowerCase(Locale.ROOT);
     boolean ssl = scheme.equals("https");
     int port = uri.getPort() == -1 ? (ssl ? 443 : 80) : uri.getPort();
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("the webhook URL has a port outside 1-65535");
+    }
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();

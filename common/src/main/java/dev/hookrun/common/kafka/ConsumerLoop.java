@@ -14,9 +14,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -61,6 +63,15 @@ public final class ConsumerLoop {
 
     /** Partitions were taken away without a chance to commit (session expired). */
     default void onLost(Set<TopicPartition> partitions) {}
+
+    /**
+     * Handling {@code record} threw (the rest of its batch goes on). Settle it the stage's way
+     * (the dispatcher dead-letters it) and complete; the record's offset is then finished by the
+     * stage's {@link OffsetCommitter}. A failed future leaves the offset unfinished.
+     */
+    default Future<Void> onRecordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
+      return Future.succeededFuture();
+    }
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
@@ -82,6 +93,7 @@ public final class ConsumerLoop {
   private final Promise<Void> stopped = Promise.promise();
   private final java.util.concurrent.atomic.AtomicInteger revokedCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger lostCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final List<BiConsumer<TopicPartition, Long>> settlers = new CopyOnWriteArrayList<>();
   private volatile boolean paused;
   private volatile boolean joined;
   private final Set<TopicPartition> held = ConcurrentHashMap.newKeySet();
@@ -120,18 +132,66 @@ public final class ConsumerLoop {
     return subscribed.future();
   }
 
-  /** Queues an asynchronous commit; failures (e.g. during a rebalance) are logged, not fatal. */
+  /** Queues an asynchronous commit; a failure is logged and counted, and the caller may retry. */
   public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, Runnable onSuccess) {
+    commit(offsets, onSuccess, null);
+  }
+
+  /**
+   * Queues an asynchronous commit. A failure (a rebalance in progress, the coordinator moving, a
+   * broker away) is logged at warn and counted; {@code onFailure} runs on the context, where the
+   * {@link OffsetCommitter} schedules the commit again with back-off.
+   */
+  public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, Runnable onSuccess, Runnable onFailure) {
     if (offsets.isEmpty()) {
       return;
     }
     tasks.add(c -> c.commitAsync(offsets, (committed, error) -> {
       if (error != null) {
-        LOG.debug("{}: commit of {} failed: {}", name, offsets, error.toString());
+        LOG.warn("{}: commit of {} failed, will retry: {}", name, offsets, error.toString());
+        Meters.commitFailed(groupOrName());
+        if (onFailure != null) {
+          context.runOnContext(v -> onFailure.run());
+        }
       } else if (onSuccess != null) {
         context.runOnContext(v -> onSuccess.run());
       }
     }));
+  }
+
+  /**
+   * Registers who finishes the offset of a record whose handler threw, once the listener has
+   * settled it: the stage's {@link OffsetCommitter} does so itself when created.
+   */
+  void settleWith(BiConsumer<TopicPartition, Long> settler) {
+    settlers.add(settler);
+  }
+
+  private String groupOrName() {
+    Object group = config.get(ConsumerConfig.GROUP_ID_CONFIG);
+    return group == null ? name : group.toString();
+  }
+
+  /** On the context: one record's handler threw. Log, count, let the stage settle it, finish it. */
+  private void recordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
+    LOG.error("{}: handling the record at {}-{}@{} failed; settling it and going on with the batch",
+        name, record.topic(), record.partition(), record.offset(), error);
+    Meters.recordSettled(groupOrName(), "handler_error");
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    Future<Void> settled;
+    try {
+      settled = listener.onRecordFailed(record, error);
+    } catch (RuntimeException e) {
+      settled = Future.failedFuture(e);
+    }
+    settled.onComplete(done -> {
+      if (done.succeeded()) {
+        settlers.forEach(s -> s.accept(partition, record.offset()));
+      } else {
+        LOG.error("{}: could not settle the record at {}@{}; it stays uncommitted: {}", name, partition,
+            record.offset(), done.cause().toString());
+      }
+    });
   }
 
   /** Pauses (or resumes) fetching from every assigned partition; polling goes on either way. */
@@ -212,7 +272,7 @@ public final class ConsumerLoop {
           applyPause();
           ConsumerRecords<String, String> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
-            BatchHandOff.deliver(context, records, listener::onRecords, name);
+            BatchHandOff.deliver(context, records, listener::onRecords, this::recordFailed, name);
           }
           sampleLagIfDue();
         } catch (WakeupException e) {

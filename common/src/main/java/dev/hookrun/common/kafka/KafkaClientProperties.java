@@ -62,6 +62,19 @@ public final class KafkaClientProperties {
   }
 
   /**
+   * A durable producer whose {@code send()} is called on an event loop: it waits at most 50 ms
+   * for metadata or buffer space (the caller fetches metadata ahead and retries a send that timed
+   * out), and lingers 1 ms so the records one loop turn sends leave in one request.
+   */
+  public static Map<String, String> eventLoopProducer(KafkaSettings kafka, String clientId, Duration timeout) {
+    Map<String, String> p = producer(kafka, clientId, timeout);
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "50");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    p.putAll(kafka.extraClientProperties()); // again: an operator's settings win over ours
+    return p;
+  }
+
+  /**
    * The part of a producer's send timeout that {@code send()} may spend blocked waiting for
    * topic metadata, which it has none of after the broker went away and came back.
    */

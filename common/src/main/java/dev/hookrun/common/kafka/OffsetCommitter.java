@@ -10,20 +10,25 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Commits what a consumer has finished, per partition, only below its oldest unfinished record,
  * batching commits a little so a burst of finished deliveries makes one commit, not thousands.
- * Used on the owner's context only.
+ * A commit that fails is tried again with back-off (with whatever is committable by then), so
+ * finished work is committed even if nothing else finishes afterwards. Used on the owner's
+ * context only.
  */
 public final class OffsetCommitter {
 
   private static final long COMMIT_DELAY_MS = 100;
+  private static final long MAX_RETRY_DELAY_MS = 5_000;
 
   private final Vertx vertx;
   private final ConsumerLoop loop;
   private final OffsetTracker tracker = new OffsetTracker();
   private boolean commitScheduled;
+  private long retryDelayMs = COMMIT_DELAY_MS;
 
   public OffsetCommitter(Vertx vertx, ConsumerLoop loop) {
     this.vertx = vertx;
     this.loop = loop;
+    loop.settleWith(this::settle);
   }
 
   public void started(TopicPartition partition, long offset) {
@@ -32,14 +37,36 @@ public final class OffsetCommitter {
 
   public void finished(TopicPartition partition, long offset) {
     tracker.finished(partition, offset);
+    scheduleCommit(COMMIT_DELAY_MS);
+  }
+
+  /**
+   * A record whose handler threw, settled by the stage: finished, whether or not the handler
+   * got as far as starting it. Ignored for a partition this member no longer owns.
+   */
+  void settle(TopicPartition partition, long offset) {
+    if (!loop.assignment().contains(partition)) {
+      return;
+    }
+    tracker.started(partition, offset);
+    finished(partition, offset);
+  }
+
+  private void scheduleCommit(long delayMs) {
     if (commitScheduled) {
       return;
     }
     commitScheduled = true;
-    vertx.setTimer(COMMIT_DELAY_MS, t -> {
+    vertx.setTimer(delayMs, t -> {
       commitScheduled = false;
       Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
-      loop.commit(offsets, () -> tracker.markCommitted(offsets));
+      loop.commit(offsets, () -> {
+        tracker.markCommitted(offsets);
+        retryDelayMs = COMMIT_DELAY_MS;
+      }, () -> {
+        retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2);
+        scheduleCommit(retryDelayMs);
+      });
     });
   }
 

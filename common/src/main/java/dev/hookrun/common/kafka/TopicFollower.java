@@ -1,5 +1,6 @@
 package dev.hookrun.common.kafka;
 
+import dev.hookrun.common.metrics.Meters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -117,7 +118,7 @@ public final class TopicFollower {
         try {
           ConsumerRecords<String, String> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
-            BatchHandOff.deliver(context, records, handler, name);
+            BatchHandOff.deliver(context, records, handler, this::recordFailed, name);
           }
           if (target != null && caughtUp(target)) {
             target = null;
@@ -173,6 +174,13 @@ public final class TopicFollower {
       }
     }
     consumer.seekToEnd(nothingNewer);
+  }
+
+  /** A reader has no offsets to settle: the record is logged, counted and left behind. */
+  private void recordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
+    LOG.error("{}: handling the record at {}-{}@{} failed; skipping it", name, record.topic(), record.partition(),
+        record.offset(), error);
+    Meters.recordSettled(name, "handler_error");
   }
 
   private boolean caughtUp(Map<TopicPartition, Long> target) {

@@ -157,12 +157,37 @@ public final class Meters {
         .register(registry())).increment();
   }
 
-  /** Dispatcher: a delivery gave up and went to the dead-letter topic. */
-  public static void deadLettered() {
-    Counter.builder("hookrun.webhook.dead.letters")
-        .description("Webhook deliveries moved to the dead-letter topic")
-        .register(registry())
-        .increment();
+  /**
+   * Dispatcher: a delivery gave up and went to the dead-letter topic, for {@code reason}
+   * ({@code exhausted}, {@code gone}, {@code refused}, {@code invalid_webhook_endpoint},
+   * {@code record_too_large}, {@code handler_error}).
+   */
+  public static void deadLettered(String reason) {
+    cached("dead:" + reason, () -> Counter.builder("hookrun.webhook.dead.letters")
+        .description("Webhook deliveries moved to the dead-letter topic, by reason")
+        .tag("reason", reason)
+        .register(registry())).increment();
+  }
+
+  /**
+   * A consumer settled a record it could not handle (its handler threw, or it could not be
+   * decoded) and moved on: by consumer (group or reader) and reason, so a stage that skips
+   * records shows up on a dashboard instead of only in its log.
+   */
+  public static void recordSettled(String consumer, String reason) {
+    cached("settled:" + consumer + ":" + reason, () -> Counter.builder("hookrun.consumer.records.settled")
+        .description("Records a consumer could not handle and settled (logged, skipped or dead-lettered), by reason")
+        .tag("consumer", consumer)
+        .tag("reason", reason)
+        .register(registry())).increment();
+  }
+
+  /** A consumer's offset commit failed; it is retried. */
+  public static void commitFailed(String consumer) {
+    cached("commitFailed:" + consumer, () -> Counter.builder("hookrun.consumer.commit.failures")
+        .description("Offset commits that failed and were retried")
+        .tag("consumer", consumer)
+        .register(registry())).increment();
   }
 
   /** Ops: dead letters put back into delivery by an operator. */
