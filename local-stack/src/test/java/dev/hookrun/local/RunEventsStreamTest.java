@@ -107,6 +107,35 @@ class RunEventsStreamTest {
   }
 
   @Test
+  void aRunWithProgressSendsStartProgressAndCompletedWebhooksInOrder() {
+    var gateway = stack.gateway();
+    stack.worker("w1", stack.workerConfig("w1").withProgressMinInterval(Duration.ofMillis(200)));
+    stack.dispatcher();
+    var receiverProcess = io.vertx.core.Vertx.vertx();
+    try {
+      var receiver = new dev.hookrun.testkit.WebhookReceiver(receiverProcess);
+      var accepted = gateway.http().post(APP + "/predict", "{\"delayMins\": 0.05, \"progressEverySeconds\": 0.5, "
+          + "\"webhook_endpoint\": \"" + receiver.url() + "\", \"webhook_events_filter\": [\"start\", \"progress\", \"completed\"]}");
+      assertEquals(202, accepted.status(), () -> accepted.json().encode());
+      String runId = accepted.json().getString("run_id");
+      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).stream()
+          .anyMatch(d -> "completed".equals(d.body().getString("event"))));
+      var events = receiver.deliveriesFor(runId).stream().map(d -> d.body().getString("event")).toList();
+      assertEquals("start", events.get(0), events::toString);
+      assertEquals("completed", events.get(events.size() - 1), events::toString);
+      var seqs = receiver.deliveriesFor(runId).stream().filter(d -> "progress".equals(d.body().getString("event")))
+          .map(d -> d.body().getLong("progress_seq")).toList();
+      assertTrue(seqs.size() >= 2, () -> "progress events: " + events);
+      for (int i = 1; i < seqs.size(); i++) {
+        assertTrue(seqs.get(i) > seqs.get(i - 1), () -> "in order: " + seqs);
+      }
+      assertEquals("succeeded", receiver.deliveriesFor(runId).get(events.size() - 1).body().getString("status"));
+    } finally {
+      receiverProcess.close().await();
+    }
+  }
+
+  @Test
   void theStreamOfAnotherProjectsRunIs404() {
     var gateway = stack.gateway();
     stack.worker("w1");

@@ -91,12 +91,14 @@ public final class DispatcherVerticle extends VerticleBase {
         }))
         .compose(v -> {
           durable = new DurableProducer(context, producer);
-          DeliveryService service = new DeliveryService(sender(), config.retrySchedule(), durable,
+          WebhookSender sender = sender();
+          DeliveryService service = new DeliveryService(sender, config.retrySchedule(), durable,
               ledger, topics, metrics, clock, config.maxInflight());
 
           // a batch is taken whole, so one batch may overshoot the bound by at most its size
           int batch = Math.min(500, config.maxInflight());
-          ResultsConsumer results = new ResultsConsumer(vertx, service, ledger, metrics, clock);
+          ResultsConsumer results = new ResultsConsumer(vertx, service, ledger, metrics, clock,
+              new LifecycleEvents(vertx, sender, ledger));
           resultsLoop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), batch),
               List.of(topics.results()), results, name).sampleLag(kafka.lagSampleInterval());

@@ -56,6 +56,24 @@ final class HostLimiter {
     this.nanoTime = nanoTime;
   }
 
+  /**
+   * A slot at once, or null when the host has none free: for best-effort requests, which are
+   * dropped rather than queued behind a busy receiver.
+   */
+  Runnable tryAcquire(String host) {
+    long now = nanoTime.getAsLong();
+    Host h = hosts.computeIfAbsent(host, k -> {
+      Host fresh = new Host();
+      fresh.lastProgressNanos = now;
+      return fresh;
+    });
+    if (h.active >= maxActive || !h.waiting.isEmpty()) {
+      return null;
+    }
+    h.active++;
+    return slot(host, h, now);
+  }
+
   /** A slot for one request to {@code host}; run the returned action exactly once when done. */
   Future<Runnable> acquire(String host) {
     long now = nanoTime.getAsLong();

@@ -3,7 +3,10 @@ package dev.hookrun.dispatcher;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.OffsetCommitter;
 import dev.hookrun.common.run.RunHeaders;
+import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.RunStarted;
+import dev.hookrun.common.run.WebhookEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -31,11 +34,14 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
   private final DeliveryLedger ledger;
   private final DispatcherMetrics metrics;
   private final Clock clock;
+  private final LifecycleEvents events;
   private ConsumerLoop loop;
   private OffsetCommitter committer;
 
-  ResultsConsumer(Vertx vertx, DeliveryService service, DeliveryLedger ledger, DispatcherMetrics metrics, Clock clock) {
+  ResultsConsumer(Vertx vertx, DeliveryService service, DeliveryLedger ledger, DispatcherMetrics metrics, Clock clock,
+      LifecycleEvents events) {
     this.vertx = vertx;
+    this.events = events;
     this.service = service;
     this.ledger = ledger;
     this.metrics = metrics;
@@ -62,9 +68,19 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     long offset = record.offset();
     committer.started(partition, offset);
-    if (!RunHeaders.isOutcome(record.headers())) {
-      committer.finished(partition, offset); // a worker's "running" record: for the gateways' views
-      return;
+    switch (RunHeaders.kind(record.headers())) {
+      case RunHeaders.KIND_RUNNING -> {
+        // best effort, and never held for: its offset is done whatever becomes of the event
+        committer.finished(partition, offset);
+        events.started(RunStarted.fromJson(new JsonObject(record.value())));
+        return;
+      }
+      case RunHeaders.KIND_PROGRESS -> {
+        committer.finished(partition, offset);
+        events.progress(RunProgress.fromJson(new JsonObject(record.value())));
+        return;
+      }
+      default -> { } // an outcome: delivered below
     }
     RunResult result;
     try {
@@ -74,8 +90,8 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
       committer.finished(partition, offset);
       return;
     }
-    if (result.webhookEndpoint() == null) {
-      committer.finished(partition, offset); // a synchronous or polled run: nothing to deliver
+    if (result.webhookEndpoint() == null || !WebhookEvents.wants(result.webhookEvents(), WebhookEvents.COMPLETED)) {
+      committer.finished(partition, offset); // a synchronous or polled run, or one that asked not to be told
       return;
     }
     if (ledger.isClaimed(result.runId())) {
@@ -87,7 +103,9 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
     }
     ledger.claim(result.runId());
     var origin = new DeliveryRecord.Origin(record.topic(), record.partition(), offset);
-    service.deliver(DeliveryRecord.first(result, origin, clock.instant()))
+    // a start or progress event still on its way goes first: never after the completed one
+    events.beforeCompleted(result.runId())
+        .compose(v -> service.deliver(DeliveryRecord.first(result, origin, clock.instant())))
         .onSuccess(v -> committer.finished(partition, offset));
   }
 

@@ -48,10 +48,26 @@ final class WebhookSender {
     this.metrics = metrics;
   }
 
+  /** One signed POST: where, for which project (its secret), with which id and body. */
+  record Message(String endpoint, String project, String webhookId, Buffer body) {}
+
   Future<DeliveryOutcome> attempt(DeliveryRecord delivery) {
+    return attempt(new Message(delivery.result().webhookEndpoint(), delivery.result().project(),
+        delivery.webhookId(), delivery.result().webhookBody().toBuffer()), false, requestTimeout);
+  }
+
+  /**
+   * A best-effort attempt (lifecycle events): never waits for a slot at a busy host (that is a
+   * {@code deferred} outcome, which the caller drops) and gives up after {@code timeout}.
+   */
+  Future<DeliveryOutcome> attemptNow(Message message, Duration timeout) {
+    return attempt(message, true, timeout);
+  }
+
+  private Future<DeliveryOutcome> attempt(Message message, boolean now, Duration timeout) {
     WebhookTarget target;
     try {
-      target = WebhookTarget.parse(delivery.result().webhookEndpoint());
+      target = WebhookTarget.parse(message.endpoint());
     } catch (WebhookTarget.SchemeNotAllowed e) {
       return Future.succeededFuture(DeliveryOutcome.refused(e.getMessage()));
     } catch (IllegalArgumentException e) {
@@ -65,7 +81,15 @@ final class WebhookSender {
       if (!verdict.allowed()) {
         return Future.succeededFuture(DeliveryOutcome.refused(verdict.refusal()));
       }
-      return limiter.acquire(target.authority()).transform(slot -> {
+      Future<Runnable> acquired;
+      if (now) {
+        Runnable free = limiter.tryAcquire(target.authority());
+        acquired = free != null ? Future.succeededFuture(free)
+            : Future.failedFuture(new HostLimiter.HostBusy("host busy: no free slot for a best-effort event"));
+      } else {
+        acquired = limiter.acquire(target.authority());
+      }
+      return acquired.transform(slot -> {
         if (slot.failed()) {
           metrics.hostBusy.incrementAndGet();
           return Future.succeededFuture(DeliveryOutcome.deferred(slot.cause().getMessage()));
@@ -75,8 +99,8 @@ final class WebhookSender {
         Runnable release = slot.result();
         Future<DeliveryOutcome> posted;
         try {
-          posted = post(delivery, target, SocketAddress.inetSocketAddress(target.port(),
-              verdict.address().getHostAddress()));
+          posted = post(message, target, SocketAddress.inetSocketAddress(target.port(),
+              verdict.address().getHostAddress()), timeout);
         } catch (IllegalArgumentException e) {
           posted = Future.succeededFuture(DeliveryOutcome.invalidEndpoint(
               "cannot connect to " + target.authority() + ": " + describe(e)));
@@ -88,8 +112,8 @@ final class WebhookSender {
     });
   }
 
-  private Future<DeliveryOutcome> post(DeliveryRecord delivery, WebhookTarget target, SocketAddress server) {
-    Buffer body = delivery.result().webhookBody().toBuffer();
+  private Future<DeliveryOutcome> post(Message message, WebhookTarget target, SocketAddress server, Duration timeout) {
+    Buffer body = message.body();
     long timestamp = clock.instant().getEpochSecond();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
@@ -101,15 +125,15 @@ final class WebhookSender {
         .setFollowRedirects(false)
         .putHeader("Content-Type", "application/json")
         .putHeader("User-Agent", USER_AGENT)
-        .putHeader(SignatureSigner.HEADER_ID, delivery.webhookId())
+        .putHeader(SignatureSigner.HEADER_ID, message.webhookId())
         .putHeader(SignatureSigner.HEADER_TIMESTAMP, Long.toString(timestamp));
-    secrets.keyFor(delivery.result().project()).ifPresent(key -> options.putHeader(
-        SignatureSigner.HEADER_SIGNATURE, SignatureSigner.sign(key, delivery.webhookId(), timestamp, body.getBytes())));
+    secrets.keyFor(message.project()).ifPresent(key -> options.putHeader(
+        SignatureSigner.HEADER_SIGNATURE, SignatureSigner.sign(key, message.webhookId(), timestamp, body.getBytes())));
 
     Promise<DeliveryOutcome> outcome = Promise.promise();
     HttpClientRequest[] request = {null};
-    long timer = vertx.setTimer(requestTimeout.toMillis(), t -> {
-      if (outcome.tryComplete(DeliveryOutcome.noAnswer("no complete answer within " + requestTimeout.toMillis() + " ms"))
+    long timer = vertx.setTimer(timeout.toMillis(), t -> {
+      if (outcome.tryComplete(DeliveryOutcome.noAnswer("no complete answer within " + timeout.toMillis() + " ms"))
           && request[0] != null) {
         request[0].reset(0, new TimeoutException("webhook request timed out"));
       }

@@ -101,6 +101,17 @@ final class DispatcherHarness implements AutoCloseable {
     return result.runId();
   }
 
+  /** Puts a worker's {@code running} or {@code progress} record on the results topic. */
+  void publishEvent(String runId, String kind, JsonObject value) {
+    try {
+      var record = new ProducerRecord<String, String>(kafka.topics().results(), runId, value.encode());
+      record.headers().add(dev.hookrun.common.run.RunHeaders.KIND, kind.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      producer.send(record).get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Puts many results on the results topic at once (one flush), or on one partition if given. */
   void publishAll(List<RunResult> results, Integer partition) {
     try {

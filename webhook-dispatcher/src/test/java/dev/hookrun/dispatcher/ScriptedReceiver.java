@@ -33,6 +33,7 @@ final class ScriptedReceiver implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> attemptsByRun = new ConcurrentHashMap<>();
   private volatile BiFunction<String, Integer, Reply> script = (run, attempt) -> Reply.of(200);
+  private volatile java.util.function.Function<JsonObject, Reply> bodyScript;
 
   ScriptedReceiver(Vertx vertx) {
     this(vertx, 0);
@@ -44,7 +45,7 @@ final class ScriptedReceiver implements AutoCloseable {
           String raw = body.toString();
           String runId = new JsonObject(raw).getString("run_id");
           int attempt = attemptsByRun.computeIfAbsent(runId, r -> new AtomicInteger()).incrementAndGet();
-          Reply reply = script.apply(runId, attempt);
+          Reply reply = bodyScript != null ? bodyScript.apply(new JsonObject(raw)) : script.apply(runId, attempt);
           requests.add(new Request(runId, attempt, raw, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
               req.uri(), System.currentTimeMillis()));
           var response = req.response().setStatusCode(reply.status());
@@ -52,6 +53,12 @@ final class ScriptedReceiver implements AutoCloseable {
           response.end();
         }))
         .listen(port, "127.0.0.1").await();
+  }
+
+  /** Answers each request by its body (e.g. by its {@code event}), instead of by attempt. */
+  ScriptedReceiver answerByBody(java.util.function.Function<JsonObject, Reply> bodyScript) {
+    this.bodyScript = bodyScript;
+    return this;
   }
 
   /** {@code script.apply(runId, attempt)} answers the attempt-th request (from 1) of a run. */

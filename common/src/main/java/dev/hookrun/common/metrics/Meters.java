@@ -150,6 +150,19 @@ public final class Meters {
     counter.increment();
   }
 
+  /**
+   * Dispatcher: a best-effort lifecycle event ({@code start}, {@code progress}) and what became
+   * of it: {@code delivered}, {@code failed} (after its few quick attempts), {@code dropped}
+   * (receiver busy, another event of the run still in flight, or the run already completed).
+   */
+  public static void lifecycleEvent(String event, String outcome) {
+    cached("event:" + event + ":" + outcome, () -> Counter.builder("hookrun.webhook.events")
+        .description("Start and progress webhooks (best effort), by event and outcome")
+        .tag("event", event)
+        .tag("outcome", outcome)
+        .register(registry())).increment();
+  }
+
   /** Dispatcher: a delivery not attempted because its host had no free slot; it is retried later. */
   public static void deliveryDeferred() {
     cached("deferred", () -> Counter.builder("hookrun.webhook.deliveries.deferred")
