@@ -9,12 +9,14 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Refuses to start a gateway whose BODY_LIMIT Kafka cannot carry: an existing requests topic
@@ -66,22 +68,20 @@ final class RequestSizeCheck {
     var resource = new ConfigResource(ConfigResource.Type.TOPIC, kafka.topics().requests());
     try (Admin admin = Admin.create(KafkaClientProperties.asObjects(
         KafkaClientProperties.admin(kafka, "hookrun-gateway-size-check")))) {
-      Config config = null;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (config == null) {
+      while (true) {
         try {
-          config = admin.describeConfigs(List.of(resource)).all().get(20, TimeUnit.SECONDS).get(resource);
-        } catch (java.util.concurrent.ExecutionException e) {
-          // a topic created a moment ago (by this or another stage) may not be known to every broker yet
-          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
-              || System.nanoTime() > deadline) {
+          Config config = admin.describeConfigs(List.of(resource)).all().get(20, TimeUnit.SECONDS).get(resource);
+          var entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+          return entry == null || entry.value() == null ? Long.MAX_VALUE : Long.parseLong(entry.value());
+        } catch (ExecutionException e) {
+          // a topic created a moment ago may not have reached the broker's metadata yet
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
             throw e;
           }
-          Thread.sleep(100);
+          Thread.sleep(100); // on a worker thread (executeBlocking), once per start
         }
       }
-      var entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-      return entry == null || entry.value() == null ? Long.MAX_VALUE : Long.parseLong(entry.value());
     }
   }
 

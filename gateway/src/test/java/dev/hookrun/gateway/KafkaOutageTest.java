@@ -46,10 +46,17 @@ class KafkaOutageTest {
       broker.stop();
       var refused = http.post(PATH, BODY);
       assertEquals(503, refused.status());
-      assertEquals("kafka_unavailable", refused.json().getJsonObject("error").getString("code"));
-      // while down, answers are immediate 503s (the gate), not a pile-up of timeouts
+      // The first send after the stop may already have been taken by the producer (it still had
+      // the topic's metadata) before timing out: then "nothing was accepted" would not be known,
+      // and the honest answer is outcome_unknown (issue 10.12, the tests below).
+      assertTrue(Set.of("kafka_unavailable", "outcome_unknown").contains(refused.json().getJsonObject("error").getString("code")),
+          () -> "body: " + refused.json());
+      // while down, answers are immediate 503s (the gate), not a pile-up of timeouts, and the gate
+      // refuses before sending, so those are certain: nothing was accepted
       long t0 = System.nanoTime();
-      assertEquals(503, http.post(PATH, BODY).status());
+      var gated = http.post(PATH, BODY);
+      assertEquals(503, gated.status());
+      assertEquals("kafka_unavailable", gated.json().getJsonObject("error").getString("code"));
       assertEquals(true, (System.nanoTime() - t0) < 1_000_000_000L, "a 503 during an outage must not wait");
 
       broker.start();
