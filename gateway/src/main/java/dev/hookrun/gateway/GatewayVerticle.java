@@ -76,7 +76,14 @@ public final class GatewayVerticle extends VerticleBase {
               records.followedTopics(), records::onRecords)
               .lookBack(kafka.runRetention())
               .values(new RunRecords.SkipRequestValues(topics.requests()));
-          return follower.start();
+          // the first predicts must not wait for topic metadata (a cold start's tail): fetch it
+          // while the view is being read, before the gateway listens
+          Future<Void> metadata = vertx.executeBlocking(() -> {
+            producer.unwrap().partitionsFor(topics.requests());
+            producer.unwrap().partitionsFor(topics.cancels());
+            return null;
+          }, false);
+          return Future.all(follower.start(), metadata).mapEmpty();
         })
         .compose(v -> {
           sweepTimer = vertx.setPeriodic(60_000, t -> {
