@@ -3,6 +3,7 @@ package dev.hookrun.gateway;
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.ops.OpsSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ public record GatewayConfig(
     int runViewMaxEntries,
     int maxSyncWaiters,
     KafkaSettings kafka,
-    OpsSettings ops) {
+    OpsSettings ops,
+    ResultStoreSettings results) {
 
   public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
   public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "8080", "Port the gateway listens on");
@@ -56,6 +58,7 @@ public record GatewayConfig(
         SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX, SYNC_WAITERS_MAX));
     all.addAll(KafkaSettings.SETTINGS);
     all.addAll(OpsSettings.SETTINGS);
+    all.addAll(ResultStoreSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
 
@@ -74,13 +77,19 @@ public record GatewayConfig(
         env.integer(VIEW_MAX, 100, 100_000_000),
         env.integer(SYNC_WAITERS_MAX, 1, 10_000_000),
         KafkaSettings.fromEnv(env),
-        OpsSettings.fromEnv(env));
+        OpsSettings.fromEnv(env),
+        ResultStoreSettings.fromEnv(env));
     env.check();
     return config;
   }
 
   public GatewayConfig withPort(int port) {
     return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime,
-        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, kafka, ops);
+        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, kafka, ops, results);
+  }
+
+  public GatewayConfig withResults(ResultStoreSettings settings) {
+    return new GatewayConfig(httpHost, httpPort, apiKeys, kafkaSendTimeout, bodyLimitBytes, maxRunTime,
+        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, kafka, ops, settings);
   }
 }

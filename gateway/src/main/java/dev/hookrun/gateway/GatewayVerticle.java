@@ -10,6 +10,8 @@ import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.http.OpsRoutes;
+import dev.hookrun.results.FsResultStore;
+import dev.hookrun.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -44,6 +46,8 @@ public final class GatewayVerticle extends VerticleBase {
   private long sweepTimer = -1;
   private ReadinessCheck readiness;
   private WorkerExecutor sends;
+  private ResultStore resultStore;
+  private ResultSweeper resultSweeper;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -56,6 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
     view = new RunStateView(vertx, kafka.runRetention(), config.runViewMaxEntries(), config.maxSyncWaiters(),
         Clock.systemUTC());
     records = new RunRecords(topics, view);
+    resultStore = ResultStore.create(config.results());
     view.onNewApp((project, app) -> Meters.trackQueue(project, app,
         () -> view.queue(project, app).queued(), () -> view.queue(project, app).running()));
     return TopicInitializer.ensure(vertx, kafka, List.of(
@@ -76,6 +81,8 @@ public final class GatewayVerticle extends VerticleBase {
           return follower.start();
         })
         .compose(v -> {
+          resultSweeper = new ResultSweeper(vertx, resultStore, kafka.runRetention(), Clock.systemUTC());
+          resultSweeper.start();
           sweepTimer = vertx.setPeriodic(60_000, t -> {
             view.sweep();
             records.sweep();
@@ -97,13 +104,16 @@ public final class GatewayVerticle extends VerticleBase {
     var publisher = new RequestPublisher(sender, topics);
     var lookup = new RunLookup(config.apiKeys(), view);
     Clock clock = Clock.systemUTC();
+    var links = new ResultLinks(resultStore, config.results().urlTtl());
     Router router = Router.router(vertx);
     router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     router.post("/v3/:project/:app/predict")
         .handler(Meters.countPredictAnswers())
-        .handler(new PredictHandler(config, publisher, view, clock));
-    router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup));
-    router.get("/v3/:project/:app/runs/:run_id/events").handler(new RunEventsHandler(lookup, vertx));
+        .handler(new PredictHandler(config, publisher, view, clock, links));
+    router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup, links));
+    router.get("/v3/:project/:app/runs/:run_id/events").handler(new RunEventsHandler(lookup, vertx, links));
+    router.get("/results/:key").handler(new ResultFileHandler(
+        resultStore instanceof FsResultStore fs ? fs : null, clock));
     router.post("/v3/:project/:app/runs/:run_id/retry")
         .handler(new RetryHandler(lookup, view, new RequestReader(vertx, config.kafka()), publisher, clock));
     var queue = new QueueHandler(config, view, sender, topics, clock);
@@ -142,6 +152,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    if (resultSweeper != null) {
+      resultSweeper.stop();
+    }
     if (readiness != null) {
       readiness.close();
     }
@@ -149,6 +162,12 @@ public final class GatewayVerticle extends VerticleBase {
     return closeServer
         .eventually(() -> follower == null ? Future.succeededFuture() : follower.stop())
         .eventually(() -> sends == null ? Future.succeededFuture() : sends.close())
-        .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
+        .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())
+        .eventually(() -> {
+          if (resultStore != null) {
+            resultStore.close();
+          }
+          return Future.succeededFuture();
+        });
   }
 }

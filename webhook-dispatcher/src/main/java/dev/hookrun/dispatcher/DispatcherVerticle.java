@@ -8,6 +8,7 @@ import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
 import dev.hookrun.common.run.RunStatePublisher;
+import dev.hookrun.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -49,6 +50,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private WorkerExecutor dns;
   private long sweepTimer = -1;
   private HealthServer health;
+  private ResultStore resultStore;
 
   public DispatcherVerticle(DispatcherConfig config) {
     this(config, null);
@@ -134,7 +136,9 @@ public final class DispatcherVerticle extends VerticleBase {
     HostLimiter limiter = new HostLimiter(config.maxPerHost(), config.hostStall(), System::nanoTime);
     long sweepMs = Math.max(50, Math.min(1_000, config.hostStall().toMillis() / 4));
     sweepTimer = vertx.setPeriodic(sweepMs, t -> limiter.sweep());
-    return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics);
+    resultStore = ResultStore.create(config.results());
+    return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics,
+        new WebhookBodies(resultStore, config.results().urlTtl()));
   }
 
   @Override
@@ -168,6 +172,9 @@ public final class DispatcherVerticle extends VerticleBase {
       }
       if (dns != null) {
         closing.add(dns.close());
+      }
+      if (resultStore != null) {
+        resultStore.close();
       }
       return Future.join(closing);
     });

@@ -35,9 +35,11 @@ final class WebhookSender {
   private final Duration requestTimeout;
   private final Clock clock;
   private final DispatcherMetrics metrics;
+  private final WebhookBodies bodies;
 
   WebhookSender(Vertx vertx, HttpClient client, AddressGuard guard, HostLimiter limiter,
-      WebhookSecrets secrets, Duration requestTimeout, Clock clock, DispatcherMetrics metrics) {
+      WebhookSecrets secrets, Duration requestTimeout, Clock clock, DispatcherMetrics metrics, WebhookBodies bodies) {
+    this.bodies = bodies;
     this.vertx = vertx;
     this.client = client;
     this.guard = guard;
@@ -75,7 +77,7 @@ final class WebhookSender {
   }
 
   private Future<DeliveryOutcome> post(DeliveryRecord delivery, WebhookTarget target, SocketAddress server) {
-    Buffer body = delivery.result().webhookBody().toBuffer();
+    Buffer body = bodies.of(delivery.result()).toBuffer();
     long timestamp = clock.instant().getEpochSecond();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)

@@ -8,6 +8,7 @@ import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.metrics.Meters;
+import dev.hookrun.results.ResultStore;
 import dev.hookrun.worker.model.ModelRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,6 +39,7 @@ public final class WorkerVerticle extends VerticleBase {
   private CancelledRuns cancelled;
   private TopicFollower cancels;
   private HealthServer health;
+  private ResultStore resultStore;
   private Runnable untrackInFlight = () -> { };
 
   public WorkerVerticle(WorkerConfig config) {
@@ -70,6 +72,8 @@ public final class WorkerVerticle extends VerticleBase {
           executor = new RunExecutor(vertx, ModelRegistry.builtIn(vertx, blockingPool),
               new ResultPublisher(vertx, producer, topics), cancelled, config, Clock.systemUTC());
           cancelled.onCancel(executor::cancel);
+          resultStore = ResultStore.create(config.results());
+          executor.offloadLargeResults(new ResultOffloader(vertx, resultStore, config.results().inlineMaxBytes(), 500));
           loop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, config.maxPollInterval(),
                   Math.min(500, config.maxInflight())),
@@ -101,6 +105,7 @@ public final class WorkerVerticle extends VerticleBase {
         .eventually(() -> producer.close())
         .eventually(() -> {
           blockingPool.close();
+          resultStore.close();
           return Future.succeededFuture();
         });
   }
