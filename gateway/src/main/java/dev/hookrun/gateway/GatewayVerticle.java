@@ -60,7 +60,6 @@ public final class GatewayVerticle extends VerticleBase {
     view = new RunStateView(vertx, kafka.runRetention(), config.runViewMaxEntries(), config.maxSyncWaiters(),
         Clock.systemUTC());
     records = new RunRecords(topics, view);
-    resultStore = ResultStore.create(config.results());
     view.onNewApp((project, app) -> Meters.trackQueue(project, app,
         () -> view.queue(project, app).queued(), () -> view.queue(project, app).running()));
     return TopicInitializer.ensure(vertx, kafka, List.of(
@@ -68,7 +67,10 @@ public final class GatewayVerticle extends VerticleBase {
             PlatformTopics.results(kafka),
             PlatformTopics.runState(kafka, kafka.runRetention()),
             PlatformTopics.cancels(kafka, kafka.runRetention())))
-        .compose(v -> {
+        // Building an S3 client loads and reads much: not on the event loop.
+        .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
+        .compose(store -> {
+          resultStore = store;
           producer = KafkaProducer.createShared(vertx, "hookrun-gateway-" + kafka.topicPrefix(),
               KafkaClientProperties.producer(kafka, "hookrun-gateway", config.kafkaSendTimeout()));
           // Send failures are handled per request (503); this only keeps them out of the error log.

@@ -60,7 +60,11 @@ public final class S3ResultStore implements ResultStore {
       clientBuilder.endpointOverride(s3.endpoint());
       presignerBuilder.endpointOverride(s3.endpoint());
     }
-    return new S3ResultStore(clientBuilder.build(), presignerBuilder.build(), s3.bucket(), s3.prefix());
+    S3ResultStore store = new S3ResultStore(clientBuilder.build(), presignerBuilder.build(), s3.bucket(), s3.prefix());
+    // The first presign loads the signer's classes: done here, on the creating (worker) thread,
+    // rather than on the event loop that hands out the first link.
+    store.signedUrl("warm-up.json", Duration.ofMinutes(1), null);
+    return store;
   }
 
   @Override

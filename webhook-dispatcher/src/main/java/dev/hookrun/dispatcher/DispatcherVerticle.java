@@ -83,6 +83,12 @@ public final class DispatcherVerticle extends VerticleBase {
     ledger = new DeliveryLedger(kafka, name + "-ledger");
     return TopicInitializer.ensure(vertx, kafka, specs)
         .compose(v -> ledger.start(context))
+        // Building an S3 client loads and reads much: not on the event loop.
+        .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
+        .compose(store -> {
+          resultStore = store;
+          return Future.succeededFuture();
+        })
         .compose(v -> {
           producer = KafkaProducer.createShared(vertx, "hookrun-dispatcher-" + kafka.topicPrefix(),
               KafkaClientProperties.batchingProducer(kafka, "hookrun-dispatcher", Duration.ofSeconds(30)));
@@ -136,7 +142,6 @@ public final class DispatcherVerticle extends VerticleBase {
     HostLimiter limiter = new HostLimiter(config.maxPerHost(), config.hostStall(), System::nanoTime);
     long sweepMs = Math.max(50, Math.min(1_000, config.hostStall().toMillis() / 4));
     sweepTimer = vertx.setPeriodic(sweepMs, t -> limiter.sweep());
-    resultStore = ResultStore.create(config.results());
     return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics,
         new WebhookBodies(resultStore, config.results().urlTtl()));
   }

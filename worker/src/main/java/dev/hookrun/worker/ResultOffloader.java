@@ -51,11 +51,13 @@ final class ResultOffloader {
     if (json.length <= inlineMax) {
       return Future.succeededFuture(outcome);
     }
-    String sha = ResultKeys.sha256Hex(json);
-    StoredResult ref = new StoredResult(ResultKeys.key(outcome.runId(), sha), json.length, sha);
-    Promise<RunResult> done = Promise.promise();
-    attempt(outcome, ref, json, 1, firstBackoffMs, giveUp, done);
-    return done.future();
+    // Hashing megabytes takes milliseconds: a worker thread's job, not the event loop's.
+    return vertx.executeBlocking(() -> ResultKeys.sha256Hex(json), false).compose(sha -> {
+      StoredResult ref = new StoredResult(ResultKeys.key(outcome.runId(), sha), json.length, sha);
+      Promise<RunResult> done = Promise.promise();
+      attempt(outcome, ref, json, 1, firstBackoffMs, giveUp, done);
+      return done.future();
+    });
   }
 
   private void attempt(RunResult outcome, StoredResult ref, byte[] json, int attempt, long backoffMs,

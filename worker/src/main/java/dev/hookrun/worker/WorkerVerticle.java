@@ -61,7 +61,10 @@ public final class WorkerVerticle extends VerticleBase {
               topics.cancels(), cancelled::onRecords);
           return cancels.start();
         })
-        .compose(v -> {
+        // Building an S3 client loads and reads much: not on the event loop.
+        .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
+        .compose(store -> {
+          resultStore = store;
           String name = config.workerId() + "-" + INSTANCE.incrementAndGet();
           producer = KafkaProducer.createShared(vertx, "hookrun-worker-" + kafka.topicPrefix(),
               KafkaClientProperties.batchingProducer(kafka, "hookrun-worker-" + config.workerId(), Duration.ofSeconds(30)));
@@ -72,7 +75,6 @@ public final class WorkerVerticle extends VerticleBase {
           executor = new RunExecutor(vertx, ModelRegistry.builtIn(vertx, blockingPool),
               new ResultPublisher(vertx, producer, topics), cancelled, config, Clock.systemUTC());
           cancelled.onCancel(executor::cancel);
-          resultStore = ResultStore.create(config.results());
           executor.offloadLargeResults(new ResultOffloader(vertx, resultStore, config.results().inlineMaxBytes(), 500));
           loop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, config.maxPollInterval(),
@@ -105,7 +107,9 @@ public final class WorkerVerticle extends VerticleBase {
         .eventually(() -> producer.close())
         .eventually(() -> {
           blockingPool.close();
-          resultStore.close();
+          if (resultStore != null) {
+            resultStore.close();
+          }
           return Future.succeededFuture();
         });
   }
