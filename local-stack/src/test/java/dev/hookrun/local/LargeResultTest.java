@@ -124,10 +124,7 @@ class LargeResultTest {
     stack = new TestStack();
     WebhookReceiver receiver = receiver();
     ResultStoreSettings.S3 bucket = s3.settings(BUCKET);
-    Map<String, String> env = new HashMap<>(Map.of("RESULT_STORE", "s3", "RESULT_S3_BUCKET", BUCKET,
-        "RESULT_S3_ENDPOINT", bucket.endpoint().toString(), "RESULT_S3_PATH_STYLE", "true",
-        "RESULT_S3_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY, "RESULT_S3_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY));
-    var gateway = stack.gateway(env);
+    var gateway = stack.gateway(s3Env(bucket));
     ResultStoreSettings settings = ResultStoreSettings.defaults().withS3(bucket);
     stack.worker("w1", stack.workerConfig("w1").withResults(settings));
     stack.dispatcher(stack.dispatcherConfig().withResults(settings));
@@ -143,6 +140,49 @@ class LargeResultTest {
 
     String altered = url.replaceFirst("X-Amz-Signature=.", "X-Amz-Signature=" + (url.contains("Signature=0") ? "1" : "0"));
     assertEquals(403, fetch(altered).statusCode());
+  }
+
+  @Test
+  void aFileStoredResultIsDeletedOnceItsRunLeavesRetention() throws Exception {
+    stack = new TestStack(Duration.ofSeconds(5));
+    WebhookReceiver receiver = receiver();
+    var gateway = stack.gateway(Map.of("DATA_DIR", dataDir.toString(), "RESULT_URL_SECRET", SECRET));
+    ResultStoreSettings fs = ResultStoreSettings.defaults()
+        .withFilesystem(dataDir, SECRET, "http://127.0.0.1:" + gateway.verticle().actualPort());
+    stack.worker("w1", stack.workerConfig("w1").withResults(fs));
+    stack.dispatcher(stack.dispatcherConfig().withResults(fs));
+    assertDeletedAfterRetention(gateway, receiver);
+  }
+
+  @Test
+  void anS3StoredResultIsDeletedOnceItsRunLeavesRetention() throws Exception {
+    s3 = new S3TestServer(BUCKET);
+    stack = new TestStack(Duration.ofSeconds(5));
+    WebhookReceiver receiver = receiver();
+    ResultStoreSettings.S3 bucket = s3.settings(BUCKET);
+    var gateway = stack.gateway(s3Env(bucket));
+    ResultStoreSettings settings = ResultStoreSettings.defaults().withS3(bucket);
+    stack.worker("w1", stack.workerConfig("w1").withResults(settings));
+    stack.dispatcher(stack.dispatcherConfig().withResults(settings));
+    assertDeletedAfterRetention(gateway, receiver);
+  }
+
+  /** Just over RESULT_INLINE_MAX: stored, fetchable, then gone (404) once RUN_RETENTION passed. */
+  private void assertDeletedAfterRetention(TestStack.Gateway gateway, WebhookReceiver receiver) throws Exception {
+    int justOver = 300_000;
+    JsonObject hook = awaitWebhook(receiver, predictWithWebhook(gateway, justOver, receiver));
+    assertTrue(hook.getLong("result_bytes") > 262_144, hook::encode);
+    HttpResponse<byte[]> first = fetch(hook.getString("result_url"));
+    assertEquals(200, first.statusCode());
+    assertEquals(hook.getString("result_sha256"), ResultKeys.sha256Hex(first.body()));
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+        .until(() -> fetch(hook.getString("result_url")).statusCode() == 404);
+  }
+
+  private static Map<String, String> s3Env(ResultStoreSettings.S3 bucket) {
+    return new HashMap<>(Map.of("RESULT_STORE", "s3", "RESULT_S3_BUCKET", bucket.bucket(),
+        "RESULT_S3_ENDPOINT", bucket.endpoint().toString(), "RESULT_S3_PATH_STYLE", "true",
+        "RESULT_S3_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY, "RESULT_S3_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY));
   }
 
   private WebhookReceiver receiver() {
