@@ -122,7 +122,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/v3/:project/:app/queue").handler(queue::stats);
     router.post("/v3/:project/:app/queue/purge").handler(queue::purge);
     router.post("/v3/:project/:app/runs/:run_id/cancel")
-        .handler(new CancelHandler(lookup, view, sender, topics, clock));
+        .handler(new CancelHandler(lookup, view, sender, topics, clock, links));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml"));
     readiness = ReadinessCheck.kafka(config.kafka(),
