@@ -42,7 +42,9 @@ public final class S3ResultStore implements ResultStore {
     ResultStoreSettings.S3 s3 = settings.s3();
     AwsCredentialsProvider credentials = s3.accessKeyId() != null
         ? StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKeyId(), s3.secretAccessKey()))
-        : DefaultCredentialsProvider.builder().build();
+        // Refreshed in the background: presigning runs on event loops, which must never wait
+        // for a role's credentials to be fetched again.
+        : DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build();
     S3Configuration service = S3Configuration.builder().pathStyleAccessEnabled(s3.pathStyle()).build();
     var clientBuilder = S3Client.builder()
         .region(Region.of(s3.region()))
