@@ -9,7 +9,8 @@ WORKDIR /app
 COPY --from=build /src/gateway/target/gateway.jar /src/worker/target/worker.jar \
      /src/webhook-dispatcher/target/webhook-dispatcher.jar /app/
 COPY docker/run-stage /app/run-stage
-RUN chmod +x /app/run-stage && useradd --system --uid 10001 hookrun
+# /data: the fs result store's volume; a new named volume takes this owner, so the stages can write.
+RUN chmod +x /app/run-stage && useradd --system --uid 10001 hookrun && mkdir /data && chown hookrun /data
 USER hookrun
 # SIGTERM reaches java directly (exec in run-stage), so workers drain before the container stops.
 ENTRYPOINT ["/app/run-stage"]

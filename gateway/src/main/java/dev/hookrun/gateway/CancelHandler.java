@@ -30,14 +30,16 @@ final class CancelHandler implements Handler<RoutingContext> {
   private final KafkaSender sender;
   private final Topics topics;
   private final Clock clock;
+  private final ResultLinks links;
 
   CancelHandler(RunLookup lookup, RunStateView view, KafkaSender sender,
-      Topics topics, Clock clock) {
+      Topics topics, Clock clock, ResultLinks links) {
     this.lookup = lookup;
     this.view = view;
     this.sender = sender;
     this.topics = topics;
     this.clock = clock;
+    this.links = links;
   }
 
   @Override
@@ -64,7 +66,8 @@ final class CancelHandler implements Handler<RoutingContext> {
       view.awaitFinal(state.runId(), CONFIRM_WAIT).onComplete(done -> {
         RunState now = view.get(state.runId());
         boolean isFinal = now != null && now.status().isFinal();
-        JsonObject body = RunStatusJson.full(now != null ? now : state, view);
+        RunState shown = now != null ? now : state;
+        JsonObject body = links.addUrl(RunStatusJson.full(shown, view), shown, ctx.request());
         if (!isFinal) {
           body.put("message", "Cancel requested; the worker holding the run is stopping it.");
         }

@@ -4,6 +4,7 @@ import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.ops.OpsSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,8 @@ public record GatewayConfig(
     Duration httpIdleTimeout,
     int httpMaxConnections,
     KafkaSettings kafka,
-    OpsSettings ops) {
+    OpsSettings ops,
+    ResultStoreSettings results) {
 
   public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
   public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "8080", "Port the gateway listens on");
@@ -63,6 +65,7 @@ public record GatewayConfig(
         SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX, SYNC_WAITERS_MAX, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS));
     all.addAll(KafkaSettings.SETTINGS);
     all.addAll(OpsSettings.SETTINGS);
+    all.addAll(ResultStoreSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
 
@@ -82,7 +85,8 @@ public record GatewayConfig(
         env.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
         env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
         KafkaSettings.fromEnv(env),
-        OpsSettings.fromEnv(env));
+        OpsSettings.fromEnv(env),
+        ResultStoreSettings.fromEnv(env));
     ProcessSettings.logFormat(env);
     env.check();
     return config;
@@ -91,7 +95,13 @@ public record GatewayConfig(
   public GatewayConfig withPort(int port) {
     return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, maxRunTime,
         syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, httpIdleTimeout,
-        httpMaxConnections, kafka, ops);
+        httpMaxConnections, kafka, ops, results);
+  }
+
+  public GatewayConfig withResults(ResultStoreSettings settings) {
+    return new GatewayConfig(httpHost, httpPort, apiKeys, kafkaSendTimeout, maxRunTime,
+        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, httpIdleTimeout,
+        httpMaxConnections, kafka, ops, settings);
   }
 
   /** Largest request body in bytes; the Kafka limits are derived from it (KafkaSettings.requestLimits). */

@@ -10,6 +10,8 @@ import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.http.OpsRoutes;
+import dev.hookrun.results.FsResultStore;
+import dev.hookrun.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -47,6 +49,8 @@ public final class GatewayVerticle extends VerticleBase {
   private WorkerExecutor sends;
   private ConnectionGuard connections;
   private long idleTimer = -1;
+  private ResultStore resultStore;
+  private ResultSweeper resultSweeper;
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -67,7 +71,10 @@ public final class GatewayVerticle extends VerticleBase {
             PlatformTopics.runState(kafka, kafka.runRetention()),
             PlatformTopics.cancels(kafka, kafka.runRetention())))
         .compose(v -> RequestSizeCheck.verify(vertx, kafka, producerProperties()))
-        .compose(v -> {
+        // Building an S3 client loads and reads much: not on the event loop.
+        .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
+        .compose(store -> {
+          resultStore = store;
           producer = KafkaProducer.createShared(vertx, "hookrun-gateway-" + kafka.topicPrefix(), producerProperties());
           // Send failures are handled per request (503); this only keeps them out of the error log.
           producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
@@ -86,6 +93,8 @@ public final class GatewayVerticle extends VerticleBase {
           return Future.all(follower.start(), metadata).mapEmpty();
         })
         .compose(v -> {
+          resultSweeper = new ResultSweeper(vertx, resultStore, kafka.runRetention(), Clock.systemUTC());
+          resultSweeper.start();
           sweepTimer = vertx.setPeriodic(60_000, t -> {
             view.sweep();
             records.sweep();
@@ -117,6 +126,7 @@ public final class GatewayVerticle extends VerticleBase {
     var publisher = new RequestPublisher(sender, topics, config.kafka().requestLimits());
     var lookup = new RunLookup(config.apiKeys(), view);
     Clock clock = Clock.systemUTC();
+    var links = new ResultLinks(resultStore, config.results().urlTtl());
     Router router = Router.router(vertx);
     router.route().handler(connections::track);
     // The key first: a caller without one gets 401/403 before the gateway reads (and buffers)
@@ -132,16 +142,18 @@ public final class GatewayVerticle extends VerticleBase {
     router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     router.post("/v3/:project/:app/predict")
         .handler(Meters.countPredictAnswers())
-        .handler(new PredictHandler(config, publisher, view, clock));
-    router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup));
-    router.get("/v3/:project/:app/runs/:run_id/events").handler(new RunEventsHandler(lookup, vertx));
+        .handler(new PredictHandler(config, publisher, view, clock, links));
+    router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup, links));
+    router.get("/v3/:project/:app/runs/:run_id/events").handler(new RunEventsHandler(lookup, vertx, links));
+    router.get("/results/:key").handler(new ResultFileHandler(
+        resultStore instanceof FsResultStore fs ? fs : null, clock));
     router.post("/v3/:project/:app/runs/:run_id/retry")
         .handler(new RetryHandler(lookup, view, new RequestReader(vertx, config.kafka()), publisher, clock));
     var queue = new QueueHandler(config, view, sender, topics, clock);
     router.get("/v3/:project/:app/queue").handler(queue::stats);
     router.post("/v3/:project/:app/queue/purge").handler(queue::purge);
     router.post("/v3/:project/:app/runs/:run_id/cancel")
-        .handler(new CancelHandler(lookup, view, sender, topics, clock));
+        .handler(new CancelHandler(lookup, view, sender, topics, clock, links));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml"));
     readiness = ReadinessCheck.kafka(config.kafka(),
@@ -177,6 +189,9 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(idleTimer);
+    if (resultSweeper != null) {
+      resultSweeper.stop();
+    }
     if (readiness != null) {
       readiness.close();
     }
@@ -184,6 +199,12 @@ public final class GatewayVerticle extends VerticleBase {
     return closeServer
         .eventually(() -> follower == null ? Future.succeededFuture() : follower.stop())
         .eventually(() -> sends == null ? Future.succeededFuture() : sends.close())
-        .eventually(() -> producer == null ? Future.succeededFuture() : producer.close());
+        .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())
+        .eventually(() -> {
+          if (resultStore != null) {
+            resultStore.close();
+          }
+          return Future.succeededFuture();
+        });
   }
 }

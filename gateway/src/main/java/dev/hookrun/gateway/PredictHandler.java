@@ -34,8 +34,10 @@ final class PredictHandler implements Handler<RoutingContext> {
   private final RequestPublisher publisher;
   private final RunStateView view;
   private final Clock clock;
+  private final ResultLinks links;
 
-  PredictHandler(GatewayConfig config, RequestPublisher publisher, RunStateView view, Clock clock) {
+  PredictHandler(GatewayConfig config, RequestPublisher publisher, RunStateView view, Clock clock, ResultLinks links) {
+    this.links = links;
     this.config = config;
     this.parser = new PredictRequestParser(config.maxRunTime(), config.queueTtl());
     this.publisher = publisher;
@@ -134,7 +136,7 @@ final class PredictHandler implements Handler<RoutingContext> {
   private void answer(RoutingContext ctx, RunState state, boolean async, boolean webhook, Duration wait) {
     if (async || state.status().isFinal()) {
       if (!async) {
-        json(ctx, 200, RunStatusJson.syncResult(state));
+        json(ctx, 200, links.addUrl(RunStatusJson.syncResult(state), state, ctx.request()));
       } else {
         accepted(ctx, state, webhook);
       }
@@ -145,7 +147,7 @@ final class PredictHandler implements Handler<RoutingContext> {
 
   private void finishSync(RoutingContext ctx, RunState finalState, RunState fallback) {
     if (finalState != null) {
-      json(ctx, 200, RunStatusJson.syncResult(finalState));
+      json(ctx, 200, links.addUrl(RunStatusJson.syncResult(finalState), finalState, ctx.request()));
     } else {
       RunState now = view.get(fallback.runId());
       JsonObject body = acceptedBody(now != null ? now : fallback).put("message", STILL_RUNNING_MESSAGE);

@@ -25,10 +25,12 @@ final class RunEventsHandler implements Handler<RoutingContext> {
 
   private final RunLookup lookup;
   private final Vertx vertx;
+  private final ResultLinks links;
 
-  RunEventsHandler(RunLookup lookup, Vertx vertx) {
+  RunEventsHandler(RunLookup lookup, Vertx vertx, ResultLinks links) {
     this.lookup = lookup;
     this.vertx = vertx;
+    this.links = links;
   }
 
   @Override
@@ -42,20 +44,22 @@ final class RunEventsHandler implements Handler<RoutingContext> {
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    new Stream(response, EventId.parse(ctx.request().getHeader("Last-Event-ID"))).start(state);
+    new Stream(ctx, EventId.parse(ctx.request().getHeader("Last-Event-ID"))).start(state);
   }
 
   /** One client's stream. */
   private final class Stream {
 
+    private final RoutingContext ctx;
     private final HttpServerResponse response;
     private EventId sent;
     private Runnable unwatch = () -> { };
     private long keepAlive = -1;
     private boolean ended;
 
-    Stream(HttpServerResponse response, EventId resumeAfter) {
-      this.response = response;
+    Stream(RoutingContext ctx, EventId resumeAfter) {
+      this.ctx = ctx;
+      this.response = ctx.response();
       this.sent = resumeAfter;
     }
 
@@ -85,7 +89,7 @@ final class RunEventsHandler implements Handler<RoutingContext> {
       if (sent == null || id.isAfter(sent)) {
         sent = id;
         response.write("event: status\nid: " + id + "\ndata: "
-            + RunStatusJson.full(state, lookup.view()).encode() + "\n\n");
+            + links.addUrl(RunStatusJson.full(state, lookup.view()), state, ctx.request()).encode() + "\n\n");
       }
       if (done) {
         stop();

@@ -8,16 +8,18 @@ import io.vertx.ext.web.RoutingContext;
 final class RunStatusHandler implements Handler<RoutingContext> {
 
   private final RunLookup lookup;
+  private final ResultLinks links;
 
-  RunStatusHandler(RunLookup lookup) {
+  RunStatusHandler(RunLookup lookup, ResultLinks links) {
     this.lookup = lookup;
+    this.links = links;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     RunState state = lookup.find(ctx);
     if (state != null) {
-      ctx.response().putHeader("Content-Type", "application/json").end(RunStatusJson.full(state, lookup.view()).encode());
+      ctx.response().putHeader("Content-Type", "application/json").end(links.addUrl(RunStatusJson.full(state, lookup.view()), state, ctx.request()).encode());
     }
   }
 }

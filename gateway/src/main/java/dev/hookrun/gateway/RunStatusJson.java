@@ -2,6 +2,7 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.run.StoredResult;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.json.JsonObject;
 
@@ -46,7 +47,7 @@ final class RunStatusJson {
         .put("progress_seq", progress == null ? null : progress.seq())
         .put("progress_updated_at", progress == null ? null : time(progress.at()));
     if (state.status().isFinal()) {
-      json.put("result", state.status() == RunStatus.SUCCEEDED ? state.result() : null);
+      putResult(json, state);
       json.put("error", state.error() == null ? null : state.error().toJson());
     }
     WebhookState webhook = state.webhook() == null ? WebhookState.none() : state.webhook();
@@ -66,11 +67,22 @@ final class RunStatusJson {
         .put("status", state.status().wire())
         .put("run_time_ms", state.runTimeMs());
     if (state.status() == RunStatus.SUCCEEDED) {
-      json.put("result", state.result());
+      putResult(json, state);
     } else {
       json.put("error", state.error() == null ? null : state.error().toJson());
     }
     return json;
+  }
+
+  /** The result, or for one in the result store its size and digest (the caller adds the URL). */
+  private static void putResult(JsonObject json, RunState state) {
+    if (state.status() != RunStatus.SUCCEEDED) {
+      json.put("result", null);
+    } else if (state.result() instanceof StoredResult ref) {
+      ref.putDescription(json);
+    } else {
+      json.put("result", state.result());
+    }
   }
 
   private static String time(java.time.Instant instant) {

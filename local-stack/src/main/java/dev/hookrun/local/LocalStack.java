@@ -51,6 +51,11 @@ public final class LocalStack {
     // Worker and dispatcher serve health on their own free ports; HTTP_PORT is the gateway's.
     Map<String, String> backendEnv = new HashMap<>(stageEnv);
     backendEnv.put("HTTP_PORT", "0");
+    String resultUrlBase = env.get("RESULT_URL_BASE");
+    if ((resultUrlBase == null || resultUrlBase.isBlank()) && gatewayConfig.httpPort() != 0) {
+      // the dispatcher signs webhook result links to this gateway, wherever HTTP_PORT put it
+      backendEnv.put("RESULT_URL_BASE", "http://localhost:" + gatewayConfig.httpPort());
+    }
     WorkerConfig workerConfig = WorkerConfig.fromEnv(backendEnv);
     // the local run's webhook receiver is on this machine; a dispatcher run alone allows nothing private
     DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(backendEnv).withLoopbackAllowed();

@@ -64,6 +64,11 @@ final class TraceDescriber {
         event.append(" on ").append(worker);
       }
       appendIf(event, " in ", v.getValue("run_time_ms") == null ? null : v.getValue("run_time_ms") + " ms");
+      JsonObject stored = v.getJsonObject("stored_result");
+      if (stored != null) { // a result over RESULT_INLINE_MAX: where it is in the result store
+        event.append(", result stored as ").append(stored.getString("key")).append(" (")
+            .append(stored.getValue("bytes")).append(" bytes)");
+      }
       JsonObject error = v.getJsonObject("error");
       if (error != null) {
         event.append(": ").append(error.getString("code")).append(" (").append(error.getString("message")).append(')');

@@ -40,7 +40,10 @@ class RunTraceTest {
     Instant t0 = Instant.now().minusSeconds(60);
     String created = t0.toString();
     String result = new JsonObject().put("run_id", run).put("status", "succeeded").put("worker_id", "w-7")
-        .put("run_time_ms", 5).put("webhook_endpoint", "http://127.0.0.1:1/hook").encode();
+        .put("run_time_ms", 5).put("webhook_endpoint", "http://127.0.0.1:1/hook")
+        .put("stored_result", new JsonObject().put("key", run + "-0123456789abcdef.json").put("bytes", 3_000_014)
+            .put("sha256", "0123456789abcdef".repeat(4)))
+        .encode();
     Object[][] steps = {
         {"requests", new JsonObject().put("run_id", run).put("app", "webhook-delay-example")
             .put("webhook_endpoint", "http://127.0.0.1:1/hook").put("created_at", created).encode(), Map.of()},
@@ -96,6 +99,8 @@ class RunTraceTest {
     assertEquals("worker", result.stage());
     assertEquals("w-7", result.worker());
     assertTrue(result.event().startsWith("succeeded on w-7"), result.event());
+    assertTrue(result.event().contains("result stored as " + run + "-0123456789abcdef.json (3000014 bytes)"),
+        result.event());
     assertTrue(trace.entries().get(5).event().contains("attempt 1"), trace.entries().get(5).event());
     assertTrue(trace.entries().get(6).event().contains("HTTP 500 after 8 attempts"), trace.entries().get(6).event());
   }

@@ -4,6 +4,7 @@ import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.results.ResultStoreSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param allowedNetworks non-public ranges webhooks may go to; empty allows public addresses only
  * @param maxPerHost requests in progress to one host at once
  * @param hostStall the longest wait for a slot at a busy host before a delivery is shed as host busy
+ * @param results the result store, whose objects' URLs the dispatcher signs into webhook bodies
  */
 public record DispatcherConfig(
     String groupId,
@@ -28,7 +30,8 @@ public record DispatcherConfig(
     List<NetworkRange> allowedNetworks,
     int maxPerHost,
     Duration hostStall,
-    KafkaSettings kafka) {
+    KafkaSettings kafka,
+    ResultStoreSettings results) {
 
   public static final Setting GROUP_ID = Setting.of("DISPATCHER_GROUP_ID", "hookrun-dispatchers",
       "Consumer group of the webhook dispatchers (the retry tiers use <group>.retries)");
@@ -59,6 +62,7 @@ public record DispatcherConfig(
     List<Setting> all = new ArrayList<>(List.of(GROUP_ID, MAX_INFLIGHT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
         HTTP_PORT, RETRY_SCHEDULE, SECRETS, ALLOWED_NETWORKS, MAX_PER_HOST, HOST_STALL));
     all.addAll(KafkaSettings.SETTINGS);
+    all.addAll(ResultStoreSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
 
@@ -78,7 +82,8 @@ public record DispatcherConfig(
         networks(env),
         env.integer(MAX_PER_HOST, 1, 10_000),
         env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
-        KafkaSettings.fromEnv(env));
+        KafkaSettings.fromEnv(env),
+        ResultStoreSettings.fromEnv(env));
     ProcessSettings.logFormat(env); // an unknown LOG_FORMAT would otherwise log as text, unnoticed
     env.check();
     return config;
@@ -88,29 +93,34 @@ public record DispatcherConfig(
   public static DispatcherConfig defaults(KafkaSettings kafka) {
     return new DispatcherConfig("hookrun-dispatchers", 1000, Duration.ofSeconds(5),
         Duration.ofSeconds(15), 0, RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
-        WebhookSecrets.none(), List.of(), 50, Duration.ofSeconds(5), kafka);
+        WebhookSecrets.none(), List.of(), 50, Duration.ofSeconds(5), kafka, ResultStoreSettings.defaults());
   }
 
   public DispatcherConfig withGroupId(String group) {
     return new DispatcherConfig(group, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka);
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka, results);
+  }
+
+  public DispatcherConfig withResults(ResultStoreSettings settings) {
+    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka, settings);
   }
 
   /** e.g. {@code withRetrySchedule("100ms,200ms")}. */
   public DispatcherConfig withRetrySchedule(String schedule) {
     return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        RetrySchedule.of(parseDelays(schedule)), secrets, allowedNetworks, maxPerHost, hostStall, kafka);
+        RetrySchedule.of(parseDelays(schedule)), secrets, allowedNetworks, maxPerHost, hostStall, kafka, results);
   }
 
   public DispatcherConfig withSecrets(Map<String, String> secretsByProject) {
     return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, WebhookSecrets.of(secretsByProject), allowedNetworks, maxPerHost, hostStall, kafka);
+        retrySchedule, WebhookSecrets.of(secretsByProject), allowedNetworks, maxPerHost, hostStall, kafka, results);
   }
 
   /** Replaces the allow-list, e.g. {@code withAllowedNetworks("127.0.0.0/8")}. */
   public DispatcherConfig withAllowedNetworks(List<String> cidrs) {
     return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, cidrs.stream().map(NetworkRange::parse).toList(), maxPerHost, hostStall, kafka);
+        retrySchedule, secrets, cidrs.stream().map(NetworkRange::parse).toList(), maxPerHost, hostStall, kafka, results);
   }
 
   /**
@@ -123,12 +133,12 @@ public record DispatcherConfig(
 
   public DispatcherConfig withTimeouts(Duration connect, Duration request) {
     return new DispatcherConfig(groupId, maxInflight, connect, request, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka);
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka, results);
   }
 
   public DispatcherConfig withLimits(int maxInflight, int maxPerHost, Duration hostStall) {
     return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka);
+        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka, results);
   }
 
   private static RetrySchedule schedule(Env env) {

@@ -7,6 +7,8 @@ import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
+import dev.hookrun.common.run.RunStatePublisher;
+import dev.hookrun.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -49,6 +51,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private WorkerExecutor dns;
   private long sweepTimer = -1;
   private HealthServer health;
+  private ResultStore resultStore;
 
   public DispatcherVerticle(DispatcherConfig config) {
     this(config, null);
@@ -89,6 +92,12 @@ public final class DispatcherVerticle extends VerticleBase {
           fetchMetadata(producer, written);
           return null;
         }))
+        // Building an S3 client loads and reads much: not on the event loop.
+        .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
+        .compose(store -> {
+          resultStore = store;
+          return Future.succeededFuture();
+        })
         .compose(v -> {
           durable = new DurableProducer(context, producer);
           WebhookSender sender = sender();
@@ -163,7 +172,8 @@ public final class DispatcherVerticle extends VerticleBase {
     HostLimiter limiter = new HostLimiter(config.maxPerHost(), config.hostStall(), System::nanoTime);
     long sweepMs = Math.max(50, Math.min(1_000, config.hostStall().toMillis() / 4));
     sweepTimer = vertx.setPeriodic(sweepMs, t -> limiter.sweep());
-    return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics);
+    return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics,
+        new WebhookBodies(resultStore, config.results().urlTtl()));
   }
 
   @Override
@@ -201,6 +211,9 @@ public final class DispatcherVerticle extends VerticleBase {
       }
       if (dns != null) {
         closing.add(dns.close());
+      }
+      if (resultStore != null) {
+        resultStore.close();
       }
       return Future.join(closing);
     });

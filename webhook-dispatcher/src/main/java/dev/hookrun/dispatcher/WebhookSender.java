@@ -35,9 +35,11 @@ final class WebhookSender {
   private final Duration requestTimeout;
   private final Clock clock;
   private final DispatcherMetrics metrics;
+  private final WebhookBodies bodies;
 
   WebhookSender(Vertx vertx, HttpClient client, AddressGuard guard, HostLimiter limiter,
-      WebhookSecrets secrets, Duration requestTimeout, Clock clock, DispatcherMetrics metrics) {
+      WebhookSecrets secrets, Duration requestTimeout, Clock clock, DispatcherMetrics metrics, WebhookBodies bodies) {
+    this.bodies = bodies;
     this.vertx = vertx;
     this.client = client;
     this.guard = guard;
@@ -53,7 +55,7 @@ final class WebhookSender {
 
   Future<DeliveryOutcome> attempt(DeliveryRecord delivery) {
     return attempt(new Message(delivery.result().webhookEndpoint(), delivery.result().project(),
-        delivery.webhookId(), delivery.result().webhookBody().toBuffer()), false, requestTimeout);
+        delivery.webhookId(), bodies.of(delivery.result()).toBuffer()), false, requestTimeout);
   }
 
   /**

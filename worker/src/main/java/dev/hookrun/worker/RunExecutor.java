@@ -51,6 +51,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private final Vertx vertx;
   private final ModelRegistry models;
   private final ResultPublisher publisher;
+  private ResultOffloader offloader;
   private final WorkerConfig config;
   private final Clock clock;
   private OffsetCommitter committer;
@@ -72,6 +73,11 @@ final class RunExecutor implements ConsumerLoop.Listener {
     this.publisher = publisher;
     this.config = config;
     this.clock = clock;
+  }
+
+  /** Large results go to the result store before their outcome is published. */
+  void offloadLargeResults(ResultOffloader offloader) {
+    this.offloader = offloader;
   }
 
   void attach(ConsumerLoop loop) {
@@ -237,7 +243,9 @@ final class RunExecutor implements ConsumerLoop.Listener {
     // A run that never reached its model (cancelled while queued, expired) was never started.
     RunResult outcome = RunResult.of(run.request, status, result, error, run.run == null ? null : run.startedAt,
         clock.instant(), config.workerId());
-    run.publishing = publisher.publish(outcome, () -> run.abandoned).onSuccess(written -> {
+    Future<RunResult> toPublish = offloader == null ? Future.succeededFuture(outcome)
+        : offloader.offload(outcome, () -> run.abandoned);
+    run.publishing = toPublish.compose(o -> publisher.publish(o, () -> run.abandoned)).onSuccess(written -> {
       LOG.atInfo().addKeyValue("run_id", run.request.runId())
           .log("run {} {} in {} ms", run.request.runId(), written.status().wire(), written.runTimeMs());
       Meters.runFinished(run.request.app(), written.status().wire(), Duration.ofMillis(written.runTimeMs()));

@@ -4,6 +4,7 @@ import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.results.ResultStoreSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ public record WorkerConfig(
     Duration maxPollInterval,
     int httpPort,
     Duration progressMinInterval,
-    KafkaSettings kafka) {
+    KafkaSettings kafka,
+    ResultStoreSettings results) {
 
   public static final Setting WORKER_ID = Setting.of("WORKER_ID", "",
       "Name of this worker in logs, run states and consumer client ids (default: host-pid)");
@@ -52,6 +54,7 @@ public record WorkerConfig(
     List<Setting> all = new ArrayList<>(List.of(WORKER_ID, GROUP_ID, INSTANCES, MAX_INFLIGHT,
         BLOCKING_POOL, MAX_RUN_TIME, DRAIN_TIMEOUT, MAX_POLL_INTERVAL, HTTP_PORT, PROGRESS_MIN_INTERVAL));
     all.addAll(KafkaSettings.SETTINGS);
+    all.addAll(ResultStoreSettings.SETTINGS);
     SETTINGS = List.copyOf(all);
   }
 
@@ -68,7 +71,8 @@ public record WorkerConfig(
         env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
         env.integer(HTTP_PORT, 0, 65_535),
         env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
-        KafkaSettings.fromEnv(env));
+        KafkaSettings.fromEnv(env),
+        ResultStoreSettings.fromEnv(env));
     if (config.drainTimeout().compareTo(config.maxPollInterval()) >= 0) {
       // a drain waits inside the rebalance callback, which the group bounds by this interval
       env.problem(DRAIN_TIMEOUT.name() + " must be shorter than " + MAX_POLL_INTERVAL.name());
@@ -81,47 +85,53 @@ public record WorkerConfig(
   /** A worker for tests and the local run, with defaults for everything but Kafka. */
   public static WorkerConfig defaults(KafkaSettings kafka, String workerId) {
     return new WorkerConfig(workerId, "hookrun-workers", 1, 10_000, 4, Duration.ofHours(24),
-        Duration.ofSeconds(30), Duration.ofMinutes(5), 0, Duration.ofSeconds(1), kafka);
+        Duration.ofSeconds(30), Duration.ofMinutes(5), 0, Duration.ofSeconds(1), kafka,
+        ResultStoreSettings.defaults());
   }
 
   public WorkerConfig withGroupId(String group) {
     return new WorkerConfig(workerId, group, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
   }
 
   public WorkerConfig withWorkerId(String id) {
     return new WorkerConfig(id, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
   }
 
   public WorkerConfig withMaxInflight(int max) {
     return new WorkerConfig(workerId, groupId, instances, max, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
   }
 
   public WorkerConfig withInstances(int n) {
     return new WorkerConfig(workerId, groupId, n, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
   }
 
   public WorkerConfig withDrainTimeout(Duration d) {
     return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        d, maxPollInterval, httpPort, progressMinInterval, kafka);
+        d, maxPollInterval, httpPort, progressMinInterval, kafka, results);
   }
 
   public WorkerConfig withMaxRunTime(Duration d) {
     return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, d,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka);
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
   }
 
   public WorkerConfig withMaxPollInterval(Duration d) {
     return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, d, httpPort, progressMinInterval, kafka);
+        drainTimeout, d, httpPort, progressMinInterval, kafka, results);
   }
 
   public WorkerConfig withProgressMinInterval(Duration d) {
     return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, d, kafka);
+        drainTimeout, maxPollInterval, httpPort, d, kafka, results);
+  }
+
+  public WorkerConfig withResults(ResultStoreSettings settings) {
+    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
+        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, settings);
   }
 
   private static String defaultWorkerId() {

@@ -8,6 +8,7 @@ import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.metrics.Meters;
+import dev.hookrun.results.ResultStore;
 import dev.hookrun.worker.model.ModelRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,6 +39,7 @@ public final class WorkerVerticle extends VerticleBase {
   private CancelledRuns cancelled;
   private TopicFollower cancels;
   private HealthServer health;
+  private ResultStore resultStore;
   private Runnable untrackInFlight = () -> { };
 
   public WorkerVerticle(WorkerConfig config) {
@@ -59,7 +61,10 @@ public final class WorkerVerticle extends VerticleBase {
               topics.cancels(), cancelled::onRecords);
           return cancels.start();
         })
-        .compose(v -> {
+        // Building an S3 client loads and reads much: not on the event loop.
+        .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
+        .compose(store -> {
+          resultStore = store;
           String name = config.workerId() + "-" + INSTANCE.incrementAndGet();
           producer = KafkaProducer.createShared(vertx, "hookrun-worker-" + kafka.topicPrefix(),
               KafkaClientProperties.batchingProducer(kafka, "hookrun-worker-" + config.workerId(), Duration.ofSeconds(30)));
@@ -70,6 +75,7 @@ public final class WorkerVerticle extends VerticleBase {
           executor = new RunExecutor(vertx, ModelRegistry.builtIn(vertx, blockingPool),
               new ResultPublisher(vertx, producer, topics), cancelled, config, Clock.systemUTC());
           cancelled.onCancel(executor::cancel);
+          executor.offloadLargeResults(new ResultOffloader(vertx, resultStore, config.results().inlineMaxBytes(), 500));
           loop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, config.maxPollInterval(),
                   Math.min(500, config.maxInflight())),
@@ -101,6 +107,9 @@ public final class WorkerVerticle extends VerticleBase {
         .eventually(() -> producer.close())
         .eventually(() -> {
           blockingPool.close();
+          if (resultStore != null) {
+            resultStore.close();
+          }
           return Future.succeededFuture();
         });
   }

@@ -7,6 +7,9 @@ import java.util.List;
 /**
  * The final outcome of a run: the value of a record on the results topic, produced by the worker
  * that ran it and consumed by the webhook dispatchers.
+ *
+ * <p>A result larger than RESULT_INLINE_MAX is not in {@code result} (null) but in the result
+ * store, and {@code stored} says where.
  */
 public record RunResult(
     String runId,
@@ -22,13 +25,27 @@ public record RunResult(
     String webhookEndpoint,
     String workerId,
     List<String> webhookEvents,
-    String retryOf) {
+    String retryOf,
+    StoredResult stored) {
 
   public RunResult(String runId, String project, String app, RunStatus status, Object result, RunError error,
       long runTimeMs, Instant createdAt, Instant startedAt, Instant completedAt, String webhookEndpoint,
       String workerId) {
     this(runId, project, app, status, result, error, runTimeMs, createdAt, startedAt, completedAt, webhookEndpoint,
-        workerId, null, null);
+        workerId, null, null, null);
+  }
+
+  public RunResult(String runId, String project, String app, RunStatus status, Object result, RunError error,
+      long runTimeMs, Instant createdAt, Instant startedAt, Instant completedAt, String webhookEndpoint,
+      String workerId, List<String> webhookEvents, String retryOf) {
+    this(runId, project, app, status, result, error, runTimeMs, createdAt, startedAt, completedAt, webhookEndpoint,
+        workerId, webhookEvents, retryOf, null);
+  }
+
+  /** This outcome with its result moved to the store: {@code result} null, {@code stored} set. */
+  public RunResult withStored(StoredResult where) {
+    return new RunResult(runId, project, app, status, null, error, runTimeMs, createdAt, startedAt, completedAt,
+        webhookEndpoint, workerId, webhookEvents, retryOf, where);
   }
 
   public RunResult {
@@ -60,7 +77,8 @@ public record RunResult(
         .put("webhook_endpoint", webhookEndpoint)
         .put("worker_id", workerId)
         .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents))
-        .put("retry_of", retryOf);
+        .put("retry_of", retryOf)
+        .put("stored_result", stored == null ? null : stored.toJson());
   }
 
   public static RunResult fromJson(JsonObject json) {
@@ -78,7 +96,8 @@ public record RunResult(
         json.getString("webhook_endpoint"),
         json.getString("worker_id"),
         WebhookEvents.fromJson(json.getJsonArray(WebhookEvents.FIELD)),
-        json.getString("retry_of"));
+        json.getString("retry_of"),
+        StoredResult.fromJson(json.getJsonObject("stored_result")));
   }
 
   /** The body POSTed to the user's webhook: what DESIGN §1 promises receivers. */
@@ -93,6 +112,9 @@ public record RunResult(
         .put("run_time_ms", runTimeMs)
         .put("created_at", Json.time(createdAt))
         .put("completed_at", Json.time(completedAt));
+    if (stored != null) {
+      stored.putDescription(body); // result_url is added by the dispatcher, signed per attempt
+    }
     return retryOf == null ? body : body.put("retry_of", retryOf);
   }
 }

@@ -8,6 +8,8 @@ import java.time.Instant;
  * request (queued), the worker's {@code running} record and outcome, the dispatcher's delivery
  * states and a gateway's cancel command. It is never itself written to Kafka.
  *
+ * @param result the model's JSON output, or a {@link StoredResult} when it was too large to travel
+ *     inline (readers show its description and a signed URL instead)
  * @param source which stage's fact decided the status: {@code gateway}, {@code worker} or
  *     {@code dispatcher} (a delivery seen before the outcome it delivers)
  */
@@ -64,7 +66,8 @@ public record RunState(
   public static RunState finished(RunResult result, Instant now) {
     return new RunState(result.runId(), result.project(), result.app(), result.status(),
         result.createdAt(), result.startedAt(), result.completedAt(), result.runTimeMs(),
-        result.workerId(), result.result(), result.error(), initialWebhook(result.webhookEndpoint()),
+        result.workerId(), result.stored() != null ? result.stored() : result.result(), result.error(),
+        initialWebhook(result.webhookEndpoint()),
         "worker", now);
   }
 
@@ -121,7 +124,7 @@ public record RunState(
         .put("completed_at", Json.time(completedAt))
         .put("run_time_ms", runTimeMs)
         .put("worker_id", workerId)
-        .put("result", result)
+        .put("result", result instanceof StoredResult ref ? ref.toJson() : result)
         .put("error", error == null ? null : error.toJson())
         .put("webhook", webhook == null ? null : webhook.toJson())
         .put("source", source)
