@@ -73,7 +73,7 @@ final class PredictHandler implements Handler<RoutingContext> {
     }
     var parsed = outcome.parsed();
     boolean async = parsed.webhookEndpoint() != null || "true".equalsIgnoreCase(ctx.request().getParam("async"));
-    String runId = idempotencyKey == null ? UUID.randomUUID().toString() : runIdFor(project, idempotencyKey);
+    String runId = idempotencyKey == null ? publisher.newRunId() : runIdFor(project, idempotencyKey);
 
     RunState existing = idempotencyKey == null ? null : view.get(runId);
     if (existing != null) {

@@ -4,6 +4,7 @@ import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunRequest;
 import io.vertx.core.Future;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -20,6 +21,20 @@ final class RequestPublisher {
   RequestPublisher(KafkaSender sender, Topics topics) {
     this.sender = sender;
     this.topics = topics;
+  }
+
+  /**
+   * A fresh run id whose requests partition is acknowledging writes. While a broker is down, the
+   * partitions it led take nothing until their leaders are re-elected; a random id lands there
+   * with the odds of their share, so a handful of draws finds a healthy one. After a few tries it
+   * gives up and takes the last: when everything is stalled the send decides (and the gate).
+   */
+  String newRunId() {
+    String id = UUID.randomUUID().toString();
+    for (int tries = 1; tries < 8 && sender.stalled(topics.requests(), id); tries++) {
+      id = UUID.randomUUID().toString();
+    }
+    return id;
   }
 
   Future<Void> publish(RunRequest request) {
