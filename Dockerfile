@@ -5,6 +5,8 @@ COPY . .
 RUN mvn -q -B -DskipTests package
 
 FROM eclipse-temurin:17-jre
+# curl for the health checks on /readyz (compose); Kubernetes probes need nothing in the image
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/gateway/target/gateway.jar /src/worker/target/worker.jar \
      /src/webhook-dispatcher/target/webhook-dispatcher.jar /app/

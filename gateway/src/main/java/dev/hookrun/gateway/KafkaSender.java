@@ -5,10 +5,16 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Sends the records a client waits on (requests, cancels). A future that succeeds means the
@@ -26,24 +32,48 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * written: a send that failed inside {@code producer.send} itself (no metadata, too large) never
  * left this process, while one the producer had taken and then timed out may still be on the
  * broker, so the client must not be told that nothing was accepted.
+ *
+ * <p>The sender picks each keyed record's partition itself, exactly as Kafka's default
+ * partitioner would (murmur2 of the key), so it can track per partition whether acknowledgements
+ * still arrive ({@link PartitionHealth}) and the gateway can give a new run an id whose partition
+ * is not waiting for a leader election.
  */
 final class KafkaSender {
 
   private final Producer<String, String> producer;
   private final WorkerExecutor sends;
   private final KafkaAvailability availability;
+  private final PartitionHealth health;
   private final long queueBudgetNanos;
+  private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
   KafkaSender(Producer<String, String> producer, WorkerExecutor sends, KafkaAvailability availability,
       Duration queueBudget) {
+    // a partition is stalled after 1 s without an acknowledgement (writes take milliseconds), and
+    // new runs try one that timed out again after 2 s, to find out whether its election is over
+    this(producer, sends, availability, new PartitionHealth(1_000, 2_000, System::nanoTime), queueBudget);
+  }
+
+  KafkaSender(Producer<String, String> producer, WorkerExecutor sends, KafkaAvailability availability,
+      PartitionHealth health, Duration queueBudget) {
     this.producer = producer;
     this.sends = sends;
     this.availability = availability;
+    this.health = health;
     this.queueBudgetNanos = queueBudget.toNanos();
   }
 
   Future<Void> send(String topic, String key, String value) {
     return send(new ProducerRecord<>(topic, key, value));
+  }
+
+  /**
+   * Whether a record with this key would go to a partition that is not acknowledging now. False
+   * while the topic's partition count is not known yet (before the first send to it).
+   */
+  boolean stalled(String topic, String key) {
+    Integer count = partitionCounts.get(topic);
+    return count != null && health.stalled(new TopicPartition(topic, partitionFor(key, count)));
   }
 
   Future<Void> send(ProducerRecord<String, String> record) {
@@ -59,28 +89,54 @@ final class KafkaSender {
       if (System.nanoTime() - queuedAt > queueBudgetNanos || (!probe && availability.isDown())) {
         throw new KafkaAvailability.Unavailable();
       }
+      ProducerRecord<String, String> placed = placed(record);
+      TopicPartition partition = new TopicPartition(placed.topic(), placed.partition());
+      health.sent(partition);
       Thread caller = Thread.currentThread();
       AtomicBoolean returned = new AtomicBoolean();
-      producer.send(record, (metadata, error) -> {
+      producer.send(placed, (metadata, error) -> {
         // The producer calls back on the calling thread, before send() returns, only for a
         // record it did not take (no metadata within max.block.ms, over max.request.size);
         // a record it took completes later on its network thread.
         boolean taken = returned.get() || Thread.currentThread() != caller;
+        if (error == null) {
+          health.acknowledged(partition);
+        } else {
+          health.failed(partition, error instanceof TimeoutException);
+        }
         context.runOnContext(v -> {
           if (error == null) {
             acked.tryComplete();
           } else {
-            availability.failed(error);
             acked.tryFail(taken ? SendFailure.afterHandOff(error) : SendFailure.notSent(error));
           }
         });
       });
       returned.set(true);
       return null;
-    }, false).onFailure(error -> {
-      availability.failed(error);
-      acked.tryFail(SendFailure.notSent(error)); // refused in the queue, or send() threw
-    });
-    return acked.future().onSuccess(v -> availability.succeeded());
+    }, false).onFailure(error -> acked.tryFail(SendFailure.notSent(error))); // refused in the queue, or send() threw
+    return acked.future()
+        .onSuccess(v -> availability.succeeded())
+        .onFailure(error -> availability.failed(error, queuedAt));
+  }
+
+  /**
+   * The record with its partition set. {@code partitionsFor} answers from the producer's metadata
+   * (it blocks up to max.block.ms only when there is none, as send would).
+   */
+  private ProducerRecord<String, String> placed(ProducerRecord<String, String> record) {
+    int count = producer.partitionsFor(record.topic()).size();
+    partitionCounts.put(record.topic(), count);
+    if (record.partition() != null) {
+      return record;
+    }
+    int partition = record.key() == null ? 0 : partitionFor(record.key(), count);
+    return new ProducerRecord<>(record.topic(), partition, record.timestamp(), record.key(), record.value(),
+        record.headers());
+  }
+
+  /** Kafka's default partitioner for a keyed record (String keys are serialized as UTF-8). */
+  static int partitionFor(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 }

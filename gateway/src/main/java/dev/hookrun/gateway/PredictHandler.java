@@ -86,8 +86,9 @@ final class PredictHandler implements Handler<RoutingContext> {
     var parsed = outcome.parsed();
     boolean async = parsed.webhookEndpoint() != null || "true".equalsIgnoreCase(ctx.request().getParam("async"));
     // Every run id derives from a key, a random one when the client sent none: a 503
-    // outcome_unknown hands that key back, and a retry with it names the same run.
-    String runKey = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+    // outcome_unknown hands that key back, and a retry with it names the same run. A random key
+    // is drawn so that its run lands on a partition that is acknowledging writes.
+    String runKey = idempotencyKey != null ? idempotencyKey : publisher.newRunKey(project);
     String runId = runIdFor(project, runKey);
 
     RunState existing = idempotencyKey == null ? null : view.get(runId);

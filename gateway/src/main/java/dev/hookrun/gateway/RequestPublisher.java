@@ -6,6 +6,7 @@ import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunRequest;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
@@ -26,6 +27,22 @@ final class RequestPublisher {
     this.sender = sender;
     this.topics = topics;
     this.limits = limits;
+  }
+
+  /**
+   * A fresh key for a run without an Idempotency-Key (its run id derives from it, so a 503
+   * {@code outcome_unknown} can hand it back) whose requests partition is acknowledging writes.
+   * While a broker is down, the partitions it led take nothing until their leaders are
+   * re-elected; a random key lands there with the odds of their share, so a handful of draws
+   * finds a healthy one. After a few tries it takes the last: when everything is stalled the
+   * send decides (and the gate).
+   */
+  String newRunKey(String project) {
+    String key = UUID.randomUUID().toString();
+    for (int tries = 1; tries < 8 && sender.stalled(topics.requests(), PredictHandler.runIdFor(project, key)); tries++) {
+      key = UUID.randomUUID().toString();
+    }
+    return key;
   }
 
   /** Fails with a {@link SendFailure} (see {@link KafkaSender}). */

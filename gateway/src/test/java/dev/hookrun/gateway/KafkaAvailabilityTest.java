@@ -30,4 +30,21 @@ class KafkaAvailabilityTest {
     availability.failed(new IllegalArgumentException("record too large"));
     assertTrue(availability.admit());
   }
+
+  @Test
+  void aTimeoutWhileLaterSendsAreAcknowledgedLeavesTheGateOpen() {
+    // one broker of three died: sends to its partitions time out, the others keep landing
+    long sentAt = now.get();
+    now.addAndGet(500_000_000L);
+    availability.succeeded();
+    now.addAndGet(3_000_000_000L);
+    availability.failed(new TimeoutException("Expiring 1 record(s) for requests-4"), sentAt);
+    assertTrue(availability.admit());
+    assertFalse(availability.isDown());
+    // nothing acknowledged since this one was sent: the cluster is away
+    long later = now.get();
+    now.addAndGet(3_000_000_000L);
+    availability.failed(new TimeoutException("Expiring 1 record(s) for requests-5"), later);
+    assertTrue(availability.isDown());
+  }
 }

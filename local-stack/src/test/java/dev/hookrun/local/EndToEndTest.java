@@ -11,7 +11,6 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
-import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.testkit.TopicReader;
@@ -48,7 +47,7 @@ class EndToEndTest {
 
   @BeforeEach
   void setUp() {
-    kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), "e2e-" + UUID.randomUUID() + ".")
+    kafka = KafkaSettings.local(TestKafka.bootstrapServers(), "e2e-" + UUID.randomUUID() + ".")
         .withSessionTimeout(Duration.ofSeconds(6));
     workerGroup = "workers-" + UUID.randomUUID();
     receiver = new WebhookReceiver(vertx);

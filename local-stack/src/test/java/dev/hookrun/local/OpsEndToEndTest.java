@@ -13,7 +13,6 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
-import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.WebhookReceiver;
 import dev.hookrun.worker.WorkerConfig;
@@ -48,7 +47,7 @@ class OpsEndToEndTest {
 
   @BeforeEach
   void setUp() {
-    kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), "ops-e2e-" + UUID.randomUUID() + ".");
+    kafka = KafkaSettings.local(TestKafka.bootstrapServers(), "ops-e2e-" + UUID.randomUUID() + ".");
     workerGroup = "workers-" + UUID.randomUUID();
     dispatcherGroup = "dispatchers-" + UUID.randomUUID();
     receiver = new WebhookReceiver(vertx);

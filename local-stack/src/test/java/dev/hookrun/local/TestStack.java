@@ -7,7 +7,6 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
-import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.worker.WorkerConfig;
 import dev.hookrun.worker.WorkerVerticle;
@@ -41,7 +40,7 @@ final class TestStack implements AutoCloseable {
 
   /** An installation whose runs stay readable for {@code runRetention}. */
   TestStack(Duration runRetention) {
-    kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), "t-" + UUID.randomUUID() + ".")
+    kafka = KafkaSettings.local(TestKafka.bootstrapServers(), "t-" + UUID.randomUUID() + ".")
         .withSessionTimeout(Duration.ofSeconds(6)).withRunRetention(runRetention);
   }
 

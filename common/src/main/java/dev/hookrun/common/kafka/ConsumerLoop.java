@@ -103,6 +103,7 @@ public final class ConsumerLoop {
   private long lagSampleMs;
   private long nextLagSample;
   private AtomicLong memberLag;
+  private AtomicLong memberWaiting;
 
   public ConsumerLoop(Context context, Map<String, String> config, Collection<String> topics,
       Listener listener, String name) {
@@ -307,10 +308,12 @@ public final class ConsumerLoop {
     nextLagSample = now + lagSampleMs;
     if (memberLag == null) {
       memberLag = Meters.memberLag(String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG)), name);
+      memberWaiting = Meters.memberWaiting(String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG)), name);
     }
     Set<TopicPartition> owned = consumer.assignment();
     try {
       long lag = 0;
+      long waiting = 0;
       if (!owned.isEmpty()) {
         Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned, LAG_TIMEOUT);
         Map<TopicPartition, Long> end = consumer.endOffsets(owned, LAG_TIMEOUT);
@@ -321,9 +324,14 @@ public final class ConsumerLoop {
           OffsetAndMetadata done = committed.get(partition);
           long from = done != null ? done.offset() : start.getOrDefault(partition, 0L);
           lag += Math.max(0, end.getOrDefault(partition, from) - from);
+          // not fetched yet = not started: a record is handed to the stage when polled, so runs
+          // in progress (a sleeping delay run too) are behind the position, waiting ones after it
+          long position = consumer.position(partition, LAG_TIMEOUT);
+          waiting += Math.max(0, end.getOrDefault(partition, position) - position);
         }
       }
       memberLag.set(lag);
+      memberWaiting.set(waiting);
     } catch (WakeupException e) {
       throw e;
     } catch (RuntimeException e) {

@@ -22,6 +22,7 @@ public record KafkaSettings(
     int requestsPartitions,
     int partitions,
     short replicationFactor,
+    short minInsyncReplicas,
     String groupProtocol,
     Duration sessionTimeout,
     Duration runRetention,
@@ -39,6 +40,8 @@ public record KafkaSettings(
       "Partitions of the other topics when they are created");
   public static final Setting REPLICATION = Setting.of("TOPIC_REPLICATION_FACTOR", "1",
       "Replication factor of topics created at start (use 3 on a production cluster)");
+  public static final Setting MIN_INSYNC_REPLICAS = Setting.of("TOPIC_MIN_INSYNC_REPLICAS", "1",
+      "min.insync.replicas of topics created at start (use 2 with replication factor 3 in production)");
   public static final Setting GROUP_PROTOCOL = Setting.of("KAFKA_GROUP_PROTOCOL", "classic",
       "Consumer rebalance protocol: classic (cooperative-sticky assignor) or consumer (KIP-848)");
   public static final Setting SESSION_TIMEOUT = Setting.of("KAFKA_SESSION_TIMEOUT", "10s",
@@ -60,8 +63,8 @@ public record KafkaSettings(
       "Optional properties file merged into every Kafka client (TLS, SASL, ...)");
 
   public static final List<Setting> SETTINGS = List.of(BOOTSTRAP, PREFIX, REQUESTS_PARTITIONS,
-      PARTITIONS, REPLICATION, GROUP_PROTOCOL, SESSION_TIMEOUT, RUN_RETENTION, LAG_SAMPLE_INTERVAL, BODY_LIMIT,
-      CLIENT_CONFIG_FILE);
+      PARTITIONS, REPLICATION, MIN_INSYNC_REPLICAS, GROUP_PROTOCOL, SESSION_TIMEOUT, RUN_RETENTION, LAG_SAMPLE_INTERVAL,
+      BODY_LIMIT, CLIENT_CONFIG_FILE);
 
   public static KafkaSettings fromEnv(Env env) {
     String protocol = env.string(GROUP_PROTOCOL);
@@ -70,12 +73,21 @@ public record KafkaSettings(
     }
     Map<String, String> extra = env.optional(CLIENT_CONFIG_FILE)
         .map(file -> readProperties(env, file)).orElse(Map.of());
+    durabilityProblems(extra).forEach(env::problem);
+    short replication = (short) env.integer(REPLICATION, 1, 10);
+    short minIsr = (short) env.integer(MIN_INSYNC_REPLICAS, 1, 10);
+    if (minIsr > replication) {
+      // every acks=all send would fail with NotEnoughReplicas: the platform could accept nothing
+      env.problem(MIN_INSYNC_REPLICAS.name() + "=" + minIsr + " is above " + REPLICATION.name() + "="
+          + replication + ": no write could ever be acknowledged");
+    }
     return new KafkaSettings(
         env.string(BOOTSTRAP),
         env.string(PREFIX),
         env.integer(REQUESTS_PARTITIONS, 1, 10_000),
         env.integer(PARTITIONS, 1, 10_000),
-        (short) env.integer(REPLICATION, 1, 10),
+        replication,
+        minIsr,
         protocol,
         env.duration(SESSION_TIMEOUT, Duration.ofSeconds(3), Duration.ofMinutes(30)),
         env.duration(RUN_RETENTION, Duration.ofSeconds(5), Duration.ofDays(365)),
@@ -86,39 +98,67 @@ public record KafkaSettings(
 
   /** Settings for a test or the local run against a given broker and an isolating prefix. */
   public static KafkaSettings local(String bootstrapServers, String topicPrefix) {
-    return new KafkaSettings(bootstrapServers, topicPrefix, 12, 12, (short) 1, "classic",
+    return new KafkaSettings(bootstrapServers, topicPrefix, 12, 12, (short) 1, (short) 1, "classic",
         Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofSeconds(15), Map.of(),
         Integer.parseInt(BODY_LIMIT.defaultValue()));
   }
 
   public KafkaSettings withSessionTimeout(Duration timeout) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, timeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
+        replicationFactor, minInsyncReplicas, groupProtocol, timeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withGroupProtocol(String protocol) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, protocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
+        replicationFactor, minInsyncReplicas, protocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withBootstrapServers(String servers) {
     return new KafkaSettings(servers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
+        replicationFactor, minInsyncReplicas, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withTopicPrefix(String prefix) {
     return new KafkaSettings(bootstrapServers, prefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
+        replicationFactor, minInsyncReplicas, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withRunRetention(Duration retention) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, retention, lagSampleInterval, extraClientProperties, bodyLimit);
+        replicationFactor, minInsyncReplicas, groupProtocol, sessionTimeout, retention, lagSampleInterval, extraClientProperties, bodyLimit);
   }
 
   public KafkaSettings withLagSampleInterval(Duration interval) {
     return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, groupProtocol, sessionTimeout, runRetention, interval, extraClientProperties, bodyLimit);
+        replicationFactor, minInsyncReplicas, groupProtocol, sessionTimeout, runRetention, interval, extraClientProperties, bodyLimit);
+  }
+
+  /** The same settings with another replication factor and min ISR (a test on a cluster). */
+  public KafkaSettings withReplication(int factor, int minIsr) {
+    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
+        (short) factor, (short) minIsr, groupProtocol, sessionTimeout, runRetention, lagSampleInterval,
+        extraClientProperties, bodyLimit);
+  }
+
+  /**
+   * What in an operator's client file would let a 202 be sent for a request that is not safely
+   * stored: the file is merged into every producer last (it must win for TLS and SASL), so it is
+   * also the one place our acks=all and idempotence could be switched off without anyone noticing.
+   * Refusing to start is the only honest answer; a file without these keys is fine.
+   */
+  static List<String> durabilityProblems(Map<String, String> clientProperties) {
+    List<String> problems = new java.util.ArrayList<>();
+    String acks = clientProperties.get("acks");
+    if (acks != null && !acks.trim().equals("all") && !acks.trim().equals("-1")) {
+      problems.add(CLIENT_CONFIG_FILE.name() + " sets acks=" + acks.trim()
+          + ", but the platform answers 202 only for requests on every in-sync replica: remove it or set acks=all");
+    }
+    String idempotence = clientProperties.get("enable.idempotence");
+    if (idempotence != null && idempotence.trim().equalsIgnoreCase("false")) {
+      problems.add(CLIENT_CONFIG_FILE.name() + " sets enable.idempotence=false, which lets a retried send store "
+          + "a request or outcome twice or out of order: remove it");
+    }
+    return problems;
   }
 
   /** The size bounds of a request record, from BODY_LIMIT. */

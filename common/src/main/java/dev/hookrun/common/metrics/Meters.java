@@ -230,6 +230,18 @@ public final class Meters {
         Tags.of("group", group, "member", member));
   }
 
+  /**
+   * Records in the partitions one member owns that it has not fetched yet (end offset minus the
+   * consumer's position): for a worker, runs waiting to start. Unlike the lag it leaves out runs
+   * in progress, so a worker holding thousands of sleeping delay runs shows zero: the signal to
+   * scale workers on (KEDA), sampled with the lag.
+   */
+  public static AtomicLong memberWaiting(String group, String member) {
+    return lagHolder("hookrun.consumer.member.waiting",
+        "Records not yet fetched in the partitions this group member owns (for workers: runs waiting to start)",
+        Tags.of("group", group, "member", member));
+  }
+
   private static AtomicLong lagHolder(String name, String description, Tags tags) {
     AtomicLong holder = new AtomicLong();
     Gauge gauge = Gauge.builder(name, holder, AtomicLong::doubleValue)
