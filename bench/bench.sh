@@ -5,10 +5,12 @@
 #   3 makespan:   10,000 runs of 3 s — last webhook after the last accept
 #   4 scaling:    blocking CPU model with 1, 2 and 4 worker processes (separate processes)
 #   5 isolation:  scenario 1 with 10 % of webhooks to a black hole
+#   6 events:     1,000 runs of 3 s reporting progress every 0.1 s, all lifecycle webhooks
+#                 (PROGRESS_MIN_INTERVAL 1 s: at most one progress event per run-second)
 # Usage: bench/bench.sh [scenario ...]   (default: all). RUNS=20000 etc. override sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCENARIOS=${*:-"1 2 3 4 5"}
+SCENARIOS=${*:-"1 2 3 4 5 6"}
 RUNS=${RUNS:-20000}
 RATE=${RATE:-1000}
 RATE_SECONDS=${RATE_SECONDS:-30}
@@ -52,7 +54,7 @@ if [[ " $SCENARIOS " == *" 1 "* || " $SCENARIOS " == *" 5 "* ]]; then
   kill "$NULL"
 fi
 
-if [[ " $SCENARIOS " == *" 1 "* || " $SCENARIOS " == *" 2 "* || " $SCENARIOS " == *" 3 "* || " $SCENARIOS " == *" 5 "* ]]; then
+if [[ " $SCENARIOS " == *" 1 "* || " $SCENARIOS " == *" 2 "* || " $SCENARIOS " == *" 3 "* || " $SCENARIOS " == *" 5 "* || " $SCENARIOS " == *" 6 "* ]]; then
   start_stack main
   [[ " $SCENARIOS " == *" 1 "* ]] && load --url "$URL" --key bench-key --runs "$RUNS" --concurrency 64 --warmup 5000 \
        --label "1-stack" --pids "stack=$STACK" --metrics "$METRICS"
@@ -62,6 +64,9 @@ if [[ " $SCENARIOS " == *" 1 "* || " $SCENARIOS " == *" 2 "* || " $SCENARIOS " =
        --body '{"delayMins":0.05}' --label "3-makespan-3s-runs" --pids "stack=$STACK" --metrics "$METRICS"
   [[ " $SCENARIOS " == *" 5 "* ]] && load --url "$URL" --key bench-key --runs "$RUNS" --concurrency 64 --blackhole 0.1 \
        --label "5-isolation-10%-blackhole" --pids "stack=$STACK" --wait-seconds 120
+  [[ " $SCENARIOS " == *" 6 "* ]] && load --url "$URL" --key bench-key --runs "${EVENT_RUNS:-1000}" --concurrency 256 \
+       --body '{"delayMins":0.05,"progressEverySeconds":0.1,"webhook_events_filter":["start","progress","completed"]}' \
+       --label "6-lifecycle-events-3s-runs" --pids "stack=$STACK" --metrics "$METRICS"
   stop_stack
 fi
 

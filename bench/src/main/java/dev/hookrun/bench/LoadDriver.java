@@ -41,6 +41,10 @@ public final class LoadDriver {
   private final Map<String, AtomicInteger> webhookCount = new ConcurrentHashMap<>();
   private final Map<String, String> webhookIds = new ConcurrentHashMap<>();
   private final AtomicInteger webhookIdMismatches = new AtomicInteger();
+  private final AtomicInteger startEvents = new AtomicInteger();
+  private final AtomicInteger progressEvents = new AtomicInteger();
+  private final AtomicInteger eventsAfterCompleted = new AtomicInteger();
+  private final Map<String, Boolean> completedRuns = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicInteger refused = new AtomicInteger();
   private final Map<Integer, AtomicInteger> refusedByStatus = new ConcurrentHashMap<>();
   private final AtomicLong lastAcceptNanos = new AtomicLong();
@@ -173,8 +177,20 @@ public final class LoadDriver {
   private int startReceiver() {
     return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       long now = System.nanoTime();
-      String runId = body.toJsonObject().getString("run_id");
+      JsonObject json = body.toJsonObject();
+      String runId = json.getString("run_id");
       String webhookId = req.getHeader("webhook-id");
+      String event = json.getString("event", "completed");
+      if (!event.equals("completed")) {
+        // start and progress events are counted on their own, never as the run's webhook
+        (event.equals("progress") ? progressEvents : startEvents).incrementAndGet();
+        if (completedRuns.containsKey(runId)) {
+          eventsAfterCompleted.incrementAndGet();
+        }
+        req.response().setStatusCode(200).end();
+        return;
+      }
+      completedRuns.put(runId, Boolean.TRUE);
       webhookCount.computeIfAbsent(runId, k -> new AtomicInteger()).incrementAndGet();
       firstWebhookAt.putIfAbsent(runId, now);
       lastWebhookNanos.accumulateAndGet(now, Math::max);
@@ -245,6 +261,12 @@ public final class LoadDriver {
     out.put("duplicates", duplicates);
     out.put("webhook_id_changed", webhookIdMismatches.get());
     out.put("blackholed", blackholed.size());
+    if (startEvents.get() + progressEvents.get() > 0) {
+      out.put("start_events", startEvents.get());
+      out.put("progress_events", progressEvents.get());
+      out.put("progress_events_per_run", round(progressEvents.get() / (double) Math.max(1, healthy)));
+      out.put("events_after_completed", eventsAfterCompleted.get());
+    }
     cpu.forEach((name, seconds) -> out.put("cpu_s_" + name, round(seconds)));
     double systemCpu = cpu.values().stream().mapToDouble(Double::doubleValue).sum();
     if (!cpu.isEmpty() && accepted > 0) {
