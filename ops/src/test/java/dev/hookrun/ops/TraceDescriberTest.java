@@ -1,11 +1,11 @@
 package dev.hookrun.ops;
 
+import dev.hookrun.common.delivery.DeadLetterHeaders;
+import dev.hookrun.common.delivery.DeliveryRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunResult;
-import dev.hookrun.dispatcher.DeadLetterHeaders;
-import dev.hookrun.dispatcher.DeliveryRecord;
 import dev.hookrun.ops.model.RecordView;
 import dev.hookrun.ops.model.TraceEntry;
 import io.vertx.core.json.JsonObject;

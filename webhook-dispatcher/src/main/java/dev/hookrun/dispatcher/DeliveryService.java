@@ -1,7 +1,9 @@
 package dev.hookrun.dispatcher;
 
-import dev.hookrun.common.metrics.Meters;
+import dev.hookrun.common.delivery.DeadLetterHeaders;
+import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.kafka.Topics;
+import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.common.run.WebhookState;

@@ -1,5 +1,6 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.delivery.DeadLetterHeaders;
 import dev.hookrun.common.metrics.Meters;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,5 +1,6 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.OffsetCommitter;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.delivery.DeliveryRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,7 +1,11 @@
-package dev.hookrun.dispatcher;
+package dev.hookrun.common.delivery;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 
 /**
- * Headers on a dead-letter record, saying why it is there without parsing its value (the
+ * Headers on a dead-letter record (the one catalog: the dispatcher writes them, ops reads them), saying why it is there without parsing its value (the
  * names follow the dead-letter convention of other Kafka tools: reason, topic, partition, offset).
  */
 public final class DeadLetterHeaders {
@@ -31,5 +35,17 @@ public final class DeadLetterHeaders {
   /** {@code true} when the dead letter's result was replaced by a reference to fit the topic. */
   public static final String RESULT_TRUNCATED = "dead-letter-result-truncated";
 
+  /**
+   * On a retry-tier record put back by an operator's replay: the dead letter it came from
+   * ({@code topic/partition@offset}), so a trace can say who re-queued it.
+   */
+  public static final String REPLAY_OF = "hookrun-replay-of";
+
   private DeadLetterHeaders() {}
+
+  /** The last value of {@code name} as text, or null when absent. */
+  public static String text(Headers headers, String name) {
+    Header header = headers.lastHeader(name);
+    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
 }
