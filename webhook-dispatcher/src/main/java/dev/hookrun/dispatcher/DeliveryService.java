@@ -2,6 +2,7 @@ package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.delivery.DeadLetterHeaders;
 import dev.hookrun.common.delivery.DeliveryRecord;
+import dev.hookrun.common.kafka.DurableProducer;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.DeliveryState;

@@ -3,6 +3,7 @@ package dev.hookrun.dispatcher;
 import dev.hookrun.common.health.HealthServer;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
+import dev.hookrun.common.kafka.DurableProducer;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
@@ -90,7 +91,7 @@ public final class DispatcherVerticle extends VerticleBase {
           return null;
         }))
         .compose(v -> {
-          durable = new DurableProducer(context, producer);
+          durable = DurableProducer.direct(context, producer);
           WebhookSender sender = sender();
           DeliveryService service = new DeliveryService(sender, config.retrySchedule(), durable,
               ledger, topics, metrics, clock, config.maxInflight());
