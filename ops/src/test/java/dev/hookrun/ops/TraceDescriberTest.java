@@ -1,9 +1,9 @@
 package dev.hookrun.ops;
 
-import dev.hookrun.common.delivery.DeadLetterHeaders;
-import dev.hookrun.common.delivery.DeliveryRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hookrun.common.delivery.DeadLetterHeaders;
+import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.ops.model.RecordView;

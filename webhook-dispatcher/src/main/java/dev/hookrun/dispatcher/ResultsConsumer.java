@@ -97,7 +97,7 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
     }
     if (ledger.isClaimed(result.runId())) {
       // a second result for the run (a worker re-ran it): its webhook is already taken care of
-      metrics.duplicatesSkipped.incrementAndGet();
+      metrics.countDuplicateSkipped();
       LOG.info("run {}: another result, but its webhook delivery already exists; not delivering it again", result.runId());
       committer.finished(partition, offset);
       return;

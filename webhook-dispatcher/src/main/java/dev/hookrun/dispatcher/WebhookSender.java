@@ -92,7 +92,7 @@ final class WebhookSender {
       }
       return acquired.transform(slot -> {
         if (slot.failed()) {
-          metrics.hostBusy.incrementAndGet();
+          metrics.countHostBusy();
           return Future.succeededFuture(DeliveryOutcome.deferred(slot.cause().getMessage()));
         }
         // whatever happens from here on, the slot goes back: a slot kept by an attempt that

@@ -1,12 +1,12 @@
 package dev.hookrun.dispatcher;
 
-import dev.hookrun.common.delivery.DeadLetterHeaders;
-import dev.hookrun.common.delivery.DeliveryRecord;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.delivery.DeadLetterHeaders;
+import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.metrics.ServiceMetrics;

@@ -1,14 +1,14 @@
 package dev.hookrun.dispatcher;
 
-import dev.hookrun.common.delivery.DeadLetter;
-import dev.hookrun.common.delivery.DeadLetterHeaders;
-import dev.hookrun.common.delivery.DeadLetterTopic;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.delivery.DeadLetter;
+import dev.hookrun.common.delivery.DeadLetterHeaders;
+import dev.hookrun.common.delivery.DeadLetterTopic;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.dispatcher.ScriptedReceiver.Reply;
