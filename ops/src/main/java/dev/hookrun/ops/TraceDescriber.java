@@ -3,6 +3,7 @@ package dev.hookrun.ops;
 import dev.hookrun.common.delivery.DeadLetter;
 import dev.hookrun.common.delivery.DeadLetterHeaders;
 import dev.hookrun.common.delivery.DeliveryRecord;
+import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.ops.model.RecordView;
 import dev.hookrun.ops.model.TraceEntry;
 import io.vertx.core.json.JsonObject;
@@ -31,12 +32,12 @@ final class TraceDescriber {
     if (record.value() == null) {
       return new TraceEntry(record, "-", "tombstone (state deleted)", null);
     }
-    if (topic.equals("requests")) {
+    if (topic.equals(Topics.REQUESTS)) {
       String hook = v.getString("webhook_endpoint");
       return new TraceEntry(record, "gateway", "accepted: app " + v.getString("app")
           + (hook == null ? ", no webhook" : ", webhook " + hook), null);
     }
-    if (topic.equals("run-state")) {
+    if (topic.equals(Topics.RUN_STATE)) {
       StringBuilder event = new StringBuilder("state ").append(v.getString("status"));
       if (worker != null) {
         event.append(" on ").append(worker);
@@ -51,7 +52,7 @@ final class TraceDescriber {
       }
       return new TraceEntry(record, String.valueOf(v.getString("source", "-")), event.toString(), worker);
     }
-    if (topic.equals("results")) {
+    if (topic.equals(Topics.RESULTS)) {
       StringBuilder event = new StringBuilder(v.getString("status"));
       if (worker != null) {
         event.append(" on ").append(worker);
@@ -63,7 +64,7 @@ final class TraceDescriber {
       }
       return new TraceEntry(record, "worker", event.toString(), worker);
     }
-    if (topic.equals("cancels")) {
+    if (topic.equals(Topics.CANCELS)) {
       return new TraceEntry(record, "gateway", "cancel requested", null);
     }
     String stage = catalog.stageOf(record.topic());
