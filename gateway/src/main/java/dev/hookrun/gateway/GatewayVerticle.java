@@ -89,7 +89,7 @@ public final class GatewayVerticle extends VerticleBase {
           return vertx.createHttpServer()
               .connectionHandler(connections::opened)
               .invalidRequestHandler(new InvalidRequests())
-              .requestHandler(router())
+              .requestHandler(buildRouter())
               .listen(config.httpPort(), config.httpHost());
         })
         .onSuccess(s -> {
@@ -102,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
     return KafkaClientProperties.producer(config.kafka(), "hookrun-gateway", config.kafkaSendTimeout());
   }
 
-  private Router router() {
+  private Router buildRouter() {
     var topics = config.kafka().topics();
     Duration metadataWait = KafkaClientProperties.metadataWait(config.kafkaSendTimeout());
     sends = vertx.createSharedWorkerExecutor("hookrun-gateway-kafka-send", SEND_THREADS,

@@ -92,7 +92,7 @@ public final class DispatcherVerticle extends VerticleBase {
         }))
         .compose(v -> {
           durable = DurableProducer.direct(context, producer);
-          WebhookSender sender = sender();
+          WebhookSender sender = newSender();
           DeliveryService service = new DeliveryService(sender, config.retrySchedule(), durable,
               ledger, topics, metrics, clock, config.maxInflight());
 
@@ -103,13 +103,11 @@ public final class DispatcherVerticle extends VerticleBase {
           resultsLoop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), batch),
               List.of(topics.results()), results, name).sampleLag(kafka.lagSampleInterval());
-          results.attach(resultsLoop);
 
           RetryTierConsumer retries = new RetryTierConsumer(vertx, service, clock);
           retryLoop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId() + ".retries", name + "-retries", Duration.ofMinutes(5), batch),
               tiers, retries, name + "-retries").sampleLag(kafka.lagSampleInterval());
-          retries.attach(retryLoop);
           return Future.all(resultsLoop.start(), retryLoop.start())
               .compose(x -> HealthServer.join(vertx, "dispatcher", config.httpPort(),
                   () -> ReadinessCheck.kafka(kafka, List.of(topics.results()), "dispatcher")))
@@ -145,7 +143,7 @@ public final class DispatcherVerticle extends VerticleBase {
     }
   }
 
-  private WebhookSender sender() {
+  private WebhookSender newSender() {
     HttpClientOptions options = new HttpClientOptions()
         .setConnectTimeout((int) config.connectTimeout().toMillis())
         .setKeepAlive(true)

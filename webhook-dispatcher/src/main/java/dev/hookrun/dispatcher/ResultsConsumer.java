@@ -49,7 +49,8 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
     this.clock = clock;
   }
 
-  void attach(ConsumerLoop loop) {
+  @Override
+  public void onAttached(ConsumerLoop loop) {
     this.loop = loop;
     this.committer = new OffsetCommitter(vertx, loop);
     service.onCapacity(() -> loop.setPaused(false));

@@ -45,7 +45,8 @@ final class RetryTierConsumer implements ConsumerLoop.Listener {
     this.clock = clock;
   }
 
-  void attach(ConsumerLoop loop) {
+  @Override
+  public void onAttached(ConsumerLoop loop) {
     this.loop = loop;
     this.committer = new OffsetCommitter(vertx, loop);
     service.onCapacity(() -> loop.setPaused(false));

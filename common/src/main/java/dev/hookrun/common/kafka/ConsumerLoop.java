@@ -54,6 +54,12 @@ public final class ConsumerLoop {
 
   /** Callbacks, all invoked on the owner's context. */
   public interface Listener {
+    /**
+     * Called once, at the end of the loop's constructor (before {@link #start}): a listener that
+     * pauses or commits through its loop keeps it here, so loop and listener are wired in one step.
+     */
+    default void onAttached(ConsumerLoop loop) {}
+
     void onRecords(List<ConsumerRecord<String, String>> records);
 
     /** Partitions are about to go: answer the offsets to commit for them (may be empty). */
@@ -111,6 +117,7 @@ public final class ConsumerLoop {
     this.topics = List.copyOf(topics);
     this.listener = listener;
     this.name = name;
+    listener.onAttached(this); // last: the loop is whole by now
   }
 
   /**
