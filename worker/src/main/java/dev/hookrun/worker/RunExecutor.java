@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * out-of-order completions into safe commits. When partitions move away, their running models
  * are stopped without publishing (the new owner runs them from the committed offset), and
  * outcomes already being published are awaited briefly so their offsets can be committed first.
+ *
+ * <p>Over 300 lines on purpose: starting, cancelling, timing out, publishing, revoking and
+ * draining a run all change the same in-flight bookkeeping (per partition, per run id, the
+ * in-flight count that pauses the loop), and each must see the others' last step; publishing and
+ * the model contract already live elsewhere ({@code ResultPublisher}, {@code Model}).
  */
 final class RunExecutor implements ConsumerLoop.Listener {
 
