@@ -1,5 +1,6 @@
 package dev.hookrun.common.delivery;
 
+import dev.hookrun.common.run.RunHeaders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -30,7 +31,7 @@ public record DeadLetter(
     JsonObject value = objectOrEmpty(record.value());
     DeliveryRecord delivery = deliveryOrNull(value);
     String runId = record.key() != null ? record.key() : value.getString("run_id");
-    Function<String, String> headers = name -> DeadLetterHeaders.text(record.headers(), name);
+    Function<String, String> headers = name -> RunHeaders.text(record.headers(), name);
     String reason = firstOf(headers, value, DeadLetterHeaders.REASON, "reason", "last_error", "error");
     // the delivery record holds the run's result, with its endpoint
     String endpoint = value.getJsonObject("result", value).getString("webhook_endpoint");

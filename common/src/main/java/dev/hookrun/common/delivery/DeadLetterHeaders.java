@@ -1,12 +1,9 @@
 package dev.hookrun.common.delivery;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-
 /**
- * Headers on a dead-letter record (the one catalog: the dispatcher writes them, ops reads them), saying why it is there without parsing its value (the
- * names follow the dead-letter convention of other Kafka tools: reason, topic, partition, offset).
+ * Headers on a dead-letter record, saying why it is there without parsing its value (the names
+ * follow the dead-letter convention of other Kafka tools: reason, topic, partition, offset). The
+ * one catalog of them: the dispatcher writes by it, ops reads by it.
  */
 public final class DeadLetterHeaders {
 
@@ -42,10 +39,4 @@ public final class DeadLetterHeaders {
   public static final String REPLAY_OF = "hookrun-replay-of";
 
   private DeadLetterHeaders() {}
-
-  /** The last value of {@code name} as text, or null when absent. */
-  public static String text(Headers headers, String name) {
-    Header header = headers.lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
 }
