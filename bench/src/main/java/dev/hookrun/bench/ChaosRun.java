@@ -32,6 +32,9 @@ import java.util.function.BooleanSupplier;
  * kill -9 of a worker, the dispatcher and the gateway at fixed points of the load, each restarted
  * at once, never waiting for the previous fault's backlog to be worked off. It measures how many
  * webhooks a crash sends twice while deliveries are at full speed.
+ *
+ * <p>Over 300 lines on purpose: it is one script, read top to bottom as the scenario it runs
+ * (processes, load, faults in order, then the checks); it ships in the bench jar only.
  */
 public final class ChaosRun {
 

@@ -1,5 +1,6 @@
 package dev.hookrun.bench;
 
+import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunRequest;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -54,14 +55,14 @@ public final class WorkerCapacityBench {
       long t0 = System.nanoTime();
       Set<String> held = submit(producer, prefix, "hold-", holdRuns, holdMins);
       double produced = (System.nanoTime() - t0) / 1e9;
-      waitForStates(bootstrap, prefix + "run-state", held, "running", Duration.ofSeconds(80));
+      waitForStates(bootstrap, new Topics(prefix).runState(), held, "running", Duration.ofSeconds(80));
       double inFlightAfter = (System.nanoTime() - t0) / 1e9;
       long heapMb = heapAfterFullGc(workerPid);
       long rssMb = rssMb(workerPid);
       System.out.printf("hold:    %,d runs produced in %.1f s, all in flight after %.1f s; worker heap after full GC %d MB (RSS %d MB)%n",
           holdRuns, produced, inFlightAfter, heapMb, rssMb);
       System.out.printf("         target heap < 512 MB: %s%n", heapMb < 512 ? "MET" : "NOT MET");
-      waitForOutcomes(bootstrap, prefix + "results", held, Duration.ofMinutes(4));
+      waitForOutcomes(bootstrap, new Topics(prefix).results(), held, Duration.ofMinutes(4));
       System.out.printf("         all %,d outcomes published %.1f s after the hold started%n", holdRuns,
           (System.nanoTime() - t0) / 1e9);
 
@@ -73,14 +74,14 @@ public final class WorkerCapacityBench {
       for (int i = 0; i < shortRuns; i++) {
         RunRequest request = request("quick-" + i + "-" + s0, 0.05);
         quick.add(request.runId());
-        producer.send(new ProducerRecord<>(prefix + "requests", request.runId(), request.toJson().encode()),
+        producer.send(new ProducerRecord<>(new Topics(prefix).requests(), request.runId(), request.toJson().encode()),
             (meta, error) -> {
               lastAck.accumulateAndGet(System.nanoTime(), Math::max);
               acked.countDown();
             });
       }
       acked.await(60, TimeUnit.SECONDS);
-      long lastOutcome = waitForOutcomes(bootstrap, prefix + "results", quick, Duration.ofMinutes(2));
+      long lastOutcome = waitForOutcomes(bootstrap, new Topics(prefix).results(), quick, Duration.ofMinutes(2));
       double makespan = (lastOutcome - lastAck.get()) / 1e9;
       System.out.printf("quick:   %,d runs of 3 s accepted in %.2f s; last outcome %.2f s after the last accept%n",
           shortRuns, (lastAck.get() - s0) / 1e9, makespan);
@@ -95,7 +96,7 @@ public final class WorkerCapacityBench {
     for (int i = 0; i < count; i++) {
       RunRequest request = request(idPrefix + i + "-" + System.nanoTime(), delayMins);
       ids.add(request.runId());
-      producer.send(new ProducerRecord<>(prefix + "requests", request.runId(), request.toJson().encode()),
+      producer.send(new ProducerRecord<>(new Topics(prefix).requests(), request.runId(), request.toJson().encode()),
           (meta, error) -> acked.countDown());
     }
     acked.await(120, TimeUnit.SECONDS);

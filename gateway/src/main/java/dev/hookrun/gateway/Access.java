@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import io.vertx.ext.web.RoutingContext;
 
 /** Who may touch a project's runs: the holder of one of that project's keys. */
@@ -12,10 +13,10 @@ final class Access {
   static ApiError check(ApiKeys keys, RoutingContext ctx, String project) {
     var owner = keys.projectOf(ctx.request().getHeader("Authorization"));
     if (owner.isEmpty()) {
-      return ApiError.of(401, "unauthorized", "Send a valid API key in the Authorization header.");
+      return ApiError.of(ErrorCode.UNAUTHORIZED, "Send a valid API key in the Authorization header.");
     }
     if (!owner.get().equals(project)) {
-      return ApiError.of(403, "forbidden", "This API key does not belong to project '" + project + "'.");
+      return ApiError.of(ErrorCode.FORBIDDEN, "This API key does not belong to project '" + project + "'.");
     }
     return null;
   }

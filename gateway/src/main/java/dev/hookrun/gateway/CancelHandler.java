@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.CancelCommand;
 import dev.hookrun.common.run.RunState;
@@ -49,13 +50,13 @@ final class CancelHandler implements Handler<RoutingContext> {
       return;
     }
     if (state.status().isFinal()) {
-      ApiError.of(409, "run_finished", "The run already ended with status " + state.status().wire() + ".").send(ctx);
+      ApiError.of(ErrorCode.RUN_FINISHED, "The run already ended with status " + state.status().wire() + ".").send(ctx);
       return;
     }
     CancelCommand command = new CancelCommand(state.runId(), state.project(), clock.instant());
     sender.send(topics.cancels(), state.runId(), command.toJson().encode()).onComplete(sent -> {
       if (sent.failed()) {
-        ApiError.of(503, "kafka_unavailable", "The cancel could not be recorded; retry shortly.").send(ctx);
+        ApiError.of(ErrorCode.KAFKA_UNAVAILABLE, "The cancel could not be recorded; retry shortly.").send(ctx);
         return;
       }
       LOG.info("run {} cancel requested", state.runId());

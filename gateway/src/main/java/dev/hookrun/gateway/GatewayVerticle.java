@@ -3,10 +3,11 @@ package dev.hookrun.gateway;
 import dev.hookrun.common.health.HealthRoutes;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.kafka.KafkaClientProperties;
-import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
+import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.http.OpsRoutes;
@@ -104,7 +105,7 @@ public final class GatewayVerticle extends VerticleBase {
           return vertx.createHttpServer()
               .connectionHandler(connections::opened)
               .invalidRequestHandler(new InvalidRequests())
-              .requestHandler(router())
+              .requestHandler(buildRouter())
               .listen(config.httpPort(), config.httpHost());
         })
         .onSuccess(s -> {
@@ -117,7 +118,7 @@ public final class GatewayVerticle extends VerticleBase {
     return KafkaClientProperties.producer(config.kafka(), "hookrun-gateway", config.kafkaSendTimeout());
   }
 
-  private Router router() {
+  private Router buildRouter() {
     var topics = config.kafka().topics();
     Duration metadataWait = KafkaClientProperties.metadataWait(config.kafkaSendTimeout());
     sends = vertx.createSharedWorkerExecutor("hookrun-gateway-kafka-send", SEND_THREADS,
@@ -160,16 +161,16 @@ public final class GatewayVerticle extends VerticleBase {
         records.followedTopics(), "gateway");
     HealthRoutes.mount(router, readiness);
     OpsRoutes.mount(vertx, router, OpsService.create(config.kafka()), config.ops());
-    router.errorHandler(413, ctx -> ApiError.of(413, "body_too_large",
+    router.errorHandler(413, ctx -> ApiError.of(ErrorCode.BODY_TOO_LARGE,
         "The request body is larger than " + config.bodyLimitBytes() + " bytes.").send(ctx));
     // e.g. a path with a malformed escape (GET /v3/%zz): Vert.x Web fails it with 400
-    router.errorHandler(400, ctx -> ApiError.of(400, "invalid_request",
+    router.errorHandler(400, ctx -> ApiError.of(ErrorCode.INVALID_REQUEST,
         "The request is not valid (check the path's %-escapes and the headers).").send(ctx));
-    router.errorHandler(404, ctx -> ApiError.of(404, "not_found", "No such route.").send(ctx));
-    router.errorHandler(405, ctx -> ApiError.of(405, "method_not_allowed", "Method not allowed on this route.").send(ctx));
+    router.errorHandler(404, ctx -> ApiError.of(ErrorCode.NOT_FOUND, "No such route.").send(ctx));
+    router.errorHandler(405, ctx -> ApiError.of(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed on this route.").send(ctx));
     router.errorHandler(500, ctx -> {
       LOG.error("unhandled error on {}", ctx.request().path(), ctx.failure());
-      ApiError.of(500, "internal_error", "Something went wrong on our side.").send(ctx);
+      ApiError.of(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side.").send(ctx);
     });
     this.router = router;
     return router;

@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
@@ -17,11 +18,11 @@ final class InvalidRequests implements Handler<HttpServerRequest> {
     Throwable cause = request.decoderResult().cause();
     ApiError error;
     if (cause instanceof TooLongFrameException && String.valueOf(cause.getMessage()).startsWith("An HTTP line")) {
-      error = ApiError.of(414, "uri_too_long", "The request line is too long.");
+      error = ApiError.of(ErrorCode.URI_TOO_LONG, "The request line is too long.");
     } else if (cause instanceof TooLongFrameException) {
-      error = ApiError.of(431, "headers_too_large", "The request headers are too large.");
+      error = ApiError.of(ErrorCode.HEADERS_TOO_LARGE, "The request headers are too large.");
     } else {
-      error = ApiError.of(400, "invalid_request", "The request is not valid HTTP.");
+      error = ApiError.of(ErrorCode.INVALID_REQUEST, "The request is not valid HTTP.");
     }
     // the connection's state after a decoding failure is unknown: answer, then close it
     request.response().setStatusCode(error.status())

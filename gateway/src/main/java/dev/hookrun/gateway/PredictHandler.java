@@ -2,6 +2,7 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunState;
 import io.vertx.core.Future;
@@ -55,12 +56,12 @@ final class PredictHandler implements Handler<RoutingContext> {
       return;
     }
     if (!AppCatalog.isKnown(app)) {
-      ApiError.of(404, "unknown_app", "There is no app named '" + app + "'.").send(ctx);
+      ApiError.of(ErrorCode.UNKNOWN_APP, "There is no app named '" + app + "'.").send(ctx);
       return;
     }
     String contentType = ctx.request().getHeader("Content-Type");
     if (!MediaType.isJson(contentType)) {
-      ApiError.of(415, "unsupported_media_type", "Send the body as application/json.").send(ctx);
+      ApiError.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.").send(ctx);
       return;
     }
     var outcome = parser.parse(app, ctx.body().buffer());
@@ -70,14 +71,14 @@ final class PredictHandler implements Handler<RoutingContext> {
     }
     String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-      new ApiError(400, "invalid_header", "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key").send(ctx);
+      ApiError.of(ErrorCode.INVALID_HEADER, "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key").send(ctx);
       return;
     }
     Duration wait;
     try {
       wait = PreferWait.parse(ctx.request().getHeader("Prefer"), config.syncTimeout());
     } catch (IllegalArgumentException e) {
-      new ApiError(400, "invalid_header", e.getMessage(), "Prefer").send(ctx);
+      ApiError.of(ErrorCode.INVALID_HEADER, e.getMessage(), "Prefer").send(ctx);
       return;
     }
     if (!wait.equals(config.syncTimeout())) {
@@ -100,7 +101,7 @@ final class PredictHandler implements Handler<RoutingContext> {
     }
     if (view.unfinished(project) >= config.maxUnfinishedPerProject()) {
       ctx.response().putHeader("Retry-After", "10");
-      ApiError.of(429, "too_many_runs", "Project '" + project + "' has " + config.maxUnfinishedPerProject()
+      ApiError.of(ErrorCode.TOO_MANY_RUNS, "Project '" + project + "' has " + config.maxUnfinishedPerProject()
           + " unfinished runs, the most allowed; retry when some have finished.").send(ctx);
       return;
     }

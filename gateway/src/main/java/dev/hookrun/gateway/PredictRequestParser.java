@@ -2,6 +2,8 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
+import dev.hookrun.common.run.WebhookEvents;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -11,7 +13,6 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import dev.hookrun.common.run.WebhookEvents;
 
 /**
  * Turns a predict body into a model input and an optional webhook, or the 400 that explains
@@ -52,16 +53,16 @@ public final class PredictRequestParser {
 
   public Outcome parse(String app, Buffer body) {
     if (body == null || body.length() == 0) {
-      return Outcome.fail(ApiError.of(400, "invalid_json", "The request body is empty; send a JSON object."));
+      return Outcome.fail(ApiError.of(ErrorCode.INVALID_JSON, "The request body is empty; send a JSON object."));
     }
     Object decoded;
     try {
       decoded = Json.decodeValue(body);
     } catch (DecodeException e) {
-      return Outcome.fail(ApiError.of(400, "invalid_json", "The request body is not valid JSON."));
+      return Outcome.fail(ApiError.of(ErrorCode.INVALID_JSON, "The request body is not valid JSON."));
     }
     if (!(decoded instanceof JsonObject json)) {
-      return Outcome.fail(ApiError.of(400, "invalid_body", "The request body must be a JSON object."));
+      return Outcome.fail(ApiError.of(ErrorCode.INVALID_BODY, "The request body must be a JSON object."));
     }
     JsonObject input = json.copy();
     Object webhook = input.remove(WEBHOOK_FIELD);

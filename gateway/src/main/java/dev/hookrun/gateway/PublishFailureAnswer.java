@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -26,16 +27,16 @@ final class PublishFailureAnswer {
 
   static ApiError error(Throwable failure, int bodyLimit) {
     if (!(failure instanceof SendFailure send)) {
-      return ApiError.of(500, "internal_error", "Something went wrong on our side.");
+      return ApiError.of(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side.");
     }
     if (send.tooLarge()) {
-      return ApiError.of(413, "body_too_large", "The request is too large to queue (the body may be at most "
+      return ApiError.of(ErrorCode.BODY_TOO_LARGE, "The request is too large to queue (the body may be at most "
           + bodyLimit + " bytes, and the queued request a little more); send a smaller body.");
     }
     return switch (send.kind()) {
-      case NOT_SENT -> ApiError.of(503, "kafka_unavailable", UNAVAILABLE_MESSAGE);
-      case OUTCOME_UNKNOWN -> ApiError.of(503, "outcome_unknown", UNKNOWN_MESSAGE);
-      case REJECTED -> ApiError.of(500, "internal_error", "Kafka refused the request for good; it was not queued.");
+      case NOT_SENT -> ApiError.of(ErrorCode.KAFKA_UNAVAILABLE, UNAVAILABLE_MESSAGE);
+      case OUTCOME_UNKNOWN -> ApiError.of(ErrorCode.OUTCOME_UNKNOWN, UNKNOWN_MESSAGE);
+      case REJECTED -> ApiError.of(ErrorCode.INTERNAL_ERROR, "Kafka refused the request for good; it was not queued.");
     };
   }
 

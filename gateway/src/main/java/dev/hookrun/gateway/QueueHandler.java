@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.CancelCommand;
 import dev.hookrun.common.run.RunState;
@@ -71,7 +72,7 @@ final class QueueHandler {
       long recorded = sends.stream().filter(Future::succeeded).count();
       LOG.info("purged {} queued runs of {}/{}", recorded, ctx.pathParam("project"), ctx.pathParam("app"));
       if (recorded < sends.size()) {
-        ApiError.of(503, "kafka_unavailable", recorded + " of " + sends.size()
+        ApiError.of(ErrorCode.KAFKA_UNAVAILABLE, recorded + " of " + sends.size()
             + " queued runs were cancelled; Kafka did not record the rest. Purge again to cancel them.").send(ctx);
         return;
       }
@@ -87,7 +88,7 @@ final class QueueHandler {
       return false;
     }
     if (!dev.hookrun.common.apps.AppCatalog.isKnown(ctx.pathParam("app"))) {
-      ApiError.of(404, "unknown_app", "There is no app named '" + ctx.pathParam("app") + "'.").send(ctx);
+      ApiError.of(ErrorCode.UNKNOWN_APP, "There is no app named '" + ctx.pathParam("app") + "'.").send(ctx);
       return false;
     }
     return true;

@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.results.FsResultStore;
 import dev.hookrun.results.ResultKeys;
 import dev.hookrun.results.UrlSigner;
@@ -28,7 +29,7 @@ final class ResultFileHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     if (store == null) {
-      ApiError.of(404, "not_found", "Results are kept in S3 here; use the result_url you were given.").send(ctx);
+      ApiError.of(ErrorCode.NOT_FOUND, "Results are kept in S3 here; use the result_url you were given.").send(ctx);
       return;
     }
     String key = ctx.pathParam("key");
@@ -46,12 +47,12 @@ final class ResultFileHandler implements Handler<RoutingContext> {
               .putHeader("Content-Type", "application/json")
               .putHeader("Cache-Control", "private, no-store")
               .sendFile(file.toString()),
-          () -> ApiError.of(404, "result_not_found",
+          () -> ApiError.of(ErrorCode.RESULT_NOT_FOUND,
               "This result is no longer stored (results are kept for RUN_RETENTION).").send(ctx));
     }
   }
 
   private static void forbidden(RoutingContext ctx, String message) {
-    ApiError.of(403, "forbidden", message).send(ctx);
+    ApiError.of(ErrorCode.FORBIDDEN, message).send(ctx);
   }
 }

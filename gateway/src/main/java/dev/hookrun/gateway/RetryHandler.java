@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
@@ -45,26 +46,26 @@ final class RetryHandler implements Handler<RoutingContext> {
     }
     RunStatus status = old.status();
     if (!old.isSettled() || status == RunStatus.SUCCEEDED) {
-      ApiError.of(409, "run_not_retryable", "Only a run that ended failed, expired or cancelled can be retried; this one is "
+      ApiError.of(ErrorCode.RUN_NOT_RETRYABLE, "Only a run that ended failed, expired or cancelled can be retried; this one is "
           + status.wire() + ".").send(ctx);
       return;
     }
     requests.read(old.runId(), old.createdAt()).onComplete(read -> {
       if (read.failed()) {
         LOG.warn("run {}: its request could not be read back: {}", old.runId(), read.cause().toString());
-        ApiError.of(503, "kafka_unavailable", "The run's request could not be read from Kafka; nothing was queued. Retry shortly.")
+        ApiError.of(ErrorCode.KAFKA_UNAVAILABLE, "The run's request could not be read from Kafka; nothing was queued. Retry shortly.")
             .send(ctx);
         return;
       }
       if (read.result() == null) {
-        ApiError.of(409, "run_not_retryable", "The run's request is no longer kept, so it cannot run again.").send(ctx);
+        ApiError.of(ErrorCode.RUN_NOT_RETRYABLE, "The run's request is no longer kept, so it cannot run again.").send(ctx);
         return;
       }
       Instant now = clock.instant();
       RunRequest retry = read.result().retriedAs(UUID.randomUUID().toString(), now);
       publisher.publish(retry).onComplete(sent -> {
         if (sent.failed()) {
-          ApiError.of(503, "kafka_unavailable", "The retry could not be queued; nothing was accepted. Retry shortly.").send(ctx);
+          ApiError.of(ErrorCode.KAFKA_UNAVAILABLE, "The retry could not be queued; nothing was accepted. Retry shortly.").send(ctx);
           return;
         }
         RunState queued = RunState.queued(retry, now);

@@ -1,6 +1,7 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.run.RunState;
 import io.vertx.ext.web.RoutingContext;
 
@@ -36,7 +37,7 @@ final class RunLookup {
     }
     RunState state = view.get(ctx.pathParam("run_id"));
     if (state == null || !state.project().equals(project) || !state.app().equals(ctx.pathParam("app"))) {
-      ApiError.of(404, "run_not_found", "There is no run '" + ctx.pathParam("run_id")
+      ApiError.of(ErrorCode.RUN_NOT_FOUND, "There is no run '" + ctx.pathParam("run_id")
           + "' for this app, or it is older than the retention.").send(ctx);
       return null;
     }

@@ -30,6 +30,10 @@ import io.vertx.core.json.JsonObject;
  * at once instead of holding a connection for SYNC_TIMEOUT.
  *
  * <p>Lives on the gateway verticle's event loop, like the handlers that use it.
+ *
+ * <p>Over 300 lines on purpose: the merge rules, the two bounds and the waiters all read and
+ * change the same maps on one event loop; split, each piece would need the others' invariants
+ * (an evicted run must drop its waiters and its project's count in the same step).
  */
 final class RunStateView {
 

@@ -1,21 +1,21 @@
 package dev.hookrun.ops;
 
+import dev.hookrun.common.http.ErrorCode;
+
 /** A failure an operator can act on, with a message written for them (no stack trace). */
 public final class OpsException extends RuntimeException {
 
   public enum Kind {
     /** Unknown topic, run or dead letter: HTTP 404. */
-    NOT_FOUND(404, "not_found"),
+    NOT_FOUND(ErrorCode.NOT_FOUND),
     /** A bad argument: HTTP 400. */
-    BAD_REQUEST(400, "bad_request"),
+    BAD_REQUEST(ErrorCode.BAD_REQUEST),
     /** Kafka did not answer in time: HTTP 503. */
-    UNAVAILABLE(503, "kafka_unavailable");
+    UNAVAILABLE(ErrorCode.KAFKA_UNAVAILABLE);
 
-    public final int status;
-    public final String code;
+    public final ErrorCode code;
 
-    Kind(int status, String code) {
-      this.status = status;
+    Kind(ErrorCode code) {
       this.code = code;
     }
   }

@@ -33,7 +33,7 @@ public final class OpsService {
   private final RunTracer tracer;
   private final DeadLetterStore deadLetters;
 
-  private OpsService(KafkaAccess access, DeadLetterStore deadLetters) {
+  private OpsService(KafkaAccess access) {
     TopicCatalog catalog = new TopicCatalog(access.kafka().topics());
     RecordReader reader = new RecordReader(access, READ_BUDGET, MAX_SCANNED);
     this.access = access;
@@ -41,8 +41,7 @@ public final class OpsService {
     this.groups = new GroupInspector(access, catalog);
     this.peeker = new RecordPeeker(access, catalog, reader);
     this.tracer = new RunTracer(access, catalog, reader);
-    this.deadLetters = deadLetters != null ? deadLetters
-        : new DispatcherDeadLetterStore(new KafkaDeadLetterStore(access, catalog, reader), access);
+    this.deadLetters = new DeadLetterStore(access, catalog);
   }
 
   public static OpsService create(KafkaSettings kafka) {
@@ -50,12 +49,7 @@ public final class OpsService {
   }
 
   public static OpsService create(KafkaSettings kafka, Duration timeout) {
-    return new OpsService(new KafkaAccess(kafka, timeout), null);
-  }
-
-  /** The same service with another dead-letter implementation (e.g. the dispatcher's own). */
-  public OpsService withDeadLetters(DeadLetterStore store) {
-    return new OpsService(access, store);
+    return new OpsService(new KafkaAccess(kafka, timeout));
   }
 
   public KafkaSettings kafka() {

@@ -3,8 +3,6 @@ package dev.hookrun.ops;
 import dev.hookrun.common.kafka.Topics;
 import java.util.Collection;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The platform's topics as operators name them: every topic under TOPIC_PREFIX, by short name
@@ -13,8 +11,6 @@ import java.util.regex.Pattern;
  * they appear.
  */
 public final class TopicCatalog {
-
-  private static final Pattern RETRY = Pattern.compile("webhook-retry-(\\d+)");
 
   private final Topics topics;
 
@@ -52,14 +48,14 @@ public final class TopicCatalog {
    */
   public String stageOf(String topic) {
     String shortName = shortName(topic);
-    Matcher retry = RETRY.matcher(shortName);
-    if (retry.matches()) {
-      return "retry-" + retry.group(1);
+    int tier = Topics.retryTierOf(shortName);
+    if (tier > 0) {
+      return "retry-" + tier;
     }
     return switch (shortName) {
-      case "requests" -> "worker";
-      case "results" -> "dispatcher";
-      case "webhook-dlq" -> "dead-letters";
+      case Topics.REQUESTS -> "worker";
+      case Topics.RESULTS -> "dispatcher";
+      case Topics.DEAD_LETTERS -> "dead-letters";
       default -> shortName;
     };
   }
@@ -71,16 +67,16 @@ public final class TopicCatalog {
 
   private int rank(String topic) {
     String shortName = shortName(topic);
-    Matcher retry = RETRY.matcher(shortName);
-    if (retry.matches()) {
-      return 10 + Math.min(80, Integer.parseInt(retry.group(1)));
+    int tier = Topics.retryTierOf(shortName);
+    if (tier > 0) {
+      return 10 + Math.min(80, tier);
     }
     return switch (shortName) {
-      case "requests" -> 0;
-      case "run-state" -> 1;
-      case "results" -> 2;
-      case "cancels" -> 3;
-      case "webhook-dlq" -> 100;
+      case Topics.REQUESTS -> 0;
+      case Topics.RUN_STATE -> 1;
+      case Topics.RESULTS -> 2;
+      case Topics.CANCELS -> 3;
+      case Topics.DEAD_LETTERS -> 100;
       default -> 1000;
     };
   }
@@ -89,7 +85,7 @@ public final class TopicCatalog {
     return switch (name) {
       case "dlq", "dead-letters" -> topics.deadLetters();
       case "state" -> topics.runState();
-      default -> name.matches("retry-\\d+") ? topics.prefix() + "webhook-" + name : null;
+      default -> name.matches("retry-\\d+") ? topics.prefix() + Topics.RETRY_TIER + name.substring("retry-".length()) : null;
     };
   }
 }

@@ -1,7 +1,9 @@
 package dev.hookrun.ops;
 
-import dev.hookrun.dispatcher.DeadLetterHeaders;
-import dev.hookrun.dispatcher.DeliveryRecord;
+import dev.hookrun.common.delivery.DeadLetter;
+import dev.hookrun.common.delivery.DeadLetterHeaders;
+import dev.hookrun.common.delivery.DeliveryRecord;
+import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.ops.model.RecordView;
 import dev.hookrun.ops.model.TraceEntry;
 import io.vertx.core.json.JsonObject;
@@ -12,13 +14,10 @@ import java.util.Map;
 /**
  * Reads one record of a run as a line an operator understands: who wrote it and what it says.
  * Retry-tier and dead-letter records are {@link DeliveryRecord}s with, for dead letters,
- * {@link DeadLetterHeaders}: their names come from the dispatcher, which owns that format (the
- * raw record is always in the JSON too).
+ * {@link DeadLetterHeaders}: their names come from the one catalog in {@code common}, which the
+ * dispatcher writes by (the raw record is always in the JSON too).
  */
 final class TraceDescriber {
-
-  /** Header the ops replay puts on a re-published dead letter. */
-  static final String REPLAY_HEADER = "hookrun-replay-of";
 
   private final TopicCatalog catalog;
 
@@ -33,12 +32,12 @@ final class TraceDescriber {
     if (record.value() == null) {
       return new TraceEntry(record, "-", "tombstone (state deleted)", null);
     }
-    if (topic.equals("requests")) {
+    if (topic.equals(Topics.REQUESTS)) {
       String hook = v.getString("webhook_endpoint");
       return new TraceEntry(record, "gateway", "accepted: app " + v.getString("app")
           + (hook == null ? ", no webhook" : ", webhook " + hook), null);
     }
-    if (topic.equals("run-state")) {
+    if (topic.equals(Topics.RUN_STATE)) {
       StringBuilder event = new StringBuilder("state ").append(v.getString("status"));
       if (worker != null) {
         event.append(" on ").append(worker);
@@ -53,13 +52,8 @@ final class TraceDescriber {
       }
       return new TraceEntry(record, String.valueOf(v.getString("source", "-")), event.toString(), worker);
     }
-    if (topic.equals("results")) {
-      StringBuilder event = new StringBuilder();
-      String replayOf = record.headers().get(REPLAY_HEADER);
-      if (replayOf != null) {
-        event.append("replayed by an operator from ").append(replayOf).append(": ");
-      }
-      event.append(v.getString("status"));
+    if (topic.equals(Topics.RESULTS)) {
+      StringBuilder event = new StringBuilder(v.getString("status"));
       if (worker != null) {
         event.append(" on ").append(worker);
       }
@@ -73,9 +67,9 @@ final class TraceDescriber {
       if (error != null) {
         event.append(": ").append(error.getString("code")).append(" (").append(error.getString("message")).append(')');
       }
-      return new TraceEntry(record, replayOf != null ? "operator" : "worker", event.toString(), worker);
+      return new TraceEntry(record, "worker", event.toString(), worker);
     }
-    if (topic.equals("cancels")) {
+    if (topic.equals(Topics.CANCELS)) {
       return new TraceEntry(record, "gateway", "cancel requested", null);
     }
     String stage = catalog.stageOf(record.topic());
@@ -84,10 +78,15 @@ final class TraceDescriber {
       JsonObject result = v.getJsonObject("result");
       String ranOn = worker != null ? worker : result == null ? null : result.getString("worker_id");
       if (stage.startsWith("retry-")) {
+        String replayOf = record.headers().get(DeadLetterHeaders.REPLAY_OF);
+        if (replayOf != null) {
+          return new TraceEntry(record, "operator", "dead letter " + replayOf + " replayed, queued for " + stage
+              + details(record, v, true), ranOn);
+        }
         return new TraceEntry(record, "dispatcher", "delivery failed, queued for " + stage
             + details(record, v, true), ranOn);
       }
-      String reason = firstOf(record.headers(), v, DeadLetterHeaders.REASON, "reason");
+      String reason = DeadLetter.firstOf(record.headers()::get, v, DeadLetterHeaders.REASON, "reason");
       return new TraceEntry(record, "dispatcher", "dead-lettered" + (reason == null ? "" : ": " + reason)
           + details(record, v, false), ranOn);
     }
@@ -103,38 +102,22 @@ final class TraceDescriber {
     Map<String, String> headers = record.headers();
     JsonObject lastFailure = v.getJsonObject("last_failure");
     List<String> parts = new ArrayList<>();
-    add(parts, "attempt ", firstOf(headers, v, DeadLetterHeaders.ATTEMPTS, "attempts", "attempt"));
+    add(parts, "attempt ", DeadLetter.firstOf(headers::get, v, DeadLetterHeaders.ATTEMPTS, "attempts", "attempt"));
     if (due) {
-      add(parts, "due ", firstOf(headers, v, "due_at", "next_attempt_at"));
+      add(parts, "due ", DeadLetter.firstOf(headers::get, v, "due_at", "next_attempt_at"));
     }
-    String lastStatus = firstOf(headers, v, DeadLetterHeaders.LAST_STATUS, "last_status_code", "status_code");
+    String lastStatus = DeadLetter.firstOf(headers::get, v, DeadLetterHeaders.LAST_STATUS, "last_status_code", "status_code");
     if (lastStatus == null && lastFailure != null) {
       Integer code = lastFailure.getInteger("status_code");
       lastStatus = code == null ? "none" : code.toString(); // no answer at all (refused, timed out)
     }
     add(parts, "last HTTP ", lastStatus);
-    String lastError = firstOf(headers, v, DeadLetterHeaders.LAST_ERROR, "last_error");
+    String lastError = DeadLetter.firstOf(headers::get, v, DeadLetterHeaders.LAST_ERROR, "last_error");
     if (lastError == null && lastFailure != null) {
       lastError = lastFailure.getString("error");
     }
     add(parts, "error: ", lastError);
     return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
-  }
-
-  static String firstOf(Map<String, String> headers, JsonObject value, String... names) {
-    for (String name : names) {
-      if (headers.get(name) != null) {
-        return headers.get(name);
-      }
-      Object field = value.getValue(name);
-      if (field instanceof JsonObject json && json.containsKey("message")) {
-        return json.getString("message");
-      }
-      if (field != null && !(field instanceof JsonObject)) {
-        return String.valueOf(field);
-      }
-    }
-    return null;
   }
 
   private static void add(List<String> parts, String label, String value) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunStatus;
-import dev.hookrun.ops.model.DeadLetter;
+import dev.hookrun.ops.model.DeadLetterView;
 import dev.hookrun.ops.model.ReplayResult;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.json.JsonObject;
@@ -44,9 +44,9 @@ class DeadLetterReplayTest {
       t.send("webhook-dlq", null, null, a, deadLetter(a), Map.of("dead-letter-reason", "exhausted", "dead-letter-attempts", "8"));
       t.send("webhook-dlq", null, null, b, deadLetter(b), Map.of("dead-letter-reason", "gone"));
 
-      List<DeadLetter> letters = ops.deadLetters().list();
+      List<DeadLetterView> letters = ops.deadLetters().list();
       assertEquals(2, letters.size());
-      DeadLetter first = letters.stream().filter(d -> d.runId().equals(a)).findFirst().orElseThrow();
+      DeadLetterView first = letters.stream().filter(d -> d.runId().equals(a)).findFirst().orElseThrow();
       assertEquals("exhausted", first.reason());
       assertEquals(8, first.attempts());
       assertEquals("http://127.0.0.1:9/hook", first.endpoint());
@@ -56,7 +56,7 @@ class DeadLetterReplayTest {
       var tier = TopicReader.valuesFor(t.kafka.bootstrapServers(), t.topic("webhook-retry-1"), a);
       assertEquals(1, tier.size(), "the replay goes back into delivery on the first retry tier");
       assertEquals(a, tier.get(0).getJsonObject("result").getString("run_id"));
-      assertEquals(List.of(b), ops.deadLetters().list().stream().map(DeadLetter::runId).toList(),
+      assertEquals(List.of(b), ops.deadLetters().list().stream().map(DeadLetterView::runId).toList(),
           "a replayed dead letter leaves the list");
 
       OpsException missing = assertThrows(OpsException.class, () -> ops.deadLetters().replay("no-such-run"));

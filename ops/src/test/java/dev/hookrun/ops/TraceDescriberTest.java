@@ -2,10 +2,10 @@ package dev.hookrun.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hookrun.common.delivery.DeadLetterHeaders;
+import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunResult;
-import dev.hookrun.dispatcher.DeadLetterHeaders;
-import dev.hookrun.dispatcher.DeliveryRecord;
 import dev.hookrun.ops.model.RecordView;
 import dev.hookrun.ops.model.TraceEntry;
 import io.vertx.core.json.JsonObject;

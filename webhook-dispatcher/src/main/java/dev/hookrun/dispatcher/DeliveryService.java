@@ -1,6 +1,8 @@
 package dev.hookrun.dispatcher;
 
-import dev.hookrun.common.metrics.Meters;
+import dev.hookrun.common.delivery.DeadLetterHeaders;
+import dev.hookrun.common.delivery.DeliveryRecord;
+import dev.hookrun.common.kafka.DurableProducer;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunStatePublisher;
@@ -72,7 +74,7 @@ final class DeliveryService {
 
   Future<Void> deliver(DeliveryRecord delivery) {
     if (ledger.isDelivered(delivery.runId())) {
-      metrics.duplicatesSkipped.incrementAndGet();
+      metrics.countDuplicateSkipped();
       LOG.info("run {}: webhook already delivered, not sending it again", delivery.runId());
       return Future.succeededFuture();
     }
@@ -81,7 +83,7 @@ final class DeliveryService {
       // a delivery's next record and committing the one it came from leaves two (the result and
       // a retry, or two retries), both due at once after the restart. The attempt in progress
       // carries the delivery on; making both would send the webhook twice.
-      metrics.duplicatesSkipped.incrementAndGet();
+      metrics.countDuplicateSkipped();
       LOG.info("run {}: an attempt of this run is in progress, not starting a second one", delivery.runId());
       return Future.succeededFuture();
     }
@@ -136,34 +138,30 @@ final class DeliveryService {
     if (outcome.kind() == DeliveryOutcome.Kind.DEFERRED) {
       return defer(delivery, outcome, now);
     }
-    metrics.attempts.incrementAndGet();
     int attempts = delivery.attempts() + 1;
     String endpoint = delivery.result().webhookEndpoint();
     switch (outcome.kind()) {
       case DELIVERED -> {
-        metrics.delivered.incrementAndGet();
-        Meters.deliveryAttempt("delivered");
+        metrics.countAttempt("delivered");
         ledger.delivered(delivery.runId());
         LOG.debug("run {}: webhook delivered ({}) after {} attempt(s)", delivery.runId(), outcome.statusCode(), attempts);
         return publish(delivery, new WebhookState(endpoint, WebhookState.DELIVERED, attempts,
             outcome.statusOrNull(), null, null), now);
       }
       case GONE -> {
-        metrics.gone.incrementAndGet();
-        Meters.deliveryAttempt("gone");
+        metrics.countAttempt("gone");
         return deadLetter(delivery, outcome, DeadLetterHeaders.GONE, now);
       }
       case REFUSED -> {
-        metrics.refused.incrementAndGet();
-        Meters.deliveryAttempt("refused");
+        metrics.countAttempt("refused");
         return deadLetter(delivery, outcome, DeadLetterHeaders.REFUSED, now);
       }
       case INVALID_ENDPOINT -> {
-        Meters.deliveryAttempt("invalid_endpoint");
+        metrics.countAttempt("invalid_endpoint");
         return deadLetter(delivery, outcome, DeadLetterHeaders.INVALID_ENDPOINT, now);
       }
       default -> {
-        Meters.deliveryAttempt("failed");
+        metrics.countAttempt("failed");
         int next = delivery.retry() + 1;
         if (next > schedule.retries()) {
           return deadLetter(delivery, outcome, DeadLetterHeaders.EXHAUSTED, now);
@@ -176,7 +174,7 @@ final class DeliveryService {
   private Future<Void> retry(DeliveryRecord delivery, DeliveryOutcome outcome, int next, Instant now) {
     Instant due = schedule.dueAt(now, next, outcome.retryAfter());
     DeliveryRecord later = delivery.failedAttempt(failure(outcome, now), next, due);
-    metrics.retriesScheduled.incrementAndGet();
+    metrics.countRetryScheduled();
     LOG.info("run {}: webhook attempt {} failed ({}), retry {} of {} at {}", delivery.runId(),
         later.attempts(), outcome.error(), next, schedule.retries(), due);
     return toRetryTier(delivery, topics.retryTier(next), later, outcome)
@@ -191,8 +189,7 @@ final class DeliveryService {
   private Future<Void> defer(DeliveryRecord delivery, DeliveryOutcome outcome, Instant now) {
     Instant due = schedule.dueAt(now, 1, null);
     DeliveryRecord later = delivery.deferred(due);
-    metrics.deferred.incrementAndGet();
-    Meters.deliveryDeferred();
+    metrics.countDeferred();
     LOG.info("run {}: webhook not attempted ({}), deferred to {}", delivery.runId(), outcome.error(), due);
     Integer lastStatus = delivery.lastFailure() == null ? null : delivery.lastFailure().statusCode();
     return toRetryTier(delivery, topics.retryTier(1), later, outcome)

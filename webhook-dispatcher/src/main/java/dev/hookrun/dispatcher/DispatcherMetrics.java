@@ -1,77 +1,121 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.delivery.DeadLetterHeaders;
 import dev.hookrun.common.metrics.Meters;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of one dispatcher, readable from any thread (tests, a metrics endpoint). */
+/**
+ * The one place a dispatcher counts: each {@code count…} call is one event, exported through
+ * {@link Meters} (Prometheus, summed over the process's dispatchers) and tallied for this
+ * dispatcher, which its accessors read (tests, where several dispatchers share a JVM). Readable
+ * from any thread.
+ */
 public final class DispatcherMetrics {
 
-  final AtomicLong attempts = new AtomicLong();
-  final AtomicLong delivered = new AtomicLong();
-  final AtomicLong retriesScheduled = new AtomicLong();
-  final AtomicLong deadLettered = new AtomicLong();
-  final AtomicLong refused = new AtomicLong();
-  final AtomicLong gone = new AtomicLong();
-  final AtomicLong hostBusy = new AtomicLong();
-  final AtomicLong deferred = new AtomicLong();
-  final AtomicLong duplicatesSkipped = new AtomicLong();
-  private final Map<String, AtomicLong> deadLettersByReason = new ConcurrentHashMap<>();
+  private static final String ATTEMPTS = "attempts";
+  private static final String RETRIES = "retries_scheduled";
+  private static final String DEAD_LETTERED = "dead_lettered";
+  private static final String HOST_BUSY = "host_busy";
+  private static final String DEFERRED = "deferred";
+  private static final String DUPLICATES = "duplicates_skipped";
+  private static final String DEAD_LETTERED_FOR = "dead_lettered:";
+
+  private final Map<String, AtomicLong> tally = new ConcurrentHashMap<>();
+
+  /** An attempt ended: {@code delivered}, {@code gone}, {@code refused}, {@code invalid_endpoint} or {@code failed}. */
+  void countAttempt(String outcome) {
+    add(ATTEMPTS);
+    add(outcome);
+    Meters.deliveryAttempt(outcome);
+  }
+
+  /** A failed attempt went to a retry tier. */
+  void countRetryScheduled() {
+    add(RETRIES);
+    Meters.retryScheduled();
+  }
 
   /** A delivery reached the dead-letter topic for {@code reason} (a {@link DeadLetterHeaders} reason). */
   void countDeadLetter(String reason) {
-    deadLettered.incrementAndGet();
-    deadLettersByReason.computeIfAbsent(reason, r -> new AtomicLong()).incrementAndGet();
+    add(DEAD_LETTERED);
+    add(DEAD_LETTERED_FOR + reason);
     Meters.deadLettered(reason);
+  }
+
+  /** An attempt found no free slot at its host. */
+  void countHostBusy() {
+    add(HOST_BUSY);
+    Meters.hostBusy();
+  }
+
+  /** A delivery was put back without spending an attempt. */
+  void countDeferred() {
+    add(DEFERRED);
+    Meters.deliveryDeferred();
+  }
+
+  /** A result or retry was not delivered: the run's webhook is already taken care of. */
+  void countDuplicateSkipped() {
+    add(DUPLICATES);
+    Meters.duplicateSkipped();
   }
 
   /** Dead letters written for one reason, e.g. {@code invalid_webhook_endpoint}. */
   public long deadLettered(String reason) {
-    AtomicLong count = deadLettersByReason.get(reason);
-    return count == null ? 0 : count.get();
+    return get(DEAD_LETTERED_FOR + reason);
   }
 
   /** Attempts made, whatever came of them. */
   public long attempts() {
-    return attempts.get();
+    return get(ATTEMPTS);
   }
 
   public long delivered() {
-    return delivered.get();
+    return get("delivered");
   }
 
   /** Failed attempts sent to a retry tier. */
   public long retriesScheduled() {
-    return retriesScheduled.get();
+    return get(RETRIES);
   }
 
   public long deadLettered() {
-    return deadLettered.get();
+    return get(DEAD_LETTERED);
   }
 
   /** Deliveries refused before sending: a URL or address the policy does not allow. */
   public long refused() {
-    return refused.get();
+    return get("refused");
   }
 
   /** Deliveries a receiver ended with 410 Gone. */
   public long gone() {
-    return gone.get();
+    return get("gone");
   }
 
   /** Attempts shed because their host had a backlog. */
   public long hostBusy() {
-    return hostBusy.get();
+    return get(HOST_BUSY);
   }
 
   /** Deliveries put back without spending an attempt because their host was busy. */
   public long deferred() {
-    return deferred.get();
+    return get(DEFERRED);
   }
 
   /** Results or retries not delivered because the run's webhook was already taken care of. */
   public long duplicatesSkipped() {
-    return duplicatesSkipped.get();
+    return get(DUPLICATES);
+  }
+
+  private void add(String name) {
+    tally.computeIfAbsent(name, n -> new AtomicLong()).incrementAndGet();
+  }
+
+  private long get(String name) {
+    AtomicLong count = tally.get(name);
+    return count == null ? 0 : count.get();
   }
 }

@@ -3,6 +3,7 @@ package dev.hookrun.dispatcher;
 import dev.hookrun.common.health.HealthServer;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
+import dev.hookrun.common.kafka.DurableProducer;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
@@ -99,8 +100,8 @@ public final class DispatcherVerticle extends VerticleBase {
           return Future.succeededFuture();
         })
         .compose(v -> {
-          durable = new DurableProducer(context, producer);
-          WebhookSender sender = sender();
+          durable = DurableProducer.direct(context, producer);
+          WebhookSender sender = newSender();
           DeliveryService service = new DeliveryService(sender, config.retrySchedule(), durable,
               ledger, topics, metrics, clock, config.maxInflight());
 
@@ -111,13 +112,11 @@ public final class DispatcherVerticle extends VerticleBase {
           resultsLoop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), batch),
               List.of(topics.results()), results, name).sampleLag(kafka.lagSampleInterval());
-          results.attach(resultsLoop);
 
           RetryTierConsumer retries = new RetryTierConsumer(vertx, service, clock);
           retryLoop = new ConsumerLoop(context,
               KafkaClientProperties.consumer(kafka, config.groupId() + ".retries", name + "-retries", Duration.ofMinutes(5), batch),
               tiers, retries, name + "-retries").sampleLag(kafka.lagSampleInterval());
-          retries.attach(retryLoop);
           return Future.all(resultsLoop.start(), retryLoop.start())
               .compose(x -> HealthServer.join(vertx, "dispatcher", config.httpPort(),
                   () -> ReadinessCheck.kafka(kafka, List.of(topics.results()), "dispatcher")))
@@ -153,7 +152,7 @@ public final class DispatcherVerticle extends VerticleBase {
     }
   }
 
-  private WebhookSender sender() {
+  private WebhookSender newSender() {
     HttpClientOptions options = new HttpClientOptions()
         .setConnectTimeout((int) config.connectTimeout().toMillis())
         .setKeepAlive(true)

@@ -1,5 +1,6 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.OffsetCommitter;
 import dev.hookrun.common.run.RunHeaders;
@@ -48,7 +49,8 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
     this.clock = clock;
   }
 
-  void attach(ConsumerLoop loop) {
+  @Override
+  public void onAttached(ConsumerLoop loop) {
     this.loop = loop;
     this.committer = new OffsetCommitter(vertx, loop);
     service.onCapacity(() -> loop.setPaused(false));
@@ -96,7 +98,7 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
     }
     if (ledger.isClaimed(result.runId())) {
       // a second result for the run (a worker re-ran it): its webhook is already taken care of
-      metrics.duplicatesSkipped.incrementAndGet();
+      metrics.countDuplicateSkipped();
       LOG.info("run {}: another result, but its webhook delivery already exists; not delivering it again", result.runId());
       committer.finished(partition, offset);
       return;

@@ -1,5 +1,6 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.OffsetCommitter;
 import io.vertx.core.Future;
@@ -44,7 +45,8 @@ final class RetryTierConsumer implements ConsumerLoop.Listener {
     this.clock = clock;
   }
 
-  void attach(ConsumerLoop loop) {
+  @Override
+  public void onAttached(ConsumerLoop loop) {
     this.loop = loop;
     this.committer = new OffsetCommitter(vertx, loop);
     service.onCapacity(() -> loop.setPaused(false));

@@ -1,5 +1,6 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.delivery.DeliveryRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -93,7 +94,7 @@ final class WebhookSender {
       }
       return acquired.transform(slot -> {
         if (slot.failed()) {
-          metrics.hostBusy.incrementAndGet();
+          metrics.countHostBusy();
           return Future.succeededFuture(DeliveryOutcome.deferred(slot.cause().getMessage()));
         }
         // whatever happens from here on, the slot goes back: a slot kept by an attempt that

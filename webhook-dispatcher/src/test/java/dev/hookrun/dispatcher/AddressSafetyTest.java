@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.delivery.DeadLetterHeaders;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Future;

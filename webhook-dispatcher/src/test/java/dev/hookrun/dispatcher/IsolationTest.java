@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.metrics.ServiceMetrics;
 import dev.hookrun.common.run.RunResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,6 +93,9 @@ class IsolationTest {
       System.out.printf("%nISOLATION budget of 100, 20 per host: %d healthy delivered %d ms after start "
           + "while 150 runs to a black hole were shed %d times%n%n", ok.size(), ms, dispatcher.metrics().hostBusy());
       assertTrue(dispatcher.metrics().hostBusy() > 0, "the black hole's deliveries were shed, not left to fill the budget");
+      var exported = ServiceMetrics.registry().find("hookrun.webhook.host.busy").counter();
+      assertTrue(exported != null && exported.count() >= dispatcher.metrics().hostBusy(),
+          "Prometheus sees the shed attempts too (hookrun_webhook_host_busy_total)");
     }
   }
 

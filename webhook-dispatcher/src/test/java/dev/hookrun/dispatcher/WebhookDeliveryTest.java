@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.delivery.DeadLetter;
+import dev.hookrun.common.delivery.DeadLetterHeaders;
+import dev.hookrun.common.delivery.DeadLetterTopic;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.dispatcher.ScriptedReceiver.Reply;
@@ -192,7 +195,7 @@ class WebhookDeliveryTest {
     assertEquals("0", DispatcherHarness.header(record, DeadLetterHeaders.OFFSET));
     assertEquals(1, dispatcher.metrics().deadLettered());
 
-    try (DeadLetters deadLetters = new DeadLetters(h.kafka)) {
+    try (DeadLetterTopic deadLetters = new DeadLetterTopic(h.kafka)) {
       List<DeadLetter> listed = deadLetters.list();
       assertEquals(1, listed.size());
       DeadLetter letter = listed.get(0);
@@ -222,9 +225,9 @@ class WebhookDeliveryTest {
     String b = h.publish("p-2", receiver.url());
     await().atMost(WAIT).until(() -> h.deadLetterRecords(a).size() == 1 && h.deadLetterRecords(b).size() == 1);
 
-    try (DeadLetters deadLetters = new DeadLetters(h.kafka)) {
+    try (DeadLetterTopic deadLetters = new DeadLetterTopic(h.kafka)) {
       assertEquals(2, deadLetters.list().size());
-      assertEquals(2, deadLetters.replayAll());
+      assertEquals(2, deadLetters.replayAll().size());
       await().atMost(WAIT).until(() -> receiver.requestsFor(a).size() == 3 && receiver.requestsFor(b).size() == 3);
       await().atMost(WAIT).until(() -> deadLetters.list().isEmpty());
     }

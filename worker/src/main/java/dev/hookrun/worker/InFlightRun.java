@@ -17,7 +17,7 @@ final class InFlightRun {
   final long offset;
   final RunRequest request;
   final Instant startedAt;
-  ModelRun run;
+  ModelRun modelRun;
   long timeoutTimer = -1;
   long runningStateTimer = -1;
   boolean runningPublished;

@@ -1,5 +1,6 @@
 package dev.hookrun.worker;
 
+import dev.hookrun.common.kafka.DurableProducer;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunHeaders;
@@ -8,14 +9,13 @@ import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunStarted;
 import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +34,15 @@ import org.slf4j.LoggerFactory;
 final class ResultPublisher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultPublisher.class);
-  private static final long MAX_BACKOFF_MS = 10_000;
 
-  private final Vertx vertx;
   private final KafkaProducer<String, String> producer;
+  private final DurableProducer durable;
   private final Topics topics;
 
   ResultPublisher(Vertx vertx, KafkaProducer<String, String> producer, Topics topics) {
-    this.vertx = vertx;
     this.producer = producer;
+    // the retry loop is the common one; what to write instead of a refused outcome is ours
+    this.durable = new DurableProducer(vertx.getOrCreateContext(), record -> sendOnce(producer, record));
     this.topics = topics;
   }
 
@@ -68,44 +68,25 @@ final class ResultPublisher {
    * replaced it when Kafka refused it for good.
    */
   Future<RunResult> publish(RunResult result, BooleanSupplier giveUp) {
-    Promise<RunResult> done = Promise.promise();
-    attempt(result, giveUp, done, 250);
-    return done.future();
-  }
-
-  private void attempt(RunResult result, BooleanSupplier giveUp, Promise<RunResult> done, long backoffMs) {
-    if (giveUp.getAsBoolean()) {
-      done.tryFail("abandoned");
-      return;
-    }
     String value = result.toJson().encode();
-    var record = KafkaProducerRecord.create(topics.results(), result.runId(), value);
-    record.addHeader(RunHeaders.KIND, RunHeaders.KIND_OUTCOME);
-    producer.send(record).onComplete(sent -> {
-      if (sent.succeeded()) {
-        done.tryComplete(result);
-        return;
-      }
-      Throwable cause = sent.cause();
-      if (isPermanent(cause) && result.error() == null) {
+    var record = new ProducerRecord<String, String>(topics.results(), result.runId(), value);
+    record.headers().add(RunHeaders.KIND, RunHeaders.bytes(RunHeaders.KIND_OUTCOME));
+    return durable.send(record, giveUp).map(result).recover(cause -> {
+      if (DurableProducer.permanent(cause) && result.error() == null) {
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
         LOG.warn("run {}: Kafka refused its outcome of {} bytes for good ({}); settling it as failed",
             result.runId(), bytes, cause.toString());
-        attempt(tooLarge(result, bytes, cause), giveUp, done, backoffMs);
-        return;
+        return publish(tooLarge(result, bytes, cause), giveUp);
       }
-      LOG.warn("run {}: publishing the outcome failed, retrying in {} ms: {}",
-          result.runId(), backoffMs, cause.toString());
-      vertx.setTimer(backoffMs, t -> attempt(result, giveUp, done, Math.min(MAX_BACKOFF_MS, backoffMs * 2)));
+      return Future.failedFuture(cause);
     });
   }
 
-  /** Kafka will refuse this record every time: retrying cannot help. */
-  static boolean isPermanent(Throwable cause) {
-    return cause instanceof org.apache.kafka.common.KafkaException
-        && !(cause instanceof RetriableException)
-        && !(cause instanceof TimeoutException)
-        && !(cause instanceof org.apache.kafka.common.errors.InterruptException);
+  /** One attempt through the Vert.x producer (its send runs off the event loop), same record, same headers. */
+  private static Future<?> sendOnce(KafkaProducer<String, String> producer, ProducerRecord<String, String> record) {
+    var once = KafkaProducerRecord.create(record.topic(), record.key(), record.value());
+    record.headers().forEach(h -> once.addHeader(h.key(), Buffer.buffer(h.value())));
+    return producer.send(once);
   }
 
   private static RunResult tooLarge(RunResult result, int bytes, Throwable cause) {

@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  * out-of-order completions into safe commits. When partitions move away, their running models
  * are stopped without publishing (the new owner runs them from the committed offset), and
  * outcomes already being published are awaited briefly so their offsets can be committed first.
+ *
+ * <p>Over 300 lines on purpose: starting, cancelling, timing out, publishing, revoking and
+ * draining a run all change the same in-flight bookkeeping (per partition, per run id, the
+ * in-flight count that pauses the loop), and each must see the others' last step; publishing and
+ * the model contract already live elsewhere ({@code ResultPublisher}, {@code Model}).
  */
 final class RunExecutor implements ConsumerLoop.Listener {
 
@@ -80,7 +85,8 @@ final class RunExecutor implements ConsumerLoop.Listener {
     this.offloader = offloader;
   }
 
-  void attach(ConsumerLoop loop) {
+  @Override
+  public void onAttached(ConsumerLoop loop) {
     this.loop = loop;
     this.committer = new OffsetCommitter(vertx, loop);
   }
@@ -152,7 +158,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
     }
     Meters.queueWait(request.app(), Duration.between(request.createdAt() == null ? now : request.createdAt(), now));
     try {
-      run.run = model.start(request.input(), progress -> onProgress(run, progress));
+      run.modelRun = model.start(request.input(), progress -> onProgress(run, progress));
     } catch (RuntimeException e) {
       complete(run, RunStatus.FAILED, null, modelError(e));
       return;
@@ -160,9 +166,9 @@ final class RunExecutor implements ConsumerLoop.Listener {
     Duration limit = runTimeLimit(request);
     run.timeoutTimer = vertx.setTimer(Math.max(1, limit.toMillis()), t -> {
       run.stopReason = InFlightRun.StopReason.TIMEOUT;
-      run.run.cancel();
+      run.modelRun.cancel();
     });
-    run.run.result().onComplete(outcome -> modelFinished(run, outcome));
+    run.modelRun.result().onComplete(outcome -> modelFinished(run, outcome));
   }
 
   /** The request's own limit when it is stricter than the worker's MAX_RUN_TIME. */
@@ -241,7 +247,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
     vertx.cancelTimer(run.runningStateTimer);
     vertx.cancelTimer(run.progressTimer); // the outcome supersedes a report still waiting
     // A run that never reached its model (cancelled while queued, expired) was never started.
-    RunResult outcome = RunResult.of(run.request, status, result, error, run.run == null ? null : run.startedAt,
+    RunResult outcome = RunResult.of(run.request, status, result, error, run.modelRun == null ? null : run.startedAt,
         clock.instant(), config.workerId());
     Future<RunResult> toPublish = offloader == null ? Future.succeededFuture(outcome)
         : offloader.offload(outcome, () -> run.abandoned);
@@ -274,11 +280,11 @@ final class RunExecutor implements ConsumerLoop.Listener {
   /** Stops a run on request of its owner (cancel command); it ends {@code cancelled}. */
   boolean cancel(String runId) {
     InFlightRun run = byRunId.get(runId);
-    if (run == null || run.run == null || run.publishing != null || run.abandoned) {
+    if (run == null || run.modelRun == null || run.publishing != null || run.abandoned) {
       return false;
     }
     run.stopReason = InFlightRun.StopReason.CANCELLED;
-    run.run.cancel();
+    run.modelRun.cancel();
     return true;
   }
 
@@ -305,7 +311,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
       // Outcomes already on their way get a moment to land, so their offsets commit now and
       // the partition's next owner does not run them a second time.
       Future.join(waitFor).onComplete(x -> settled.tryComplete());
-      vertx.setTimer(drained != null ? Math.max(1, drainDeadline - System.currentTimeMillis()) : REVOKE_PUBLISH_WAIT_MS,
+      vertx.setTimer(drained != null ? Math.max(1, drainDeadline - clock.millis()) : REVOKE_PUBLISH_WAIT_MS,
           t -> settled.tryComplete());
       if (drained != null) {
         drained.future().onComplete(x -> settled.tryComplete());
@@ -340,8 +346,8 @@ final class RunExecutor implements ConsumerLoop.Listener {
     run.abandoned = true;
     vertx.cancelTimer(run.timeoutTimer);
     vertx.cancelTimer(run.progressTimer);
-    if (run.run != null) {
-      run.run.cancel();
+    if (run.modelRun != null) {
+      run.modelRun.cancel();
     }
     LOG.info("run {} handed back ({} moved away); its next owner runs it", run.request.runId(), run.partition);
     release(run);
@@ -353,7 +359,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
    */
   Future<Void> drain(Duration timeout) {
     drained = Promise.promise();
-    drainDeadline = System.currentTimeMillis() + timeout.toMillis();
+    drainDeadline = clock.millis() + timeout.toMillis();
     loop.setPaused(true);
     if (inFlight == 0) {
       drained.complete();

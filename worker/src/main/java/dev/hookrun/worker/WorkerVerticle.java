@@ -80,7 +80,6 @@ public final class WorkerVerticle extends VerticleBase {
               KafkaClientProperties.consumer(kafka, config.groupId(), name, config.maxPollInterval(),
                   Math.min(500, config.maxInflight())),
               List.of(topics.requests()), executor, "worker-" + name).sampleLag(kafka.lagSampleInterval());
-          executor.attach(loop);
           untrackInFlight = Meters.trackInFlight(executor::inFlight);
           return loop.start()
               .compose(x -> HealthServer.join(vertx, "worker", config.httpPort(), () -> ReadinessCheck.kafka(kafka,

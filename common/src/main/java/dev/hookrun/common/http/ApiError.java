@@ -5,16 +5,21 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * An error as clients see it: {@code {"error":{"code","message","field"?}}} with its HTTP status.
- * Messages are written for the caller; internal details and stack traces never go in them.
+ * Codes come from {@link ErrorCode}. Messages are written for the caller; internal details and stack traces never go in them.
  */
 public record ApiError(int status, String code, String message, String field) {
 
-  public static ApiError of(int status, String code, String message) {
-    return new ApiError(status, code, message, null);
+  public static ApiError of(ErrorCode code, String message) {
+    return new ApiError(code.status(), code.wire(), message, null);
+  }
+
+  /** An error about one named part of the request (a body field, a header). */
+  public static ApiError of(ErrorCode code, String message, String field) {
+    return new ApiError(code.status(), code.wire(), message, field);
   }
 
   public static ApiError field(String field, String message) {
-    return new ApiError(400, "invalid_field", message, field);
+    return of(ErrorCode.INVALID_FIELD, message, field);
   }
 
   public JsonObject toJson() {

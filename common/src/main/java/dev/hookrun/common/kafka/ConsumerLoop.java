@@ -5,19 +5,15 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -49,11 +45,23 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #pausePartition} holds back one partition on its own (a retry tier waiting for its
  * head record to fall due) without touching the others; it stays held whatever {@link #setPaused}
  * says, until {@link #resumePartition} or until the partition leaves this member.
+ *
+ * <p>Over 300 lines on purpose: the poll thread, the rebalance callbacks, queued tasks and commits
+ * all drive one {@code KafkaConsumer}, which is not thread-safe, so they stay together. What is
+ * not the loop's own lives beside it: which partitions to fetch ({@link FetchGate}), what to do
+ * with a record whose handler threw ({@link FailedRecords}), member lag ({@link MemberLagSampler}),
+ * handing a batch to the context ({@link BatchHandOff}).
  */
 public final class ConsumerLoop {
 
   /** Callbacks, all invoked on the owner's context. */
   public interface Listener {
+    /**
+     * Called once, at the end of the loop's constructor (before {@link #start}): a listener that
+     * pauses or commits through its loop keeps it here, so loop and listener are wired in one step.
+     */
+    default void onAttached(ConsumerLoop loop) {}
+
     void onRecords(List<ConsumerRecord<String, String>> records);
 
     /** Partitions are about to go: answer the offsets to commit for them (may be empty). */
@@ -76,7 +84,6 @@ public final class ConsumerLoop {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final Duration POLL = Duration.ofMillis(100);
-  private static final Duration LAG_TIMEOUT = Duration.ofSeconds(1);
   /**
    * How long a revoke may wait for the stage (a draining worker lets runs finish first). It must
    * stay under the rebalance timeout (max.poll.interval.ms), or the group evicts this member.
@@ -93,17 +100,13 @@ public final class ConsumerLoop {
   private final Promise<Void> stopped = Promise.promise();
   private final java.util.concurrent.atomic.AtomicInteger revokedCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger lostCount = new java.util.concurrent.atomic.AtomicInteger();
-  private final List<BiConsumer<TopicPartition, Long>> settlers = new CopyOnWriteArrayList<>();
-  private volatile boolean paused;
+  private final FailedRecords failures;
   private volatile boolean joined;
-  private final Set<TopicPartition> held = ConcurrentHashMap.newKeySet();
+  private final FetchGate gate = new FetchGate();
   private volatile Set<TopicPartition> assignment = Set.of();
   private volatile KafkaConsumer<String, String> consumer;
   private Thread thread;
-  private long lagSampleMs;
-  private long nextLagSample;
-  private AtomicLong memberLag;
-  private AtomicLong memberWaiting;
+  private MemberLagSampler lagSampler = MemberLagSampler.off();
 
   public ConsumerLoop(Context context, Map<String, String> config, Collection<String> topics,
       Listener listener, String name) {
@@ -112,6 +115,8 @@ public final class ConsumerLoop {
     this.topics = List.copyOf(topics);
     this.listener = listener;
     this.name = name;
+    this.failures = new FailedRecords(listener, name, groupOrName());
+    listener.onAttached(this); // last: the loop is whole by now
   }
 
   /**
@@ -119,7 +124,7 @@ public final class ConsumerLoop {
    * into {@code hookrun_consumer_member_lag}. Call before {@link #start}.
    */
   public ConsumerLoop sampleLag(Duration interval) {
-    this.lagSampleMs = interval.toMillis();
+    this.lagSampler = new MemberLagSampler(String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG)), name, interval);
     return this;
   }
 
@@ -165,7 +170,7 @@ public final class ConsumerLoop {
    * settled it: the stage's {@link OffsetCommitter} does so itself when created.
    */
   void settleWith(BiConsumer<TopicPartition, Long> settler) {
-    settlers.add(settler);
+    failures.settleWith(settler);
   }
 
   private String groupOrName() {
@@ -173,35 +178,13 @@ public final class ConsumerLoop {
     return group == null ? name : group.toString();
   }
 
-  /** On the context: one record's handler threw. Log, count, let the stage settle it, finish it. */
-  private void recordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
-    LOG.error("{}: handling the record at {}-{}@{} failed; settling it and going on with the batch",
-        name, record.topic(), record.partition(), record.offset(), error);
-    Meters.recordSettled(groupOrName(), "handler_error");
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    Future<Void> settled;
-    try {
-      settled = listener.onRecordFailed(record, error);
-    } catch (RuntimeException e) {
-      settled = Future.failedFuture(e);
-    }
-    settled.onComplete(done -> {
-      if (done.succeeded()) {
-        settlers.forEach(s -> s.accept(partition, record.offset()));
-      } else {
-        LOG.error("{}: could not settle the record at {}@{}; it stays uncommitted: {}", name, partition,
-            record.offset(), done.cause().toString());
-      }
-    });
-  }
-
   /** Pauses (or resumes) fetching from every assigned partition; polling goes on either way. */
   public void setPaused(boolean pause) {
-    this.paused = pause;
+    gate.setPaused(pause);
   }
 
   public boolean isPaused() {
-    return paused;
+    return gate.isPaused();
   }
 
   /** Whether the consumer has joined its group (had an assignment, possibly empty): readiness. */
@@ -214,11 +197,11 @@ public final class ConsumerLoop {
    * next poll, so a call made while handling a batch keeps that partition out of the next one.
    */
   public void pausePartition(TopicPartition partition) {
-    held.add(partition);
+    gate.hold(partition);
   }
 
   public void resumePartition(TopicPartition partition) {
-    held.remove(partition);
+    gate.release(partition);
   }
 
   /** The partitions this member owns now (a snapshot). */
@@ -270,12 +253,12 @@ public final class ConsumerLoop {
       while (running.get()) {
         try {
           runTasks();
-          applyPause();
+          gate.apply(consumer);
           ConsumerRecords<String, String> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
-            BatchHandOff.deliver(context, records, listener::onRecords, this::recordFailed, name);
+            BatchHandOff.deliver(context, records, listener::onRecords, failures::failed, name);
           }
-          sampleLagIfDue();
+          lagSampler.sampleIfDue(consumer);
         } catch (WakeupException e) {
           // stop() or a queued task woke us; the loop condition decides
         } catch (RuntimeException e) {
@@ -295,50 +278,6 @@ public final class ConsumerLoop {
     }
   }
 
-  /**
-   * Two small requests (committed offsets, end offsets) on the poll thread, a few times a minute;
-   * bounded by a short timeout so an unreachable broker delays polling by at most that, and the
-   * last value stays.
-   */
-  private void sampleLagIfDue() {
-    long now = System.currentTimeMillis();
-    if (lagSampleMs <= 0 || now < nextLagSample) {
-      return;
-    }
-    nextLagSample = now + lagSampleMs;
-    if (memberLag == null) {
-      memberLag = Meters.memberLag(String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG)), name);
-      memberWaiting = Meters.memberWaiting(String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG)), name);
-    }
-    Set<TopicPartition> owned = consumer.assignment();
-    try {
-      long lag = 0;
-      long waiting = 0;
-      if (!owned.isEmpty()) {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned, LAG_TIMEOUT);
-        Map<TopicPartition, Long> end = consumer.endOffsets(owned, LAG_TIMEOUT);
-        // a partition nobody committed yet counts from its first record
-        boolean uncommitted = owned.stream().anyMatch(p -> committed.get(p) == null);
-        Map<TopicPartition, Long> start = uncommitted ? consumer.beginningOffsets(owned, LAG_TIMEOUT) : Map.of();
-        for (TopicPartition partition : owned) {
-          OffsetAndMetadata done = committed.get(partition);
-          long from = done != null ? done.offset() : start.getOrDefault(partition, 0L);
-          lag += Math.max(0, end.getOrDefault(partition, from) - from);
-          // not fetched yet = not started: a record is handed to the stage when polled, so runs
-          // in progress (a sleeping delay run too) are behind the position, waiting ones after it
-          long position = consumer.position(partition, LAG_TIMEOUT);
-          waiting += Math.max(0, end.getOrDefault(partition, position) - position);
-        }
-      }
-      memberLag.set(lag);
-      memberWaiting.set(waiting);
-    } catch (WakeupException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      LOG.debug("{}: lag sample failed: {}", name, e.toString());
-    }
-  }
-
   private void runTasks() {
     Consumer<KafkaConsumer<String, String>> task;
     while ((task = tasks.poll()) != null) {
@@ -349,38 +288,6 @@ public final class ConsumerLoop {
       } catch (RuntimeException e) {
         LOG.warn("{}: consumer task failed: {}", name, e.toString());
       }
-    }
-  }
-
-  private void applyPause() {
-    Set<TopicPartition> owned = consumer.assignment();
-    if (owned.isEmpty()) {
-      return;
-    }
-    Set<TopicPartition> alreadyPaused = consumer.paused();
-    if (paused) {
-      if (alreadyPaused.size() < owned.size()) {
-        consumer.pause(owned);
-      }
-      return;
-    }
-    List<TopicPartition> resume = new ArrayList<>();
-    for (TopicPartition p : alreadyPaused) {
-      if (!held.contains(p)) {
-        resume.add(p);
-      }
-    }
-    if (!resume.isEmpty()) {
-      consumer.resume(resume);
-    }
-    List<TopicPartition> pause = new ArrayList<>();
-    for (TopicPartition p : held) {
-      if (owned.contains(p) && !alreadyPaused.contains(p)) {
-        pause.add(p);
-      }
-    }
-    if (!pause.isEmpty()) {
-      consumer.pause(pause);
     }
   }
 
@@ -449,7 +356,7 @@ public final class ConsumerLoop {
       Set<TopicPartition> left = new HashSet<>(assignment);
       left.removeAll(gone);
       assignment = Set.copyOf(left);
-      held.removeAll(gone);
+      gate.forget(gone);
       LOG.info("{}: revoked {}", name, describe(gone));
     }
 
@@ -463,7 +370,7 @@ public final class ConsumerLoop {
         return;
       }
       Set<TopicPartition> added = Set.copyOf(partitions);
-      if (paused) {
+      if (gate.isPaused()) {
         consumer.pause(added);
       }
       LOG.info("{}: assigned {}", name, describe(added));
@@ -477,7 +384,7 @@ public final class ConsumerLoop {
       Set<TopicPartition> left = new HashSet<>(assignment);
       left.removeAll(lost);
       assignment = Set.copyOf(left);
-      held.removeAll(lost);
+      gate.forget(lost);
       LOG.warn("{}: lost {} (session expired); their unfinished records go to other members", name, describe(lost));
       context.runOnContext(v -> listener.onLost(lost));
     }

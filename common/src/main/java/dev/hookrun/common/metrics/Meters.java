@@ -140,7 +140,7 @@ public final class Meters {
 
   /**
    * Dispatcher: one webhook delivery attempt ended. Outcomes in use: {@code delivered},
-   * {@code failed} (no retry left or none planned), {@code retry_scheduled}.
+   * {@code failed}, {@code gone}, {@code refused}, {@code invalid_endpoint}.
    */
   public static void deliveryAttempt(String outcome) {
     Counter counter = cached("attempt:" + outcome, () -> Counter.builder("hookrun.webhook.delivery.attempts")
@@ -167,6 +167,27 @@ public final class Meters {
   public static void deliveryDeferred() {
     cached("deferred", () -> Counter.builder("hookrun.webhook.deliveries.deferred")
         .description("Webhook deliveries not attempted because their host was busy; retried without spending an attempt")
+        .register(registry())).increment();
+  }
+
+  /** Dispatcher: a failed attempt was sent to a retry tier. */
+  public static void retryScheduled() {
+    cached("retryScheduled", () -> Counter.builder("hookrun.webhook.retries.scheduled")
+        .description("Failed webhook attempts sent to a retry tier")
+        .register(registry())).increment();
+  }
+
+  /** Dispatcher: an attempt found no free slot at its host (a backlog or a black hole). */
+  public static void hostBusy() {
+    cached("hostBusy", () -> Counter.builder("hookrun.webhook.host.busy")
+        .description("Webhook attempts and events that found no free slot at their host")
+        .register(registry())).increment();
+  }
+
+  /** Dispatcher: a result or retry not delivered because the run's webhook was already taken care of. */
+  public static void duplicateSkipped() {
+    cached("duplicateSkipped", () -> Counter.builder("hookrun.webhook.duplicates.skipped")
+        .description("Results or retries not delivered because the run's webhook was delivered or in progress")
         .register(registry())).increment();
   }
 

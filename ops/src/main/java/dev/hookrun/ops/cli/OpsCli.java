@@ -3,7 +3,7 @@ package dev.hookrun.ops.cli;
 import dev.hookrun.common.config.ConfigException;
 import dev.hookrun.ops.OpsException;
 import dev.hookrun.ops.OpsService;
-import dev.hookrun.ops.model.DeadLetter;
+import dev.hookrun.ops.model.DeadLetterView;
 import dev.hookrun.ops.model.PeekQuery;
 import dev.hookrun.ops.model.TopicInfo;
 import dev.hookrun.ops.model.Trace;
@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code ./run.sh ops <command>}: the operator's view of the platform in Kafka. Exit codes: 0
@@ -217,9 +217,9 @@ public final class OpsCli implements Callable<Integer> {
   static final class DlqList extends Query {
     @Override
     public Integer call() {
-      List<DeadLetter> letters = service().deadLetters().list();
+      List<DeadLetterView> letters = service().deadLetters().list();
       return print(letters, l -> new JsonObject().put("count", l.size())
-          .put("dead_letters", new JsonArray(l.stream().map(DeadLetter::toJson).toList())),
+          .put("dead_letters", new JsonArray(l.stream().map(DeadLetterView::toJson).toList())),
           l -> TextReports.deadLetters(l, out()));
     }
   }

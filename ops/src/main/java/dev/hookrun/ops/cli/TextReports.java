@@ -1,6 +1,6 @@
 package dev.hookrun.ops.cli;
 
-import dev.hookrun.ops.model.DeadLetter;
+import dev.hookrun.ops.model.DeadLetterView;
 import dev.hookrun.ops.model.GroupInfo;
 import dev.hookrun.ops.model.GroupsReport;
 import dev.hookrun.ops.model.PeekResult;
@@ -93,7 +93,7 @@ final class TextReports {
     }
   }
 
-  static void deadLetters(List<DeadLetter> letters, PrintStream out) {
+  static void deadLetters(List<DeadLetterView> letters, PrintStream out) {
     if (letters.isEmpty()) {
       out.println("no dead letters");
       return;

@@ -1,6 +1,7 @@
 package dev.hookrun.ops.http;
 
 import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.ops.OpsException;
 import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.OpsSettings;
@@ -78,13 +79,13 @@ public final class OpsRoutes {
       body = null;
     }
     if (body == null) {
-      ApiError.of(400, "bad_request", "Send {\"run_id\": \"...\"} or {\"all\": true} as JSON.").send(ctx);
+      ApiError.of(ErrorCode.BAD_REQUEST, "Send {\"run_id\": \"...\"} or {\"all\": true} as JSON.").send(ctx);
       return;
     }
     String runId = body.getValue("run_id") instanceof String s ? s : null;
     boolean all = Boolean.TRUE.equals(body.getValue("all"));
     if ((runId == null) == !all) {
-      ApiError.of(400, "bad_request", "Send either {\"run_id\": \"...\"} or {\"all\": true}.").send(ctx);
+      ApiError.of(ErrorCode.BAD_REQUEST, "Send either {\"run_id\": \"...\"} or {\"all\": true}.").send(ctx);
       return;
     }
     answer(ctx, () -> (all ? ops.deadLetters().replayAll() : ops.deadLetters().replay(runId)).toJson());
@@ -99,17 +100,17 @@ public final class OpsRoutes {
       }
       Throwable error = done.cause();
       if (error instanceof OpsException ops) {
-        ApiError.of(ops.kind().status, ops.kind().code, ops.getMessage()).send(ctx);
+        ApiError.of(ops.kind().code, ops.getMessage()).send(ctx);
       } else {
         LOG.error("ops query {} failed", ctx.request().path(), error);
-        ApiError.of(500, "internal_error", "The ops query failed: " + error.getMessage()).send(ctx);
+        ApiError.of(ErrorCode.INTERNAL_ERROR, "The ops query failed: " + error.getMessage()).send(ctx);
       }
     });
   }
 
   private static void authorize(RoutingContext ctx, String adminKey) {
     if (adminKey == null) {
-      ApiError.of(404, "ops_disabled", "The ops routes are off: set ADMIN_KEY on the gateway.").send(ctx);
+      ApiError.of(ErrorCode.OPS_DISABLED, "The ops routes are off: set ADMIN_KEY on the gateway.").send(ctx);
       return;
     }
     String header = ctx.request().getHeader("Authorization");
@@ -119,7 +120,7 @@ public final class OpsRoutes {
     }
     // constant-time: the comparison must not tell how much of a guess was right
     if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), adminKey.getBytes(StandardCharsets.UTF_8))) {
-      ApiError.of(401, "unauthorized", "Send the admin key in the Authorization header.").send(ctx);
+      ApiError.of(ErrorCode.UNAUTHORIZED, "Send the admin key in the Authorization header.").send(ctx);
       return;
     }
     ctx.next();

@@ -1,12 +1,10 @@
-package dev.hookrun.dispatcher;
+package dev.hookrun.common.delivery;
 
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -21,12 +19,12 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dead letters, for operators: list them, and replay one run or all of them.
+ * The one reader of the dead-letter topic, and its replay: list the dead letters, replay one run
+ * or all of them.
  *
  * <p>The dead-letter topic is compacted and keyed by run id, so its latest record per run is
  * that run's dead letter. A replay puts the delivery back on the first retry tier, due at once,
@@ -37,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>Blocking calls on plain Kafka clients: from a Vert.x handler, run them with
  * {@code executeBlocking}. Needs only the {@link KafkaSettings}; not thread-safe.
  */
-public final class DeadLetters implements AutoCloseable {
+public final class DeadLetterTopic implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterTopic.class);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
   private static final long SEND_TIMEOUT_S = 30;
 
@@ -47,19 +45,20 @@ public final class DeadLetters implements AutoCloseable {
   private final Clock clock;
   private KafkaProducer<String, String> producer;
 
-  public DeadLetters(KafkaSettings kafka) {
+  public DeadLetterTopic(KafkaSettings kafka) {
     this(kafka, Clock.systemUTC());
   }
 
-  DeadLetters(KafkaSettings kafka, Clock clock) {
+  public DeadLetterTopic(KafkaSettings kafka, Clock clock) {
     this.kafka = kafka;
     this.clock = clock;
   }
 
-  /** Every current dead letter, oldest first. */
+  /** Every current dead letter (latest record per run, not a replay's tombstone), oldest first. */
   public List<DeadLetter> list() {
     List<DeadLetter> out = new ArrayList<>(read().values());
-    out.sort(Comparator.comparing(DeadLetter::deadAt));
+    out.sort(Comparator.comparing(DeadLetter::deadAt)
+        .thenComparingInt(DeadLetter::partition).thenComparingLong(DeadLetter::offset));
     return out;
   }
 
@@ -67,18 +66,20 @@ public final class DeadLetters implements AutoCloseable {
     return Optional.ofNullable(read().get(runId));
   }
 
-  /** Replays one run's dead letter; false when the run has none. */
+  /** Replays one run's dead letter; false when the run has none (or none that can be replayed). */
   public boolean replay(String runId) {
-    Optional<DeadLetter> letter = find(runId);
-    letter.ifPresent(this::replay);
-    return letter.isPresent();
+    return find(runId).map(this::replay).orElse(false);
   }
 
-  /** Replays every dead letter; answers how many. */
-  public int replayAll() {
-    List<DeadLetter> all = list();
-    all.forEach(this::replay);
-    return all.size();
+  /** Replays every dead letter, reading the topic once; answers the run ids replayed. */
+  public List<String> replayAll() {
+    List<String> done = new ArrayList<>();
+    for (DeadLetter letter : list()) {
+      if (replay(letter)) {
+        done.add(letter.runId());
+      }
+    }
+    return done;
   }
 
   @Override
@@ -89,13 +90,23 @@ public final class DeadLetters implements AutoCloseable {
     }
   }
 
-  private void replay(DeadLetter letter) {
+  private boolean replay(DeadLetter letter) {
+    if (letter.delivery() == null) {
+      LOG.warn("run {}: dead letter at {}@{} is not a delivery record, not replayed",
+          letter.runId(), letter.partition(), letter.offset());
+      return false;
+    }
     DeliveryRecord fresh = letter.delivery().replayed(clock.instant());
     // back into delivery first, then off the list: a crash in between leaves it listed (and
     // replayable again), never lost; a double delivery is prevented by the delivered check
-    send(new ProducerRecord<>(kafka.topics().retryTier(1), letter.runId(), fresh.toJson().encode()));
+    ProducerRecord<String, String> retry =
+        new ProducerRecord<>(kafka.topics().retryTier(1), letter.runId(), fresh.toJson().encode());
+    retry.headers().add(DeadLetterHeaders.REPLAY_OF, (letter.record().topic() + "/" + letter.partition()
+        + "@" + letter.offset()).getBytes(StandardCharsets.UTF_8));
+    send(retry);
     send(new ProducerRecord<>(kafka.topics().deadLetters(), letter.runId(), null));
     LOG.info("run {}: dead letter replayed (was {} after {} attempts)", letter.runId(), letter.reason(), letter.attempts());
+    return true;
   }
 
   private void send(ProducerRecord<String, String> record) {
@@ -122,7 +133,7 @@ public final class DeadLetters implements AutoCloseable {
       List<TopicPartition> partitions = consumer.partitionsFor(topic, READ_TIMEOUT).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       if (partitions.isEmpty()) {
-        return latest; // no dispatcher has run yet
+        return latest; // no dispatcher has created it yet: nothing was ever dead-lettered
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -136,42 +147,13 @@ public final class DeadLetters implements AutoCloseable {
           if (record.value() == null) {
             latest.remove(record.key()); // replayed
           } else {
-            DeadLetter letter = parse(record);
-            if (letter != null) {
-              latest.put(record.key(), letter);
-            }
+            DeadLetter letter = DeadLetter.of(record);
+            latest.remove(letter.runId()); // keep the map in the order of the latest records
+            latest.put(letter.runId(), letter);
           }
         }
       }
     }
     return latest;
-  }
-
-  private static DeadLetter parse(ConsumerRecord<String, String> record) {
-    try {
-      DeliveryRecord delivery = DeliveryRecord.fromJson(new JsonObject(record.value()));
-      DeliveryRecord.Failure last = delivery.lastFailure();
-      return new DeadLetter(
-          delivery.runId(),
-          delivery.result().project(),
-          delivery.result().app(),
-          delivery.result().webhookEndpoint(),
-          header(record, DeadLetterHeaders.REASON),
-          delivery.attempts(),
-          last == null ? null : last.statusCode(),
-          last == null ? null : last.error(),
-          Instant.ofEpochMilli(record.timestamp()),
-          record.partition(),
-          record.offset(),
-          delivery);
-    } catch (RuntimeException e) {
-      LOG.warn("skipping unreadable dead letter at {}@{}: {}", record.partition(), record.offset(), e.toString());
-      return null;
-    }
-  }
-
-  private static String header(ConsumerRecord<String, String> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 }

@@ -1,4 +1,4 @@
-package dev.hookrun.dispatcher;
+package dev.hookrun.common.delivery;
 
 import dev.hookrun.common.run.RunResult;
 import io.vertx.core.json.JsonObject;
@@ -29,28 +29,28 @@ public record DeliveryRecord(
 
   /** One failed attempt: its time, the receiver's status (null: no answer) and the error. */
   public record Failure(Instant at, Integer statusCode, String error) {
-    JsonObject toJson() {
+    public JsonObject toJson() {
       return new JsonObject().put("at", at.toString()).put("status_code", statusCode).put("error", error);
     }
 
-    static Failure fromJson(JsonObject json) {
+    public static Failure fromJson(JsonObject json) {
       return json == null ? null : new Failure(Instant.parse(json.getString("at")),
           json.getInteger("status_code"), json.getString("error"));
     }
   }
 
   public record Origin(String topic, int partition, long offset) {
-    JsonObject toJson() {
+    public JsonObject toJson() {
       return new JsonObject().put("topic", topic).put("partition", partition).put("offset", offset);
     }
 
-    static Origin fromJson(JsonObject json) {
+    public static Origin fromJson(JsonObject json) {
       return json == null ? null : new Origin(json.getString("topic"), json.getInteger("partition"),
           json.getLong("offset"));
     }
   }
 
-  static DeliveryRecord first(RunResult result, Origin origin, Instant now) {
+  public static DeliveryRecord first(RunResult result, Origin origin, Instant now) {
     return new DeliveryRecord(result, 0, 0, now, null, null, origin, false);
   }
 
@@ -67,13 +67,13 @@ public record DeliveryRecord(
   }
 
   /** This delivery after a failed attempt, due for retry {@code nextRetry} at {@code dueAt}. */
-  DeliveryRecord failedAttempt(Failure failure, int nextRetry, Instant due) {
+  public DeliveryRecord failedAttempt(Failure failure, int nextRetry, Instant due) {
     return new DeliveryRecord(result, nextRetry, attempts + 1, due,
         firstFailure == null ? failure : firstFailure, failure, origin, resultTruncated);
   }
 
   /** This delivery, not attempted (its host was busy), due again at {@code dueAt}; attempts unchanged. */
-  DeliveryRecord deferred(Instant due) {
+  public DeliveryRecord deferred(Instant due) {
     return new DeliveryRecord(result, retry, attempts, due, firstFailure, lastFailure, origin, resultTruncated);
   }
 
@@ -86,7 +86,7 @@ public record DeliveryRecord(
    * This delivery with the model's output replaced by a small reference to where the whole
    * result still is (the results record it came from), for a topic that refused the whole.
    */
-  DeliveryRecord truncated(int resultBytes) {
+  public DeliveryRecord truncated(int resultBytes) {
     JsonObject reference = new JsonObject().put("result_truncated", true).put("result_bytes", resultBytes)
         .put("origin", origin == null ? null : origin.toJson());
     RunResult small = new RunResult(result.runId(), result.project(), result.app(), result.status(), reference,

@@ -1,8 +1,9 @@
-package dev.hookrun.dispatcher;
+package dev.hookrun.common.delivery;
 
 /**
- * Headers on a dead-letter record, saying why it is there without parsing its value (the
- * names follow the dead-letter convention of other Kafka tools: reason, topic, partition, offset).
+ * Headers on a dead-letter record, saying why it is there without parsing its value (the names
+ * follow the dead-letter convention of other Kafka tools: reason, topic, partition, offset). The
+ * one catalog of them: the dispatcher writes by it, ops reads by it.
  */
 public final class DeadLetterHeaders {
 
@@ -30,6 +31,12 @@ public final class DeadLetterHeaders {
   public static final String HANDLER_ERROR = "handler_error";
   /** {@code true} when the dead letter's result was replaced by a reference to fit the topic. */
   public static final String RESULT_TRUNCATED = "dead-letter-result-truncated";
+
+  /**
+   * On a retry-tier record put back by an operator's replay: the dead letter it came from
+   * ({@code topic/partition@offset}), so a trace can say who re-queued it.
+   */
+  public static final String REPLAY_OF = "hookrun-replay-of";
 
   private DeadLetterHeaders() {}
 }
