@@ -122,6 +122,45 @@ class RunStateFromFactsTest {
   }
 
   @Test
+  void aBurstFromOneProjectNeitherHidesAnotherProjectsRunsNorLowersItsOwnUnfinishedCount() {
+    stack = new TestStack();
+    var gateway = stack.gateway(Map.of("RUN_VIEW_MAX_ENTRIES", "100", "MAX_QUEUED_PER_PROJECT", "30"));
+    stack.worker("w1");
+    var other = new TestHttp(gateway.verticle().actualPort(), TestStack.OTHER_KEY);
+    String otherApp = "/v3/" + TestStack.OTHER_PROJECT + "/webhook-delay-example";
+    List<String> othersRuns = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      othersRuns.add(other.post(otherApp + "/predict", "{\"delayMins\": 0}").json().getString("run_id"));
+    }
+    List<String> unfinished = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      unfinished.add(gateway.http().post(APP + "/predict?async=true", "{\"delayMins\": 10}").json().getString("run_id"));
+    }
+    assertEquals(429, gateway.http().post(APP + "/predict?async=true", "{\"delayMins\": 0}").status(),
+        "the project is at its quota of unfinished runs");
+    // a burst of 150 finished runs of the same project through another gateway: this gateway's
+    // view (bounded at 100) learns of them from Kafka
+    var second = stack.gateway();
+    String last = null;
+    for (int i = 0; i < 150; i++) {
+      var answer = second.http().post(APP + "/predict", "{\"delayMins\": 0}");
+      assertEquals(200, answer.status(), () -> answer.json().encode());
+      last = answer.json().getString("run_id");
+    }
+    String newest = last;
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> gateway.http().get(APP + "/runs/" + newest).status() == 200);
+    for (String runId : othersRuns) {
+      assertEquals(200, other.get(otherApp + "/runs/" + runId).status(), "another project's run is still readable");
+    }
+    for (String runId : unfinished) {
+      assertEquals(200, gateway.http().get(APP + "/runs/" + runId).status(), "an unfinished run is never evicted");
+    }
+    assertEquals(429, gateway.http().post(APP + "/predict?async=true", "{\"delayMins\": 0}").status(),
+        "the burst did not lower the project's unfinished count");
+  }
+
+  @Test
   void anIdempotencyKeyReusedAfterItsRunLeftTheRetentionRunsAgain() {
     stack = new TestStack(Duration.ofSeconds(5));
     var gateway = stack.gateway();
