@@ -1,5 +1,6 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
 import io.vertx.ext.web.RoutingContext;
@@ -19,5 +20,14 @@ final class Access {
       return ApiError.of(ErrorCode.FORBIDDEN, "This API key does not belong to project '" + project + "'.");
     }
     return null;
+  }
+
+  /** Like {@link #check}, and also a 404 for an app the platform does not serve. */
+  static ApiError checkApp(ApiKeys keys, RoutingContext ctx, String project, String app) {
+    ApiError refused = check(keys, ctx, project);
+    if (refused == null && !AppCatalog.isKnown(app)) {
+      return ApiError.of(ErrorCode.UNKNOWN_APP, "There is no app named '" + app + "'.");
+    }
+    return refused;
   }
 }

@@ -1,6 +1,5 @@
 package dev.hookrun.gateway;
 
-import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.run.RunRequest;
@@ -50,13 +49,9 @@ final class PredictHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String project = ctx.pathParam("project");
     String app = ctx.pathParam("app");
-    ApiError refused = Access.check(config.apiKeys(), ctx, project);
+    ApiError refused = Access.checkApp(config.apiKeys(), ctx, project, app);
     if (refused != null) {
       refused.send(ctx);
-      return;
-    }
-    if (!AppCatalog.isKnown(app)) {
-      ApiError.of(ErrorCode.UNKNOWN_APP, "There is no app named '" + app + "'.").send(ctx);
       return;
     }
     String contentType = ctx.request().getHeader("Content-Type");

@@ -82,13 +82,9 @@ final class QueueHandler {
 
   private boolean allowed(RoutingContext ctx) {
     String project = ctx.pathParam("project");
-    ApiError refused = Access.check(config.apiKeys(), ctx, project);
+    ApiError refused = Access.checkApp(config.apiKeys(), ctx, project, ctx.pathParam("app"));
     if (refused != null) {
       refused.send(ctx);
-      return false;
-    }
-    if (!dev.hookrun.common.apps.AppCatalog.isKnown(ctx.pathParam("app"))) {
-      ApiError.of(ErrorCode.UNKNOWN_APP, "There is no app named '" + ctx.pathParam("app") + "'.").send(ctx);
       return false;
     }
     return true;

@@ -61,10 +61,14 @@ final class RequestPublisher {
     }
     // A body under BODY_LIMIT can still grow past the envelope when its input is re-encoded;
     // such a record is refused here, unsent, rather than by Kafka.
-    long size = (long) value.getBytes(StandardCharsets.UTF_8).length + request.runId().length();
+    long envelope = request.runId().length();
     for (Header header : record.headers()) {
-      size += header.key().length() + header.value().length;
+      envelope += header.key().length() + header.value().length;
     }
+    // a char is at most 3 UTF-8 bytes: encode the value to count it only when that bound does
+    // not already prove it fits (almost never), not once more for every request
+    long worst = 3L * value.length() + envelope;
+    long size = worst <= limits.maxValueBytes() ? worst : value.getBytes(StandardCharsets.UTF_8).length + envelope;
     if (size > limits.maxValueBytes()) {
       return Future.failedFuture(SendFailure.notSent(new RecordTooLargeException(
           "request record of " + size + " bytes is over " + limits.maxValueBytes())));

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +46,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public EmbeddedKafkaBroker(Path dataDir, int brokerPort, Map<String, String> overrides) {
     this.dataDir = dataDir.toAbsolutePath();
-    int[] free = freePorts(2);
+    int[] free = FreePorts.pick(2);
     this.brokerPort = brokerPort == 0 ? free[0] : brokerPort;
     this.controllerPort = free[1] == this.brokerPort ? free[0] : free[1];
     this.overrides = Map.copyOf(overrides);
@@ -189,35 +187,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (rc != 0) {
       throw new IllegalStateException("Formatting Kafka storage in " + dataDir + " failed: "
           + buffer.toString(StandardCharsets.UTF_8));
-    }
-  }
-
-  /**
-   * Distinct free ports: the sockets stay open until all are picked, or the OS may hand the same
-   * port out twice (which once made the broker and controller listeners collide).
-   */
-  private static int[] freePorts(int count) {
-    ServerSocket[] sockets = new ServerSocket[count];
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        sockets[i].setReuseAddress(true);
-        ports[i] = sockets[i].getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          if (socket != null) {
-            socket.close();
-          }
-        } catch (IOException ignored) {
-          // the port is free either way
-        }
-      }
     }
   }
 }

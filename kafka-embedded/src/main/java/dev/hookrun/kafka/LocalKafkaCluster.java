@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +55,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
   public LocalKafkaCluster(Path dataDir, int size, Map<String, String> overrides) {
     this.dataDir = dataDir.toAbsolutePath();
     this.size = size;
-    int[] ports = freePorts(size * 2);
+    int[] ports = FreePorts.pick(size * 2);
     this.brokerPorts = java.util.Arrays.copyOfRange(ports, 0, size);
     this.controllerPorts = java.util.Arrays.copyOfRange(ports, size, size * 2);
     this.overrides = Map.copyOf(overrides);
@@ -304,30 +302,6 @@ public final class LocalKafkaCluster implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static int[] freePorts(int count) {
-    ServerSocket[] sockets = new ServerSocket[count];
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        ports[i] = sockets[i].getLocalPort();
-      }
-      return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        try {
-          if (s != null) {
-            s.close();
-          }
-        } catch (IOException ignored) {
-          // free either way
-        }
-      }
     }
   }
 }
