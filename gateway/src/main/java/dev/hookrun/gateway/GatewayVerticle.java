@@ -43,7 +43,7 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private RunStateView view;
   private RunRecords records;
-  private TopicFollower follower;
+  private TopicFollower<RunRecords.Fact> follower;
   private Router router;
   private long sweepTimer = -1;
   private ReadinessCheck readiness;
@@ -80,8 +80,8 @@ public final class GatewayVerticle extends VerticleBase {
           // Send failures are handled per request (503); this only keeps them out of the error log.
           producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
           // A restarted gateway answers only once it has re-read every run within the retention.
-          follower = new TopicFollower(context, KafkaClientProperties.tail(kafka, "hookrun-gateway-view"),
-              records.followedTopics(), records::onRecords)
+          follower = TopicFollower.decoding(context, KafkaClientProperties.tail(kafka, "hookrun-gateway-view"),
+              records.followedTopics(), records::decode, records::apply)
               .lookBack(kafka.runRetention())
               .values(new RunRecords.SkipRequestValues(topics.requests()));
           // the first predicts must not wait for topic metadata (a cold start's tail): fetch it

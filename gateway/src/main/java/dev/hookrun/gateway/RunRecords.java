@@ -20,8 +20,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns the records of the four topics a gateway follows into changes of its {@link RunStateView}.
@@ -36,14 +34,28 @@ import org.slf4j.LoggerFactory;
  */
 final class RunRecords {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RunRecords.class);
   /** Cancels read before their request (topics are read side by side), applied when it comes. */
   private static final int MAX_EARLY_CANCELS = 10_000;
+
+  /**
+   * What one record says. Decoded on the follower's poll thread, so the event loop that answers
+   * predicts only folds facts in and never parses an outcome's JSON.
+   */
+  sealed interface Fact {}
+
+  /** A request: the run is queued (and may retry another). */
+  record Accepted(RunState queued, String retryOf) implements Fact {}
+
+  /** A worker's or a dispatcher's state of a run: running, its outcome, or its delivery. */
+  record Changed(RunState state) implements Fact {}
+
+  record Progressed(String runId, RunStateView.Progress progress) implements Fact {}
+
+  record CancelRequested(String runId, Instant at) implements Fact {}
 
   private final Topics topics;
   private final RunStateView view;
   private final Map<String, Instant> earlyCancels = new HashMap<>();
-  private long unreadable;
 
   RunRecords(Topics topics, RunStateView view) {
     this.topics = topics;
@@ -54,56 +66,65 @@ final class RunRecords {
     return List.of(topics.requests(), topics.results(), topics.runState(), topics.cancels());
   }
 
-  void onRecords(List<ConsumerRecord<String, String>> records) {
-    for (ConsumerRecord<String, String> record : records) {
-      try {
-        apply(record);
-      } catch (RuntimeException e) {
-        unreadable++;
-        LOG.warn("skipping unreadable record {}-{}@{} ({} so far): {}", record.topic(), record.partition(),
-            record.offset(), unreadable, e.toString());
-      }
-    }
-  }
-
-  long unreadable() {
-    return unreadable;
-  }
-
-  private void apply(ConsumerRecord<String, String> record) {
+  /**
+   * Reads one record (on the poll thread; touches no state); {@code null} when it says nothing,
+   * and throws on a record it cannot read, which the follower logs, counts and skips.
+   */
+  Fact decode(ConsumerRecord<String, String> record) {
     String topic = record.topic();
     if (topic.equals(topics.requests())) {
-      RunState queued = queued(record);
-      view.apply(queued);
-      String retryOf = RunHeaders.text(record.headers(), RunHeaders.RETRY_OF);
-      if (retryOf != null) {
-        view.retried(retryOf, queued.runId());
-      }
-      Instant cancelledAt = earlyCancels.remove(queued.runId());
-      if (cancelledAt != null) {
-        cancel(queued.runId(), cancelledAt);
-      }
-      return;
+      return new Accepted(queued(record), RunHeaders.text(record.headers(), RunHeaders.RETRY_OF));
     }
     if (record.value() == null) {
-      return; // a tombstone: nothing to show
+      return null; // a tombstone: nothing to show
     }
     JsonObject json = new JsonObject(record.value());
     if (topic.equals(topics.results())) {
-      switch (RunHeaders.kind(record.headers())) {
-        case RunHeaders.KIND_RUNNING -> view.apply(RunState.running(RunStarted.fromJson(json)));
+      return switch (RunHeaders.kind(record.headers())) {
+        case RunHeaders.KIND_RUNNING -> new Changed(RunState.running(RunStarted.fromJson(json)));
         case RunHeaders.KIND_PROGRESS -> {
           RunProgress report = RunProgress.fromJson(json);
-          view.progress(report.runId(), new RunStateView.Progress(report.progress(), report.seq(), report.at()));
+          yield new Progressed(report.runId(), new RunStateView.Progress(report.progress(), report.seq(), report.at()));
         }
-        default -> view.apply(RunState.finished(RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp())));
-      }
-    } else if (topic.equals(topics.runState())) {
-      view.apply(RunState.delivering(DeliveryState.fromJson(json)));
-    } else if (topic.equals(topics.cancels())) {
+        default -> new Changed(RunState.finished(RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp())));
+      };
+    }
+    if (topic.equals(topics.runState())) {
+      return new Changed(RunState.delivering(DeliveryState.fromJson(json)));
+    }
+    if (topic.equals(topics.cancels())) {
       CancelCommand command = CancelCommand.fromJson(json);
-      cancel(command.runId(), command.requestedAt() != null ? command.requestedAt()
+      return new CancelRequested(command.runId(), command.requestedAt() != null ? command.requestedAt()
           : Instant.ofEpochMilli(record.timestamp()));
+    }
+    return null;
+  }
+
+  /** Folds decoded facts into the view, on its event loop. */
+  void apply(List<Fact> facts) {
+    for (Fact fact : facts) {
+      // (Java 17: no pattern matching for switch yet)
+      if (fact instanceof Accepted accepted) {
+        accept(accepted);
+      } else if (fact instanceof Changed changed) {
+        view.apply(changed.state());
+      } else if (fact instanceof Progressed progressed) {
+        view.progress(progressed.runId(), progressed.progress());
+      } else if (fact instanceof CancelRequested cancel) {
+        cancel(cancel.runId(), cancel.at());
+      }
+    }
+  }
+
+  private void accept(Accepted accepted) {
+    RunState queued = accepted.queued();
+    view.apply(queued);
+    if (accepted.retryOf() != null) {
+      view.retried(accepted.retryOf(), queued.runId());
+    }
+    Instant cancelledAt = earlyCancels.remove(queued.runId());
+    if (cancelledAt != null) {
+      cancel(queued.runId(), cancelledAt);
     }
   }
 

@@ -37,7 +37,7 @@ public final class WorkerVerticle extends VerticleBase {
   private ConsumerLoop loop;
   private RunExecutor executor;
   private CancelledRuns cancelled;
-  private TopicFollower cancels;
+  private TopicFollower<?> cancels;
   private HealthServer health;
   private ResultStore resultStore;
   private Runnable untrackInFlight = () -> { };
@@ -57,7 +57,7 @@ public final class WorkerVerticle extends VerticleBase {
         .compose(v -> {
           // Known cancels first: a run cancelled while queued must never start.
           cancelled = new CancelledRuns(100_000);
-          cancels = new TopicFollower(context, KafkaClientProperties.reader(kafka, "hookrun-worker-cancels"),
+          cancels = TopicFollower.records(context, KafkaClientProperties.reader(kafka, "hookrun-worker-cancels"),
               topics.cancels(), cancelled::onRecords);
           return cancels.start();
         })

@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * batch record by record, in order, so the batch they get notes which record they were at: when
  * the handler throws, that record goes to {@code onFailed} (the stage's policy: log, count,
  * settle) and the handler gets the records after it.
+ *
+ * <p>The items are records, or what a reader decoded from them on its poll thread (so that the
+ * context only applies them).
  */
 final class BatchHandOff {
 
@@ -37,6 +40,11 @@ final class BatchHandOff {
       BiConsumer<ConsumerRecord<String, String>, RuntimeException> onFailed, String name) {
     List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
     records.forEach(batch::add);
+    deliver(context, batch, handler, onFailed, name);
+  }
+
+  static <T> void deliver(Context context, List<T> batch, Consumer<List<T>> handler,
+      BiConsumer<T, RuntimeException> onFailed, String name) {
     CompletableFuture<Void> taken = new CompletableFuture<>();
     context.runOnContext(v -> {
       try {
@@ -52,11 +60,11 @@ final class BatchHandOff {
     }
   }
 
-  static void handle(List<ConsumerRecord<String, String>> batch, Consumer<List<ConsumerRecord<String, String>>> handler,
-      BiConsumer<ConsumerRecord<String, String>, RuntimeException> onFailed, String name) {
+  static <T> void handle(List<T> batch, Consumer<List<T>> handler, BiConsumer<T, RuntimeException> onFailed,
+      String name) {
     int from = 0;
     while (from < batch.size()) {
-      Cursor rest = new Cursor(batch.subList(from, batch.size()));
+      Cursor<T> rest = new Cursor<>(batch.subList(from, batch.size()));
       try {
         handler.accept(rest);
         return;
@@ -79,18 +87,18 @@ final class BatchHandOff {
   }
 
   /** A read-only view of the batch that remembers the last record handed to the handler. */
-  private static final class Cursor extends AbstractList<ConsumerRecord<String, String>> {
+  private static final class Cursor<T> extends AbstractList<T> {
 
-    private final List<ConsumerRecord<String, String>> records;
+    private final List<T> records;
     private int current = -1;
     private boolean passedEnd;
 
-    Cursor(List<ConsumerRecord<String, String>> records) {
+    Cursor(List<T> records) {
       this.records = records;
     }
 
     @Override
-    public ConsumerRecord<String, String> get(int index) {
+    public T get(int index) {
       current = index;
       return records.get(index);
     }
@@ -101,7 +109,7 @@ final class BatchHandOff {
     }
 
     @Override
-    public Iterator<ConsumerRecord<String, String>> iterator() {
+    public Iterator<T> iterator() {
       return new Iterator<>() {
         private int next;
 
@@ -115,7 +123,7 @@ final class BatchHandOff {
         }
 
         @Override
-        public ConsumerRecord<String, String> next() {
+        public T next() {
           if (next >= records.size()) {
             throw new NoSuchElementException();
           }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,10 +31,16 @@ import org.slf4j.LoggerFactory;
  * batches, like {@link ConsumerLoop}; one consumer serves all the topics, so one fetch brings
  * whatever changed in any of them.
  *
+ * <p>A reader may decode the records on the poll thread ({@link #decoding}): the context then
+ * only applies what was decoded, so a gateway's predict event loop never parses JSON it did not
+ * receive.
+ *
  * <p>{@link #start()} completes once the reader has caught up with the end offsets it saw at
  * start, so a restarted gateway answers for old runs only after its view is rebuilt.
+ *
+ * @param <T> what the context is handed: the records themselves, or what was decoded from them
  */
-public final class TopicFollower {
+public final class TopicFollower<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
   private static final Duration POLL = Duration.ofMillis(100);
@@ -44,33 +51,46 @@ public final class TopicFollower {
   private final String name;
   private Duration lookBack;
   private Deserializer<String> valueDeserializer = new StringDeserializer();
-  private final Consumer<List<ConsumerRecord<String, String>>> handler;
+  private final Function<ConsumerRecord<String, String>, T> decoder;
+  private final Consumer<List<T>> handler;
   private final AtomicBoolean running = new AtomicBoolean();
   private final Promise<Void> stopped = Promise.promise();
   private volatile KafkaConsumer<String, String> consumer;
 
-  public TopicFollower(Context context, Map<String, String> readerConfig, String topic,
-      Consumer<List<ConsumerRecord<String, String>>> handler) {
-    this(context, readerConfig, List.of(topic), handler);
-  }
-
-  public TopicFollower(Context context, Map<String, String> readerConfig, List<String> topics,
-      Consumer<List<ConsumerRecord<String, String>>> handler) {
+  private TopicFollower(Context context, Map<String, String> readerConfig, List<String> topics,
+      Function<ConsumerRecord<String, String>, T> decoder, Consumer<List<T>> handler) {
     this.context = context;
     this.config = KafkaClientProperties.asObjects(readerConfig);
     this.topics = List.copyOf(topics);
     this.name = "follow-" + String.join(",", topics);
+    this.decoder = decoder;
     this.handler = handler;
   }
 
+  /** Hands the records of {@code topic} to {@code handler} on {@code context}. */
+  public static TopicFollower<ConsumerRecord<String, String>> records(Context context, Map<String, String> readerConfig,
+      String topic, Consumer<List<ConsumerRecord<String, String>>> handler) {
+    return new TopicFollower<>(context, readerConfig, List.of(topic), r -> r, handler);
+  }
+
+  /**
+   * Decodes each record of {@code topics} on the poll thread and hands what was decoded to
+   * {@code handler} on {@code context}. A decoder returns {@code null} for a record with nothing
+   * to apply; one that throws has its record logged, counted and skipped.
+   */
+  public static <T> TopicFollower<T> decoding(Context context, Map<String, String> readerConfig, List<String> topics,
+      Function<ConsumerRecord<String, String>, T> decoder, Consumer<List<T>> handler) {
+    return new TopicFollower<>(context, readerConfig, topics, decoder, handler);
+  }
+
   /** Starts at the first record not older than {@code lookBack} instead of at the beginning. */
-  public TopicFollower lookBack(Duration lookBack) {
+  public TopicFollower<T> lookBack(Duration lookBack) {
     this.lookBack = lookBack;
     return this;
   }
 
   /** Decodes values with {@code deserializer} (which may skip values a reader does not need). */
-  public TopicFollower values(Deserializer<String> deserializer) {
+  public TopicFollower<T> values(Deserializer<String> deserializer) {
     this.valueDeserializer = deserializer;
     return this;
   }
@@ -118,7 +138,10 @@ public final class TopicFollower {
         try {
           ConsumerRecords<String, String> records = consumer.poll(POLL);
           if (!records.isEmpty()) {
-            BatchHandOff.deliver(context, records, handler, this::recordFailed, name);
+            List<T> decoded = decode(records);
+            if (!decoded.isEmpty()) {
+              BatchHandOff.deliver(context, decoded, handler, this::applyFailed, name);
+            }
           }
           if (target != null && caughtUp(target)) {
             target = null;
@@ -176,10 +199,26 @@ public final class TopicFollower {
     consumer.seekToEnd(nothingNewer);
   }
 
-  /** A reader has no offsets to settle: the record is logged, counted and left behind. */
-  private void recordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
-    LOG.error("{}: handling the record at {}-{}@{} failed; skipping it", name, record.topic(), record.partition(),
-        record.offset(), error);
+  private List<T> decode(ConsumerRecords<String, String> records) {
+    List<T> decoded = new ArrayList<>(records.count());
+    for (ConsumerRecord<String, String> record : records) {
+      try {
+        T item = decoder.apply(record);
+        if (item != null) {
+          decoded.add(item);
+        }
+      } catch (RuntimeException e) {
+        // A reader has no offsets to settle: the record is logged, counted and left behind.
+        LOG.warn("{}: skipping the unreadable record at {}-{}@{}: {}", name, record.topic(), record.partition(),
+            record.offset(), e.toString());
+        Meters.recordSettled(name, "unreadable");
+      }
+    }
+    return decoded;
+  }
+
+  private void applyFailed(T item, RuntimeException error) {
+    LOG.error("{}: handling {} failed; skipping it", name, item, error);
     Meters.recordSettled(name, "handler_error");
   }
 
