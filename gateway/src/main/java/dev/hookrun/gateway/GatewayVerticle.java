@@ -23,7 +23,9 @@ import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,9 +54,19 @@ public final class GatewayVerticle extends VerticleBase {
   private long idleTimer = -1;
   private ResultStore resultStore;
   private ResultSweeper resultSweeper;
+  private final Map<String, BooleanSupplier> readyOnlyWhen = new LinkedHashMap<>();
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
+  }
+
+  /**
+   * Adds a condition to {@code /readyz} from the first moment the gateway listens (e.g. the local
+   * run's warm-up); call before deploying.
+   */
+  public GatewayVerticle readyOnlyWhen(String name, BooleanSupplier check) {
+    readyOnlyWhen.put(name, check);
+    return this;
   }
 
   @Override
@@ -159,6 +171,7 @@ public final class GatewayVerticle extends VerticleBase {
         .putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml"));
     readiness = ReadinessCheck.kafka(config.kafka(),
         records.followedTopics(), "gateway");
+    readyOnlyWhen.forEach(readiness::require);
     HealthRoutes.mount(router, readiness);
     OpsRoutes.mount(vertx, router, OpsService.create(config.kafka()), config.ops());
     router.errorHandler(413, ctx -> ApiError.of(ErrorCode.BODY_TOO_LARGE,

@@ -12,6 +12,9 @@ import dev.hookrun.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import dev.hookrun.common.config.Env;
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,13 +32,19 @@ public final class LocalStack {
   private GatewayVerticle gateway;
   private GatewayConfig gatewayConfig;
   private DispatcherConfig dispatcherConfig;
+  private WarmUp warmUp;
+  /** A warm-up that takes longer than this ends there: the stack is ready, only colder. */
+  private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
 
   public LocalStack(Map<String, String> env) {
     this.env = env;
     this.config = LocalStackConfig.fromEnv(env);
   }
 
-  /** Starts everything; the future completes once the gateway listens. */
+  /**
+   * Starts everything; the future completes once the gateway listens and the warm-up ended
+   * ({@code /readyz} says ready from then on).
+   */
   public Future<Void> start() {
     Map<String, String> stageEnv = new HashMap<>(env);
     stageEnv.put("HTTP_HOST", LocalStackConfig.httpHost(env));
@@ -63,11 +72,17 @@ public final class LocalStack {
 
     vertx = ServiceMetrics.newVertx();
     gateway = new GatewayVerticle(gatewayConfig);
+    Map.Entry<String, String> key = Env.of(stageEnv).pairs(GatewayConfig.API_KEYS, project -> null)
+        .entrySet().iterator().next();
+    boolean loopbackHooks = dispatcherConfig.allowedNetworks().stream()
+        .anyMatch(range -> range.contains(InetAddress.getLoopbackAddress()));
+    warmUp = new WarmUp(vertx, "127.0.0.1", key.getKey(), key.getValue(), loopbackHooks);
+    gateway.readyOnlyWhen("warm_up", warmUp::done);
     return vertx.deployVerticle(() -> new WorkerVerticle(workerConfig),
             new DeploymentOptions().setInstances(workerConfig.instances()))
         .compose(id -> vertx.deployVerticle(new DispatcherVerticle(dispatcherConfig)))
         .compose(id -> vertx.deployVerticle(gateway))
-        .mapEmpty();
+        .compose(id -> warmUp.run(gateway.actualPort(), config.warmUpRuns(), WARM_UP_TIMEOUT));
   }
 
   public int gatewayPort() {

@@ -10,14 +10,18 @@ import java.util.Map;
  * Settings of the one-command local run. Every stage setting (WORKER_INSTANCES, BODY_LIMIT, ...)
  * is read from the same environment by the stage's own config record.
  */
-public record LocalStackConfig(Path dataDir, int kafkaPort, boolean externalKafka, String devApiKey) {
+public record LocalStackConfig(Path dataDir, int kafkaPort, boolean externalKafka, String devApiKey, int warmUpRuns) {
 
   public static final Setting DATA_DIR = Setting.of("DATA_DIR", "./data",
       "Where the local run's Kafka broker keeps its data (kept across restarts)");
   public static final Setting KAFKA_PORT = Setting.of("LOCAL_KAFKA_PORT", "9092",
       "Port of the local run's in-process Kafka broker");
 
-  public static final List<Setting> SETTINGS = List.of(DATA_DIR, KAFKA_PORT);
+  public static final Setting WARMUP_RUNS = Setting.of("WARMUP_RUNS", "2000",
+      "Zero-length runs the local run sends through itself before /readyz says ready, so the first"
+          + " real requests do not pay for class loading and JIT (0 turns it off; see docs/PERFORMANCE.md)");
+
+  public static final List<Setting> SETTINGS = List.of(DATA_DIR, KAFKA_PORT, WARMUP_RUNS);
 
   /**
    * Where the local run's gateway listens unless HTTP_HOST says otherwise: this machine only. The
@@ -37,7 +41,8 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, boolean externalKafk
         Path.of(env.string(DATA_DIR)),
         env.integer(KAFKA_PORT, 1, 65_535),
         vars.get("KAFKA_BOOTSTRAP_SERVERS") != null && !vars.get("KAFKA_BOOTSTRAP_SERVERS").isBlank(),
-        vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null);
+        vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null,
+        env.integer(WARMUP_RUNS, 0, 100_000));
     env.check();
     return config;
   }

@@ -24,7 +24,7 @@ class LocalBindTest {
         "TOPIC_PREFIX", "bind-" + UUID.randomUUID() + ".",
         "WORKER_GROUP_ID", "bind-workers-" + UUID.randomUUID(),
         "DISPATCHER_GROUP_ID", "bind-dispatchers-" + UUID.randomUUID(),
-        "HTTP_PORT", "0", "DATA_DIR", dir.toString()));
+        "HTTP_PORT", "0", "DATA_DIR", dir.toString(), "WARMUP_RUNS", "0"));
     try {
       stack.start().await();
       assertEquals("127.0.0.1", stack.gatewayHost());

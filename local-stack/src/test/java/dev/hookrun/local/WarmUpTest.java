@@ -1,0 +1,96 @@
+package dev.hookrun.local;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookrun.common.run.DeliveryState;
+import dev.hookrun.common.run.WebhookState;
+import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.TestHttp;
+import dev.hookrun.testkit.TopicReader;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11 (cold start): the local run sends WARMUP_RUNS runs through itself before /readyz says
+ * ready, so a client that waits for ready (as a load balancer or the benchmark does) never meets
+ * the cold JVM.
+ */
+class WarmUpTest {
+
+  private static final int RUNS = 300;
+
+  @Test
+  void readyIsSaidOnlyOnceEveryWarmUpRunWasDelivered(@TempDir Path dir) {
+    int port = freePort();
+    String prefix = "warm-" + UUID.randomUUID() + ".";
+    LocalStack stack = new LocalStack(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers(),
+        "TOPIC_PREFIX", prefix,
+        "WORKER_GROUP_ID", "warm-workers-" + UUID.randomUUID(),
+        "DISPATCHER_GROUP_ID", "warm-dispatchers-" + UUID.randomUUID(),
+        "HTTP_PORT", String.valueOf(port), "DATA_DIR", dir.toString(),
+        "WARMUP_RUNS", String.valueOf(RUNS)));
+    try {
+      Future<Void> started = stack.start();
+      TestHttp http = new TestHttp(port, "dev-key-change-me");
+      AtomicBoolean sawWarmingUp = new AtomicBoolean();
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        TestHttp.Response ready;
+        try {
+          ready = http.get("/readyz");
+        } catch (UncheckedIOException notListeningYet) {
+          return false;
+        }
+        JsonObject warmUp = ready.json().getJsonObject("checks").getJsonObject("warm_up");
+        if (ready.status() == 503 && warmUp != null && !warmUp.getBoolean("ok")) {
+          sawWarmingUp.set(true);
+        }
+        return ready.status() == 200;
+      });
+      assertTrue(sawWarmingUp.get(), "/readyz named the warm-up while it ran");
+      // at the moment the run says ready, every warm-up run has had its webhook delivered
+      Set<String> delivered = new HashSet<>();
+      for (ConsumerRecord<String, String> record
+          : TopicReader.readAll(SharedTestBroker.bootstrapServers(), prefix + "run-state")) {
+        DeliveryState state = DeliveryState.fromJson(new JsonObject(record.value()));
+        if (WebhookState.DELIVERED.equals(state.webhook().status())) {
+          delivered.add(state.runId());
+        }
+      }
+      assertEquals(RUNS, delivered.size());
+      await().atMost(Duration.ofSeconds(10)).until(started::isComplete);
+      assertTrue(started.succeeded());
+    } finally {
+      stack.stop();
+    }
+  }
+
+  @Test
+  void warmUpRunsZeroTurnsItOff() {
+    assertEquals(0, LocalStackConfig.fromEnv(Map.of("WARMUP_RUNS", "0")).warmUpRuns());
+    assertEquals(2000, LocalStackConfig.fromEnv(Map.of()).warmUpRuns());
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
