@@ -68,12 +68,11 @@ final class CancelHandler implements Handler<RoutingContext> {
         RunState now = view.get(state.runId());
         boolean isFinal = now != null && now.status().isFinal();
         RunState shown = now != null ? now : state;
-        JsonObject body = links.addUrl(RunStatusJson.full(shown, view), shown, ctx.request());
+        JsonObject body = links.status(shown, view, ctx.request());
         if (!isFinal) {
           body.put("message", "Cancel requested; the worker holding the run is stopping it.");
         }
-        ctx.response().setStatusCode(isFinal ? 200 : 202)
-            .putHeader("Content-Type", "application/json").end(body.encode());
+        JsonReply.send(ctx, isFinal ? 200 : 202, body);
       });
     });
   }

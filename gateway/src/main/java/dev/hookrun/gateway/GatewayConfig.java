@@ -1,13 +1,12 @@
 package dev.hookrun.gateway;
 
-import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
+import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.ops.OpsSettings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -57,21 +56,13 @@ public record GatewayConfig(
   public static final Setting HTTP_MAX_CONNECTIONS = Setting.of("HTTP_MAX_CONNECTIONS", "10000",
       "Most open HTTP connections; a connection over the cap is closed at once");
 
-  public static final List<Setting> SETTINGS;
-
-  static {
-    // BODY_LIMIT comes with KafkaSettings.SETTINGS
-    List<Setting> all = new ArrayList<>(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT, MAX_RUN_TIME,
-        SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX, SYNC_WAITERS_MAX, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS));
-    all.addAll(KafkaSettings.SETTINGS);
-    all.addAll(OpsSettings.SETTINGS);
-    all.addAll(ResultStoreSettings.SETTINGS);
-    SETTINGS = List.copyOf(all);
-  }
+  // BODY_LIMIT comes with KafkaSettings.SETTINGS
+  public static final List<Setting> SETTINGS = Setting.catalog(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT,
+      MAX_RUN_TIME, SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX, SYNC_WAITERS_MAX, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS),
+      KafkaSettings.SETTINGS, OpsSettings.SETTINGS, ResultStoreSettings.SETTINGS);
 
   public static GatewayConfig fromEnv(Map<String, String> vars) {
-    Env env = Env.of(vars);
-    GatewayConfig config = new GatewayConfig(
+    return ProcessSettings.read(vars, env -> new GatewayConfig(
         env.string(HTTP_HOST),
         env.integer(HTTP_PORT, 0, 65_535),
         ApiKeys.parse(env, API_KEYS),
@@ -86,22 +77,15 @@ public record GatewayConfig(
         env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
         KafkaSettings.fromEnv(env),
         OpsSettings.fromEnv(env),
-        ResultStoreSettings.fromEnv(env));
-    ProcessSettings.logFormat(env);
-    env.check();
-    return config;
+        ResultStoreSettings.fromEnv(env)));
   }
 
   public GatewayConfig withPort(int port) {
-    return new GatewayConfig(httpHost, port, apiKeys, kafkaSendTimeout, maxRunTime,
-        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, httpIdleTimeout,
-        httpMaxConnections, kafka, ops, results);
+    return Records.with(this, "httpPort", port);
   }
 
   public GatewayConfig withResults(ResultStoreSettings settings) {
-    return new GatewayConfig(httpHost, httpPort, apiKeys, kafkaSendTimeout, maxRunTime,
-        syncTimeout, queueTtl, maxUnfinishedPerProject, runViewMaxEntries, maxSyncWaiters, httpIdleTimeout,
-        httpMaxConnections, kafka, ops, settings);
+    return Records.with(this, "results", settings);
   }
 
   /** Largest request body in bytes; the Kafka limits are derived from it (KafkaSettings.requestLimits). */

@@ -133,7 +133,7 @@ final class PredictHandler implements Handler<RoutingContext> {
   private void answer(RoutingContext ctx, RunState state, boolean async, boolean webhook, Duration wait) {
     if (async || state.status().isFinal()) {
       if (!async) {
-        json(ctx, 200, links.addUrl(RunStatusJson.syncResult(state), state, ctx.request()));
+        JsonReply.send(ctx, 200, links.syncResult(state, ctx.request()));
       } else {
         accepted(ctx, state, webhook);
       }
@@ -144,11 +144,11 @@ final class PredictHandler implements Handler<RoutingContext> {
 
   private void finishSync(RoutingContext ctx, RunState finalState, RunState fallback) {
     if (finalState != null) {
-      json(ctx, 200, links.addUrl(RunStatusJson.syncResult(finalState), finalState, ctx.request()));
+      JsonReply.send(ctx, 200, links.syncResult(finalState, ctx.request()));
     } else {
       RunState now = view.get(fallback.runId());
       JsonObject body = acceptedBody(now != null ? now : fallback).put("message", STILL_RUNNING_MESSAGE);
-      json(ctx, 202, body);
+      JsonReply.send(ctx, 202, body);
     }
   }
 
@@ -157,7 +157,7 @@ final class PredictHandler implements Handler<RoutingContext> {
     if (webhook) {
       body.put("message", WEBHOOK_MESSAGE);
     }
-    json(ctx, 202, body);
+    JsonReply.send(ctx, 202, body);
   }
 
   private static JsonObject acceptedBody(RunState state) {
@@ -167,11 +167,6 @@ final class PredictHandler implements Handler<RoutingContext> {
         .put("status_url", RunStatusJson.statusUrl(state));
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    if (!ctx.response().ended() && !ctx.response().closed()) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
-    }
-  }
 
   /** The same project and key always name the same run, on every gateway. */
   static String runIdFor(String project, String idempotencyKey) {

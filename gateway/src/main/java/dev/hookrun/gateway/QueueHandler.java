@@ -43,7 +43,7 @@ final class QueueHandler {
       return;
     }
     RunStateView.QueueStats stats = view.queue(ctx.pathParam("project"), ctx.pathParam("app"));
-    json(ctx, 200, new JsonObject().put("queued", stats.queued()).put("running", stats.running())
+    JsonReply.send(ctx, 200, new JsonObject().put("queued", stats.queued()).put("running", stats.running())
         .put("oldest_queued_age_s", stats.oldestQueuedAgeSeconds()));
   }
 
@@ -76,7 +76,7 @@ final class QueueHandler {
             + " queued runs were cancelled; Kafka did not record the rest. Purge again to cancel them.").send(ctx);
         return;
       }
-      json(ctx, 200, new JsonObject().put("cancelled", recorded));
+      JsonReply.send(ctx, 200, new JsonObject().put("cancelled", recorded));
     });
   }
 
@@ -88,9 +88,5 @@ final class QueueHandler {
       return false;
     }
     return true;
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 }

@@ -22,6 +22,16 @@ final class ResultLinks {
     this.ttl = ttl;
   }
 
+  /** The run's status as the status route shows it to {@code caller}, result_url signed for it. */
+  JsonObject status(RunState state, RunStateView view, HttpServerRequest caller) {
+    return addUrl(RunStatusJson.full(state, view), state, caller);
+  }
+
+  /** The answer of a synchronous predict (or replay) to {@code caller}, result_url signed for it. */
+  JsonObject syncResult(RunState state, HttpServerRequest caller) {
+    return addUrl(RunStatusJson.syncResult(state), state, caller);
+  }
+
   /** Adds {@code result_url} to {@code json} when the run's result is in the store. */
   JsonObject addUrl(JsonObject json, RunState state, HttpServerRequest caller) {
     if (state.result() instanceof StoredResult ref && json.containsKey("result_sha256")) {

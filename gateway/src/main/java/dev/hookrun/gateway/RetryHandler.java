@@ -77,7 +77,7 @@ final class RetryHandler implements Handler<RoutingContext> {
             .put("status", RunStatus.QUEUED.wire())
             .put("retry_of", old.runId())
             .put("status_url", RunStatusJson.statusUrl(queued));
-        ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json").end(body.encode());
+        JsonReply.send(ctx, 202, body);
       });
     });
   }

@@ -89,7 +89,7 @@ final class RunEventsHandler implements Handler<RoutingContext> {
       if (sent == null || id.isAfter(sent)) {
         sent = id;
         response.write("event: status\nid: " + id + "\ndata: "
-            + links.addUrl(RunStatusJson.full(state, lookup.view()), state, ctx.request()).encode() + "\n\n");
+            + links.status(state, lookup.view(), ctx.request()).encode() + "\n\n");
       }
       if (done) {
         stop();

@@ -19,7 +19,7 @@ final class RunStatusHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     RunState state = lookup.find(ctx);
     if (state != null) {
-      ctx.response().putHeader("Content-Type", "application/json").end(links.addUrl(RunStatusJson.full(state, lookup.view()), state, ctx.request()).encode());
+      JsonReply.send(ctx, 200, links.status(state, lookup.view(), ctx.request()));
     }
   }
 }

@@ -35,11 +35,8 @@ class KafkaOutageTest {
   void answers503WhileKafkaIsDownAndRecoversWhenItReturns(@TempDir Path dir) {
     Vertx vertx = Vertx.vertx();
     try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
-      GatewayConfig config = GatewayConfig.fromEnv(Map.of(
-          "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1", "KAFKA_SEND_TIMEOUT", "2s",
-          "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
-      GatewayVerticle gateway = new GatewayVerticle(config);
-      vertx.deployVerticle(gateway).await();
+      GatewayConfig config = config(broker.bootstrapServers(), Duration.ofSeconds(2));
+      GatewayVerticle gateway = deploy(vertx, config);
       TestHttp http = new TestHttp(gateway.actualPort(), "k");
       assertEquals(202, http.post(PATH, BODY).status());
 
@@ -82,11 +79,8 @@ class KafkaOutageTest {
     HttpClient client = HttpClient.newHttpClient();
     Duration sendTimeout = Duration.ofSeconds(2);
     try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
-      GatewayConfig config = GatewayConfig.fromEnv(Map.of(
-          "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1",
-          "KAFKA_SEND_TIMEOUT", sendTimeout.toSeconds() + "s", "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
-      GatewayVerticle gateway = new GatewayVerticle(config);
-      vertx.deployVerticle(gateway).await();
+      GatewayConfig config = config(broker.bootstrapServers(), sendTimeout);
+      GatewayVerticle gateway = deploy(vertx, config);
       TestHttp http = new TestHttp(gateway.actualPort(), "k");
       Set<String> accepted = ConcurrentHashMap.newKeySet();
       var first = http.post(PATH, BODY);
@@ -120,15 +114,8 @@ class KafkaOutageTest {
           "every predict answered 503 or 202 within " + bound + " (-1 = no answer): " + byStatus);
 
       broker.start();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        var r = http.post(PATH, BODY);
-        if (r.status() == 202) {
-          accepted.add(r.json().getString("run_id"));
-        }
-        return r.status() == 202;
-      });
-      Set<String> inTopic = TopicReader.readAll(broker.bootstrapServers(), config.kafka().topics().requests()).stream()
-          .map(r -> r.key()).collect(Collectors.toSet());
+      awaitAccepted(http, accepted);
+      Set<String> inTopic = runsInTopic(config);
       assertEquals(accepted, inTopic, "the topic holds exactly the acknowledged runs");
     } finally {
       vertx.close().await();
@@ -146,11 +133,8 @@ class KafkaOutageTest {
     Vertx vertx = Vertx.vertx();
     HttpClient client = HttpClient.newHttpClient();
     try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
-      GatewayConfig config = GatewayConfig.fromEnv(Map.of(
-          "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1", "KAFKA_SEND_TIMEOUT", "2s",
-          "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()));
-      GatewayVerticle gateway = new GatewayVerticle(config);
-      vertx.deployVerticle(gateway).await();
+      GatewayConfig config = config(broker.bootstrapServers(), Duration.ofSeconds(2));
+      GatewayVerticle gateway = deploy(vertx, config);
       TestHttp http = new TestHttp(gateway.actualPort(), "k");
       Set<String> accepted = ConcurrentHashMap.newKeySet();
       Map<String, String> unknownKeyByRun = new ConcurrentHashMap<>();
@@ -207,18 +191,11 @@ class KafkaOutageTest {
       assertTrue(!refusedRunIds.isEmpty(), "the outage refused nothing");
 
       broker.start();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        var r = http.post(PATH, BODY);
-        if (r.status() == 202) {
-          accepted.add(r.json().getString("run_id"));
-        }
-        return r.status() == 202;
-      });
+      awaitAccepted(http, accepted);
       // retrying each unknown outcome as told answers the same run
       unknownKeyByRun.forEach((runId, key) -> assertEquals(runId, retryUntilAccepted(http, key)));
 
-      Set<String> inTopic = TopicReader.readAll(broker.bootstrapServers(), config.kafka().topics().requests()).stream()
-          .map(r -> r.key()).collect(Collectors.toSet());
+      Set<String> inTopic = runsInTopic(config);
       Set<String> known = new java.util.HashSet<>(accepted);
       known.addAll(unknownKeyByRun.keySet());
       assertTrue(known.containsAll(inTopic), "the topic holds a run nobody was told about: " + inTopic);
@@ -245,11 +222,8 @@ class KafkaOutageTest {
         Map.of("advertised.listeners", "PLAINTEXT://127.0.0.1:" + proxy.port()))) {
       proxy.forwardTo(broker.port());
       broker.start();
-      GatewayConfig config = GatewayConfig.fromEnv(Map.of(
-          "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1", "KAFKA_SEND_TIMEOUT", "2s",
-          "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + proxy.port()));
-      GatewayVerticle gateway = new GatewayVerticle(config);
-      vertx.deployVerticle(gateway).await();
+      GatewayConfig config = config("127.0.0.1:" + proxy.port(), Duration.ofSeconds(2));
+      GatewayVerticle gateway = deploy(vertx, config);
       TestHttp http = new TestHttp(gateway.actualPort(), "k");
       var first = http.post(PATH, BODY);
       assertEquals(202, first.status());
@@ -268,13 +242,42 @@ class KafkaOutageTest {
       await().atMost(Duration.ofSeconds(30)).until(() ->
           TopicReader.readAll(config.kafka().bootstrapServers(), requests).stream().anyMatch(r -> r.key().equals(runId)));
       assertEquals(runId, retryUntilAccepted(http, key));
-      Set<String> runs = TopicReader.readAll(config.kafka().bootstrapServers(), requests).stream()
-          .map(r -> r.key()).collect(Collectors.toSet());
+      Set<String> runs = runsInTopic(config);
       assertEquals(Set.of(first.json().getString("run_id"), runId), runs, "the retry made a second run");
     } finally {
       vertx.close().await();
       network.close().await();
     }
+  }
+
+  /** A gateway on 127.0.0.1 (any port) for key k of project p-1, with this broker and send timeout. */
+  private static GatewayConfig config(String bootstrapServers, Duration sendTimeout) {
+    return GatewayConfig.fromEnv(Map.of(
+        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1",
+        "KAFKA_SEND_TIMEOUT", sendTimeout.toSeconds() + "s", "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers));
+  }
+
+  private static GatewayVerticle deploy(Vertx vertx, GatewayConfig config) {
+    GatewayVerticle gateway = new GatewayVerticle(config);
+    vertx.deployVerticle(gateway).await();
+    return gateway;
+  }
+
+  /** Predicts until one is accepted again (the broker is back), adding every accepted run to {@code accepted}. */
+  private static void awaitAccepted(TestHttp http, Set<String> accepted) {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      var r = http.post(PATH, BODY);
+      if (r.status() == 202) {
+        accepted.add(r.json().getString("run_id"));
+      }
+      return r.status() == 202;
+    });
+  }
+
+  /** The run ids of the requests topic's records. */
+  private static Set<String> runsInTopic(GatewayConfig config) {
+    return TopicReader.readAll(config.kafka().bootstrapServers(), config.kafka().topics().requests()).stream()
+        .map(r -> r.key()).collect(Collectors.toSet());
   }
 
   /** Retries a predict with {@code key} until Kafka takes it (the gate admits a probe a second); its run id. */

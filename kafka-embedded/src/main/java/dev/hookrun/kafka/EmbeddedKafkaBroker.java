@@ -141,34 +141,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private Properties brokerProperties() {
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("log.dirs", dataDir.resolve("logs").toString());
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "5");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("default.replication.factor", "1");
-    p.put("min.insync.replicas", "1");
-    // Consumers join a group at once instead of waiting for more members: faster tests and start.
-    p.put("group.initial.rebalance.delay.ms", "0");
-    // The cleaner's dedupe buffer defaults to 128 MB; 2 MB keeps compaction working at a
-    // fraction of the memory for a development broker.
-    p.put("log.cleaner.dedupe.buffer.size", "2097152");
+    Properties p = KraftNodeProperties.of(1, "1@127.0.0.1:" + controllerPort, brokerPort, controllerPort,
+        dataDir.resolve("logs"), 1, 1);
     // look for dirty compacted logs every second instead of every 15 s
     p.put("log.cleaner.backoff.ms", "1000");
-    p.put("auto.create.topics.enable", "false");
-    // Let tests and the chaos run use session timeouts down to 3 s.
-    p.put("group.min.session.timeout.ms", "3000");
     p.put("group.consumer.min.session.timeout.ms", "3000");
     p.put("group.consumer.min.heartbeat.interval.ms", "500");
     p.putAll(overrides);

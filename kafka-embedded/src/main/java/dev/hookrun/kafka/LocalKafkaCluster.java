@@ -254,29 +254,9 @@ public final class LocalKafkaCluster implements AutoCloseable {
     }
     int replication = Math.min(3, size);
     int minIsr = Math.max(1, replication - 1);
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", Integer.toString(node));
-    p.put("controller.quorum.voters", String.join(",", voters));
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts[node - 1] + ",CONTROLLER://127.0.0.1:" + controllerPorts[node - 1]);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts[node - 1]);
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("log.dirs", nodeDir(node).resolve("logs").toString());
-    p.put("offsets.topic.replication.factor", Integer.toString(replication));
-    p.put("offsets.topic.num.partitions", "5");
-    p.put("transaction.state.log.replication.factor", Integer.toString(replication));
-    p.put("transaction.state.log.min.isr", Integer.toString(minIsr));
-    p.put("share.coordinator.state.topic.replication.factor", Integer.toString(replication));
-    p.put("share.coordinator.state.topic.min.isr", Integer.toString(minIsr));
-    p.put("default.replication.factor", Integer.toString(replication));
-    p.put("min.insync.replicas", Integer.toString(minIsr));
+    Properties p = KraftNodeProperties.of(node, String.join(",", voters), brokerPorts[node - 1],
+        controllerPorts[node - 1], nodeDir(node).resolve("logs"), replication, minIsr);
     p.put("unclean.leader.election.enable", "false");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("log.cleaner.dedupe.buffer.size", "2097152");
-    p.put("auto.create.topics.enable", "false");
-    p.put("group.min.session.timeout.ms", "3000");
     // broker.session.timeout.ms stays at Kafka's default (9 s): how long a killed node's
     // partitions wait for new leaders is part of what the cluster tests measure.
     p.putAll(overrides);

@@ -36,15 +36,12 @@ public record LocalStackConfig(Path dataDir, int kafkaPort, boolean externalKafk
   static final String DEV_PROJECT = "p-local";
 
   public static LocalStackConfig fromEnv(Map<String, String> vars) {
-    Env env = Env.of(vars);
-    var config = new LocalStackConfig(
+    return Env.read(vars, env -> new LocalStackConfig(
         Path.of(env.string(DATA_DIR)),
         env.integer(KAFKA_PORT, 1, 65_535),
         vars.get("KAFKA_BOOTSTRAP_SERVERS") != null && !vars.get("KAFKA_BOOTSTRAP_SERVERS").isBlank(),
         vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null,
-        env.integer(WARMUP_RUNS, 0, 100_000));
-    env.check();
-    return config;
+        env.integer(WARMUP_RUNS, 0, 100_000)));
   }
 
   /** The gateway's listen address in the local run: HTTP_HOST when set, else {@link #DEFAULT_HTTP_HOST}. */

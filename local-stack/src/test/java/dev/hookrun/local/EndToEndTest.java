@@ -51,9 +51,7 @@ class EndToEndTest {
         .withSessionTimeout(Duration.ofSeconds(6));
     workerGroup = "workers-" + UUID.randomUUID();
     receiver = new WebhookReceiver(vertx);
-    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(Map.of(
-        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", KEY + "=" + PROJECT,
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix()));
+    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(TestStack.gatewayEnv(kafka, KEY + "=" + PROJECT, Map.of()));
     GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
     vertx.deployVerticle(new DispatcherVerticle(
         DispatcherConfig.defaults(kafka).withGroupId("dispatchers-" + UUID.randomUUID())

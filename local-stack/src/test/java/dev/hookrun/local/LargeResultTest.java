@@ -60,13 +60,9 @@ class LargeResultTest {
 
   @Test
   void aThreeMegabyteResultIsFetchedThroughTheWebhooksResultUrlFromTheFilesystemStore() throws Exception {
-    stack = new TestStack();
     WebhookReceiver receiver = receiver();
-    var gateway = stack.gateway(Map.of("DATA_DIR", dataDir.toString(), "RESULT_URL_SECRET", SECRET));
+    var gateway = withFilesystemStore(new TestStack());
     String gatewayBase = "http://127.0.0.1:" + gateway.verticle().actualPort();
-    ResultStoreSettings fs = ResultStoreSettings.defaults().withFilesystem(dataDir, SECRET, gatewayBase);
-    stack.worker("w1", stack.workerConfig("w1").withResults(fs));
-    stack.dispatcher(stack.dispatcherConfig().withResults(fs));
 
     String runId = predictWithWebhook(gateway, THREE_MB, receiver);
     JsonObject hook = awaitWebhook(receiver, runId);
@@ -120,14 +116,9 @@ class LargeResultTest {
 
   @Test
   void aThreeMegabyteResultIsFetchedThroughTheWebhooksPresignedUrlFromS3() throws Exception {
-    s3 = new S3TestServer(BUCKET);
-    stack = new TestStack();
     WebhookReceiver receiver = receiver();
+    var gateway = withS3Store(new TestStack());
     ResultStoreSettings.S3 bucket = s3.settings(BUCKET);
-    var gateway = stack.gateway(s3Env(bucket));
-    ResultStoreSettings settings = ResultStoreSettings.defaults().withS3(bucket);
-    stack.worker("w1", stack.workerConfig("w1").withResults(settings));
-    stack.dispatcher(stack.dispatcherConfig().withResults(settings));
 
     String runId = predictWithWebhook(gateway, THREE_MB, receiver);
     JsonObject hook = awaitWebhook(receiver, runId);
@@ -144,27 +135,14 @@ class LargeResultTest {
 
   @Test
   void aFileStoredResultIsDeletedOnceItsRunLeavesRetention() throws Exception {
-    stack = new TestStack(Duration.ofSeconds(5));
     WebhookReceiver receiver = receiver();
-    var gateway = stack.gateway(Map.of("DATA_DIR", dataDir.toString(), "RESULT_URL_SECRET", SECRET));
-    ResultStoreSettings fs = ResultStoreSettings.defaults()
-        .withFilesystem(dataDir, SECRET, "http://127.0.0.1:" + gateway.verticle().actualPort());
-    stack.worker("w1", stack.workerConfig("w1").withResults(fs));
-    stack.dispatcher(stack.dispatcherConfig().withResults(fs));
-    assertDeletedAfterRetention(gateway, receiver);
+    assertDeletedAfterRetention(withFilesystemStore(new TestStack(Duration.ofSeconds(5))), receiver);
   }
 
   @Test
   void anS3StoredResultIsDeletedOnceItsRunLeavesRetention() throws Exception {
-    s3 = new S3TestServer(BUCKET);
-    stack = new TestStack(Duration.ofSeconds(5));
     WebhookReceiver receiver = receiver();
-    ResultStoreSettings.S3 bucket = s3.settings(BUCKET);
-    var gateway = stack.gateway(s3Env(bucket));
-    ResultStoreSettings settings = ResultStoreSettings.defaults().withS3(bucket);
-    stack.worker("w1", stack.workerConfig("w1").withResults(settings));
-    stack.dispatcher(stack.dispatcherConfig().withResults(settings));
-    assertDeletedAfterRetention(gateway, receiver);
+    assertDeletedAfterRetention(withS3Store(new TestStack(Duration.ofSeconds(5))), receiver);
   }
 
   /** Just over RESULT_INLINE_MAX: stored, fetchable, then gone (404) once RUN_RETENTION passed. */
@@ -177,6 +155,33 @@ class LargeResultTest {
     assertEquals(hook.getString("result_sha256"), ResultKeys.sha256Hex(first.body()));
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
         .until(() -> fetch(hook.getString("result_url")).statusCode() == 404);
+  }
+
+  /**
+   * Deploys on {@code installation} a gateway, a worker and a dispatcher sharing a filesystem
+   * store under the test's data folder, its links pointing at that gateway.
+   */
+  private TestStack.Gateway withFilesystemStore(TestStack installation) {
+    stack = installation;
+    var gateway = stack.gateway(Map.of("DATA_DIR", dataDir.toString(), "RESULT_URL_SECRET", SECRET));
+    workerAndDispatcher(ResultStoreSettings.defaults()
+        .withFilesystem(dataDir, SECRET, "http://127.0.0.1:" + gateway.verticle().actualPort()));
+    return gateway;
+  }
+
+  /** Deploys on {@code installation} a gateway, a worker and a dispatcher sharing a bucket of a new S3 server. */
+  private TestStack.Gateway withS3Store(TestStack installation) throws Exception {
+    s3 = new S3TestServer(BUCKET);
+    stack = installation;
+    ResultStoreSettings.S3 bucket = s3.settings(BUCKET);
+    var gateway = stack.gateway(s3Env(bucket));
+    workerAndDispatcher(ResultStoreSettings.defaults().withS3(bucket));
+    return gateway;
+  }
+
+  private void workerAndDispatcher(ResultStoreSettings results) {
+    stack.worker("w1", stack.workerConfig("w1").withResults(results));
+    stack.dispatcher(stack.dispatcherConfig().withResults(results));
   }
 
   private static Map<String, String> s3Env(ResultStoreSettings.S3 bucket) {

@@ -51,10 +51,8 @@ class OpsEndToEndTest {
     workerGroup = "workers-" + UUID.randomUUID();
     dispatcherGroup = "dispatchers-" + UUID.randomUUID();
     receiver = new WebhookReceiver(vertx);
-    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(Map.of(
-        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", KEY + "=" + PROJECT, "ADMIN_KEY", ADMIN,
-        "OPS_LAG_SAMPLE_INTERVAL", "1s",
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix()));
+    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(TestStack.gatewayEnv(kafka, KEY + "=" + PROJECT,
+        Map.of("ADMIN_KEY", ADMIN, "OPS_LAG_SAMPLE_INTERVAL", "1s")));
     GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
     vertx.deployVerticle(new WorkerVerticle(WorkerConfig.defaults(kafka, "w-ops").withGroupId(workerGroup))).await();
     vertx.deployVerticle(new DispatcherVerticle(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup)

@@ -6,28 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.testkit.WebhookReceiver;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The queue view and purge, and the per-request limits (execution_timeout_seconds, Prefer: wait). */
 class QueueAndLimitsTest {
 
   private static final String APP = "/v3/" + PROJECT + "/webhook-delay-example";
-  private final TestStack stack = new TestStack();
-  private final Vertx receiverProcess = Vertx.vertx();
-  private final WebhookReceiver receiver = new WebhookReceiver(receiverProcess);
-
-  @AfterEach
-  void tearDown() {
-    stack.close();
-    receiverProcess.close().await();
-  }
+  @RegisterExtension
+  final TestStack stack = new TestStack();
+  private final WebhookReceiver receiver = stack.receiver();
 
   private String status(TestStack.Gateway gateway, String runId) {
     return gateway.http().get(APP + "/runs/" + runId).json().getString("status");

@@ -6,25 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.hookrun.testkit.WebhookReceiver;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A run that ended badly runs again as a new run, with the same input and webhook. */
 class RetryRunTest {
 
   private static final String APP = "/v3/" + PROJECT + "/webhook-delay-example";
-  private final TestStack stack = new TestStack();
-  private final Vertx receiverProcess = Vertx.vertx();
-  private final WebhookReceiver receiver = new WebhookReceiver(receiverProcess);
-
-  @AfterEach
-  void tearDown() {
-    stack.close();
-    receiverProcess.close().await();
-  }
+  @RegisterExtension
+  final TestStack stack = new TestStack();
+  private final WebhookReceiver receiver = stack.receiver();
 
   @Test
   void aFailedRunRetriedRunsAgainAsANewRunWhoseWebhookNamesTheOldOne() {

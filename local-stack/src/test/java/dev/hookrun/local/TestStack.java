@@ -8,6 +8,7 @@ import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
 import dev.hookrun.testkit.TestHttp;
+import dev.hookrun.testkit.WebhookReceiver;
 import dev.hookrun.worker.WorkerConfig;
 import dev.hookrun.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
@@ -17,12 +18,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One isolated installation on the shared broker (its own topic prefix and group ids), with
  * stages deployed on demand, each in its own Vert.x instance as if it were its own process.
+ * Registered as a test's extension ({@code @RegisterExtension}) it closes itself after each test.
  */
-final class TestStack implements AutoCloseable {
+final class TestStack implements AutoCloseable, AfterEachCallback {
 
   static final String KEY = "key-" + UUID.randomUUID();
   static final String OTHER_KEY = "other-" + UUID.randomUUID();
@@ -59,14 +63,22 @@ final class TestStack implements AutoCloseable {
     return vertx;
   }
 
+  /**
+   * The environment of a gateway on 127.0.0.1 (any free port) of the installation {@code kafka}
+   * with {@code apiKeys} ({@code key=project,...}), then {@code extra}.
+   */
+  static Map<String, String> gatewayEnv(KafkaSettings kafka, String apiKeys, Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(Map.of("HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", apiKeys,
+        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix()));
+    env.putAll(extra);
+    return env;
+  }
+
   /** A gateway with the given extra settings, e.g. SYNC_TIMEOUT. */
   Gateway gateway(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1",
-        "API_KEYS", KEY + "=" + PROJECT + "," + OTHER_KEY + "=" + OTHER_PROJECT,
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix(),
-        "RUN_RETENTION", kafka.runRetention().toMillis() + "ms"));
-    env.putAll(extra);
+    Map<String, String> settings = new HashMap<>(Map.of("RUN_RETENTION", kafka.runRetention().toMillis() + "ms"));
+    settings.putAll(extra);
+    Map<String, String> env = gatewayEnv(kafka, KEY + "=" + PROJECT + "," + OTHER_KEY + "=" + OTHER_PROJECT, settings);
     Vertx process = newProcess();
     GatewayVerticle verticle = new GatewayVerticle(GatewayConfig.fromEnv(env));
     process.deployVerticle(verticle).await();
@@ -109,6 +121,16 @@ final class TestStack implements AutoCloseable {
     DispatcherVerticle verticle = new DispatcherVerticle(config);
     process.deployVerticle(verticle).await();
     return verticle;
+  }
+
+  /** A webhook receiver in a process of its own, closed with the stack. */
+  WebhookReceiver receiver() {
+    return new WebhookReceiver(newProcess());
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
+import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
@@ -56,22 +57,15 @@ public record DispatcherConfig(
           + "(judged by the host's pace; a host that finished nothing for this long is stuck); beyond it the "
           + "delivery is deferred (host busy) to the first retry tier without spending an attempt");
 
-  public static final List<Setting> SETTINGS;
-
-  static {
-    List<Setting> all = new ArrayList<>(List.of(GROUP_ID, MAX_INFLIGHT, CONNECT_TIMEOUT, REQUEST_TIMEOUT,
-        HTTP_PORT, RETRY_SCHEDULE, SECRETS, ALLOWED_NETWORKS, MAX_PER_HOST, HOST_STALL));
-    all.addAll(KafkaSettings.SETTINGS);
-    all.addAll(ResultStoreSettings.SETTINGS);
-    SETTINGS = List.copyOf(all);
-  }
+  public static final List<Setting> SETTINGS = Setting.catalog(List.of(GROUP_ID, MAX_INFLIGHT, CONNECT_TIMEOUT,
+      REQUEST_TIMEOUT, HTTP_PORT, RETRY_SCHEDULE, SECRETS, ALLOWED_NETWORKS, MAX_PER_HOST, HOST_STALL),
+      KafkaSettings.SETTINGS, ResultStoreSettings.SETTINGS);
 
   /** What {@link #withLoopbackAllowed} opens: the local run's webhook receivers live there. */
   public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
 
   public static DispatcherConfig fromEnv(Map<String, String> vars) {
-    Env env = Env.of(vars);
-    DispatcherConfig config = new DispatcherConfig(
+    return ProcessSettings.read(vars, env -> new DispatcherConfig(
         env.string(GROUP_ID),
         env.integer(MAX_INFLIGHT, 1, 100_000),
         env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
@@ -83,10 +77,7 @@ public record DispatcherConfig(
         env.integer(MAX_PER_HOST, 1, 10_000),
         env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
         KafkaSettings.fromEnv(env),
-        ResultStoreSettings.fromEnv(env));
-    ProcessSettings.logFormat(env); // an unknown LOG_FORMAT would otherwise log as text, unnoticed
-    env.check();
-    return config;
+        ResultStoreSettings.fromEnv(env)));
   }
 
   /** A dispatcher for tests and embedding: defaults for everything but Kafka. */
@@ -97,30 +88,25 @@ public record DispatcherConfig(
   }
 
   public DispatcherConfig withGroupId(String group) {
-    return new DispatcherConfig(group, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka, results);
+    return Records.with(this, "groupId", group);
   }
 
   public DispatcherConfig withResults(ResultStoreSettings settings) {
-    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka, settings);
+    return Records.with(this, "results", settings);
   }
 
   /** e.g. {@code withRetrySchedule("100ms,200ms")}. */
   public DispatcherConfig withRetrySchedule(String schedule) {
-    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        RetrySchedule.of(parseDelays(schedule)), secrets, allowedNetworks, maxPerHost, hostStall, kafka, results);
+    return Records.with(this, "retrySchedule", RetrySchedule.of(parseDelays(schedule)));
   }
 
   public DispatcherConfig withSecrets(Map<String, String> secretsByProject) {
-    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, WebhookSecrets.of(secretsByProject), allowedNetworks, maxPerHost, hostStall, kafka, results);
+    return Records.with(this, "secrets", WebhookSecrets.of(secretsByProject));
   }
 
   /** Replaces the allow-list, e.g. {@code withAllowedNetworks("127.0.0.0/8")}. */
   public DispatcherConfig withAllowedNetworks(List<String> cidrs) {
-    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, cidrs.stream().map(NetworkRange::parse).toList(), maxPerHost, hostStall, kafka, results);
+    return Records.with(this, "allowedNetworks", cidrs.stream().map(NetworkRange::parse).toList());
   }
 
   /**
@@ -132,13 +118,11 @@ public record DispatcherConfig(
   }
 
   public DispatcherConfig withTimeouts(Duration connect, Duration request) {
-    return new DispatcherConfig(groupId, maxInflight, connect, request, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka, results);
+    return Records.with(this, "connectTimeout", connect, "requestTimeout", request);
   }
 
   public DispatcherConfig withLimits(int maxInflight, int maxPerHost, Duration hostStall) {
-    return new DispatcherConfig(groupId, maxInflight, connectTimeout, requestTimeout, httpPort,
-        retrySchedule, secrets, allowedNetworks, maxPerHost, hostStall, kafka, results);
+    return Records.with(this, "maxInflight", maxInflight, "maxPerHost", maxPerHost, "hostStall", hostStall);
   }
 
   private static RetrySchedule schedule(Env env) {

@@ -1,13 +1,12 @@
 package dev.hookrun.worker;
 
-import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
+import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -48,38 +47,31 @@ public record WorkerConfig(
       "At most one progress record (and progress webhook) per run per this interval; the newest report in between"
           + " wins");
 
-  public static final List<Setting> SETTINGS;
-
-  static {
-    List<Setting> all = new ArrayList<>(List.of(WORKER_ID, GROUP_ID, INSTANCES, MAX_INFLIGHT,
-        BLOCKING_POOL, MAX_RUN_TIME, DRAIN_TIMEOUT, MAX_POLL_INTERVAL, HTTP_PORT, PROGRESS_MIN_INTERVAL));
-    all.addAll(KafkaSettings.SETTINGS);
-    all.addAll(ResultStoreSettings.SETTINGS);
-    SETTINGS = List.copyOf(all);
-  }
+  public static final List<Setting> SETTINGS = Setting.catalog(List.of(WORKER_ID, GROUP_ID, INSTANCES, MAX_INFLIGHT,
+      BLOCKING_POOL, MAX_RUN_TIME, DRAIN_TIMEOUT, MAX_POLL_INTERVAL, HTTP_PORT, PROGRESS_MIN_INTERVAL),
+      KafkaSettings.SETTINGS, ResultStoreSettings.SETTINGS);
 
   public static WorkerConfig fromEnv(Map<String, String> vars) {
-    Env env = Env.of(vars);
-    WorkerConfig config = new WorkerConfig(
-        env.optional(WORKER_ID).orElseGet(WorkerConfig::defaultWorkerId),
-        env.string(GROUP_ID),
-        env.integer(INSTANCES, 1, 64),
-        env.integer(MAX_INFLIGHT, 1, 1_000_000),
-        env.integer(BLOCKING_POOL, 1, 1024),
-        env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
-        env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
-        env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
-        env.integer(HTTP_PORT, 0, 65_535),
-        env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
-        KafkaSettings.fromEnv(env),
-        ResultStoreSettings.fromEnv(env));
-    if (config.drainTimeout().compareTo(config.maxPollInterval()) >= 0) {
-      // a drain waits inside the rebalance callback, which the group bounds by this interval
-      env.problem(DRAIN_TIMEOUT.name() + " must be shorter than " + MAX_POLL_INTERVAL.name());
-    }
-    ProcessSettings.logFormat(env); // an unknown LOG_FORMAT would otherwise log as text, unnoticed
-    env.check();
-    return config;
+    return ProcessSettings.read(vars, env -> {
+      WorkerConfig config = new WorkerConfig(
+          env.optional(WORKER_ID).orElseGet(WorkerConfig::defaultWorkerId),
+          env.string(GROUP_ID),
+          env.integer(INSTANCES, 1, 64),
+          env.integer(MAX_INFLIGHT, 1, 1_000_000),
+          env.integer(BLOCKING_POOL, 1, 1024),
+          env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+          env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
+          env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
+          env.integer(HTTP_PORT, 0, 65_535),
+          env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
+          KafkaSettings.fromEnv(env),
+          ResultStoreSettings.fromEnv(env));
+      if (config.drainTimeout().compareTo(config.maxPollInterval()) >= 0) {
+        // a drain waits inside the rebalance callback, which the group bounds by this interval
+        env.problem(DRAIN_TIMEOUT.name() + " must be shorter than " + MAX_POLL_INTERVAL.name());
+      }
+      return config;
+    });
   }
 
   /** A worker for tests and the local run, with defaults for everything but Kafka. */
@@ -90,48 +82,31 @@ public record WorkerConfig(
   }
 
   public WorkerConfig withGroupId(String group) {
-    return new WorkerConfig(workerId, group, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
-  }
-
-  public WorkerConfig withWorkerId(String id) {
-    return new WorkerConfig(id, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
+    return Records.with(this, "groupId", group);
   }
 
   public WorkerConfig withMaxInflight(int max) {
-    return new WorkerConfig(workerId, groupId, instances, max, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
-  }
-
-  public WorkerConfig withInstances(int n) {
-    return new WorkerConfig(workerId, groupId, n, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
+    return Records.with(this, "maxInflight", max);
   }
 
   public WorkerConfig withDrainTimeout(Duration d) {
-    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        d, maxPollInterval, httpPort, progressMinInterval, kafka, results);
+    return Records.with(this, "drainTimeout", d);
   }
 
   public WorkerConfig withMaxRunTime(Duration d) {
-    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, d,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, results);
+    return Records.with(this, "maxRunTime", d);
   }
 
   public WorkerConfig withMaxPollInterval(Duration d) {
-    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, d, httpPort, progressMinInterval, kafka, results);
+    return Records.with(this, "maxPollInterval", d);
   }
 
   public WorkerConfig withProgressMinInterval(Duration d) {
-    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, d, kafka, results);
+    return Records.with(this, "progressMinInterval", d);
   }
 
   public WorkerConfig withResults(ResultStoreSettings settings) {
-    return new WorkerConfig(workerId, groupId, instances, maxInflight, blockingPoolSize, maxRunTime,
-        drainTimeout, maxPollInterval, httpPort, progressMinInterval, kafka, settings);
+    return Records.with(this, "results", settings);
   }
 
   private static String defaultWorkerId() {

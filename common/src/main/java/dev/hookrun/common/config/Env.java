@@ -30,6 +30,17 @@ public final class Env {
     return new Env(vars);
   }
 
+  /**
+   * Reads one settings record (or part of one) from {@code vars} with {@code reader}, and throws
+   * a {@link ConfigException} listing every problem it found.
+   */
+  public static <T> T read(Map<String, String> vars, Function<Env, T> reader) {
+    Env env = of(vars);
+    T value = reader.apply(env);
+    env.check();
+    return value;
+  }
+
   public static Env system() {
     return new Env(System.getenv());
   }

@@ -2,6 +2,8 @@ package dev.hookrun.common.config;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Settings every service process reads outside its config record (JVM and logging). */
 public final class ProcessSettings {
@@ -30,6 +32,19 @@ public final class ProcessSettings {
     }
     String format = raw.trim().toLowerCase(Locale.ROOT);
     return LOG_FORMATS.contains(format) ? format : null;
+  }
+
+  /**
+   * Reads a service's config record from its environment: {@code reader} reads the record's
+   * settings (and adds its cross-field problems), LOG_FORMAT is validated with them, and every
+   * problem is reported at once in a {@link ConfigException}.
+   */
+  public static <T> T read(Map<String, String> vars, Function<Env, T> reader) {
+    return Env.read(vars, env -> {
+      T config = reader.apply(env);
+      logFormat(env); // an unknown LOG_FORMAT would otherwise log as text, unnoticed
+      return config;
+    });
   }
 
   /**

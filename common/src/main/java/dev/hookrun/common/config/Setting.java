@@ -1,5 +1,8 @@
 package dev.hookrun.common.config;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One environment variable a service reads: its name, the default used when it is unset (null
  * when it has none) and what it means. Config records list their settings so the README,
@@ -13,5 +16,15 @@ public record Setting(String name, String defaultValue, String description) {
 
   public static Setting required(String name, String description) {
     return new Setting(name, null, description);
+  }
+
+  /** A config's catalog: its own settings, then those of the parts it reads (Kafka, results, ...). */
+  @SafeVarargs
+  public static List<Setting> catalog(List<Setting> own, List<Setting>... parts) {
+    List<Setting> all = new ArrayList<>(own);
+    for (List<Setting> part : parts) {
+      all.addAll(part);
+    }
+    return List.copyOf(all);
   }
 }

@@ -1,6 +1,7 @@
 package dev.hookrun.common.kafka;
 
 import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import java.io.IOException;
 import java.io.Reader;
@@ -104,40 +105,32 @@ public record KafkaSettings(
   }
 
   public KafkaSettings withSessionTimeout(Duration timeout) {
-    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, minInsyncReplicas, groupProtocol, timeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
+    return Records.with(this, "sessionTimeout", timeout);
   }
 
   public KafkaSettings withGroupProtocol(String protocol) {
-    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, minInsyncReplicas, protocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
+    return Records.with(this, "groupProtocol", protocol);
   }
 
   public KafkaSettings withBootstrapServers(String servers) {
-    return new KafkaSettings(servers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, minInsyncReplicas, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
+    return Records.with(this, "bootstrapServers", servers);
   }
 
   public KafkaSettings withTopicPrefix(String prefix) {
-    return new KafkaSettings(bootstrapServers, prefix, requestsPartitions, partitions,
-        replicationFactor, minInsyncReplicas, groupProtocol, sessionTimeout, runRetention, lagSampleInterval, extraClientProperties, bodyLimit);
+    return Records.with(this, "topicPrefix", prefix);
   }
 
   public KafkaSettings withRunRetention(Duration retention) {
-    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, minInsyncReplicas, groupProtocol, sessionTimeout, retention, lagSampleInterval, extraClientProperties, bodyLimit);
+    return Records.with(this, "runRetention", retention);
   }
 
   public KafkaSettings withLagSampleInterval(Duration interval) {
-    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        replicationFactor, minInsyncReplicas, groupProtocol, sessionTimeout, runRetention, interval, extraClientProperties, bodyLimit);
+    return Records.with(this, "lagSampleInterval", interval);
   }
 
   /** The same settings with another replication factor and min ISR (a test on a cluster). */
   public KafkaSettings withReplication(int factor, int minIsr) {
-    return new KafkaSettings(bootstrapServers, topicPrefix, requestsPartitions, partitions,
-        (short) factor, (short) minIsr, groupProtocol, sessionTimeout, runRetention, lagSampleInterval,
-        extraClientProperties, bodyLimit);
+    return Records.with(this, "replicationFactor", (short) factor, "minInsyncReplicas", (short) minIsr);
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.hookrun.common.results;
 
 import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -114,21 +115,20 @@ public record ResultStoreSettings(
 
   /** A filesystem store under {@code dataDir} with a shared secret and public base URL. */
   public ResultStoreSettings withFilesystem(Path dir, String secret, String base) {
-    return new ResultStoreSettings(FS, inlineMaxBytes, urlTtl, secret.getBytes(StandardCharsets.UTF_8), false,
-        base, dir, s3);
+    return Records.with(this, "store", FS, "urlSecret", secret.getBytes(StandardCharsets.UTF_8),
+        "urlSecretGenerated", false, "urlBase", base, "dataDir", dir);
   }
 
   public ResultStoreSettings withS3(S3 settings) {
-    return new ResultStoreSettings(S3_STORE, inlineMaxBytes, urlTtl, urlSecret, urlSecretGenerated, urlBase,
-        dataDir, settings);
+    return Records.with(this, "store", S3_STORE, "s3", settings);
   }
 
   public ResultStoreSettings withInlineMax(int bytes) {
-    return new ResultStoreSettings(store, bytes, urlTtl, urlSecret, urlSecretGenerated, urlBase, dataDir, s3);
+    return Records.with(this, "inlineMaxBytes", bytes);
   }
 
   public ResultStoreSettings withUrlTtl(Duration ttl) {
-    return new ResultStoreSettings(store, inlineMaxBytes, ttl, urlSecret, urlSecretGenerated, urlBase, dataDir, s3);
+    return Records.with(this, "urlTtl", ttl);
   }
 
   public boolean isS3() {

@@ -20,11 +20,7 @@ public record DeliveryState(String runId, String project, String app, RunStatus 
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("run_id", runId)
-        .put("project", project)
-        .put("app", app)
-        .put("status", status.wire())
+    return Json.run(runId, project, app, status)
         .put("created_at", Json.time(createdAt))
         .put("webhook", webhook.toJson())
         .put("source", "dispatcher")

@@ -9,6 +9,25 @@ final class Json {
 
   private Json() {}
 
+  /** The fields every record about a run starts with: which run, of which project and app. */
+  static JsonObject run(String runId, String project, String app) {
+    return new JsonObject().put("run_id", runId).put("project", project).put("app", app);
+  }
+
+  /** {@link #run(String, String, String)} and where the run stands. */
+  static JsonObject run(String runId, String project, String app, RunStatus status) {
+    return run(runId, project, app).put("status", status.wire());
+  }
+
+  /** The start of every webhook body (DESIGN §1): the event, the run, its app and its status. */
+  static JsonObject webhook(String event, String runId, String app, RunStatus status) {
+    return new JsonObject().put("event", event).put("run_id", runId).put("app", app).put("status", status.wire());
+  }
+
+  static JsonObject error(RunError error) {
+    return error == null ? null : error.toJson();
+  }
+
   static String time(Instant instant) {
     return instant == null ? null : instant.toString();
   }

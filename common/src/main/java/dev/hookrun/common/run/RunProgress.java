@@ -13,10 +13,7 @@ public record RunProgress(String runId, String project, String app, long seq, Js
     String webhookEndpoint, List<String> webhookEvents) {
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("run_id", runId)
-        .put("project", project)
-        .put("app", app)
+    return Json.run(runId, project, app)
         .put("progress_seq", seq)
         .put("progress", progress)
         .put("progress_updated_at", Json.time(at))
@@ -32,11 +29,7 @@ public record RunProgress(String runId, String project, String app, long seq, Js
 
   /** The {@code progress} webhook's body. */
   public JsonObject webhookBody() {
-    return new JsonObject()
-        .put("event", WebhookEvents.PROGRESS)
-        .put("run_id", runId)
-        .put("app", app)
-        .put("status", RunStatus.RUNNING.wire())
+    return Json.webhook(WebhookEvents.PROGRESS, runId, app, RunStatus.RUNNING)
         .put("progress", progress)
         .put("progress_seq", seq)
         .put("progress_updated_at", Json.time(at));

@@ -42,10 +42,7 @@ public record RunRequest(
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("run_id", runId)
-        .put("project", project)
-        .put("app", app)
+    return Json.run(runId, project, app)
         .put("input", input)
         .put("webhook_endpoint", webhookEndpoint)
         .put("created_at", Json.time(createdAt))

@@ -63,15 +63,7 @@ public record RunResult(
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("run_id", runId)
-        .put("project", project)
-        .put("app", app)
-        .put("status", status.wire())
-        .put("result", result)
-        .put("error", error == null ? null : error.toJson())
-        .put("run_time_ms", runTimeMs)
-        .put("created_at", Json.time(createdAt))
+    return putOutcome(Json.run(runId, project, app, status))
         .put("started_at", Json.time(startedAt))
         .put("completed_at", Json.time(completedAt))
         .put("webhook_endpoint", webhookEndpoint)
@@ -102,19 +94,20 @@ public record RunResult(
 
   /** The body POSTed to the user's webhook: what DESIGN §1 promises receivers. */
   public JsonObject webhookBody() {
-    JsonObject body = new JsonObject()
-        .put("event", WebhookEvents.COMPLETED)
-        .put("run_id", runId)
-        .put("app", app)
-        .put("status", status.wire())
-        .put("result", result)
-        .put("error", error == null ? null : error.toJson())
-        .put("run_time_ms", runTimeMs)
-        .put("created_at", Json.time(createdAt))
+    JsonObject body = putOutcome(Json.webhook(WebhookEvents.COMPLETED, runId, app, status))
         .put("completed_at", Json.time(completedAt));
     if (stored != null) {
       stored.putDescription(body); // result_url is added by the dispatcher, signed per attempt
     }
     return retryOf == null ? body : body.put("retry_of", retryOf);
+  }
+
+  /** What the run came to, as both the outcome record and the webhook body say it. */
+  private JsonObject putOutcome(JsonObject json) {
+    return json
+        .put("result", result)
+        .put("error", Json.error(error))
+        .put("run_time_ms", runTimeMs)
+        .put("created_at", Json.time(createdAt));
   }
 }

@@ -18,19 +18,12 @@ public record RunStarted(String runId, String project, String app, Instant creat
 
   /** The {@code start} webhook's body. */
   public JsonObject webhookBody() {
-    return new JsonObject()
-        .put("event", WebhookEvents.START)
-        .put("run_id", runId)
-        .put("app", app)
-        .put("status", RunStatus.RUNNING.wire())
+    return Json.webhook(WebhookEvents.START, runId, app, RunStatus.RUNNING)
         .put("started_at", Json.time(startedAt));
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("run_id", runId)
-        .put("project", project)
-        .put("app", app)
+    return Json.run(runId, project, app)
         .put("created_at", Json.time(createdAt))
         .put("started_at", Json.time(startedAt))
         .put("worker_id", workerId)

@@ -114,18 +114,14 @@ public record RunState(
   }
 
   public JsonObject toJson() {
-    return new JsonObject()
-        .put("run_id", runId)
-        .put("project", project)
-        .put("app", app)
-        .put("status", status.wire())
+    return Json.run(runId, project, app, status)
         .put("created_at", Json.time(createdAt))
         .put("started_at", Json.time(startedAt))
         .put("completed_at", Json.time(completedAt))
         .put("run_time_ms", runTimeMs)
         .put("worker_id", workerId)
         .put("result", result instanceof StoredResult ref ? ref.toJson() : result)
-        .put("error", error == null ? null : error.toJson())
+        .put("error", Json.error(error))
         .put("webhook", webhook == null ? null : webhook.toJson())
         .put("source", source)
         .put("updated_at", Json.time(updatedAt));

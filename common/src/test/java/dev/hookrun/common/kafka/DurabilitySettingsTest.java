@@ -23,10 +23,7 @@ class DurabilitySettingsTest {
     Files.writeString(file, content);
     var vars = new java.util.HashMap<>(more);
     vars.put("KAFKA_CLIENT_CONFIG_FILE", file.toString());
-    Env env = Env.of(vars);
-    KafkaSettings settings = KafkaSettings.fromEnv(env);
-    env.check();
-    return settings;
+    return Env.read(vars, KafkaSettings::fromEnv);
   }
 
   @Test

@@ -16,10 +16,7 @@ import org.junit.jupiter.api.Test;
 class ResultStoreSettingsTest {
 
   private static ResultStoreSettings read(Map<String, String> vars) {
-    Env env = Env.of(vars);
-    ResultStoreSettings settings = ResultStoreSettings.fromEnv(env);
-    env.check();
-    return settings;
+    return Env.read(vars, ResultStoreSettings::fromEnv);
   }
 
   @Test

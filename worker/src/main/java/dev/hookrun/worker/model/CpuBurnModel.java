@@ -34,17 +34,7 @@ public final class CpuBurnModel implements Model {
       return new JsonObject().put("cpuMs", cpuMs).put("spins", spins)
           .put("elapsed_ms", (System.nanoTime() - start) / 1_000_000);
     }, false);
-    return new ModelRun() {
-      @Override
-      public Future<Object> result() {
-        return result;
-      }
-
-      @Override
-      public void cancel() {
-        cancelled.set(true);
-      }
-    };
+    return ModelRun.of(result, () -> cancelled.set(true));
   }
 
   private static long burn() {

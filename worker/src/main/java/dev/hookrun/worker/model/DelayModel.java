@@ -46,18 +46,10 @@ public final class DelayModel implements Model {
           .put("slept_ms", slept)
           .put("message", "Slept for " + slept + " ms as requested."));
     });
-    return new ModelRun() {
-      @Override
-      public Future<Object> result() {
-        return promise.future();
-      }
-
-      @Override
-      public void cancel() {
-        vertx.cancelTimer(timer);
-        vertx.cancelTimer(reports);
-        promise.tryFail(new RunCancelledException());
-      }
-    };
+    return ModelRun.of(promise.future(), () -> {
+      vertx.cancelTimer(timer);
+      vertx.cancelTimer(reports);
+      promise.tryFail(new RunCancelledException());
+    });
   }
 }

@@ -19,17 +19,8 @@ public final class EchoModel implements Model {
     } else {
       output = input.getValue("echo");
     }
-    Future<Object> result = Future.succeededFuture(output);
-    return new ModelRun() {
-      @Override
-      public Future<Object> result() {
-        return result;
-      }
-
-      @Override
-      public void cancel() {
-        // already finished: there is nothing to stop
-      }
-    };
+    return ModelRun.of(Future.succeededFuture(output), () -> {
+      // already finished: there is nothing to stop
+    });
   }
 }

@@ -10,4 +10,19 @@ public interface ModelRun {
 
   /** Stops the run; {@link #result()} then fails with a {@link RunCancelledException}. */
   void cancel();
+
+  /** A run whose output is {@code result} and that {@code cancel} stops. */
+  static ModelRun of(Future<Object> result, Runnable cancel) {
+    return new ModelRun() {
+      @Override
+      public Future<Object> result() {
+        return result;
+      }
+
+      @Override
+      public void cancel() {
+        cancel.run();
+      }
+    };
+  }
 }
