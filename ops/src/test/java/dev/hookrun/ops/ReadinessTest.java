@@ -33,7 +33,7 @@ class ReadinessTest {
     try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
       KafkaSettings kafka = KafkaSettings.local(broker.bootstrapServers(), "ready.");
       AtomicBoolean joined = new AtomicBoolean(true);
-      HealthServer health = HealthServer.join(vertx, "test-stage", 0, () -> ReadinessCheck.kafka(kafka,
+      HealthServer health = HealthServer.join(vertx, "test-stage", "127.0.0.1", 0, () -> ReadinessCheck.kafka(kafka,
           List.of(kafka.topics().requests()), "test-stage", Duration.ofMillis(300))).await();
       health.require("consumer", joined::get);
       TestHttp http = new TestHttp(health.port(), "none");

@@ -25,6 +25,7 @@ public record DispatcherConfig(
     int maxInflight,
     Duration connectTimeout,
     Duration requestTimeout,
+    String httpHost,
     int httpPort,
     RetrySchedule retrySchedule,
     WebhookSecrets secrets,
@@ -42,6 +43,8 @@ public record DispatcherConfig(
       "Time allowed to connect to a webhook endpoint");
   public static final Setting REQUEST_TIMEOUT = Setting.of("WEBHOOK_REQUEST_TIMEOUT", "15s",
       "Time allowed for a whole webhook attempt, connect to last byte of the answer");
+  public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0",
+      "Address the dispatcher's health and metrics endpoints listen on (the local run: 127.0.0.1)");
   public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "0",
       "Port for the dispatcher's health and metrics endpoints (0: a free port, printed at start)");
   public static final Setting RETRY_SCHEDULE = Setting.of("WEBHOOK_RETRY_SCHEDULE", RetrySchedule.DEFAULT,
@@ -58,7 +61,7 @@ public record DispatcherConfig(
           + "delivery is deferred (host busy) to the first retry tier without spending an attempt");
 
   public static final List<Setting> SETTINGS = Setting.catalog(List.of(GROUP_ID, MAX_INFLIGHT, CONNECT_TIMEOUT,
-      REQUEST_TIMEOUT, HTTP_PORT, RETRY_SCHEDULE, SECRETS, ALLOWED_NETWORKS, MAX_PER_HOST, HOST_STALL),
+      REQUEST_TIMEOUT, HTTP_HOST, HTTP_PORT, RETRY_SCHEDULE, SECRETS, ALLOWED_NETWORKS, MAX_PER_HOST, HOST_STALL),
       KafkaSettings.SETTINGS, ResultStoreSettings.SETTINGS);
 
   /** What {@link #withLoopbackAllowed} opens: the local run's webhook receivers live there. */
@@ -70,6 +73,7 @@ public record DispatcherConfig(
         env.integer(MAX_INFLIGHT, 1, 100_000),
         env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
         env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
+        env.string(HTTP_HOST),
         env.integer(HTTP_PORT, 0, 65_535),
         schedule(env),
         secrets(env),
@@ -83,7 +87,7 @@ public record DispatcherConfig(
   /** A dispatcher for tests and embedding: defaults for everything but Kafka. */
   public static DispatcherConfig defaults(KafkaSettings kafka) {
     return new DispatcherConfig("hookrun-dispatchers", 1000, Duration.ofSeconds(5),
-        Duration.ofSeconds(15), 0, RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
+        Duration.ofSeconds(15), "127.0.0.1", 0, RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
         WebhookSecrets.none(), List.of(), 50, Duration.ofSeconds(5), kafka, ResultStoreSettings.defaults());
   }
 

@@ -118,7 +118,7 @@ public final class DispatcherVerticle extends VerticleBase {
               KafkaClientProperties.consumer(kafka, config.groupId() + ".retries", name + "-retries", Duration.ofMinutes(5), batch),
               tiers, retries, name + "-retries").sampleLag(kafka.lagSampleInterval());
           return Future.all(resultsLoop.start(), retryLoop.start())
-              .compose(x -> HealthServer.join(vertx, "dispatcher", config.httpPort(),
+              .compose(x -> HealthServer.join(vertx, "dispatcher", config.httpHost(), config.httpPort(),
                   () -> ReadinessCheck.kafka(kafka, List.of(topics.results()), "dispatcher")))
               .onSuccess(h -> health = h.require("consumer " + name, resultsLoop::hasJoined));
         })

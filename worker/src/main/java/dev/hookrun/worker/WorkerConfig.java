@@ -20,6 +20,7 @@ public record WorkerConfig(
     Duration maxRunTime,
     Duration drainTimeout,
     Duration maxPollInterval,
+    String httpHost,
     int httpPort,
     Duration progressMinInterval,
     KafkaSettings kafka,
@@ -41,6 +42,8 @@ public record WorkerConfig(
       "On SIGTERM, how long in-flight runs may finish before they are handed back (at most 4m)");
   public static final Setting MAX_POLL_INTERVAL = Setting.of("KAFKA_MAX_POLL_INTERVAL", "5m",
       "Kafka max.poll.interval.ms; polling never waits for runs, so this is only a safety net");
+  public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0",
+      "Address the worker's health and metrics endpoints listen on (the local run: 127.0.0.1)");
   public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "0",
       "Port for the worker's health and metrics endpoints (0: a free port, printed at start)");
   public static final Setting PROGRESS_MIN_INTERVAL = Setting.of("PROGRESS_MIN_INTERVAL", "1s",
@@ -48,7 +51,8 @@ public record WorkerConfig(
           + " wins");
 
   public static final List<Setting> SETTINGS = Setting.catalog(List.of(WORKER_ID, GROUP_ID, INSTANCES, MAX_INFLIGHT,
-      BLOCKING_POOL, MAX_RUN_TIME, DRAIN_TIMEOUT, MAX_POLL_INTERVAL, HTTP_PORT, PROGRESS_MIN_INTERVAL),
+      BLOCKING_POOL, MAX_RUN_TIME, DRAIN_TIMEOUT, MAX_POLL_INTERVAL, HTTP_HOST, HTTP_PORT,
+      PROGRESS_MIN_INTERVAL),
       KafkaSettings.SETTINGS, ResultStoreSettings.SETTINGS);
 
   public static WorkerConfig fromEnv(Map<String, String> vars) {
@@ -62,6 +66,7 @@ public record WorkerConfig(
           env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
           env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
           env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
+          env.string(HTTP_HOST),
           env.integer(HTTP_PORT, 0, 65_535),
           env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
           KafkaSettings.fromEnv(env),
@@ -77,7 +82,7 @@ public record WorkerConfig(
   /** A worker for tests and the local run, with defaults for everything but Kafka. */
   public static WorkerConfig defaults(KafkaSettings kafka, String workerId) {
     return new WorkerConfig(workerId, "hookrun-workers", 1, 10_000, 4, Duration.ofHours(24),
-        Duration.ofSeconds(30), Duration.ofMinutes(5), 0, Duration.ofSeconds(1), kafka,
+        Duration.ofSeconds(30), Duration.ofMinutes(5), "127.0.0.1", 0, Duration.ofSeconds(1), kafka,
         ResultStoreSettings.defaults());
   }
 

@@ -82,7 +82,7 @@ public final class WorkerVerticle extends VerticleBase {
               List.of(topics.requests()), executor, "worker-" + name).sampleLag(kafka.lagSampleInterval());
           untrackInFlight = Meters.trackInFlight(executor::inFlight);
           return loop.start()
-              .compose(x -> HealthServer.join(vertx, "worker", config.httpPort(), () -> ReadinessCheck.kafka(kafka,
+              .compose(x -> HealthServer.join(vertx, "worker", config.httpHost(), config.httpPort(), () -> ReadinessCheck.kafka(kafka,
                   List.of(topics.requests(), topics.results()), "worker")))
               .onSuccess(h -> health = h.require("consumer " + name, loop::hasJoined));
         })

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * one server and one Kafka probe per Vertx and stage, each adding its own checks. The server
  * closes when the last instance leaves. Use from a verticle:
  * <pre>{@code
- * health = HealthServer.join(vertx, "worker", config.httpPort(), () -> ReadinessCheck.kafka(...));
+ * health = HealthServer.join(vertx, "worker", config.httpHost(), config.httpPort(), () -> ReadinessCheck.kafka(...));
  * health.onSuccess(h -> h.require("consumer " + name, loop::hasJoined));   // optional
  * ... in stop(): health.leave()
  * }</pre>
@@ -54,9 +54,9 @@ public final class HealthServer {
 
   /**
    * Joins (starting if needed) the health server of {@code service} in this Vertx, listening on
-   * {@code port} (0: a free port, logged). The future fails when the port cannot be bound.
+   * {@code host}:{@code port} (0: a free port, logged). The future fails when the port cannot be bound.
    */
-  public static Future<HealthServer> join(Vertx vertx, String service, int port,
+  public static Future<HealthServer> join(Vertx vertx, String service, String host, int port,
       Supplier<ReadinessCheck> readiness) {
     Shared shared;
     synchronized (SERVERS) {
@@ -66,9 +66,9 @@ public final class HealthServer {
       if (shared.server == null) {
         Router router = Router.router(vertx);
         HealthRoutes.mount(router, shared.readiness);
-        shared.server = vertx.createHttpServer().requestHandler(router).listen(port, "0.0.0.0")
-            .onSuccess(s -> LOG.info("{} health and metrics on http://0.0.0.0:{} (/healthz /readyz /metrics)",
-                service, s.actualPort()));
+        shared.server = vertx.createHttpServer().requestHandler(router).listen(port, host)
+            .onSuccess(s -> LOG.info("{} health and metrics on http://{}:{} (/healthz /readyz /metrics)",
+                service, host, s.actualPort()));
       }
     }
     HealthServer member = new HealthServer(vertx, service, shared);
