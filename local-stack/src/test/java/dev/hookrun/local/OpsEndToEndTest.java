@@ -105,6 +105,7 @@ class OpsEndToEndTest {
       assertTrue(metrics.contains("hookrun_worker_run_duration_seconds_count{app=\"webhook-delay-example\",status=\"succeeded\"}"));
       assertTrue(metrics.contains("hookrun_worker_runs_inflight"));
       assertTrue(metrics.contains("hookrun_webhook_delivery_attempts_total{outcome=\"delivered\"}"));
+      assertTrue(metrics.contains("hookrun_webhook_request_duration_seconds_count"), "receivers' answer times");
       assertTrue(metrics.contains("hookrun_consumer_lag{group=\"" + workerGroup + "\",stage=\"worker\"}"), metrics);
       assertTrue(metrics.contains("vertx_http_server_requests_total"), "Vert.x metrics");
     });

@@ -1,6 +1,7 @@
 package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.delivery.DeliveryRecord;
+import dev.hookrun.common.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -101,6 +102,7 @@ final class WebhookSender {
         // threw would shrink the host's budget for good
         Runnable release = slot.result();
         Future<DeliveryOutcome> posted;
+        long postedAt = System.nanoTime();
         try {
           posted = post(message, target, SocketAddress.inetSocketAddress(target.port(),
               verdict.address().getHostAddress()), timeout);
@@ -110,7 +112,10 @@ final class WebhookSender {
         } catch (RuntimeException e) {
           posted = Future.failedFuture(e);
         }
-        return posted.andThen(done -> release.run());
+        return posted.andThen(done -> {
+          release.run();
+          Meters.webhookRequestTime(System.nanoTime() - postedAt);
+        });
       });
     });
   }

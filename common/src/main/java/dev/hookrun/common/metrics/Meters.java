@@ -32,6 +32,12 @@ public final class Meters {
       Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
       Duration.ofHours(6), Duration.ofHours(12), Duration.ofHours(24)};
 
+  /** A receiver's answer: milliseconds to WEBHOOK_REQUEST_TIMEOUT. */
+  private static final Duration[] WEBHOOK_BUCKETS = {
+      Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(250),
+      Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+      Duration.ofSeconds(15), Duration.ofSeconds(60)};
+
   private static final List<IntSupplier> IN_FLIGHT = new CopyOnWriteArrayList<>();
   private static final Map<Meter.Id, AtomicLong> LAG_HOLDERS = new ConcurrentHashMap<>();
 
@@ -148,6 +154,18 @@ public final class Meters {
         .tag("outcome", outcome)
         .register(registry()));
     counter.increment();
+  }
+
+  /**
+   * Dispatcher: one webhook request, from sending to the end of the answer (or its failure):
+   * how fast receivers answer, in place of Vert.x's per-host HTTP client timers.
+   */
+  public static void webhookRequestTime(long nanos) {
+    Timer timer = cached("webhookRequest", () -> Timer.builder("hookrun.webhook.request.duration")
+        .description("Webhook requests, sending to the end of the answer or its failure")
+        .serviceLevelObjectives(WEBHOOK_BUCKETS)
+        .register(registry()));
+    timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /**
