@@ -215,6 +215,10 @@ final class PollThread {
     } finally {
       try {
         reader.closing(consumer);
+      } catch (RuntimeException e) {
+        LOG.warn("{}: before closing: {}", name, e.toString());
+      }
+      try {
         consumer.close(closeTimeout);
       } catch (RuntimeException e) {
         LOG.warn("{}: close failed: {}", name, e.toString());
