@@ -1,8 +1,6 @@
 package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.delivery.DeliveryRecord;
-import dev.hookrun.common.kafka.ConsumerLoop;
-import dev.hookrun.common.kafka.OffsetCommitter;
 import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunResult;
@@ -13,10 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,43 +21,28 @@ import org.slf4j.LoggerFactory;
  * concurrently and the consumer keeps reading while they are in flight, so one slow receiver
  * holds up nobody; a result's offset is committed once its delivery's next step is durable.
  */
-final class ResultsConsumer implements ConsumerLoop.Listener {
+final class ResultsConsumer extends DeliveryConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultsConsumer.class);
 
-  private final Vertx vertx;
-  private final DeliveryService service;
   private final DeliveryLedger ledger;
   private final DispatcherMetrics metrics;
   private final Clock clock;
   private final LifecycleEvents events;
-  private ConsumerLoop loop;
-  private OffsetCommitter committer;
 
   ResultsConsumer(Vertx vertx, DeliveryService service, DeliveryLedger ledger, DispatcherMetrics metrics, Clock clock,
       LifecycleEvents events) {
-    this.vertx = vertx;
+    super(vertx, service);
     this.events = events;
-    this.service = service;
     this.ledger = ledger;
     this.metrics = metrics;
     this.clock = clock;
   }
 
   @Override
-  public void onAttached(ConsumerLoop loop) {
-    this.loop = loop;
-    this.committer = new OffsetCommitter(vertx, loop);
-    service.onCapacity(() -> loop.setPaused(false));
-  }
-
-  @Override
-  public void onRecords(List<ConsumerRecord<String, String>> records) {
+  protected void accept(List<ConsumerRecord<String, String>> records) {
     for (ConsumerRecord<String, String> record : records) {
       accept(record);
-    }
-    if (service.saturated()) {
-      loop.setPaused(true);
     }
   }
 
@@ -88,8 +68,7 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
     try {
       result = RunResult.fromJson(new JsonObject(record.value()));
     } catch (RuntimeException e) {
-      LOG.error("skipping malformed result at {}@{}: {}", partition, offset, e.toString());
-      committer.finished(partition, offset);
+      skipUnreadable(record, e);
       return;
     }
     if (result.webhookEndpoint() == null || !WebhookEvents.wants(result.webhookEvents(), WebhookEvents.COMPLETED)) {
@@ -126,15 +105,5 @@ final class ResultsConsumer implements ConsumerLoop.Listener {
     ledger.claim(result.runId());
     var origin = new DeliveryRecord.Origin(record.topic(), record.partition(), record.offset());
     return service.settleFailed(DeliveryRecord.first(result, origin, clock.instant()), error);
-  }
-
-  @Override
-  public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
-    return committer.revoked(partitions);
-  }
-
-  @Override
-  public void onLost(Set<TopicPartition> partitions) {
-    committer.lost(partitions);
   }
 }

@@ -1,8 +1,6 @@
 package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.delivery.DeliveryRecord;
-import dev.hookrun.common.kafka.ConsumerLoop;
-import dev.hookrun.common.kafka.OffsetCommitter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,8 +13,6 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Consumes the retry tiers and makes each delivery's attempt when it falls due.
@@ -28,32 +24,18 @@ import org.slf4j.LoggerFactory;
  * memory, and the other partitions and tiers go on. One consumer (one group) reads every tier:
  * the pausing is per partition anyway, and it saves a thread and a connection per tier.
  */
-final class RetryTierConsumer implements ConsumerLoop.Listener {
+final class RetryTierConsumer extends DeliveryConsumer {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RetryTierConsumer.class);
-
-  private final Vertx vertx;
-  private final DeliveryService service;
   private final Clock clock;
   private final Map<TopicPartition, Long> resumeTimers = new HashMap<>();
-  private ConsumerLoop loop;
-  private OffsetCommitter committer;
 
   RetryTierConsumer(Vertx vertx, DeliveryService service, Clock clock) {
-    this.vertx = vertx;
-    this.service = service;
+    super(vertx, service);
     this.clock = clock;
   }
 
   @Override
-  public void onAttached(ConsumerLoop loop) {
-    this.loop = loop;
-    this.committer = new OffsetCommitter(vertx, loop);
-    service.onCapacity(() -> loop.setPaused(false));
-  }
-
-  @Override
-  public void onRecords(List<ConsumerRecord<String, String>> records) {
+  protected void accept(List<ConsumerRecord<String, String>> records) {
     Set<TopicPartition> held = new HashSet<>();
     long now = clock.millis();
     for (ConsumerRecord<String, String> record : records) {
@@ -65,9 +47,7 @@ final class RetryTierConsumer implements ConsumerLoop.Listener {
       try {
         delivery = DeliveryRecord.fromJson(new JsonObject(record.value()));
       } catch (RuntimeException e) {
-        LOG.error("skipping malformed retry record at {}@{}: {}", partition, record.offset(), e.toString());
-        committer.started(partition, record.offset());
-        committer.finished(partition, record.offset());
+        skipUnreadable(record, e);
         continue;
       }
       long wait = delivery.dueAt().toEpochMilli() - now;
@@ -79,9 +59,6 @@ final class RetryTierConsumer implements ConsumerLoop.Listener {
       long offset = record.offset();
       committer.started(partition, offset);
       service.deliver(delivery).onSuccess(v -> committer.finished(partition, offset));
-    }
-    if (service.saturated()) {
-      loop.setPaused(true);
     }
   }
 
@@ -111,13 +88,13 @@ final class RetryTierConsumer implements ConsumerLoop.Listener {
   @Override
   public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
     forgetTimers(partitions);
-    return committer.revoked(partitions);
+    return super.onRevoked(partitions);
   }
 
   @Override
   public void onLost(Set<TopicPartition> partitions) {
     forgetTimers(partitions);
-    committer.lost(partitions);
+    super.onLost(partitions);
   }
 
   private void forgetTimers(Set<TopicPartition> partitions) {

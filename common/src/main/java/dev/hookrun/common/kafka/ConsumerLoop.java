@@ -3,7 +3,6 @@ package dev.hookrun.common.kafka;
 import dev.hookrun.common.metrics.Meters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -13,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -46,11 +44,15 @@ import org.slf4j.LoggerFactory;
  * head record to fall due) without touching the others; it stays held whatever {@link #setPaused}
  * says, until {@link #resumePartition} or until the partition leaves this member.
  *
- * <p>Over 300 lines on purpose: the poll thread, the rebalance callbacks, queued tasks and commits
- * all drive one {@code KafkaConsumer}, which is not thread-safe, so they stay together. What is
- * not the loop's own lives beside it: which partitions to fetch ({@link FetchGate}), what to do
- * with a record whose handler threw ({@link FailedRecords}), member lag ({@link MemberLagSampler}),
- * handing a batch to the context ({@link BatchHandOff}).
+ * <p>What is not a group member's own lives beside it: the thread, its start and stop, and the
+ * error policy every reader shares ({@link PollThread}); which partitions to fetch
+ * ({@link FetchGate}); what to do with a record whose handler threw ({@link FailedRecords});
+ * member lag ({@link MemberLagSampler}); handing a batch to the context ({@link BatchHandOff}).
+ * What stays is what drives the one {@code KafkaConsumer} from other threads (queued tasks and
+ * commits) and the rebalance callbacks. That is still over 300 lines, on purpose: the callbacks
+ * read and change the assignment, the gate and the counters that the tasks and the stage see,
+ * all around a consumer that is not thread-safe; split across classes, each would have to know
+ * which thread may touch what, which is the one thing this class is for.
  */
 public final class ConsumerLoop {
 
@@ -83,7 +85,6 @@ public final class ConsumerLoop {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
-  private static final Duration POLL = Duration.ofMillis(100);
   /**
    * How long a revoke may wait for the stage (a draining worker lets runs finish first). It must
    * stay under the rebalance timeout (max.poll.interval.ms), or the group evicts this member.
@@ -96,16 +97,14 @@ public final class ConsumerLoop {
   private final Listener listener;
   private final String name;
   private final ConcurrentLinkedQueue<Consumer<KafkaConsumer<String, String>>> tasks = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean running = new AtomicBoolean();
-  private final Promise<Void> stopped = Promise.promise();
   private final java.util.concurrent.atomic.AtomicInteger revokedCount = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.atomic.AtomicInteger lostCount = new java.util.concurrent.atomic.AtomicInteger();
   private final FailedRecords failures;
   private volatile boolean joined;
   private final FetchGate gate = new FetchGate();
   private volatile Set<TopicPartition> assignment = Set.of();
+  private final PollThread thread;
   private volatile KafkaConsumer<String, String> consumer;
-  private Thread thread;
   private MemberLagSampler lagSampler = MemberLagSampler.off();
 
   public ConsumerLoop(Context context, Map<String, String> config, Collection<String> topics,
@@ -116,6 +115,8 @@ public final class ConsumerLoop {
     this.listener = listener;
     this.name = name;
     this.failures = new FailedRecords(listener, name, groupOrName());
+    this.thread = new PollThread(context, name, groupOrName(), () -> new KafkaConsumer<>(this.config), new Member(),
+        false, Duration.ofSeconds(30));
     listener.onAttached(this); // last: the loop is whole by now
   }
 
@@ -130,12 +131,7 @@ public final class ConsumerLoop {
 
   /** Starts polling; the future completes once the consumer is subscribed. */
   public Future<Void> start() {
-    Promise<Void> subscribed = Promise.promise();
-    running.set(true);
-    thread = new Thread(() -> run(subscribed), name);
-    thread.setDaemon(true);
-    thread.start();
-    return subscribed.future();
+    return thread.start();
   }
 
   /** Queues an asynchronous commit; a failure is logged and counted, and the caller may retry. */
@@ -189,7 +185,7 @@ public final class ConsumerLoop {
 
   /** Whether the consumer has joined its group (had an assignment, possibly empty): readiness. */
   public boolean hasJoined() {
-    return joined && running.get();
+    return joined && thread.isRunning();
   }
 
   /**
@@ -219,6 +215,14 @@ public final class ConsumerLoop {
     return lostCount.get();
   }
 
+  /**
+   * The stage leaves {@code record} behind because it cannot read it (finishing its offset is the
+   * stage's): logged and counted ({@code unreadable}) like the records the loop skips itself.
+   */
+  public void skipUnreadable(ConsumerRecord<String, String> record, RuntimeException error) {
+    thread.skip(record.topic() + "-" + record.partition() + "@" + record.offset(), "unreadable", error);
+  }
+
   /** Wakes the consumer to run queued work (a seek, a pause) on the poll thread. */
   public void execute(Consumer<KafkaConsumer<String, String>> task) {
     tasks.add(task);
@@ -229,52 +233,38 @@ public final class ConsumerLoop {
    * closes. Records still unfinished stay uncommitted and go to another member.
    */
   public Future<Void> stop() {
-    if (running.compareAndSet(true, false)) {
-      KafkaConsumer<String, String> c = consumer;
-      if (c != null) {
-        c.wakeup();
-      }
-    }
-    return stopped.future();
+    return thread.stop().andThen(v -> assignment = Set.of());
   }
 
-  private void run(Promise<Void> subscribed) {
-    try {
-      consumer = new KafkaConsumer<>(config);
-      consumer.subscribe(topics, new Rebalance());
-      subscribed.complete();
-    } catch (RuntimeException e) {
-      running.set(false);
-      subscribed.fail(e);
-      stopped.tryComplete();
-      return;
+  /** The group member's part of the poll thread. */
+  private final class Member implements PollThread.Reader {
+
+    @Override
+    public void open(KafkaConsumer<String, String> c) {
+      consumer = c;
+      c.subscribe(topics, new Rebalance());
     }
-    try {
-      while (running.get()) {
-        try {
-          runTasks();
-          gate.apply(consumer);
-          ConsumerRecords<String, String> records = consumer.poll(POLL);
-          if (!records.isEmpty()) {
-            BatchHandOff.deliver(context, records, listener::onRecords, failures::failed, name);
-          }
-          lagSampler.sampleIfDue(consumer);
-        } catch (WakeupException e) {
-          // stop() or a queued task woke us; the loop condition decides
-        } catch (RuntimeException e) {
-          LOG.warn("{}: poll failed, retrying: {}", name, e.toString());
-          sleepQuietly(500);
-        }
-      }
-    } finally {
-      try {
-        runTasks();
-        consumer.close(Duration.ofSeconds(30));
-      } catch (RuntimeException e) {
-        LOG.warn("{}: close failed: {}", name, e.toString());
-      }
-      assignment = Set.of();
-      stopped.tryComplete();
+
+    @Override
+    public void beforePoll(KafkaConsumer<String, String> c) {
+      runTasks();
+      gate.apply(c);
+    }
+
+    @Override
+    public void polled(ConsumerRecords<String, String> records) {
+      BatchHandOff.deliver(context, records, listener::onRecords, failures::failed, name);
+    }
+
+    @Override
+    public void afterPoll(KafkaConsumer<String, String> c) {
+      lagSampler.sampleIfDue(c);
+    }
+
+    @Override
+    public void closing(KafkaConsumer<String, String> c) {
+      consumer = c;
+      runTasks();
     }
   }
 
@@ -323,14 +313,6 @@ public final class ConsumerLoop {
     return out.toString().replace(", ", ",");
   }
 
-  private static void sleepQuietly(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** Runs on the poll thread, inside poll() or close(), while the partitions are still ours. */
   private final class Rebalance implements ConsumerRebalanceListener {
 
@@ -340,7 +322,7 @@ public final class ConsumerLoop {
         return;
       }
       Set<TopicPartition> gone = Set.copyOf(partitions);
-      if (running.get()) {
+      if (thread.isRunning()) {
         revokedCount.addAndGet(gone.size()); // leaving the group on stop is not a rebalance
       }
       Map<TopicPartition, OffsetAndMetadata> offsets =

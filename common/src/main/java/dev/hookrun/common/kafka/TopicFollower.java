@@ -3,23 +3,20 @@ package dev.hookrun.common.kafka;
 import dev.hookrun.common.metrics.Meters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,26 +33,27 @@ import org.slf4j.LoggerFactory;
  * receive.
  *
  * <p>{@link #start()} completes once the reader has caught up with the end offsets it saw at
- * start, so a restarted gateway answers for old runs only after its view is rebuilt.
+ * start, so a restarted gateway answers for old runs only after its view is rebuilt. The thread,
+ * the hand-off and the error policy (skip and count what cannot be read, retry anything else with
+ * back-off, never end) are {@link PollThread}'s: what is left here is which partitions, from where,
+ * and the decoding.
  *
  * @param <T> what the context is handed: the records themselves, or what was decoded from them
  */
 public final class TopicFollower<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
-  private static final Duration POLL = Duration.ofMillis(100);
 
   private final Context context;
   private final Map<String, Object> config;
   private final List<String> topics;
-  private final String name;
+  private String name;
+  private String meterName;
   private Duration lookBack;
   private Deserializer<String> valueDeserializer = new StringDeserializer();
   private final Function<ConsumerRecord<String, String>, T> decoder;
   private final Consumer<List<T>> handler;
-  private final AtomicBoolean running = new AtomicBoolean();
-  private final Promise<Void> stopped = Promise.promise();
-  private volatile KafkaConsumer<String, String> consumer;
+  private volatile PollThread thread;
 
   private TopicFollower(Context context, Map<String, String> readerConfig, List<String> topics,
       Function<ConsumerRecord<String, String>, T> decoder, Consumer<List<T>> handler) {
@@ -63,6 +61,7 @@ public final class TopicFollower<T> {
     this.config = KafkaClientProperties.asObjects(readerConfig);
     this.topics = List.copyOf(topics);
     this.name = "follow-" + String.join(",", topics);
+    this.meterName = name;
     this.decoder = decoder;
     this.handler = handler;
   }
@@ -95,157 +94,103 @@ public final class TopicFollower<T> {
     return this;
   }
 
+  /**
+   * Names the thread {@code name} and counts what it skips or retries under {@code meterName}
+   * (instead of {@code follow-<topics>} for both).
+   */
+  public TopicFollower<T> named(String name, String meterName) {
+    this.name = name;
+    this.meterName = meterName;
+    return this;
+  }
+
   /** Starts following; completes once the records present at start are handed over. */
   public Future<Void> start() {
-    Promise<Void> caughtUp = Promise.promise();
-    running.set(true);
-    Thread thread = new Thread(() -> run(caughtUp), name);
-    thread.setDaemon(true);
-    thread.start();
-    return caughtUp.future();
+    thread = new PollThread(context, name, meterName,
+        () -> new KafkaConsumer<>(config, new StringDeserializer(), valueDeserializer), new Reading(), true,
+        Duration.ofSeconds(5));
+    return thread.start();
   }
 
   public Future<Void> stop() {
-    if (running.compareAndSet(true, false)) {
-      KafkaConsumer<String, String> c = consumer;
-      if (c != null) {
-        c.wakeup();
-      }
-    }
-    return stopped.future();
+    return thread == null ? Future.succeededFuture() : thread.stop();
   }
 
-  private void run(Promise<Void> caughtUp) {
-    Map<TopicPartition, Long> target;
-    try {
-      consumer = new KafkaConsumer<>(config, new StringDeserializer(), valueDeserializer);
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : topics) {
-        partitions.addAll(partitionsOf(topic));
-      }
-      consumer.assign(partitions);
-      seekToStart(partitions);
-      target = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
-    } catch (RuntimeException e) {
-      running.set(false);
-      caughtUp.tryFail(e);
-      closeQuietly();
-      stopped.tryComplete();
-      return;
-    }
-    try {
-      while (running.get()) {
-        try {
-          ConsumerRecords<String, String> records = consumer.poll(POLL);
-          if (!records.isEmpty()) {
-            List<T> decoded = decode(records);
-            if (!decoded.isEmpty()) {
-              BatchHandOff.deliver(context, decoded, handler, this::applyFailed, name);
-            }
-          }
-          if (target != null && caughtUp(target)) {
-            target = null;
-            context.runOnContext(v -> caughtUp.tryComplete());
-          }
-        } catch (WakeupException e) {
-          // stop() woke us
-        } catch (RuntimeException e) {
-          LOG.warn("{} failed, retrying: {}", name, e.toString());
-          sleepQuietly();
-        }
-      }
-    } finally {
-      caughtUp.tryFail("stopped before catching up");
-      closeQuietly();
-      stopped.tryComplete();
-    }
+  /** Records skipped so far because they could not be deserialized or decoded. */
+  public long skipped() {
+    return thread == null ? 0 : thread.skipped();
   }
 
-  private List<TopicPartition> partitionsOf(String topic) {
-    List<TopicPartition> partitions = new ArrayList<>();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (partitions.isEmpty()) {
-      // a topic created a moment ago (by this or another stage) may not be in the metadata yet
-      consumer.partitionsFor(topic, Duration.ofSeconds(10))
-          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-      if (partitions.isEmpty()) {
-        if (!running.get() || System.nanoTime() > deadline) {
-          throw new IllegalStateException("topic " + topic + " has no partitions in the metadata");
-        }
-        sleepQuietly();
-      }
-    }
-    return partitions;
-  }
-
-  private void seekToStart(List<TopicPartition> partitions) {
-    if (lookBack == null) {
-      consumer.seekToBeginning(partitions);
-      return;
-    }
-    long since = System.currentTimeMillis() - lookBack.toMillis();
-    Map<TopicPartition, Long> query = new HashMap<>();
-    partitions.forEach(p -> query.put(p, since));
-    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
-    List<TopicPartition> nothingNewer = new ArrayList<>();
-    for (TopicPartition partition : partitions) {
-      OffsetAndTimestamp at = found.get(partition);
-      if (at == null) {
-        nothingNewer.add(partition);
-      } else {
-        consumer.seek(partition, at.offset());
-      }
-    }
-    consumer.seekToEnd(nothingNewer);
-  }
-
-  private List<T> decode(ConsumerRecords<String, String> records) {
-    List<T> decoded = new ArrayList<>(records.count());
-    for (ConsumerRecord<String, String> record : records) {
-      try {
-        T item = decoder.apply(record);
-        if (item != null) {
-          decoded.add(item);
-        }
-      } catch (RuntimeException e) {
-        // A reader has no offsets to settle: the record is logged, counted and left behind.
-        LOG.warn("{}: skipping the unreadable record at {}-{}@{}: {}", name, record.topic(), record.partition(),
-            record.offset(), e.toString());
-        Meters.recordSettled(name, "unreadable");
-      }
-    }
-    return decoded;
+  /** Failed reads so far, each retried with back-off. */
+  public long failures() {
+    return thread == null ? 0 : thread.failures();
   }
 
   private void applyFailed(T item, RuntimeException error) {
     LOG.error("{}: handling {} failed; skipping it", name, item, error);
-    Meters.recordSettled(name, "handler_error");
+    Meters.recordSettled(meterName, "handler_error");
   }
 
-  private boolean caughtUp(Map<TopicPartition, Long> target) {
-    for (var entry : target.entrySet()) {
-      if (consumer.position(entry.getKey()) < entry.getValue()) {
-        return false;
+  /** What this follower does on its poll thread. */
+  private final class Reading implements PollThread.Reader {
+
+    /** Assigns every partition and seeks to where reading starts. */
+    @Override
+    public void open(KafkaConsumer<String, String> consumer) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : topics) {
+        // a topic created a moment ago (by this or another stage) may not be in the metadata yet:
+        // the poll thread tries again after its back-off
+        List<TopicPartition> of = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+            .map(p -> new TopicPartition(topic, p.partition())).toList();
+        if (of.isEmpty()) {
+          throw new IllegalStateException("topic " + topic + " has no partitions in the metadata yet");
+        }
+        partitions.addAll(of);
+      }
+      consumer.assign(partitions);
+      seekToStart(consumer, partitions);
+    }
+
+    /** Decodes on the poll thread and hands what was decoded to the context. */
+    @Override
+    public void polled(ConsumerRecords<String, String> records) {
+      List<T> decoded = new ArrayList<>(records.count());
+      for (ConsumerRecord<String, String> record : records) {
+        try {
+          T item = decoder.apply(record);
+          if (item != null) {
+            decoded.add(item);
+          }
+        } catch (RuntimeException e) {
+          // a reader has no offsets to settle: the record is left behind
+          thread.skip(record.topic() + "-" + record.partition() + "@" + record.offset(), "unreadable", e);
+        }
+      }
+      if (!decoded.isEmpty()) {
+        BatchHandOff.deliver(context, decoded, handler, TopicFollower.this::applyFailed, name);
       }
     }
-    return true;
-  }
 
-  private void closeQuietly() {
-    try {
-      if (consumer != null) {
-        consumer.close(Duration.ofSeconds(5));
+    private void seekToStart(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions) {
+      if (lookBack == null) {
+        consumer.seekToBeginning(partitions);
+        return;
       }
-    } catch (RuntimeException ignored) {
-      // closing a reader that never connected
-    }
-  }
-
-  private static void sleepQuietly() {
-    try {
-      Thread.sleep(500);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      long since = System.currentTimeMillis() - lookBack.toMillis();
+      Map<TopicPartition, Long> query = new HashMap<>();
+      partitions.forEach(p -> query.put(p, since));
+      Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
+      List<TopicPartition> nothingNewer = new ArrayList<>();
+      for (TopicPartition partition : partitions) {
+        OffsetAndTimestamp at = found.get(partition);
+        if (at == null) {
+          nothingNewer.add(partition);
+        } else {
+          consumer.seek(partition, at.offset());
+        }
+      }
+      consumer.seekToEnd(nothingNewer);
     }
   }
 }
