@@ -97,12 +97,17 @@ public final class GatewayVerticle extends VerticleBase {
               .lookBack(kafka.runRetention())
               .values(new RunRecords.SkipRequestValues(topics.requests()));
           // the first predicts must not wait for topic metadata (a cold start's tail): fetch it
-          // while the view is being read, before the gateway listens
+          // while the view is being read, before the gateway listens. Best effort: a broker slow
+          // to answer within the send's metadata wait only leaves the first predicts to fetch it.
           Future<Void> metadata = vertx.executeBlocking(() -> {
             producer.unwrap().partitionsFor(topics.requests());
             producer.unwrap().partitionsFor(topics.cancels());
             return null;
-          }, false);
+          }, false).<Void>mapEmpty().recover(e -> {
+            LOG.warn("topic metadata not fetched before listening ({}); the first predicts will wait for it",
+                e.toString());
+            return Future.succeededFuture();
+          });
           return Future.all(follower.start(), metadata).mapEmpty();
         })
         .compose(v -> {
