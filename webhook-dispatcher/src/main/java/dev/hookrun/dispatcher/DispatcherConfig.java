@@ -57,7 +57,8 @@ public record DispatcherConfig(
       "Webhook requests in progress to one host (host:port) at once");
   public static final Setting HOST_STALL = Setting.of("WEBHOOK_HOST_STALL", "5s",
       "Longest a delivery may wait for a slot at a host that has WEBHOOK_MAX_PER_HOST requests in progress "
-          + "(judged by the host's pace; a host that finished nothing for this long is stuck); beyond it the "
+          + "(judged by the host's pace while DISPATCHER_MAX_INFLIGHT is spent; a host that finished nothing for "
+          + "this long is stuck at any time); beyond it the "
           + "delivery is deferred (host busy) to the first retry tier without spending an attempt");
 
   public static final List<Setting> SETTINGS = Setting.catalog(List.of(GROUP_ID, MAX_INFLIGHT, CONNECT_TIMEOUT,

@@ -168,7 +168,7 @@ public final class DispatcherVerticle extends VerticleBase {
       resolver = Resolver.system(dns);
     }
     AddressGuard guard = new AddressGuard(resolver, config.allowedNetworks());
-    HostLimiter limiter = new HostLimiter(config.maxPerHost(), config.hostStall(), System::nanoTime);
+    HostLimiter limiter = new HostLimiter(config.maxPerHost(), config.hostStall(), config.maxInflight(), System::nanoTime);
     long sweepMs = Math.max(50, Math.min(1_000, config.hostStall().toMillis() / 4));
     sweepTimer = vertx.setPeriodic(sweepMs, t -> limiter.sweep());
     return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics,

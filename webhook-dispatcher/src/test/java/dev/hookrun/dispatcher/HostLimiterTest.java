@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class HostLimiterTest {
 
   private final AtomicLong nanos = new AtomicLong();
-  private final HostLimiter limiter = new HostLimiter(2, Duration.ofSeconds(1), nanos::get);
+  /** A budget of 0 is always spent: the pace rule applies from the first delivery. */
+  private final HostLimiter limiter = new HostLimiter(2, Duration.ofSeconds(1), 0, nanos::get);
 
   private void advance(long millis) {
     nanos.addAndGet(Duration.ofMillis(millis).toNanos());
@@ -118,5 +119,36 @@ class HostLimiterTest {
     limiter.sweep();
     assertTrue(queued.stream().allMatch(Future::failed), "nothing finished for 1.1 s: all waiting are shed");
     assertEquals(2, limiter.active("h:80"), "the requests in progress keep their slots until they end");
+  }
+
+  @Test
+  void aSlowHostThatStillAnswersShedsByItsPaceOnlyWhileTheBudgetIsSpent() {
+    HostLimiter roomy = new HostLimiter(2, Duration.ofSeconds(1), 8, nanos::get);
+    Future<Runnable> a = roomy.acquire("h:80");
+    roomy.acquire("h:80");
+    advance(800); // requests take 0.8 s: each waiting one adds 0.4 s
+    a.result().run();
+    roomy.acquire("h:80");
+    List<Future<Runnable>> queued = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      queued.add(roomy.acquire("h:80"));
+    }
+    assertTrue(queued.stream().noneMatch(Future::isComplete),
+        "2.0 s of wait at its pace, but 7 of 8 held: nobody else is kept out, so they wait their turn");
+    roomy.sweep();
+    assertTrue(queued.stream().noneMatch(Future::isComplete), "the sweep keeps them too");
+    assertEquals(7, roomy.held());
+
+    Future<Runnable> eighth = roomy.acquire("h:80");
+    assertFalse(eighth.isComplete(), "the eighth fills the budget");
+    assertTrue(roomy.acquire("h:80").failed(), "with the budget spent, a wait past the bound is shed");
+    roomy.sweep();
+    assertEquals(2, queued.stream().filter(f -> !f.isComplete()).count(),
+        "and the sweep cuts the queue to what the host serves within the bound");
+    assertEquals(4, roomy.held());
+    advance(1500); // nothing finished for 1.5 s: a stuck host lets go whatever the budget
+    roomy.sweep();
+    assertEquals(0, roomy.waiting("h:80"));
+    assertEquals(2, roomy.held(), "the requests in progress keep their slots until they end");
   }
 }
