@@ -17,7 +17,8 @@ public final class BenchMain {
       case "null-system" -> NullSystem.main(rest);
       case "chaos" -> ChaosRun.main(rest);
       default -> {
-        System.err.println("usage: bench.jar rebalance | worker-capacity <bootstrap> <prefix> <worker-pid> | load --url … | null-system [port]");
+        System.err.println(
+            "usage: bench.jar rebalance | worker-capacity <bootstrap> <prefix> <worker-pid> | load --url … | null-system [port]");
         System.exit(2);
       }
     }

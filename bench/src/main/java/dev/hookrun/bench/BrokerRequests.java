@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 final class BrokerRequests {
 
   private static final Pattern LINE =
-      Pattern.compile("^hookrun_broker_requests_total\\{request=\"(\\w+)\"\\} ([0-9.eE+]+)$", Pattern.MULTILINE);
+      Pattern.compile(
+          "^hookrun_broker_requests_total\\{request=\"(\\w+)\"\\} ([0-9.eE+]+)$",
+          Pattern.MULTILINE);
 
   private BrokerRequests() {}
 
@@ -28,8 +30,14 @@ final class BrokerRequests {
       return counts;
     }
     try {
-      String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl))
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      String page =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(metricsUrl))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
       Matcher m = LINE.matcher(page);
       while (m.find()) {
         counts.put(m.group(1), Double.parseDouble(m.group(2)));

@@ -13,18 +13,20 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
- * Which rebalance protocol moves less work when a worker joins or leaves: the classic protocol
- * with the cooperative-sticky assignor, or KIP-848's consumer protocol. For each, three workers
- * settle, a fourth joins, then one leaves gracefully; the bench prints how many partitions were
- * taken from members that kept working, and how long until the group was stable again.
+ * Which rebalance protocol moves less work when a worker joins or leaves: the classic protocol with
+ * the cooperative-sticky assignor, or KIP-848's consumer protocol. For each, three workers settle,
+ * a fourth joins, then one leaves gracefully; the bench prints how many partitions were taken from
+ * members that kept working, and how long until the group was stable again.
  */
 public final class RebalanceBench {
 
   private RebalanceBench() {}
 
   public static void main(String[] args) throws Exception {
-    try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(Files.createTempDirectory("rebalance-bench"), 0).start()) {
-      System.out.printf("%-10s %-8s %22s %14s%n", "protocol", "event", "partitions moved", "stable after");
+    try (EmbeddedKafkaBroker broker =
+        new EmbeddedKafkaBroker(Files.createTempDirectory("rebalance-bench"), 0).start()) {
+      System.out.printf(
+          "%-10s %-8s %22s %14s%n", "protocol", "event", "partitions moved", "stable after");
       for (String protocol : List.of("classic", "consumer")) {
         measure(broker, protocol);
       }
@@ -32,8 +34,10 @@ public final class RebalanceBench {
   }
 
   private static void measure(EmbeddedKafkaBroker broker, String protocol) throws Exception {
-    KafkaSettings kafka = KafkaSettings.local(broker.bootstrapServers(), "rb-" + UUID.randomUUID() + ".")
-        .withGroupProtocol(protocol).withSessionTimeout(Duration.ofSeconds(10));
+    KafkaSettings kafka =
+        KafkaSettings.local(broker.bootstrapServers(), "rb-" + UUID.randomUUID() + ".")
+            .withGroupProtocol(protocol)
+            .withSessionTimeout(Duration.ofSeconds(10));
     String group = "bench-" + protocol + "-" + UUID.randomUUID();
     List<Vertx> processes = new ArrayList<>();
     List<WorkerVerticle> workers = new ArrayList<>();
@@ -44,7 +48,8 @@ public final class RebalanceBench {
       for (int i = 0; i < 3; i++) {
         workers.add(deploy(processes.get(i), kafka, group, "w" + i));
       }
-      waitFor(() -> workers.stream().allMatch(w -> w.assignment().size() == 4), Duration.ofSeconds(60));
+      waitFor(
+          () -> workers.stream().allMatch(w -> w.assignment().size() == 4), Duration.ofSeconds(60));
       int before = revoked(workers);
 
       long t0 = System.nanoTime();
@@ -58,7 +63,9 @@ public final class RebalanceBench {
       long t1 = System.nanoTime();
       processes.get(0).close().await();
       List<WorkerVerticle> left = all.subList(1, 4);
-      waitFor(() -> left.stream().mapToInt(w -> w.assignment().size()).sum() == 12, Duration.ofSeconds(60));
+      waitFor(
+          () -> left.stream().mapToInt(w -> w.assignment().size()).sum() == 12,
+          Duration.ofSeconds(60));
       print(protocol, "leave", revoked(left) - beforeLeave, t1);
     } finally {
       for (Vertx p : processes) {
@@ -72,8 +79,9 @@ public final class RebalanceBench {
   }
 
   private static WorkerVerticle deploy(Vertx vertx, KafkaSettings kafka, String group, String id) {
-    WorkerVerticle worker = new WorkerVerticle(WorkerConfig.defaults(kafka, id).withGroupId(group)
-        .withDrainTimeout(Duration.ZERO));
+    WorkerVerticle worker =
+        new WorkerVerticle(
+            WorkerConfig.defaults(kafka, id).withGroupId(group).withDrainTimeout(Duration.ZERO));
     vertx.deployVerticle(worker).await();
     return worker;
   }
@@ -83,11 +91,13 @@ public final class RebalanceBench {
   }
 
   private static void print(String protocol, String event, int moved, long startNanos) {
-    System.out.printf("%-10s %-8s %22d %12.2f s%n", protocol, event, moved,
-        (System.nanoTime() - startNanos) / 1e9);
+    System.out.printf(
+        "%-10s %-8s %22d %12.2f s%n",
+        protocol, event, moved, (System.nanoTime() - startNanos) / 1e9);
   }
 
-  private static void waitFor(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+  private static void waitFor(BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {

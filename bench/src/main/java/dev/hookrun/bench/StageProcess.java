@@ -19,8 +19,13 @@ final class StageProcess {
 
   StageProcess(String name, String jar, List<String> args, Map<String, String> env, Path logDir) {
     this.name = name;
-    this.command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-jar", jar));
+    this.command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-jar",
+                jar));
     this.command.addAll(args);
     this.env = env;
     this.log = logDir.resolve(name + ".log");
@@ -28,8 +33,10 @@ final class StageProcess {
 
   StageProcess start() {
     try {
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(log.toString())));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(log.toString())));
       builder.environment().putAll(env);
       process = builder.start();
       return this;

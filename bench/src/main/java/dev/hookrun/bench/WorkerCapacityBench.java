@@ -29,11 +29,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Drives one worker process (started by bench/worker-capacity.sh with -Xmx512m) straight through
  * Kafka, the way gateways feed it:
+ *
  * <ol>
- *   <li>100,000 delay runs at once: how long until all are in flight, and the worker's heap after
- *       a full GC while it holds them (target: under 512 MB);</li>
+ *   <li>100,000 delay runs at once: how long until all are in flight, and the worker's heap after a
+ *       full GC while it holds them (target: under 512 MB);
  *   <li>10,000 runs of 3 s: the time from the last request acknowledged by Kafka to the last
- *       outcome on the results topic (target: 6 s).</li>
+ *       outcome on the results topic (target: 6 s).
  * </ol>
  */
 public final class WorkerCapacityBench {
@@ -55,16 +56,19 @@ public final class WorkerCapacityBench {
       long t0 = System.nanoTime();
       Set<String> held = submit(producer, prefix, "hold-", holdRuns, holdMins);
       double produced = (System.nanoTime() - t0) / 1e9;
-      waitForStates(bootstrap, new Topics(prefix).runState(), held, "running", Duration.ofSeconds(80));
+      waitForStates(
+          bootstrap, new Topics(prefix).runState(), held, "running", Duration.ofSeconds(80));
       double inFlightAfter = (System.nanoTime() - t0) / 1e9;
       long heapMb = heapAfterFullGc(workerPid);
       long rssMb = rssMb(workerPid);
-      System.out.printf("hold:    %,d runs produced in %.1f s, all in flight after %.1f s; worker heap after full GC %d MB (RSS %d MB)%n",
+      System.out.printf(
+          "hold:    %,d runs produced in %.1f s, all in flight after %.1f s; worker heap after full GC %d MB (RSS %d MB)%n",
           holdRuns, produced, inFlightAfter, heapMb, rssMb);
       System.out.printf("         target heap < 512 MB: %s%n", heapMb < 512 ? "MET" : "NOT MET");
       waitForOutcomes(bootstrap, new Topics(prefix).results(), held, Duration.ofMinutes(4));
-      System.out.printf("         all %,d outcomes published %.1f s after the hold started%n", holdRuns,
-          (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          "         all %,d outcomes published %.1f s after the hold started%n",
+          holdRuns, (System.nanoTime() - t0) / 1e9);
 
       // 2. makespan
       Set<String> quick = new HashSet<>();
@@ -74,29 +78,41 @@ public final class WorkerCapacityBench {
       for (int i = 0; i < shortRuns; i++) {
         RunRequest request = request("quick-" + i + "-" + s0, 0.05);
         quick.add(request.runId());
-        producer.send(new ProducerRecord<>(new Topics(prefix).requests(), request.runId(), request.toJson().encode()),
+        producer.send(
+            new ProducerRecord<>(
+                new Topics(prefix).requests(), request.runId(), request.toJson().encode()),
             (meta, error) -> {
               lastAck.accumulateAndGet(System.nanoTime(), Math::max);
               acked.countDown();
             });
       }
       acked.await(60, TimeUnit.SECONDS);
-      long lastOutcome = waitForOutcomes(bootstrap, new Topics(prefix).results(), quick, Duration.ofMinutes(2));
+      long lastOutcome =
+          waitForOutcomes(bootstrap, new Topics(prefix).results(), quick, Duration.ofMinutes(2));
       double makespan = (lastOutcome - lastAck.get()) / 1e9;
-      System.out.printf("quick:   %,d runs of 3 s accepted in %.2f s; last outcome %.2f s after the last accept%n",
+      System.out.printf(
+          "quick:   %,d runs of 3 s accepted in %.2f s; last outcome %.2f s after the last accept%n",
           shortRuns, (lastAck.get() - s0) / 1e9, makespan);
-      System.out.printf("         target <= 6 s after the last accept: %s%n", makespan <= 6 ? "MET" : "NOT MET");
+      System.out.printf(
+          "         target <= 6 s after the last accept: %s%n", makespan <= 6 ? "MET" : "NOT MET");
     }
   }
 
-  private static Set<String> submit(KafkaProducer<String, String> producer, String prefix, String idPrefix,
-      int count, double delayMins) throws InterruptedException {
+  private static Set<String> submit(
+      KafkaProducer<String, String> producer,
+      String prefix,
+      String idPrefix,
+      int count,
+      double delayMins)
+      throws InterruptedException {
     Set<String> ids = new HashSet<>();
     CountDownLatch acked = new CountDownLatch(count);
     for (int i = 0; i < count; i++) {
       RunRequest request = request(idPrefix + i + "-" + System.nanoTime(), delayMins);
       ids.add(request.runId());
-      producer.send(new ProducerRecord<>(new Topics(prefix).requests(), request.runId(), request.toJson().encode()),
+      producer.send(
+          new ProducerRecord<>(
+              new Topics(prefix).requests(), request.runId(), request.toJson().encode()),
           (meta, error) -> acked.countDown());
     }
     acked.await(120, TimeUnit.SECONDS);
@@ -104,8 +120,14 @@ public final class WorkerCapacityBench {
   }
 
   private static RunRequest request(String runId, double delayMins) {
-    return new RunRequest(runId, "bench", "webhook-delay-example", new JsonObject().put("delayMins", delayMins),
-        null, Instant.now(), null);
+    return new RunRequest(
+        runId,
+        "bench",
+        "webhook-delay-example",
+        new JsonObject().put("delayMins", delayMins),
+        null,
+        Instant.now(),
+        null);
   }
 
   private static KafkaProducer<String, String> producer(String bootstrap) {
@@ -118,29 +140,39 @@ public final class WorkerCapacityBench {
   }
 
   /** Waits until every id has a record with the given status; returns the nanoTime it happened. */
-  private static long waitForStates(String bootstrap, String topic, Set<String> ids, String status, Duration timeout) {
+  private static long waitForStates(
+      String bootstrap, String topic, Set<String> ids, String status, Duration timeout) {
     return follow(bootstrap, topic, ids, json -> status.equals(json.getString("status")), timeout);
   }
 
-  private static long waitForOutcomes(String bootstrap, String topic, Set<String> ids, Duration timeout) {
+  private static long waitForOutcomes(
+      String bootstrap, String topic, Set<String> ids, Duration timeout) {
     return follow(bootstrap, topic, ids, json -> true, timeout);
   }
 
-  private static long follow(String bootstrap, String topic, Set<String> ids,
-      java.util.function.Predicate<JsonObject> match, Duration timeout) {
+  private static long follow(
+      String bootstrap,
+      String topic,
+      Set<String> ids,
+      java.util.function.Predicate<JsonObject> match,
+      Duration timeout) {
     Set<String> missing = new HashSet<>(ids);
     Map<String, Object> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrap);
     props.put("max.poll.records", "5000");
-    try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList();
+    try (var consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!missing.isEmpty()) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(missing.size() + " of " + ids.size() + " runs missing on " + topic);
+          throw new IllegalStateException(
+              missing.size() + " of " + ids.size() + " runs missing on " + topic);
         }
         for (var record : consumer.poll(Duration.ofMillis(100))) {
           if (missing.contains(record.key()) && match.test(new JsonObject(record.value()))) {
@@ -169,7 +201,8 @@ public final class WorkerCapacityBench {
   }
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     return out;

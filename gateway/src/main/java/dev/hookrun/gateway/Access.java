@@ -14,10 +14,12 @@ final class Access {
   static ApiError check(ApiKeys keys, RoutingContext ctx, String project) {
     var owner = keys.projectOf(ctx.request().getHeader("Authorization"));
     if (owner.isEmpty()) {
-      return ApiError.of(ErrorCode.UNAUTHORIZED, "Send a valid API key in the Authorization header.");
+      return ApiError.of(
+          ErrorCode.UNAUTHORIZED, "Send a valid API key in the Authorization header.");
     }
     if (!owner.get().equals(project)) {
-      return ApiError.of(ErrorCode.FORBIDDEN, "This API key does not belong to project '" + project + "'.");
+      return ApiError.of(
+          ErrorCode.FORBIDDEN, "This API key does not belong to project '" + project + "'.");
     }
     return null;
   }

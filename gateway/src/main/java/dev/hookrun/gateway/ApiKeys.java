@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps API keys to projects. Only SHA-256 digests of the keys are kept, so a heap dump or a
- * log of this object never shows a key, and lookups do not compare secrets byte by byte.
+ * Maps API keys to projects. Only SHA-256 digests of the keys are kept, so a heap dump or a log of
+ * this object never shows a key, and lookups do not compare secrets byte by byte.
  */
 public final class ApiKeys {
 
@@ -29,8 +29,13 @@ public final class ApiKeys {
   }
 
   static ApiKeys parse(Env env, Setting setting) {
-    return of(env.pairs(setting, project -> project.matches("[A-Za-z0-9._-]{1,128}")
-        ? null : "a project name may only hold letters, digits, '.', '_' and '-'"));
+    return of(
+        env.pairs(
+            setting,
+            project ->
+                project.matches("[A-Za-z0-9._-]{1,128}")
+                    ? null
+                    : "a project name may only hold letters, digits, '.', '_' and '-'"));
   }
 
   /** The project of the key in an {@code Authorization} header (bare key or {@code Bearer key}). */

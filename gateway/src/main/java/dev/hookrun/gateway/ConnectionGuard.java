@@ -11,14 +11,14 @@ import java.util.function.LongSupplier;
 
 /**
  * Bounds the gateway's HTTP connections: at most HTTP_MAX_CONNECTIONS open (one over the cap is
- * closed at once, before any request on it is read), and a connection with no request in
- * progress for HTTP_IDLE_TIMEOUT is closed.
+ * closed at once, before any request on it is read), and a connection with no request in progress
+ * for HTTP_IDLE_TIMEOUT is closed.
  *
- * <p>Not Vert.x's own idle timeout: that one counts bytes, and a synchronous predict waits up
- * to SYNC_TIMEOUT (180 s) with no byte either way, so it would cut the very calls the gateway
- * is serving. Here a connection is idle only between requests. (A client that stalls in the
- * middle of sending a body holds its connection until it finishes or goes; only callers with a
- * valid key get that far, and the cap bounds them.)
+ * <p>Not Vert.x's own idle timeout: that one counts bytes, and a synchronous predict waits up to
+ * SYNC_TIMEOUT (180 s) with no byte either way, so it would cut the very calls the gateway is
+ * serving. Here a connection is idle only between requests. (A client that stalls in the middle of
+ * sending a body holds its connection until it finishes or goes; only callers with a valid key get
+ * that far, and the cap bounds them.)
  */
 final class ConnectionGuard {
 
@@ -57,10 +57,11 @@ final class ConnectionGuard {
       return;
     }
     open.put(connection, new State(clock.getAsLong()));
-    connection.closeHandler(v -> {
-      open.remove(connection);
-      count.decrementAndGet();
-    });
+    connection.closeHandler(
+        v -> {
+          open.remove(connection);
+          count.decrementAndGet();
+        });
   }
 
   /** The first route handler: marks the request's connection busy until the response ends. */
@@ -69,21 +70,23 @@ final class ConnectionGuard {
     if (state != null) {
       state.inFlight.incrementAndGet();
       state.lastActivity = clock.getAsLong();
-      ctx.addEndHandler(done -> {
-        state.inFlight.decrementAndGet();
-        state.lastActivity = clock.getAsLong();
-      });
+      ctx.addEndHandler(
+          done -> {
+            state.inFlight.decrementAndGet();
+            state.lastActivity = clock.getAsLong();
+          });
     }
     ctx.next();
   }
 
   void closeIdle() {
     long now = clock.getAsLong();
-    open.forEach((connection, state) -> {
-      if (state.inFlight.get() == 0 && now - state.lastActivity >= idleNanos) {
-        connection.close();
-      }
-    });
+    open.forEach(
+        (connection, state) -> {
+          if (state.inFlight.get() == 0 && now - state.lastActivity >= idleNanos) {
+            connection.close();
+          }
+        });
   }
 
   int openConnections() {

@@ -28,56 +28,106 @@ public record GatewayConfig(
     OpsSettings ops,
     ResultStoreSettings results) {
 
-  public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
-  public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "8080", "Port the gateway listens on");
-  public static final Setting API_KEYS = Setting.required("API_KEYS",
-      "API keys and the project each belongs to: key=project,key=project");
-  public static final Setting SEND_TIMEOUT = Setting.of("KAFKA_SEND_TIMEOUT", "5s",
-      "How long a predict waits for Kafka to acknowledge the request before answering 503");
+  public static final Setting HTTP_HOST =
+      Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
+  public static final Setting HTTP_PORT =
+      Setting.of("HTTP_PORT", "8080", "Port the gateway listens on");
+  public static final Setting API_KEYS =
+      Setting.required(
+          "API_KEYS", "API keys and the project each belongs to: key=project,key=project");
+  public static final Setting SEND_TIMEOUT =
+      Setting.of(
+          "KAFKA_SEND_TIMEOUT",
+          "5s",
+          "How long a predict waits for Kafka to acknowledge the request before answering 503");
+
   /** Shared with every stage: it also sizes the requests topic (see RequestLimits). */
   public static final Setting BODY_LIMIT = KafkaSettings.BODY_LIMIT;
-  public static final Setting MAX_RUN_TIME = Setting.of("MAX_RUN_TIME", "24h",
-      "Longest run a request may ask for (and after which a worker stops a run)");
 
-  public static final Setting SYNC_TIMEOUT = Setting.of("SYNC_TIMEOUT", "180s",
-      "How long a predict without webhook waits for the result before answering 202 with the run id");
-  public static final Setting QUEUE_TTL = Setting.of("QUEUE_TTL", "24h",
-      "A run still queued after this ends expired; requests may ask for less with queue_ttl_seconds");
-  public static final Setting MAX_QUEUED = Setting.of("MAX_QUEUED_PER_PROJECT", "10000",
-      "Unfinished runs a project may have before predicts are refused with 429");
-  public static final Setting VIEW_MAX = Setting.of("RUN_VIEW_MAX_ENTRIES", "200000",
-      "Most runs a gateway keeps in its in-memory view; beyond it the oldest finished run of the project with the"
-          + " most finished runs is dropped first (unfinished runs are never dropped)");
-  public static final Setting SYNC_WAITERS_MAX = Setting.of("SYNC_WAITERS_MAX", "10000",
-      "Most synchronous callers a gateway holds open at once (and at most 8 per run); beyond it a sync predict"
-          + " or replay gets the 202 overflow answer at once");
-  public static final Setting HTTP_IDLE_TIMEOUT = Setting.of("HTTP_IDLE_TIMEOUT", "60s",
-      "An HTTP connection with no request in progress for this long is closed");
-  public static final Setting HTTP_MAX_CONNECTIONS = Setting.of("HTTP_MAX_CONNECTIONS", "10000",
-      "Most open HTTP connections; a connection over the cap is closed at once");
+  public static final Setting MAX_RUN_TIME =
+      Setting.of(
+          "MAX_RUN_TIME",
+          "24h",
+          "Longest run a request may ask for (and after which a worker stops a run)");
+
+  public static final Setting SYNC_TIMEOUT =
+      Setting.of(
+          "SYNC_TIMEOUT",
+          "180s",
+          "How long a predict without webhook waits for the result before answering 202 with the run id");
+  public static final Setting QUEUE_TTL =
+      Setting.of(
+          "QUEUE_TTL",
+          "24h",
+          "A run still queued after this ends expired; requests may ask for less with queue_ttl_seconds");
+  public static final Setting MAX_QUEUED =
+      Setting.of(
+          "MAX_QUEUED_PER_PROJECT",
+          "10000",
+          "Unfinished runs a project may have before predicts are refused with 429");
+  public static final Setting VIEW_MAX =
+      Setting.of(
+          "RUN_VIEW_MAX_ENTRIES",
+          "200000",
+          "Most runs a gateway keeps in its in-memory view; beyond it the oldest finished run of the project with the"
+              + " most finished runs is dropped first (unfinished runs are never dropped)");
+  public static final Setting SYNC_WAITERS_MAX =
+      Setting.of(
+          "SYNC_WAITERS_MAX",
+          "10000",
+          "Most synchronous callers a gateway holds open at once (and at most 8 per run); beyond it a sync predict"
+              + " or replay gets the 202 overflow answer at once");
+  public static final Setting HTTP_IDLE_TIMEOUT =
+      Setting.of(
+          "HTTP_IDLE_TIMEOUT",
+          "60s",
+          "An HTTP connection with no request in progress for this long is closed");
+  public static final Setting HTTP_MAX_CONNECTIONS =
+      Setting.of(
+          "HTTP_MAX_CONNECTIONS",
+          "10000",
+          "Most open HTTP connections; a connection over the cap is closed at once");
 
   // BODY_LIMIT comes with KafkaSettings.SETTINGS
-  public static final List<Setting> SETTINGS = Setting.catalog(List.of(HTTP_HOST, HTTP_PORT, API_KEYS, SEND_TIMEOUT,
-      MAX_RUN_TIME, SYNC_TIMEOUT, QUEUE_TTL, MAX_QUEUED, VIEW_MAX, SYNC_WAITERS_MAX, HTTP_IDLE_TIMEOUT, HTTP_MAX_CONNECTIONS),
-      KafkaSettings.SETTINGS, OpsSettings.SETTINGS, ResultStoreSettings.SETTINGS);
+  public static final List<Setting> SETTINGS =
+      Setting.catalog(
+          List.of(
+              HTTP_HOST,
+              HTTP_PORT,
+              API_KEYS,
+              SEND_TIMEOUT,
+              MAX_RUN_TIME,
+              SYNC_TIMEOUT,
+              QUEUE_TTL,
+              MAX_QUEUED,
+              VIEW_MAX,
+              SYNC_WAITERS_MAX,
+              HTTP_IDLE_TIMEOUT,
+              HTTP_MAX_CONNECTIONS),
+          KafkaSettings.SETTINGS,
+          OpsSettings.SETTINGS,
+          ResultStoreSettings.SETTINGS);
 
   public static GatewayConfig fromEnv(Map<String, String> vars) {
-    return ProcessSettings.read(vars, env -> new GatewayConfig(
-        env.string(HTTP_HOST),
-        env.integer(HTTP_PORT, 0, 65_535),
-        ApiKeys.parse(env, API_KEYS),
-        env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2)),
-        env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
-        env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
-        env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
-        env.integer(MAX_QUEUED, 1, 100_000_000),
-        env.integer(VIEW_MAX, 100, 100_000_000),
-        env.integer(SYNC_WAITERS_MAX, 1, 10_000_000),
-        env.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
-        env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
-        KafkaSettings.fromEnv(env),
-        OpsSettings.fromEnv(env),
-        ResultStoreSettings.fromEnv(env)));
+    return ProcessSettings.read(
+        vars,
+        env ->
+            new GatewayConfig(
+                env.string(HTTP_HOST),
+                env.integer(HTTP_PORT, 0, 65_535),
+                ApiKeys.parse(env, API_KEYS),
+                env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2)),
+                env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+                env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
+                env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
+                env.integer(MAX_QUEUED, 1, 100_000_000),
+                env.integer(VIEW_MAX, 100, 100_000_000),
+                env.integer(SYNC_WAITERS_MAX, 1, 10_000_000),
+                env.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+                env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
+                KafkaSettings.fromEnv(env),
+                OpsSettings.fromEnv(env),
+                ResultStoreSettings.fromEnv(env)));
   }
 
   public GatewayConfig withPort(int port) {
@@ -88,7 +138,10 @@ public record GatewayConfig(
     return Records.with(this, "results", settings);
   }
 
-  /** Largest request body in bytes; the Kafka limits are derived from it (KafkaSettings.requestLimits). */
+  /**
+   * Largest request body in bytes; the Kafka limits are derived from it
+   * (KafkaSettings.requestLimits).
+   */
   public int bodyLimitBytes() {
     return kafka.requestLimits().bodyLimit();
   }

@@ -19,12 +19,17 @@ public final class GatewayMain {
       return;
     }
     Vertx vertx = ServiceMetrics.newVertx();
-    vertx.deployVerticle(new GatewayVerticle(config)).onFailure(e -> {
-      System.err.println("gateway failed to start: " + e);
-      // exit from another thread: the shutdown hook closes Vert.x and waits for it, which an
-      // event-loop thread calling exit would deadlock on
-      new Thread(() -> System.exit(1), "exit").start();
-    });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "gateway-shutdown"));
+    vertx
+        .deployVerticle(new GatewayVerticle(config))
+        .onFailure(
+            e -> {
+              System.err.println("gateway failed to start: " + e);
+              // exit from another thread: the shutdown hook closes Vert.x and waits for it, which
+              // an
+              // event-loop thread calling exit would deadlock on
+              new Thread(() -> System.exit(1), "exit").start();
+            });
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> vertx.close().await(), "gateway-shutdown"));
   }
 }

@@ -22,21 +22,26 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP front door. Stateless apart from its Kafka producer, so any number of gateways can
- * run behind a load balancer; instances in one process share one producer.
+ * The HTTP front door. Stateless apart from its Kafka producer, so any number of gateways can run
+ * behind a load balancer; instances in one process share one producer.
+ *
+ * <p>Over 300 lines (as formatted) on purpose: it is the gateway's wiring (start order, routes,
+ * stop order), each line a call into a class that holds the logic; split, the start and stop order
+ * would no longer read in one place.
  */
 public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
   /** A send takes microseconds unless it waits for metadata; a few threads absorb those waits. */
   private static final int SEND_THREADS = 4;
 
@@ -73,74 +78,127 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     var kafka = config.kafka();
     var topics = kafka.topics();
-    view = new RunStateView(vertx, kafka.runRetention(), config.runViewMaxEntries(), config.maxSyncWaiters(),
-        Clock.systemUTC());
+    view =
+        new RunStateView(
+            vertx,
+            kafka.runRetention(),
+            config.runViewMaxEntries(),
+            config.maxSyncWaiters(),
+            Clock.systemUTC());
     records = new RunRecords(topics, view);
-    view.onNewApp((project, app) -> Meters.trackQueue(project, app,
-        () -> view.queue(project, app).queued(), () -> view.queue(project, app).running()));
-    return TopicInitializer.ensure(vertx, kafka, List.of(
-            PlatformTopics.requests(kafka),
-            PlatformTopics.results(kafka),
-            PlatformTopics.runState(kafka, kafka.runRetention()),
-            PlatformTopics.cancels(kafka, kafka.runRetention())))
+    view.onNewApp(
+        (project, app) ->
+            Meters.trackQueue(
+                project,
+                app,
+                () -> view.queue(project, app).queued(),
+                () -> view.queue(project, app).running()));
+    return TopicInitializer.ensure(
+            vertx,
+            kafka,
+            List.of(
+                PlatformTopics.requests(kafka),
+                PlatformTopics.results(kafka),
+                PlatformTopics.runState(kafka, kafka.runRetention()),
+                PlatformTopics.cancels(kafka, kafka.runRetention())))
         .compose(v -> RequestSizeCheck.verify(vertx, kafka, producerProperties()))
         // Building an S3 client loads and reads much: not on the event loop.
         .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
-        .compose(store -> {
-          resultStore = store;
-          producer = KafkaProducer.createShared(vertx, "hookrun-gateway-" + kafka.topicPrefix(), producerProperties());
-          // Send failures are handled per request (503); this only keeps them out of the error log.
-          producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
-          // A restarted gateway answers only once it has re-read every run within the retention.
-          follower = TopicFollower.decoding(context, KafkaClientProperties.tail(kafka, "hookrun-gateway-view"),
-              records.followedTopics(), records::decode, records::apply)
-              .lookBack(kafka.runRetention())
-              .values(new RunRecords.SkipRequestValues(topics.requests()));
-          // the first predicts must not wait for topic metadata (a cold start's tail): fetch it
-          // while the view is being read, before the gateway listens. Best effort: a broker slow
-          // to answer within the send's metadata wait only leaves the first predicts to fetch it.
-          Future<Void> metadata = vertx.executeBlocking(() -> {
-            producer.unwrap().partitionsFor(topics.requests());
-            producer.unwrap().partitionsFor(topics.cancels());
-            return null;
-          }, false).<Void>mapEmpty().recover(e -> {
-            LOG.warn("topic metadata not fetched before listening ({}); the first predicts will wait for it",
-                e.toString());
-            return Future.succeededFuture();
-          });
-          return Future.all(follower.start(), metadata).mapEmpty();
-        })
-        .compose(v -> {
-          resultSweeper = new ResultSweeper(vertx, resultStore, kafka.runRetention(), Clock.systemUTC());
-          resultSweeper.start();
-          sweepTimer = vertx.setPeriodic(60_000, t -> {
-            view.sweep();
-            records.sweep();
-          });
-          connections = new ConnectionGuard(config.httpMaxConnections(), config.httpIdleTimeout(), System::nanoTime);
-          idleTimer = connections.startSweeping(vertx);
-          return vertx.createHttpServer()
-              .connectionHandler(connections::opened)
-              .invalidRequestHandler(new InvalidRequests())
-              .requestHandler(buildRouter())
-              .listen(config.httpPort(), config.httpHost());
-        })
-        .onSuccess(s -> {
-          server = s;
-          LOG.info("gateway listening on {}:{} ({} runs in view)", config.httpHost(), s.actualPort(), view.size());
-        });
+        .compose(
+            store -> {
+              resultStore = store;
+              producer =
+                  KafkaProducer.createShared(
+                      vertx, "hookrun-gateway-" + kafka.topicPrefix(), producerProperties());
+              // Send failures are handled per request (503); this only keeps them out of the error
+              // log.
+              producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
+              // A restarted gateway answers only once it has re-read every run within the
+              // retention.
+              follower =
+                  TopicFollower.decoding(
+                          context,
+                          KafkaClientProperties.tail(kafka, "hookrun-gateway-view"),
+                          records.followedTopics(),
+                          records::decode,
+                          records::apply)
+                      .lookBack(kafka.runRetention())
+                      .values(new RunRecords.SkipRequestValues(topics.requests()));
+              // the first predicts must not wait for topic metadata (a cold start's tail): fetch it
+              // while the view is being read, before the gateway listens. Best effort: a broker
+              // slow
+              // to answer within the send's metadata wait only leaves the first predicts to fetch
+              // it.
+              Future<Void> metadata =
+                  vertx
+                      .executeBlocking(
+                          () -> {
+                            producer.unwrap().partitionsFor(topics.requests());
+                            producer.unwrap().partitionsFor(topics.cancels());
+                            return null;
+                          },
+                          false)
+                      .<Void>mapEmpty()
+                      .recover(
+                          e -> {
+                            LOG.warn(
+                                "topic metadata not fetched before listening ({}); the first predicts will wait for it",
+                                e.toString());
+                            return Future.succeededFuture();
+                          });
+              return Future.all(follower.start(), metadata).mapEmpty();
+            })
+        .compose(
+            v -> {
+              resultSweeper =
+                  new ResultSweeper(vertx, resultStore, kafka.runRetention(), Clock.systemUTC());
+              resultSweeper.start();
+              sweepTimer =
+                  vertx.setPeriodic(
+                      60_000,
+                      t -> {
+                        view.sweep();
+                        records.sweep();
+                      });
+              connections =
+                  new ConnectionGuard(
+                      config.httpMaxConnections(), config.httpIdleTimeout(), System::nanoTime);
+              idleTimer = connections.startSweeping(vertx);
+              return vertx
+                  .createHttpServer()
+                  .connectionHandler(connections::opened)
+                  .invalidRequestHandler(new InvalidRequests())
+                  .requestHandler(buildRouter())
+                  .listen(config.httpPort(), config.httpHost());
+            })
+        .onSuccess(
+            s -> {
+              server = s;
+              LOG.info(
+                  "gateway listening on {}:{} ({} runs in view)",
+                  config.httpHost(),
+                  s.actualPort(),
+                  view.size());
+            });
   }
 
   private Map<String, String> producerProperties() {
-    return KafkaClientProperties.producer(config.kafka(), "hookrun-gateway", config.kafkaSendTimeout());
+    return KafkaClientProperties.producer(
+        config.kafka(), "hookrun-gateway", config.kafkaSendTimeout());
   }
 
   private Router buildRouter() {
     var topics = config.kafka().topics();
     Duration metadataWait = KafkaClientProperties.metadataWait(config.kafkaSendTimeout());
-    sends = vertx.createSharedWorkerExecutor("hookrun-gateway-kafka-send", SEND_THREADS,
-        metadataWait.toMillis() + 1_000, TimeUnit.MILLISECONDS);
-    var sender = new KafkaSender(producer.unwrap(), sends, new KafkaAvailability(1_000, System::nanoTime), metadataWait);
+    sends =
+        vertx.createSharedWorkerExecutor(
+            "hookrun-gateway-kafka-send",
+            SEND_THREADS,
+            metadataWait.toMillis() + 1_000,
+            TimeUnit.MILLISECONDS);
+    var sender =
+        new KafkaSender(
+            producer.unwrap(), sends, new KafkaAvailability(1_000, System::nanoTime), metadataWait);
     var publisher = new RequestPublisher(sender, topics, config.kafka().requestLimits());
     var lookup = new RunLookup(config.apiKeys(), view);
     Clock clock = Clock.systemUTC();
@@ -149,47 +207,78 @@ public final class GatewayVerticle extends VerticleBase {
     router.route().handler(connections::track);
     // The key first: a caller without one gets 401/403 before the gateway reads (and buffers)
     // up to BODY_LIMIT bytes of its body.
-    router.route("/v3/:project/*").handler(ctx -> {
-      ApiError refused = Access.check(config.apiKeys(), ctx, ctx.pathParam("project"));
-      if (refused != null) {
-        refused.send(ctx);
-      } else {
-        ctx.next();
-      }
-    });
+    router
+        .route("/v3/:project/*")
+        .handler(
+            ctx -> {
+              ApiError refused = Access.check(config.apiKeys(), ctx, ctx.pathParam("project"));
+              if (refused != null) {
+                refused.send(ctx);
+              } else {
+                ctx.next();
+              }
+            });
     router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
-    router.post("/v3/:project/:app/predict")
+    router
+        .post("/v3/:project/:app/predict")
         .handler(Meters.countPredictAnswers())
         .handler(new PredictHandler(config, publisher, view, clock, links));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup, links));
-    router.get("/v3/:project/:app/runs/:run_id/events").handler(new RunEventsHandler(lookup, vertx, links));
-    router.get("/results/:key").handler(new ResultFileHandler(
-        resultStore instanceof FsResultStore fs ? fs : null, clock));
-    router.post("/v3/:project/:app/runs/:run_id/retry")
-        .handler(new RetryHandler(lookup, view, new RequestReader(vertx, config.kafka()), publisher, clock));
+    router
+        .get("/v3/:project/:app/runs/:run_id/events")
+        .handler(new RunEventsHandler(lookup, vertx, links));
+    router
+        .get("/results/:key")
+        .handler(new ResultFileHandler(resultStore instanceof FsResultStore fs ? fs : null, clock));
+    router
+        .post("/v3/:project/:app/runs/:run_id/retry")
+        .handler(
+            new RetryHandler(
+                lookup, view, new RequestReader(vertx, config.kafka()), publisher, clock));
     var queue = new QueueHandler(config, view, sender, topics, clock);
     router.get("/v3/:project/:app/queue").handler(queue::stats);
     router.post("/v3/:project/:app/queue/purge").handler(queue::purge);
-    router.post("/v3/:project/:app/runs/:run_id/cancel")
+    router
+        .post("/v3/:project/:app/runs/:run_id/cancel")
         .handler(new CancelHandler(lookup, view, sender, topics, clock, links));
-    router.get("/openapi.yaml").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "application/yaml").sendFile("openapi.yaml"));
-    readiness = ReadinessCheck.kafka(config.kafka(),
-        records.followedTopics(), "gateway");
+    router
+        .get("/openapi.yaml")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/yaml")
+                    .sendFile("openapi.yaml"));
+    readiness = ReadinessCheck.kafka(config.kafka(), records.followedTopics(), "gateway");
     readyOnlyWhen.forEach(readiness::require);
     HealthRoutes.mount(router, readiness);
     OpsRoutes.mount(vertx, router, OpsService.create(config.kafka()), config.ops());
-    router.errorHandler(413, ctx -> ApiError.of(ErrorCode.BODY_TOO_LARGE,
-        "The request body is larger than " + config.bodyLimitBytes() + " bytes.").send(ctx));
+    router.errorHandler(
+        413,
+        ctx ->
+            ApiError.of(
+                    ErrorCode.BODY_TOO_LARGE,
+                    "The request body is larger than " + config.bodyLimitBytes() + " bytes.")
+                .send(ctx));
     // e.g. a path with a malformed escape (GET /v3/%zz): Vert.x Web fails it with 400
-    router.errorHandler(400, ctx -> ApiError.of(ErrorCode.INVALID_REQUEST,
-        "The request is not valid (check the path's %-escapes and the headers).").send(ctx));
+    router.errorHandler(
+        400,
+        ctx ->
+            ApiError.of(
+                    ErrorCode.INVALID_REQUEST,
+                    "The request is not valid (check the path's %-escapes and the headers).")
+                .send(ctx));
     router.errorHandler(404, ctx -> ApiError.of(ErrorCode.NOT_FOUND, "No such route.").send(ctx));
-    router.errorHandler(405, ctx -> ApiError.of(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed on this route.").send(ctx));
-    router.errorHandler(500, ctx -> {
-      LOG.error("unhandled error on {}", ctx.request().path(), ctx.failure());
-      ApiError.of(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side.").send(ctx);
-    });
+    router.errorHandler(
+        405,
+        ctx ->
+            ApiError.of(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed on this route.")
+                .send(ctx));
+    router.errorHandler(
+        500,
+        ctx -> {
+          LOG.error("unhandled error on {}", ctx.request().path(), ctx.failure());
+          ApiError.of(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side.").send(ctx);
+        });
     this.router = router;
     return router;
   }
@@ -219,11 +308,12 @@ public final class GatewayVerticle extends VerticleBase {
         .eventually(() -> follower == null ? Future.succeededFuture() : follower.stop())
         .eventually(() -> sends == null ? Future.succeededFuture() : sends.close())
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())
-        .eventually(() -> {
-          if (resultStore != null) {
-            resultStore.close();
-          }
-          return Future.succeededFuture();
-        });
+        .eventually(
+            () -> {
+              if (resultStore != null) {
+                resultStore.close();
+              }
+              return Future.succeededFuture();
+            });
   }
 }

@@ -8,10 +8,16 @@ final class JsonReply {
 
   private JsonReply() {}
 
-  /** Answers {@code body} with {@code status}, unless the answer was already given or the caller left. */
+  /**
+   * Answers {@code body} with {@code status}, unless the answer was already given or the caller
+   * left.
+   */
   static void send(RoutingContext ctx, int status, JsonObject body) {
     if (!ctx.response().ended() && !ctx.response().closed()) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", "application/json")
+          .end(body.encode());
     }
   }
 }

@@ -6,9 +6,9 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.common.errors.TimeoutException;
 
 /**
- * Fails fast while Kafka is known to be away. Without it every request during an outage waits
- * the full send timeout and the producer's queue fills; with it, the gateway answers 503 at once
- * and lets one probe request through per interval to notice the broker's return.
+ * Fails fast while Kafka is known to be away. Without it every request during an outage waits the
+ * full send timeout and the producer's queue fills; with it, the gateway answers 503 at once and
+ * lets one probe request through per interval to notice the broker's return.
  */
 final class KafkaAvailability {
 
@@ -52,13 +52,14 @@ final class KafkaAvailability {
 
   /**
    * A send that started at {@code sentAtNanos} failed. Only a timeout says Kafka may be away, and
-   * only when nothing sent after it was acknowledged meanwhile: one broker of three dying times
-   * out the sends to the partitions it led while the others keep acknowledging, and closing the
-   * gate then would refuse every predict for a fault that costs a third of the partitions a few
-   * seconds (issue 15 measured 80 % refused). A rejected record says nothing about the others.
+   * only when nothing sent after it was acknowledged meanwhile: one broker of three dying times out
+   * the sends to the partitions it led while the others keep acknowledging, and closing the gate
+   * then would refuse every predict for a fault that costs a third of the partitions a few seconds
+   * (issue 15 measured 80 % refused). A rejected record says nothing about the others.
    */
   void failed(Throwable error, long sentAtNanos) {
-    boolean timeout = error instanceof TimeoutException || error.getCause() instanceof TimeoutException;
+    boolean timeout =
+        error instanceof TimeoutException || error.getCause() instanceof TimeoutException;
     long last = lastSuccess.get();
     boolean ackedSince = last != Long.MIN_VALUE && last - sentAtNanos > 0;
     if (timeout && !ackedSince) {

@@ -17,26 +17,26 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Sends the records a client waits on (requests, cancels). A future that succeeds means the
- * broker has the record on every in-sync replica (acks=all): only then may the gateway answer.
+ * Sends the records a client waits on (requests, cancels). A future that succeeds means the broker
+ * has the record on every in-sync replica (acks=all): only then may the gateway answer.
  *
  * <p>A Kafka producer's {@code send} blocks, up to {@code max.block.ms}, while it has no metadata
  * for the topic, as after the broker went away (the client re-bootstraps and forgets the topic).
- * The Vert.x producer runs every send on one ordered worker context, so one blocked send holds
- * up every request queued behind it and answers pile up far past the send timeout. Here sends
- * run unordered on a small pool of their own, and a send that waited in that queue longer than
- * the metadata wait, or whose turn comes after the gate closed, is refused without being sent:
- * its 503 is then true ("nothing was accepted") and arrives within about the send timeout.
+ * The Vert.x producer runs every send on one ordered worker context, so one blocked send holds up
+ * every request queued behind it and answers pile up far past the send timeout. Here sends run
+ * unordered on a small pool of their own, and a send that waited in that queue longer than the
+ * metadata wait, or whose turn comes after the gate closed, is refused without being sent: its 503
+ * is then true ("nothing was accepted") and arrives within about the send timeout.
  *
  * <p>A failed future always holds a {@link SendFailure} saying whether the record can have been
  * written: a send that failed inside {@code producer.send} itself (no metadata, too large) never
  * left this process, while one the producer had taken and then timed out may still be on the
  * broker, so the client must not be told that nothing was accepted.
  *
- * <p>The sender picks each keyed record's partition itself, exactly as Kafka's default
- * partitioner would (murmur2 of the key), so it can track per partition whether acknowledgements
- * still arrive ({@link PartitionHealth}) and the gateway can give a new run an id whose partition
- * is not waiting for a leader election.
+ * <p>The sender picks each keyed record's partition itself, exactly as Kafka's default partitioner
+ * would (murmur2 of the key), so it can track per partition whether acknowledgements still arrive
+ * ({@link PartitionHealth}) and the gateway can give a new run an id whose partition is not waiting
+ * for a leader election.
  */
 final class KafkaSender {
 
@@ -47,15 +47,27 @@ final class KafkaSender {
   private final long queueBudgetNanos;
   private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
-  KafkaSender(Producer<String, String> producer, WorkerExecutor sends, KafkaAvailability availability,
+  KafkaSender(
+      Producer<String, String> producer,
+      WorkerExecutor sends,
+      KafkaAvailability availability,
       Duration queueBudget) {
     // a partition is stalled after 1 s without an acknowledgement (writes take milliseconds), and
     // new runs try one that timed out again after 2 s, to find out whether its election is over
-    this(producer, sends, availability, new PartitionHealth(1_000, 2_000, System::nanoTime), queueBudget);
+    this(
+        producer,
+        sends,
+        availability,
+        new PartitionHealth(1_000, 2_000, System::nanoTime),
+        queueBudget);
   }
 
-  KafkaSender(Producer<String, String> producer, WorkerExecutor sends, KafkaAvailability availability,
-      PartitionHealth health, Duration queueBudget) {
+  KafkaSender(
+      Producer<String, String> producer,
+      WorkerExecutor sends,
+      KafkaAvailability availability,
+      PartitionHealth health,
+      Duration queueBudget) {
     this.producer = producer;
     this.sends = sends;
     this.availability = availability;
@@ -85,37 +97,53 @@ final class KafkaSender {
     long queuedAt = System.nanoTime();
     Context context = Vertx.currentContext();
     Promise<Void> acked = Promise.promise();
-    sends.executeBlocking(() -> {
-      if (System.nanoTime() - queuedAt > queueBudgetNanos || (!probe && availability.isDown())) {
-        throw new KafkaAvailability.Unavailable();
-      }
-      ProducerRecord<String, String> placed = placed(record);
-      TopicPartition partition = new TopicPartition(placed.topic(), placed.partition());
-      health.sent(partition);
-      Thread caller = Thread.currentThread();
-      AtomicBoolean returned = new AtomicBoolean();
-      producer.send(placed, (metadata, error) -> {
-        // The producer calls back on the calling thread, before send() returns, only for a
-        // record it did not take (no metadata within max.block.ms, over max.request.size);
-        // a record it took completes later on its network thread.
-        boolean taken = returned.get() || Thread.currentThread() != caller;
-        if (error == null) {
-          health.acknowledged(partition);
-        } else {
-          health.failed(partition, error instanceof TimeoutException);
-        }
-        context.runOnContext(v -> {
-          if (error == null) {
-            acked.tryComplete();
-          } else {
-            acked.tryFail(taken ? SendFailure.afterHandOff(error) : SendFailure.notSent(error));
-          }
-        });
-      });
-      returned.set(true);
-      return null;
-    }, false).onFailure(error -> acked.tryFail(SendFailure.notSent(error))); // refused in the queue, or send() threw
-    return acked.future()
+    sends
+        .executeBlocking(
+            () -> {
+              if (System.nanoTime() - queuedAt > queueBudgetNanos
+                  || (!probe && availability.isDown())) {
+                throw new KafkaAvailability.Unavailable();
+              }
+              ProducerRecord<String, String> placed = placed(record);
+              TopicPartition partition = new TopicPartition(placed.topic(), placed.partition());
+              health.sent(partition);
+              Thread caller = Thread.currentThread();
+              AtomicBoolean returned = new AtomicBoolean();
+              producer.send(
+                  placed,
+                  (metadata, error) -> {
+                    // The producer calls back on the calling thread, before send() returns, only
+                    // for a
+                    // record it did not take (no metadata within max.block.ms, over
+                    // max.request.size);
+                    // a record it took completes later on its network thread.
+                    boolean taken = returned.get() || Thread.currentThread() != caller;
+                    if (error == null) {
+                      health.acknowledged(partition);
+                    } else {
+                      health.failed(partition, error instanceof TimeoutException);
+                    }
+                    context.runOnContext(
+                        v -> {
+                          if (error == null) {
+                            acked.tryComplete();
+                          } else {
+                            acked.tryFail(
+                                taken
+                                    ? SendFailure.afterHandOff(error)
+                                    : SendFailure.notSent(error));
+                          }
+                        });
+                  });
+              returned.set(true);
+              return null;
+            },
+            false)
+        .onFailure(
+            error ->
+                acked.tryFail(SendFailure.notSent(error))); // refused in the queue, or send() threw
+    return acked
+        .future()
         .onSuccess(v -> availability.succeeded())
         .onFailure(error -> availability.failed(error, queuedAt));
   }
@@ -131,7 +159,12 @@ final class KafkaSender {
       return record;
     }
     int partition = record.key() == null ? 0 : partitionFor(record.key(), count);
-    return new ProducerRecord<>(record.topic(), partition, record.timestamp(), record.key(), record.value(),
+    return new ProducerRecord<>(
+        record.topic(),
+        partition,
+        record.timestamp(),
+        record.key(),
+        record.value(),
         record.headers());
   }
 

@@ -2,14 +2,16 @@ package dev.hookrun.gateway;
 
 import java.util.Locale;
 
-/** Reads a Content-Type header as a media type (RFC 9110: type/subtype, then optional parameters). */
+/**
+ * Reads a Content-Type header as a media type (RFC 9110: type/subtype, then optional parameters).
+ */
 final class MediaType {
 
   private MediaType() {}
 
   /**
-   * Whether the header names {@code application/json}, in any case, with or without parameters
-   * such as {@code ; charset=utf-8}. A prefix test would also take {@code application/jsonx}.
+   * Whether the header names {@code application/json}, in any case, with or without parameters such
+   * as {@code ; charset=utf-8}. A prefix test would also take {@code application/jsonx}.
    */
   static boolean isJson(String contentType) {
     if (contentType == null) {

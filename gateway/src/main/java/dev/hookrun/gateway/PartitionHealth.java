@@ -5,18 +5,18 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Which partitions are not getting acknowledgements right now, seen from this gateway's own
- * sends. When one broker of a cluster dies, the partitions it led take no writes until the
- * controller has fenced it and elected new leaders (the broker session timeout, 9 s by default,
- * plus the election); every other partition keeps working. A new run has a random id, so the
- * gateway can give it an id whose partition is healthy, and only the predicts already in flight
- * to the dead node's partitions pay for the election.
+ * Which partitions are not getting acknowledgements right now, seen from this gateway's own sends.
+ * When one broker of a cluster dies, the partitions it led take no writes until the controller has
+ * fenced it and elected new leaders (the broker session timeout, 9 s by default, plus the
+ * election); every other partition keeps working. A new run has a random id, so the gateway can
+ * give it an id whose partition is healthy, and only the predicts already in flight to the dead
+ * node's partitions pay for the election.
  *
  * <p>A partition is stalled when a send to it has waited longer than {@code stallAfter} with no
  * acknowledgement from it meanwhile (on loopback or in one data center an acks=all write takes
  * milliseconds), or when a send to it timed out and nothing was acknowledged since; the second
- * lapses after {@code retryAfter}, so new runs go there again and find out whether the election
- * is over. A false alarm costs nothing but a slightly uneven spread of new runs.
+ * lapses after {@code retryAfter}, so new runs go there again and find out whether the election is
+ * over. A false alarm costs nothing but a slightly uneven spread of new runs.
  */
 final class PartitionHealth {
 

@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v3/{project}/{app}/predict}: validate, publish durably, then answer — at once for
- * a webhook or {@code ?async=true}, or with the result when the run ends within SYNC_TIMEOUT.
+ * {@code POST /v3/{project}/{app}/predict}: validate, publish durably, then answer — at once for a
+ * webhook or {@code ?async=true}, or with the result when the run ends within SYNC_TIMEOUT.
  */
 final class PredictHandler implements Handler<RoutingContext> {
 
@@ -36,7 +36,12 @@ final class PredictHandler implements Handler<RoutingContext> {
   private final Clock clock;
   private final ResultLinks links;
 
-  PredictHandler(GatewayConfig config, RequestPublisher publisher, RunStateView view, Clock clock, ResultLinks links) {
+  PredictHandler(
+      GatewayConfig config,
+      RequestPublisher publisher,
+      RunStateView view,
+      Clock clock,
+      ResultLinks links) {
     this.links = links;
     this.config = config;
     this.parser = new PredictRequestParser(config.maxRunTime(), config.queueTtl());
@@ -65,8 +70,13 @@ final class PredictHandler implements Handler<RoutingContext> {
       return;
     }
     String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
-    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-      ApiError.of(ErrorCode.INVALID_HEADER, "Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key").send(ctx);
+    if (idempotencyKey != null
+        && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+      ApiError.of(
+              ErrorCode.INVALID_HEADER,
+              "Idempotency-Key must be 1 to 255 characters.",
+              "Idempotency-Key")
+          .send(ctx);
       return;
     }
     Duration wait;
@@ -80,7 +90,9 @@ final class PredictHandler implements Handler<RoutingContext> {
       ctx.response().putHeader("Preference-Applied", "wait=" + wait.toSeconds());
     }
     var parsed = outcome.parsed();
-    boolean async = parsed.webhookEndpoint() != null || "true".equalsIgnoreCase(ctx.request().getParam("async"));
+    boolean async =
+        parsed.webhookEndpoint() != null
+            || "true".equalsIgnoreCase(ctx.request().getParam("async"));
     // Every run id derives from a key, a random one when the client sent none: a 503
     // outcome_unknown hands that key back, and a retry with it names the same run. A random key
     // is drawn so that its run lands on a partition that is acknowledging writes.
@@ -96,41 +108,72 @@ final class PredictHandler implements Handler<RoutingContext> {
     }
     if (view.unfinished(project) >= config.maxUnfinishedPerProject()) {
       ctx.response().putHeader("Retry-After", "10");
-      ApiError.of(ErrorCode.TOO_MANY_RUNS, "Project '" + project + "' has " + config.maxUnfinishedPerProject()
-          + " unfinished runs, the most allowed; retry when some have finished.").send(ctx);
+      ApiError.of(
+              ErrorCode.TOO_MANY_RUNS,
+              "Project '"
+                  + project
+                  + "' has "
+                  + config.maxUnfinishedPerProject()
+                  + " unfinished runs, the most allowed; retry when some have finished.")
+          .send(ctx);
       return;
     }
     Instant now = clock.instant();
-    RunRequest request = new RunRequest(runId, project, app, parsed.input(), parsed.webhookEndpoint(),
-        now, now.plus(parsed.queueTtl()), parsed.webhookEvents(), parsed.executionTimeout(), null);
+    RunRequest request =
+        new RunRequest(
+            runId,
+            project,
+            app,
+            parsed.input(),
+            parsed.webhookEndpoint(),
+            now,
+            now.plus(parsed.queueTtl()),
+            parsed.webhookEvents(),
+            parsed.executionTimeout(),
+            null);
     // Registered before publishing, so an outcome faster than the acknowledgement is not missed.
     Future<RunState> result = async ? null : view.awaitFinal(runId, wait);
-    publisher.publish(request).onComplete(done -> {
-      if (done.failed()) {
-        if (result != null) {
-          view.abandonWaiters(runId); // or an outage would pile up SYNC_TIMEOUT-long waits
-        }
-        LOG.atWarn().addKeyValue("run_id", runId).addKeyValue("status", "refused")
-            .log("run {} refused: Kafka did not acknowledge it: {}", runId, done.cause().toString());
-        PublishFailureAnswer.send(ctx, done.cause(), runId, runKey, config.bodyLimitBytes());
-        return;
-      }
-      // one INFO line per run (its outcome, by the worker) is what operators read; this is detail
-      LOG.atDebug().addKeyValue("run_id", runId).addKeyValue("status", "queued")
-          .addKeyValue("project", project).addKeyValue("app", app)
-          .log("run {} queued (project {}, app {})", runId, project, app);
-      // The request record is the queued state for every other gateway; this one sees it at once.
-      RunState queued = RunState.queued(request, now);
-      view.apply(queued);
-      if (async) {
-        accepted(ctx, queued, request.webhookEndpoint() != null);
-      } else {
-        result.onComplete(r -> finishSync(ctx, r.result(), queued));
-      }
-    });
+    publisher
+        .publish(request)
+        .onComplete(
+            done -> {
+              if (done.failed()) {
+                if (result != null) {
+                  view.abandonWaiters(runId); // or an outage would pile up SYNC_TIMEOUT-long waits
+                }
+                LOG.atWarn()
+                    .addKeyValue("run_id", runId)
+                    .addKeyValue("status", "refused")
+                    .log(
+                        "run {} refused: Kafka did not acknowledge it: {}",
+                        runId,
+                        done.cause().toString());
+                PublishFailureAnswer.send(
+                    ctx, done.cause(), runId, runKey, config.bodyLimitBytes());
+                return;
+              }
+              // one INFO line per run (its outcome, by the worker) is what operators read; this is
+              // detail
+              LOG.atDebug()
+                  .addKeyValue("run_id", runId)
+                  .addKeyValue("status", "queued")
+                  .addKeyValue("project", project)
+                  .addKeyValue("app", app)
+                  .log("run {} queued (project {}, app {})", runId, project, app);
+              // The request record is the queued state for every other gateway; this one sees it at
+              // once.
+              RunState queued = RunState.queued(request, now);
+              view.apply(queued);
+              if (async) {
+                accepted(ctx, queued, request.webhookEndpoint() != null);
+              } else {
+                result.onComplete(r -> finishSync(ctx, r.result(), queued));
+              }
+            });
   }
 
-  private void answer(RoutingContext ctx, RunState state, boolean async, boolean webhook, Duration wait) {
+  private void answer(
+      RoutingContext ctx, RunState state, boolean async, boolean webhook, Duration wait) {
     if (async || state.status().isFinal()) {
       if (!async) {
         JsonReply.send(ctx, 200, links.syncResult(state, ctx.request()));
@@ -147,7 +190,8 @@ final class PredictHandler implements Handler<RoutingContext> {
       JsonReply.send(ctx, 200, links.syncResult(finalState, ctx.request()));
     } else {
       RunState now = view.get(fallback.runId());
-      JsonObject body = acceptedBody(now != null ? now : fallback).put("message", STILL_RUNNING_MESSAGE);
+      JsonObject body =
+          acceptedBody(now != null ? now : fallback).put("message", STILL_RUNNING_MESSAGE);
       JsonReply.send(ctx, 202, body);
     }
   }
@@ -167,9 +211,10 @@ final class PredictHandler implements Handler<RoutingContext> {
         .put("status_url", RunStatusJson.statusUrl(state));
   }
 
-
   /** The same project and key always name the same run, on every gateway. */
   static String runIdFor(String project, String idempotencyKey) {
-    return UUID.nameUUIDFromBytes((project + '\u0000' + idempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes(
+            (project + '\u0000' + idempotencyKey).getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 }

@@ -15,13 +15,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns a predict body into a model input and an optional webhook, or the 400 that explains
- * what is wrong with it. Pure: no I/O, so every rule is unit-tested.
+ * Turns a predict body into a model input and an optional webhook, or the 400 that explains what is
+ * wrong with it. Pure: no I/O, so every rule is unit-tested.
  */
 public final class PredictRequestParser {
 
   /** Body fields that belong to the platform; everything else is the model's input. */
   static final String WEBHOOK_FIELD = "webhook_endpoint";
+
   static final String QUEUE_TTL_FIELD = "queue_ttl_seconds";
   static final String EXECUTION_TIMEOUT_FIELD = "execution_timeout_seconds";
 
@@ -37,7 +38,11 @@ public final class PredictRequestParser {
    * A parsed body: the model's input, where to deliver the result (null: no webhook) and how long
    * the run may wait in the queue.
    */
-  public record Parsed(JsonObject input, String webhookEndpoint, Duration queueTtl, List<String> webhookEvents,
+  public record Parsed(
+      JsonObject input,
+      String webhookEndpoint,
+      Duration queueTtl,
+      List<String> webhookEvents,
       Duration executionTimeout) {}
 
   /** Either a parsed request or the error to answer. */
@@ -53,24 +58,28 @@ public final class PredictRequestParser {
 
   public Outcome parse(String app, Buffer body) {
     if (body == null || body.length() == 0) {
-      return Outcome.fail(ApiError.of(ErrorCode.INVALID_JSON, "The request body is empty; send a JSON object."));
+      return Outcome.fail(
+          ApiError.of(ErrorCode.INVALID_JSON, "The request body is empty; send a JSON object."));
     }
     Object decoded;
     try {
       decoded = Json.decodeValue(body);
     } catch (DecodeException e) {
-      return Outcome.fail(ApiError.of(ErrorCode.INVALID_JSON, "The request body is not valid JSON."));
+      return Outcome.fail(
+          ApiError.of(ErrorCode.INVALID_JSON, "The request body is not valid JSON."));
     }
     if (!(decoded instanceof JsonObject json)) {
-      return Outcome.fail(ApiError.of(ErrorCode.INVALID_BODY, "The request body must be a JSON object."));
+      return Outcome.fail(
+          ApiError.of(ErrorCode.INVALID_BODY, "The request body must be a JSON object."));
     }
     JsonObject input = json.copy();
     Object webhook = input.remove(WEBHOOK_FIELD);
     String endpoint = null;
     if (webhook != null) {
       if (!(webhook instanceof String text) || !isAbsoluteHttpUrl(text)) {
-        return Outcome.fail(ApiError.field(WEBHOOK_FIELD,
-            "webhook_endpoint must be an absolute http or https URL."));
+        return Outcome.fail(
+            ApiError.field(
+                WEBHOOK_FIELD, "webhook_endpoint must be an absolute http or https URL."));
       }
       String problem = unreachableAddress(text);
       if (problem != null) {
@@ -81,10 +90,16 @@ public final class PredictRequestParser {
     Duration queueTtl = maxQueueTtl;
     Object ttl = input.remove(QUEUE_TTL_FIELD);
     if (ttl != null) {
-      if (!(ttl instanceof Number seconds) || seconds.doubleValue() <= 0
+      if (!(ttl instanceof Number seconds)
+          || seconds.doubleValue() <= 0
           || seconds.doubleValue() * 1000 > maxQueueTtl.toMillis()) {
-        return Outcome.fail(ApiError.field(QUEUE_TTL_FIELD, QUEUE_TTL_FIELD
-            + " must be a number of seconds above 0 and at most " + maxQueueTtl.toSeconds() + "."));
+        return Outcome.fail(
+            ApiError.field(
+                QUEUE_TTL_FIELD,
+                QUEUE_TTL_FIELD
+                    + " must be a number of seconds above 0 and at most "
+                    + maxQueueTtl.toSeconds()
+                    + "."));
       }
       queueTtl = Duration.ofMillis(Math.round(seconds.doubleValue() * 1000));
     }
@@ -99,10 +114,16 @@ public final class PredictRequestParser {
     Duration executionTimeout = null;
     Object limit = input.remove(EXECUTION_TIMEOUT_FIELD);
     if (limit != null) {
-      if (!(limit instanceof Number seconds) || !(seconds.doubleValue() > 0)
+      if (!(limit instanceof Number seconds)
+          || !(seconds.doubleValue() > 0)
           || seconds.doubleValue() * 1000 > maxRunTime.toMillis()) {
-        return Outcome.fail(ApiError.field(EXECUTION_TIMEOUT_FIELD, EXECUTION_TIMEOUT_FIELD
-            + " must be a number of seconds above 0 and at most MAX_RUN_TIME (" + maxRunTime.toSeconds() + ")."));
+        return Outcome.fail(
+            ApiError.field(
+                EXECUTION_TIMEOUT_FIELD,
+                EXECUTION_TIMEOUT_FIELD
+                    + " must be a number of seconds above 0 and at most MAX_RUN_TIME ("
+                    + maxRunTime.toSeconds()
+                    + ")."));
       }
       executionTimeout = Duration.ofMillis(Math.max(1, Math.round(seconds.doubleValue() * 1000)));
     }
@@ -114,10 +135,10 @@ public final class PredictRequestParser {
   }
 
   /**
-   * What makes an http(s) URL one nobody could ever connect to, or null. Checked here so the
-   * caller gets a 400 at once instead of a run whose webhook can only fail: a port outside
-   * 1..65535, or a host that is neither a DNS name nor an IP literal. Whether the name resolves,
-   * and to an address we may reach, is the dispatcher's to find out at delivery time.
+   * What makes an http(s) URL one nobody could ever connect to, or null. Checked here so the caller
+   * gets a 400 at once instead of a run whose webhook can only fail: a port outside 1..65535, or a
+   * host that is neither a DNS name nor an IP literal. Whether the name resolves, and to an address
+   * we may reach, is the dispatcher's to find out at delivery time.
    */
   static String unreachableAddress(String url) {
     URI uri = URI.create(url); // parsed once already by isAbsoluteHttpUrl
@@ -128,7 +149,9 @@ public final class PredictRequestParser {
     if (host.startsWith("[")) {
       return null; // an IPv6 literal: URI has checked its syntax
     }
-    return isIpv4Literal(host) || isDnsName(host) ? null : "has a host that is not a valid DNS name or IP address";
+    return isIpv4Literal(host) || isDnsName(host)
+        ? null
+        : "has a host that is not a valid DNS name or IP address";
   }
 
   private static boolean isIpv4Literal(String host) {
@@ -137,7 +160,9 @@ public final class PredictRequestParser {
       return false;
     }
     for (String part : parts) {
-      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+      if (part.isEmpty()
+          || part.length() > 3
+          || !part.chars().allMatch(Character::isDigit)
           || Integer.parseInt(part) > 255) {
         return false;
       }
@@ -145,7 +170,9 @@ public final class PredictRequestParser {
     return true;
   }
 
-  /** RFC 1123 host names: labels of 1-63 letters, digits and inner hyphens, 253 characters in all. */
+  /**
+   * RFC 1123 host names: labels of 1-63 letters, digits and inner hyphens, 253 characters in all.
+   */
   private static boolean isDnsName(String host) {
     String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     if (name.isEmpty() || name.length() > 253) {
@@ -153,7 +180,10 @@ public final class PredictRequestParser {
     }
     String[] labels = name.split("\\.", -1);
     for (String label : labels) {
-      if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")
+      if (label.isEmpty()
+          || label.length() > 63
+          || label.startsWith("-")
+          || label.endsWith("-")
           || !label.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '-'))) {
         return false;
       }
@@ -170,7 +200,8 @@ public final class PredictRequestParser {
       URI uri = new URI(text);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       return (scheme.equals("http") || scheme.equals("https"))
-          && uri.getHost() != null && !uri.getHost().isEmpty()
+          && uri.getHost() != null
+          && !uri.getHost().isEmpty()
           && uri.getRawUserInfo() == null;
     } catch (URISyntaxException e) {
       return false;

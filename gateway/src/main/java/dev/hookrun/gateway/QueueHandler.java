@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An app's queue: {@code GET /v3/{project}/{app}/queue} (how many runs wait, how many run, how
- * old the oldest waiting one is) and {@code POST …/queue/purge} (every queued run ends
- * cancelled and never starts; running runs go on). Both from this gateway's view, which every
- * gateway builds alike.
+ * An app's queue: {@code GET /v3/{project}/{app}/queue} (how many runs wait, how many run, how old
+ * the oldest waiting one is) and {@code POST …/queue/purge} (every queued run ends cancelled and
+ * never starts; running runs go on). Both from this gateway's view, which every gateway builds
+ * alike.
  */
 final class QueueHandler {
 
@@ -30,7 +30,8 @@ final class QueueHandler {
   private final Topics topics;
   private final Clock clock;
 
-  QueueHandler(GatewayConfig config, RunStateView view, KafkaSender sender, Topics topics, Clock clock) {
+  QueueHandler(
+      GatewayConfig config, RunStateView view, KafkaSender sender, Topics topics, Clock clock) {
     this.config = config;
     this.view = view;
     this.sender = sender;
@@ -43,14 +44,19 @@ final class QueueHandler {
       return;
     }
     RunStateView.QueueStats stats = view.queue(ctx.pathParam("project"), ctx.pathParam("app"));
-    JsonReply.send(ctx, 200, new JsonObject().put("queued", stats.queued()).put("running", stats.running())
-        .put("oldest_queued_age_s", stats.oldestQueuedAgeSeconds()));
+    JsonReply.send(
+        ctx,
+        200,
+        new JsonObject()
+            .put("queued", stats.queued())
+            .put("running", stats.running())
+            .put("oldest_queued_age_s", stats.oldestQueuedAgeSeconds()));
   }
 
   /**
-   * Records a purge command for every queued run (workers skip them when they reach them, and
-   * leave a run that already started alone), then shows them cancelled. Answers once every
-   * command is in Kafka; a failed send is a 503 and a repeat purges what is still queued.
+   * Records a purge command for every queued run (workers skip them when they reach them, and leave
+   * a run that already started alone), then shows them cancelled. Answers once every command is in
+   * Kafka; a failed send is a 503 and a repeat purges what is still queued.
    */
   void purge(RoutingContext ctx) {
     if (!allowed(ctx)) {
@@ -60,24 +66,40 @@ final class QueueHandler {
     List<Future<Void>> sends = new ArrayList<>(queued.size());
     for (RunState run : queued) {
       CancelCommand command = new CancelCommand(run.runId(), run.project(), clock.instant(), true);
-      sends.add(sender.send(topics.cancels(), run.runId(), command.toJson().encode())
-          .onSuccess(v -> {
-            RunState now = view.get(run.runId());
-            if (now != null && !now.status().isFinal() && now.status() == dev.hookrun.common.run.RunStatus.QUEUED) {
-              view.apply(RunState.cancelledByGateway(now, clock.instant()));
-            }
-          }));
+      sends.add(
+          sender
+              .send(topics.cancels(), run.runId(), command.toJson().encode())
+              .onSuccess(
+                  v -> {
+                    RunState now = view.get(run.runId());
+                    if (now != null
+                        && !now.status().isFinal()
+                        && now.status() == dev.hookrun.common.run.RunStatus.QUEUED) {
+                      view.apply(RunState.cancelledByGateway(now, clock.instant()));
+                    }
+                  }));
     }
-    Future.join(sends).onComplete(done -> {
-      long recorded = sends.stream().filter(Future::succeeded).count();
-      LOG.info("purged {} queued runs of {}/{}", recorded, ctx.pathParam("project"), ctx.pathParam("app"));
-      if (recorded < sends.size()) {
-        ApiError.of(ErrorCode.KAFKA_UNAVAILABLE, recorded + " of " + sends.size()
-            + " queued runs were cancelled; Kafka did not record the rest. Purge again to cancel them.").send(ctx);
-        return;
-      }
-      JsonReply.send(ctx, 200, new JsonObject().put("cancelled", recorded));
-    });
+    Future.join(sends)
+        .onComplete(
+            done -> {
+              long recorded = sends.stream().filter(Future::succeeded).count();
+              LOG.info(
+                  "purged {} queued runs of {}/{}",
+                  recorded,
+                  ctx.pathParam("project"),
+                  ctx.pathParam("app"));
+              if (recorded < sends.size()) {
+                ApiError.of(
+                        ErrorCode.KAFKA_UNAVAILABLE,
+                        recorded
+                            + " of "
+                            + sends.size()
+                            + " queued runs were cancelled; Kafka did not record the rest. Purge again to cancel them.")
+                    .send(ctx);
+                return;
+              }
+              JsonReply.send(ctx, 200, new JsonObject().put("cancelled", recorded));
+            });
   }
 
   private boolean allowed(RoutingContext ctx) {

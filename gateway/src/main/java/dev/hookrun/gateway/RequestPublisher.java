@@ -12,10 +12,10 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Publishes accepted requests to the requests topic, keyed by run id. A future that succeeds
- * means the broker has the record on every in-sync replica: only then may the gateway answer 202.
- * The record is also the run's {@code queued} state: its headers carry what every gateway's view
- * needs, so they fold it in without decoding the model's input.
+ * Publishes accepted requests to the requests topic, keyed by run id. A future that succeeds means
+ * the broker has the record on every in-sync replica: only then may the gateway answer 202. The
+ * record is also the run's {@code queued} state: its headers carry what every gateway's view needs,
+ * so they fold it in without decoding the model's input.
  */
 final class RequestPublisher {
 
@@ -30,16 +30,17 @@ final class RequestPublisher {
   }
 
   /**
-   * A fresh key for a run without an Idempotency-Key (its run id derives from it, so a 503
-   * {@code outcome_unknown} can hand it back) whose requests partition is acknowledging writes.
-   * While a broker is down, the partitions it led take nothing until their leaders are
-   * re-elected; a random key lands there with the odds of their share, so a handful of draws
-   * finds a healthy one. After a few tries it takes the last: when everything is stalled the
-   * send decides (and the gate).
+   * A fresh key for a run without an Idempotency-Key (its run id derives from it, so a 503 {@code
+   * outcome_unknown} can hand it back) whose requests partition is acknowledging writes. While a
+   * broker is down, the partitions it led take nothing until their leaders are re-elected; a random
+   * key lands there with the odds of their share, so a handful of draws finds a healthy one. After
+   * a few tries it takes the last: when everything is stalled the send decides (and the gate).
    */
   String newRunKey(String project) {
     String key = UUID.randomUUID().toString();
-    for (int tries = 1; tries < 8 && sender.stalled(topics.requests(), PredictHandler.runIdFor(project, key)); tries++) {
+    for (int tries = 1;
+        tries < 8 && sender.stalled(topics.requests(), PredictHandler.runIdFor(project, key));
+        tries++) {
       key = UUID.randomUUID().toString();
     }
     return key;
@@ -49,10 +50,13 @@ final class RequestPublisher {
   Future<Void> publish(RunRequest request) {
     String value = request.toJson().encode();
     var record = new ProducerRecord<>(topics.requests(), request.runId(), value);
-    record.headers()
+    record
+        .headers()
         .add(RunHeaders.PROJECT, RunHeaders.bytes(request.project()))
         .add(RunHeaders.APP, RunHeaders.bytes(request.app()))
-        .add(RunHeaders.CREATED_AT, RunHeaders.bytes(Long.toString(request.createdAt().toEpochMilli())));
+        .add(
+            RunHeaders.CREATED_AT,
+            RunHeaders.bytes(Long.toString(request.createdAt().toEpochMilli())));
     if (request.retryOf() != null) {
       record.headers().add(RunHeaders.RETRY_OF, RunHeaders.bytes(request.retryOf()));
     }
@@ -68,10 +72,15 @@ final class RequestPublisher {
     // a char is at most 3 UTF-8 bytes: encode the value to count it only when that bound does
     // not already prove it fits (almost never), not once more for every request
     long worst = 3L * value.length() + envelope;
-    long size = worst <= limits.maxValueBytes() ? worst : value.getBytes(StandardCharsets.UTF_8).length + envelope;
+    long size =
+        worst <= limits.maxValueBytes()
+            ? worst
+            : value.getBytes(StandardCharsets.UTF_8).length + envelope;
     if (size > limits.maxValueBytes()) {
-      return Future.failedFuture(SendFailure.notSent(new RecordTooLargeException(
-          "request record of " + size + " bytes is over " + limits.maxValueBytes())));
+      return Future.failedFuture(
+          SendFailure.notSent(
+              new RecordTooLargeException(
+                  "request record of " + size + " bytes is over " + limits.maxValueBytes())));
     }
     return sender.send(record);
   }

@@ -17,10 +17,10 @@ import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads one run's request back from the requests topic, which keeps it at least the run
- * retention: the input a retry runs again. Only the partition the run id hashes to is read,
- * from the run's creation time on (less a margin for clock skew between hosts). Retries are
- * rare, so each read has its own short-lived consumer, off the event loop.
+ * Reads one run's request back from the requests topic, which keeps it at least the run retention:
+ * the input a retry runs again. Only the partition the run id hashes to is read, from the run's
+ * creation time on (less a margin for clock skew between hosts). Retries are rare, so each read has
+ * its own short-lived consumer, off the event loop.
  */
 final class RequestReader {
 
@@ -42,13 +42,17 @@ final class RequestReader {
 
   private RunRequest readBlocking(String runId, Instant createdAt) {
     String topic = kafka.topics().requests();
-    try (var consumer = new KafkaConsumer<String, String>(
-        KafkaClientProperties.asObjects(KafkaClientProperties.reader(kafka, "hookrun-gateway-retry")))) {
+    try (var consumer =
+        new KafkaConsumer<String, String>(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.reader(kafka, "hookrun-gateway-retry")))) {
       int partitions = consumer.partitionsFor(topic, READ_TIMEOUT).size();
-      TopicPartition partition = new TopicPartition(topic, KeyPartitioner.partitionFor(runId, partitions));
+      TopicPartition partition =
+          new TopicPartition(topic, KeyPartitioner.partitionFor(runId, partitions));
       consumer.assign(List.of(partition));
       long since = createdAt == null ? 0 : createdAt.minus(CLOCK_SKEW_MARGIN).toEpochMilli();
-      OffsetAndTimestamp from = consumer.offsetsForTimes(Map.of(partition, since), READ_TIMEOUT).get(partition);
+      OffsetAndTimestamp from =
+          consumer.offsetsForTimes(Map.of(partition, since), READ_TIMEOUT).get(partition);
       long end = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
       if (from == null) {
         return null;
@@ -59,7 +63,9 @@ final class RequestReader {
       while (consumer.position(partition) < end && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
           if (runId.equals(record.key()) && record.value() != null) {
-            found = RunRequest.fromJson(new JsonObject(record.value())); // the last one is the run shown
+            found =
+                RunRequest.fromJson(
+                    new JsonObject(record.value())); // the last one is the run shown
           }
         }
       }

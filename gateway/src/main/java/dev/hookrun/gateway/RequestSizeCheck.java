@@ -20,45 +20,70 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Refuses to start a gateway whose BODY_LIMIT Kafka cannot carry: an existing requests topic
- * (created by an operator or with a smaller limit) or a client override of
- * {@code max.request.size} could otherwise refuse bodies the gateway accepted, for good.
+ * (created by an operator or with a smaller limit) or a client override of {@code max.request.size}
+ * could otherwise refuse bodies the gateway accepted, for good.
  */
 final class RequestSizeCheck {
 
   private RequestSizeCheck() {}
 
-  static Future<Void> verify(Vertx vertx, KafkaSettings kafka, Map<String, String> producerProperties) {
-    return vertx.executeBlocking(() -> {
-      List<String> problems = problems(kafka, producerProperties, topicMaxMessageBytes(kafka));
-      if (!problems.isEmpty()) {
-        throw new ConfigException(problems);
-      }
-      return null;
-    }, false);
+  static Future<Void> verify(
+      Vertx vertx, KafkaSettings kafka, Map<String, String> producerProperties) {
+    return vertx.executeBlocking(
+        () -> {
+          List<String> problems = problems(kafka, producerProperties, topicMaxMessageBytes(kafka));
+          if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+          }
+          return null;
+        },
+        false);
   }
 
-  static List<String> problems(KafkaSettings kafka, Map<String, String> producerProperties, long topicMaxMessageBytes) {
+  static List<String> problems(
+      KafkaSettings kafka, Map<String, String> producerProperties, long topicMaxMessageBytes) {
     RequestLimits limits = kafka.requestLimits();
     long needed = limits.maxRecordBytes();
     String topic = kafka.topics().requests();
-    String why = " cannot hold a request record of up to " + needed + " bytes (BODY_LIMIT="
-        + limits.bodyLimit() + " plus " + (needed - limits.bodyLimit()) + " bytes of envelope)";
+    String why =
+        " cannot hold a request record of up to "
+            + needed
+            + " bytes (BODY_LIMIT="
+            + limits.bodyLimit()
+            + " plus "
+            + (needed - limits.bodyLimit())
+            + " bytes of envelope)";
     List<String> problems = new ArrayList<>();
     if (topicMaxMessageBytes < needed) {
-      problems.add("topic " + topic + " has max.message.bytes=" + topicMaxMessageBytes + ", which" + why
-          + ": raise it (kafka-configs.sh --alter --entity-type topics --entity-name " + topic
-          + " --add-config max.message.bytes=" + needed + ") or lower BODY_LIMIT"
-          + fittingBodyLimit(topicMaxMessageBytes, limits));
+      problems.add(
+          "topic "
+              + topic
+              + " has max.message.bytes="
+              + topicMaxMessageBytes
+              + ", which"
+              + why
+              + ": raise it (kafka-configs.sh --alter --entity-type topics --entity-name "
+              + topic
+              + " --add-config max.message.bytes="
+              + needed
+              + ") or lower BODY_LIMIT"
+              + fittingBodyLimit(topicMaxMessageBytes, limits));
     }
     String maxRequest = producerProperties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     if (maxRequest != null && parse(maxRequest) < needed) {
-      problems.add("the Kafka client setting max.request.size=" + maxRequest + why
-          + ": remove it from KAFKA_CLIENT_CONFIG_FILE or lower BODY_LIMIT" + fittingBodyLimit(parse(maxRequest), limits));
+      problems.add(
+          "the Kafka client setting max.request.size="
+              + maxRequest
+              + why
+              + ": remove it from KAFKA_CLIENT_CONFIG_FILE or lower BODY_LIMIT"
+              + fittingBodyLimit(parse(maxRequest), limits));
     }
     return problems;
   }
 
-  /** The largest BODY_LIMIT a Kafka bound of {@code maxBytes} can carry, as advice; empty when none. */
+  /**
+   * The largest BODY_LIMIT a Kafka bound of {@code maxBytes} can carry, as advice; empty when none.
+   */
   private static String fittingBodyLimit(long maxBytes, RequestLimits limits) {
     long fitting = maxBytes - (limits.maxRecordBytes() - limits.bodyLimit());
     return fitting >= 1024 ? " to at most " + fitting : "";
@@ -66,17 +91,27 @@ final class RequestSizeCheck {
 
   private static long topicMaxMessageBytes(KafkaSettings kafka) throws Exception {
     var resource = new ConfigResource(ConfigResource.Type.TOPIC, kafka.topics().requests());
-    try (Admin admin = Admin.create(KafkaClientProperties.asObjects(
-        KafkaClientProperties.admin(kafka, "hookrun-gateway-size-check")))) {
+    try (Admin admin =
+        Admin.create(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.admin(kafka, "hookrun-gateway-size-check")))) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (true) {
         try {
-          Config config = admin.describeConfigs(List.of(resource)).all().get(20, TimeUnit.SECONDS).get(resource);
+          Config config =
+              admin
+                  .describeConfigs(List.of(resource))
+                  .all()
+                  .get(20, TimeUnit.SECONDS)
+                  .get(resource);
           var entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-          return entry == null || entry.value() == null ? Long.MAX_VALUE : Long.parseLong(entry.value());
+          return entry == null || entry.value() == null
+              ? Long.MAX_VALUE
+              : Long.parseLong(entry.value());
         } catch (ExecutionException e) {
           // a topic created a moment ago may not have reached the broker's metadata yet
-          if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+              || System.nanoTime() > deadline) {
             throw e;
           }
           Thread.sleep(100); // on a worker thread (executeBlocking), once per start

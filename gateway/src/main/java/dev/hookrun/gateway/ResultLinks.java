@@ -27,7 +27,9 @@ final class ResultLinks {
     return addUrl(RunStatusJson.full(state, view), state, caller);
   }
 
-  /** The answer of a synchronous predict (or replay) to {@code caller}, result_url signed for it. */
+  /**
+   * The answer of a synchronous predict (or replay) to {@code caller}, result_url signed for it.
+   */
   JsonObject syncResult(RunState state, HttpServerRequest caller) {
     return addUrl(RunStatusJson.syncResult(state), state, caller);
   }

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes stored results once their run has left RUN_RETENTION (its status is gone, so nobody
- * can be handed a new link). Every gateway sweeps; deleting twice is harmless. For S3 a bucket
+ * Deletes stored results once their run has left RUN_RETENTION (its status is gone, so nobody can
+ * be handed a new link). Every gateway sweeps; deleting twice is harmless. For S3 a bucket
  * lifecycle rule does the same without listing the bucket; this sweep is the fallback.
  */
 final class ResultSweeper {
@@ -32,7 +32,8 @@ final class ResultSweeper {
 
   /** Sweeps a few times per retention period, at most every 10 minutes. */
   void start() {
-    long every = Math.max(1_000, Math.min(Duration.ofMinutes(10).toMillis(), retention.toMillis() / 4));
+    long every =
+        Math.max(1_000, Math.min(Duration.ofMinutes(10).toMillis(), retention.toMillis() / 4));
     timer = vertx.setPeriodic(every, t -> sweep());
   }
 
@@ -41,15 +42,19 @@ final class ResultSweeper {
       return; // a slow listing must not pile up
     }
     sweeping = true;
-    vertx.executeBlocking(() -> store.deleteOlderThan(clock.instant().minus(retention)), false)
-        .onComplete(done -> {
-          sweeping = false;
-          if (done.failed()) {
-            LOG.warn("deleting stored results past RUN_RETENTION failed: {}", done.cause().toString());
-          } else if (done.result() > 0) {
-            LOG.info("deleted {} stored results past RUN_RETENTION", done.result());
-          }
-        });
+    vertx
+        .executeBlocking(() -> store.deleteOlderThan(clock.instant().minus(retention)), false)
+        .onComplete(
+            done -> {
+              sweeping = false;
+              if (done.failed()) {
+                LOG.warn(
+                    "deleting stored results past RUN_RETENTION failed: {}",
+                    done.cause().toString());
+              } else if (done.result() > 0) {
+                LOG.info("deleted {} stored results past RUN_RETENTION", done.result());
+              }
+            });
   }
 
   void stop() {

@@ -15,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v3/{project}/{app}/runs/{run_id}/retry}: a run that ended {@code failed},
- * {@code expired} or {@code cancelled} runs again as a new run, with the same input, webhook and
- * events. The old run is left as it was; its status names the new one ({@code retried_as}),
- * and the new one's status and webhook name the old one ({@code retry_of}).
+ * {@code POST /v3/{project}/{app}/runs/{run_id}/retry}: a run that ended {@code failed}, {@code
+ * expired} or {@code cancelled} runs again as a new run, with the same input, webhook and events.
+ * The old run is left as it was; its status names the new one ({@code retried_as}), and the new
+ * one's status and webhook name the old one ({@code retry_of}).
  */
 final class RetryHandler implements Handler<RoutingContext> {
 
@@ -30,7 +30,12 @@ final class RetryHandler implements Handler<RoutingContext> {
   private final RequestPublisher publisher;
   private final Clock clock;
 
-  RetryHandler(RunLookup lookup, RunStateView view, RequestReader requests, RequestPublisher publisher, Clock clock) {
+  RetryHandler(
+      RunLookup lookup,
+      RunStateView view,
+      RequestReader requests,
+      RequestPublisher publisher,
+      Clock clock) {
     this.lookup = lookup;
     this.view = view;
     this.requests = requests;
@@ -46,39 +51,61 @@ final class RetryHandler implements Handler<RoutingContext> {
     }
     RunStatus status = old.status();
     if (!old.isSettled() || status == RunStatus.SUCCEEDED) {
-      ApiError.of(ErrorCode.RUN_NOT_RETRYABLE, "Only a run that ended failed, expired or cancelled can be retried; this one is "
-          + status.wire() + ".").send(ctx);
+      ApiError.of(
+              ErrorCode.RUN_NOT_RETRYABLE,
+              "Only a run that ended failed, expired or cancelled can be retried; this one is "
+                  + status.wire()
+                  + ".")
+          .send(ctx);
       return;
     }
-    requests.read(old.runId(), old.createdAt()).onComplete(read -> {
-      if (read.failed()) {
-        LOG.warn("run {}: its request could not be read back: {}", old.runId(), read.cause().toString());
-        ApiError.of(ErrorCode.KAFKA_UNAVAILABLE, "The run's request could not be read from Kafka; nothing was queued. Retry shortly.")
-            .send(ctx);
-        return;
-      }
-      if (read.result() == null) {
-        ApiError.of(ErrorCode.RUN_NOT_RETRYABLE, "The run's request is no longer kept, so it cannot run again.").send(ctx);
-        return;
-      }
-      Instant now = clock.instant();
-      RunRequest retry = read.result().retriedAs(UUID.randomUUID().toString(), now);
-      publisher.publish(retry).onComplete(sent -> {
-        if (sent.failed()) {
-          ApiError.of(ErrorCode.KAFKA_UNAVAILABLE, "The retry could not be queued; nothing was accepted. Retry shortly.").send(ctx);
-          return;
-        }
-        RunState queued = RunState.queued(retry, now);
-        view.apply(queued);
-        view.retried(old.runId(), retry.runId());
-        LOG.info("run {} retried as {}", old.runId(), retry.runId());
-        JsonObject body = new JsonObject()
-            .put("run_id", retry.runId())
-            .put("status", RunStatus.QUEUED.wire())
-            .put("retry_of", old.runId())
-            .put("status_url", RunStatusJson.statusUrl(queued));
-        JsonReply.send(ctx, 202, body);
-      });
-    });
+    requests
+        .read(old.runId(), old.createdAt())
+        .onComplete(
+            read -> {
+              if (read.failed()) {
+                LOG.warn(
+                    "run {}: its request could not be read back: {}",
+                    old.runId(),
+                    read.cause().toString());
+                ApiError.of(
+                        ErrorCode.KAFKA_UNAVAILABLE,
+                        "The run's request could not be read from Kafka; nothing was queued. Retry shortly.")
+                    .send(ctx);
+                return;
+              }
+              if (read.result() == null) {
+                ApiError.of(
+                        ErrorCode.RUN_NOT_RETRYABLE,
+                        "The run's request is no longer kept, so it cannot run again.")
+                    .send(ctx);
+                return;
+              }
+              Instant now = clock.instant();
+              RunRequest retry = read.result().retriedAs(UUID.randomUUID().toString(), now);
+              publisher
+                  .publish(retry)
+                  .onComplete(
+                      sent -> {
+                        if (sent.failed()) {
+                          ApiError.of(
+                                  ErrorCode.KAFKA_UNAVAILABLE,
+                                  "The retry could not be queued; nothing was accepted. Retry shortly.")
+                              .send(ctx);
+                          return;
+                        }
+                        RunState queued = RunState.queued(retry, now);
+                        view.apply(queued);
+                        view.retried(old.runId(), retry.runId());
+                        LOG.info("run {} retried as {}", old.runId(), retry.runId());
+                        JsonObject body =
+                            new JsonObject()
+                                .put("run_id", retry.runId())
+                                .put("status", RunStatus.QUEUED.wire())
+                                .put("retry_of", old.runId())
+                                .put("status_url", RunStatusJson.statusUrl(queued));
+                        JsonReply.send(ctx, 202, body);
+                      });
+            });
   }
 }

@@ -8,15 +8,15 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * {@code GET /v3/{project}/{app}/runs/{run_id}/events}: the run's state as Server-Sent Events.
- * The current state at once as an event named {@code status} (the same JSON as the status
- * route), then one at every change (running, each progress report, the final state); the
- * stream ends after the final state.
+ * {@code GET /v3/{project}/{app}/runs/{run_id}/events}: the run's state as Server-Sent Events. The
+ * current state at once as an event named {@code status} (the same JSON as the status route), then
+ * one at every change (running, each progress report, the final state); the stream ends after the
+ * final state.
  *
  * <p>Event ids are derived from the run's facts, not from this gateway: {@code <stage>.<progress
- * number>} with stage 0 queued, 1 running, 2 final. Any gateway therefore gives the same id to
- * the same state, and a client reconnecting with {@code Last-Event-ID} — to this gateway or
- * another — gets only what is newer.
+ * number>} with stage 0 queued, 1 running, 2 final. Any gateway therefore gives the same id to the
+ * same state, and a client reconnecting with {@code Last-Event-ID} — to this gateway or another —
+ * gets only what is newer.
  */
 final class RunEventsHandler implements Handler<RoutingContext> {
 
@@ -40,7 +40,8 @@ final class RunEventsHandler implements Handler<RoutingContext> {
       return;
     }
     HttpServerResponse response = ctx.response();
-    response.setChunked(true)
+    response
+        .setChunked(true)
         .putHeader("Content-Type", "text/event-stream")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
@@ -53,7 +54,7 @@ final class RunEventsHandler implements Handler<RoutingContext> {
     private final RoutingContext ctx;
     private final HttpServerResponse response;
     private EventId sent;
-    private Runnable unwatch = () -> { };
+    private Runnable unwatch = () -> {};
     private long keepAlive = -1;
     private boolean ended;
 
@@ -88,8 +89,12 @@ final class RunEventsHandler implements Handler<RoutingContext> {
       EventId id = EventId.of(state, progress);
       if (sent == null || id.isAfter(sent)) {
         sent = id;
-        response.write("event: status\nid: " + id + "\ndata: "
-            + links.status(state, lookup.view(), ctx.request()).encode() + "\n\n");
+        response.write(
+            "event: status\nid: "
+                + id
+                + "\ndata: "
+                + links.status(state, lookup.view(), ctx.request()).encode()
+                + "\n\n");
       }
       if (done) {
         stop();
@@ -119,7 +124,9 @@ final class RunEventsHandler implements Handler<RoutingContext> {
       }
       String[] parts = header.trim().split("\\.", 2);
       try {
-        return parts.length == 2 ? new EventId(Integer.parseInt(parts[0]), Long.parseLong(parts[1])) : null;
+        return parts.length == 2
+            ? new EventId(Integer.parseInt(parts[0]), Long.parseLong(parts[1]))
+            : null;
       } catch (NumberFormatException e) {
         return null;
       }

@@ -6,8 +6,8 @@ import dev.hookrun.common.run.RunState;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Finds the run a {@code /v3/{project}/{app}/runs/{run_id}…} route names, for its owner only: a
- * run of another project or app is as unknown as one that never existed.
+ * Finds the run a {@code /v3/{project}/{app}/runs/{run_id}…} route names, for its owner only: a run
+ * of another project or app is as unknown as one that never existed.
  */
 final class RunLookup {
 
@@ -36,9 +36,15 @@ final class RunLookup {
       return null;
     }
     RunState state = view.get(ctx.pathParam("run_id"));
-    if (state == null || !state.project().equals(project) || !state.app().equals(ctx.pathParam("app"))) {
-      ApiError.of(ErrorCode.RUN_NOT_FOUND, "There is no run '" + ctx.pathParam("run_id")
-          + "' for this app, or it is older than the retention.").send(ctx);
+    if (state == null
+        || !state.project().equals(project)
+        || !state.app().equals(ctx.pathParam("app"))) {
+      ApiError.of(
+              ErrorCode.RUN_NOT_FOUND,
+              "There is no run '"
+                  + ctx.pathParam("run_id")
+                  + "' for this app, or it is older than the retention.")
+          .send(ctx);
       return null;
     }
     return state;

@@ -24,12 +24,14 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Turns the records of the four topics a gateway follows into changes of its {@link RunStateView}.
  * Each fact is written once, by the stage that owns it, and read here:
+ *
  * <ul>
  *   <li>{@code requests}: the run was accepted (queued) — read from its headers only;
  *   <li>{@code results}: a worker started it ({@code running}), and its outcome with the result;
  *   <li>{@code deliveries}: where its webhook delivery stands;
  *   <li>{@code cancels}: a cancel of a queued run shows at once, before a worker reaches it.
  * </ul>
+ *
  * No record is ever a copy of another, so a compacted topic never keeps a stale one.
  */
 final class RunRecords {
@@ -67,8 +69,8 @@ final class RunRecords {
   }
 
   /**
-   * Reads one record (on the poll thread; touches no state); {@code null} when it says nothing,
-   * and throws on a record it cannot read, which the follower logs, counts and skips.
+   * Reads one record (on the poll thread; touches no state); {@code null} when it says nothing, and
+   * throws on a record it cannot read, which the follower logs, counts and skips.
    */
   Fact decode(ConsumerRecord<String, String> record) {
     String topic = record.topic();
@@ -84,9 +86,14 @@ final class RunRecords {
         case RunHeaders.KIND_RUNNING -> new Changed(RunState.running(RunStarted.fromJson(json)));
         case RunHeaders.KIND_PROGRESS -> {
           RunProgress report = RunProgress.fromJson(json);
-          yield new Progressed(report.runId(), new RunStateView.Progress(report.progress(), report.seq(), report.at()));
+          yield new Progressed(
+              report.runId(),
+              new RunStateView.Progress(report.progress(), report.seq(), report.at()));
         }
-        default -> new Changed(RunState.finished(RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp())));
+        default ->
+            new Changed(
+                RunState.finished(
+                    RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp())));
       };
     }
     if (topic.equals(topics.runState())) {
@@ -94,8 +101,11 @@ final class RunRecords {
     }
     if (topic.equals(topics.cancels())) {
       CancelCommand command = CancelCommand.fromJson(json);
-      return new CancelRequested(command.runId(), command.requestedAt() != null ? command.requestedAt()
-          : Instant.ofEpochMilli(record.timestamp()));
+      return new CancelRequested(
+          command.runId(),
+          command.requestedAt() != null
+              ? command.requestedAt()
+              : Instant.ofEpochMilli(record.timestamp()));
     }
     return null;
   }
@@ -134,10 +144,15 @@ final class RunRecords {
     String project = RunHeaders.text(headers, RunHeaders.PROJECT);
     if (project == null) {
       // a request written before the headers existed
-      return RunState.queued(RunRequest.fromJson(new JsonObject(record.value())), Instant.ofEpochMilli(record.timestamp()));
+      return RunState.queued(
+          RunRequest.fromJson(new JsonObject(record.value())),
+          Instant.ofEpochMilli(record.timestamp()));
     }
     Instant created = RunHeaders.instant(headers, RunHeaders.CREATED_AT);
-    return RunState.queued(record.key(), project, RunHeaders.text(headers, RunHeaders.APP),
+    return RunState.queued(
+        record.key(),
+        project,
+        RunHeaders.text(headers, RunHeaders.APP),
         created != null ? created : Instant.ofEpochMilli(record.timestamp()),
         RunHeaders.text(headers, RunHeaders.WEBHOOK));
   }
@@ -156,14 +171,16 @@ final class RunRecords {
     }
   }
 
-  /** Forgets cancels whose request never came (another prefix, or long gone); called periodically. */
+  /**
+   * Forgets cancels whose request never came (another prefix, or long gone); called periodically.
+   */
   void sweep() {
     earlyCancels.clear();
   }
 
   /**
-   * Skips the values of requests that carry the run's identity in headers: a gateway needs
-   * project, app, creation time and webhook, not the model's input, which may be a megabyte.
+   * Skips the values of requests that carry the run's identity in headers: a gateway needs project,
+   * app, creation time and webhook, not the model's input, which may be a megabyte.
    */
   static final class SkipRequestValues implements Deserializer<String> {
 
@@ -189,7 +206,11 @@ final class RunRecords {
         return null;
       }
       return data.hasArray()
-          ? new String(data.array(), data.arrayOffset() + data.position(), data.remaining(), StandardCharsets.UTF_8)
+          ? new String(
+              data.array(),
+              data.arrayOffset() + data.position(),
+              data.remaining(),
+              StandardCharsets.UTF_8)
           : StandardCharsets.UTF_8.decode(data.duplicate()).toString();
     }
 

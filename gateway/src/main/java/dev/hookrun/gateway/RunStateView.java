@@ -5,6 +5,7 @@ import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,25 +16,24 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import io.vertx.core.json.JsonObject;
 
 /**
- * This gateway's picture of every run, folded from the facts the stages write (see
- * {@link RunRecords}): serves status reads, wakes synchronous callers when their run ends, and
- * counts each project's unfinished runs.
+ * This gateway's picture of every run, folded from the facts the stages write (see {@link
+ * RunRecords}): serves status reads, wakes synchronous callers when their run ends, and counts each
+ * project's unfinished runs.
  *
- * <p>Bounded twice: entries older than the retention go, and beyond the maximum entry count
- * the oldest <em>finished</em> run of the project holding the most finished runs goes first.
- * Unfinished runs are never evicted (each project's are bounded by its quota), so a burst from
- * one project neither hides another project's runs nor lowers its own unfinished count.
- * Synchronous waiters are bounded too: past the bound a caller gets the 202 overflow answer
- * at once instead of holding a connection for SYNC_TIMEOUT.
+ * <p>Bounded twice: entries older than the retention go, and beyond the maximum entry count the
+ * oldest <em>finished</em> run of the project holding the most finished runs goes first. Unfinished
+ * runs are never evicted (each project's are bounded by its quota), so a burst from one project
+ * neither hides another project's runs nor lowers its own unfinished count. Synchronous waiters are
+ * bounded too: past the bound a caller gets the 202 overflow answer at once instead of holding a
+ * connection for SYNC_TIMEOUT.
  *
  * <p>Lives on the gateway verticle's event loop, like the handlers that use it.
  *
- * <p>Over 300 lines on purpose: the merge rules, the two bounds and the waiters all read and
- * change the same maps on one event loop; split, each piece would need the others' invariants
- * (an evicted run must drop its waiters and its project's count in the same step).
+ * <p>Over 300 lines on purpose: the merge rules, the two bounds and the waiters all read and change
+ * the same maps on one event loop; split, each piece would need the others' invariants (an evicted
+ * run must drop its waiters and its project's count in the same step).
  */
 final class RunStateView {
 
@@ -53,13 +53,19 @@ final class RunStateView {
   private final Map<String, List<Promise<RunState>>> waiters = new HashMap<>();
   private final Map<String, Integer> unfinishedByProject = new HashMap<>();
   private final Map<String, Progress> progress = new HashMap<>();
+
   /** Retries: new run → the run it retries, and back. */
   private final Map<String, String> retryOf = new HashMap<>();
+
   private final Map<String, String> retriedAs = new HashMap<>();
-  /** Per "project/app": queued run ids in the order they arrived (oldest first), and running counts. */
+
+  /**
+   * Per "project/app": queued run ids in the order they arrived (oldest first), and running counts.
+   */
   private final Map<String, LinkedHashSet<String>> queuedByApp = new HashMap<>();
+
   private final Map<String, Integer> runningByApp = new HashMap<>();
-  private java.util.function.BiConsumer<String, String> onNewApp = (project, app) -> { };
+  private java.util.function.BiConsumer<String, String> onNewApp = (project, app) -> {};
   private final Map<String, List<Consumer<RunState>>> watchers = new HashMap<>();
   private int waiting;
 
@@ -77,7 +83,8 @@ final class RunStateView {
     if (current != null) {
       long gap = gapMillis(current, incoming);
       if (gap < -retention.toMillis()) {
-        return; // a late fact of an earlier run under this id (an Idempotency-Key reused after retention)
+        return; // a late fact of an earlier run under this id (an Idempotency-Key reused after
+        // retention)
       }
       if (gap > retention.toMillis()) {
         remove(current); // the key was reused after its first run left the retention: a new run
@@ -145,8 +152,8 @@ final class RunStateView {
   }
 
   /**
-   * Calls {@code watcher} with the run's state at every change (status, webhook, progress),
-   * until the returned handle is run. Used by the live event stream.
+   * Calls {@code watcher} with the run's state at every change (status, webhook, progress), until
+   * the returned handle is run. Used by the live event stream.
    */
   Runnable watch(String runId, Consumer<RunState> watcher) {
     watchers.computeIfAbsent(runId, k -> new ArrayList<>()).add(watcher);
@@ -175,9 +182,9 @@ final class RunStateView {
   }
 
   /**
-   * Completes with the run's final state, or with null after {@code timeout} — or at once when
-   * too many callers already wait. Register before publishing the request, so an outcome faster
-   * than the acknowledgement is not missed.
+   * Completes with the run's final state, or with null after {@code timeout} — or at once when too
+   * many callers already wait. Register before publishing the request, so an outcome faster than
+   * the acknowledgement is not missed.
    */
   Future<RunState> awaitFinal(String runId, Duration timeout) {
     RunState known = runs.get(runId);
@@ -191,16 +198,19 @@ final class RunStateView {
     Promise<RunState> promise = Promise.promise();
     waiters.computeIfAbsent(runId, k -> new ArrayList<>()).add(promise);
     waiting++;
-    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> {
-      List<Promise<RunState>> list = waiters.get(runId);
-      if (list != null && list.remove(promise)) {
-        waiting--;
-        if (list.isEmpty()) {
-          waiters.remove(runId);
-        }
-      }
-      promise.tryComplete(null);
-    });
+    long timer =
+        vertx.setTimer(
+            Math.max(1, timeout.toMillis()),
+            t -> {
+              List<Promise<RunState>> list = waiters.get(runId);
+              if (list != null && list.remove(promise)) {
+                waiting--;
+                if (list.isEmpty()) {
+                  waiters.remove(runId);
+                }
+              }
+              promise.tryComplete(null);
+            });
     return promise.future().onComplete(x -> vertx.cancelTimer(timer));
   }
 
@@ -283,12 +293,16 @@ final class RunStateView {
         oldestAge = Math.max(0, clock.millis() - oldest.createdAt().toEpochMilli()) / 1000.0;
       }
     }
-    return new QueueStats(queued == null ? 0 : queued.size(), runningByApp.getOrDefault(key, 0), oldestAge);
+    return new QueueStats(
+        queued == null ? 0 : queued.size(), runningByApp.getOrDefault(key, 0), oldestAge);
   }
 
-  /** The queued runs of one app, oldest first (a copy: the caller may change the view meanwhile). */
+  /**
+   * The queued runs of one app, oldest first (a copy: the caller may change the view meanwhile).
+   */
   List<RunState> queuedRuns(String project, String app) {
-    LinkedHashSet<String> queued = queuedByApp.getOrDefault(project + "/" + app, new LinkedHashSet<>());
+    LinkedHashSet<String> queued =
+        queuedByApp.getOrDefault(project + "/" + app, new LinkedHashSet<>());
     return queued.stream().map(runs::get).filter(java.util.Objects::nonNull).toList();
   }
 
@@ -311,7 +325,9 @@ final class RunStateView {
       runningByApp.merge(key, 1, Integer::sum);
     }
     if (state.status().isFinal()) {
-      finishedByProject.computeIfAbsent(state.project(), p -> new LinkedHashSet<>()).add(state.runId());
+      finishedByProject
+          .computeIfAbsent(state.project(), p -> new LinkedHashSet<>())
+          .add(state.runId());
     } else {
       unfinishedByProject.merge(state.project(), 1, Integer::sum);
     }

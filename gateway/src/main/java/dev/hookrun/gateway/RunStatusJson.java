@@ -35,37 +35,41 @@ final class RunStatusJson {
 
   /** The run as {@code GET …/runs/{id}} shows it, with the newest progress report (or nulls). */
   static JsonObject full(RunState state, RunStateView.Progress progress) {
-    JsonObject json = new JsonObject()
-        .put("run_id", state.runId())
-        .put("app", state.app())
-        .put("status", state.status().wire())
-        .put("created_at", time(state.createdAt()))
-        .put("started_at", time(state.startedAt()))
-        .put("completed_at", time(state.completedAt()))
-        .put("run_time_ms", state.runTimeMs())
-        .put("progress", progress == null ? null : progress.progress())
-        .put("progress_seq", progress == null ? null : progress.seq())
-        .put("progress_updated_at", progress == null ? null : time(progress.at()));
+    JsonObject json =
+        new JsonObject()
+            .put("run_id", state.runId())
+            .put("app", state.app())
+            .put("status", state.status().wire())
+            .put("created_at", time(state.createdAt()))
+            .put("started_at", time(state.startedAt()))
+            .put("completed_at", time(state.completedAt()))
+            .put("run_time_ms", state.runTimeMs())
+            .put("progress", progress == null ? null : progress.progress())
+            .put("progress_seq", progress == null ? null : progress.seq())
+            .put("progress_updated_at", progress == null ? null : time(progress.at()));
     if (state.status().isFinal()) {
       putResult(json, state);
       json.put("error", state.error() == null ? null : state.error().toJson());
     }
     WebhookState webhook = state.webhook() == null ? WebhookState.none() : state.webhook();
-    json.put("webhook", new JsonObject()
-        .put("endpoint", webhook.endpoint())
-        .put("status", webhook.status())
-        .put("attempts", webhook.attempts())
-        .put("last_status_code", webhook.lastStatusCode())
-        .put("next_attempt_at", time(webhook.nextAttemptAt())));
+    json.put(
+        "webhook",
+        new JsonObject()
+            .put("endpoint", webhook.endpoint())
+            .put("status", webhook.status())
+            .put("attempts", webhook.attempts())
+            .put("last_status_code", webhook.lastStatusCode())
+            .put("next_attempt_at", time(webhook.nextAttemptAt())));
     return json;
   }
 
   /** The 200 of a synchronous predict whose run ended in time. */
   static JsonObject syncResult(RunState state) {
-    JsonObject json = new JsonObject()
-        .put("run_id", state.runId())
-        .put("status", state.status().wire())
-        .put("run_time_ms", state.runTimeMs());
+    JsonObject json =
+        new JsonObject()
+            .put("run_id", state.runId())
+            .put("status", state.status().wire())
+            .put("run_time_ms", state.runTimeMs());
     if (state.status() == RunStatus.SUCCEEDED) {
       putResult(json, state);
     } else {

@@ -13,7 +13,9 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 final class SendFailure extends RuntimeException {
 
   enum Kind {
-    /** The record never left this process (gate closed, queue budget spent, no metadata, too large). */
+    /**
+     * The record never left this process (gate closed, queue budget spent, no metadata, too large).
+     */
     NOT_SENT,
     /** Handed to the producer, then refused by the broker for good: not written. */
     REJECTED,
@@ -41,15 +43,19 @@ final class SendFailure extends RuntimeException {
     return kind;
   }
 
-  /** Whether Kafka refused the record as too large (client or broker side): only a smaller one can pass. */
+  /**
+   * Whether Kafka refused the record as too large (client or broker side): only a smaller one can
+   * pass.
+   */
   boolean tooLarge() {
-    return getCause() instanceof RecordTooLargeException || getCause() instanceof RecordBatchTooLargeException;
+    return getCause() instanceof RecordTooLargeException
+        || getCause() instanceof RecordBatchTooLargeException;
   }
 
   /**
-   * Errors the broker answers for a record it did not append and never will. Anything else
-   * after the hand-off (timeouts above all, but also the idempotent producer's sequence errors)
-   * leaves the outcome unknown.
+   * Errors the broker answers for a record it did not append and never will. Anything else after
+   * the hand-off (timeouts above all, but also the idempotent producer's sequence errors) leaves
+   * the outcome unknown.
    */
   private static boolean isRejection(Throwable cause) {
     return cause instanceof RecordTooLargeException

@@ -10,7 +10,6 @@ import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -32,11 +31,21 @@ class GatewayApiTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    config = GatewayConfig.fromEnv(Map.of(
-        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "BODY_LIMIT", "2048",
-        "API_KEYS", KEY + "=p-1," + OTHER_KEY + "=p-2",
-        "KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers(),
-        "TOPIC_PREFIX", "gw-" + UUID.randomUUID() + "."));
+    config =
+        GatewayConfig.fromEnv(
+            Map.of(
+                "HTTP_PORT",
+                "0",
+                "HTTP_HOST",
+                "127.0.0.1",
+                "BODY_LIMIT",
+                "2048",
+                "API_KEYS",
+                KEY + "=p-1," + OTHER_KEY + "=p-2",
+                "KAFKA_BOOTSTRAP_SERVERS",
+                SharedTestBroker.bootstrapServers(),
+                "TOPIC_PREFIX",
+                "gw-" + UUID.randomUUID() + "."));
     GatewayVerticle gateway = new GatewayVerticle(config);
     vertx.deployVerticle(gateway).await();
     port = gateway.actualPort();
@@ -58,38 +67,63 @@ class GatewayApiTest {
 
   @Test
   void anAcceptedRequestIsOnTheRequestsTopicKeyedByRunIdBeforeThe202() {
-    var response = http.post(PATH, "{\"delayMins\": 0.5, \"webhook_endpoint\": \"https://example.com/h\", \"temperature\": 0.7}");
+    var response =
+        http.post(
+            PATH,
+            "{\"delayMins\": 0.5, \"webhook_endpoint\": \"https://example.com/h\", \"temperature\": 0.7}");
     assertEquals(202, response.status());
     String runId = response.json().getString("run_id");
 
-    var records = TopicReader.valuesFor(config.kafka().bootstrapServers(), config.kafka().topics().requests(), runId);
+    var records =
+        TopicReader.valuesFor(
+            config.kafka().bootstrapServers(), config.kafka().topics().requests(), runId);
     assertEquals(1, records.size());
     JsonObject request = records.get(0);
     assertEquals("p-1", request.getString("project"));
     assertEquals("webhook-delay-example", request.getString("app"));
     assertEquals("https://example.com/h", request.getString("webhook_endpoint"));
-    assertEquals(new JsonObject().put("delayMins", 0.5).put("temperature", 0.7), request.getJsonObject("input"));
+    assertEquals(
+        new JsonObject().put("delayMins", 0.5).put("temperature", 0.7),
+        request.getJsonObject("input"));
   }
 
   @Test
   void bearerKeysAreAccepted() {
-    var response = http.send("POST", PATH, Map.of("Authorization", "Bearer " + KEY,
-        "Content-Type", "application/json"), "{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\"}");
+    var response =
+        http.send(
+            "POST",
+            PATH,
+            Map.of("Authorization", "Bearer " + KEY, "Content-Type", "application/json"),
+            "{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\"}");
     assertEquals(202, response.status());
   }
 
   @Test
   void aMissingOrUnknownKeyIs401() {
-    assertError(http.send("POST", PATH, Map.of("Content-Type", "application/json"), "{\"delayMins\": 0}"),
-        401, "unauthorized");
-    assertError(http.send("POST", PATH, Map.of("Authorization", "nope", "Content-Type", "application/json"),
-        "{\"delayMins\": 0}"), 401, "unauthorized");
+    assertError(
+        http.send("POST", PATH, Map.of("Content-Type", "application/json"), "{\"delayMins\": 0}"),
+        401,
+        "unauthorized");
+    assertError(
+        http.send(
+            "POST",
+            PATH,
+            Map.of("Authorization", "nope", "Content-Type", "application/json"),
+            "{\"delayMins\": 0}"),
+        401,
+        "unauthorized");
   }
 
   @Test
   void aKeyOfAnotherProjectIs403() {
-    assertError(http.send("POST", PATH, Map.of("Authorization", OTHER_KEY, "Content-Type", "application/json"),
-        "{\"delayMins\": 0}"), 403, "forbidden");
+    assertError(
+        http.send(
+            "POST",
+            PATH,
+            Map.of("Authorization", OTHER_KEY, "Content-Type", "application/json"),
+            "{\"delayMins\": 0}"),
+        403,
+        "forbidden");
   }
 
   @Test
@@ -99,8 +133,14 @@ class GatewayApiTest {
 
   @Test
   void aBodyThatIsNotJsonTypedIs415() {
-    assertError(http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "text/plain"),
-        "{\"delayMins\": 0}"), 415, "unsupported_media_type");
+    assertError(
+        http.send(
+            "POST",
+            PATH,
+            Map.of("Authorization", KEY, "Content-Type", "text/plain"),
+            "{\"delayMins\": 0}"),
+        415,
+        "unsupported_media_type");
   }
 
   @Test
@@ -128,24 +168,41 @@ class GatewayApiTest {
   @Test
   void aMediaTypeThatOnlyStartsLikeJsonIs415() {
     String body = "{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\"}";
-    assertError(http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "application/jsonx"), body),
-        415, "unsupported_media_type");
-    assertError(http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "application/json-patch+json"), body),
-        415, "unsupported_media_type");
+    assertError(
+        http.send(
+            "POST", PATH, Map.of("Authorization", KEY, "Content-Type", "application/jsonx"), body),
+        415,
+        "unsupported_media_type");
+    assertError(
+        http.send(
+            "POST",
+            PATH,
+            Map.of("Authorization", KEY, "Content-Type", "application/json-patch+json"),
+            body),
+        415,
+        "unsupported_media_type");
   }
 
   @Test
   void jsonWithParametersInAnyCaseIsAccepted() {
-    var response = http.send("POST", PATH, Map.of("Authorization", KEY, "Content-Type", "Application/JSON ; charset=UTF-8"),
-        "{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\"}");
+    var response =
+        http.send(
+            "POST",
+            PATH,
+            Map.of("Authorization", KEY, "Content-Type", "Application/JSON ; charset=UTF-8"),
+            "{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\"}");
     assertEquals(202, response.status(), () -> "body: " + response.json());
   }
 
   @Test
   void aMalformedPathIsAJson400() throws Exception {
     // the JDK client refuses to send such a URI, so the request is written by hand
-    String answer = RawHttp.exchange(port, "GET /v3/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: " + KEY
-        + "\r\nConnection: close\r\n\r\n");
+    String answer =
+        RawHttp.exchange(
+            port,
+            "GET /v3/%zz HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                + KEY
+                + "\r\nConnection: close\r\n\r\n");
     assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
     JsonObject error = RawHttp.body(answer).getJsonObject("error");
     assertEquals("invalid_request", error.getString("code"), answer);
@@ -154,8 +211,12 @@ class GatewayApiTest {
 
   @Test
   void requestsTheHttpDecoderRefusesGetJsonErrorsToo() throws Exception {
-    String huge = RawHttp.exchange(port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "x".repeat(20_000)
-        + "\r\n\r\n");
+    String huge =
+        RawHttp.exchange(
+            port,
+            "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: "
+                + "x".repeat(20_000)
+                + "\r\n\r\n");
     assertTrue(huge.startsWith("HTTP/1.1 431"), huge);
     assertEquals("headers_too_large", RawHttp.body(huge).getJsonObject("error").getString("code"));
   }
@@ -164,8 +225,17 @@ class GatewayApiTest {
   void aCallerWithoutAValidKeyIsRefusedBeforeItsBodyIsRead() {
     // over BODY_LIMIT: reading the body first answered 413 to a caller who may not send anything
     String big = "{\"delayMins\": 0, \"pad\": \"" + "x".repeat(4096) + "\"}";
-    assertError(http.send("POST", PATH, Map.of("Content-Type", "application/json"), big), 401, "unauthorized");
-    assertError(http.send("POST", PATH, Map.of("Authorization", OTHER_KEY, "Content-Type", "application/json"), big),
-        403, "forbidden");
+    assertError(
+        http.send("POST", PATH, Map.of("Content-Type", "application/json"), big),
+        401,
+        "unauthorized");
+    assertError(
+        http.send(
+            "POST",
+            PATH,
+            Map.of("Authorization", OTHER_KEY, "Content-Type", "application/json"),
+            big),
+        403,
+        "forbidden");
   }
 }

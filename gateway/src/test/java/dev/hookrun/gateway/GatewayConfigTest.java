@@ -28,15 +28,26 @@ class GatewayConfigTest {
 
   @Test
   void connectionSettingsAreRead() {
-    GatewayConfig config = config(Map.of("HTTP_IDLE_TIMEOUT", "90s", "HTTP_MAX_CONNECTIONS", "500"));
+    GatewayConfig config =
+        config(Map.of("HTTP_IDLE_TIMEOUT", "90s", "HTTP_MAX_CONNECTIONS", "500"));
     assertEquals(Duration.ofSeconds(90), config.httpIdleTimeout());
     assertEquals(500, config.httpMaxConnections());
   }
 
   @Test
   void badValuesFailStartNamingEachSetting() {
-    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(
-        "HTTP_IDLE_TIMEOUT", "soon", "HTTP_MAX_CONNECTIONS", "0", "LOG_FORMAT", "xml")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                config(
+                    Map.of(
+                        "HTTP_IDLE_TIMEOUT",
+                        "soon",
+                        "HTTP_MAX_CONNECTIONS",
+                        "0",
+                        "LOG_FORMAT",
+                        "xml")));
     assertTrue(e.getMessage().contains("HTTP_IDLE_TIMEOUT=soon"), e.getMessage());
     assertTrue(e.getMessage().contains("HTTP_MAX_CONNECTIONS=0"), e.getMessage());
     assertTrue(e.getMessage().contains("LOG_FORMAT=xml"), e.getMessage());

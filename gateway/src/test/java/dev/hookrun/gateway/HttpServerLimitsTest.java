@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** HTTP_IDLE_TIMEOUT and HTTP_MAX_CONNECTIONS as a client sees them: connections closed by the gateway. */
+/**
+ * HTTP_IDLE_TIMEOUT and HTTP_MAX_CONNECTIONS as a client sees them: connections closed by the
+ * gateway.
+ */
 class HttpServerLimitsTest {
 
   private Vertx vertx;
@@ -32,10 +35,19 @@ class HttpServerLimitsTest {
   }
 
   private int gateway(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1",
-        "KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers(),
-        "TOPIC_PREFIX", "limits-" + UUID.randomUUID() + "."));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "HTTP_PORT",
+                "0",
+                "HTTP_HOST",
+                "127.0.0.1",
+                "API_KEYS",
+                "k=p-1",
+                "KAFKA_BOOTSTRAP_SERVERS",
+                SharedTestBroker.bootstrapServers(),
+                "TOPIC_PREFIX",
+                "limits-" + UUID.randomUUID() + "."));
     env.putAll(extra);
     GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.fromEnv(env));
     vertx.deployVerticle(gateway).await();
@@ -50,7 +62,8 @@ class HttpServerLimitsTest {
       long t0 = System.nanoTime();
       assertTrue(connection.closedByServerWithin(10_000), "an idle connection stays open");
       long waited = (System.nanoTime() - t0) / 1_000_000;
-      assertTrue(waited >= 500 && waited < 5_000, "closed after " + waited + " ms, expected about 1 s");
+      assertTrue(
+          waited >= 500 && waited < 5_000, "closed after " + waited + " ms, expected about 1 s");
     }
   }
 
@@ -58,7 +71,8 @@ class HttpServerLimitsTest {
   void aSynchronousPredictWaitingLongerThanTheIdleTimeoutStillGetsItsAnswer() {
     // no worker: the call waits the whole SYNC_TIMEOUT without a byte either way, then answers 202
     int port = gateway(Map.of("HTTP_IDLE_TIMEOUT", "1s", "SYNC_TIMEOUT", "2500ms"));
-    var answer = new TestHttp(port, "k").post("/v3/p-1/webhook-delay-example/predict", "{\"delayMins\": 0}");
+    var answer =
+        new TestHttp(port, "k").post("/v3/p-1/webhook-delay-example/predict", "{\"delayMins\": 0}");
     assertEquals(202, answer.status(), () -> "body: " + answer.json());
     assertEquals(PredictHandler.STILL_RUNNING_MESSAGE, answer.json().getString("message"));
   }
@@ -66,23 +80,28 @@ class HttpServerLimitsTest {
   @Test
   void aConnectionOverTheCapIsClosedAtOnceAndTheCapFreesWhenOneCloses() throws Exception {
     int port = gateway(Map.of("HTTP_MAX_CONNECTIONS", "2"));
-    try (RawHttp first = RawHttp.connect(port); RawHttp second = RawHttp.connect(port)) {
+    try (RawHttp first = RawHttp.connect(port);
+        RawHttp second = RawHttp.connect(port)) {
       assertEquals("HTTP/1.1 200 OK", first.get("/healthz"));
       assertEquals("HTTP/1.1 200 OK", second.get("/healthz"));
       try (RawHttp third = RawHttp.connect(port)) {
         third.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-        assertTrue(third.closedByServerWithin(2_000), "a third connection is served over a cap of 2");
+        assertTrue(
+            third.closedByServerWithin(2_000), "a third connection is served over a cap of 2");
       }
       // the two under the cap keep working
       assertEquals("HTTP/1.1 200 OK", first.get("/healthz"));
       second.close();
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        try (RawHttp next = RawHttp.connect(port)) {
-          return next.get("/healthz").equals("HTTP/1.1 200 OK");
-        } catch (java.io.IOException closed) {
-          return false;
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (RawHttp next = RawHttp.connect(port)) {
+                  return next.get("/healthz").equals("HTTP/1.1 200 OK");
+                } catch (java.io.IOException closed) {
+                  return false;
+                }
+              });
       assertFalse(first.closedByServerWithin(100));
     }
   }

@@ -30,10 +30,20 @@ class OpenApiTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    gateway = new GatewayVerticle(GatewayConfig.fromEnv(Map.of(
-        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p",
-        "KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers(),
-        "TOPIC_PREFIX", "openapi-" + UUID.randomUUID() + ".")));
+    gateway =
+        new GatewayVerticle(
+            GatewayConfig.fromEnv(
+                Map.of(
+                    "HTTP_PORT",
+                    "0",
+                    "HTTP_HOST",
+                    "127.0.0.1",
+                    "API_KEYS",
+                    "k=p",
+                    "KAFKA_BOOTSTRAP_SERVERS",
+                    SharedTestBroker.bootstrapServers(),
+                    "TOPIC_PREFIX",
+                    "openapi-" + UUID.randomUUID() + ".")));
     vertx.deployVerticle(gateway).await();
   }
 
@@ -47,8 +57,11 @@ class OpenApiTest {
     try (InputStream in = OpenApiTest.class.getResourceAsStream("/openapi.yaml")) {
       Map<String, Object> doc = new Yaml().load(in);
       Set<String> out = new HashSet<>();
-      ((Map<String, Map<String, Object>>) doc.get("paths")).forEach((path, ops) ->
-          ops.keySet().forEach(method -> out.add(method.toUpperCase(Locale.ROOT) + " " + path)));
+      ((Map<String, Map<String, Object>>) doc.get("paths"))
+          .forEach(
+              (path, ops) ->
+                  ops.keySet()
+                      .forEach(method -> out.add(method.toUpperCase(Locale.ROOT) + " " + path)));
       return out;
     }
   }
@@ -71,9 +84,13 @@ class OpenApiTest {
     Set<String> served = served();
     Set<String> documented = documented();
     Set<String> publicServed = new HashSet<>(served);
-    publicServed.removeIf(route -> route.contains(" /ops") || route.contains(" /metrics") || route.contains(" /readyz"));
+    publicServed.removeIf(
+        route ->
+            route.contains(" /ops") || route.contains(" /metrics") || route.contains(" /readyz"));
     Set<String> publicDocumented = new HashSet<>(documented);
-    publicDocumented.removeIf(route -> route.contains(" /ops") || route.contains(" /metrics") || route.contains(" /readyz"));
+    publicDocumented.removeIf(
+        route ->
+            route.contains(" /ops") || route.contains(" /metrics") || route.contains(" /readyz"));
     assertEquals(publicDocumented, publicServed);
     assertTrue(served.contains("POST /v3/{project}/{app}/predict"));
   }

@@ -50,7 +50,8 @@ class PartitionHealthTest {
   void theSenderPlacesKeysExactlyAsKafkasDefaultPartitioner() {
     for (int i = 0; i < 1_000; i++) {
       String key = UUID.randomUUID().toString();
-      assertEquals(BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), 12),
+      assertEquals(
+          BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), 12),
           KafkaSender.partitionFor(key, 12));
     }
   }

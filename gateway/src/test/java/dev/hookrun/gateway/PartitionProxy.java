@@ -20,22 +20,31 @@ final class PartitionProxy {
 
   private PartitionProxy(Vertx vertx) {
     NetClient client = vertx.createNetClient();
-    server = vertx.createNetServer().connectHandler(downstream -> {
-      downstream.pause();
-      client.connect(targetPort, "127.0.0.1").onSuccess(upstream -> {
-        sockets.add(downstream);
-        sockets.add(upstream);
-        downstream.handler(upstream::write);
-        upstream.handler(buffer -> {
-          if (!dropReplies) {
-            downstream.write(buffer);
-          }
-        });
-        downstream.closeHandler(v -> upstream.close());
-        upstream.closeHandler(v -> downstream.close());
-        downstream.resume();
-      }).onFailure(e -> downstream.close());
-    });
+    server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                downstream -> {
+                  downstream.pause();
+                  client
+                      .connect(targetPort, "127.0.0.1")
+                      .onSuccess(
+                          upstream -> {
+                            sockets.add(downstream);
+                            sockets.add(upstream);
+                            downstream.handler(upstream::write);
+                            upstream.handler(
+                                buffer -> {
+                                  if (!dropReplies) {
+                                    downstream.write(buffer);
+                                  }
+                                });
+                            downstream.closeHandler(v -> upstream.close());
+                            upstream.closeHandler(v -> downstream.close());
+                            downstream.resume();
+                          })
+                      .onFailure(e -> downstream.close());
+                });
     server.listen(0, "127.0.0.1").await();
   }
 

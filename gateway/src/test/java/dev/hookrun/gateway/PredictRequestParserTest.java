@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PredictRequestParserTest {
 
-  private final PredictRequestParser parser = new PredictRequestParser(Duration.ofHours(24), Duration.ofHours(24));
+  private final PredictRequestParser parser =
+      new PredictRequestParser(Duration.ofHours(24), Duration.ofHours(24));
 
   private PredictRequestParser.Outcome parse(String body) {
     return parser.parse(AppCatalog.DELAY, Buffer.buffer(body));
@@ -23,10 +24,13 @@ class PredictRequestParserTest {
 
   @Test
   void acceptsAValidBodyAndPassesUnknownFieldsToTheModel() {
-    var outcome = parse("{\"delayMins\": 1.5, \"webhook_endpoint\": \"https://example.com/hook\", \"extra\": {\"a\": 1}}");
+    var outcome =
+        parse(
+            "{\"delayMins\": 1.5, \"webhook_endpoint\": \"https://example.com/hook\", \"extra\": {\"a\": 1}}");
     assertNull(outcome.error());
     assertEquals("https://example.com/hook", outcome.parsed().webhookEndpoint());
-    assertEquals(new JsonObject().put("delayMins", 1.5).put("extra", new JsonObject().put("a", 1)),
+    assertEquals(
+        new JsonObject().put("delayMins", 1.5).put("extra", new JsonObject().put("a", 1)),
         outcome.parsed().input());
   }
 
@@ -54,8 +58,15 @@ class PredictRequestParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{}", "{\"delayMins\": null}", "{\"delayMins\": \"5\"}", "{\"delayMins\": -1}",
-      "{\"delayMins\": true}", "{\"delayMins\": [1]}"})
+  @ValueSource(
+      strings = {
+        "{}",
+        "{\"delayMins\": null}",
+        "{\"delayMins\": \"5\"}",
+        "{\"delayMins\": -1}",
+        "{\"delayMins\": true}",
+        "{\"delayMins\": [1]}"
+      })
   void aMissingNonNumericOrNegativeDelayIsA400NamingTheField(String body) {
     var outcome = parse(body);
     assertEquals(400, outcome.error().status());
@@ -64,16 +75,25 @@ class PredictRequestParserTest {
 
   @Test
   void aDelayAboveTheMaximumRunTimeIsA400() {
-    var outcome = new PredictRequestParser(Duration.ofMinutes(10), Duration.ofHours(24)).parse(AppCatalog.DELAY,
-        Buffer.buffer("{\"delayMins\": 11}"));
+    var outcome =
+        new PredictRequestParser(Duration.ofMinutes(10), Duration.ofHours(24))
+            .parse(AppCatalog.DELAY, Buffer.buffer("{\"delayMins\": 11}"));
     assertEquals(400, outcome.error().status());
     assertEquals("delayMins", outcome.error().field());
     assertTrue(outcome.error().message().contains("maximum run time"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ftp://example.com/x", "/relative/path", "example.com/hook", "http://", "https://user:pw@example.com/h",
-      "javascript:alert(1)", "http://exa mple.com/"})
+  @ValueSource(
+      strings = {
+        "ftp://example.com/x",
+        "/relative/path",
+        "example.com/hook",
+        "http://",
+        "https://user:pw@example.com/h",
+        "javascript:alert(1)",
+        "http://exa mple.com/"
+      })
   void aWebhookThatIsNotAnAbsoluteHttpUrlIsA400(String url) {
     var outcome = parse(new JsonObject().put("delayMins", 0).put("webhook_endpoint", url).encode());
     assertEquals(400, outcome.error().status());
@@ -82,10 +102,20 @@ class PredictRequestParserTest {
 
   /** Issue 10, point 2: a URL no connection could ever be made to is refused at once. */
   @ParameterizedTest
-  @ValueSource(strings = {"http://localhost:99999/h", "http://localhost:0/h", "https://example.com:65536/",
-      "http://999.999.999.999/h", "http://1.2.3/h", "http://exa_mple.com/h", "http://-bad.example.com/h",
-      "http://bad-.example.com/h", "http://a..b/h", "http://[zz::1]/h",
-      "http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com/h"})
+  @ValueSource(
+      strings = {
+        "http://localhost:99999/h",
+        "http://localhost:0/h",
+        "https://example.com:65536/",
+        "http://999.999.999.999/h",
+        "http://1.2.3/h",
+        "http://exa_mple.com/h",
+        "http://-bad.example.com/h",
+        "http://bad-.example.com/h",
+        "http://a..b/h",
+        "http://[zz::1]/h",
+        "http://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com/h"
+      })
   void aWebhookWithAnImpossiblePortOrHostIsA400NamingTheField(String url) {
     var outcome = parse(new JsonObject().put("delayMins", 0).put("webhook_endpoint", url).encode());
     assertEquals(400, outcome.error().status(), url);
@@ -94,8 +124,16 @@ class PredictRequestParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"http://localhost:1/h", "https://example.com:65535/h", "http://127.0.0.1:9000/hook",
-      "http://[::1]:8080/hook", "https://hooks.example.co.uk./x", "http://my-host/h", "http://10.0.0.1/h"})
+  @ValueSource(
+      strings = {
+        "http://localhost:1/h",
+        "https://example.com:65535/h",
+        "http://127.0.0.1:9000/hook",
+        "http://[::1]:8080/hook",
+        "https://hooks.example.co.uk./x",
+        "http://my-host/h",
+        "http://10.0.0.1/h"
+      })
   void aWebhookWithAValidPortAndHostIsAccepted(String url) {
     var outcome = parse(new JsonObject().put("delayMins", 0).put("webhook_endpoint", url).encode());
     assertNull(outcome.error(), url);
@@ -114,8 +152,11 @@ class PredictRequestParserTest {
     assertEquals(Duration.ofSeconds(30), outcome.parsed().queueTtl());
     assertFalse(outcome.parsed().input().containsKey("queue_ttl_seconds"));
     assertEquals(Duration.ofHours(24), parse("{\"delayMins\": 0}").parsed().queueTtl());
-    assertEquals("queue_ttl_seconds", parse("{\"delayMins\": 0, \"queue_ttl_seconds\": 0}").error().field());
-    assertEquals("queue_ttl_seconds", parse("{\"delayMins\": 0, \"queue_ttl_seconds\": 90000}").error().field());
+    assertEquals(
+        "queue_ttl_seconds", parse("{\"delayMins\": 0, \"queue_ttl_seconds\": 0}").error().field());
+    assertEquals(
+        "queue_ttl_seconds",
+        parse("{\"delayMins\": 0, \"queue_ttl_seconds\": 90000}").error().field());
   }
 
   @Test

@@ -11,7 +11,10 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** Each way a send can fail gets the answer that is true for it (the outage test covers the live cases). */
+/**
+ * Each way a send can fail gets the answer that is true for it (the outage test covers the live
+ * cases).
+ */
 class PublishFailureAnswerTest {
 
   private static JsonObject answer(SendFailure failure) {
@@ -24,9 +27,11 @@ class PublishFailureAnswerTest {
 
   @Test
   void tooLargeIs413WhetherTheClientOrTheBrokerRefusedIt() {
-    for (SendFailure failure : new SendFailure[] {
-        SendFailure.notSent(new RecordTooLargeException("client")),
-        SendFailure.afterHandOff(new RecordTooLargeException("broker"))}) {
+    for (SendFailure failure :
+        new SendFailure[] {
+          SendFailure.notSent(new RecordTooLargeException("client")),
+          SendFailure.afterHandOff(new RecordTooLargeException("broker"))
+        }) {
       assertEquals(413, PublishFailureAnswer.error(failure, 1024).status());
       assertEquals("body_too_large", code(answer(failure)));
     }
@@ -50,14 +55,16 @@ class PublishFailureAnswerTest {
 
   @Test
   void aTimeoutAfterTheHandOffIsOutcomeUnknownWithTheKeyToRetryWith() {
-    for (Throwable cause : new Throwable[] {new TimeoutException("expired"), new NotEnoughReplicasException("isr")}) {
+    for (Throwable cause :
+        new Throwable[] {new TimeoutException("expired"), new NotEnoughReplicasException("isr")}) {
       SendFailure unknown = SendFailure.afterHandOff(cause);
       assertEquals(503, PublishFailureAnswer.error(unknown, 1024).status());
       JsonObject body = answer(unknown);
       assertEquals("outcome_unknown", code(body));
       assertEquals("run-1", body.getString("run_id"));
       assertEquals("key-1", body.getString("idempotency_key"));
-      assertFalse(body.getJsonObject("error").getString("message").contains("nothing was accepted"));
+      assertFalse(
+          body.getJsonObject("error").getString("message").contains("nothing was accepted"));
     }
   }
 }

@@ -56,14 +56,17 @@ final class RawHttp implements AutoCloseable {
     }
     String headers = head.toString().toLowerCase();
     int at = headers.indexOf("content-length:");
-    int length = at < 0 ? 0 : Integer.parseInt(headers.substring(at + 15, headers.indexOf("\r\n", at)).trim());
+    int length =
+        at < 0
+            ? 0
+            : Integer.parseInt(headers.substring(at + 15, headers.indexOf("\r\n", at)).trim());
     in.readNBytes(length);
     return head.substring(0, head.indexOf("\r\n"));
   }
 
   /**
-   * Whether the server has closed this connection: a read sees the end of the stream (or a
-   * reset) within {@code timeoutMillis}, without any answer.
+   * Whether the server has closed this connection: a read sees the end of the stream (or a reset)
+   * within {@code timeoutMillis}, without any answer.
    */
   boolean closedByServerWithin(int timeoutMillis) throws IOException {
     socket.setSoTimeout(timeoutMillis);

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * BODY_LIMIT, the producer's max.request.size and the requests topic's max.message.bytes agree:
- * a body under the limit is queued, a request Kafka cannot take is a 413 (never "retry
- * shortly"), and a gateway whose Kafka cannot carry its BODY_LIMIT refuses to start.
+ * BODY_LIMIT, the producer's max.request.size and the requests topic's max.message.bytes agree: a
+ * body under the limit is queued, a request Kafka cannot take is a 413 (never "retry shortly"), and
+ * a gateway whose Kafka cannot carry its BODY_LIMIT refuses to start.
  */
 class RequestSizeLimitTest {
 
@@ -48,9 +48,19 @@ class RequestSizeLimitTest {
   }
 
   private Map<String, String> env(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", "k=p-1",
-        "KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers(), "TOPIC_PREFIX", prefix));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "HTTP_PORT",
+                "0",
+                "HTTP_HOST",
+                "127.0.0.1",
+                "API_KEYS",
+                "k=p-1",
+                "KAFKA_BOOTSTRAP_SERVERS",
+                SharedTestBroker.bootstrapServers(),
+                "TOPIC_PREFIX",
+                prefix));
     env.putAll(extra);
     return env;
   }
@@ -75,11 +85,16 @@ class RequestSizeLimitTest {
     TestHttp[] http = new TestHttp[1];
     GatewayConfig config = deploy(Map.of(), http);
     assertEquals(1_048_576, config.bodyLimitBytes());
-    // the size from the issue: under BODY_LIMIT, over Kafka's 1 MiB default max.request.size once wrapped
+    // the size from the issue: under BODY_LIMIT, over Kafka's 1 MiB default max.request.size once
+    // wrapped
     var response = http[0].post(PATH, bodyOf(1_048_327));
     assertEquals(202, response.status(), () -> "body: " + response.json());
     String runId = response.json().getString("run_id");
-    assertEquals(1, TopicReader.valuesFor(config.kafka().bootstrapServers(), config.kafka().topics().requests(), runId).size());
+    assertEquals(
+        1,
+        TopicReader.valuesFor(
+                config.kafka().bootstrapServers(), config.kafka().topics().requests(), runId)
+            .size());
   }
 
   @Test
@@ -87,7 +102,9 @@ class RequestSizeLimitTest {
     TestHttp[] http = new TestHttp[1];
     deploy(Map.of(), http);
     // under BODY_LIMIT as sent, but 1e9 is queued as 1.0E9: the record outgrows the envelope
-    StringBuilder numbers = new StringBuilder("{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\", \"xs\": [1e9");
+    StringBuilder numbers =
+        new StringBuilder(
+            "{\"delayMins\": 0, \"webhook_endpoint\": \"https://example.com/h\", \"xs\": [1e9");
     while (numbers.length() < 1_000_000) {
       numbers.append(",1e9");
     }
@@ -101,7 +118,9 @@ class RequestSizeLimitTest {
   void theRequestsTopicIsCreatedWithRoomForTheLimit() throws Exception {
     TestHttp[] http = new TestHttp[1];
     GatewayConfig config = deploy(Map.of("BODY_LIMIT", "3000000"), http);
-    assertEquals(Long.toString(config.kafka().requestLimits().maxRecordBytes()), maxMessageBytes(config.kafka()));
+    assertEquals(
+        Long.toString(config.kafka().requestLimits().maxRecordBytes()),
+        maxMessageBytes(config.kafka()));
     var response = http[0].post(PATH, bodyOf(2_999_000));
     assertEquals(202, response.status(), () -> "body: " + response.json());
   }
@@ -109,30 +128,47 @@ class RequestSizeLimitTest {
   @Test
   void aGatewayRefusesToStartWhenTheRequestsTopicCannotHoldItsLimit() throws Exception {
     KafkaSettings kafka = GatewayConfig.fromEnv(env(Map.of())).kafka();
-    try (Admin admin = Admin.create(KafkaClientProperties.asObjects(KafkaClientProperties.admin(kafka, "test")))) {
-      admin.createTopics(List.of(new NewTopic(kafka.topics().requests(), 1, (short) 1)
-          .configs(Map.of("max.message.bytes", "100000")))).all().get(20, TimeUnit.SECONDS);
+    try (Admin admin =
+        Admin.create(KafkaClientProperties.asObjects(KafkaClientProperties.admin(kafka, "test")))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(kafka.topics().requests(), 1, (short) 1)
+                      .configs(Map.of("max.message.bytes", "100000"))))
+          .all()
+          .get(20, TimeUnit.SECONDS);
     }
     GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.fromEnv(env(Map.of())));
     Exception e = assertThrows(Exception.class, () -> vertx.deployVerticle(gateway).await());
-    assertTrue(e.getMessage().contains("max.message.bytes=100000") && e.getMessage().contains("BODY_LIMIT=1048576"),
+    assertTrue(
+        e.getMessage().contains("max.message.bytes=100000")
+            && e.getMessage().contains("BODY_LIMIT=1048576"),
         e.getMessage());
   }
 
   @Test
-  void aGatewayRefusesToStartWhenTheClientMaxRequestSizeCannotHoldItsLimit(@TempDir Path dir) throws Exception {
+  void aGatewayRefusesToStartWhenTheClientMaxRequestSizeCannotHoldItsLimit(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("client.properties");
     Files.writeString(file, "max.request.size=500000\n");
-    GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.fromEnv(env(Map.of("KAFKA_CLIENT_CONFIG_FILE", file.toString()))));
+    GatewayVerticle gateway =
+        new GatewayVerticle(
+            GatewayConfig.fromEnv(env(Map.of("KAFKA_CLIENT_CONFIG_FILE", file.toString()))));
     Exception e = assertThrows(Exception.class, () -> vertx.deployVerticle(gateway).await());
     assertTrue(e.getMessage().contains("max.request.size=500000"), e.getMessage());
   }
 
   private static String maxMessageBytes(KafkaSettings kafka) throws Exception {
     var resource = new ConfigResource(ConfigResource.Type.TOPIC, kafka.topics().requests());
-    try (Admin admin = Admin.create(KafkaClientProperties.asObjects(KafkaClientProperties.admin(kafka, "test")))) {
-      return admin.describeConfigs(List.of(resource)).all().get(20, TimeUnit.SECONDS).get(resource)
-          .get("max.message.bytes").value();
+    try (Admin admin =
+        Admin.create(KafkaClientProperties.asObjects(KafkaClientProperties.admin(kafka, "test")))) {
+      return admin
+          .describeConfigs(List.of(resource))
+          .all()
+          .get(20, TimeUnit.SECONDS)
+          .get(resource)
+          .get("max.message.bytes")
+          .value();
     }
   }
 }

@@ -37,8 +37,21 @@ class RunStateViewTest {
   }
 
   private static RunState succeeded(String project, String runId, Instant created) {
-    return RunState.finished(new RunResult(runId, project, "app", RunStatus.SUCCEEDED, "ok", (RunError) null, 1,
-        created, created, created.plusMillis(1), null, "w1"), created.plusMillis(1));
+    return RunState.finished(
+        new RunResult(
+            runId,
+            project,
+            "app",
+            RunStatus.SUCCEEDED,
+            "ok",
+            (RunError) null,
+            1,
+            created,
+            created,
+            created.plusMillis(1),
+            null,
+            "w1"),
+        created.plusMillis(1));
   }
 
   @Test
@@ -92,7 +105,9 @@ class RunStateViewTest {
     }
     assertEquals(5, view.waiters());
     assertFalse(waits.get(4).isComplete());
-    assertTrue(waits.get(5).isComplete() && waits.get(5).result() == null, "over the bound: answered at once");
+    assertTrue(
+        waits.get(5).isComplete() && waits.get(5).result() == null,
+        "over the bound: answered at once");
   }
 
   @Test
@@ -104,7 +119,8 @@ class RunStateViewTest {
     assertEquals(RunStatus.QUEUED, view.get("r").status(), "the new run replaces the old one");
     assertEquals(1, view.unfinished("a"));
     view.apply(succeeded("a", "r", old));
-    assertEquals(RunStatus.QUEUED, view.get("r").status(), "a late outcome of the old run changes nothing");
+    assertEquals(
+        RunStatus.QUEUED, view.get("r").status(), "a late outcome of the old run changes nothing");
   }
 
   @Test
@@ -112,11 +128,21 @@ class RunStateViewTest {
     RunStateView view = new RunStateView(vertx, Duration.ofHours(1), 100, 100, clock);
     view.apply(queued("a", "r", NOW));
     Future<RunState> waiting = view.awaitFinal("r", Duration.ofMinutes(3));
-    view.apply(RunState.delivering(new dev.hookrun.common.run.DeliveryState("r", "a", "app", RunStatus.SUCCEEDED, NOW,
-        new dev.hookrun.common.run.WebhookState("http://h/", "delivered", 1, 200, null, null), NOW)));
+    view.apply(
+        RunState.delivering(
+            new dev.hookrun.common.run.DeliveryState(
+                "r",
+                "a",
+                "app",
+                RunStatus.SUCCEEDED,
+                NOW,
+                new dev.hookrun.common.run.WebhookState(
+                    "http://h/", "delivered", 1, 200, null, null),
+                NOW)));
     assertFalse(waiting.isComplete(), "the delivery carries no result");
     view.apply(succeeded("a", "r", NOW));
     assertEquals("ok", waiting.result().result());
-    assertEquals("delivered", view.get("r").webhook().status(), "the webhook state survives the outcome");
+    assertEquals(
+        "delivered", view.get("r").webhook().status(), "the webhook state survives the outcome");
   }
 }

@@ -14,8 +14,8 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.server.metrics.KafkaYammerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM.
  *
- * <p>It is the same broker code as a production cluster, started from the Maven Central
- * artifacts, so tests and the local run exercise real partitions, consumer groups, rebalances
- * and compaction without a Docker engine. Data lives under {@code dataDir}; a directory that was
- * already formatted is reused, so the local run keeps its topics across restarts.
+ * <p>It is the same broker code as a production cluster, started from the Maven Central artifacts,
+ * so tests and the local run exercise real partitions, consumer groups, rebalances and compaction
+ * without a Docker engine. Data lives under {@code dataDir}; a directory that was already formatted
+ * is reused, so the local run keeps its topics across restarts.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -63,12 +63,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     // A broker that hits a fatal error calls Exit, which would end the whole JVM (and with it the
     // gateway and workers of the local run). Turn that into an exception we can report instead.
-    Exit.setExitProcedure((code, message) -> {
-      throw new IllegalStateException("Kafka broker requested exit " + code + ": " + message);
-    });
-    Exit.setHaltProcedure((code, message) -> {
-      throw new IllegalStateException("Kafka broker requested halt " + code + ": " + message);
-    });
+    Exit.setExitProcedure(
+        (code, message) -> {
+          throw new IllegalStateException("Kafka broker requested exit " + code + ": " + message);
+        });
+    Exit.setHaltProcedure(
+        (code, message) -> {
+          throw new IllegalStateException("Kafka broker requested halt " + code + ": " + message);
+        });
     try {
       Files.createDirectories(dataDir);
       Properties props = brokerProperties();
@@ -80,8 +82,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       long t0 = System.nanoTime();
       server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
       server.startup();
-      LOG.info("Kafka broker (KRaft) listening on {} in {} ms, data in {}",
-          bootstrapServers(), (System.nanoTime() - t0) / 1_000_000, dataDir);
+      LOG.info(
+          "Kafka broker (KRaft) listening on {} in {} ms, data in {}",
+          bootstrapServers(),
+          (System.nanoTime() - t0) / 1_000_000,
+          dataDir);
       return this;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -121,28 +126,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Requests this broker has served since it started, by request type (Produce, Fetch, ...):
-   * what the benchmark divides by runs to show what a run costs the broker.
+   * Requests this broker has served since it started, by request type (Produce, Fetch, ...): what
+   * the benchmark divides by runs to show what a run costs the broker.
    */
   public static Map<String, Long> requestCounts() {
     Map<String, Long> counts = new java.util.TreeMap<>();
-    KafkaYammerMetrics.defaultRegistry().allMetrics().forEach((name, metric) -> {
-      String mbean = name.getMBeanName();
-      if (metric instanceof com.yammer.metrics.core.Meter meter
-          && mbean.startsWith("kafka.network:type=RequestMetrics,name=RequestsPerSec,")) {
-        int at = mbean.indexOf("request=");
-        if (at >= 0) {
-          int end = mbean.indexOf(',', at);
-          counts.merge(mbean.substring(at + 8, end < 0 ? mbean.length() : end), meter.count(), Long::sum);
-        }
-      }
-    });
+    KafkaYammerMetrics.defaultRegistry()
+        .allMetrics()
+        .forEach(
+            (name, metric) -> {
+              String mbean = name.getMBeanName();
+              if (metric instanceof com.yammer.metrics.core.Meter meter
+                  && mbean.startsWith("kafka.network:type=RequestMetrics,name=RequestsPerSec,")) {
+                int at = mbean.indexOf("request=");
+                if (at >= 0) {
+                  int end = mbean.indexOf(',', at);
+                  counts.merge(
+                      mbean.substring(at + 8, end < 0 ? mbean.length() : end),
+                      meter.count(),
+                      Long::sum);
+                }
+              }
+            });
     return counts;
   }
 
   private Properties brokerProperties() {
-    Properties p = KraftNodeProperties.of(1, "1@127.0.0.1:" + controllerPort, brokerPort, controllerPort,
-        dataDir.resolve("logs"), 1, 1);
+    Properties p =
+        KraftNodeProperties.of(
+            1,
+            "1@127.0.0.1:" + controllerPort,
+            brokerPort,
+            controllerPort,
+            dataDir.resolve("logs"),
+            1,
+            1);
     // look for dirty compacted logs every second instead of every 15 s
     p.put("log.cleaner.backoff.ms", "1000");
     p.put("group.consumer.min.session.timeout.ms", "3000");
@@ -157,12 +175,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     String clusterId = Uuid.randomUuid().toString();
-    int rc = StorageTool.execute(new String[] {
-        "format", "--cluster-id", clusterId, "--config", propsFile.toString()},
-        new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    int rc =
+        StorageTool.execute(
+            new String[] {"format", "--cluster-id", clusterId, "--config", propsFile.toString()},
+            new PrintStream(buffer, true, StandardCharsets.UTF_8));
     if (rc != 0) {
-      throw new IllegalStateException("Formatting Kafka storage in " + dataDir + " failed: "
-          + buffer.toString(StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "Formatting Kafka storage in "
+              + dataDir
+              + " failed: "
+              + buffer.toString(StandardCharsets.UTF_8));
     }
   }
 }

@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /**
- * The properties every KRaft node started here shares, whether it is the single development
- * broker or one node of a local cluster: combined broker and controller on loopback, internal
- * topics sized for the replication, groups that start at once and no topic created by accident.
+ * The properties every KRaft node started here shares, whether it is the single development broker
+ * or one node of a local cluster: combined broker and controller on loopback, internal topics sized
+ * for the replication, groups that start at once and no topic created by accident.
  */
 final class KraftNodeProperties {
 
@@ -14,15 +14,24 @@ final class KraftNodeProperties {
 
   /**
    * @param voters the controller quorum, {@code id@host:port,...}
-   * @param replication replication factor of the internal and default topics; {@code minIsr} their min ISR
+   * @param replication replication factor of the internal and default topics; {@code minIsr} their
+   *     min ISR
    */
-  static Properties of(int nodeId, String voters, int brokerPort, int controllerPort, Path logDir,
-      int replication, int minIsr) {
+  static Properties of(
+      int nodeId,
+      String voters,
+      int brokerPort,
+      int controllerPort,
+      Path logDir,
+      int replication,
+      int minIsr) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", Integer.toString(nodeId));
     p.put("controller.quorum.voters", voters);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");

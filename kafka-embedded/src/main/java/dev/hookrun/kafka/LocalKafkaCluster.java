@@ -29,16 +29,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A three-node (or n-node) KRaft cluster on loopback, each node a combined broker and controller
- * in its own JVM started from the same Kafka artifacts as {@link EmbeddedKafkaBroker}, with
- * {@code controller.quorum.voters} naming all of them, internal topics replicated 3 ways and
- * {@code min.insync.replicas=2}.
+ * A three-node (or n-node) KRaft cluster on loopback, each node a combined broker and controller in
+ * its own JVM started from the same Kafka artifacts as {@link EmbeddedKafkaBroker}, with {@code
+ * controller.quorum.voters} naming all of them, internal topics replicated 3 ways and {@code
+ * min.insync.replicas=2}.
  *
- * <p>Nodes are separate processes, not servers inside the test JVM, because the fault that
- * matters is a node that vanishes without a word: {@link #kill} is a real {@code kill -9}
- * (no controlled shutdown, no leadership hand-over: the controller finds out only when the
- * broker's session expires), and {@link #stop} is the SIGTERM of a rolling restart (controlled
- * shutdown moves leadership first). Ports stay fixed, so a node comes back as the same voter.
+ * <p>Nodes are separate processes, not servers inside the test JVM, because the fault that matters
+ * is a node that vanishes without a word: {@link #kill} is a real {@code kill -9} (no controlled
+ * shutdown, no leadership hand-over: the controller finds out only when the broker's session
+ * expires), and {@link #stop} is the SIGTERM of a rolling restart (controlled shutdown moves
+ * leadership first). Ports stay fixed, so a node comes back as the same voter.
+ *
+ * <p>Over 300 lines (as formatted) on purpose: a test and bench tool whose start, kill and restart
+ * of nodes share the per-node process state.
  */
 public final class LocalKafkaCluster implements AutoCloseable {
 
@@ -61,13 +64,17 @@ public final class LocalKafkaCluster implements AutoCloseable {
     this.overrides = Map.copyOf(overrides);
     this.processes = new Process[size];
     // the nodes are child processes: never leave them running after the JVM that started them
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (Process p : processes) {
-        if (p != null) {
-          p.destroyForcibly();
-        }
-      }
-    }, "kafka-cluster-cleanup"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (Process p : processes) {
+                    if (p != null) {
+                      p.destroyForcibly();
+                    }
+                  }
+                },
+                "kafka-cluster-cleanup"));
   }
 
   /** Starts every node and returns once all of them are registered brokers. */
@@ -128,7 +135,8 @@ public final class LocalKafkaCluster implements AutoCloseable {
   /** Leader node id per partition of a topic (-1 when a partition has none). */
   public Map<Integer, Integer> leaders(String topic) {
     try (Admin admin = admin()) {
-      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
+      TopicDescription d =
+          admin.describeTopics(List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
       Map<Integer, Integer> out = new HashMap<>();
       for (TopicPartitionInfo p : d.partitions()) {
         out.put(p.partition(), p.leader() == null ? -1 : p.leader().id());
@@ -143,7 +151,11 @@ public final class LocalKafkaCluster implements AutoCloseable {
   public int leaderOfMost(String topic) {
     return leaders(topic).values().stream()
         .collect(Collectors.groupingBy(n -> n, Collectors.counting()))
-        .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        .entrySet()
+        .stream()
+        .max(Map.Entry.comparingByValue())
+        .orElseThrow()
+        .getKey();
   }
 
   /** Waits until every partition of the topics has all its replicas in sync again. */
@@ -153,8 +165,10 @@ public final class LocalKafkaCluster implements AutoCloseable {
       while (true) {
         try {
           var descriptions = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
-          boolean full = descriptions.values().stream().flatMap(d -> d.partitions().stream())
-              .allMatch(p -> p.leader() != null && p.isr().size() == p.replicas().size());
+          boolean full =
+              descriptions.values().stream()
+                  .flatMap(d -> d.partitions().stream())
+                  .allMatch(p -> p.leader() != null && p.isr().size() == p.replicas().size());
           if (full) {
             return;
           }
@@ -162,9 +176,11 @@ public final class LocalKafkaCluster implements AutoCloseable {
           // a node is still coming back
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("replicas of " + topics + " not in sync after " + timeout);
+          throw new IllegalStateException(
+              "replicas of " + topics + " not in sync after " + timeout);
         }
-        TimeUnit.MILLISECONDS.sleep(250); // polling the cluster's state, not waiting for time to pass
+        TimeUnit.MILLISECONDS.sleep(
+            250); // polling the cluster's state, not waiting for time to pass
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -173,8 +189,8 @@ public final class LocalKafkaCluster implements AutoCloseable {
   }
 
   /**
-   * Ends every node at once. Not one by one with SIGTERM: the last node's controlled shutdown
-   * waits for a controller quorum that no longer exists (a minute, then the kill anyway).
+   * Ends every node at once. Not one by one with SIGTERM: the last node's controlled shutdown waits
+   * for a controller quorum that no longer exists (a minute, then the kill anyway).
    */
   @Override
   public void close() {
@@ -184,8 +200,14 @@ public final class LocalKafkaCluster implements AutoCloseable {
   }
 
   private Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            5_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            10_000));
   }
 
   private void awaitBrokers(int count, Duration timeout) {
@@ -193,8 +215,10 @@ public final class LocalKafkaCluster implements AutoCloseable {
     try (Admin admin = admin()) {
       while (true) {
         try {
-          Set<Integer> ids = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream()
-              .map(Node::id).collect(Collectors.toSet());
+          Set<Integer> ids =
+              admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream()
+                  .map(Node::id)
+                  .collect(Collectors.toSet());
           if (ids.size() >= count) {
             return;
           }
@@ -204,8 +228,13 @@ public final class LocalKafkaCluster implements AutoCloseable {
         for (int i = 0; i < size; i++) {
           Process p = processes[i];
           if (p != null && !p.isAlive()) {
-            throw new IllegalStateException("Kafka node " + (i + 1) + " exited with " + p.exitValue()
-                + "; see " + nodeDir(i + 1).resolve("node.log"));
+            throw new IllegalStateException(
+                "Kafka node "
+                    + (i + 1)
+                    + " exited with "
+                    + p.exitValue()
+                    + "; see "
+                    + nodeDir(i + 1).resolve("node.log"));
           }
         }
         if (System.nanoTime() > deadline) {
@@ -232,12 +261,24 @@ public final class LocalKafkaCluster implements AutoCloseable {
       }
       format(dir, propsFile);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder pb = new ProcessBuilder(java, "-Xms64m", "-Xmx384m", "-XX:+UseSerialGC",
-          "-cp", System.getProperty("java.class.path"), "kafka.Kafka", propsFile.toString())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()));
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  java,
+                  "-Xms64m",
+                  "-Xmx384m",
+                  "-XX:+UseSerialGC",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  "kafka.Kafka",
+                  propsFile.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("node.log").toFile()));
       processes[node - 1] = pb.start();
-      LOG.info("Kafka node {} starting on 127.0.0.1:{} (log {})", node, brokerPorts[node - 1], dir.resolve("node.log"));
+      LOG.info(
+          "Kafka node {} starting on 127.0.0.1:{} (log {})",
+          node,
+          brokerPorts[node - 1],
+          dir.resolve("node.log"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -254,8 +295,15 @@ public final class LocalKafkaCluster implements AutoCloseable {
     }
     int replication = Math.min(3, size);
     int minIsr = Math.max(1, replication - 1);
-    Properties p = KraftNodeProperties.of(node, String.join(",", voters), brokerPorts[node - 1],
-        controllerPorts[node - 1], nodeDir(node).resolve("logs"), replication, minIsr);
+    Properties p =
+        KraftNodeProperties.of(
+            node,
+            String.join(",", voters),
+            brokerPorts[node - 1],
+            controllerPorts[node - 1],
+            nodeDir(node).resolve("logs"),
+            replication,
+            minIsr);
     p.put("unclean.leader.election.enable", "false");
     // broker.session.timeout.ms stays at Kafka's default (9 s): how long a killed node's
     // partitions wait for new leaders is part of what the cluster tests measure.
@@ -268,10 +316,13 @@ public final class LocalKafkaCluster implements AutoCloseable {
       return;
     }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int rc = StorageTool.execute(new String[] {"format", "--cluster-id", clusterId, "--config", propsFile.toString()},
-        new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    int rc =
+        StorageTool.execute(
+            new String[] {"format", "--cluster-id", clusterId, "--config", propsFile.toString()},
+            new PrintStream(buffer, true, StandardCharsets.UTF_8));
     if (rc != 0) {
-      throw new IllegalStateException("Formatting " + dir + " failed: " + buffer.toString(StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          "Formatting " + dir + " failed: " + buffer.toString(StandardCharsets.UTF_8));
     }
   }
 

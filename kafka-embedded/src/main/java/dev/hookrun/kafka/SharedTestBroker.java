@@ -9,9 +9,9 @@ import java.util.Map;
 /**
  * The one broker of a test JVM: started on first use, stopped when the JVM ends.
  *
- * <p>Every test class shares it and isolates itself with its own topic prefix and group ids,
- * which is how many services share one production cluster. Broker settings favour fast group
- * membership changes, because the tests kill and add consumers on purpose.
+ * <p>Every test class shares it and isolates itself with its own topic prefix and group ids, which
+ * is how many services share one production cluster. Broker settings favour fast group membership
+ * changes, because the tests kill and add consumers on purpose.
  */
 public final class SharedTestBroker {
 
@@ -25,10 +25,14 @@ public final class SharedTestBroker {
         Path dir = Files.createTempDirectory("hookrun-test-kafka-");
         broker = new EmbeddedKafkaBroker(dir, 0, Map.of()).start();
         EmbeddedKafkaBroker started = broker;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          started.stop();
-          deleteQuietly(dir);
-        }, "test-kafka-shutdown"));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      started.stop();
+                      deleteQuietly(dir);
+                    },
+                    "test-kafka-shutdown"));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

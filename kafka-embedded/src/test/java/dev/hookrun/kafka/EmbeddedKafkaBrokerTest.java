@@ -27,9 +27,11 @@ class EmbeddedKafkaBrokerTest {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic("t", 1, (short) 1))).all().get();
       }
-      try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-          "bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
-          new StringSerializer(), new StringSerializer())) {
+      try (var producer =
+          new KafkaProducer<>(
+              Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
+              new StringSerializer(),
+              new StringSerializer())) {
         producer.send(new ProducerRecord<>("t", "k", "v")).get();
       }
       broker.stop();
@@ -37,7 +39,8 @@ class EmbeddedKafkaBrokerTest {
 
       Properties props = new Properties();
       props.put("bootstrap.servers", broker.bootstrapServers());
-      try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+      try (var consumer =
+          new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
         TopicPartition tp = new TopicPartition("t", 0);
         consumer.assign(List.of(tp));
         consumer.seekToBeginning(List.of(tp));

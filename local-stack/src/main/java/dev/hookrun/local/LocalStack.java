@@ -1,18 +1,18 @@
 package dev.hookrun.local;
 
+import dev.hookrun.common.config.Env;
+import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.metrics.ServiceMetrics;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
-import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import dev.hookrun.worker.WorkerConfig;
 import dev.hookrun.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import dev.hookrun.common.config.Env;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,6 +33,7 @@ public final class LocalStack {
   private GatewayConfig gatewayConfig;
   private DispatcherConfig dispatcherConfig;
   private WarmUp warmUp;
+
   /** A warm-up that takes longer than this ends there: the stack is ready, only colder. */
   private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -42,14 +43,15 @@ public final class LocalStack {
   }
 
   /**
-   * Starts everything; the future completes once the gateway listens and the warm-up ended
-   * ({@code /readyz} says ready from then on).
+   * Starts everything; the future completes once the gateway listens and the warm-up ended ({@code
+   * /readyz} says ready from then on).
    */
   public Future<Void> start() {
     Map<String, String> stageEnv = new HashMap<>(env);
     stageEnv.put("HTTP_HOST", LocalStackConfig.httpHost(env));
     if (!config.externalKafka()) {
-      broker = new EmbeddedKafkaBroker(config.dataDir().resolve("kafka"), config.kafkaPort()).start();
+      broker =
+          new EmbeddedKafkaBroker(config.dataDir().resolve("kafka"), config.kafkaPort()).start();
       stageEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
       Meters.trackBrokerRequests(EmbeddedKafkaBroker::requestCounts);
     }
@@ -66,19 +68,27 @@ public final class LocalStack {
       backendEnv.put("RESULT_URL_BASE", "http://localhost:" + gatewayConfig.httpPort());
     }
     WorkerConfig workerConfig = WorkerConfig.fromEnv(backendEnv);
-    // the local run's webhook receiver is on this machine; a dispatcher run alone allows nothing private
+    // the local run's webhook receiver is on this machine; a dispatcher run alone allows nothing
+    // private
     DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(backendEnv).withLoopbackAllowed();
     this.dispatcherConfig = dispatcherConfig;
 
     vertx = ServiceMetrics.newVertx();
     gateway = new GatewayVerticle(gatewayConfig);
-    Map.Entry<String, String> key = Env.of(stageEnv).pairs(GatewayConfig.API_KEYS, project -> null)
-        .entrySet().iterator().next();
-    boolean loopbackHooks = dispatcherConfig.allowedNetworks().stream()
-        .anyMatch(range -> range.contains(InetAddress.getLoopbackAddress()));
+    Map.Entry<String, String> key =
+        Env.of(stageEnv)
+            .pairs(GatewayConfig.API_KEYS, project -> null)
+            .entrySet()
+            .iterator()
+            .next();
+    boolean loopbackHooks =
+        dispatcherConfig.allowedNetworks().stream()
+            .anyMatch(range -> range.contains(InetAddress.getLoopbackAddress()));
     warmUp = new WarmUp(vertx, "127.0.0.1", key.getKey(), key.getValue(), loopbackHooks);
     gateway.readyOnlyWhen("warm_up", warmUp::done);
-    return vertx.deployVerticle(() -> new WorkerVerticle(workerConfig),
+    return vertx
+        .deployVerticle(
+            () -> new WorkerVerticle(workerConfig),
             new DeploymentOptions().setInstances(workerConfig.instances()))
         .compose(id -> vertx.deployVerticle(new DispatcherVerticle(dispatcherConfig)))
         .compose(id -> vertx.deployVerticle(gateway))

@@ -7,44 +7,59 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Settings of the one-command local run. Every stage setting (WORKER_INSTANCES, BODY_LIMIT, ...)
- * is read from the same environment by the stage's own config record.
+ * Settings of the one-command local run. Every stage setting (WORKER_INSTANCES, BODY_LIMIT, ...) is
+ * read from the same environment by the stage's own config record.
  */
-public record LocalStackConfig(Path dataDir, int kafkaPort, boolean externalKafka, String devApiKey, int warmUpRuns) {
+public record LocalStackConfig(
+    Path dataDir, int kafkaPort, boolean externalKafka, String devApiKey, int warmUpRuns) {
 
-  public static final Setting DATA_DIR = Setting.of("DATA_DIR", "./data",
-      "Where the local run's Kafka broker keeps its data (kept across restarts)");
-  public static final Setting KAFKA_PORT = Setting.of("LOCAL_KAFKA_PORT", "9092",
-      "Port of the local run's in-process Kafka broker");
+  public static final Setting DATA_DIR =
+      Setting.of(
+          "DATA_DIR",
+          "./data",
+          "Where the local run's Kafka broker keeps its data (kept across restarts)");
+  public static final Setting KAFKA_PORT =
+      Setting.of("LOCAL_KAFKA_PORT", "9092", "Port of the local run's in-process Kafka broker");
 
-  public static final Setting WARMUP_RUNS = Setting.of("WARMUP_RUNS", "2000",
-      "Zero-length runs the local run sends through itself before /readyz says ready, so the first"
-          + " real requests do not pay for class loading and JIT (0 turns it off; see docs/PERFORMANCE.md)");
+  public static final Setting WARMUP_RUNS =
+      Setting.of(
+          "WARMUP_RUNS",
+          "2000",
+          "Zero-length runs the local run sends through itself before /readyz says ready, so the first"
+              + " real requests do not pay for class loading and JIT (0 turns it off; see docs/PERFORMANCE.md)");
 
   public static final List<Setting> SETTINGS = List.of(DATA_DIR, KAFKA_PORT, WARMUP_RUNS);
 
   /**
    * Where the local run's gateway listens unless HTTP_HOST says otherwise: this machine only. The
-   * local run accepts a published development key and delivers webhooks to loopback, so open to
-   * the network it would let anyone nearby make this machine call its own ports. (The gateway
-   * run alone keeps 0.0.0.0, which a container needs.)
+   * local run accepts a published development key and delivers webhooks to loopback, so open to the
+   * network it would let anyone nearby make this machine call its own ports. (The gateway run alone
+   * keeps 0.0.0.0, which a container needs.)
    */
   static final String DEFAULT_HTTP_HOST = "127.0.0.1";
 
   /** Used when API_KEYS is unset in the local run only; the gateway alone refuses to start. */
   static final String DEV_KEY = "dev-key-change-me";
+
   static final String DEV_PROJECT = "p-local";
 
   public static LocalStackConfig fromEnv(Map<String, String> vars) {
-    return Env.read(vars, env -> new LocalStackConfig(
-        Path.of(env.string(DATA_DIR)),
-        env.integer(KAFKA_PORT, 1, 65_535),
-        vars.get("KAFKA_BOOTSTRAP_SERVERS") != null && !vars.get("KAFKA_BOOTSTRAP_SERVERS").isBlank(),
-        vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null,
-        env.integer(WARMUP_RUNS, 0, 100_000)));
+    return Env.read(
+        vars,
+        env ->
+            new LocalStackConfig(
+                Path.of(env.string(DATA_DIR)),
+                env.integer(KAFKA_PORT, 1, 65_535),
+                vars.get("KAFKA_BOOTSTRAP_SERVERS") != null
+                    && !vars.get("KAFKA_BOOTSTRAP_SERVERS").isBlank(),
+                vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null,
+                env.integer(WARMUP_RUNS, 0, 100_000)));
   }
 
-  /** The gateway's listen address in the local run: HTTP_HOST when set, else {@link #DEFAULT_HTTP_HOST}. */
+  /**
+   * The gateway's listen address in the local run: HTTP_HOST when set, else {@link
+   * #DEFAULT_HTTP_HOST}.
+   */
   static String httpHost(Map<String, String> vars) {
     String host = vars.get("HTTP_HOST");
     return host == null || host.isBlank() ? DEFAULT_HTTP_HOST : host.trim();

@@ -28,7 +28,8 @@ public final class LocalStackMain {
       case "broker" -> runBrokerOnly();
       case "ops" -> OpsCli.main(rest);
       default -> {
-        System.err.println("usage: run.sh [all|gateway|worker|dispatcher|broker|receiver [port]|ops <command>]");
+        System.err.println(
+            "usage: run.sh [all|gateway|worker|dispatcher|broker|receiver [port]|ops <command>]");
         System.exit(2);
       }
     }
@@ -45,11 +46,16 @@ public final class LocalStackMain {
       System.exit(2);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("\nstopping: workers drain and commit, then the broker stops...");
-      stack.stop();
-      System.out.println("stopped.");
-    }, "local-stack-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println(
+                      "\nstopping: workers drain and commit, then the broker stops...");
+                  stack.stop();
+                  System.out.println("stopped.");
+                },
+                "local-stack-shutdown"));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.println(banner(stack, ms));
   }
@@ -57,10 +63,17 @@ public final class LocalStackMain {
   /** Only the in-process broker, for running the stages as separate processes on one machine. */
   private static void runBrokerOnly() {
     LocalStackConfig config = LocalStackConfig.fromEnv(System.getenv());
-    var broker = new dev.hookrun.kafka.EmbeddedKafkaBroker(config.dataDir().resolve("kafka"), config.kafkaPort()).start();
+    var broker =
+        new dev.hookrun.kafka.EmbeddedKafkaBroker(
+                config.dataDir().resolve("kafka"), config.kafkaPort())
+            .start();
     Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "broker-shutdown"));
-    System.out.println("kafka broker listening on " + broker.bootstrapServers() + " (data in "
-        + config.dataDir().resolve("kafka").toAbsolutePath().normalize() + "); Ctrl-C stops it");
+    System.out.println(
+        "kafka broker listening on "
+            + broker.bootstrapServers()
+            + " (data in "
+            + config.dataDir().resolve("kafka").toAbsolutePath().normalize()
+            + "); Ctrl-C stops it");
   }
 
   /** What the webhook address policy of this run is, in a line or two. */
@@ -70,10 +83,12 @@ public final class LocalStackMain {
     if (networks.equals(DispatcherConfig.LOOPBACK)) {
       out.append("  NOTE: this local run delivers webhooks to public addresses and to loopback (")
           .append(String.join(", ", networks))
-          .append("); other private addresses are refused. WEBHOOK_ALLOWED_NETWORKS replaces this list.\n");
+          .append(
+              "); other private addresses are refused. WEBHOOK_ALLOWED_NETWORKS replaces this list.\n");
     } else {
       out.append("  NOTE: webhooks go to public addresses and to WEBHOOK_ALLOWED_NETWORKS=")
-          .append(String.join(",", networks)).append(" only.\n");
+          .append(String.join(",", networks))
+          .append(" only.\n");
     }
     if (dispatcher.secrets().isEmpty()) {
       out.append("  NOTE: WEBHOOK_SECRETS is not set, so webhooks are not signed.\n");
@@ -93,9 +108,13 @@ public final class LocalStackMain {
 
   /** Where the gateway listens: a run open to the network must say so. */
   static String listenNote(String host, int port) {
-    return "  gateway:  " + gatewayUrl(host, port) + (everywhere(host)
-        ? "  (listening on ALL interfaces, reachable from the network: HTTP_HOST=" + host + ")\n"
-        : "  (listening on " + host + " only; HTTP_HOST=0.0.0.0 opens it to the network)\n");
+    return "  gateway:  "
+        + gatewayUrl(host, port)
+        + (everywhere(host)
+            ? "  (listening on ALL interfaces, reachable from the network: HTTP_HOST="
+                + host
+                + ")\n"
+            : "  (listening on " + host + " only; HTTP_HOST=0.0.0.0 opens it to the network)\n");
   }
 
   static String banner(LocalStack stack, long startMs) {
@@ -107,20 +126,36 @@ public final class LocalStackMain {
     StringBuilder out = new StringBuilder();
     out.append("\n  hookrun is up in ").append(startMs).append(" ms\n");
     out.append(listenNote(stack.gatewayHost(), port));
-    out.append("  kafka:    ").append(stack.bootstrapServers())
-        .append(stack.config().externalKafka() ? " (external)" : " (in-process, data in "
-            + stack.config().dataDir().toAbsolutePath().normalize() + ")").append('\n');
+    out.append("  kafka:    ")
+        .append(stack.bootstrapServers())
+        .append(
+            stack.config().externalKafka()
+                ? " (external)"
+                : " (in-process, data in "
+                    + stack.config().dataDir().toAbsolutePath().normalize()
+                    + ")")
+        .append('\n');
     if (key != null) {
-      out.append("\n  WARNING: API_KEYS is not set, so the development key '").append(key)
-          .append("' (project ").append(project).append(") is accepted. Set API_KEYS for anything but local use.\n");
+      out.append("\n  WARNING: API_KEYS is not set, so the development key '")
+          .append(key)
+          .append("' (project ")
+          .append(project)
+          .append(") is accepted. Set API_KEYS for anything but local use.\n");
     }
     out.append(webhookNote(stack.dispatcherConfig()));
     out.append("\n  Start a webhook receiver in another terminal:  ./run.sh receiver 9000\n");
     out.append("  Then try:\n\n");
-    out.append("  curl -X POST ").append(base).append('/').append("v3/").append(project)
+    out.append("  curl -X POST ")
+        .append(base)
+        .append('/')
+        .append("v3/")
+        .append(project)
         .append("/webhook-delay-example/predict \\\n");
-    out.append("       -H 'Content-Type: application/json' -H 'Authorization: ").append(auth).append("' \\\n");
-    out.append("       --data '{\"delayMins\": 0.1, \"webhook_endpoint\": \"http://localhost:9000/hook\"}'\n\n");
+    out.append("       -H 'Content-Type: application/json' -H 'Authorization: ")
+        .append(auth)
+        .append("' \\\n");
+    out.append(
+        "       --data '{\"delayMins\": 0.1, \"webhook_endpoint\": \"http://localhost:9000/hook\"}'\n\n");
     out.append("  Ctrl-C stops everything.\n");
     return out.toString();
   }

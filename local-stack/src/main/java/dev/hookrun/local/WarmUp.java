@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends zero-length runs through the freshly started local platform before it reports ready.
  *
- * <p>A JVM starts interpreted: the first thousand predicts load classes and run cold code in
- * every stage at once, and on two cores a paced 200 req/s saw an accept p99 of 1.8 s in its
- * first 30 s (docs/PERFORMANCE.md). Sending the same path (HTTP, parsing, produce, worker,
- * dispatcher, webhook client) a couple of thousand times first removes that. The runs are real:
- * they are accepted, run and delivered like any other, to a receiver inside this process, so
- * nothing here is a second code path that could drift from the real one.
+ * <p>A JVM starts interpreted: the first thousand predicts load classes and run cold code in every
+ * stage at once, and on two cores a paced 200 req/s saw an accept p99 of 1.8 s in its first 30 s
+ * (docs/PERFORMANCE.md). Sending the same path (HTTP, parsing, produce, worker, dispatcher, webhook
+ * client) a couple of thousand times first removes that. The runs are real: they are accepted, run
+ * and delivered like any other, to a receiver inside this process, so nothing here is a second code
+ * path that could drift from the real one.
  */
 final class WarmUp {
 
@@ -55,7 +55,9 @@ final class WarmUp {
     return done;
   }
 
-  /** Sends {@code runs} runs and waits for their webhooks; never fails (a cold start is no error). */
+  /**
+   * Sends {@code runs} runs and waits for their webhooks; never fails (a cold start is no error).
+   */
   Future<Void> run(int port, int runs, Duration timeout) {
     if (runs <= 0) {
       done = true;
@@ -65,54 +67,79 @@ final class WarmUp {
     AtomicInteger delivered = new AtomicInteger();
     AtomicInteger expected = new AtomicInteger(runs); // lowered by the runs not accepted
     Promise<Void> allDelivered = Promise.promise();
-    Future<HttpServer> receiver = webhooks
-        ? vertx.createHttpServer()
-            .requestHandler(req -> req.end().onComplete(x -> {
-              req.response().setStatusCode(200).end();
-              if (delivered.incrementAndGet() >= expected.get()) {
-                allDelivered.tryComplete();
-              }
-            }))
-            .listen(0, "127.0.0.1")
-        : Future.succeededFuture();
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(CONCURRENCY));
+    Future<HttpServer> receiver =
+        webhooks
+            ? vertx
+                .createHttpServer()
+                .requestHandler(
+                    req ->
+                        req.end()
+                            .onComplete(
+                                x -> {
+                                  req.response().setStatusCode(200).end();
+                                  if (delivered.incrementAndGet() >= expected.get()) {
+                                    allDelivered.tryComplete();
+                                  }
+                                }))
+                .listen(0, "127.0.0.1")
+            : Future.succeededFuture();
+    HttpClient client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true),
+            new PoolOptions().setHttp1MaxSize(CONCURRENCY));
     long timer = vertx.setTimer(timeout.toMillis(), t -> allDelivered.tryFail("timed out"));
     return receiver
-        .compose(server -> {
-          String hook = server == null ? null : "http://127.0.0.1:" + server.actualPort() + "/warm-up";
-          AtomicInteger next = new AtomicInteger();
-          AtomicInteger failed = new AtomicInteger();
-          Promise<Void> sent = Promise.promise();
-          AtomicInteger lanes = new AtomicInteger(CONCURRENCY);
-          for (int i = 0; i < CONCURRENCY; i++) {
-            sendNext(client, port, hook, runs, next, failed, lanes, sent);
-          }
-          return sent.future()
-              .compose(v -> {
-                expected.set(runs - failed.get());
-                if (hook == null || delivered.get() >= expected.get()) {
-                  return Future.<Void>succeededFuture();
-                }
-                return allDelivered.future();
-              })
-              .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-              .onComplete(r -> LOG.info("warm-up: {} runs in {} ms ({} not accepted, {} webhooks{})", runs,
-                  (System.nanoTime() - started) / 1_000_000, failed.get(), delivered.get(),
-                  r.failed() ? "; " + r.cause().getMessage() : ""));
-        })
+        .compose(
+            server -> {
+              String hook =
+                  server == null ? null : "http://127.0.0.1:" + server.actualPort() + "/warm-up";
+              AtomicInteger next = new AtomicInteger();
+              AtomicInteger failed = new AtomicInteger();
+              Promise<Void> sent = Promise.promise();
+              AtomicInteger lanes = new AtomicInteger(CONCURRENCY);
+              for (int i = 0; i < CONCURRENCY; i++) {
+                sendNext(client, port, hook, runs, next, failed, lanes, sent);
+              }
+              return sent.future()
+                  .compose(
+                      v -> {
+                        expected.set(runs - failed.get());
+                        if (hook == null || delivered.get() >= expected.get()) {
+                          return Future.<Void>succeededFuture();
+                        }
+                        return allDelivered.future();
+                      })
+                  .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+                  .onComplete(
+                      r ->
+                          LOG.info(
+                              "warm-up: {} runs in {} ms ({} not accepted, {} webhooks{})",
+                              runs,
+                              (System.nanoTime() - started) / 1_000_000,
+                              failed.get(),
+                              delivered.get(),
+                              r.failed() ? "; " + r.cause().getMessage() : ""));
+            })
         .eventually(client::close)
-        .onComplete(r -> {
-          vertx.cancelTimer(timer);
-          done = true;
-        })
+        .onComplete(
+            r -> {
+              vertx.cancelTimer(timer);
+              done = true;
+            })
         .otherwiseEmpty()
         .mapEmpty();
   }
 
   /** One lane: sends a run, and the next when it is answered, until all runs are sent. */
-  private void sendNext(HttpClient client, int port, String hook, int runs, AtomicInteger next, AtomicInteger failed,
-      AtomicInteger lanes, Promise<Void> sent) {
+  private void sendNext(
+      HttpClient client,
+      int port,
+      String hook,
+      int runs,
+      AtomicInteger next,
+      AtomicInteger failed,
+      AtomicInteger lanes,
+      Promise<Void> sent) {
     if (next.getAndIncrement() >= runs) {
       if (lanes.decrementAndGet() == 0) {
         sent.tryComplete();
@@ -123,16 +150,25 @@ final class WarmUp {
     if (hook != null) {
       body.put("webhook_endpoint", hook);
     }
-    client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port)
-            .setURI("/v3/" + project + "/" + APP + "/predict"))
-        .compose(req -> req.putHeader("Authorization", apiKey).putHeader("Content-Type", "application/json")
-            .send(body.toBuffer()))
+    client
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(host)
+                .setPort(port)
+                .setURI("/v3/" + project + "/" + APP + "/predict"))
+        .compose(
+            req ->
+                req.putHeader("Authorization", apiKey)
+                    .putHeader("Content-Type", "application/json")
+                    .send(body.toBuffer()))
         .compose(resp -> resp.body().map(b -> resp.statusCode()))
-        .onComplete(r -> {
-          if (r.failed() || r.result() / 100 != 2) {
-            failed.incrementAndGet();
-          }
-          sendNext(client, port, hook, runs, next, failed, lanes, sent);
-        });
+        .onComplete(
+            r -> {
+              if (r.failed() || r.result() / 100 != 2) {
+                failed.incrementAndGet();
+              }
+              sendNext(client, port, hook, runs, next, failed, lanes, sent);
+            });
   }
 }

@@ -34,15 +34,21 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests under deploy/ are checked against the code (no cluster here): every
- * environment name a stage gets is one of its settings, probes hit routes that exist on the
- * stage's own port, a worker has time to drain before it is killed, and nothing scales past the
- * partitions that give it work.
+ * environment name a stage gets is one of its settings, probes hit routes that exist on the stage's
+ * own port, a worker has time to drain before it is killed, and nothing scales past the partitions
+ * that give it work.
  */
 class DeployManifestsTest {
 
   private static final Path DEPLOY = Path.of("..", "deploy");
-  private static final Map<String, List<Setting>> STAGES = Map.of(
-      "gateway", GatewayConfig.SETTINGS, "worker", WorkerConfig.SETTINGS, "dispatcher", DispatcherConfig.SETTINGS);
+  private static final Map<String, List<Setting>> STAGES =
+      Map.of(
+          "gateway",
+          GatewayConfig.SETTINGS,
+          "worker",
+          WorkerConfig.SETTINGS,
+          "dispatcher",
+          DispatcherConfig.SETTINGS);
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> documents() throws IOException {
@@ -64,42 +70,54 @@ class DeployManifestsTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> named(List<Map<String, Object>> docs, String kind, String name) {
+  private static Map<String, Object> named(
+      List<Map<String, Object>> docs, String kind, String name) {
     return ofKind(docs, kind).stream()
         .filter(d -> name.equals(((Map<String, Object>) d.get("metadata")).get("name")))
-        .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, String> configMap(List<Map<String, Object>> docs, String name) {
     Map<String, String> data = new HashMap<>();
-    ((Map<String, Object>) named(docs, "ConfigMap", name).get("data")).forEach((k, v) -> data.put(k, v.toString()));
+    ((Map<String, Object>) named(docs, "ConfigMap", name).get("data"))
+        .forEach((k, v) -> data.put(k, v.toString()));
     return data;
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> container(Map<String, Object> deployment) {
-    Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment.get("spec"))
-        .get("template")).get("spec");
+    Map<String, Object> pod =
+        (Map<String, Object>)
+            ((Map<String, Object>) ((Map<String, Object>) deployment.get("spec")).get("template"))
+                .get("spec");
     return ((List<Map<String, Object>>) pod.get("containers")).get(0);
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> podSpec(Map<String, Object> deployment) {
-    return (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) deployment.get("spec")).get("template")).get("spec");
+    return (Map<String, Object>)
+        ((Map<String, Object>) ((Map<String, Object>) deployment.get("spec")).get("template"))
+            .get("spec");
   }
 
   /** What the container's environment will hold: env entries plus the ConfigMaps it imports. */
   @SuppressWarnings("unchecked")
-  private static Map<String, String> environment(List<Map<String, Object>> docs, Map<String, Object> container) {
+  private static Map<String, String> environment(
+      List<Map<String, Object>> docs, Map<String, Object> container) {
     Map<String, String> env = new HashMap<>();
-    for (Map<String, Object> from : (List<Map<String, Object>>) container.getOrDefault("envFrom", List.of())) {
+    for (Map<String, Object> from :
+        (List<Map<String, Object>>) container.getOrDefault("envFrom", List.of())) {
       Map<String, Object> ref = (Map<String, Object>) from.get("configMapRef");
       assertNotNull(ref, "envFrom only from ConfigMaps; keys come one by one from the Secret");
       env.putAll(configMap(docs, ref.get("name").toString()));
     }
-    for (Map<String, Object> e : (List<Map<String, Object>>) container.getOrDefault("env", List.of())) {
-      env.put(e.get("name").toString(), Objects.toString(e.get("value"), "<from " + e.get("valueFrom") + ">"));
+    for (Map<String, Object> e :
+        (List<Map<String, Object>>) container.getOrDefault("env", List.of())) {
+      env.put(
+          e.get("name").toString(),
+          Objects.toString(e.get("value"), "<from " + e.get("valueFrom") + ">"));
     }
     return env;
   }
@@ -124,30 +142,46 @@ class DeployManifestsTest {
   void everyEnvironmentNameIsASettingOfItsStageAndKeysComeFromTheSecret() throws IOException {
     var docs = documents();
     assertEquals(3, ofKind(docs, "Deployment").size());
-    STAGES.forEach((stage, settings) -> {
-      Map<String, Object> container = container(uncheck(() -> named(docs, "Deployment", "hookrun-" + stage)));
-      assertEquals(List.of(stage), container.get("args"), "the image's entry point picks the stage");
-      Set<String> known = settings.stream().map(Setting::name).collect(Collectors.toCollection(HashSet::new));
-      ProcessSettings.SETTINGS.forEach(s -> known.add(s.name()));
-      Map<String, String> env = uncheck(() -> environment(docs, container));
-      Set<String> unknown = new HashSet<>(env.keySet());
-      unknown.removeAll(known);
-      assertTrue(unknown.isEmpty(), stage + " gets variables it does not read: " + unknown);
-      assertTrue(env.containsKey("KAFKA_BOOTSTRAP_SERVERS"), stage);
-      for (Map<String, Object> e : (List<Map<String, Object>>) container.getOrDefault("env", List.of())) {
-        Map<String, Object> from = (Map<String, Object>) e.get("valueFrom");
-        if (from != null && from.containsKey("secretKeyRef")) {
-          assertEquals("hookrun-secrets", ((Map<String, Object>) from.get("secretKeyRef")).get("name"));
-        }
-      }
-      Map<String, Object> requests = (Map<String, Object>) ((Map<String, Object>) container.get("resources")).get("requests");
-      assertTrue(requests.containsKey("cpu") && requests.containsKey("memory"), stage + " has resource requests");
-    });
-    Map<String, String> gatewayEnv = environment(docs, container(named(docs, "Deployment", "hookrun-gateway")));
-    assertTrue(gatewayEnv.get("API_KEYS").contains("secretKeyRef"), "API_KEYS comes from the Secret");
+    STAGES.forEach(
+        (stage, settings) -> {
+          Map<String, Object> container =
+              container(uncheck(() -> named(docs, "Deployment", "hookrun-" + stage)));
+          assertEquals(
+              List.of(stage), container.get("args"), "the image's entry point picks the stage");
+          Set<String> known =
+              settings.stream().map(Setting::name).collect(Collectors.toCollection(HashSet::new));
+          ProcessSettings.SETTINGS.forEach(s -> known.add(s.name()));
+          Map<String, String> env = uncheck(() -> environment(docs, container));
+          Set<String> unknown = new HashSet<>(env.keySet());
+          unknown.removeAll(known);
+          assertTrue(unknown.isEmpty(), stage + " gets variables it does not read: " + unknown);
+          assertTrue(env.containsKey("KAFKA_BOOTSTRAP_SERVERS"), stage);
+          for (Map<String, Object> e :
+              (List<Map<String, Object>>) container.getOrDefault("env", List.of())) {
+            Map<String, Object> from = (Map<String, Object>) e.get("valueFrom");
+            if (from != null && from.containsKey("secretKeyRef")) {
+              assertEquals(
+                  "hookrun-secrets", ((Map<String, Object>) from.get("secretKeyRef")).get("name"));
+            }
+          }
+          Map<String, Object> requests =
+              (Map<String, Object>)
+                  ((Map<String, Object>) container.get("resources")).get("requests");
+          assertTrue(
+              requests.containsKey("cpu") && requests.containsKey("memory"),
+              stage + " has resource requests");
+        });
+    Map<String, String> gatewayEnv =
+        environment(docs, container(named(docs, "Deployment", "hookrun-gateway")));
+    assertTrue(
+        gatewayEnv.get("API_KEYS").contains("secretKeyRef"), "API_KEYS comes from the Secret");
     for (Map<String, Object> cm : ofKind(docs, "ConfigMap")) {
       Set<String> keys = ((Map<String, Object>) cm.get("data")).keySet();
-      assertTrue(keys.stream().noneMatch(k -> k.equals("API_KEYS") || k.equals("ADMIN_KEY") || k.equals("WEBHOOK_SECRETS")),
+      assertTrue(
+          keys.stream()
+              .noneMatch(
+                  k ->
+                      k.equals("API_KEYS") || k.equals("ADMIN_KEY") || k.equals("WEBHOOK_SECRETS")),
           "keys never in a ConfigMap");
     }
   }
@@ -161,20 +195,29 @@ class DeployManifestsTest {
     try {
       Router router = Router.router(vertx);
       HealthRoutes.mount(router, null); // the readiness check is only consulted per request
-      routes = router.getRoutes().stream().map(Route::getPath).filter(Objects::nonNull).collect(Collectors.toSet());
+      routes =
+          router.getRoutes().stream()
+              .map(Route::getPath)
+              .filter(Objects::nonNull)
+              .collect(Collectors.toSet());
     } finally {
       vertx.close().await();
     }
     for (String stage : STAGES.keySet()) {
       Map<String, Object> container = container(named(docs, "Deployment", "hookrun-" + stage));
       int port = Integer.parseInt(environment(docs, container).get("HTTP_PORT"));
-      Map<String, String> expected = Map.of("livenessProbe", "/healthz", "readinessProbe", "/readyz", "startupProbe", "/healthz");
-      expected.forEach((probe, path) -> {
-        Map<String, Object> get = (Map<String, Object>) ((Map<String, Object>) container.get(probe)).get("httpGet");
-        assertEquals(path, get.get("path"), stage + " " + probe);
-        assertTrue(routes.contains(path), path + " is not served");
-        assertEquals(port, get.get("port"), stage + " " + probe + " must use the stage's HTTP_PORT");
-      });
+      Map<String, String> expected =
+          Map.of(
+              "livenessProbe", "/healthz", "readinessProbe", "/readyz", "startupProbe", "/healthz");
+      expected.forEach(
+          (probe, path) -> {
+            Map<String, Object> get =
+                (Map<String, Object>) ((Map<String, Object>) container.get(probe)).get("httpGet");
+            assertEquals(path, get.get("path"), stage + " " + probe);
+            assertTrue(routes.contains(path), path + " is not served");
+            assertEquals(
+                port, get.get("port"), stage + " " + probe + " must use the stage's HTTP_PORT");
+          });
     }
   }
 
@@ -185,9 +228,15 @@ class DeployManifestsTest {
     Duration drain = Env.parseDuration(environment(docs, container(worker)).get("DRAIN_TIMEOUT"));
     int grace = (Integer) podSpec(worker).get("terminationGracePeriodSeconds");
     // the drain, then committing, leaving the group and stopping the JVM
-    assertTrue(grace >= drain.toSeconds() + 15, "grace " + grace + " s < DRAIN_TIMEOUT " + drain + " + 15 s");
+    assertTrue(
+        grace >= drain.toSeconds() + 15,
+        "grace " + grace + " s < DRAIN_TIMEOUT " + drain + " + 15 s");
     for (String stage : List.of("gateway", "dispatcher")) {
-      assertTrue((Integer) podSpec(named(docs, "Deployment", "hookrun-" + stage)).get("terminationGracePeriodSeconds") >= 30);
+      assertTrue(
+          (Integer)
+                  podSpec(named(docs, "Deployment", "hookrun-" + stage))
+                      .get("terminationGracePeriodSeconds")
+              >= 30);
     }
   }
 
@@ -198,16 +247,32 @@ class DeployManifestsTest {
     Map<String, String> kafka = configMap(docs, "hookrun-kafka");
     int requestsPartitions = Integer.parseInt(kafka.get("REQUESTS_PARTITIONS"));
     int partitions = Integer.parseInt(kafka.get("TOPIC_PARTITIONS"));
-    Map<String, Object> scaled = (Map<String, Object>) named(docs, "ScaledObject", "hookrun-worker").get("spec");
-    assertEquals("hookrun-worker", ((Map<String, Object>) scaled.get("scaleTargetRef")).get("name"));
-    assertTrue((Integer) scaled.get("maxReplicaCount") <= requestsPartitions, "workers beyond the partitions idle");
-    assertTrue((Integer) ((Map<String, Object>) named(docs, "Deployment", "hookrun-worker").get("spec")).get("replicas")
-        <= requestsPartitions);
-    assertTrue((Integer) ((Map<String, Object>) named(docs, "Deployment", "hookrun-dispatcher").get("spec")).get("replicas")
-        <= partitions);
+    Map<String, Object> scaled =
+        (Map<String, Object>) named(docs, "ScaledObject", "hookrun-worker").get("spec");
+    assertEquals(
+        "hookrun-worker", ((Map<String, Object>) scaled.get("scaleTargetRef")).get("name"));
+    assertTrue(
+        (Integer) scaled.get("maxReplicaCount") <= requestsPartitions,
+        "workers beyond the partitions idle");
+    assertTrue(
+        (Integer)
+                ((Map<String, Object>) named(docs, "Deployment", "hookrun-worker").get("spec"))
+                    .get("replicas")
+            <= requestsPartitions);
+    assertTrue(
+        (Integer)
+                ((Map<String, Object>) named(docs, "Deployment", "hookrun-dispatcher").get("spec"))
+                    .get("replicas")
+            <= partitions);
     // scale in one worker at a time, each draining before it goes
-    Map<String, Object> scaleDown = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
-        scaled.get("advanced")).get("horizontalPodAutoscalerConfig")).get("behavior")).get("scaleDown");
+    Map<String, Object> scaleDown =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>)
+                            ((Map<String, Object>) scaled.get("advanced"))
+                                .get("horizontalPodAutoscalerConfig"))
+                        .get("behavior"))
+                .get("scaleDown");
     Map<String, Object> policy = ((List<Map<String, Object>>) scaleDown.get("policies")).get(0);
     assertEquals("Pods", policy.get("type"));
     assertEquals(1, policy.get("value"));
@@ -217,32 +282,59 @@ class DeployManifestsTest {
   @SuppressWarnings("unchecked")
   void workersScaleOnRunsWaitingToStartWhichTheWorkerExports() throws IOException {
     var docs = documents();
-    Map<String, Object> scaled = (Map<String, Object>) named(docs, "ScaledObject", "hookrun-worker").get("spec");
+    Map<String, Object> scaled =
+        (Map<String, Object>) named(docs, "ScaledObject", "hookrun-worker").get("spec");
     Map<String, Object> trigger = ((List<Map<String, Object>>) scaled.get("triggers")).get(0);
     assertEquals("prometheus", trigger.get("type"));
     String query = ((Map<String, Object>) trigger.get("metadata")).get("query").toString();
-    assertTrue(query.contains("hookrun_consumer_member_waiting{group=\"" + WorkerConfig.GROUP_ID.defaultValue() + "\"}"), query);
+    assertTrue(
+        query.contains(
+            "hookrun_consumer_member_waiting{group=\""
+                + WorkerConfig.GROUP_ID.defaultValue()
+                + "\"}"),
+        query);
     assertTrue(!query.contains("lag"), "lag counts sleeping runs: " + query);
     Meters.memberWaiting("manifest-check", "m");
-    assertTrue(ServiceMetrics.registry().scrape().contains("hookrun_consumer_member_waiting{"), "the worker exports the metric");
+    assertTrue(
+        ServiceMetrics.registry().scrape().contains("hookrun_consumer_member_waiting{"),
+        "the worker exports the metric");
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void theGatewayIsAServiceWithACpuAutoscalerAndADisruptionBudget() throws IOException {
     var docs = documents();
-    Map<String, Object> hpa = (Map<String, Object>) named(docs, "HorizontalPodAutoscaler", "hookrun-gateway").get("spec");
+    Map<String, Object> hpa =
+        (Map<String, Object>) named(docs, "HorizontalPodAutoscaler", "hookrun-gateway").get("spec");
     assertEquals("hookrun-gateway", ((Map<String, Object>) hpa.get("scaleTargetRef")).get("name"));
     Map<String, Object> metric = ((List<Map<String, Object>>) hpa.get("metrics")).get(0);
     assertEquals("cpu", ((Map<String, Object>) metric.get("resource")).get("name"));
-    Map<String, Object> pdb = (Map<String, Object>) named(docs, "PodDisruptionBudget", "hookrun-gateway").get("spec");
-    Map<String, Object> service = (Map<String, Object>) named(docs, "Service", "hookrun-gateway").get("spec");
-    Map<String, Object> podLabels = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
-        named(docs, "Deployment", "hookrun-gateway").get("spec")).get("template")).get("metadata")).get("labels");
-    assertTrue(podLabels.entrySet().containsAll(((Map<String, Object>) ((Map<String, Object>) pdb.get("selector"))
-        .get("matchLabels")).entrySet()));
-    assertTrue(podLabels.entrySet().containsAll(((Map<String, Object>) service.get("selector")).entrySet()));
-    int target = (Integer) ((List<Map<String, Object>>) service.get("ports")).get(0).get("targetPort");
+    Map<String, Object> pdb =
+        (Map<String, Object>) named(docs, "PodDisruptionBudget", "hookrun-gateway").get("spec");
+    Map<String, Object> service =
+        (Map<String, Object>) named(docs, "Service", "hookrun-gateway").get("spec");
+    Map<String, Object> podLabels =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>)
+                            ((Map<String, Object>)
+                                    named(docs, "Deployment", "hookrun-gateway").get("spec"))
+                                .get("template"))
+                        .get("metadata"))
+                .get("labels");
+    assertTrue(
+        podLabels
+            .entrySet()
+            .containsAll(
+                ((Map<String, Object>)
+                        ((Map<String, Object>) pdb.get("selector")).get("matchLabels"))
+                    .entrySet()));
+    assertTrue(
+        podLabels
+            .entrySet()
+            .containsAll(((Map<String, Object>) service.get("selector")).entrySet()));
+    int target =
+        (Integer) ((List<Map<String, Object>>) service.get("ports")).get(0).get("targetPort");
     assertEquals(Integer.parseInt(configMap(docs, "hookrun-gateway").get("HTTP_PORT")), target);
   }
 

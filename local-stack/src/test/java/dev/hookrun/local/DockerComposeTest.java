@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * No Docker engine runs here, so the compose file is checked against the code instead of run:
- * the services exist, each sets only variables its config record reads, one image serves every
- * stage, health checks hit each stage's own /readyz, Kafka keeps its data in its volume, and the
- * {@code cluster} profile (with docker/cluster.env) is three KRaft nodes with replication 3 and
- * min ISR 2. Variables are resolved as compose would: {@code ${NAME:-default}} from the env file.
+ * No Docker engine runs here, so the compose file is checked against the code instead of run: the
+ * services exist, each sets only variables its config record reads, one image serves every stage,
+ * health checks hit each stage's own /readyz, Kafka keeps its data in its volume, and the {@code
+ * cluster} profile (with docker/cluster.env) is three KRaft nodes with replication 3 and min ISR 2.
+ * Variables are resolved as compose would: {@code ${NAME:-default}} from the env file.
  */
 class DockerComposeTest {
 
@@ -59,7 +59,9 @@ class DockerComposeTest {
     Map<String, String> vars = new HashMap<>();
     for (String line : Files.readAllLines(ROOT.resolve("docker/cluster.env"))) {
       if (!line.isBlank() && !line.startsWith("#")) {
-        vars.put(line.substring(0, line.indexOf('=')).trim(), line.substring(line.indexOf('=') + 1).trim());
+        vars.put(
+            line.substring(0, line.indexOf('=')).trim(),
+            line.substring(line.indexOf('=') + 1).trim());
       }
     }
     return vars;
@@ -78,30 +80,35 @@ class DockerComposeTest {
   }
 
   private static Set<String> names(List<Setting> settings) {
-    Set<String> names = settings.stream().map(Setting::name).collect(Collectors.toCollection(HashSet::new));
+    Set<String> names =
+        settings.stream().map(Setting::name).collect(Collectors.toCollection(HashSet::new));
     ProcessSettings.SETTINGS.forEach(s -> names.add(s.name()));
     return names;
   }
 
   @Test
   void hasTheBrokersTheThreeStagesAndAWebhookReceiver() throws Exception {
-    assertEquals(Set.of("kafka", "kafka-2", "kafka-3", "gateway", "worker", "dispatcher", "receiver"),
+    assertEquals(
+        Set.of("kafka", "kafka-2", "kafka-3", "gateway", "worker", "dispatcher", "receiver"),
         services().keySet());
   }
 
   @Test
   void everyEnvironmentNameIsASettingOfThatStage() throws Exception {
     var services = services();
-    Map<String, List<Setting>> stages = Map.of(
-        "gateway", GatewayConfig.SETTINGS,
-        "worker", WorkerConfig.SETTINGS,
-        "dispatcher", DispatcherConfig.SETTINGS);
-    stages.forEach((service, settings) -> {
-      Set<String> unknown = new HashSet<>(environment(services, service).keySet());
-      unknown.removeAll(names(settings));
-      assertTrue(unknown.isEmpty(), service + " sets variables its config does not read: " + unknown);
-      assertTrue(environment(services, service).containsKey("KAFKA_BOOTSTRAP_SERVERS"));
-    });
+    Map<String, List<Setting>> stages =
+        Map.of(
+            "gateway", GatewayConfig.SETTINGS,
+            "worker", WorkerConfig.SETTINGS,
+            "dispatcher", DispatcherConfig.SETTINGS);
+    stages.forEach(
+        (service, settings) -> {
+          Set<String> unknown = new HashSet<>(environment(services, service).keySet());
+          unknown.removeAll(names(settings));
+          assertTrue(
+              unknown.isEmpty(), service + " sets variables its config does not read: " + unknown);
+          assertTrue(environment(services, service).containsKey("KAFKA_BOOTSTRAP_SERVERS"));
+        });
   }
 
   @Test
@@ -118,7 +125,8 @@ class DockerComposeTest {
         builds++;
         assertEquals(".", spec.get("build"));
       } else {
-        assertEquals("never", spec.get("pull_policy"), stage + " must use the built image, not pull one");
+        assertEquals(
+            "never", spec.get("pull_policy"), stage + " must use the built image, not pull one");
       }
     }
     assertEquals(1, images.size(), "every stage runs the same image: " + images);
@@ -127,9 +135,13 @@ class DockerComposeTest {
     assertFalse(worker.containsKey("ports"), "a fixed host port would stop --scale worker=N");
     assertFalse(worker.containsKey("container_name"), "a fixed name would stop --scale worker=N");
     String entry = Files.readString(ROOT.resolve("docker/run-stage"));
-    assertTrue(entry.contains("gateway.jar") && entry.contains("worker.jar") && entry.contains("webhook-dispatcher.jar"));
+    assertTrue(
+        entry.contains("gateway.jar")
+            && entry.contains("worker.jar")
+            && entry.contains("webhook-dispatcher.jar"));
     String ignore = Files.readString(ROOT.resolve(".dockerignore"));
-    assertTrue(ignore.contains(".git") && ignore.contains("**/target") && ignore.contains("data"),
+    assertTrue(
+        ignore.contains(".git") && ignore.contains("**/target") && ignore.contains("data"),
         "the build context leaves out git history, build output and broker data");
   }
 
@@ -137,9 +149,15 @@ class DockerComposeTest {
   void commandsOtherThanUpWorkWithoutApiKeys() throws Exception {
     String text = Files.readString(ROOT.resolve("docker-compose.yml"));
     // ${VAR:?message} fails every compose command (ps, logs, down) while VAR is unset
-    assertFalse(Pattern.compile("\\$\\{[A-Z0-9_]+:?\\?").matcher(text).find(), "a required variable in compose");
-    assertTrue(environment(services(), "gateway").containsKey("API_KEYS"), "the gateway still gets the keys");
-    assertTrue(GatewayConfig.SETTINGS.stream().anyMatch(s -> s.name().equals("API_KEYS") && s.defaultValue() == null),
+    assertFalse(
+        Pattern.compile("\\$\\{[A-Z0-9_]+:?\\?").matcher(text).find(),
+        "a required variable in compose");
+    assertTrue(
+        environment(services(), "gateway").containsKey("API_KEYS"),
+        "the gateway still gets the keys");
+    assertTrue(
+        GatewayConfig.SETTINGS.stream()
+            .anyMatch(s -> s.name().equals("API_KEYS") && s.defaultValue() == null),
         "the gateway itself refuses to start without API_KEYS");
   }
 
@@ -150,11 +168,14 @@ class DockerComposeTest {
     for (String stage : STAGES) {
       Map<String, Object> spec = spec(services, stage);
       String port = environment(services, stage).get("HTTP_PORT").toString();
-      String test = String.join(" ", (List<String>) ((Map<String, Object>) spec.get("healthcheck")).get("test"));
+      String test =
+          String.join(
+              " ", (List<String>) ((Map<String, Object>) spec.get("healthcheck")).get("test"));
       assertTrue(test.contains("localhost:" + port + "/readyz"), stage + " health check: " + test);
     }
     for (String service : services.keySet()) {
-      assertEquals("unless-stopped", spec(services, service).get("restart"), service + " restart policy");
+      assertEquals(
+          "unless-stopped", spec(services, service).get("restart"), service + " restart policy");
       assertNotNull(spec(services, service).get("healthcheck"), service + " health check");
     }
   }
@@ -168,7 +189,9 @@ class DockerComposeTest {
       assertTrue(((String) spec.get("image")).startsWith("apache/kafka:"));
       String logDirs = environment(services, broker).get("KAFKA_LOG_DIRS").toString();
       List<String> volumes = (List<String>) spec.get("volumes");
-      assertTrue(volumes.stream().anyMatch(v -> v.endsWith(":" + logDirs) && !v.startsWith(".") && !v.startsWith("/")),
+      assertTrue(
+          volumes.stream()
+              .anyMatch(v -> v.endsWith(":" + logDirs) && !v.startsWith(".") && !v.startsWith("/")),
           broker + " writes to " + logDirs + " which is not a named volume: " + volumes);
     }
   }
@@ -178,8 +201,13 @@ class DockerComposeTest {
   void theReceiverIsTheOnlyPrivateAddressWebhooksMayReach() throws Exception {
     var services = services();
     Map<String, Object> receiver = spec(services, "receiver");
-    String address = ((Map<String, Map<String, Object>>) receiver.get("networks")).get("default").get("ipv4_address").toString();
-    assertEquals(address + "/32", environment(services, "dispatcher").get("WEBHOOK_ALLOWED_NETWORKS"));
+    String address =
+        ((Map<String, Map<String, Object>>) receiver.get("networks"))
+            .get("default")
+            .get("ipv4_address")
+            .toString();
+    assertEquals(
+        address + "/32", environment(services, "dispatcher").get("WEBHOOK_ALLOWED_NETWORKS"));
     assertTrue(Files.readString(ROOT.resolve("docker/webhook-receiver.py")).contains("9000"));
   }
 
@@ -194,7 +222,8 @@ class DockerComposeTest {
       Map<String, Object> e = environment(services, broker);
       ids.add(e.get("KAFKA_NODE_ID").toString());
       assertEquals("broker,controller", e.get("KAFKA_PROCESS_ROLES"));
-      assertEquals("1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093", e.get("KAFKA_CONTROLLER_QUORUM_VOTERS"));
+      assertEquals(
+          "1@kafka:9093,2@kafka-2:9093,3@kafka-3:9093", e.get("KAFKA_CONTROLLER_QUORUM_VOTERS"));
       assertEquals("3", e.get("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR").toString());
       assertEquals("2", e.get("KAFKA_MIN_INSYNC_REPLICAS").toString());
       assertEquals("2", e.get("KAFKA_TRANSACTION_STATE_LOG_MIN_ISR").toString());
@@ -209,11 +238,14 @@ class DockerComposeTest {
       assertEquals("2", e.get("TOPIC_MIN_INSYNC_REPLICAS").toString());
       assertEquals("kafka:9092,kafka-2:9092,kafka-3:9092", e.get("KAFKA_BOOTSTRAP_SERVERS"));
     }
-    assertEquals("20s", environment(services, "gateway").get("KAFKA_SEND_TIMEOUT"),
+    assertEquals(
+        "20s",
+        environment(services, "gateway").get("KAFKA_SEND_TIMEOUT"),
         "on three brokers the gateway waits out the fencing of a dead one instead of answering 503");
     // and without the env file the same file is the single-node stack
     Map<String, Object> single = environment(services(), "kafka");
     assertEquals("1@kafka:9093", single.get("KAFKA_CONTROLLER_QUORUM_VOTERS"));
-    assertEquals("1", environment(services(), "gateway").get("TOPIC_REPLICATION_FACTOR").toString());
+    assertEquals(
+        "1", environment(services(), "gateway").get("TOPIC_REPLICATION_FACTOR").toString());
   }
 }

@@ -2,17 +2,16 @@ package dev.hookrun.local;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
 import dev.hookrun.testkit.TestHttp;
-import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.testkit.TopicReader;
 import dev.hookrun.testkit.WebhookReceiver;
 import dev.hookrun.worker.WorkerConfig;
@@ -20,7 +19,6 @@ import dev.hookrun.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,7 +31,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The whole pipeline on a real broker: gateway → requests → worker → results → dispatcher → webhook. */
+/**
+ * The whole pipeline on a real broker: gateway → requests → worker → results → dispatcher →
+ * webhook.
+ */
 class EndToEndTest {
 
   private static final String KEY = "test-key-" + UUID.randomUUID();
@@ -47,15 +48,21 @@ class EndToEndTest {
 
   @BeforeEach
   void setUp() {
-    kafka = KafkaSettings.local(TestKafka.bootstrapServers(), "e2e-" + UUID.randomUUID() + ".")
-        .withSessionTimeout(Duration.ofSeconds(6));
+    kafka =
+        KafkaSettings.local(TestKafka.bootstrapServers(), "e2e-" + UUID.randomUUID() + ".")
+            .withSessionTimeout(Duration.ofSeconds(6));
     workerGroup = "workers-" + UUID.randomUUID();
     receiver = new WebhookReceiver(vertx);
-    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(TestStack.gatewayEnv(kafka, KEY + "=" + PROJECT, Map.of()));
+    GatewayConfig gatewayConfig =
+        GatewayConfig.fromEnv(TestStack.gatewayEnv(kafka, KEY + "=" + PROJECT, Map.of()));
     GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
-    vertx.deployVerticle(new DispatcherVerticle(
-        DispatcherConfig.defaults(kafka).withGroupId("dispatchers-" + UUID.randomUUID())
-            .withLoopbackAllowed())).await(); // the receiver is on 127.0.0.1
+    vertx
+        .deployVerticle(
+            new DispatcherVerticle(
+                DispatcherConfig.defaults(kafka)
+                    .withGroupId("dispatchers-" + UUID.randomUUID())
+                    .withLoopbackAllowed()))
+        .await(); // the receiver is on 127.0.0.1
     vertx.deployVerticle(gateway).await();
     http = new TestHttp(gateway.actualPort(), KEY);
   }
@@ -66,15 +73,23 @@ class EndToEndTest {
   }
 
   private WorkerVerticle deployWorker(Vertx on, String id, Duration drainTimeout) {
-    WorkerVerticle worker = new WorkerVerticle(WorkerConfig.defaults(kafka, id)
-        .withGroupId(workerGroup).withDrainTimeout(drainTimeout));
+    WorkerVerticle worker =
+        new WorkerVerticle(
+            WorkerConfig.defaults(kafka, id)
+                .withGroupId(workerGroup)
+                .withDrainTimeout(drainTimeout));
     on.deployVerticle(worker).await();
     return worker;
   }
 
   private String predict(double delayMins) {
-    var response = http.post("/v3/" + PROJECT + "/webhook-delay-example/predict",
-        new JsonObject().put("delayMins", delayMins).put("webhook_endpoint", receiver.url()).encode());
+    var response =
+        http.post(
+            "/v3/" + PROJECT + "/webhook-delay-example/predict",
+            new JsonObject()
+                .put("delayMins", delayMins)
+                .put("webhook_endpoint", receiver.url())
+                .encode());
     assertEquals(202, response.status(), () -> "predict answered " + response.json());
     return response.json().getString("run_id");
   }
@@ -82,15 +97,24 @@ class EndToEndTest {
   @Test
   void aPredictWithAWebhookIsAcknowledgedAtOnceAndTheResultIsPostedToTheWebhook() {
     deployWorker(vertx, "w1", Duration.ofSeconds(5));
-    var response = http.post("/v3/" + PROJECT + "/webhook-delay-example/predict",
-        new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).put("note", "kept").encode());
+    var response =
+        http.post(
+            "/v3/" + PROJECT + "/webhook-delay-example/predict",
+            new JsonObject()
+                .put("delayMins", 0)
+                .put("webhook_endpoint", receiver.url())
+                .put("note", "kept")
+                .encode());
 
     assertEquals(202, response.status());
     assertEquals("queued", response.json().getString("status"));
-    assertEquals("Your request is being processed. We will return the result to your webhook.",
+    assertEquals(
+        "Your request is being processed. We will return the result to your webhook.",
         response.json().getString("message"));
     String runId = response.json().getString("run_id");
-    assertEquals("/v3/" + PROJECT + "/webhook-delay-example/runs/" + runId, response.json().getString("status_url"));
+    assertEquals(
+        "/v3/" + PROJECT + "/webhook-delay-example/runs/" + runId,
+        response.json().getString("status_url"));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
     JsonObject body = receiver.deliveriesFor(runId).get(0).body();
@@ -109,18 +133,23 @@ class EndToEndTest {
     deployWorker(vertx, "w1", Duration.ofSeconds(5));
     ExecutorService clients = Executors.newFixedThreadPool(16);
     try {
-      List<CompletableFuture<String>> sent = IntStream.range(0, 50)
-          .mapToObj(i -> CompletableFuture.supplyAsync(() -> predict(0), clients))
-          .toList();
+      List<CompletableFuture<String>> sent =
+          IntStream.range(0, 50)
+              .mapToObj(i -> CompletableFuture.supplyAsync(() -> predict(0), clients))
+              .toList();
       List<String> runIds = sent.stream().map(CompletableFuture::join).toList();
       assertEquals(50, runIds.stream().distinct().count());
 
       await().atMost(Duration.ofSeconds(60)).until(() -> receiver.deliveries().size() >= 50);
       // and nothing arrives twice, however long we look
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> receiver.deliveries().size() == 50);
-      Map<String, Long> perRun = receiver.deliveries().stream()
-          .collect(Collectors.groupingBy(d -> d.body().getString("run_id"), Collectors.counting()));
+      Map<String, Long> perRun =
+          receiver.deliveries().stream()
+              .collect(
+                  Collectors.groupingBy(d -> d.body().getString("run_id"), Collectors.counting()));
       assertEquals(new java.util.HashSet<>(runIds), perRun.keySet());
       perRun.values().forEach(count -> assertEquals(1L, count));
     } finally {

@@ -38,8 +38,7 @@ class LargeResultTest {
   private static final String SECRET = "test-result-url-secret";
   private static final String BUCKET = "hookrun-results";
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
   private final HttpClient http = HttpClient.newHttpClient();
   private TestStack stack;
   private Vertx receiverProcess;
@@ -59,7 +58,8 @@ class LargeResultTest {
   }
 
   @Test
-  void aThreeMegabyteResultIsFetchedThroughTheWebhooksResultUrlFromTheFilesystemStore() throws Exception {
+  void aThreeMegabyteResultIsFetchedThroughTheWebhooksResultUrlFromTheFilesystemStore()
+      throws Exception {
     WebhookReceiver receiver = receiver();
     var gateway = withFilesystemStore(new TestStack());
     String gatewayBase = "http://127.0.0.1:" + gateway.verticle().actualPort();
@@ -67,7 +67,9 @@ class LargeResultTest {
     String runId = predictWithWebhook(gateway, THREE_MB, receiver);
     JsonObject hook = awaitWebhook(receiver, runId);
     assertStoredResult(hook);
-    assertTrue(hook.getString("result_url").startsWith(gatewayBase + "/results/"), hook.getString("result_url"));
+    assertTrue(
+        hook.getString("result_url").startsWith(gatewayBase + "/results/"),
+        hook.getString("result_url"));
     assertFetchedPayload(hook, THREE_MB);
 
     // The status shows the same result, with a link of its own.
@@ -89,10 +91,20 @@ class LargeResultTest {
   @Test
   void anAlteredOrExpiredResultUrlIsRefusedWith403() throws Exception {
     stack = new TestStack();
-    var gateway = stack.gateway(Map.of("DATA_DIR", dataDir.toString(), "RESULT_URL_SECRET", SECRET,
-        "RESULT_URL_TTL", "5s"));
-    stack.worker("w1", stack.workerConfig("w1")
-        .withResults(ResultStoreSettings.defaults().withFilesystem(dataDir, SECRET, null)));
+    var gateway =
+        stack.gateway(
+            Map.of(
+                "DATA_DIR",
+                dataDir.toString(),
+                "RESULT_URL_SECRET",
+                SECRET,
+                "RESULT_URL_TTL",
+                "5s"));
+    stack.worker(
+        "w1",
+        stack
+            .workerConfig("w1")
+            .withResults(ResultStoreSettings.defaults().withFilesystem(dataDir, SECRET, null)));
 
     // A synchronous predict answers with the link too (to this gateway, as the caller reached it).
     var answer = gateway.http().post(ECHO + "/predict", "{\"payloadBytes\": " + THREE_MB + "}");
@@ -106,10 +118,14 @@ class LargeResultTest {
     assertForbidden(fetch(altered), "not valid");
     String later = url.replaceFirst("expires=(\\d+)", "expires=9" + "$1");
     assertForbidden(fetch(later), "not valid");
-    String otherKey = url.replaceFirst("/results/[^?]+", "/results/" + ResultKeys.key("someone-else", "0".repeat(64)));
+    String otherKey =
+        url.replaceFirst(
+            "/results/[^?]+", "/results/" + ResultKeys.key("someone-else", "0".repeat(64)));
     assertForbidden(fetch(otherKey), "not valid");
 
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> fetch(url).statusCode() == 403);
     assertForbidden(fetch(url), "expired");
   }
@@ -129,14 +145,17 @@ class LargeResultTest {
     assertFetchedPayload(hook, THREE_MB);
     assertFetchedPayload(gateway.http().get(ECHO + "/runs/" + runId).json(), THREE_MB);
 
-    String altered = url.replaceFirst("X-Amz-Signature=.", "X-Amz-Signature=" + (url.contains("Signature=0") ? "1" : "0"));
+    String altered =
+        url.replaceFirst(
+            "X-Amz-Signature=.", "X-Amz-Signature=" + (url.contains("Signature=0") ? "1" : "0"));
     assertEquals(403, fetch(altered).statusCode());
   }
 
   @Test
   void aFileStoredResultIsDeletedOnceItsRunLeavesRetention() throws Exception {
     WebhookReceiver receiver = receiver();
-    assertDeletedAfterRetention(withFilesystemStore(new TestStack(Duration.ofSeconds(5))), receiver);
+    assertDeletedAfterRetention(
+        withFilesystemStore(new TestStack(Duration.ofSeconds(5))), receiver);
   }
 
   @Test
@@ -146,30 +165,39 @@ class LargeResultTest {
   }
 
   /** Just over RESULT_INLINE_MAX: stored, fetchable, then gone (404) once RUN_RETENTION passed. */
-  private void assertDeletedAfterRetention(TestStack.Gateway gateway, WebhookReceiver receiver) throws Exception {
+  private void assertDeletedAfterRetention(TestStack.Gateway gateway, WebhookReceiver receiver)
+      throws Exception {
     int justOver = 300_000;
     JsonObject hook = awaitWebhook(receiver, predictWithWebhook(gateway, justOver, receiver));
     assertTrue(hook.getLong("result_bytes") > 262_144, hook::encode);
     HttpResponse<byte[]> first = fetch(hook.getString("result_url"));
     assertEquals(200, first.statusCode());
     assertEquals(hook.getString("result_sha256"), ResultKeys.sha256Hex(first.body()));
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> fetch(hook.getString("result_url")).statusCode() == 404);
   }
 
   /**
-   * Deploys on {@code installation} a gateway, a worker and a dispatcher sharing a filesystem
-   * store under the test's data folder, its links pointing at that gateway.
+   * Deploys on {@code installation} a gateway, a worker and a dispatcher sharing a filesystem store
+   * under the test's data folder, its links pointing at that gateway.
    */
   private TestStack.Gateway withFilesystemStore(TestStack installation) {
     stack = installation;
-    var gateway = stack.gateway(Map.of("DATA_DIR", dataDir.toString(), "RESULT_URL_SECRET", SECRET));
-    workerAndDispatcher(ResultStoreSettings.defaults()
-        .withFilesystem(dataDir, SECRET, "http://127.0.0.1:" + gateway.verticle().actualPort()));
+    var gateway =
+        stack.gateway(Map.of("DATA_DIR", dataDir.toString(), "RESULT_URL_SECRET", SECRET));
+    workerAndDispatcher(
+        ResultStoreSettings.defaults()
+            .withFilesystem(
+                dataDir, SECRET, "http://127.0.0.1:" + gateway.verticle().actualPort()));
     return gateway;
   }
 
-  /** Deploys on {@code installation} a gateway, a worker and a dispatcher sharing a bucket of a new S3 server. */
+  /**
+   * Deploys on {@code installation} a gateway, a worker and a dispatcher sharing a bucket of a new
+   * S3 server.
+   */
   private TestStack.Gateway withS3Store(TestStack installation) throws Exception {
     s3 = new S3TestServer(BUCKET);
     stack = installation;
@@ -185,9 +213,20 @@ class LargeResultTest {
   }
 
   private static Map<String, String> s3Env(ResultStoreSettings.S3 bucket) {
-    return new HashMap<>(Map.of("RESULT_STORE", "s3", "RESULT_S3_BUCKET", bucket.bucket(),
-        "RESULT_S3_ENDPOINT", bucket.endpoint().toString(), "RESULT_S3_PATH_STYLE", "true",
-        "RESULT_S3_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY, "RESULT_S3_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY));
+    return new HashMap<>(
+        Map.of(
+            "RESULT_STORE",
+            "s3",
+            "RESULT_S3_BUCKET",
+            bucket.bucket(),
+            "RESULT_S3_ENDPOINT",
+            bucket.endpoint().toString(),
+            "RESULT_S3_PATH_STYLE",
+            "true",
+            "RESULT_S3_ACCESS_KEY_ID",
+            S3TestServer.ACCESS_KEY,
+            "RESULT_S3_SECRET_ACCESS_KEY",
+            S3TestServer.SECRET_KEY));
   }
 
   private WebhookReceiver receiver() {
@@ -195,9 +234,18 @@ class LargeResultTest {
     return new WebhookReceiver(receiverProcess);
   }
 
-  private String predictWithWebhook(TestStack.Gateway gateway, int bytes, WebhookReceiver receiver) {
-    var accepted = gateway.http().post(ECHO + "/predict",
-        "{\"payloadBytes\": " + bytes + ", \"webhook_endpoint\": \"" + receiver.url() + "\"}");
+  private String predictWithWebhook(
+      TestStack.Gateway gateway, int bytes, WebhookReceiver receiver) {
+    var accepted =
+        gateway
+            .http()
+            .post(
+                ECHO + "/predict",
+                "{\"payloadBytes\": "
+                    + bytes
+                    + ", \"webhook_endpoint\": \""
+                    + receiver.url()
+                    + "\"}");
     assertEquals(202, accepted.status(), () -> "answered " + accepted.json());
     return accepted.json().getString("run_id");
   }
@@ -226,19 +274,23 @@ class LargeResultTest {
     byte[] body = response.body();
     assertEquals(json.getLong("result_bytes").longValue(), body.length);
     assertEquals(json.getString("result_sha256"), ResultKeys.sha256Hex(body));
-    assertEquals(payloadChars, new JsonObject(new String(body, StandardCharsets.UTF_8)).getString("payload").length());
+    assertEquals(
+        payloadChars,
+        new JsonObject(new String(body, StandardCharsets.UTF_8)).getString("payload").length());
   }
 
   private void assertForbidden(HttpResponse<byte[]> response, String messagePart) {
     assertEquals(403, response.statusCode());
-    JsonObject error = new JsonObject(new String(response.body(), StandardCharsets.UTF_8)).getJsonObject("error");
+    JsonObject error =
+        new JsonObject(new String(response.body(), StandardCharsets.UTF_8)).getJsonObject("error");
     assertEquals("forbidden", error.getString("code"));
     assertTrue(error.getString("message").contains(messagePart), error::encode);
     assertNotEquals(null, response.headers().firstValue("Content-Type").orElse(null));
   }
 
   private HttpResponse<byte[]> fetch(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).GET().timeout(Duration.ofSeconds(30)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).GET().timeout(Duration.ofSeconds(30)).build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 }

@@ -19,19 +19,32 @@ class LocalBindTest {
 
   @Test
   void theLocalRunListensOnLoopbackOnlyAndSaysSo(@TempDir Path dir) {
-    LocalStack stack = new LocalStack(Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers(),
-        "TOPIC_PREFIX", "bind-" + UUID.randomUUID() + ".",
-        "WORKER_GROUP_ID", "bind-workers-" + UUID.randomUUID(),
-        "DISPATCHER_GROUP_ID", "bind-dispatchers-" + UUID.randomUUID(),
-        "HTTP_PORT", "0", "DATA_DIR", dir.toString(), "WARMUP_RUNS", "0"));
+    LocalStack stack =
+        new LocalStack(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                SharedTestBroker.bootstrapServers(),
+                "TOPIC_PREFIX",
+                "bind-" + UUID.randomUUID() + ".",
+                "WORKER_GROUP_ID",
+                "bind-workers-" + UUID.randomUUID(),
+                "DISPATCHER_GROUP_ID",
+                "bind-dispatchers-" + UUID.randomUUID(),
+                "HTTP_PORT",
+                "0",
+                "DATA_DIR",
+                dir.toString(),
+                "WARMUP_RUNS",
+                "0"));
     try {
       stack.start().await();
       assertEquals("127.0.0.1", stack.gatewayHost());
       int port = stack.gatewayPort();
       assertEquals(200, new TestHttp(port, "dev-key-change-me").get("/healthz").status());
       String banner = LocalStackMain.banner(stack, 1);
-      assertTrue(banner.contains("gateway:  http://127.0.0.1:" + port + "  (listening on 127.0.0.1 only"), banner);
+      assertTrue(
+          banner.contains("gateway:  http://127.0.0.1:" + port + "  (listening on 127.0.0.1 only"),
+          banner);
       assertTrue(banner.contains("curl -X POST http://127.0.0.1:" + port + "/v3/p-local/"), banner);
     } finally {
       stack.stop();

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.kafka.KafkaSettings;
-import dev.hookrun.common.kafka.PlatformTopics;
-import dev.hookrun.common.kafka.TopicInitializer;
-import dev.hookrun.common.kafka.TopicSpec;
 import dev.hookrun.common.metrics.ServiceMetrics;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
@@ -24,13 +21,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Ops on the running platform: trace, groups, metrics and readiness of the gateway, DLQ replay delivered again. */
+/**
+ * Ops on the running platform: trace, groups, metrics and readiness of the gateway, DLQ replay
+ * delivered again.
+ */
 class OpsEndToEndTest {
 
   private static final String KEY = "test-key-" + UUID.randomUUID();
@@ -51,12 +49,25 @@ class OpsEndToEndTest {
     workerGroup = "workers-" + UUID.randomUUID();
     dispatcherGroup = "dispatchers-" + UUID.randomUUID();
     receiver = new WebhookReceiver(vertx);
-    GatewayConfig gatewayConfig = GatewayConfig.fromEnv(TestStack.gatewayEnv(kafka, KEY + "=" + PROJECT,
-        Map.of("ADMIN_KEY", ADMIN, "OPS_LAG_SAMPLE_INTERVAL", "1s")));
+    GatewayConfig gatewayConfig =
+        GatewayConfig.fromEnv(
+            TestStack.gatewayEnv(
+                kafka,
+                KEY + "=" + PROJECT,
+                Map.of("ADMIN_KEY", ADMIN, "OPS_LAG_SAMPLE_INTERVAL", "1s")));
     GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
-    vertx.deployVerticle(new WorkerVerticle(WorkerConfig.defaults(kafka, "w-ops").withGroupId(workerGroup))).await();
-    vertx.deployVerticle(new DispatcherVerticle(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup)
-        .withLoopbackAllowed().withRetrySchedule("200ms"))).await();
+    vertx
+        .deployVerticle(
+            new WorkerVerticle(WorkerConfig.defaults(kafka, "w-ops").withGroupId(workerGroup)))
+        .await();
+    vertx
+        .deployVerticle(
+            new DispatcherVerticle(
+                DispatcherConfig.defaults(kafka)
+                    .withGroupId(dispatcherGroup)
+                    .withLoopbackAllowed()
+                    .withRetrySchedule("200ms")))
+        .await();
     vertx.deployVerticle(gateway).await();
     http = new TestHttp(gateway.actualPort(), KEY);
     admin = Map.of("Authorization", "Bearer " + ADMIN, "Content-Type", "application/json");
@@ -69,8 +80,10 @@ class OpsEndToEndTest {
 
   @Test
   void traceGroupsMetricsAndReadinessOfARealRun() {
-    var accepted = http.post("/v3/" + PROJECT + "/webhook-delay-example/predict",
-        new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).encode());
+    var accepted =
+        http.post(
+            "/v3/" + PROJECT + "/webhook-delay-example/predict",
+            new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).encode());
     assertEquals(202, accepted.status());
     String runId = accepted.json().getString("run_id");
     await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
@@ -81,60 +94,119 @@ class OpsEndToEndTest {
     JsonArray records = trace.json().getJsonArray("records");
     List<String> topics = records.stream().map(r -> ((JsonObject) r).getString("topic")).toList();
     assertTrue(topics.contains("requests") && topics.contains("results"), topics::toString);
-    JsonObject result = records.stream().map(r -> (JsonObject) r)
-        .filter(r -> r.getString("topic").equals("results")).findFirst().orElseThrow();
+    JsonObject result =
+        records.stream()
+            .map(r -> (JsonObject) r)
+            .filter(r -> r.getString("topic").equals("results"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("w-ops", result.getString("worker"));
-    // the worker group is past the request once the outcome is in results (commits are batched: wait)
-    await().atMost(Duration.ofSeconds(15)).until(() -> http.send("GET", "/ops/runs/" + runId + "/trace", admin, null)
-        .json().getJsonArray("consumed_by").stream().map(p -> (JsonObject) p)
-        .anyMatch(p -> p.getString("group").equals(workerGroup) && p.getBoolean("processed")));
+    // the worker group is past the request once the outcome is in results (commits are batched:
+    // wait)
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                http
+                    .send("GET", "/ops/runs/" + runId + "/trace", admin, null)
+                    .json()
+                    .getJsonArray("consumed_by")
+                    .stream()
+                    .map(p -> (JsonObject) p)
+                    .anyMatch(
+                        p ->
+                            p.getString("group").equals(workerGroup) && p.getBoolean("processed")));
 
     // both stages are caught up: their groups show up with no lag
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      JsonObject groups = http.send("GET", "/ops/groups", admin, null).json();
-      JsonObject byStage = groups.getJsonObject("lag_by_stage");
-      List<String> names = groups.getJsonArray("groups").stream().map(g -> ((JsonObject) g).getString("group")).toList();
-      return names.containsAll(List.of(workerGroup, dispatcherGroup))
-          && Long.valueOf(0).equals(byStage.getLong("worker")) && Long.valueOf(0).equals(byStage.getLong("dispatcher"));
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              JsonObject groups = http.send("GET", "/ops/groups", admin, null).json();
+              JsonObject byStage = groups.getJsonObject("lag_by_stage");
+              List<String> names =
+                  groups.getJsonArray("groups").stream()
+                      .map(g -> ((JsonObject) g).getString("group"))
+                      .toList();
+              return names.containsAll(List.of(workerGroup, dispatcherGroup))
+                  && Long.valueOf(0).equals(byStage.getLong("worker"))
+                  && Long.valueOf(0).equals(byStage.getLong("dispatcher"));
+            });
 
     assertEquals(200, http.send("GET", "/readyz", Map.of(), null).status());
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      String metrics = http.send("GET", "/metrics", Map.of(), null).json().getString("non_json_body");
-      assertTrue(metrics.contains("hookrun_gateway_predict_requests_total{code=\"202\",outcome=\"accepted\"}"), metrics);
-      assertTrue(metrics.contains("hookrun_worker_run_duration_seconds_count{app=\"webhook-delay-example\",status=\"succeeded\"}"));
-      assertTrue(metrics.contains("hookrun_worker_runs_inflight"));
-      assertTrue(metrics.contains("hookrun_webhook_delivery_attempts_total{outcome=\"delivered\"}"));
-      assertTrue(metrics.contains("hookrun_webhook_request_duration_seconds_count"), "receivers' answer times");
-      assertTrue(metrics.contains("hookrun_consumer_lag{group=\"" + workerGroup + "\",stage=\"worker\"}"), metrics);
-      assertTrue(metrics.contains("vertx_http_server_requests_total"), "Vert.x metrics");
-    });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              String metrics =
+                  http.send("GET", "/metrics", Map.of(), null).json().getString("non_json_body");
+              assertTrue(
+                  metrics.contains(
+                      "hookrun_gateway_predict_requests_total{code=\"202\",outcome=\"accepted\"}"),
+                  metrics);
+              assertTrue(
+                  metrics.contains(
+                      "hookrun_worker_run_duration_seconds_count{app=\"webhook-delay-example\",status=\"succeeded\"}"));
+              assertTrue(metrics.contains("hookrun_worker_runs_inflight"));
+              assertTrue(
+                  metrics.contains(
+                      "hookrun_webhook_delivery_attempts_total{outcome=\"delivered\"}"));
+              assertTrue(
+                  metrics.contains("hookrun_webhook_request_duration_seconds_count"),
+                  "receivers' answer times");
+              assertTrue(
+                  metrics.contains(
+                      "hookrun_consumer_lag{group=\"" + workerGroup + "\",stage=\"worker\"}"),
+                  metrics);
+              assertTrue(metrics.contains("vertx_http_server_requests_total"), "Vert.x metrics");
+            });
   }
 
   @Test
   void aRunDeadLetteredByTheDispatcherIsListedAndDeliveredAfterReplay() {
     receiver.answerWith(() -> 500); // the receiver is broken through both attempts
-    var accepted = http.post("/v3/" + PROJECT + "/webhook-delay-example/predict",
-        new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).encode());
+    var accepted =
+        http.post(
+            "/v3/" + PROJECT + "/webhook-delay-example/predict",
+            new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).encode());
     String runId = accepted.json().getString("run_id");
 
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        http.send("GET", "/ops/dlq", admin, null).json().getInteger("count") == 1);
-    JsonObject letter = http.send("GET", "/ops/dlq", admin, null).json().getJsonArray("dead_letters").getJsonObject(0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http.send("GET", "/ops/dlq", admin, null).json().getInteger("count") == 1);
+    JsonObject letter =
+        http.send("GET", "/ops/dlq", admin, null)
+            .json()
+            .getJsonArray("dead_letters")
+            .getJsonObject(0);
     assertEquals(runId, letter.getString("run_id"));
     assertEquals("exhausted", letter.getString("reason"));
     assertEquals(2, letter.getInteger("attempts"));
     int attemptsBefore = receiver.deliveriesFor(runId).size();
 
     receiver.answerWith(() -> 200); // fixed
-    var replayed = http.send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode());
+    var replayed =
+        http.send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode());
     assertEquals(200, replayed.status(), () -> replayed.json().encode());
     assertEquals(1, replayed.json().getInteger("replayed"));
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == attemptsBefore + 1);
-    await().atMost(Duration.ofSeconds(15)).until(() -> "delivered".equals(http.get(
-        "/v3/" + PROJECT + "/webhook-delay-example/runs/" + runId).json().getJsonObject("webhook").getString("status")));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> receiver.deliveriesFor(runId).size() == attemptsBefore + 1);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                "delivered"
+                    .equals(
+                        http.get("/v3/" + PROJECT + "/webhook-delay-example/runs/" + runId)
+                            .json()
+                            .getJsonObject("webhook")
+                            .getString("status")));
     assertEquals(0, http.send("GET", "/ops/dlq", admin, null).json().getInteger("count"));
-    assertEquals(404, http.send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode()).status());
+    assertEquals(
+        404,
+        http.send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode())
+            .status());
   }
 }

@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -36,15 +36,20 @@ class PoisonOutputTest {
   @Test
   void anOutputTooLargeForTheResultsTopicEndsTheRunFailedAndTheWorkerMovesOn() throws Exception {
     stack = new TestStack();
-    stack.createTopics(List.of(PlatformTopics.results(stack.kafka).withConfig("max.message.bytes", "4000")));
+    stack.createTopics(
+        List.of(PlatformTopics.results(stack.kafka).withConfig("max.message.bytes", "4000")));
     receiverProcess = Vertx.vertx();
     WebhookReceiver receiver = new WebhookReceiver(receiverProcess);
     var gateway = stack.gateway();
     stack.worker("w1");
     stack.dispatcher();
 
-    var big = gateway.http().post(ECHO + "/predict",
-        "{\"payloadBytes\": 10000, \"webhook_endpoint\": \"" + receiver.url() + "\"}");
+    var big =
+        gateway
+            .http()
+            .post(
+                ECHO + "/predict",
+                "{\"payloadBytes\": 10000, \"webhook_endpoint\": \"" + receiver.url() + "\"}");
     assertEquals(202, big.status(), () -> "answered " + big.json());
     String bigRun = big.json().getString("run_id");
     await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.deliveriesFor(bigRun).isEmpty());
@@ -54,8 +59,12 @@ class PoisonOutputTest {
     assertNull(hook.getValue("result"));
     assertEquals("failed", gateway.http().get(ECHO + "/runs/" + bigRun).json().getString("status"));
 
-    var small = gateway.http().post(ECHO + "/predict",
-        "{\"payloadBytes\": 10, \"webhook_endpoint\": \"" + receiver.url() + "\"}");
+    var small =
+        gateway
+            .http()
+            .post(
+                ECHO + "/predict",
+                "{\"payloadBytes\": 10, \"webhook_endpoint\": \"" + receiver.url() + "\"}");
     String smallRun = small.json().getString("run_id");
     await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.deliveriesFor(smallRun).isEmpty());
     assertEquals("succeeded", receiver.deliveriesFor(smallRun).get(0).body().getString("status"));
@@ -66,11 +75,18 @@ class PoisonOutputTest {
   private long workerLag() throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stack.kafka.bootstrapServers()))) {
       String topic = stack.kafka.topics().requests();
-      var partitions = IntStream.range(0, stack.kafka.requestsPartitions())
-          .mapToObj(i -> new TopicPartition(topic, i)).toList();
-      var ends = admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-          .all().get();
-      var committed = admin.listConsumerGroupOffsets(stack.workerGroup).partitionsToOffsetAndMetadata().get();
+      var partitions =
+          IntStream.range(0, stack.kafka.requestsPartitions())
+              .mapToObj(i -> new TopicPartition(topic, i))
+              .toList();
+      var ends =
+          admin
+              .listOffsets(
+                  partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+              .all()
+              .get();
+      var committed =
+          admin.listConsumerGroupOffsets(stack.workerGroup).partitionsToOffsetAndMetadata().get();
       long lag = 0;
       for (TopicPartition partition : partitions) {
         var at = committed.get(partition);

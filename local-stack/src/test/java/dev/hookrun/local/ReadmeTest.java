@@ -29,8 +29,12 @@ class ReadmeTest {
     all.addAll(DispatcherConfig.SETTINGS);
     all.addAll(LocalStackConfig.SETTINGS);
     all.addAll(ProcessSettings.SETTINGS);
-    List<String> missing = all.stream().map(Setting::name).distinct()
-        .filter(name -> !readme.contains("| `" + name + "` |")).toList();
+    List<String> missing =
+        all.stream()
+            .map(Setting::name)
+            .distinct()
+            .filter(name -> !readme.contains("| `" + name + "` |"))
+            .toList();
     assertTrue(missing.isEmpty(), "README does not document " + missing);
   }
 

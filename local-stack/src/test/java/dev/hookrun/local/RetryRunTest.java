@@ -15,8 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RetryRunTest {
 
   private static final String APP = "/v3/" + PROJECT + "/webhook-delay-example";
-  @RegisterExtension
-  final TestStack stack = new TestStack();
+  @RegisterExtension final TestStack stack = new TestStack();
   private final WebhookReceiver receiver = stack.receiver();
 
   @Test
@@ -24,9 +23,16 @@ class RetryRunTest {
     var gateway = stack.gateway();
     stack.dispatcher();
     // a worker whose time limit is too short for the run: it fails with a timeout
-    var strict = stack.worker("strict", stack.workerConfig("strict").withMaxRunTime(Duration.ofSeconds(1)));
-    var accepted = gateway.http().post(APP + "/predict",
-        "{\"delayMins\": 0.05, \"webhook_endpoint\": \"" + receiver.url() + "\", \"note\": \"same input\"}");
+    var strict =
+        stack.worker("strict", stack.workerConfig("strict").withMaxRunTime(Duration.ofSeconds(1)));
+    var accepted =
+        gateway
+            .http()
+            .post(
+                APP + "/predict",
+                "{\"delayMins\": 0.05, \"webhook_endpoint\": \""
+                    + receiver.url()
+                    + "\", \"note\": \"same input\"}");
     String failed = accepted.json().getString("run_id");
     await().atMost(Duration.ofSeconds(30)).until(() -> !receiver.deliveriesFor(failed).isEmpty());
     assertEquals("failed", receiver.deliveriesFor(failed).get(0).body().getString("status"));
@@ -43,7 +49,8 @@ class RetryRunTest {
     JsonObject hook = receiver.deliveriesFor(retry).get(0).body();
     assertEquals("succeeded", hook.getString("status"));
     assertEquals(failed, hook.getString("retry_of"));
-    assertEquals(3000, hook.getJsonObject("result").getLong("slept_ms"), 1000, "the same input ran");
+    assertEquals(
+        3000, hook.getJsonObject("result").getLong("slept_ms"), 1000, "the same input ran");
 
     JsonObject old = gateway.http().get(APP + "/runs/" + failed).json();
     assertEquals("failed", old.getString("status"), "the old run is unchanged");

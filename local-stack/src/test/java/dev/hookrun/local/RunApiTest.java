@@ -52,7 +52,9 @@ class RunApiTest {
 
   private static String statusOf(TestHttp http, String runId) {
     var response = http.get(runPath(runId));
-    return response.status() == 200 ? response.json().getString("status") : "http-" + response.status();
+    return response.status() == 200
+        ? response.json().getString("status")
+        : "http-" + response.status();
   }
 
   @Test
@@ -75,7 +77,9 @@ class RunApiTest {
     assertEquals(202, response.status());
     String runId = response.json().getString("run_id");
     assertEquals(runPath(runId), response.json().getString("status_url"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> statusOf(gw.http(), runId).equals("succeeded"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> statusOf(gw.http(), runId).equals("succeeded"));
     JsonObject run = status(gw.http(), runId);
     assertTrue(run.getLong("run_time_ms") >= 2_900);
     assertEquals("none", run.getJsonObject("webhook").getString("status"));
@@ -89,9 +93,13 @@ class RunApiTest {
     assertEquals(202, response.status());
     String runId = response.json().getString("run_id");
     assertTrue(Map.of("queued", 1, "running", 1).containsKey(statusOf(gw.http(), runId)));
-    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(gw.http(), runId).equals("running"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> statusOf(gw.http(), runId).equals("running"));
     assertNotNull(status(gw.http(), runId).getString("started_at"));
-    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(gw.http(), runId).equals("succeeded"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> statusOf(gw.http(), runId).equals("succeeded"));
     JsonObject run = status(gw.http(), runId);
     assertEquals(0.03, run.getJsonObject("result").getDouble("delayMins"));
     assertNull(run.getValue("error"));
@@ -102,9 +110,14 @@ class RunApiTest {
   void statusIs404ForUnknownRunsAndRunsOfAnotherProject() {
     var gw = stack.gateway();
     assertEquals(404, gw.http().get(runPath("no-such-run")).status());
-    String runId = gw.http().post(PREDICT + "?async=true", "{\"delayMins\": 1}").json().getString("run_id");
+    String runId =
+        gw.http().post(PREDICT + "?async=true", "{\"delayMins\": 1}").json().getString("run_id");
     var other = new TestHttp(gw.verticle().actualPort(), TestStack.OTHER_KEY);
-    assertEquals(404, other.get("/v3/" + TestStack.OTHER_PROJECT + "/webhook-delay-example/runs/" + runId).status());
+    assertEquals(
+        404,
+        other
+            .get("/v3/" + TestStack.OTHER_PROJECT + "/webhook-delay-example/runs/" + runId)
+            .status());
     assertEquals(403, other.get(runPath(runId)).status());
     assertEquals(404, gw.http().get("/v3/" + PROJECT + "/cpu-burn-example/runs/" + runId).status());
   }
@@ -114,17 +127,45 @@ class RunApiTest {
     var a = stack.gateway();
     var b = stack.gateway();
     stack.worker("w1");
-    var accepted = a.http().send("POST", PREDICT + "?async=true", Map.of("Authorization", TestStack.KEY,
-        "Content-Type", "application/json", "Idempotency-Key", "order-42"), "{\"delayMins\": 0.03}");
+    var accepted =
+        a.http()
+            .send(
+                "POST",
+                PREDICT + "?async=true",
+                Map.of(
+                    "Authorization",
+                    TestStack.KEY,
+                    "Content-Type",
+                    "application/json",
+                    "Idempotency-Key",
+                    "order-42"),
+                "{\"delayMins\": 0.03}");
     String runId = accepted.json().getString("run_id");
-    await().atMost(Duration.ofSeconds(10)).until(() -> b.http().get(runPath(runId)).status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> b.http().get(runPath(runId)).status() == 200);
     // a synchronous retry with the same key on the other gateway waits for that same run
-    var sync = b.http().send("POST", PREDICT, Map.of("Authorization", TestStack.KEY,
-        "Content-Type", "application/json", "Idempotency-Key", "order-42"), "{\"delayMins\": 0.03}");
+    var sync =
+        b.http()
+            .send(
+                "POST",
+                PREDICT,
+                Map.of(
+                    "Authorization",
+                    TestStack.KEY,
+                    "Content-Type",
+                    "application/json",
+                    "Idempotency-Key",
+                    "order-42"),
+                "{\"delayMins\": 0.03}");
     assertEquals(200, sync.status(), () -> "answered " + sync.json());
     assertEquals(runId, sync.json().getString("run_id"));
     assertEquals("succeeded", sync.json().getString("status"));
-    assertEquals(1, TopicReader.valuesFor(stack.kafka.bootstrapServers(), stack.kafka.topics().requests(), runId).size(),
+    assertEquals(
+        1,
+        TopicReader.valuesFor(
+                stack.kafka.bootstrapServers(), stack.kafka.topics().requests(), runId)
+            .size(),
         "the second call must not queue a second run");
   }
 
@@ -133,9 +174,16 @@ class RunApiTest {
     var gw = stack.gateway();
     stack.worker("w1");
     stack.dispatcher();
-    Map<String, String> headers = Map.of("Authorization", TestStack.KEY, "Content-Type", "application/json",
-        "Idempotency-Key", "same-key");
-    String body = new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).encode();
+    Map<String, String> headers =
+        Map.of(
+            "Authorization",
+            TestStack.KEY,
+            "Content-Type",
+            "application/json",
+            "Idempotency-Key",
+            "same-key");
+    String body =
+        new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).encode();
     var first = gw.http().send("POST", PREDICT, headers, body);
     var second = gw.http().send("POST", PREDICT, headers, body);
     assertEquals(202, first.status());
@@ -143,13 +191,24 @@ class RunApiTest {
     String runId = first.json().getString("run_id");
     assertEquals(runId, second.json().getString("run_id"));
     await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
         .until(() -> receiver.deliveriesFor(runId).size() == 1);
     // another project's identical key is another run
-    var other = new TestHttp(gw.verticle().actualPort(), TestStack.OTHER_KEY).send("POST",
-        "/v3/" + TestStack.OTHER_PROJECT + "/webhook-delay-example/predict",
-        Map.of("Authorization", TestStack.OTHER_KEY, "Content-Type", "application/json", "Idempotency-Key", "same-key"),
-        body);
+    var other =
+        new TestHttp(gw.verticle().actualPort(), TestStack.OTHER_KEY)
+            .send(
+                "POST",
+                "/v3/" + TestStack.OTHER_PROJECT + "/webhook-delay-example/predict",
+                Map.of(
+                    "Authorization",
+                    TestStack.OTHER_KEY,
+                    "Content-Type",
+                    "application/json",
+                    "Idempotency-Key",
+                    "same-key"),
+                body);
     assertTrue(!runId.equals(other.json().getString("run_id")));
   }
 
@@ -157,8 +216,16 @@ class RunApiTest {
   void aQueuedRunCancelledNeverStartsAndItsWebhookSaysCancelled() {
     var gw = stack.gateway();
     stack.dispatcher();
-    String runId = gw.http().post(PREDICT, new JsonObject().put("delayMins", 0)
-        .put("webhook_endpoint", receiver.url()).encode()).json().getString("run_id");
+    String runId =
+        gw.http()
+            .post(
+                PREDICT,
+                new JsonObject()
+                    .put("delayMins", 0)
+                    .put("webhook_endpoint", receiver.url())
+                    .encode())
+            .json()
+            .getString("run_id");
     var cancel = gw.http().post(runPath(runId) + "/cancel", "");
     assertEquals(200, cancel.status(), () -> "answered " + cancel.json());
     assertEquals("cancelled", cancel.json().getString("status"));
@@ -167,7 +234,9 @@ class RunApiTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
     JsonObject webhook = receiver.deliveriesFor(runId).get(0).body();
     assertEquals("cancelled", webhook.getString("status"));
-    var outcomes = TopicReader.valuesFor(stack.kafka.bootstrapServers(), stack.kafka.topics().results(), runId);
+    var outcomes =
+        TopicReader.valuesFor(
+            stack.kafka.bootstrapServers(), stack.kafka.topics().results(), runId);
     assertEquals(1, outcomes.size());
     assertNull(outcomes.get(0).getString("started_at"), "a cancelled queued run never starts");
     assertEquals(409, gw.http().post(runPath(runId) + "/cancel", "").status());
@@ -178,13 +247,25 @@ class RunApiTest {
     var gw = stack.gateway();
     var worker = stack.worker("w1");
     stack.dispatcher();
-    String runId = gw.http().post(PREDICT, new JsonObject().put("delayMins", 10)
-        .put("webhook_endpoint", receiver.url()).encode()).json().getString("run_id");
-    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(gw.http(), runId).equals("running"));
+    String runId =
+        gw.http()
+            .post(
+                PREDICT,
+                new JsonObject()
+                    .put("delayMins", 10)
+                    .put("webhook_endpoint", receiver.url())
+                    .encode())
+            .json()
+            .getString("run_id");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> statusOf(gw.http(), runId).equals("running"));
 
     var cancel = gw.http().post(runPath(runId) + "/cancel", "");
     assertTrue(cancel.status() == 200 || cancel.status() == 202);
-    await().atMost(Duration.ofSeconds(20)).until(() -> statusOf(gw.http(), runId).equals("cancelled"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> statusOf(gw.http(), runId).equals("cancelled"));
     await().atMost(Duration.ofSeconds(20)).until(() -> receiver.deliveriesFor(runId).size() == 1);
     JsonObject webhook = receiver.deliveriesFor(runId).get(0).body();
     assertEquals("cancelled", webhook.getString("status"));
@@ -206,15 +287,21 @@ class RunApiTest {
     var refused = gw.http().post(PREDICT + "?async=true", "{\"delayMins\": 1}");
     assertEquals(429, refused.status());
     assertEquals("too_many_runs", refused.json().getJsonObject("error").getString("code"));
-    var raw = gw.http().sendRaw("POST", PREDICT + "?async=true", Map.of("Authorization", TestStack.KEY,
-        "Content-Type", "application/json"), "{\"delayMins\": 1}");
+    var raw =
+        gw.http()
+            .sendRaw(
+                "POST",
+                PREDICT + "?async=true",
+                Map.of("Authorization", TestStack.KEY, "Content-Type", "application/json"),
+                "{\"delayMins\": 1}");
     assertEquals("10", raw.headers().firstValue("Retry-After").orElse(null));
   }
 
   @Test
   void aRestartedGatewayStillAnswersForRunsAcceptedBefore() {
     var first = stack.gateway();
-    String runId = first.http().post(PREDICT + "?async=true", "{\"delayMins\": 5}").json().getString("run_id");
+    String runId =
+        first.http().post(PREDICT + "?async=true", "{\"delayMins\": 5}").json().getString("run_id");
     first.process().close().await();
 
     var second = stack.gateway();

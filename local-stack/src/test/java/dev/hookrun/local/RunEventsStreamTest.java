@@ -35,28 +35,37 @@ class RunEventsStreamTest {
   record Event(String name, String id, JsonObject data) {}
 
   /** Opens the stream and collects its events until the server ends it. */
-  private static CompletableFuture<List<Event>> stream(int port, String runId, String lastEventId, List<Event> seen) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + APP + "/runs/" + runId + "/events"))
-        .header("Authorization", TestStack.KEY).header("Accept", "text/event-stream").GET();
+  private static CompletableFuture<List<Event>> stream(
+      int port, String runId, String lastEventId, List<Event> seen) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + APP + "/runs/" + runId + "/events"))
+            .header("Authorization", TestStack.KEY)
+            .header("Accept", "text/event-stream")
+            .GET();
     if (lastEventId != null) {
       request.header("Last-Event-ID", lastEventId);
     }
-    return CLIENT.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
-      assertEquals(200, response.statusCode());
-      assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse(""));
-      String name = null;
-      String id = null;
-      for (String line : (Iterable<String>) response.body()::iterator) {
-        if (line.startsWith("event: ")) {
-          name = line.substring(7);
-        } else if (line.startsWith("id: ")) {
-          id = line.substring(4);
-        } else if (line.startsWith("data: ")) {
-          seen.add(new Event(name, id, new JsonObject(line.substring(6))));
-        }
-      }
-      return seen;
-    });
+    return CLIENT
+        .sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
+        .thenApply(
+            response -> {
+              assertEquals(200, response.statusCode());
+              assertEquals(
+                  "text/event-stream", response.headers().firstValue("Content-Type").orElse(""));
+              String name = null;
+              String id = null;
+              for (String line : (Iterable<String>) response.body()::iterator) {
+                if (line.startsWith("event: ")) {
+                  name = line.substring(7);
+                } else if (line.startsWith("id: ")) {
+                  id = line.substring(4);
+                } else if (line.startsWith("data: ")) {
+                  seen.add(new Event(name, id, new JsonObject(line.substring(6))));
+                }
+              }
+              return seen;
+            });
   }
 
   @Test
@@ -64,17 +73,27 @@ class RunEventsStreamTest {
     var first = stack.gateway();
     var second = stack.gateway();
     stack.worker("w1", stack.workerConfig("w1").withProgressMinInterval(Duration.ofMillis(200)));
-    var accepted = first.http().post(APP + "/predict?async=true", "{\"delayMins\": 0.05, \"progressEverySeconds\": 0.5}");
+    var accepted =
+        first
+            .http()
+            .post(
+                APP + "/predict?async=true",
+                "{\"delayMins\": 0.05, \"progressEverySeconds\": 0.5}");
     assertEquals(202, accepted.status(), () -> "answered " + accepted.json());
     String runId = accepted.json().getString("run_id");
-    await().atMost(Duration.ofSeconds(10)).until(() -> second.http().get(APP + "/runs/" + runId).status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> second.http().get(APP + "/runs/" + runId).status() == 200);
 
     List<Event> events = new CopyOnWriteArrayList<>();
-    stream(second.verticle().actualPort(), runId, null, events).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    stream(second.verticle().actualPort(), runId, null, events)
+        .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+        .join();
 
     assertTrue(events.size() >= 4, () -> "queued/running, progress reports and the end: " + events);
     Event last = events.get(events.size() - 1);
-    assertEquals("succeeded", last.data().getString("status"), "the stream ends with the final state");
+    assertEquals(
+        "succeeded", last.data().getString("status"), "the stream ends with the final state");
     List<Long> seqs = new ArrayList<>();
     for (int i = 0; i < events.size(); i++) {
       Event e = events.get(i);
@@ -98,15 +117,22 @@ class RunEventsStreamTest {
     // a client that saw the second event reconnects (to the other gateway) and gets only newer ones
     List<Event> resumed = new CopyOnWriteArrayList<>();
     String seenId = events.get(1).id();
-    stream(first.verticle().actualPort(), runId, seenId, resumed).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    stream(first.verticle().actualPort(), runId, seenId, resumed)
+        .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+        .join();
     assertTrue(!resumed.isEmpty(), "the newer states");
     for (int i = 0; i < resumed.size(); i++) {
       String previous = i == 0 ? seenId : resumed.get(i - 1).id();
-      assertTrue(compare(resumed.get(i).id(), previous) > 0, () -> "only states newer than " + seenId + ": " + resumed);
+      assertTrue(
+          compare(resumed.get(i).id(), previous) > 0,
+          () -> "only states newer than " + seenId + ": " + resumed);
     }
-    assertEquals(last.id(), resumed.get(resumed.size() - 1).id(), "and it ends with the final state");
+    assertEquals(
+        last.id(), resumed.get(resumed.size() - 1).id(), "and it ends with the final state");
     List<Event> none = new CopyOnWriteArrayList<>();
-    stream(first.verticle().actualPort(), runId, last.id(), none).orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+    stream(first.verticle().actualPort(), runId, last.id(), none)
+        .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+        .join();
     assertEquals(List.of(), none, "nothing is repeated after the final event");
   }
 
@@ -118,22 +144,39 @@ class RunEventsStreamTest {
     var receiverProcess = io.vertx.core.Vertx.vertx();
     try {
       var receiver = new dev.hookrun.testkit.WebhookReceiver(receiverProcess);
-      var accepted = gateway.http().post(APP + "/predict", "{\"delayMins\": 0.05, \"progressEverySeconds\": 0.5, "
-          + "\"webhook_endpoint\": \"" + receiver.url() + "\", \"webhook_events_filter\": [\"start\", \"progress\", \"completed\"]}");
+      var accepted =
+          gateway
+              .http()
+              .post(
+                  APP + "/predict",
+                  "{\"delayMins\": 0.05, \"progressEverySeconds\": 0.5, "
+                      + "\"webhook_endpoint\": \""
+                      + receiver.url()
+                      + "\", \"webhook_events_filter\": [\"start\", \"progress\", \"completed\"]}");
       assertEquals(202, accepted.status(), () -> accepted.json().encode());
       String runId = accepted.json().getString("run_id");
-      await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).stream()
-          .anyMatch(d -> "completed".equals(d.body().getString("event"))));
-      var events = receiver.deliveriesFor(runId).stream().map(d -> d.body().getString("event")).toList();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  receiver.deliveriesFor(runId).stream()
+                      .anyMatch(d -> "completed".equals(d.body().getString("event"))));
+      var events =
+          receiver.deliveriesFor(runId).stream().map(d -> d.body().getString("event")).toList();
       assertEquals("start", events.get(0), events::toString);
       assertEquals("completed", events.get(events.size() - 1), events::toString);
-      var seqs = receiver.deliveriesFor(runId).stream().filter(d -> "progress".equals(d.body().getString("event")))
-          .map(d -> d.body().getLong("progress_seq")).toList();
+      var seqs =
+          receiver.deliveriesFor(runId).stream()
+              .filter(d -> "progress".equals(d.body().getString("event")))
+              .map(d -> d.body().getLong("progress_seq"))
+              .toList();
       assertTrue(seqs.size() >= 2, () -> "progress events: " + events);
       for (int i = 1; i < seqs.size(); i++) {
         assertTrue(seqs.get(i) > seqs.get(i - 1), () -> "in order: " + seqs);
       }
-      assertEquals("succeeded", receiver.deliveriesFor(runId).get(events.size() - 1).body().getString("status"));
+      assertEquals(
+          "succeeded",
+          receiver.deliveriesFor(runId).get(events.size() - 1).body().getString("status"));
     } finally {
       receiverProcess.close().await();
     }
@@ -143,9 +186,24 @@ class RunEventsStreamTest {
   void theStreamOfAnotherProjectsRunIs404() {
     var gateway = stack.gateway();
     stack.worker("w1");
-    String runId = gateway.http().post(APP + "/predict?async=true", "{\"delayMins\": 0}").json().getString("run_id");
-    var other = new dev.hookrun.testkit.TestHttp(gateway.verticle().actualPort(), TestStack.OTHER_KEY);
-    assertEquals(404, other.get("/v3/" + TestStack.OTHER_PROJECT + "/webhook-delay-example/runs/" + runId + "/events").status());
+    String runId =
+        gateway
+            .http()
+            .post(APP + "/predict?async=true", "{\"delayMins\": 0}")
+            .json()
+            .getString("run_id");
+    var other =
+        new dev.hookrun.testkit.TestHttp(gateway.verticle().actualPort(), TestStack.OTHER_KEY);
+    assertEquals(
+        404,
+        other
+            .get(
+                "/v3/"
+                    + TestStack.OTHER_PROJECT
+                    + "/webhook-delay-example/runs/"
+                    + runId
+                    + "/events")
+            .status());
   }
 
   private static int compare(String a, String b) {

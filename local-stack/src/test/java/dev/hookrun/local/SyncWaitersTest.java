@@ -30,16 +30,31 @@ class SyncWaitersTest {
   @Test
   void replaysBeyondTheBoundPerRunAreAnswered202AtOnceAndTheOthersGetTheResult() {
     var gateway = stack.gateway(Map.of("SYNC_TIMEOUT", "60s"));
-    Map<String, String> headers = Map.of("Idempotency-Key", "same-key", "Content-Type", "application/json",
-        "Authorization", TestStack.KEY);
-    var first = CompletableFuture.supplyAsync(
-        () -> gateway.http().send("POST", PREDICT, headers, "{\"delayMins\": 0}"), clients);
+    Map<String, String> headers =
+        Map.of(
+            "Idempotency-Key",
+            "same-key",
+            "Content-Type",
+            "application/json",
+            "Authorization",
+            TestStack.KEY);
+    var first =
+        CompletableFuture.supplyAsync(
+            () -> gateway.http().send("POST", PREDICT, headers, "{\"delayMins\": 0}"), clients);
     // no worker yet: the run stays queued, and every sync caller of it waits
-    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.http().send("POST", PREDICT + "?async=true", headers,
-        "{\"delayMins\": 0}").status() == 202);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                gateway
+                        .http()
+                        .send("POST", PREDICT + "?async=true", headers, "{\"delayMins\": 0}")
+                        .status()
+                    == 202);
     List<Integer> answers = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 11; i++) {
-      CompletableFuture.supplyAsync(() -> gateway.http().send("POST", PREDICT, headers, "{\"delayMins\": 0}"), clients)
+      CompletableFuture.supplyAsync(
+              () -> gateway.http().send("POST", PREDICT, headers, "{\"delayMins\": 0}"), clients)
           .thenAccept(r -> answers.add(r.status()));
     }
     // the first caller and 7 replays wait; the other 4 replays are told to poll, at once

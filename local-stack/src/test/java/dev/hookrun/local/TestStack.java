@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One isolated installation on the shared broker (its own topic prefix and group ids), with
- * stages deployed on demand, each in its own Vert.x instance as if it were its own process.
- * Registered as a test's extension ({@code @RegisterExtension}) it closes itself after each test.
+ * One isolated installation on the shared broker (its own topic prefix and group ids), with stages
+ * deployed on demand, each in its own Vert.x instance as if it were its own process. Registered as
+ * a test's extension ({@code @RegisterExtension}) it closes itself after each test.
  */
 final class TestStack implements AutoCloseable, AfterEachCallback {
 
@@ -44,8 +44,10 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
 
   /** An installation whose runs stay readable for {@code runRetention}. */
   TestStack(Duration runRetention) {
-    kafka = KafkaSettings.local(TestKafka.bootstrapServers(), "t-" + UUID.randomUUID() + ".")
-        .withSessionTimeout(Duration.ofSeconds(6)).withRunRetention(runRetention);
+    kafka =
+        KafkaSettings.local(TestKafka.bootstrapServers(), "t-" + UUID.randomUUID() + ".")
+            .withSessionTimeout(Duration.ofSeconds(6))
+            .withRunRetention(runRetention);
   }
 
   /** Creates topics with a test's own layout before any stage would create them its way. */
@@ -67,18 +69,32 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
    * The environment of a gateway on 127.0.0.1 (any free port) of the installation {@code kafka}
    * with {@code apiKeys} ({@code key=project,...}), then {@code extra}.
    */
-  static Map<String, String> gatewayEnv(KafkaSettings kafka, String apiKeys, Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(Map.of("HTTP_PORT", "0", "HTTP_HOST", "127.0.0.1", "API_KEYS", apiKeys,
-        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix()));
+  static Map<String, String> gatewayEnv(
+      KafkaSettings kafka, String apiKeys, Map<String, String> extra) {
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "HTTP_PORT",
+                "0",
+                "HTTP_HOST",
+                "127.0.0.1",
+                "API_KEYS",
+                apiKeys,
+                "KAFKA_BOOTSTRAP_SERVERS",
+                kafka.bootstrapServers(),
+                "TOPIC_PREFIX",
+                kafka.topicPrefix()));
     env.putAll(extra);
     return env;
   }
 
   /** A gateway with the given extra settings, e.g. SYNC_TIMEOUT. */
   Gateway gateway(Map<String, String> extra) {
-    Map<String, String> settings = new HashMap<>(Map.of("RUN_RETENTION", kafka.runRetention().toMillis() + "ms"));
+    Map<String, String> settings =
+        new HashMap<>(Map.of("RUN_RETENTION", kafka.runRetention().toMillis() + "ms"));
     settings.putAll(extra);
-    Map<String, String> env = gatewayEnv(kafka, KEY + "=" + PROJECT + "," + OTHER_KEY + "=" + OTHER_PROJECT, settings);
+    Map<String, String> env =
+        gatewayEnv(kafka, KEY + "=" + PROJECT + "," + OTHER_KEY + "=" + OTHER_PROJECT, settings);
     Vertx process = newProcess();
     GatewayVerticle verticle = new GatewayVerticle(GatewayConfig.fromEnv(env));
     process.deployVerticle(verticle).await();
@@ -103,13 +119,16 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
   }
 
   WorkerConfig workerConfig(String id) {
-    return WorkerConfig.defaults(kafka, id).withGroupId(workerGroup).withDrainTimeout(Duration.ofSeconds(5));
+    return WorkerConfig.defaults(kafka, id)
+        .withGroupId(workerGroup)
+        .withDrainTimeout(Duration.ofSeconds(5));
   }
 
   record Worker(Vertx process, WorkerVerticle verticle) {}
 
   DispatcherVerticle dispatcher() {
-    return dispatcher(DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup).withLoopbackAllowed());
+    return dispatcher(
+        DispatcherConfig.defaults(kafka).withGroupId(dispatcherGroup).withLoopbackAllowed());
   }
 
   DispatcherConfig dispatcherConfig() {

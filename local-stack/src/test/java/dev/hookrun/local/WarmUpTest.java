@@ -38,35 +38,49 @@ class WarmUpTest {
   void readyIsSaidOnlyOnceEveryWarmUpRunWasDelivered(@TempDir Path dir) {
     int port = freePort();
     String prefix = "warm-" + UUID.randomUUID() + ".";
-    LocalStack stack = new LocalStack(Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers(),
-        "TOPIC_PREFIX", prefix,
-        "WORKER_GROUP_ID", "warm-workers-" + UUID.randomUUID(),
-        "DISPATCHER_GROUP_ID", "warm-dispatchers-" + UUID.randomUUID(),
-        "HTTP_PORT", String.valueOf(port), "DATA_DIR", dir.toString(),
-        "WARMUP_RUNS", String.valueOf(RUNS)));
+    LocalStack stack =
+        new LocalStack(
+            Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS",
+                SharedTestBroker.bootstrapServers(),
+                "TOPIC_PREFIX",
+                prefix,
+                "WORKER_GROUP_ID",
+                "warm-workers-" + UUID.randomUUID(),
+                "DISPATCHER_GROUP_ID",
+                "warm-dispatchers-" + UUID.randomUUID(),
+                "HTTP_PORT",
+                String.valueOf(port),
+                "DATA_DIR",
+                dir.toString(),
+                "WARMUP_RUNS",
+                String.valueOf(RUNS)));
     try {
       Future<Void> started = stack.start();
       TestHttp http = new TestHttp(port, "dev-key-change-me");
       AtomicBoolean sawWarmingUp = new AtomicBoolean();
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> {
-        TestHttp.Response ready;
-        try {
-          ready = http.get("/readyz");
-        } catch (UncheckedIOException notListeningYet) {
-          return false;
-        }
-        JsonObject warmUp = ready.json().getJsonObject("checks").getJsonObject("warm_up");
-        if (ready.status() == 503 && warmUp != null && !warmUp.getBoolean("ok")) {
-          sawWarmingUp.set(true);
-        }
-        return ready.status() == 200;
-      });
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                TestHttp.Response ready;
+                try {
+                  ready = http.get("/readyz");
+                } catch (UncheckedIOException notListeningYet) {
+                  return false;
+                }
+                JsonObject warmUp = ready.json().getJsonObject("checks").getJsonObject("warm_up");
+                if (ready.status() == 503 && warmUp != null && !warmUp.getBoolean("ok")) {
+                  sawWarmingUp.set(true);
+                }
+                return ready.status() == 200;
+              });
       assertTrue(sawWarmingUp.get(), "/readyz named the warm-up while it ran");
       // at the moment the run says ready, every warm-up run has had its webhook delivered
       Set<String> delivered = new HashSet<>();
-      for (ConsumerRecord<String, String> record
-          : TopicReader.readAll(SharedTestBroker.bootstrapServers(), prefix + "run-state")) {
+      for (ConsumerRecord<String, String> record :
+          TopicReader.readAll(SharedTestBroker.bootstrapServers(), prefix + "run-state")) {
         DeliveryState state = DeliveryState.fromJson(new JsonObject(record.value()));
         if (WebhookState.DELIVERED.equals(state.webhook().status())) {
           delivered.add(state.runId());

@@ -7,7 +7,9 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The local run allows loopback only when no allow-list is set, and its banner says so truthfully. */
+/**
+ * The local run allows loopback only when no allow-list is set, and its banner says so truthfully.
+ */
 class WebhookPolicyNoteTest {
 
   @Test
@@ -21,8 +23,14 @@ class WebhookPolicyNoteTest {
 
   @Test
   void aConfiguredAllowListIsTheWholeListAndLoopbackIsNotAdded() {
-    DispatcherConfig local = DispatcherConfig.fromEnv(Map.of("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8",
-        "WEBHOOK_SECRETS", "p-local=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).withLoopbackAllowed();
+    DispatcherConfig local =
+        DispatcherConfig.fromEnv(
+                Map.of(
+                    "WEBHOOK_ALLOWED_NETWORKS",
+                    "10.0.0.0/8",
+                    "WEBHOOK_SECRETS",
+                    "p-local=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+            .withLoopbackAllowed();
     String note = LocalStackMain.webhookNote(local);
     assertTrue(note.contains("WEBHOOK_ALLOWED_NETWORKS=10.0.0.0/8 only"), note);
     assertFalse(note.contains("127.0.0.0/8"), note);

@@ -12,8 +12,8 @@ import java.util.function.Function;
  * The dead letters an operator sees and replays, through the common {@link DeadLetterTopic} (the
  * dead-letter format and its one reader live in {@code common}, next to the dispatcher's other
  * records): a replay goes back onto the first retry tier, due at once, with a fresh schedule, and
- * the dead letter is tombstoned so it leaves the list. Methods block (they talk to Kafka);
- * callers on an event loop run them through {@code executeBlocking}.
+ * the dead letter is tombstoned so it leaves the list. Methods block (they talk to Kafka); callers
+ * on an event loop run them through {@code executeBlocking}.
  */
 public final class DeadLetterStore {
 
@@ -25,31 +25,47 @@ public final class DeadLetterStore {
     this.catalog = catalog;
   }
 
-  /** The runs whose latest dead-letter record is a dead letter (not a replay's tombstone), oldest first. */
+  /**
+   * The runs whose latest dead-letter record is a dead letter (not a replay's tombstone), oldest
+   * first.
+   */
   public List<DeadLetterView> list() {
-    return withTopic(topic -> topic.list().stream()
-        .map(letter -> new DeadLetterView(letter, RecordView.of(letter.record(), catalog.shortName(letter.record().topic()))))
-        .toList());
+    return withTopic(
+        topic ->
+            topic.list().stream()
+                .map(
+                    letter ->
+                        new DeadLetterView(
+                            letter,
+                            RecordView.of(
+                                letter.record(), catalog.shortName(letter.record().topic()))))
+                .toList());
   }
 
   /** Puts the run's latest dead letter back into delivery; NOT_FOUND when it has none. */
   public ReplayResult replay(String runId) {
-    return withTopic(topic -> {
-      if (!topic.replay(runId)) {
-        throw OpsException.notFound("Run " + runId + " has no dead letter.");
-      }
-      Meters.deadLettersReplayed(1);
-      return new ReplayResult(List.of(replayed(runId)));
-    });
+    return withTopic(
+        topic -> {
+          if (!topic.replay(runId)) {
+            throw OpsException.notFound("Run " + runId + " has no dead letter.");
+          }
+          Meters.deadLettersReplayed(1);
+          return new ReplayResult(List.of(replayed(runId)));
+        });
   }
 
-  /** Puts every dead-lettered run (its latest dead letter) back into delivery, reading the topic once. */
+  /**
+   * Puts every dead-lettered run (its latest dead letter) back into delivery, reading the topic
+   * once.
+   */
   public ReplayResult replayAll() {
-    return withTopic(topic -> {
-      List<ReplayResult.Replayed> done = topic.replayAll().stream().map(this::replayed).toList();
-      Meters.deadLettersReplayed(done.size());
-      return new ReplayResult(done);
-    });
+    return withTopic(
+        topic -> {
+          List<ReplayResult.Replayed> done =
+              topic.replayAll().stream().map(this::replayed).toList();
+          Meters.deadLettersReplayed(done.size());
+          return new ReplayResult(done);
+        });
   }
 
   private <T> T withTopic(Function<DeadLetterTopic, T> call) {
@@ -61,7 +77,9 @@ public final class DeadLetterStore {
   }
 
   private ReplayResult.Replayed replayed(String runId) {
-    return new ReplayResult.Replayed(runId, catalog.shortName(access.kafka().topics().deadLetters()),
+    return new ReplayResult.Replayed(
+        runId,
+        catalog.shortName(access.kafka().topics().deadLetters()),
         catalog.shortName(access.kafka().topics().retryTier(1)));
   }
 }

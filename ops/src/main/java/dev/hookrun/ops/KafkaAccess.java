@@ -26,8 +26,8 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * Short-lived Kafka clients for one ops query, every call bounded by {@code timeout} and every
  * failure turned into an {@link OpsException} an operator can read.
  *
- * <p>Each query opens its own Admin client and closes it: ops queries are rare, and a client
- * per query leaves nothing to clean up when a gateway stops or a broker comes and goes.
+ * <p>Each query opens its own Admin client and closes it: ops queries are rare, and a client per
+ * query leaves nothing to clean up when a gateway stops or a broker comes and goes.
  */
 final class KafkaAccess {
 
@@ -57,7 +57,9 @@ final class KafkaAccess {
   }
 
   <T> T withAdmin(AdminCall<T> call) {
-    Admin admin = Admin.create(KafkaClientProperties.asObjects(KafkaClientProperties.admin(kafka, "hookrun-ops")));
+    Admin admin =
+        Admin.create(
+            KafkaClientProperties.asObjects(KafkaClientProperties.admin(kafka, "hookrun-ops")));
     try {
       return call.apply(admin);
     } catch (OpsException | IllegalArgumentException e) {
@@ -74,7 +76,8 @@ final class KafkaAccess {
 
   /** A reader outside any group, for assign-and-seek reads. */
   KafkaConsumer<String, String> reader() {
-    return new KafkaConsumer<>(KafkaClientProperties.asObjects(KafkaClientProperties.reader(kafka, "hookrun-ops-reader")));
+    return new KafkaConsumer<>(
+        KafkaClientProperties.asObjects(KafkaClientProperties.reader(kafka, "hookrun-ops-reader")));
   }
 
   <T> T get(KafkaFuture<T> future) throws Exception {
@@ -89,11 +92,15 @@ final class KafkaAccess {
     if (topics.isEmpty()) {
       return Map.of();
     }
-    return get(admin.describeTopics(topics, new DescribeTopicsOptions().timeoutMs(timeoutMs())).allTopicNames());
+    return get(
+        admin
+            .describeTopics(topics, new DescribeTopicsOptions().timeoutMs(timeoutMs()))
+            .allTopicNames());
   }
 
   /** Offsets of {@code spec} (earliest, latest, for a timestamp); -1 where there is none. */
-  Map<TopicPartition, Long> offsets(Admin admin, Collection<TopicPartition> partitions, OffsetSpec spec) throws Exception {
+  Map<TopicPartition, Long> offsets(
+      Admin admin, Collection<TopicPartition> partitions, OffsetSpec spec) throws Exception {
     if (partitions.isEmpty()) {
       return Map.of();
     }
@@ -106,14 +113,21 @@ final class KafkaAccess {
   }
 
   static List<TopicPartition> partitionsOf(String topic, int count) {
-    return java.util.stream.IntStream.range(0, count).mapToObj(p -> new TopicPartition(topic, p)).toList();
+    return java.util.stream.IntStream.range(0, count)
+        .mapToObj(p -> new TopicPartition(topic, p))
+        .toList();
   }
 
   RuntimeException translate(Exception e) {
     Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-    if (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
-      return OpsException.unavailable("Kafka at " + kafka.bootstrapServers() + " did not answer within "
-          + timeout.toSeconds() + " s (is the broker running and reachable?).");
+    if (cause instanceof TimeoutException
+        || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return OpsException.unavailable(
+          "Kafka at "
+              + kafka.bootstrapServers()
+              + " did not answer within "
+              + timeout.toSeconds()
+              + " s (is the broker running and reachable?).");
     }
     if (cause instanceof UnknownTopicOrPartitionException) {
       return OpsException.notFound("Topic not found: " + cause.getMessage());

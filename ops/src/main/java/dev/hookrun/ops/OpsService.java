@@ -20,8 +20,10 @@ public final class OpsService {
 
   /** Per Kafka call: an unreachable broker is reported within about this long. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(8);
+
   /** A peek or trace stops reading after this long or this many records. */
   private static final Duration READ_BUDGET = Duration.ofSeconds(20);
+
   private static final long MAX_SCANNED = 2_000_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(OpsService.class);
@@ -70,7 +72,9 @@ public final class OpsService {
 
   public Trace trace(String runId) {
     Trace trace = access.withAdmin(admin -> tracer.trace(admin, runId));
-    LOG.atDebug().addKeyValue("run_id", runId).log("traced run {}: {} records", runId, trace.entries().size());
+    LOG.atDebug()
+        .addKeyValue("run_id", runId)
+        .log("traced run {}: {} records", runId, trace.entries().size());
     return trace;
   }
 

@@ -13,10 +13,16 @@ import java.util.List;
  */
 public record OpsSettings(String adminKey, Duration lagSampleInterval) {
 
-  public static final Setting ADMIN_KEY = Setting.of("ADMIN_KEY", "",
-      "Key for the /ops routes (Authorization header, bare or Bearer); unset: /ops answers 404");
-  public static final Setting LAG_SAMPLE_INTERVAL = Setting.of("OPS_LAG_SAMPLE_INTERVAL", "15s",
-      "How often a gateway samples each stage's consumer lag into /metrics (0s: never)");
+  public static final Setting ADMIN_KEY =
+      Setting.of(
+          "ADMIN_KEY",
+          "",
+          "Key for the /ops routes (Authorization header, bare or Bearer); unset: /ops answers 404");
+  public static final Setting LAG_SAMPLE_INTERVAL =
+      Setting.of(
+          "OPS_LAG_SAMPLE_INTERVAL",
+          "15s",
+          "How often a gateway samples each stage's consumer lag into /metrics (0s: never)");
 
   public static final List<Setting> SETTINGS = List.of(ADMIN_KEY, LAG_SAMPLE_INTERVAL);
 
@@ -25,7 +31,8 @@ public record OpsSettings(String adminKey, Duration lagSampleInterval) {
     if (key != null && key.length() < 16) {
       env.problem(ADMIN_KEY.name() + " must be at least 16 characters long");
     }
-    return new OpsSettings(key, env.duration(LAG_SAMPLE_INTERVAL, Duration.ZERO, Duration.ofHours(1)));
+    return new OpsSettings(
+        key, env.duration(LAG_SAMPLE_INTERVAL, Duration.ZERO, Duration.ofHours(1)));
   }
 
   /** Ops routes off, lag sampling off: for tests and callers that do not want them. */

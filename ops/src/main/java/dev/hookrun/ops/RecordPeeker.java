@@ -32,12 +32,14 @@ final class RecordPeeker {
     List<TopicPartition> selected;
     if (query.partition() != null) {
       if (query.partition() >= partitions) {
-        throw OpsException.badRequest(catalog.shortName(topic) + " has partitions 0 to " + (partitions - 1) + ".");
+        throw OpsException.badRequest(
+            catalog.shortName(topic) + " has partitions 0 to " + (partitions - 1) + ".");
       }
       selected = List.of(new TopicPartition(topic, query.partition()));
     } else if (query.key() != null) {
       // Keyed records all live in the key's partition: read that one only.
-      selected = List.of(new TopicPartition(topic, KeyPartitioner.partitionFor(query.key(), partitions)));
+      selected =
+          List.of(new TopicPartition(topic, KeyPartitioner.partitionFor(query.key(), partitions)));
     } else {
       selected = KafkaAccess.partitionsOf(topic, partitions);
     }
@@ -56,14 +58,18 @@ final class RecordPeeker {
     boolean fromEnd = query.fromEnd() != null;
     // Reading one partition forwards, the first `count` matches are the answer: stop there.
     int stopAfter = !fromEnd && selected.size() == 1 ? query.count() : 0;
-    RecordReader.Result read = reader.read(from, latest,
-        r -> query.key() == null || query.key().equals(r.key()), stopAfter);
+    RecordReader.Result read =
+        reader.read(
+            from, latest, r -> query.key() == null || query.key().equals(r.key()), stopAfter);
     String shortName = catalog.shortName(topic);
-    List<RecordView> records = read.records().stream()
-        .sorted(Comparator.comparingLong((ConsumerRecord<String, String> r) -> r.timestamp())
-            .thenComparingInt(ConsumerRecord::partition).thenComparingLong(ConsumerRecord::offset))
-        .map(r -> RecordView.of(r, shortName))
-        .toList();
+    List<RecordView> records =
+        read.records().stream()
+            .sorted(
+                Comparator.comparingLong((ConsumerRecord<String, String> r) -> r.timestamp())
+                    .thenComparingInt(ConsumerRecord::partition)
+                    .thenComparingLong(ConsumerRecord::offset))
+            .map(r -> RecordView.of(r, shortName))
+            .toList();
     int n = records.size();
     if (n > query.count()) {
       records = fromEnd ? records.subList(n - query.count(), n) : records.subList(0, query.count());

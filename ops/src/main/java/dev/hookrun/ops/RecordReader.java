@@ -35,18 +35,22 @@ final class RecordReader {
   }
 
   /**
-   * Reads {@code [from, to)} of each partition, keeping records {@code keep} accepts; stops
-   * early once {@code stopAfter} records are kept (0: no early stop).
+   * Reads {@code [from, to)} of each partition, keeping records {@code keep} accepts; stops early
+   * once {@code stopAfter} records are kept (0: no early stop).
    */
-  Result read(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to,
-      Predicate<ConsumerRecord<String, String>> keep, int stopAfter) {
+  Result read(
+      Map<TopicPartition, Long> from,
+      Map<TopicPartition, Long> to,
+      Predicate<ConsumerRecord<String, String>> keep,
+      int stopAfter) {
     Map<TopicPartition, Long> ends = new HashMap<>();
-    from.forEach((p, start) -> {
-      Long end = to.get(p);
-      if (end != null && start != null && start >= 0 && start < end) {
-        ends.put(p, end);
-      }
-    });
+    from.forEach(
+        (p, start) -> {
+          Long end = to.get(p);
+          if (end != null && start != null && start >= 0 && start < end) {
+            ends.put(p, end);
+          }
+        });
     List<ConsumerRecord<String, String>> kept = new ArrayList<>();
     if (ends.isEmpty()) {
       return new Result(kept, 0, true);

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The platform's topics as operators name them: every topic under TOPIC_PREFIX, by short name
  * ({@code requests}, {@code run-state}, {@code webhook-retry-2}, ...) or full name, and the stage
- * that consumes each. Topics added under the prefix later (more retry tiers) are picked up as
- * they appear.
+ * that consumes each. Topics added under the prefix later (more retry tiers) are picked up as they
+ * appear.
  */
 public final class TopicCatalog {
 
@@ -37,14 +37,21 @@ public final class TopicCatalog {
         return candidate;
       }
     }
-    List<String> known = existing.stream().filter(this::isPlatformTopic).map(this::shortName).sorted().toList();
-    throw OpsException.notFound("Unknown topic '" + name + "'. Topics under prefix '" + topics.prefix()
-        + "': " + (known.isEmpty() ? "none" : String.join(", ", known)) + ".");
+    List<String> known =
+        existing.stream().filter(this::isPlatformTopic).map(this::shortName).sorted().toList();
+    throw OpsException.notFound(
+        "Unknown topic '"
+            + name
+            + "'. Topics under prefix '"
+            + topics.prefix()
+            + "': "
+            + (known.isEmpty() ? "none" : String.join(", ", known))
+            + ".");
   }
 
   /**
-   * Which stage consumes a topic: the workers read requests, the dispatchers results, retry tier
-   * n is "retry-n"; a topic of no stage answers its short name.
+   * Which stage consumes a topic: the workers read requests, the dispatchers results, retry tier n
+   * is "retry-n"; a topic of no stage answers its short name.
    */
   public String stageOf(String topic) {
     String shortName = shortName(topic);
@@ -62,7 +69,8 @@ public final class TopicCatalog {
 
   /** Pipeline order: requests, run state, results, cancels, retry tiers, dead letters, others. */
   public java.util.Comparator<String> pipelineOrder() {
-    return java.util.Comparator.comparingInt(this::rank).thenComparing(java.util.Comparator.naturalOrder());
+    return java.util.Comparator.comparingInt(this::rank)
+        .thenComparing(java.util.Comparator.naturalOrder());
   }
 
   private int rank(String topic) {
@@ -85,7 +93,10 @@ public final class TopicCatalog {
     return switch (name) {
       case "dlq", "dead-letters" -> topics.deadLetters();
       case "state" -> topics.runState();
-      default -> name.matches("retry-\\d+") ? topics.prefix() + Topics.RETRY_TIER + name.substring("retry-".length()) : null;
+      default ->
+          name.matches("retry-\\d+")
+              ? topics.prefix() + Topics.RETRY_TIER + name.substring("retry-".length())
+              : null;
     };
   }
 }

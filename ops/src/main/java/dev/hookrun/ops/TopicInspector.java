@@ -25,14 +25,26 @@ final class TopicInspector {
   }
 
   List<TopicInfo> topics(Admin admin) throws Exception {
-    List<String> names = access.topicNames(admin).stream().filter(catalog::isPlatformTopic)
-        .sorted(catalog.pipelineOrder()).toList();
+    List<String> names =
+        access.topicNames(admin).stream()
+            .filter(catalog::isPlatformTopic)
+            .sorted(catalog.pipelineOrder())
+            .toList();
     Map<String, TopicDescription> descriptions = access.describe(admin, names);
-    List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-    Map<ConfigResource, Config> configs = resources.isEmpty() ? Map.of()
-        : access.get(admin.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(access.timeoutMs())).all());
+    List<ConfigResource> resources =
+        names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    Map<ConfigResource, Config> configs =
+        resources.isEmpty()
+            ? Map.of()
+            : access.get(
+                admin
+                    .describeConfigs(
+                        resources, new DescribeConfigsOptions().timeoutMs(access.timeoutMs()))
+                    .all());
     List<TopicPartition> partitions = new ArrayList<>();
-    descriptions.values().forEach(d -> partitions.addAll(KafkaAccess.partitionsOf(d.name(), d.partitions().size())));
+    descriptions
+        .values()
+        .forEach(d -> partitions.addAll(KafkaAccess.partitionsOf(d.name(), d.partitions().size())));
     Map<TopicPartition, Long> start = access.offsets(admin, partitions, OffsetSpec.earliest());
     Map<TopicPartition, Long> end = access.offsets(admin, partitions, OffsetSpec.latest());
 
@@ -40,12 +52,23 @@ final class TopicInspector {
     for (String name : names) {
       TopicDescription d = descriptions.get(name);
       Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
-      List<TopicInfo.PartitionRange> ranges = KafkaAccess.partitionsOf(name, d.partitions().size()).stream()
-          .map(p -> new TopicInfo.PartitionRange(p.partition(), start.getOrDefault(p, 0L), end.getOrDefault(p, 0L)))
-          .toList();
+      List<TopicInfo.PartitionRange> ranges =
+          KafkaAccess.partitionsOf(name, d.partitions().size()).stream()
+              .map(
+                  p ->
+                      new TopicInfo.PartitionRange(
+                          p.partition(), start.getOrDefault(p, 0L), end.getOrDefault(p, 0L)))
+              .toList();
       int replication = d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size();
-      out.add(new TopicInfo(name, catalog.shortName(name), d.partitions().size(), replication,
-          value(config, "cleanup.policy", "delete"), Long.parseLong(value(config, "retention.ms", "-1")), ranges));
+      out.add(
+          new TopicInfo(
+              name,
+              catalog.shortName(name),
+              d.partitions().size(),
+              replication,
+              value(config, "cleanup.policy", "delete"),
+              Long.parseLong(value(config, "retention.ms", "-1")),
+              ranges));
     }
     return out;
   }

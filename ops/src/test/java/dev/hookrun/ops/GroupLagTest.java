@@ -32,34 +32,44 @@ class GroupLagTest {
       t.send("results", 0, null, "other", "{}", Map.of()); // read by no group: not in the report
       String group = "workers-" + UUID.randomUUID();
       String topic = t.topic("requests");
-      try (KafkaConsumer<String, String> member = new KafkaConsumer<>(KafkaClientProperties.asObjects(
-          KafkaClientProperties.consumer(t.kafka, group, "lag-test-member", Duration.ofMinutes(1), 10)))) {
+      try (KafkaConsumer<String, String> member =
+          new KafkaConsumer<>(
+              KafkaClientProperties.asObjects(
+                  KafkaClientProperties.consumer(
+                      t.kafka, group, "lag-test-member", Duration.ofMinutes(1), 10)))) {
         member.subscribe(List.of(topic));
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-          member.poll(Duration.ofMillis(100));
-          return member.assignment().size() == 3;
-        });
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  member.poll(Duration.ofMillis(100));
+                  return member.assignment().size() == 3;
+                });
         // committed: 2 of 7 on partition 0, all 4 on partition 1, nothing on partition 2
-        member.commitSync(Map.of(
-            new TopicPartition(topic, 0), new OffsetAndMetadata(2),
-            new TopicPartition(topic, 1), new OffsetAndMetadata(4)));
+        member.commitSync(
+            Map.of(
+                new TopicPartition(topic, 0), new OffsetAndMetadata(2),
+                new TopicPartition(topic, 1), new OffsetAndMetadata(4)));
 
         GroupsReport report = OpsService.create(t.kafka).groups();
 
-        assertEquals(1, report.groups().size(), () -> "groups: " + report.toJson().encodePrettily());
+        assertEquals(
+            1, report.groups().size(), () -> "groups: " + report.toJson().encodePrettily());
         GroupInfo info = report.groups().get(0);
         assertEquals(group, info.groupId());
         assertEquals("worker", info.stage());
         assertEquals("Stable", info.state());
         assertEquals(1, info.members().size());
         assertEquals("lag-test-member", info.members().get(0).clientId());
-        assertEquals(List.of("requests/0", "requests/1", "requests/2"), info.members().get(0).assigned());
+        assertEquals(
+            List.of("requests/0", "requests/1", "requests/2"), info.members().get(0).assigned());
         assertEquals(3, info.partitions().size());
         for (GroupInfo.PartitionLag row : info.partitions()) {
           assertEquals(produced[row.partition()], row.end());
           assertEquals("lag-test-member", row.clientId());
           if (row.committed() != null) {
-            assertEquals(row.end() - row.committed(), row.lag(), "lag of partition " + row.partition());
+            assertEquals(
+                row.end() - row.committed(), row.lag(), "lag of partition " + row.partition());
           }
         }
         assertEquals(2L, info.partitions().get(0).committed());

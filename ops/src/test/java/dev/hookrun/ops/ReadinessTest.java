@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared health server (as worker and dispatcher mount it): /readyz follows the broker away
- * and back, and the stage's own checks; /healthz and /metrics answer throughout.
+ * The shared health server (as worker and dispatcher mount it): /readyz follows the broker away and
+ * back, and the stage's own checks; /healthz and /metrics answer throughout.
  */
 class ReadinessTest {
 
@@ -33,17 +33,37 @@ class ReadinessTest {
     try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, 0).start()) {
       KafkaSettings kafka = KafkaSettings.local(broker.bootstrapServers(), "ready.");
       AtomicBoolean joined = new AtomicBoolean(true);
-      HealthServer health = HealthServer.join(vertx, "test-stage", "127.0.0.1", 0, () -> ReadinessCheck.kafka(kafka,
-          List.of(kafka.topics().requests()), "test-stage", Duration.ofMillis(300))).await();
+      HealthServer health =
+          HealthServer.join(
+                  vertx,
+                  "test-stage",
+                  "127.0.0.1",
+                  0,
+                  () ->
+                      ReadinessCheck.kafka(
+                          kafka,
+                          List.of(kafka.topics().requests()),
+                          "test-stage",
+                          Duration.ofMillis(300)))
+              .await();
       health.require("consumer", joined::get);
       TestHttp http = new TestHttp(health.port(), "none");
 
       assertEquals(200, http.get("/healthz").status());
       // the topic is missing: not ready, and it says why
-      await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/readyz").json()
-          .getJsonObject("checks").getJsonObject("topics").getJsonArray("missing").contains(kafka.topics().requests()));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  http.get("/readyz")
+                      .json()
+                      .getJsonObject("checks")
+                      .getJsonObject("topics")
+                      .getJsonArray("missing")
+                      .contains(kafka.topics().requests()));
       assertEquals(503, http.get("/readyz").status());
-      TopicInitializer.ensureBlocking(kafka, List.of(TopicSpec.of(kafka.topics().requests(), 1, (short) 1)));
+      TopicInitializer.ensureBlocking(
+          kafka, List.of(TopicSpec.of(kafka.topics().requests(), 1, (short) 1)));
       await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/readyz").status() == 200);
 
       joined.set(false);
@@ -53,7 +73,13 @@ class ReadinessTest {
 
       broker.stop();
       await().atMost(Duration.ofSeconds(15)).until(() -> http.get("/readyz").status() == 503);
-      assertEquals(false, http.get("/readyz").json().getJsonObject("checks").getJsonObject("kafka").getBoolean("ok"));
+      assertEquals(
+          false,
+          http.get("/readyz")
+              .json()
+              .getJsonObject("checks")
+              .getJsonObject("kafka")
+              .getBoolean("ok"));
       assertEquals(200, http.get("/healthz").status());
 
       broker.start();
@@ -64,7 +90,8 @@ class ReadinessTest {
       assertEquals(200, metrics.status());
       String text = metrics.json().getString("non_json_body");
       assertTrue(text.contains("jvm_memory_used_bytes"), text);
-      assertTrue(text.contains("hookrun_webhook_delivery_attempts_total{outcome=\"delivered\"}"), text);
+      assertTrue(
+          text.contains("hookrun_webhook_delivery_attempts_total{outcome=\"delivered\"}"), text);
       health.leave().await();
     } finally {
       vertx.close().await();

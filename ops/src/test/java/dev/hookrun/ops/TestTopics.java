@@ -22,15 +22,21 @@ final class TestTopics implements AutoCloseable {
   private final KafkaProducer<String, String> producer;
 
   TestTopics(String name) {
-    kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), name + "-" + UUID.randomUUID() + ".");
-    producer = new KafkaProducer<>(KafkaClientProperties.asObjects(
-        KafkaClientProperties.producer(kafka, "test-producer", Duration.ofSeconds(10))));
+    kafka =
+        KafkaSettings.local(
+            SharedTestBroker.bootstrapServers(), name + "-" + UUID.randomUUID() + ".");
+    producer =
+        new KafkaProducer<>(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.producer(kafka, "test-producer", Duration.ofSeconds(10))));
   }
 
   /** Creates topics by short name with the given partition counts. */
   TestTopics create(Map<String, Integer> partitions) throws Exception {
-    List<TopicSpec> specs = partitions.entrySet().stream()
-        .map(e -> TopicSpec.of(kafka.topicPrefix() + e.getKey(), e.getValue(), (short) 1)).toList();
+    List<TopicSpec> specs =
+        partitions.entrySet().stream()
+            .map(e -> TopicSpec.of(kafka.topicPrefix() + e.getKey(), e.getValue(), (short) 1))
+            .toList();
     TopicInitializer.ensureBlocking(kafka, specs);
     return this;
   }
@@ -39,9 +45,16 @@ final class TestTopics implements AutoCloseable {
     return kafka.topicPrefix() + shortName;
   }
 
-  RecordMetadata send(String shortName, Integer partition, Long timestamp, String key, String value,
-      Map<String, String> headers) throws Exception {
-    ProducerRecord<String, String> record = new ProducerRecord<>(topic(shortName), partition, timestamp, key, value);
+  RecordMetadata send(
+      String shortName,
+      Integer partition,
+      Long timestamp,
+      String key,
+      String value,
+      Map<String, String> headers)
+      throws Exception {
+    ProducerRecord<String, String> record =
+        new ProducerRecord<>(topic(shortName), partition, timestamp, key, value);
     headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
     return producer.send(record).get(10, TimeUnit.SECONDS);
   }

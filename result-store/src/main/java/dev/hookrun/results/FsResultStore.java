@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Results as files under {@code DATA_DIR/results}, served by the gateway through HMAC-signed
- * links. Workers and gateways share it only when they share DATA_DIR (the local run, or one
- * volume mounted into every container); deployments across hosts use the S3 store.
+ * Results as files under {@code DATA_DIR/results}, served by the gateway through HMAC-signed links.
+ * Workers and gateways share it only when they share DATA_DIR (the local run, or one volume mounted
+ * into every container); deployments across hosts use the S3 store.
  */
 public final class FsResultStore implements ResultStore {
 
@@ -43,10 +43,14 @@ public final class FsResultStore implements ResultStore {
     if (settings.urlSecretGenerated() && WARNED.compareAndSet(false, true)) {
       // Links signed here then verify only in this process: fine for the one-process local run,
       // broken when gateways and dispatchers run apart.
-      LOG.warn("RESULT_URL_SECRET is unset: result links are signed with a random key of this process; set the same"
-          + " RESULT_URL_SECRET on every gateway and dispatcher when they run as separate processes");
+      LOG.warn(
+          "RESULT_URL_SECRET is unset: result links are signed with a random key of this process; set the same"
+              + " RESULT_URL_SECRET on every gateway and dispatcher when they run as separate processes");
     }
-    return new FsResultStore(settings.resultsDir(), new UrlSigner(settings.urlSecret()), settings.urlBase(),
+    return new FsResultStore(
+        settings.resultsDir(),
+        new UrlSigner(settings.urlSecret()),
+        settings.urlBase(),
         Clock.systemUTC());
   }
 
@@ -59,7 +63,11 @@ public final class FsResultStore implements ResultStore {
     try {
       Files.write(tmp, json);
       try {
-        Files.move(tmp, dir.resolve(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp,
+            dir.resolve(key),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, dir.resolve(key), StandardCopyOption.REPLACE_EXISTING);
       }
@@ -70,7 +78,10 @@ public final class FsResultStore implements ResultStore {
 
   @Override
   public String signedUrl(String key, Duration ttl, String callerBase) {
-    String base = configuredBase != null ? configuredBase : callerBase != null ? callerBase : DISPATCHER_DEFAULT_BASE;
+    String base =
+        configuredBase != null
+            ? configuredBase
+            : callerBase != null ? callerBase : DISPATCHER_DEFAULT_BASE;
     return base + signer.pathAndQuery(key, clock.instant().plus(ttl));
   }
 

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Names of stored results. A key is flat (no slashes) and made of the run id and the start of the
- * bytes' SHA-256: a run executed twice after a crash writes two objects instead of overwriting,
- * so the outcome that wins always names bytes matching its {@code result_sha256}.
+ * bytes' SHA-256: a run executed twice after a crash writes two objects instead of overwriting, so
+ * the outcome that wins always names bytes matching its {@code result_sha256}.
  */
 public final class ResultKeys {
 

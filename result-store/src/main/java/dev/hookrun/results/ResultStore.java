@@ -18,8 +18,8 @@ public interface ResultStore extends AutoCloseable {
   /**
    * A URL that fetches {@code key} without our API key for {@code ttl} from now.
    *
-   * @param callerBase the gateway's address as the caller used it, or null; a filesystem link
-   *     needs a gateway address, and this is the default when none is configured
+   * @param callerBase the gateway's address as the caller used it, or null; a filesystem link needs
+   *     a gateway address, and this is the default when none is configured
    */
   String signedUrl(String key, Duration ttl, String callerBase);
 

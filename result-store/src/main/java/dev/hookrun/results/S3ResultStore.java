@@ -20,9 +20,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Results as objects in an S3-compatible bucket, handed out as presigned GET URLs. The store for
- * deployments across hosts: every worker, gateway and dispatcher reaches the same bucket.
- * Objects should also be expired by a bucket lifecycle rule (docs/results.md); the gateways'
- * sweep deletes what is past RUN_RETENTION as well.
+ * deployments across hosts: every worker, gateway and dispatcher reaches the same bucket. Objects
+ * should also be expired by a bucket lifecycle rule (docs/results.md); the gateways' sweep deletes
+ * what is past RUN_RETENTION as well.
  */
 public final class S3ResultStore implements ResultStore {
 
@@ -40,29 +40,36 @@ public final class S3ResultStore implements ResultStore {
 
   public static S3ResultStore create(ResultStoreSettings settings) {
     ResultStoreSettings.S3 s3 = settings.s3();
-    AwsCredentialsProvider credentials = s3.accessKeyId() != null
-        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKeyId(), s3.secretAccessKey()))
-        // Refreshed in the background: presigning runs on event loops, which must never wait
-        // for a role's credentials to be fetched again.
-        : DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build();
-    S3Configuration service = S3Configuration.builder().pathStyleAccessEnabled(s3.pathStyle()).build();
-    var clientBuilder = S3Client.builder()
-        .region(Region.of(s3.region()))
-        .credentialsProvider(credentials)
-        .serviceConfiguration(service)
-        // Checksums only where S3 requires them: many S3-compatible services reject the
-        // SDK's newer default (streaming CRC trailers).
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-    var presignerBuilder = S3Presigner.builder()
-        .region(Region.of(s3.region()))
-        .credentialsProvider(credentials)
-        .serviceConfiguration(service);
+    AwsCredentialsProvider credentials =
+        s3.accessKeyId() != null
+            ? StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(s3.accessKeyId(), s3.secretAccessKey()))
+            // Refreshed in the background: presigning runs on event loops, which must never wait
+            // for a role's credentials to be fetched again.
+            : DefaultCredentialsProvider.builder().asyncCredentialUpdateEnabled(true).build();
+    S3Configuration service =
+        S3Configuration.builder().pathStyleAccessEnabled(s3.pathStyle()).build();
+    var clientBuilder =
+        S3Client.builder()
+            .region(Region.of(s3.region()))
+            .credentialsProvider(credentials)
+            .serviceConfiguration(service)
+            // Checksums only where S3 requires them: many S3-compatible services reject the
+            // SDK's newer default (streaming CRC trailers).
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    var presignerBuilder =
+        S3Presigner.builder()
+            .region(Region.of(s3.region()))
+            .credentialsProvider(credentials)
+            .serviceConfiguration(service);
     if (s3.endpoint() != null) {
       clientBuilder.endpointOverride(s3.endpoint());
       presignerBuilder.endpointOverride(s3.endpoint());
     }
-    S3ResultStore store = new S3ResultStore(clientBuilder.build(), presignerBuilder.build(), s3.bucket(), s3.prefix());
+    S3ResultStore store =
+        new S3ResultStore(
+            clientBuilder.build(), presignerBuilder.build(), s3.bucket(), s3.prefix());
     // The first presign loads the signer's classes: done here, on the creating (worker) thread,
     // rather than on the event loop that hands out the first link.
     store.signedUrl("warm-up.json", Duration.ofMinutes(1), null);
@@ -73,25 +80,34 @@ public final class S3ResultStore implements ResultStore {
   public void put(String key, byte[] json) throws IOException {
     FsResultStore.requireValid(key);
     try {
-      client.putObject(b -> b.bucket(bucket).key(prefix + key).contentType("application/json")
-          .contentLength((long) json.length), RequestBody.fromBytes(json));
+      client.putObject(
+          b ->
+              b.bucket(bucket)
+                  .key(prefix + key)
+                  .contentType("application/json")
+                  .contentLength((long) json.length),
+          RequestBody.fromBytes(json));
     } catch (SdkException e) {
-      throw new IOException("storing " + key + " in bucket " + bucket + " failed: " + e.getMessage(), e);
+      throw new IOException(
+          "storing " + key + " in bucket " + bucket + " failed: " + e.getMessage(), e);
     }
   }
 
   @Override
   public String signedUrl(String key, Duration ttl, String callerBase) {
-    return presigner.presignGetObject(p -> p.signatureDuration(ttl)
-            .getObjectRequest(g -> g.bucket(bucket).key(prefix + key)))
-        .url().toString();
+    return presigner
+        .presignGetObject(
+            p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(prefix + key)))
+        .url()
+        .toString();
   }
 
   @Override
   public int deleteOlderThan(Instant cutoff) throws IOException {
     int deleted = 0;
     try {
-      for (S3Object object : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
+      for (S3Object object :
+          client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
         if (object.lastModified() != null && object.lastModified().isBefore(cutoff)) {
           client.deleteObject(b -> b.bucket(bucket).key(object.key()));
           deleted++;

@@ -14,7 +14,11 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class UrlSigner {
 
-  public enum Verdict { VALID, EXPIRED, BAD_SIGNATURE }
+  public enum Verdict {
+    VALID,
+    EXPIRED,
+    BAD_SIGNATURE
+  }
 
   private final byte[] secret;
 

@@ -20,11 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FsResultStoreTest {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private FsResultStore store(String base) {
-    return FsResultStore.create(ResultStoreSettings.defaults().withFilesystem(dataDir, "sixteen-chars-secret", base));
+    return FsResultStore.create(
+        ResultStoreSettings.defaults().withFilesystem(dataDir, "sixteen-chars-secret", base));
   }
 
   @Test
@@ -37,16 +37,21 @@ class FsResultStoreTest {
     assertEquals(dataDir.resolve("results").resolve(key), store.file(key).orElseThrow());
 
     String url = store.signedUrl(key, Duration.ofMinutes(5), "http://127.0.0.1:1234");
-    Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:1234/results/(.+)\\?expires=(\\d+)&sig=(.+)").matcher(url);
+    Matcher m =
+        Pattern.compile("http://127\\.0\\.0\\.1:1234/results/(.+)\\?expires=(\\d+)&sig=(.+)")
+            .matcher(url);
     assertTrue(m.matches(), url);
     assertEquals(key, m.group(1));
-    assertEquals(UrlSigner.Verdict.VALID, store.signer().check(key, m.group(2), m.group(3), Instant.now()));
+    assertEquals(
+        UrlSigner.Verdict.VALID, store.signer().check(key, m.group(2), m.group(3), Instant.now()));
   }
 
   @Test
   void aConfiguredPublicBaseWinsOverTheCallersAddress() {
-    assertTrue(store("https://api.example.com").signedUrl("k.json", Duration.ofMinutes(1), "http://10.0.0.5:8080")
-        .startsWith("https://api.example.com/results/k.json?expires="));
+    assertTrue(
+        store("https://api.example.com")
+            .signedUrl("k.json", Duration.ofMinutes(1), "http://10.0.0.5:8080")
+            .startsWith("https://api.example.com/results/k.json?expires="));
   }
 
   @Test
@@ -63,7 +68,8 @@ class FsResultStoreTest {
     store.put("old.json", new byte[] {'1'});
     store.put("new.json", new byte[] {'2'});
     Instant now = Instant.now();
-    Files.setLastModifiedTime(dataDir.resolve("results/old.json"), FileTime.from(now.minus(Duration.ofHours(25))));
+    Files.setLastModifiedTime(
+        dataDir.resolve("results/old.json"), FileTime.from(now.minus(Duration.ofHours(25))));
     assertEquals(1, store.deleteOlderThan(now.minus(Duration.ofHours(24))));
     assertFalse(store.file("old.json").isPresent());
     assertTrue(store.file("new.json").isPresent());

@@ -14,8 +14,8 @@ public final class TestHttp {
 
   public record Response(int status, JsonObject json) {}
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String base;
   private final String apiKey;
@@ -26,27 +26,41 @@ public final class TestHttp {
   }
 
   public Response post(String path, String body) {
-    return send(HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .header("Authorization", apiKey)
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .header("Authorization", apiKey)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   /** Any request, with exactly the headers given (no key, no content type added). */
-  public Response send(String method, String path, java.util.Map<String, String> headers, String body) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  public Response send(
+      String method, String path, java.util.Map<String, String> headers, String body) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(builder::header);
     return send(builder);
   }
 
   /** Like {@link #send} but returns the raw response, headers included. */
-  public HttpResponse<String> sendRaw(String method, String path, java.util.Map<String, String> headers, String body) {
-    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  public HttpResponse<String> sendRaw(
+      String method, String path, java.util.Map<String, String> headers, String body) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(builder::header);
     try {
-      return CLIENT.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      return CLIENT.send(
+          builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -56,13 +70,16 @@ public final class TestHttp {
   }
 
   public Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", apiKey).GET());
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", apiKey).GET());
   }
 
   private static Response send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response = CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          CLIENT.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofString());
       String body = response.body();
       JsonObject json = null;
       if (!body.isEmpty()) {

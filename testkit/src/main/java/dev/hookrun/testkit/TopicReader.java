@@ -15,14 +15,17 @@ public final class TopicReader {
 
   private TopicReader() {}
 
-  public static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic) {
+  public static List<ConsumerRecord<String, String>> readAll(
+      String bootstrapServers, String topic) {
     Map<String, Object> props = new HashMap<>();
     props.put("bootstrap.servers", bootstrapServers);
     props.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     props.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

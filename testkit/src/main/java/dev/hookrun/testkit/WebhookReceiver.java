@@ -18,12 +18,19 @@ public final class WebhookReceiver implements AutoCloseable {
   private volatile IntSupplier status = () -> 200;
 
   public WebhookReceiver(Vertx vertx) {
-    server = vertx.createHttpServer()
-        .requestHandler(req -> req.body().onSuccess(body -> {
-          deliveries.add(new Delivery(new JsonObject(body), req.headers()));
-          req.response().setStatusCode(status.getAsInt()).end();
-        }))
-        .listen(0, "127.0.0.1").await();
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              deliveries.add(new Delivery(new JsonObject(body), req.headers()));
+                              req.response().setStatusCode(status.getAsInt()).end();
+                            }))
+            .listen(0, "127.0.0.1")
+            .await();
   }
 
   public String url() {

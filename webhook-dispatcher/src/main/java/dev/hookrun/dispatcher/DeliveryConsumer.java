@@ -12,10 +12,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What the results consumer and the retry-tier consumer share: both feed one
- * {@link DeliveryService}, so both stop fetching while it is saturated and start again when it
- * has room, and both commit through an {@link OffsetCommitter} only what the service has made
- * durable. Each keeps how it reads its own records.
+ * What the results consumer and the retry-tier consumer share: both feed one {@link
+ * DeliveryService}, so both stop fetching while it is saturated and start again when it has room,
+ * and both commit through an {@link OffsetCommitter} only what the service has made durable. Each
+ * keeps how it reads its own records.
  */
 abstract class DeliveryConsumer implements ConsumerLoop.Listener {
 
@@ -48,7 +48,8 @@ abstract class DeliveryConsumer implements ConsumerLoop.Listener {
   protected abstract void accept(List<ConsumerRecord<String, String>> records);
 
   /** A record that is not what this consumer reads: logged, counted, and its offset finished. */
-  protected final void skipUnreadable(ConsumerRecord<String, String> record, RuntimeException error) {
+  protected final void skipUnreadable(
+      ConsumerRecord<String, String> record, RuntimeException error) {
     loop.skipUnreadable(record, error);
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     committer.started(partition, record.offset());

@@ -22,24 +22,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which runs' webhooks the dispatchers have already taken on: the memory behind "one delivery
- * per run".
+ * Which runs' webhooks the dispatchers have already taken on: the memory behind "one delivery per
+ * run".
  *
  * <p>The run-state topic is the record of every delivery attempt (each attempt's outcome is
  * published there), so this reads it: whole at start, before the dispatcher takes any work, then
- * tailing it. A run whose state was published by a dispatcher is <em>claimed</em> (a delivery
- * chain exists: delivered, waiting in a retry tier, or dead-lettered), and a new result for it
- * (a worker re-ran the run) starts no second chain. A run marked delivered is never delivered
- * again, not even by a retry or a replay. Because results are keyed by run id, a duplicate
- * lands on the partition, and so usually the dispatcher, that handled the first one; the tail
- * covers the case where the partition has since moved to another dispatcher, and the read at
- * start covers restarts. Entries go when their run-state records would (the run retention).
+ * tailing it. A run whose state was published by a dispatcher is <em>claimed</em> (a delivery chain
+ * exists: delivered, waiting in a retry tier, or dead-lettered), and a new result for it (a worker
+ * re-ran the run) starts no second chain. A run marked delivered is never delivered again, not even
+ * by a retry or a replay. Because results are keyed by run id, a duplicate lands on the partition,
+ * and so usually the dispatcher, that handled the first one; the tail covers the case where the
+ * partition has since moved to another dispatcher, and the read at start covers restarts. Entries
+ * go when their run-state records would (the run retention).
  *
- * <p>The reading is a {@link TopicFollower}'s, with its error policy: the tail never ends, since
- * a dispatcher with a stale ledger would deliver again what another dispatcher delivered; a
- * record it cannot decode is skipped and counted ({@code dispatcher-ledger}), any other failure
- * is retried with back-off from where it was. States are decoded on the poll thread and only the
- * dispatchers' deliveries reach the context, where the map is changed.
+ * <p>The reading is a {@link TopicFollower}'s, with its error policy: the tail never ends, since a
+ * dispatcher with a stale ledger would deliver again what another dispatcher delivered; a record it
+ * cannot decode is skipped and counted ({@code dispatcher-ledger}), any other failure is retried
+ * with back-off from where it was. States are decoded on the poll thread and only the dispatchers'
+ * deliveries reach the context, where the map is changed.
  */
 final class DeliveryLedger {
 
@@ -76,12 +76,18 @@ final class DeliveryLedger {
   Future<Void> start(Context context) {
     String topic = kafka.topics().runState();
     this.context = context;
-    follower = TopicFollower.decoding(context, KafkaClientProperties.tail(kafka, name), List.of(topic),
-            DeliveryLedger::decode, batch -> batch.forEach(n -> note(n.runId(), n.delivered(), n.atMillis())))
-        .values(values)
-        .named(name, METER_NAME);
+    follower =
+        TopicFollower.decoding(
+                context,
+                KafkaClientProperties.tail(kafka, name),
+                List.of(topic),
+                DeliveryLedger::decode,
+                batch -> batch.forEach(n -> note(n.runId(), n.delivered(), n.atMillis())))
+            .values(values)
+            .named(name, METER_NAME);
     pruneTimer = context.owner().setPeriodic(PRUNE_EVERY_MS, t -> prune());
-    return follower.start()
+    return follower
+        .start()
         .onSuccess(v -> LOG.info("{}: read {}: {} runs with a delivery", name, topic, runs.size()));
   }
 
@@ -120,8 +126,12 @@ final class DeliveryLedger {
   }
 
   private void note(String runId, boolean delivered, long atMillis) {
-    runs.merge(runId, new Entry(delivered, atMillis),
-        (old, now) -> new Entry(old.delivered() || now.delivered(), Math.max(old.atMillis(), now.atMillis())));
+    runs.merge(
+        runId,
+        new Entry(delivered, atMillis),
+        (old, now) ->
+            new Entry(
+                old.delivered() || now.delivered(), Math.max(old.atMillis(), now.atMillis())));
   }
 
   private void prune() {
@@ -145,7 +155,9 @@ final class DeliveryLedger {
     @Override
     public String deserialize(String topic, Headers headers, byte[] data) {
       Header source = headers.lastHeader(RunStatePublisher.SOURCE_HEADER);
-      return source != null && !Arrays.equals(source.value(), DISPATCHER) ? null : deserialize(topic, data);
+      return source != null && !Arrays.equals(source.value(), DISPATCHER)
+          ? null
+          : deserialize(topic, data);
     }
 
     @Override
@@ -155,7 +167,11 @@ final class DeliveryLedger {
         return null;
       }
       return data.hasArray()
-          ? new String(data.array(), data.arrayOffset() + data.position(), data.remaining(), StandardCharsets.UTF_8)
+          ? new String(
+              data.array(),
+              data.arrayOffset() + data.position(),
+              data.remaining(),
+              StandardCharsets.UTF_8)
           : StandardCharsets.UTF_8.decode(data.duplicate()).toString();
     }
   }
@@ -178,7 +194,9 @@ final class DeliveryLedger {
     String status = webhook.getString("status", WebhookState.NONE);
     boolean delivered = WebhookState.DELIVERED.equals(status);
     // a delivery deferred before its first attempt has none yet, but a retry tier holds it
-    if (delivered || WebhookState.FAILED.equals(status) || webhook.getInteger("attempts", 0) > 0
+    if (delivered
+        || WebhookState.FAILED.equals(status)
+        || webhook.getInteger("attempts", 0) > 0
         || webhook.getValue("next_attempt_at") != null) {
       return new Noted(record.key(), delivered, record.timestamp());
     }

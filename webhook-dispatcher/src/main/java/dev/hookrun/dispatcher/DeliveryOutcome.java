@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * What one webhook attempt came to.
  *
- * @param statusCode the receiver's HTTP status, or 0 when no answer came (refused address,
- *     connect error, timeout) or nothing was sent (busy host)
+ * @param statusCode the receiver's HTTP status, or 0 when no answer came (refused address, connect
+ *     error, timeout) or nothing was sent (busy host)
  * @param error a description of the failure, null when delivered
  * @param retryAfter the wait the receiver asked for with Retry-After, or null
  */
@@ -18,9 +18,9 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
     /** Worth another try: no answer, a timeout, or any non-2xx but 410. */
     RETRY,
     /**
-     * Not attempted: the host had no free slot in time (busy, or a black hole holding every
-     * slot). Tried again later without spending one of the delivery's attempts: a receiver's
-     * attempts are for its own failures, not for the backlog of others to the same host.
+     * Not attempted: the host had no free slot in time (busy, or a black hole holding every slot).
+     * Tried again later without spending one of the delivery's attempts: a receiver's attempts are
+     * for its own failures, not for the backlog of others to the same host.
      */
     DEFERRED,
     /** 410 Gone: the receiver says this endpoint will never take it. */
@@ -28,8 +28,8 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
     /** Never sent: the address is not allowed. Retrying would not change that. */
     REFUSED,
     /**
-     * Never sent: the URL cannot be parsed or names an address nothing can connect to (a port
-     * out of range). Retrying would not change that either.
+     * Never sent: the URL cannot be parsed or names an address nothing can connect to (a port out
+     * of range). Retrying would not change that either.
      */
     INVALID_ENDPOINT
   }
@@ -39,11 +39,13 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
       return new DeliveryOutcome(Kind.DELIVERED, statusCode, null, null);
     }
     if (statusCode == 410) {
-      return new DeliveryOutcome(Kind.GONE, statusCode, "HTTP 410 Gone: the receiver asked us to stop", null);
+      return new DeliveryOutcome(
+          Kind.GONE, statusCode, "HTTP 410 Gone: the receiver asked us to stop", null);
     }
-    String error = statusCode >= 300 && statusCode < 400
-        ? "HTTP " + statusCode + " (redirects are not followed)"
-        : "HTTP " + statusCode;
+    String error =
+        statusCode >= 300 && statusCode < 400
+            ? "HTTP " + statusCode + " (redirects are not followed)"
+            : "HTTP " + statusCode;
     return new DeliveryOutcome(Kind.RETRY, statusCode, error, retryAfter);
   }
 

@@ -21,19 +21,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes an attempt and moves the delivery on: delivered; to the next retry tier; or, after its
- * last attempt, a 410, a refused address or an invalid URL, to the dead letters. Every outcome
- * is published to the run-state topic for {@code GET …/runs/{id}}.
+ * Makes an attempt and moves the delivery on: delivered; to the next retry tier; or, after its last
+ * attempt, a 410, a refused address or an invalid URL, to the dead letters. Every outcome is
+ * published to the run-state topic for {@code GET …/runs/{id}}.
  *
  * <p>{@link #deliver} completes once the delivery's next step is durable in Kafka; only then may
  * the record it came from be committed. Whatever goes wrong on the way is settled, never left
  * hanging: an attempt that throws is dead-lettered ({@code handler_error}), a delivery that no
  * longer fits its retry tier is dead-lettered ({@code record_too_large}), and a dead letter that
- * does not fit is written with its result replaced by a reference. The future fails only while
- * the dispatcher stops, leaving the record uncommitted for the next owner. It also bounds the attempts in progress: consumers
- * pause when {@link #saturated} and resume on {@link #onCapacity}.
+ * does not fit is written with its result replaced by a reference. The future fails only while the
+ * dispatcher stops, leaving the record uncommitted for the next owner. It also bounds the attempts
+ * in progress: consumers pause when {@link #saturated} and resume on {@link #onCapacity}.
  *
  * <p>Used on the dispatcher's context only.
+ *
+ * <p>Over 300 lines (as formatted) on purpose: one delivery's state machine (attempt, outcome,
+ * retry tier, dead letter, ledger note) and the in-flight bound that all of its steps release;
+ * split, each step would need the others' bookkeeping.
  */
 final class DeliveryService {
 
@@ -51,9 +55,15 @@ final class DeliveryService {
   private final Set<String> attempting = new HashSet<>();
   private int inFlight;
 
-  DeliveryService(WebhookSender sender, RetrySchedule schedule, DurableProducer producer,
-      DeliveryLedger ledger, Topics topics, DispatcherMetrics metrics,
-      Clock clock, int maxInflight) {
+  DeliveryService(
+      WebhookSender sender,
+      RetrySchedule schedule,
+      DurableProducer producer,
+      DeliveryLedger ledger,
+      Topics topics,
+      DispatcherMetrics metrics,
+      Clock clock,
+      int maxInflight) {
     this.sender = sender;
     this.schedule = schedule;
     this.producer = producer;
@@ -84,7 +94,9 @@ final class DeliveryService {
       // a retry, or two retries), both due at once after the restart. The attempt in progress
       // carries the delivery on; making both would send the webhook twice.
       metrics.countDuplicateSkipped();
-      LOG.info("run {}: an attempt of this run is in progress, not starting a second one", delivery.runId());
+      LOG.info(
+          "run {}: an attempt of this run is in progress, not starting a second one",
+          delivery.runId());
       return Future.succeededFuture();
     }
     inFlight++;
@@ -95,29 +107,38 @@ final class DeliveryService {
       attempted = Future.failedFuture(e);
     }
     // the guard covers the attempt only: the record of the next step (a retry) must find it free
-    Future<Void> settled = attempted
-        .andThen(done -> attempting.remove(delivery.runId()))
-        .compose(outcome -> route(delivery, outcome));
+    Future<Void> settled =
+        attempted
+            .andThen(done -> attempting.remove(delivery.runId()))
+            .compose(outcome -> route(delivery, outcome));
     return settled
-        .recover(e -> {
-          if (e instanceof AlreadySettled) {
-            return Future.succeededFuture();
-          }
-          return e instanceof DurableProducer.Stopping ? Future.failedFuture(e) : settleFailed(delivery, e);
-        })
-        .andThen(done -> {
-          inFlight--;
-          if (inFlight == maxInflight - 1) {
-            capacityListeners.forEach(Runnable::run);
-          }
-        });
+        .recover(
+            e -> {
+              if (e instanceof AlreadySettled) {
+                return Future.succeededFuture();
+              }
+              return e instanceof DurableProducer.Stopping
+                  ? Future.failedFuture(e)
+                  : settleFailed(delivery, e);
+            })
+        .andThen(
+            done -> {
+              inFlight--;
+              if (inFlight == maxInflight - 1) {
+                capacityListeners.forEach(Runnable::run);
+              }
+            });
   }
 
   private Future<DeliveryOutcome> attempt(DeliveryRecord delivery) {
     if (delivery.resultTruncated()) {
-      // a replayed dead letter whose result no longer fits: sending the reference would lie to the receiver
-      return Future.succeededFuture(DeliveryOutcome.invalidEndpoint(DeadLetterHeaders.RECORD_TOO_LARGE
-          + ": the result was truncated to fit the dead-letter topic; it is on " + delivery.origin()));
+      // a replayed dead letter whose result no longer fits: sending the reference would lie to the
+      // receiver
+      return Future.succeededFuture(
+          DeliveryOutcome.invalidEndpoint(
+              DeadLetterHeaders.RECORD_TOO_LARGE
+                  + ": the result was truncated to fit the dead-letter topic; it is on "
+                  + delivery.origin()));
     }
     return sender.attempt(delivery);
   }
@@ -127,9 +148,17 @@ final class DeliveryService {
    * letter with the reason, state {@code failed}, so the record behind it can be committed.
    */
   Future<Void> settleFailed(DeliveryRecord delivery, Throwable error) {
-    String reason = error instanceof RecordTooLargeException ? DeadLetterHeaders.RECORD_TOO_LARGE : DeadLetterHeaders.HANDLER_ERROR;
-    LOG.error("run {}: delivery failed inside the dispatcher ({}), dead-lettering it", delivery.runId(), reason, error);
-    DeliveryOutcome outcome = DeliveryOutcome.invalidEndpoint(reason + ": " + WebhookSender.describe(error));
+    String reason =
+        error instanceof RecordTooLargeException
+            ? DeadLetterHeaders.RECORD_TOO_LARGE
+            : DeadLetterHeaders.HANDLER_ERROR;
+    LOG.error(
+        "run {}: delivery failed inside the dispatcher ({}), dead-lettering it",
+        delivery.runId(),
+        reason,
+        error);
+    DeliveryOutcome outcome =
+        DeliveryOutcome.invalidEndpoint(reason + ": " + WebhookSender.describe(error));
     return deadLetter(delivery, outcome, reason, clock.instant());
   }
 
@@ -144,9 +173,16 @@ final class DeliveryService {
       case DELIVERED -> {
         metrics.countAttempt("delivered");
         ledger.delivered(delivery.runId());
-        LOG.debug("run {}: webhook delivered ({}) after {} attempt(s)", delivery.runId(), outcome.statusCode(), attempts);
-        return publish(delivery, new WebhookState(endpoint, WebhookState.DELIVERED, attempts,
-            outcome.statusOrNull(), null, null), now);
+        LOG.debug(
+            "run {}: webhook delivered ({}) after {} attempt(s)",
+            delivery.runId(),
+            outcome.statusCode(),
+            attempts);
+        return publish(
+            delivery,
+            new WebhookState(
+                endpoint, WebhookState.DELIVERED, attempts, outcome.statusOrNull(), null, null),
+            now);
       }
       case GONE -> {
         metrics.countAttempt("gone");
@@ -171,15 +207,32 @@ final class DeliveryService {
     }
   }
 
-  private Future<Void> retry(DeliveryRecord delivery, DeliveryOutcome outcome, int next, Instant now) {
+  private Future<Void> retry(
+      DeliveryRecord delivery, DeliveryOutcome outcome, int next, Instant now) {
     Instant due = schedule.dueAt(now, next, outcome.retryAfter());
     DeliveryRecord later = delivery.failedAttempt(failure(outcome, now), next, due);
     metrics.countRetryScheduled();
-    LOG.info("run {}: webhook attempt {} failed ({}), retry {} of {} at {}", delivery.runId(),
-        later.attempts(), outcome.error(), next, schedule.retries(), due);
+    LOG.info(
+        "run {}: webhook attempt {} failed ({}), retry {} of {} at {}",
+        delivery.runId(),
+        later.attempts(),
+        outcome.error(),
+        next,
+        schedule.retries(),
+        due);
     return toRetryTier(delivery, topics.retryTier(next), later, outcome)
-        .compose(v -> publish(later, new WebhookState(later.result().webhookEndpoint(), WebhookState.PENDING,
-            later.attempts(), outcome.statusOrNull(), due, outcome.error()), now));
+        .compose(
+            v ->
+                publish(
+                    later,
+                    new WebhookState(
+                        later.result().webhookEndpoint(),
+                        WebhookState.PENDING,
+                        later.attempts(),
+                        outcome.statusOrNull(),
+                        due,
+                        outcome.error()),
+                    now));
   }
 
   /**
@@ -190,31 +243,60 @@ final class DeliveryService {
     Instant due = schedule.dueAt(now, 1, null);
     DeliveryRecord later = delivery.deferred(due);
     metrics.countDeferred();
-    LOG.info("run {}: webhook not attempted ({}), deferred to {}", delivery.runId(), outcome.error(), due);
-    Integer lastStatus = delivery.lastFailure() == null ? null : delivery.lastFailure().statusCode();
+    LOG.info(
+        "run {}: webhook not attempted ({}), deferred to {}",
+        delivery.runId(),
+        outcome.error(),
+        due);
+    Integer lastStatus =
+        delivery.lastFailure() == null ? null : delivery.lastFailure().statusCode();
     return toRetryTier(delivery, topics.retryTier(1), later, outcome)
-        .compose(v -> publish(later, new WebhookState(later.result().webhookEndpoint(), WebhookState.PENDING,
-            later.attempts(), lastStatus, due, outcome.error()), now));
+        .compose(
+            v ->
+                publish(
+                    later,
+                    new WebhookState(
+                        later.result().webhookEndpoint(),
+                        WebhookState.PENDING,
+                        later.attempts(),
+                        lastStatus,
+                        due,
+                        outcome.error()),
+                    now));
   }
 
   /**
    * Writes a waiting delivery to a retry tier. A tier holds the result plus its history, so a
    * result that fitted the results topic can be too large for a tier with a smaller
-   * max.message.bytes: the delivery then ends as a dead letter ({@code record_too_large}), and
-   * the returned future fails so the caller publishes no pending state.
+   * max.message.bytes: the delivery then ends as a dead letter ({@code record_too_large}), and the
+   * returned future fails so the caller publishes no pending state.
    */
-  private Future<Void> toRetryTier(DeliveryRecord delivery, String tier, DeliveryRecord later, DeliveryOutcome outcome) {
+  private Future<Void> toRetryTier(
+      DeliveryRecord delivery, String tier, DeliveryRecord later, DeliveryOutcome outcome) {
     String value = later.toJson().encode();
-    return producer.send(new ProducerRecord<>(tier, delivery.runId(), value)).recover(e -> {
-      if (!(e instanceof RecordTooLargeException)) {
-        return Future.failedFuture(e);
-      }
-      String why = DeadLetterHeaders.RECORD_TOO_LARGE + ": the delivery (" + utf8Bytes(value) + " bytes) does not fit "
-          + tier + " (" + e.getMessage() + "); last attempt: " + outcome.error();
-      DeliveryOutcome tooLarge = new DeliveryOutcome(DeliveryOutcome.Kind.RETRY, outcome.statusCode(), why, null);
-      return deadLetter(delivery, tooLarge, DeadLetterHeaders.RECORD_TOO_LARGE, clock.instant())
-          .compose(v -> Future.failedFuture(new AlreadySettled()));
-    });
+    return producer
+        .send(new ProducerRecord<>(tier, delivery.runId(), value))
+        .recover(
+            e -> {
+              if (!(e instanceof RecordTooLargeException)) {
+                return Future.failedFuture(e);
+              }
+              String why =
+                  DeadLetterHeaders.RECORD_TOO_LARGE
+                      + ": the delivery ("
+                      + utf8Bytes(value)
+                      + " bytes) does not fit "
+                      + tier
+                      + " ("
+                      + e.getMessage()
+                      + "); last attempt: "
+                      + outcome.error();
+              DeliveryOutcome tooLarge =
+                  new DeliveryOutcome(DeliveryOutcome.Kind.RETRY, outcome.statusCode(), why, null);
+              return deadLetter(
+                      delivery, tooLarge, DeadLetterHeaders.RECORD_TOO_LARGE, clock.instant())
+                  .compose(v -> Future.failedFuture(new AlreadySettled()));
+            });
   }
 
   /** A delivery that reached the dead letters on a side path: nothing more to write for it. */
@@ -224,33 +306,58 @@ final class DeliveryService {
     }
   }
 
-  private Future<Void> deadLetter(DeliveryRecord delivery, DeliveryOutcome outcome, String reason, Instant now) {
+  private Future<Void> deadLetter(
+      DeliveryRecord delivery, DeliveryOutcome outcome, String reason, Instant now) {
     DeliveryRecord dead = delivery.failedAttempt(failure(outcome, now), delivery.retry(), now);
-    LOG.warn("run {}: webhook to {} dead-lettered after {} attempt(s) ({}): {}", delivery.runId(),
-        delivery.result().webhookEndpoint(), dead.attempts(), reason, outcome.error());
+    LOG.warn(
+        "run {}: webhook to {} dead-lettered after {} attempt(s) ({}): {}",
+        delivery.runId(),
+        delivery.result().webhookEndpoint(),
+        dead.attempts(),
+        reason,
+        outcome.error());
     String value = dead.toJson().encode();
-    return producer.send(deadLetterRecord(dead, value, outcome, reason))
-        .recover(e -> {
-          if (!(e instanceof RecordTooLargeException)) {
-            return Future.failedFuture(e);
-          }
-          // the dead letter must exist whatever its size: keep the history, point at the result
-          DeliveryRecord small = dead.truncated(utf8Bytes(value));
-          LOG.warn("run {}: dead letter too large ({} bytes), writing it with a reference to the result on {}",
-              delivery.runId(), utf8Bytes(value), dead.origin());
-          return producer.send(deadLetterRecord(small, small.toJson().encode(), outcome, reason));
-        })
+    return producer
+        .send(deadLetterRecord(dead, value, outcome, reason))
+        .recover(
+            e -> {
+              if (!(e instanceof RecordTooLargeException)) {
+                return Future.failedFuture(e);
+              }
+              // the dead letter must exist whatever its size: keep the history, point at the result
+              DeliveryRecord small = dead.truncated(utf8Bytes(value));
+              LOG.warn(
+                  "run {}: dead letter too large ({} bytes), writing it with a reference to the result on {}",
+                  delivery.runId(),
+                  utf8Bytes(value),
+                  dead.origin());
+              return producer.send(
+                  deadLetterRecord(small, small.toJson().encode(), outcome, reason));
+            })
         .onSuccess(v -> metrics.countDeadLetter(reason))
-        .compose(v -> publish(delivery, new WebhookState(dead.result().webhookEndpoint(), WebhookState.FAILED,
-            dead.attempts(), outcome.statusOrNull(), null, outcome.error()), now));
+        .compose(
+            v ->
+                publish(
+                    delivery,
+                    new WebhookState(
+                        dead.result().webhookEndpoint(),
+                        WebhookState.FAILED,
+                        dead.attempts(),
+                        outcome.statusOrNull(),
+                        null,
+                        outcome.error()),
+                    now));
   }
 
-  private ProducerRecord<String, String> deadLetterRecord(DeliveryRecord dead, String value, DeliveryOutcome outcome,
-      String reason) {
+  private ProducerRecord<String, String> deadLetterRecord(
+      DeliveryRecord dead, String value, DeliveryOutcome outcome, String reason) {
     var record = new ProducerRecord<String, String>(topics.deadLetters(), dead.runId(), value);
     header(record, DeadLetterHeaders.REASON, reason);
     header(record, DeadLetterHeaders.ATTEMPTS, Integer.toString(dead.attempts()));
-    header(record, DeadLetterHeaders.LAST_STATUS, outcome.statusCode() == 0 ? "none" : Integer.toString(outcome.statusCode()));
+    header(
+        record,
+        DeadLetterHeaders.LAST_STATUS,
+        outcome.statusCode() == 0 ? "none" : Integer.toString(outcome.statusCode()));
     header(record, DeadLetterHeaders.LAST_ERROR, String.valueOf(outcome.error()));
     if (dead.origin() != null) {
       header(record, DeadLetterHeaders.TOPIC, dead.origin().topic());
@@ -264,19 +371,30 @@ final class DeliveryService {
   }
 
   /**
-   * The state is what users see; the delivery itself is already safe in Kafka (or delivered),
-   * so a state that cannot be published is logged and does not hold it up. It goes through the
-   * same direct producer as the deliveries: a {@code delivered} state leaves right after the
-   * 2xx, which keeps short the window in which a crash makes the next dispatcher send it again.
+   * The state is what users see; the delivery itself is already safe in Kafka (or delivered), so a
+   * state that cannot be published is logged and does not hold it up. It goes through the same
+   * direct producer as the deliveries: a {@code delivered} state leaves right after the 2xx, which
+   * keeps short the window in which a crash makes the next dispatcher send it again.
    */
   private Future<Void> publish(DeliveryRecord delivery, WebhookState webhook, Instant now) {
     DeliveryState state = DeliveryState.of(delivery.result(), webhook, now);
-    var record = new ProducerRecord<String, String>(topics.runState(), state.runId(), state.toJson().encode());
+    var record =
+        new ProducerRecord<String, String>(
+            topics.runState(), state.runId(), state.toJson().encode());
     header(record, RunStatePublisher.SOURCE_HEADER, "dispatcher");
-    return producer.send(record).recover(e -> {
-      LOG.warn("run {}: webhook state {} not published: {}", state.runId(), webhook.status(), e.toString());
-      return e instanceof DurableProducer.Stopping ? Future.failedFuture(e) : Future.succeededFuture();
-    });
+    return producer
+        .send(record)
+        .recover(
+            e -> {
+              LOG.warn(
+                  "run {}: webhook state {} not published: {}",
+                  state.runId(),
+                  webhook.status(),
+                  e.toString());
+              return e instanceof DurableProducer.Stopping
+                  ? Future.failedFuture(e)
+                  : Future.succeededFuture();
+            });
   }
 
   private static void header(ProducerRecord<String, String> record, String name, String value) {

@@ -17,7 +17,8 @@ import java.util.Map;
  *
  * @param allowedNetworks non-public ranges webhooks may go to; empty allows public addresses only
  * @param maxPerHost requests in progress to one host at once
- * @param hostStall the longest wait for a slot at a busy host before a delivery is shed as host busy
+ * @param hostStall the longest wait for a slot at a busy host before a delivery is shed as host
+ *     busy
  * @param results the result store, whose objects' URLs the dispatcher signs into webhook bodies
  */
 public record DispatcherConfig(
@@ -35,61 +36,118 @@ public record DispatcherConfig(
     KafkaSettings kafka,
     ResultStoreSettings results) {
 
-  public static final Setting GROUP_ID = Setting.of("DISPATCHER_GROUP_ID", "hookrun-dispatchers",
-      "Consumer group of the webhook dispatchers (the retry tiers use <group>.retries)");
-  public static final Setting MAX_INFLIGHT = Setting.of("DISPATCHER_MAX_INFLIGHT", "1000",
-      "Webhook deliveries in progress at once per dispatcher; at the bound it pauses fetching");
-  public static final Setting CONNECT_TIMEOUT = Setting.of("WEBHOOK_CONNECT_TIMEOUT", "5s",
-      "Time allowed to connect to a webhook endpoint");
-  public static final Setting REQUEST_TIMEOUT = Setting.of("WEBHOOK_REQUEST_TIMEOUT", "15s",
-      "Time allowed for a whole webhook attempt, connect to last byte of the answer");
-  public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0",
-      "Address the dispatcher's health and metrics endpoints listen on (the local run: 127.0.0.1)");
-  public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "0",
-      "Port for the dispatcher's health and metrics endpoints (0: a free port, printed at start)");
-  public static final Setting RETRY_SCHEDULE = Setting.of("WEBHOOK_RETRY_SCHEDULE", RetrySchedule.DEFAULT,
-      "Delays before each retry of a failed webhook (each ±20 % jitter); 1s,1s,2s means 3 retries, 4 attempts in all");
-  public static final Setting SECRETS = Setting.of("WEBHOOK_SECRETS", "",
-      "Signing secret per project: project=whsec_<base64 of 24-64 bytes>,...; projects without one get unsigned webhooks");
-  public static final Setting ALLOWED_NETWORKS = Setting.of("WEBHOOK_ALLOWED_NETWORKS", "",
-      "CIDR blocks webhooks may reach although not public (e.g. 10.0.0.0/8,fd00::/8); when set it is the whole allow-list");
-  public static final Setting MAX_PER_HOST = Setting.of("WEBHOOK_MAX_PER_HOST", "50",
-      "Webhook requests in progress to one host (host:port) at once");
-  public static final Setting HOST_STALL = Setting.of("WEBHOOK_HOST_STALL", "5s",
-      "Longest a delivery may wait for a slot at a host that has WEBHOOK_MAX_PER_HOST requests in progress "
-          + "(judged by the host's pace while DISPATCHER_MAX_INFLIGHT is spent; a host that finished nothing for "
-          + "this long is stuck at any time); beyond it the "
-          + "delivery is deferred (host busy) to the first retry tier without spending an attempt");
+  public static final Setting GROUP_ID =
+      Setting.of(
+          "DISPATCHER_GROUP_ID",
+          "hookrun-dispatchers",
+          "Consumer group of the webhook dispatchers (the retry tiers use <group>.retries)");
+  public static final Setting MAX_INFLIGHT =
+      Setting.of(
+          "DISPATCHER_MAX_INFLIGHT",
+          "1000",
+          "Webhook deliveries in progress at once per dispatcher; at the bound it pauses fetching");
+  public static final Setting CONNECT_TIMEOUT =
+      Setting.of("WEBHOOK_CONNECT_TIMEOUT", "5s", "Time allowed to connect to a webhook endpoint");
+  public static final Setting REQUEST_TIMEOUT =
+      Setting.of(
+          "WEBHOOK_REQUEST_TIMEOUT",
+          "15s",
+          "Time allowed for a whole webhook attempt, connect to last byte of the answer");
+  public static final Setting HTTP_HOST =
+      Setting.of(
+          "HTTP_HOST",
+          "0.0.0.0",
+          "Address the dispatcher's health and metrics endpoints listen on (the local run: 127.0.0.1)");
+  public static final Setting HTTP_PORT =
+      Setting.of(
+          "HTTP_PORT",
+          "0",
+          "Port for the dispatcher's health and metrics endpoints (0: a free port, printed at start)");
+  public static final Setting RETRY_SCHEDULE =
+      Setting.of(
+          "WEBHOOK_RETRY_SCHEDULE",
+          RetrySchedule.DEFAULT,
+          "Delays before each retry of a failed webhook (each ±20 % jitter); 1s,1s,2s means 3 retries, 4 attempts in all");
+  public static final Setting SECRETS =
+      Setting.of(
+          "WEBHOOK_SECRETS",
+          "",
+          "Signing secret per project: project=whsec_<base64 of 24-64 bytes>,...; projects without one get unsigned webhooks");
+  public static final Setting ALLOWED_NETWORKS =
+      Setting.of(
+          "WEBHOOK_ALLOWED_NETWORKS",
+          "",
+          "CIDR blocks webhooks may reach although not public (e.g. 10.0.0.0/8,fd00::/8); when set it is the whole allow-list");
+  public static final Setting MAX_PER_HOST =
+      Setting.of(
+          "WEBHOOK_MAX_PER_HOST",
+          "50",
+          "Webhook requests in progress to one host (host:port) at once");
+  public static final Setting HOST_STALL =
+      Setting.of(
+          "WEBHOOK_HOST_STALL",
+          "5s",
+          "Longest a delivery may wait for a slot at a host that has WEBHOOK_MAX_PER_HOST requests in progress "
+              + "(judged by the host's pace while DISPATCHER_MAX_INFLIGHT is spent; a host that finished nothing for "
+              + "this long is stuck at any time); beyond it the "
+              + "delivery is deferred (host busy) to the first retry tier without spending an attempt");
 
-  public static final List<Setting> SETTINGS = Setting.catalog(List.of(GROUP_ID, MAX_INFLIGHT, CONNECT_TIMEOUT,
-      REQUEST_TIMEOUT, HTTP_HOST, HTTP_PORT, RETRY_SCHEDULE, SECRETS, ALLOWED_NETWORKS, MAX_PER_HOST, HOST_STALL),
-      KafkaSettings.SETTINGS, ResultStoreSettings.SETTINGS);
+  public static final List<Setting> SETTINGS =
+      Setting.catalog(
+          List.of(
+              GROUP_ID,
+              MAX_INFLIGHT,
+              CONNECT_TIMEOUT,
+              REQUEST_TIMEOUT,
+              HTTP_HOST,
+              HTTP_PORT,
+              RETRY_SCHEDULE,
+              SECRETS,
+              ALLOWED_NETWORKS,
+              MAX_PER_HOST,
+              HOST_STALL),
+          KafkaSettings.SETTINGS,
+          ResultStoreSettings.SETTINGS);
 
   /** What {@link #withLoopbackAllowed} opens: the local run's webhook receivers live there. */
   public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
 
   public static DispatcherConfig fromEnv(Map<String, String> vars) {
-    return ProcessSettings.read(vars, env -> new DispatcherConfig(
-        env.string(GROUP_ID),
-        env.integer(MAX_INFLIGHT, 1, 100_000),
-        env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
-        env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
-        env.string(HTTP_HOST),
-        env.integer(HTTP_PORT, 0, 65_535),
-        schedule(env),
-        secrets(env),
-        networks(env),
-        env.integer(MAX_PER_HOST, 1, 10_000),
-        env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
-        KafkaSettings.fromEnv(env),
-        ResultStoreSettings.fromEnv(env)));
+    return ProcessSettings.read(
+        vars,
+        env ->
+            new DispatcherConfig(
+                env.string(GROUP_ID),
+                env.integer(MAX_INFLIGHT, 1, 100_000),
+                env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
+                env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
+                env.string(HTTP_HOST),
+                env.integer(HTTP_PORT, 0, 65_535),
+                schedule(env),
+                secrets(env),
+                networks(env),
+                env.integer(MAX_PER_HOST, 1, 10_000),
+                env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
+                KafkaSettings.fromEnv(env),
+                ResultStoreSettings.fromEnv(env)));
   }
 
   /** A dispatcher for tests and embedding: defaults for everything but Kafka. */
   public static DispatcherConfig defaults(KafkaSettings kafka) {
-    return new DispatcherConfig("hookrun-dispatchers", 1000, Duration.ofSeconds(5),
-        Duration.ofSeconds(15), "127.0.0.1", 0, RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
-        WebhookSecrets.none(), List.of(), 50, Duration.ofSeconds(5), kafka, ResultStoreSettings.defaults());
+    return new DispatcherConfig(
+        "hookrun-dispatchers",
+        1000,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(15),
+        "127.0.0.1",
+        0,
+        RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
+        WebhookSecrets.none(),
+        List.of(),
+        50,
+        Duration.ofSeconds(5),
+        kafka,
+        ResultStoreSettings.defaults());
   }
 
   public DispatcherConfig withGroupId(String group) {
@@ -127,7 +185,8 @@ public record DispatcherConfig(
   }
 
   public DispatcherConfig withLimits(int maxInflight, int maxPerHost, Duration hostStall) {
-    return Records.with(this, "maxInflight", maxInflight, "maxPerHost", maxPerHost, "hostStall", hostStall);
+    return Records.with(
+        this, "maxInflight", maxInflight, "maxPerHost", maxPerHost, "hostStall", hostStall);
   }
 
   private static RetrySchedule schedule(Env env) {

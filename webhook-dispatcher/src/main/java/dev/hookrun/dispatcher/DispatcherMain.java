@@ -19,12 +19,17 @@ public final class DispatcherMain {
       return;
     }
     Vertx vertx = ServiceMetrics.newVertx();
-    vertx.deployVerticle(new DispatcherVerticle(config)).onFailure(e -> {
-      System.err.println("webhook-dispatcher failed to start: " + e);
-      // exit from another thread: the shutdown hook closes Vert.x and waits for it, which an
-      // event-loop thread calling exit would deadlock on
-      new Thread(() -> System.exit(1), "exit").start();
-    });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "dispatcher-shutdown"));
+    vertx
+        .deployVerticle(new DispatcherVerticle(config))
+        .onFailure(
+            e -> {
+              System.err.println("webhook-dispatcher failed to start: " + e);
+              // exit from another thread: the shutdown hook closes Vert.x and waits for it, which
+              // an
+              // event-loop thread calling exit would deadlock on
+              new Thread(() -> System.exit(1), "exit").start();
+            });
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> vertx.close().await(), "dispatcher-shutdown"));
   }
 }

@@ -7,10 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The one place a dispatcher counts: each {@code count…} call is one event, exported through
- * {@link Meters} (Prometheus, summed over the process's dispatchers) and tallied for this
- * dispatcher, which its accessors read (tests, where several dispatchers share a JVM). Readable
- * from any thread.
+ * The one place a dispatcher counts: each {@code count…} call is one event, exported through {@link
+ * Meters} (Prometheus, summed over the process's dispatchers) and tallied for this dispatcher,
+ * which its accessors read (tests, where several dispatchers share a JVM). Readable from any
+ * thread.
  */
 public final class DispatcherMetrics {
 
@@ -24,7 +24,10 @@ public final class DispatcherMetrics {
 
   private final Map<String, AtomicLong> tally = new ConcurrentHashMap<>();
 
-  /** An attempt ended: {@code delivered}, {@code gone}, {@code refused}, {@code invalid_endpoint} or {@code failed}. */
+  /**
+   * An attempt ended: {@code delivered}, {@code gone}, {@code refused}, {@code invalid_endpoint} or
+   * {@code failed}.
+   */
   void countAttempt(String outcome) {
     add(ATTEMPTS);
     add(outcome);
@@ -37,7 +40,10 @@ public final class DispatcherMetrics {
     Meters.retryScheduled();
   }
 
-  /** A delivery reached the dead-letter topic for {@code reason} (a {@link DeadLetterHeaders} reason). */
+  /**
+   * A delivery reached the dead-letter topic for {@code reason} (a {@link DeadLetterHeaders}
+   * reason).
+   */
   void countDeadLetter(String reason) {
     add(DEAD_LETTERED);
     add(DEAD_LETTERED_FOR + reason);

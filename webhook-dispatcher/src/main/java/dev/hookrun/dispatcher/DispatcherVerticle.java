@@ -8,7 +8,6 @@ import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
-import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,9 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One webhook dispatcher: a member of the dispatchers' group on the results topic (first
- * attempts) and of their retry group on the retry tiers (later attempts), sharing one bound on
- * attempts in progress, one HTTP client and one producer.
+ * One webhook dispatcher: a member of the dispatchers' group on the results topic (first attempts)
+ * and of their retry group on the retry tiers (later attempts), sharing one bound on attempts in
+ * progress, one HTTP client and one producer.
+ *
+ * <p>Over 300 lines (as formatted) on purpose: it is the dispatcher's wiring (ledger, consumers,
+ * sender, health) in start and stop order; the logic lives in the classes it builds.
  */
 public final class DispatcherVerticle extends VerticleBase {
 
@@ -75,8 +77,12 @@ public final class DispatcherVerticle extends VerticleBase {
     var kafka = config.kafka();
     var topics = kafka.topics();
     String name = "dispatcher-" + INSTANCE.incrementAndGet();
-    List<TopicSpec> specs = new ArrayList<>(List.of(PlatformTopics.results(kafka),
-        PlatformTopics.runState(kafka, kafka.runRetention()), PlatformTopics.deadLetters(kafka)));
+    List<TopicSpec> specs =
+        new ArrayList<>(
+            List.of(
+                PlatformTopics.results(kafka),
+                PlatformTopics.runState(kafka, kafka.runRetention()),
+                PlatformTopics.deadLetters(kafka)));
     List<String> tiers = new ArrayList<>();
     for (int n = 1; n <= config.retrySchedule().retries(); n++) {
       specs.add(PlatformTopics.retryTier(kafka, n));
@@ -87,54 +93,106 @@ public final class DispatcherVerticle extends VerticleBase {
     written.addAll(List.of(topics.runState(), topics.deadLetters()));
     return TopicInitializer.ensure(vertx, kafka, specs)
         .compose(v -> ledger.start(context))
-        .compose(v -> vertx.executeBlocking(() -> {
-          producer = new KafkaProducer<>(KafkaClientProperties.asObjects(
-              KafkaClientProperties.eventLoopProducer(kafka, name, Duration.ofSeconds(30))));
-          fetchMetadata(producer, written);
-          return null;
-        }))
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> {
+                      producer =
+                          new KafkaProducer<>(
+                              KafkaClientProperties.asObjects(
+                                  KafkaClientProperties.eventLoopProducer(
+                                      kafka, name, Duration.ofSeconds(30))));
+                      fetchMetadata(producer, written);
+                      return null;
+                    }))
         // Building an S3 client loads and reads much: not on the event loop.
         .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
-        .compose(store -> {
-          resultStore = store;
-          return Future.succeededFuture();
-        })
-        .compose(v -> {
-          durable = DurableProducer.direct(context, producer);
-          WebhookSender sender = newSender();
-          DeliveryService service = new DeliveryService(sender, config.retrySchedule(), durable,
-              ledger, topics, metrics, clock, config.maxInflight());
+        .compose(
+            store -> {
+              resultStore = store;
+              return Future.succeededFuture();
+            })
+        .compose(
+            v -> {
+              durable = DurableProducer.direct(context, producer);
+              WebhookSender sender = newSender();
+              DeliveryService service =
+                  new DeliveryService(
+                      sender,
+                      config.retrySchedule(),
+                      durable,
+                      ledger,
+                      topics,
+                      metrics,
+                      clock,
+                      config.maxInflight());
 
-          // a batch is taken whole, so one batch may overshoot the bound by at most its size
-          int batch = Math.min(500, config.maxInflight());
-          ResultsConsumer results = new ResultsConsumer(vertx, service, ledger, metrics, clock,
-              new LifecycleEvents(vertx, sender, ledger));
-          resultsLoop = new ConsumerLoop(context,
-              KafkaClientProperties.consumer(kafka, config.groupId(), name, Duration.ofMinutes(5), batch),
-              List.of(topics.results()), results, name).sampleLag(kafka.lagSampleInterval());
+              // a batch is taken whole, so one batch may overshoot the bound by at most its size
+              int batch = Math.min(500, config.maxInflight());
+              ResultsConsumer results =
+                  new ResultsConsumer(
+                      vertx,
+                      service,
+                      ledger,
+                      metrics,
+                      clock,
+                      new LifecycleEvents(vertx, sender, ledger));
+              resultsLoop =
+                  new ConsumerLoop(
+                          context,
+                          KafkaClientProperties.consumer(
+                              kafka, config.groupId(), name, Duration.ofMinutes(5), batch),
+                          List.of(topics.results()),
+                          results,
+                          name)
+                      .sampleLag(kafka.lagSampleInterval());
 
-          RetryTierConsumer retries = new RetryTierConsumer(vertx, service, clock);
-          retryLoop = new ConsumerLoop(context,
-              KafkaClientProperties.consumer(kafka, config.groupId() + ".retries", name + "-retries", Duration.ofMinutes(5), batch),
-              tiers, retries, name + "-retries").sampleLag(kafka.lagSampleInterval());
-          return Future.all(resultsLoop.start(), retryLoop.start())
-              .compose(x -> HealthServer.join(vertx, "dispatcher", config.httpHost(), config.httpPort(),
-                  () -> ReadinessCheck.kafka(kafka, List.of(topics.results()), "dispatcher")))
-              .onSuccess(h -> health = h.require("consumer " + name, resultsLoop::hasJoined));
-        })
+              RetryTierConsumer retries = new RetryTierConsumer(vertx, service, clock);
+              retryLoop =
+                  new ConsumerLoop(
+                          context,
+                          KafkaClientProperties.consumer(
+                              kafka,
+                              config.groupId() + ".retries",
+                              name + "-retries",
+                              Duration.ofMinutes(5),
+                              batch),
+                          tiers,
+                          retries,
+                          name + "-retries")
+                      .sampleLag(kafka.lagSampleInterval());
+              return Future.all(resultsLoop.start(), retryLoop.start())
+                  .compose(
+                      x ->
+                          HealthServer.join(
+                              vertx,
+                              "dispatcher",
+                              config.httpHost(),
+                              config.httpPort(),
+                              () ->
+                                  ReadinessCheck.kafka(
+                                      kafka, List.of(topics.results()), "dispatcher")))
+                  .onSuccess(h -> health = h.require("consumer " + name, resultsLoop::hasJoined));
+            })
         // a failed start gets no stop() call from Vert.x: release what did start
         .recover(e -> stop().transform(ignored -> Future.failedFuture(e)))
-        .onSuccess(v -> LOG.info("dispatcher consuming {} and {} retry tier(s) in group {}; retry schedule {}; "
-                + "allowed non-public networks: {}; signing secrets for {} project(s)",
-            topics.results(), tiers.size(), config.groupId(), config.retrySchedule(),
-            config.allowedNetworks().isEmpty() ? "none" : config.allowedNetworks(),
-            config.secrets().isEmpty() ? "no" : config.secrets()));
+        .onSuccess(
+            v ->
+                LOG.info(
+                    "dispatcher consuming {} and {} retry tier(s) in group {}; retry schedule {}; "
+                        + "allowed non-public networks: {}; signing secrets for {} project(s)",
+                    topics.results(),
+                    tiers.size(),
+                    config.groupId(),
+                    config.retrySchedule(),
+                    config.allowedNetworks().isEmpty() ? "none" : config.allowedNetworks(),
+                    config.secrets().isEmpty() ? "no" : config.secrets()));
   }
 
   /**
-   * The producer is called on the event loop and may wait only 50 ms for metadata: fetch it
-   * here, on a worker thread, so the first sends do not time out (they would be retried, but
-   * a delivered state should leave at once).
+   * The producer is called on the event loop and may wait only 50 ms for metadata: fetch it here,
+   * on a worker thread, so the first sends do not time out (they would be retried, but a delivered
+   * state should leave at once).
    */
   private static void fetchMetadata(KafkaProducer<String, String> producer, List<String> topics) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -153,25 +211,37 @@ public final class DispatcherVerticle extends VerticleBase {
   }
 
   private WebhookSender newSender() {
-    HttpClientOptions options = new HttpClientOptions()
-        .setConnectTimeout((int) config.connectTimeout().toMillis())
-        .setKeepAlive(true)
-        .setKeepAliveTimeout(30)
-        .setVerifyHost(true);
+    HttpClientOptions options =
+        new HttpClientOptions()
+            .setConnectTimeout((int) config.connectTimeout().toMillis())
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(30)
+            .setVerifyHost(true);
     if (trustOverride != null) {
       options.setTrustOptions(trustOverride);
     }
-    client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.maxPerHost()));
+    client =
+        vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(config.maxPerHost()));
     Resolver resolver = resolverOverride;
     if (resolver == null) {
       dns = vertx.createSharedWorkerExecutor("hookrun-webhook-dns", DNS_THREADS);
       resolver = Resolver.system(dns);
     }
     AddressGuard guard = new AddressGuard(resolver, config.allowedNetworks());
-    HostLimiter limiter = new HostLimiter(config.maxPerHost(), config.hostStall(), config.maxInflight(), System::nanoTime);
+    HostLimiter limiter =
+        new HostLimiter(
+            config.maxPerHost(), config.hostStall(), config.maxInflight(), System::nanoTime);
     long sweepMs = Math.max(50, Math.min(1_000, config.hostStall().toMillis() / 4));
     sweepTimer = vertx.setPeriodic(sweepMs, t -> limiter.sweep());
-    return new WebhookSender(vertx, client, guard, limiter, config.secrets(), config.requestTimeout(), clock, metrics,
+    return new WebhookSender(
+        vertx,
+        client,
+        guard,
+        limiter,
+        config.secrets(),
+        config.requestTimeout(),
+        clock,
+        metrics,
         new WebhookBodies(resultStore, config.results().urlTtl()));
   }
 
@@ -196,26 +266,30 @@ public final class DispatcherVerticle extends VerticleBase {
     if (health != null) {
       steps.add(health.leave());
     }
-    return Future.join(steps).eventually(() -> {
-      List<Future<?>> closing = new ArrayList<>();
-      if (client != null) {
-        closing.add(client.close());
-      }
-      if (producer != null) {
-        KafkaProducer<String, String> closed = producer;
-        closing.add(vertx.executeBlocking(() -> {
-          closed.close(Duration.ofSeconds(5));
-          return null;
-        }));
-      }
-      if (dns != null) {
-        closing.add(dns.close());
-      }
-      if (resultStore != null) {
-        resultStore.close();
-      }
-      return Future.join(closing);
-    });
+    return Future.join(steps)
+        .eventually(
+            () -> {
+              List<Future<?>> closing = new ArrayList<>();
+              if (client != null) {
+                closing.add(client.close());
+              }
+              if (producer != null) {
+                KafkaProducer<String, String> closed = producer;
+                closing.add(
+                    vertx.executeBlocking(
+                        () -> {
+                          closed.close(Duration.ofSeconds(5));
+                          return null;
+                        }));
+              }
+              if (dns != null) {
+                closing.add(dns.close());
+              }
+              if (resultStore != null) {
+                resultStore.close();
+              }
+              return Future.join(closing);
+            });
   }
 
   public DispatcherMetrics metrics() {

@@ -8,24 +8,29 @@ import java.util.regex.Pattern;
 /** One CIDR block, IPv4 or IPv6 (a bare address is a block of one). */
 public record NetworkRange(String cidr, byte[] network, int prefixLength) {
 
-  private static final Pattern IPV4 = Pattern.compile(
-      "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
-  /** @throws IllegalArgumentException when {@code text} is not a CIDR block */
+  /**
+   * @throws IllegalArgumentException when {@code text} is not a CIDR block
+   */
   public static NetworkRange parse(String text) {
     String cidr = text.trim();
     int slash = cidr.indexOf('/');
     String address = slash < 0 ? cidr : cidr.substring(0, slash);
     // only literals: a host name here would mean a DNS lookup at start and a silent surprise later
     if (!IPV4.matcher(address).matches() && !IPV6.matcher(address).matches()) {
-      throw new IllegalArgumentException("'" + cidr + "' is not a CIDR block (e.g. 10.0.0.0/8, fd00::/8)");
+      throw new IllegalArgumentException(
+          "'" + cidr + "' is not a CIDR block (e.g. 10.0.0.0/8, fd00::/8)");
     }
     byte[] bytes;
     try {
       bytes = InetAddress.getByName(address).getAddress();
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("'" + cidr + "' is not a CIDR block (e.g. 10.0.0.0/8, fd00::/8)");
+      throw new IllegalArgumentException(
+          "'" + cidr + "' is not a CIDR block (e.g. 10.0.0.0/8, fd00::/8)");
     }
     if (address.contains(":") && bytes.length == 4) {
       throw new IllegalArgumentException("'" + cidr + "': write an IPv4-mapped block in IPv4 form");

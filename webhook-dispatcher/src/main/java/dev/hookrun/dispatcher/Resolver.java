@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Turns a host name into addresses. The address guard checks exactly what this returns and the
- * sender connects to the checked address, so a second lookup (DNS rebinding) never happens.
- * Tests inject one that maps made-up names to private addresses.
+ * sender connects to the checked address, so a second lookup (DNS rebinding) never happens. Tests
+ * inject one that maps made-up names to private addresses.
  */
 @FunctionalInterface
 public interface Resolver {

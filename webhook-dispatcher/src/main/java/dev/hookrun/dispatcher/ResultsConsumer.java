@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes the workers' results and makes each one's first delivery attempt. Attempts run
- * concurrently and the consumer keeps reading while they are in flight, so one slow receiver
- * holds up nobody; a result's offset is committed once its delivery's next step is durable.
+ * Takes the workers' results and makes each one's first delivery attempt. Attempts run concurrently
+ * and the consumer keeps reading while they are in flight, so one slow receiver holds up nobody; a
+ * result's offset is committed once its delivery's next step is durable.
  */
 final class ResultsConsumer extends DeliveryConsumer {
 
@@ -30,7 +30,12 @@ final class ResultsConsumer extends DeliveryConsumer {
   private final Clock clock;
   private final LifecycleEvents events;
 
-  ResultsConsumer(Vertx vertx, DeliveryService service, DeliveryLedger ledger, DispatcherMetrics metrics, Clock clock,
+  ResultsConsumer(
+      Vertx vertx,
+      DeliveryService service,
+      DeliveryLedger ledger,
+      DispatcherMetrics metrics,
+      Clock clock,
       LifecycleEvents events) {
     super(vertx, service);
     this.events = events;
@@ -62,7 +67,7 @@ final class ResultsConsumer extends DeliveryConsumer {
         events.progress(RunProgress.fromJson(new JsonObject(record.value())));
         return;
       }
-      default -> { } // an outcome: delivered below
+      default -> {} // an outcome: delivered below
     }
     RunResult result;
     try {
@@ -71,28 +76,34 @@ final class ResultsConsumer extends DeliveryConsumer {
       skipUnreadable(record, e);
       return;
     }
-    if (result.webhookEndpoint() == null || !WebhookEvents.wants(result.webhookEvents(), WebhookEvents.COMPLETED)) {
-      committer.finished(partition, offset); // a synchronous or polled run, or one that asked not to be told
+    if (result.webhookEndpoint() == null
+        || !WebhookEvents.wants(result.webhookEvents(), WebhookEvents.COMPLETED)) {
+      committer.finished(
+          partition, offset); // a synchronous or polled run, or one that asked not to be told
       return;
     }
     if (ledger.isClaimed(result.runId())) {
       // a second result for the run (a worker re-ran it): its webhook is already taken care of
       metrics.countDuplicateSkipped();
-      LOG.info("run {}: another result, but its webhook delivery already exists; not delivering it again", result.runId());
+      LOG.info(
+          "run {}: another result, but its webhook delivery already exists; not delivering it again",
+          result.runId());
       committer.finished(partition, offset);
       return;
     }
     ledger.claim(result.runId());
     var origin = new DeliveryRecord.Origin(record.topic(), record.partition(), offset);
     // a start or progress event still on its way goes first: never after the completed one
-    events.beforeCompleted(result.runId())
+    events
+        .beforeCompleted(result.runId())
         .compose(v -> service.deliver(DeliveryRecord.first(result, origin, clock.instant())))
         .onSuccess(v -> committer.finished(partition, offset));
   }
 
   /** The dispatcher's policy for a result it failed on: dead-lettered ({@code handler_error}). */
   @Override
-  public Future<Void> onRecordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
+  public Future<Void> onRecordFailed(
+      ConsumerRecord<String, String> record, RuntimeException error) {
     RunResult result;
     try {
       result = RunResult.fromJson(new JsonObject(record.value()));

@@ -10,9 +10,9 @@ import java.util.Random;
  * When the retries of a failed webhook delivery are due.
  *
  * <p>Each delay gets ±20 % jitter so that deliveries which failed together (an endpoint that was
- * down for a minute) do not all come back in the same second. A receiver's {@code Retry-After}
- * is honoured, but only within [delay, 2 × delay]: a receiver may slow us down, never make us
- * hammer it sooner than planned or park a delivery for a month.
+ * down for a minute) do not all come back in the same second. A receiver's {@code Retry-After} is
+ * honoured, but only within [delay, 2 × delay]: a receiver may slow us down, never make us hammer
+ * it sooner than planned or park a delivery for a month.
  *
  * <p>Pure apart from the injected {@link Random}, so tests can pin the jitter.
  */
@@ -20,8 +20,10 @@ public final class RetrySchedule {
 
   public static final String DEFAULT = "5s,5m,30m,2h,5h,10h,10h";
   static final double JITTER = 0.2;
+
   /** Bounded so a retry-tier record is always far inside the tier topics' retention (a week). */
   static final Duration MAX_DELAY = Duration.ofDays(1);
+
   static final int MAX_RETRIES = 20;
 
   private final List<Duration> delays;

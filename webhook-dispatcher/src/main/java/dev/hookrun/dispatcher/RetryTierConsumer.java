@@ -17,12 +17,12 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Consumes the retry tiers and makes each delivery's attempt when it falls due.
  *
- * <p>Every record of a tier waits about the same delay, so a partition is roughly in due order
- * and its head is the next one due. When a batch reaches a record that is not due yet, the
- * consumer seeks back to it and pauses that partition only, with a timer to resume it when the
- * record falls due: nothing is fetched or attempted early, nothing after the head is held in
- * memory, and the other partitions and tiers go on. One consumer (one group) reads every tier:
- * the pausing is per partition anyway, and it saves a thread and a connection per tier.
+ * <p>Every record of a tier waits about the same delay, so a partition is roughly in due order and
+ * its head is the next one due. When a batch reaches a record that is not due yet, the consumer
+ * seeks back to it and pauses that partition only, with a timer to resume it when the record falls
+ * due: nothing is fetched or attempted early, nothing after the head is held in memory, and the
+ * other partitions and tiers go on. One consumer (one group) reads every tier: the pausing is per
+ * partition anyway, and it saves a thread and a connection per tier.
  */
 final class RetryTierConsumer extends DeliveryConsumer {
 
@@ -62,9 +62,13 @@ final class RetryTierConsumer extends DeliveryConsumer {
     }
   }
 
-  /** The dispatcher's policy for a waiting delivery it failed on: dead-lettered ({@code handler_error}). */
+  /**
+   * The dispatcher's policy for a waiting delivery it failed on: dead-lettered ({@code
+   * handler_error}).
+   */
   @Override
-  public Future<Void> onRecordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
+  public Future<Void> onRecordFailed(
+      ConsumerRecord<String, String> record, RuntimeException error) {
     try {
       return service.settleFailed(DeliveryRecord.fromJson(new JsonObject(record.value())), error);
     } catch (RuntimeException e) {
@@ -76,10 +80,15 @@ final class RetryTierConsumer extends DeliveryConsumer {
     // both take effect before the next poll: the seek runs on the poll thread, the pause just after
     loop.execute(consumer -> consumer.seek(partition, offset));
     loop.pausePartition(partition);
-    Long previous = resumeTimers.put(partition, vertx.setTimer(waitMs, t -> {
-      resumeTimers.remove(partition);
-      loop.resumePartition(partition);
-    }));
+    Long previous =
+        resumeTimers.put(
+            partition,
+            vertx.setTimer(
+                waitMs,
+                t -> {
+                  resumeTimers.remove(partition);
+                  loop.resumePartition(partition);
+                }));
     if (previous != null) {
       vertx.cancelTimer(previous);
     }

@@ -6,9 +6,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 
 /**
- * The completed body of a run's webhook. A result kept in the result store is presented as a
- * {@code result_url} signed at each attempt: its RESULT_URL_TTL runs from when the receiver is
- * given it, so a delivery retried hours later still carries a working link.
+ * The completed body of a run's webhook. A result kept in the result store is presented as a {@code
+ * result_url} signed at each attempt: its RESULT_URL_TTL runs from when the receiver is given it,
+ * so a delivery retried hours later still carries a working link.
  */
 final class WebhookBodies {
 

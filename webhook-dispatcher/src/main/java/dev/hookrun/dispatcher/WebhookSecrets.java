@@ -7,15 +7,17 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The signing secret of each project, in the Standard Webhooks form {@code whsec_<base64>}.
- * Only the decoded key bytes are kept, and {@link #toString} names projects, never secrets, so a
- * logged config cannot leak one.
+ * The signing secret of each project, in the Standard Webhooks form {@code whsec_<base64>}. Only
+ * the decoded key bytes are kept, and {@link #toString} names projects, never secrets, so a logged
+ * config cannot leak one.
  */
 public final class WebhookSecrets {
 
   static final String PREFIX = "whsec_";
+
   /** The Standard Webhooks recommendation for a symmetric key. */
   static final int MIN_BYTES = 24;
+
   static final int MAX_BYTES = 64;
 
   private final Map<String, byte[]> keys;
@@ -28,16 +30,19 @@ public final class WebhookSecrets {
     return new WebhookSecrets(Map.of());
   }
 
-  /** @throws IllegalArgumentException naming the project (never the secret) of a bad entry */
+  /**
+   * @throws IllegalArgumentException naming the project (never the secret) of a bad entry
+   */
   public static WebhookSecrets of(Map<String, String> secretsByProject) {
     Map<String, byte[]> keys = new HashMap<>();
-    secretsByProject.forEach((project, secret) -> {
-      String problem = problem(secret);
-      if (problem != null) {
-        throw new IllegalArgumentException("the secret of project " + project + " " + problem);
-      }
-      keys.put(project, decode(secret));
-    });
+    secretsByProject.forEach(
+        (project, secret) -> {
+          String problem = problem(secret);
+          if (problem != null) {
+            throw new IllegalArgumentException("the secret of project " + project + " " + problem);
+          }
+          keys.put(project, decode(secret));
+        });
     return new WebhookSecrets(Map.copyOf(keys));
   }
 

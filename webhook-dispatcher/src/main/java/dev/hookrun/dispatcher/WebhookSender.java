@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
  * <p>The connection goes to the address the guard approved ({@code setServer}), while the Host
  * header and TLS name stay the URL's host: a second DNS answer (rebinding) cannot redirect it.
  * Redirects are not followed (a 3xx is a failed attempt): following them would send our signed
- * payload to an address nobody checked. The whole attempt, connect to last byte, is bounded by
- * the request timeout, so a receiver that trickles bytes cannot hold a slot forever.
+ * payload to an address nobody checked. The whole attempt, connect to last byte, is bounded by the
+ * request timeout, so a receiver that trickles bytes cannot hold a slot forever.
  */
 final class WebhookSender {
 
@@ -39,8 +39,16 @@ final class WebhookSender {
   private final DispatcherMetrics metrics;
   private final WebhookBodies bodies;
 
-  WebhookSender(Vertx vertx, HttpClient client, AddressGuard guard, HostLimiter limiter,
-      WebhookSecrets secrets, Duration requestTimeout, Clock clock, DispatcherMetrics metrics, WebhookBodies bodies) {
+  WebhookSender(
+      Vertx vertx,
+      HttpClient client,
+      AddressGuard guard,
+      HostLimiter limiter,
+      WebhookSecrets secrets,
+      Duration requestTimeout,
+      Clock clock,
+      DispatcherMetrics metrics,
+      WebhookBodies bodies) {
     this.bodies = bodies;
     this.vertx = vertx;
     this.client = client;
@@ -56,8 +64,14 @@ final class WebhookSender {
   record Message(String endpoint, String project, String webhookId, Buffer body) {}
 
   Future<DeliveryOutcome> attempt(DeliveryRecord delivery) {
-    return attempt(new Message(delivery.result().webhookEndpoint(), delivery.result().project(),
-        delivery.webhookId(), bodies.of(delivery.result()).toBuffer()), false, requestTimeout);
+    return attempt(
+        new Message(
+            delivery.result().webhookEndpoint(),
+            delivery.result().project(),
+            delivery.webhookId(),
+            bodies.of(delivery.result()).toBuffer()),
+        false,
+        requestTimeout);
   }
 
   /**
@@ -77,96 +91,135 @@ final class WebhookSender {
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(DeliveryOutcome.invalidEndpoint(e.getMessage()));
     }
-    return guard.check(target.host()).transform(checked -> {
-      if (checked.failed()) {
-        return Future.succeededFuture(DeliveryOutcome.noAnswer("cannot resolve " + target.host() + ": " + describe(checked.cause())));
-      }
-      AddressGuard.Verdict verdict = checked.result();
-      if (!verdict.allowed()) {
-        return Future.succeededFuture(DeliveryOutcome.refused(verdict.refusal()));
-      }
-      Future<Runnable> acquired;
-      if (now) {
-        Runnable free = limiter.tryAcquire(target.authority());
-        acquired = free != null ? Future.succeededFuture(free)
-            : Future.failedFuture(new HostLimiter.HostBusy("host busy: no free slot for a best-effort event"));
-      } else {
-        acquired = limiter.acquire(target.authority());
-      }
-      return acquired.transform(slot -> {
-        if (slot.failed()) {
-          metrics.countHostBusy();
-          return Future.succeededFuture(DeliveryOutcome.deferred(slot.cause().getMessage()));
-        }
-        // whatever happens from here on, the slot goes back: a slot kept by an attempt that
-        // threw would shrink the host's budget for good
-        Runnable release = slot.result();
-        Future<DeliveryOutcome> posted;
-        long postedAt = System.nanoTime();
-        try {
-          posted = post(message, target, SocketAddress.inetSocketAddress(target.port(),
-              verdict.address().getHostAddress()), timeout);
-        } catch (IllegalArgumentException e) {
-          posted = Future.succeededFuture(DeliveryOutcome.invalidEndpoint(
-              "cannot connect to " + target.authority() + ": " + describe(e)));
-        } catch (RuntimeException e) {
-          posted = Future.failedFuture(e);
-        }
-        return posted.andThen(done -> {
-          release.run();
-          Meters.webhookRequestTime(System.nanoTime() - postedAt);
-        });
-      });
-    });
+    return guard
+        .check(target.host())
+        .transform(
+            checked -> {
+              if (checked.failed()) {
+                return Future.succeededFuture(
+                    DeliveryOutcome.noAnswer(
+                        "cannot resolve " + target.host() + ": " + describe(checked.cause())));
+              }
+              AddressGuard.Verdict verdict = checked.result();
+              if (!verdict.allowed()) {
+                return Future.succeededFuture(DeliveryOutcome.refused(verdict.refusal()));
+              }
+              Future<Runnable> acquired;
+              if (now) {
+                Runnable free = limiter.tryAcquire(target.authority());
+                acquired =
+                    free != null
+                        ? Future.succeededFuture(free)
+                        : Future.failedFuture(
+                            new HostLimiter.HostBusy(
+                                "host busy: no free slot for a best-effort event"));
+              } else {
+                acquired = limiter.acquire(target.authority());
+              }
+              return acquired.transform(
+                  slot -> {
+                    if (slot.failed()) {
+                      metrics.countHostBusy();
+                      return Future.succeededFuture(
+                          DeliveryOutcome.deferred(slot.cause().getMessage()));
+                    }
+                    // whatever happens from here on, the slot goes back: a slot kept by an attempt
+                    // that
+                    // threw would shrink the host's budget for good
+                    Runnable release = slot.result();
+                    Future<DeliveryOutcome> posted;
+                    long postedAt = System.nanoTime();
+                    try {
+                      posted =
+                          post(
+                              message,
+                              target,
+                              SocketAddress.inetSocketAddress(
+                                  target.port(), verdict.address().getHostAddress()),
+                              timeout);
+                    } catch (IllegalArgumentException e) {
+                      posted =
+                          Future.succeededFuture(
+                              DeliveryOutcome.invalidEndpoint(
+                                  "cannot connect to " + target.authority() + ": " + describe(e)));
+                    } catch (RuntimeException e) {
+                      posted = Future.failedFuture(e);
+                    }
+                    return posted.andThen(
+                        done -> {
+                          release.run();
+                          Meters.webhookRequestTime(System.nanoTime() - postedAt);
+                        });
+                  });
+            });
   }
 
-  private Future<DeliveryOutcome> post(Message message, WebhookTarget target, SocketAddress server, Duration timeout) {
+  private Future<DeliveryOutcome> post(
+      Message message, WebhookTarget target, SocketAddress server, Duration timeout) {
     Buffer body = message.body();
     long timestamp = clock.instant().getEpochSecond();
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setServer(server)
-        .setHost(target.host().contains(":") ? "[" + target.host() + "]" : target.host())
-        .setPort(target.port())
-        .setSsl(target.ssl())
-        .setURI(target.requestUri())
-        .setFollowRedirects(false)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("User-Agent", USER_AGENT)
-        .putHeader(SignatureSigner.HEADER_ID, message.webhookId())
-        .putHeader(SignatureSigner.HEADER_TIMESTAMP, Long.toString(timestamp));
-    secrets.keyFor(message.project()).ifPresent(key -> options.putHeader(
-        SignatureSigner.HEADER_SIGNATURE, SignatureSigner.sign(key, message.webhookId(), timestamp, body.getBytes())));
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setServer(server)
+            .setHost(target.host().contains(":") ? "[" + target.host() + "]" : target.host())
+            .setPort(target.port())
+            .setSsl(target.ssl())
+            .setURI(target.requestUri())
+            .setFollowRedirects(false)
+            .putHeader("Content-Type", "application/json")
+            .putHeader("User-Agent", USER_AGENT)
+            .putHeader(SignatureSigner.HEADER_ID, message.webhookId())
+            .putHeader(SignatureSigner.HEADER_TIMESTAMP, Long.toString(timestamp));
+    secrets
+        .keyFor(message.project())
+        .ifPresent(
+            key ->
+                options.putHeader(
+                    SignatureSigner.HEADER_SIGNATURE,
+                    SignatureSigner.sign(key, message.webhookId(), timestamp, body.getBytes())));
 
     Promise<DeliveryOutcome> outcome = Promise.promise();
     HttpClientRequest[] request = {null};
-    long timer = vertx.setTimer(timeout.toMillis(), t -> {
-      if (outcome.tryComplete(DeliveryOutcome.noAnswer("no complete answer within " + timeout.toMillis() + " ms"))
-          && request[0] != null) {
-        request[0].reset(0, new TimeoutException("webhook request timed out"));
-      }
-    });
-    client.request(options)
-        .compose(req -> {
-          if (outcome.future().isComplete()) { // timed out while connecting
-            req.reset();
-            return Future.failedFuture("timed out");
-          }
-          request[0] = req;
-          return req.send(body);
-        })
+    long timer =
+        vertx.setTimer(
+            timeout.toMillis(),
+            t -> {
+              if (outcome.tryComplete(
+                      DeliveryOutcome.noAnswer(
+                          "no complete answer within " + timeout.toMillis() + " ms"))
+                  && request[0] != null) {
+                request[0].reset(0, new TimeoutException("webhook request timed out"));
+              }
+            });
+    client
+        .request(options)
+        .compose(
+            req -> {
+              if (outcome.future().isComplete()) { // timed out while connecting
+                req.reset();
+                return Future.failedFuture("timed out");
+              }
+              request[0] = req;
+              return req.send(body);
+            })
         .compose(this::readAnswer)
-        .onComplete(answer -> {
-          vertx.cancelTimer(timer);
-          outcome.tryComplete(answer.succeeded() ? answer.result() : DeliveryOutcome.noAnswer(describe(answer.cause())));
-        });
+        .onComplete(
+            answer -> {
+              vertx.cancelTimer(timer);
+              outcome.tryComplete(
+                  answer.succeeded()
+                      ? answer.result()
+                      : DeliveryOutcome.noAnswer(describe(answer.cause())));
+            });
     return outcome.future();
   }
 
   private Future<DeliveryOutcome> readAnswer(HttpClientResponse response) {
     int status = response.statusCode();
     Duration retryAfter = RetryAfter.parse(response.getHeader("Retry-After"), clock.instant());
-    response.handler(ignored -> {}); // the body is not ours to keep; read it so the connection can be reused
+    response.handler(
+        ignored -> {}); // the body is not ours to keep; read it so the connection can be reused
     return response.end().map(v -> DeliveryOutcome.answered(status, retryAfter));
   }
 

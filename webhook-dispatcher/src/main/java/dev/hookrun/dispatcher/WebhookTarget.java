@@ -5,8 +5,8 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * A webhook URL taken apart for one request. Only http and https: any other scheme (file:,
- * gopher:, ...) is refused before anything is resolved.
+ * A webhook URL taken apart for one request. Only http and https: any other scheme (file:, gopher:,
+ * ...) is refused before anything is resolved.
  *
  * @param host the host as written, IPv6 literals without brackets (what gets resolved)
  * @param authority {@code host:port} as sent in the Host header, and the per-host limiter's key

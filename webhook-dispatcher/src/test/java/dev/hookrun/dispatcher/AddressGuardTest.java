@@ -44,92 +44,103 @@ class AddressGuardTest {
     }
   }
 
-  private static final Map<String, List<InetAddress>> NAMES = Map.ofEntries(
-      Map.entry("public.test", List.of(ip("93.184.216.34"))),
-      Map.entry("public6.test", List.of(ip("2606:2800:220:1:248:1893:25c8:1946"))),
-      Map.entry("loopback.test", List.of(ip("127.0.0.1"))),
-      Map.entry("loopback-high.test", List.of(ip("127.45.6.7"))),
-      Map.entry("loopback6.test", List.of(ip("::1"))),
-      Map.entry("private10.test", List.of(ip("10.1.2.3"))),
-      Map.entry("private172.test", List.of(ip("172.20.0.5"))),
-      Map.entry("private192.test", List.of(ip("192.168.1.10"))),
-      Map.entry("linklocal.test", List.of(ip("169.254.10.20"))),
-      Map.entry("linklocal6.test", List.of(ip("fe80::1"))),
-      Map.entry("cgnat.test", List.of(ip("100.64.1.1"))),
-      Map.entry("ula.test", List.of(ip("fd12:3456:789a::1"))),
-      Map.entry("multicast.test", List.of(ip("224.0.0.251"))),
-      Map.entry("multicast6.test", List.of(ip("ff02::1"))),
-      Map.entry("metadata.test", List.of(ip("169.254.169.254"))),
-      Map.entry("metadata-ecs.test", List.of(ip("169.254.170.2"))),
-      Map.entry("metadata-alibaba.test", List.of(ip("100.100.100.200"))),
-      Map.entry("metadata6.test", List.of(ip("fd00:ec2::254"))),
-      Map.entry("unspecified.test", List.of(ip("0.0.0.0"))),
-      Map.entry("unspecified6.test", List.of(ip("::"))),
-      Map.entry("broadcast.test", List.of(ip("255.255.255.255"))),
-      Map.entry("mapped-loopback.test", List.of(mapped("127.0.0.1"))),
-      Map.entry("mapped-private.test", List.of(mapped("10.0.0.1"))),
-      Map.entry("mapped-metadata.test", List.of(mapped("169.254.169.254"))),
-      Map.entry("mapped-public.test", List.of(mapped("93.184.216.34"))),
-      Map.entry("nat64-private.test", List.of(ip("64:ff9b::a00:1"))),
-      Map.entry("6to4-loopback.test", List.of(ip("2002:7f00:1::1"))),
-      Map.entry("mixed.test", List.of(ip("93.184.216.34"), ip("10.0.0.7"))));
+  private static final Map<String, List<InetAddress>> NAMES =
+      Map.ofEntries(
+          Map.entry("public.test", List.of(ip("93.184.216.34"))),
+          Map.entry("public6.test", List.of(ip("2606:2800:220:1:248:1893:25c8:1946"))),
+          Map.entry("loopback.test", List.of(ip("127.0.0.1"))),
+          Map.entry("loopback-high.test", List.of(ip("127.45.6.7"))),
+          Map.entry("loopback6.test", List.of(ip("::1"))),
+          Map.entry("private10.test", List.of(ip("10.1.2.3"))),
+          Map.entry("private172.test", List.of(ip("172.20.0.5"))),
+          Map.entry("private192.test", List.of(ip("192.168.1.10"))),
+          Map.entry("linklocal.test", List.of(ip("169.254.10.20"))),
+          Map.entry("linklocal6.test", List.of(ip("fe80::1"))),
+          Map.entry("cgnat.test", List.of(ip("100.64.1.1"))),
+          Map.entry("ula.test", List.of(ip("fd12:3456:789a::1"))),
+          Map.entry("multicast.test", List.of(ip("224.0.0.251"))),
+          Map.entry("multicast6.test", List.of(ip("ff02::1"))),
+          Map.entry("metadata.test", List.of(ip("169.254.169.254"))),
+          Map.entry("metadata-ecs.test", List.of(ip("169.254.170.2"))),
+          Map.entry("metadata-alibaba.test", List.of(ip("100.100.100.200"))),
+          Map.entry("metadata6.test", List.of(ip("fd00:ec2::254"))),
+          Map.entry("unspecified.test", List.of(ip("0.0.0.0"))),
+          Map.entry("unspecified6.test", List.of(ip("::"))),
+          Map.entry("broadcast.test", List.of(ip("255.255.255.255"))),
+          Map.entry("mapped-loopback.test", List.of(mapped("127.0.0.1"))),
+          Map.entry("mapped-private.test", List.of(mapped("10.0.0.1"))),
+          Map.entry("mapped-metadata.test", List.of(mapped("169.254.169.254"))),
+          Map.entry("mapped-public.test", List.of(mapped("93.184.216.34"))),
+          Map.entry("nat64-private.test", List.of(ip("64:ff9b::a00:1"))),
+          Map.entry("6to4-loopback.test", List.of(ip("2002:7f00:1::1"))),
+          Map.entry("mixed.test", List.of(ip("93.184.216.34"), ip("10.0.0.7"))));
 
-  private static final Resolver FAKE = host -> {
-    List<InetAddress> found = NAMES.get(host);
-    return found == null ? Future.failedFuture(new UnknownHostException(host)) : Future.succeededFuture(found);
-  };
+  private static final Resolver FAKE =
+      host -> {
+        List<InetAddress> found = NAMES.get(host);
+        return found == null
+            ? Future.failedFuture(new UnknownHostException(host))
+            : Future.succeededFuture(found);
+      };
 
   private static AddressGuard.Verdict verdict(AddressGuard guard, String host) {
     return guard.check(host).await();
   }
 
   @ParameterizedTest(name = "{0} is refused as {1}")
-  @CsvSource(delimiter = '|', value = {
-      "loopback.test         | loopback",
-      "loopback-high.test    | loopback",
-      "loopback6.test        | loopback",
-      "private10.test        | private",
-      "private172.test       | private",
-      "private192.test       | private",
-      "linklocal.test        | link-local",
-      "linklocal6.test       | link-local",
-      "cgnat.test            | CGNAT",
-      "ula.test              | unique-local",
-      "multicast.test        | multicast",
-      "multicast6.test       | multicast",
-      "metadata.test         | cloud metadata",
-      "metadata-ecs.test     | cloud metadata",
-      "metadata-alibaba.test | cloud metadata",
-      "metadata6.test        | cloud metadata",
-      "unspecified.test      | unspecified",
-      "unspecified6.test     | unspecified",
-      "broadcast.test        | reserved",
-      "mapped-loopback.test  | loopback",
-      "mapped-private.test   | private",
-      "mapped-metadata.test  | cloud metadata",
-      "nat64-private.test    | private",
-      "6to4-loopback.test    | loopback",
-      "mixed.test            | private"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "loopback.test         | loopback",
+        "loopback-high.test    | loopback",
+        "loopback6.test        | loopback",
+        "private10.test        | private",
+        "private172.test       | private",
+        "private192.test       | private",
+        "linklocal.test        | link-local",
+        "linklocal6.test       | link-local",
+        "cgnat.test            | CGNAT",
+        "ula.test              | unique-local",
+        "multicast.test        | multicast",
+        "multicast6.test       | multicast",
+        "metadata.test         | cloud metadata",
+        "metadata-ecs.test     | cloud metadata",
+        "metadata-alibaba.test | cloud metadata",
+        "metadata6.test        | cloud metadata",
+        "unspecified.test      | unspecified",
+        "unspecified6.test     | unspecified",
+        "broadcast.test        | reserved",
+        "mapped-loopback.test  | loopback",
+        "mapped-private.test   | private",
+        "mapped-metadata.test  | cloud metadata",
+        "nat64-private.test    | private",
+        "6to4-loopback.test    | loopback",
+        "mixed.test            | private"
+      })
   void everySpecialPurposeClassIsRefusedByDefault(String host, String kind) {
     AddressGuard.Verdict v = verdict(new AddressGuard(FAKE, List.of()), host);
     assertFalse(v.allowed(), host + " should be refused");
     assertTrue(v.refusal().contains(kind), v.refusal());
     assertTrue(v.refusal().contains(host), "names the host: " + v.refusal());
-    assertTrue(v.refusal().contains("WEBHOOK_ALLOWED_NETWORKS"), "says how to allow it: " + v.refusal());
+    assertTrue(
+        v.refusal().contains("WEBHOOK_ALLOWED_NETWORKS"), "says how to allow it: " + v.refusal());
   }
 
   @Test
   void publicAddressesAreAllowedAndTheCheckedAddressIsTheOneToConnectTo() {
     AddressGuard guard = new AddressGuard(FAKE, List.of());
     assertEquals(ip("93.184.216.34"), verdict(guard, "public.test").address());
-    assertEquals(ip("2606:2800:220:1:248:1893:25c8:1946"), verdict(guard, "public6.test").address());
+    assertEquals(
+        ip("2606:2800:220:1:248:1893:25c8:1946"), verdict(guard, "public6.test").address());
     // a mapped public address is connected to as the IPv4 address it stands for
     assertEquals(ip("93.184.216.34"), verdict(guard, "mapped-public.test").address());
   }
 
   @Test
   void anAllowListOpensExactlyItsRanges() {
-    AddressGuard guard = new AddressGuard(FAKE, List.of(NetworkRange.parse("10.0.0.0/8"), NetworkRange.parse("::1/128")));
+    AddressGuard guard =
+        new AddressGuard(
+            FAKE, List.of(NetworkRange.parse("10.0.0.0/8"), NetworkRange.parse("::1/128")));
     assertTrue(verdict(guard, "private10.test").allowed());
     assertTrue(verdict(guard, "mapped-private.test").allowed(), "::ffff:10.0.0.1 is 10.0.0.1");
     assertTrue(verdict(guard, "loopback6.test").allowed());
@@ -158,7 +169,8 @@ class AddressGuardTest {
   void onlyHttpAndHttpsUrlsAreTargets() {
     assertThrows(IllegalArgumentException.class, () -> WebhookTarget.parse("ftp://example.com/x"));
     assertThrows(IllegalArgumentException.class, () -> WebhookTarget.parse("file:///etc/passwd"));
-    assertThrows(IllegalArgumentException.class, () -> WebhookTarget.parse("gopher://127.0.0.1:6379/_x"));
+    assertThrows(
+        IllegalArgumentException.class, () -> WebhookTarget.parse("gopher://127.0.0.1:6379/_x"));
     assertThrows(IllegalArgumentException.class, () -> WebhookTarget.parse("not a url"));
     assertThrows(IllegalArgumentException.class, () -> WebhookTarget.parse("http:///nohost"));
     WebhookTarget t = WebhookTarget.parse("HTTPS://Hooks.Example.com/a/b?x=1#frag");

@@ -30,18 +30,21 @@ class AddressSafetyTest {
   private final ScriptedReceiver receiver = new ScriptedReceiver(h.vertx);
 
   /** Made-up names: hooks.example.test is our loopback receiver; the others are internal hosts. */
-  private static final Resolver NAMES = host -> {
-    try {
-      return Future.succeededFuture(List.of(switch (host) {
-        case "hooks.example.test" -> InetAddress.getByName("127.0.0.1");
-        case "internal.example.test" -> InetAddress.getByName("10.20.30.40");
-        case "metadata.example.test" -> InetAddress.getByName("169.254.169.254");
-        default -> InetAddress.getByName(host); // IP literals
-      }));
-    } catch (UnknownHostException e) {
-      return Future.failedFuture(e);
-    }
-  };
+  private static final Resolver NAMES =
+      host -> {
+        try {
+          return Future.succeededFuture(
+              List.of(
+                  switch (host) {
+                    case "hooks.example.test" -> InetAddress.getByName("127.0.0.1");
+                    case "internal.example.test" -> InetAddress.getByName("10.20.30.40");
+                    case "metadata.example.test" -> InetAddress.getByName("169.254.169.254");
+                    default -> InetAddress.getByName(host); // IP literals
+                  }));
+        } catch (UnknownHostException e) {
+          return Future.failedFuture(e);
+        }
+      };
 
   @AfterEach
   void tearDown() {
@@ -50,12 +53,19 @@ class AddressSafetyTest {
 
   /** The default policy: public addresses only. */
   private DispatcherConfig closed() {
-    return DispatcherConfig.defaults(h.kafka).withGroupId(h.groupId).withRetrySchedule("100ms,200ms");
+    return DispatcherConfig.defaults(h.kafka)
+        .withGroupId(h.groupId)
+        .withRetrySchedule("100ms,200ms");
   }
 
   private WebhookState failedState(String runId) {
-    await().atMost(WAIT).until(() -> h.dispatcherState(runId)
-        .map(s -> s.webhook().status().equals(WebhookState.FAILED)).orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                h.dispatcherState(runId)
+                    .map(s -> s.webhook().status().equals(WebhookState.FAILED))
+                    .orElse(false));
     return h.dispatcherState(runId).map(RunState::webhook).orElseThrow();
   }
 
@@ -64,9 +74,11 @@ class AddressSafetyTest {
     assertEquals(1, failed.attempts(), "refused at once, no retries");
     assertNull(failed.lastStatusCode());
     for (String mention : mentions) {
-      assertTrue(failed.lastError().contains(mention), "'" + mention + "' in: " + failed.lastError());
+      assertTrue(
+          failed.lastError().contains(mention), "'" + mention + "' in: " + failed.lastError());
     }
-    assertEquals(DeadLetterHeaders.REFUSED,
+    assertEquals(
+        DeadLetterHeaders.REFUSED,
         DispatcherHarness.header(h.deadLetterRecords(runId).get(0), DeadLetterHeaders.REASON));
   }
 
@@ -122,13 +134,25 @@ class AddressSafetyTest {
     String literal = h.publish("p-1", receiver.url());
     String named = h.publish("p-1", "http://hooks.example.test:" + receiver.port() + "/hook?x=1");
 
-    await().atMost(WAIT).until(() -> receiver.requestsFor(literal).size() == 1 && receiver.requestsFor(named).size() == 1);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                receiver.requestsFor(literal).size() == 1
+                    && receiver.requestsFor(named).size() == 1);
     ScriptedReceiver.Request request = receiver.requestsFor(named).get(0);
-    assertEquals("hooks.example.test:" + receiver.port(), request.headers().get("host"),
+    assertEquals(
+        "hooks.example.test:" + receiver.port(),
+        request.headers().get("host"),
         "connected to 127.0.0.1 (the name exists only in our resolver) while the Host header keeps the name");
     assertEquals("/hook?x=1", request.uri());
-    await().atMost(WAIT).until(() -> h.dispatcherState(named)
-        .map(s -> s.webhook().status().equals(WebhookState.DELIVERED)).orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                h.dispatcherState(named)
+                    .map(s -> s.webhook().status().equals(WebhookState.DELIVERED))
+                    .orElse(false));
   }
 
   @Test

@@ -11,12 +11,16 @@ final class BlackHole implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
 
   BlackHole(Vertx vertx) {
-    server = vertx.createNetServer()
-        .connectHandler(socket -> {
-          connections.incrementAndGet();
-          socket.handler(ignored -> {});
-        })
-        .listen(0, "127.0.0.1").await();
+    server =
+        vertx
+            .createNetServer()
+            .connectHandler(
+                socket -> {
+                  connections.incrementAndGet();
+                  socket.handler(ignored -> {});
+                })
+            .listen(0, "127.0.0.1")
+            .await();
   }
 
   String url() {

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, point 8, for every stage's consumer loop (the dispatcher's and the workers'): a
- * record whose handler throws is settled and the rest of its batch still runs; a failed offset
- * commit is retried until it succeeds.
+ * Issue 10, point 8, for every stage's consumer loop (the dispatcher's and the workers'): a record
+ * whose handler throws is settled and the rest of its batch still runs; a failed offset commit is
+ * retried until it succeeds.
  */
 class ConsumerLoopFailuresTest {
 
@@ -63,22 +63,35 @@ class ConsumerLoopFailuresTest {
     }
 
     @Override
-    public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
+    public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(
+        Set<TopicPartition> partitions) {
       return Future.succeededFuture(committer.release(partitions));
     }
   }
 
   private void startLoop(String topic) {
     context = h.vertx.getOrCreateContext();
-    loop = new ConsumerLoop(context, KafkaClientProperties.consumer(h.kafka, h.groupId, "test-loop",
-        Duration.ofMinutes(1), 100), List.of(topic), new Stage(), "test-loop");
+    loop =
+        new ConsumerLoop(
+            context,
+            KafkaClientProperties.consumer(
+                h.kafka, h.groupId, "test-loop", Duration.ofMinutes(1), 100),
+            List.of(topic),
+            new Stage(),
+            "test-loop");
     committer = new OffsetCommitter(h.vertx, loop);
     loop.start().await();
   }
 
   private long committed(String topic) throws Exception {
-    try (Admin admin = Admin.create(KafkaClientProperties.asObjects(KafkaClientProperties.admin(h.kafka, "test-admin")))) {
-      var offsets = admin.listConsumerGroupOffsets(h.groupId).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+    try (Admin admin =
+        Admin.create(
+            KafkaClientProperties.asObjects(KafkaClientProperties.admin(h.kafka, "test-admin")))) {
+      var offsets =
+          admin
+              .listConsumerGroupOffsets(h.groupId)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
       OffsetAndMetadata offset = offsets.get(new TopicPartition(topic, 0));
       return offset == null ? -1 : offset.offset();
     }
@@ -93,20 +106,27 @@ class ConsumerLoopFailuresTest {
   void aRecordWhoseHandlerThrowsIsSettledAndTheRestOfItsBatchRuns() throws Exception {
     String topic = h.kafka.topicPrefix() + "records";
     TopicInitializer.ensureBlocking(h.kafka, List.of(TopicSpec.of(topic, 1, (short) 1)));
-    try (var producer = new KafkaProducer<String, String>(KafkaClientProperties.asObjects(
-        KafkaClientProperties.producer(h.kafka, "test-records", Duration.ofSeconds(20))))) {
+    try (var producer =
+        new KafkaProducer<String, String>(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.producer(h.kafka, "test-records", Duration.ofSeconds(20))))) {
       for (String value : List.of("ok-1", "ok-2", "boom", "ok-4", "ok-5")) {
         producer.send(new ProducerRecord<>(topic, 0, value, value));
       }
       producer.flush();
     }
-    double settledBefore = counter("hookrun.consumer.records.settled", "consumer", h.groupId, "reason", "handler_error");
+    double settledBefore =
+        counter(
+            "hookrun.consumer.records.settled", "consumer", h.groupId, "reason", "handler_error");
     startLoop(topic); // all five are there before the first poll: one batch
 
     await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 4);
     assertEquals(List.of("ok-1", "ok-2", "ok-4", "ok-5"), handled);
     await().atMost(Duration.ofSeconds(30)).until(() -> committed(topic) == 5);
-    assertEquals(settledBefore + 1, counter("hookrun.consumer.records.settled", "consumer", h.groupId, "reason", "handler_error"));
+    assertEquals(
+        settledBefore + 1,
+        counter(
+            "hookrun.consumer.records.settled", "consumer", h.groupId, "reason", "handler_error"));
   }
 
   /**
@@ -123,12 +143,17 @@ class ConsumerLoopFailuresTest {
     double failuresBefore = counter("hookrun.consumer.commit.failures", "consumer", h.groupId);
 
     TopicPartition partition = new TopicPartition(late, 0);
-    context.runOnContext(v -> {
-      committer.started(partition, 0);
-      committer.finished(partition, 0);
-    });
-    await().atMost(Duration.ofSeconds(30))
-        .until(() -> counter("hookrun.consumer.commit.failures", "consumer", h.groupId) > failuresBefore);
+    context.runOnContext(
+        v -> {
+          committer.started(partition, 0);
+          committer.finished(partition, 0);
+        });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                counter("hookrun.consumer.commit.failures", "consumer", h.groupId)
+                    > failuresBefore);
 
     TopicInitializer.ensureBlocking(h.kafka, List.of(TopicSpec.of(late, 1, (short) 1)));
     await().atMost(Duration.ofSeconds(30)).until(() -> committed(late) == 1);

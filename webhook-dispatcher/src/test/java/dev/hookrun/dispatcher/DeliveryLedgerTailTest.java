@@ -24,9 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, point 8: the ledger's tail of the run-state topic survives a record it cannot read.
- * It used to end for good on the first exception, leaving the dispatcher with a stale ledger
- * that lets a second result for a delivered run be delivered again.
+ * Issue 10, point 8: the ledger's tail of the run-state topic survives a record it cannot read. It
+ * used to end for good on the first exception, leaving the dispatcher with a stale ledger that lets
+ * a second result for a delivered run be delivered again.
  */
 class DeliveryLedgerTailTest {
 
@@ -41,9 +41,12 @@ class DeliveryLedgerTailTest {
     h.close();
   }
 
-  /** Decodes like the dispatcher does, but fails on one record, as a corrupt or foreign value would. */
+  /**
+   * Decodes like the dispatcher does, but fails on one record, as a corrupt or foreign value would.
+   */
   private static final class FailsOnPoison implements Deserializer<String> {
-    private final DeliveryLedger.DispatcherStatesOnly real = new DeliveryLedger.DispatcherStatesOnly();
+    private final DeliveryLedger.DispatcherStatesOnly real =
+        new DeliveryLedger.DispatcherStatesOnly();
 
     @Override
     public String deserialize(String topic, byte[] data) {
@@ -55,20 +58,27 @@ class DeliveryLedgerTailTest {
       if (data != null && new String(data, StandardCharsets.UTF_8).contains("poison")) {
         throw new IllegalStateException("cannot decode this value");
       }
-      return headers == null ? real.deserialize(topic, data) : real.deserialize(topic, headers, data);
+      return headers == null
+          ? real.deserialize(topic, data)
+          : real.deserialize(topic, headers, data);
     }
   }
 
   @Test
   void anUndecodableRecordIsSkippedAndCountedAndTheTailGoesOn() throws Exception {
-    TopicInitializer.ensureBlocking(h.kafka, List.of(PlatformTopics.runState(h.kafka, h.kafka.runRetention())));
+    TopicInitializer.ensureBlocking(
+        h.kafka, List.of(PlatformTopics.runState(h.kafka, h.kafka.runRetention())));
     String before = "run-before-" + UUID.randomUUID();
     String after = "run-after-" + UUID.randomUUID();
-    try (var producer = new KafkaProducer<String, String>(KafkaClientProperties.asObjects(
-        KafkaClientProperties.producer(h.kafka, "test-states", Duration.ofSeconds(20))))) {
+    try (var producer =
+        new KafkaProducer<String, String>(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.producer(h.kafka, "test-states", Duration.ofSeconds(20))))) {
       // all on partition 0: the poison sits between two deliveries
       send(producer, delivered(before));
-      producer.send(new ProducerRecord<>(h.kafka.topics().runState(), 0, "run-poison", "poison")).get(20, TimeUnit.SECONDS);
+      producer
+          .send(new ProducerRecord<>(h.kafka.topics().runState(), 0, "run-poison", "poison"))
+          .get(20, TimeUnit.SECONDS);
       ledger = new DeliveryLedger(h.kafka, "test-ledger", new FailsOnPoison());
       ledger.start(h.vertx.getOrCreateContext()).await();
       // written while the ledger is tailing, after the record it could not decode
@@ -83,12 +93,19 @@ class DeliveryLedgerTailTest {
   private static RunState delivered(String runId) {
     Instant now = Instant.now();
     return RunState.finished(DispatcherHarness.result(runId, "p-1", "http://127.0.0.1:9/h"), now)
-        .withWebhook(new WebhookState("http://127.0.0.1:9/h", WebhookState.DELIVERED, 1, 200, null, null), "dispatcher", now);
+        .withWebhook(
+            new WebhookState("http://127.0.0.1:9/h", WebhookState.DELIVERED, 1, 200, null, null),
+            "dispatcher",
+            now);
   }
 
   private void send(KafkaProducer<String, String> producer, RunState state) throws Exception {
-    var record = new ProducerRecord<>(h.kafka.topics().runState(), 0, state.runId(), state.toJson().encode());
-    record.headers().add(RunStatePublisher.SOURCE_HEADER, "dispatcher".getBytes(StandardCharsets.UTF_8));
+    var record =
+        new ProducerRecord<>(
+            h.kafka.topics().runState(), 0, state.runId(), state.toJson().encode());
+    record
+        .headers()
+        .add(RunStatePublisher.SOURCE_HEADER, "dispatcher".getBytes(StandardCharsets.UTF_8));
     producer.send(record).get(20, TimeUnit.SECONDS);
   }
 }

@@ -36,24 +36,35 @@ class DispatcherConfigTest {
 
   @Test
   void readsScheduleSecretsAndNetworks() {
-    DispatcherConfig c = DispatcherConfig.fromEnv(Map.of(
-        "WEBHOOK_RETRY_SCHEDULE", "1s,1s,2s",
-        "WEBHOOK_SECRETS", "p-1=" + GOOD_SECRET + ",p-2=" + GOOD_SECRET,
-        "WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, fd00::/8"));
+    DispatcherConfig c =
+        DispatcherConfig.fromEnv(
+            Map.of(
+                "WEBHOOK_RETRY_SCHEDULE", "1s,1s,2s",
+                "WEBHOOK_SECRETS", "p-1=" + GOOD_SECRET + ",p-2=" + GOOD_SECRET,
+                "WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, fd00::/8"));
     assertEquals(3, c.retrySchedule().retries());
-    assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2)), c.retrySchedule().delays());
+    assertEquals(
+        List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2)),
+        c.retrySchedule().delays());
     assertTrue(c.secrets().keyFor("p-1").isPresent());
     assertFalse(c.secrets().keyFor("p-3").isPresent());
-    assertEquals(List.of(NetworkRange.parse("10.0.0.0/8"), NetworkRange.parse("fd00::/8")), c.allowedNetworks());
+    assertEquals(
+        List.of(NetworkRange.parse("10.0.0.0/8"), NetworkRange.parse("fd00::/8")),
+        c.allowedNetworks());
   }
 
   @Test
   void everyProblemIsReportedAtOnceAndNoSecretIsShown() {
-    ConfigException e = assertThrows(ConfigException.class, () -> DispatcherConfig.fromEnv(Map.of(
-        "WEBHOOK_RETRY_SCHEDULE", "5s,soon,0s",
-        "WEBHOOK_SECRETS", "p-1=whsec_dG9vc2hvcnQ=,p-2=plaintextsecret",
-        "WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,10.0.0.0/40,intranet",
-        "WEBHOOK_REQUEST_TIMEOUT", "forever")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                DispatcherConfig.fromEnv(
+                    Map.of(
+                        "WEBHOOK_RETRY_SCHEDULE", "5s,soon,0s",
+                        "WEBHOOK_SECRETS", "p-1=whsec_dG9vc2hvcnQ=,p-2=plaintextsecret",
+                        "WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,10.0.0.0/40,intranet",
+                        "WEBHOOK_REQUEST_TIMEOUT", "forever")));
     String all = String.join("\n", e.problems());
     assertTrue(all.contains("WEBHOOK_RETRY_SCHEDULE: 'soon'"), all);
     assertTrue(all.contains("WEBHOOK_RETRY_SCHEDULE delay"), all);
@@ -62,15 +73,20 @@ class DispatcherConfigTest {
     assertTrue(all.contains("10.0.0.0/40"), all);
     assertTrue(all.contains("intranet"), all);
     assertTrue(all.contains("WEBHOOK_REQUEST_TIMEOUT"), all);
-    assertFalse(all.contains("dG9vc2hvcnQ") || all.contains("plaintextsecret"), "secrets never appear: " + all);
+    assertFalse(
+        all.contains("dG9vc2hvcnQ") || all.contains("plaintextsecret"),
+        "secrets never appear: " + all);
   }
 
   @Test
   void loopbackIsOpenedOnlyWhenNoAllowListIsConfigured() {
     DispatcherConfig unset = DispatcherConfig.fromEnv(Map.of());
-    assertEquals(List.of(NetworkRange.parse("127.0.0.0/8"), NetworkRange.parse("::1/128")),
+    assertEquals(
+        List.of(NetworkRange.parse("127.0.0.0/8"), NetworkRange.parse("::1/128")),
         unset.withLoopbackAllowed().allowedNetworks());
-    DispatcherConfig set = DispatcherConfig.fromEnv(Map.of("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8"));
-    assertEquals(List.of(NetworkRange.parse("10.0.0.0/8")), set.withLoopbackAllowed().allowedNetworks());
+    DispatcherConfig set =
+        DispatcherConfig.fromEnv(Map.of("WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8"));
+    assertEquals(
+        List.of(NetworkRange.parse("10.0.0.0/8")), set.withLoopbackAllowed().allowedNetworks());
   }
 }

@@ -4,8 +4,8 @@ import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
-import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.DeliveryState;
+import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.kafka.SharedTestBroker;
@@ -35,10 +35,14 @@ final class DispatcherHarness implements AutoCloseable {
   private final KafkaProducer<String, String> producer;
 
   DispatcherHarness(String name) {
-    kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), name + "-" + UUID.randomUUID() + ".")
-        .withSessionTimeout(Duration.ofSeconds(6));
-    producer = new KafkaProducer<>(KafkaClientProperties.asObjects(
-        KafkaClientProperties.producer(kafka, "test-results", Duration.ofSeconds(20))));
+    kafka =
+        KafkaSettings.local(
+                SharedTestBroker.bootstrapServers(), name + "-" + UUID.randomUUID() + ".")
+            .withSessionTimeout(Duration.ofSeconds(6));
+    producer =
+        new KafkaProducer<>(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.producer(kafka, "test-results", Duration.ofSeconds(20))));
     try {
       // the workers' topic exists before any dispatcher runs, as in production
       TopicInitializer.ensureBlocking(kafka, List.of(PlatformTopics.results(kafka)));
@@ -49,24 +53,35 @@ final class DispatcherHarness implements AutoCloseable {
   }
 
   /**
-   * Waits until every partition of a new topic answers at its leader: producing into a topic
-   * the broker has created but not yet taken leadership of fails with NotLeaderOrFollower.
+   * Waits until every partition of a new topic answers at its leader: producing into a topic the
+   * broker has created but not yet taken leadership of fails with NotLeaderOrFollower.
    */
   private void awaitLeaders(String topic) {
-    try (var reader = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(
-        KafkaClientProperties.asObjects(KafkaClientProperties.reader(kafka, "test-leaders")))) {
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-        var partitions = reader.partitionsFor(topic, Duration.ofSeconds(5)).stream()
-            .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-        return !partitions.isEmpty() && reader.endOffsets(partitions, Duration.ofSeconds(5)).size() == partitions.size();
-      });
+    try (var reader =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(
+            KafkaClientProperties.asObjects(KafkaClientProperties.reader(kafka, "test-leaders")))) {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                var partitions =
+                    reader.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+                        .toList();
+                return !partitions.isEmpty()
+                    && reader.endOffsets(partitions, Duration.ofSeconds(5)).size()
+                        == partitions.size();
+              });
     }
   }
 
   /** Defaults, this test's group, loopback allowed (receivers are on 127.0.0.1), short retries. */
   DispatcherConfig config(String schedule) {
-    return DispatcherConfig.defaults(kafka).withGroupId(groupId)
-        .withAllowedNetworks(List.of("127.0.0.0/8")).withRetrySchedule(schedule);
+    return DispatcherConfig.defaults(kafka)
+        .withGroupId(groupId)
+        .withAllowedNetworks(List.of("127.0.0.0/8"))
+        .withRetrySchedule(schedule);
   }
 
   DispatcherVerticle deploy(DispatcherConfig config) {
@@ -77,7 +92,8 @@ final class DispatcherHarness implements AutoCloseable {
     return deploy(config, resolver, null);
   }
 
-  DispatcherVerticle deploy(DispatcherConfig config, Resolver resolver, io.vertx.core.net.TrustOptions trust) {
+  DispatcherVerticle deploy(
+      DispatcherConfig config, Resolver resolver, io.vertx.core.net.TrustOptions trust) {
     DispatcherVerticle verticle = new DispatcherVerticle(config, resolver, trust);
     vertx.deployVerticle(verticle).await();
     return verticle;
@@ -85,15 +101,28 @@ final class DispatcherHarness implements AutoCloseable {
 
   static RunResult result(String runId, String project, String endpoint) {
     Instant t = Instant.now();
-    return new RunResult(runId, project, "webhook-delay-example", RunStatus.SUCCEEDED,
-        new JsonObject().put("delayMins", 0).put("message", "done"), null, 3, t.minusSeconds(1),
-        t.minusMillis(3), t, endpoint, "w1");
+    return new RunResult(
+        runId,
+        project,
+        "webhook-delay-example",
+        RunStatus.SUCCEEDED,
+        new JsonObject().put("delayMins", 0).put("message", "done"),
+        null,
+        3,
+        t.minusSeconds(1),
+        t.minusMillis(3),
+        t,
+        endpoint,
+        "w1");
   }
 
   /** Puts a result on the results topic, as a worker does, and waits for the ack. */
   String publish(RunResult result) {
     try {
-      producer.send(new ProducerRecord<>(kafka.topics().results(), result.runId(), result.toJson().encode()))
+      producer
+          .send(
+              new ProducerRecord<>(
+                  kafka.topics().results(), result.runId(), result.toJson().encode()))
           .get(20, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -104,8 +133,13 @@ final class DispatcherHarness implements AutoCloseable {
   /** Puts a worker's {@code running} or {@code progress} record on the results topic. */
   void publishEvent(String runId, String kind, JsonObject value) {
     try {
-      var record = new ProducerRecord<String, String>(kafka.topics().results(), runId, value.encode());
-      record.headers().add(dev.hookrun.common.run.RunHeaders.KIND, kind.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      var record =
+          new ProducerRecord<String, String>(kafka.topics().results(), runId, value.encode());
+      record
+          .headers()
+          .add(
+              dev.hookrun.common.run.RunHeaders.KIND,
+              kind.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       producer.send(record).get(20, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -117,7 +151,10 @@ final class DispatcherHarness implements AutoCloseable {
     try {
       List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
       for (RunResult r : results) {
-        sent.add(producer.send(new ProducerRecord<>(kafka.topics().results(), partition, r.runId(), r.toJson().encode())));
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    kafka.topics().results(), partition, r.runId(), r.toJson().encode())));
       }
       producer.flush();
       for (var f : sent) {
@@ -130,10 +167,17 @@ final class DispatcherHarness implements AutoCloseable {
 
   /** The dispatchers' committed offset on a results partition, or -1 when none is committed. */
   long committedOffset(int partition) {
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(KafkaClientProperties.asObjects(
-        KafkaClientProperties.admin(kafka, "test-admin")))) {
-      var offsets = admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-      var committed = offsets.get(new org.apache.kafka.common.TopicPartition(kafka.topics().results(), partition));
+    try (var admin =
+        org.apache.kafka.clients.admin.Admin.create(
+            KafkaClientProperties.asObjects(KafkaClientProperties.admin(kafka, "test-admin")))) {
+      var offsets =
+          admin
+              .listConsumerGroupOffsets(groupId)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
+      var committed =
+          offsets.get(
+              new org.apache.kafka.common.TopicPartition(kafka.topics().results(), partition));
       return committed == null ? -1 : committed.offset();
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -146,14 +190,16 @@ final class DispatcherHarness implements AutoCloseable {
 
   /** The latest run state the dispatcher published for a run, if any. */
   Optional<RunState> dispatcherState(String runId) {
-    return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().runState(), runId).stream()
+    return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().runState(), runId)
+        .stream()
         .map(json -> RunState.delivering(DeliveryState.fromJson(json)))
         .filter(s -> "dispatcher".equals(s.source()))
         .reduce((a, b) -> b);
   }
 
   List<RunState> dispatcherStates(String runId) {
-    return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().runState(), runId).stream()
+    return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().runState(), runId)
+        .stream()
         .map(json -> RunState.delivering(DeliveryState.fromJson(json)))
         .filter(s -> "dispatcher".equals(s.source()))
         .sorted(Comparator.comparing(s -> s.webhook().attempts()))
@@ -168,7 +214,9 @@ final class DispatcherHarness implements AutoCloseable {
 
   static String header(ConsumerRecord<String, String> record, String name) {
     var header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    return header == null
+        ? null
+        : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class DispatcherStatesOnlyTest {
 
-  private final DeliveryLedger.DispatcherStatesOnly deserializer = new DeliveryLedger.DispatcherStatesOnly();
+  private final DeliveryLedger.DispatcherStatesOnly deserializer =
+      new DeliveryLedger.DispatcherStatesOnly();
   private final byte[] value = "{\"source\":\"x\"}".getBytes(StandardCharsets.UTF_8);
 
   private static RecordHeaders source(String stage) {
@@ -22,8 +23,12 @@ class DispatcherStatesOnlyTest {
 
   @Test
   void decodesADispatchersStateAndARecordWithoutTheHeader() {
-    assertEquals("{\"source\":\"x\"}", deserializer.deserialize("t", source("dispatcher"), ByteBuffer.wrap(value)));
-    assertEquals("{\"source\":\"x\"}", deserializer.deserialize("t", new RecordHeaders(), ByteBuffer.wrap(value)));
+    assertEquals(
+        "{\"source\":\"x\"}",
+        deserializer.deserialize("t", source("dispatcher"), ByteBuffer.wrap(value)));
+    assertEquals(
+        "{\"source\":\"x\"}",
+        deserializer.deserialize("t", new RecordHeaders(), ByteBuffer.wrap(value)));
     assertEquals("{\"source\":\"x\"}", deserializer.deserialize("t", source("dispatcher"), value));
   }
 

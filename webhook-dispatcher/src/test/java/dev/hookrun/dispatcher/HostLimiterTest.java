@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class HostLimiterTest {
 
   private final AtomicLong nanos = new AtomicLong();
+
   /** A budget of 0 is always spent: the pace rule applies from the first delivery. */
   private final HostLimiter limiter = new HostLimiter(2, Duration.ofSeconds(1), 0, nanos::get);
 
@@ -81,7 +82,8 @@ class HostLimiterTest {
     for (int i = 0; i < 150; i++) {
       queued.add(limiter.acquire("h:80"));
     }
-    assertTrue(queued.stream().noneMatch(Future::failed), "150 × 10 ms / 2 slots = 0.75 s of wait: fine");
+    assertTrue(
+        queued.stream().noneMatch(Future::failed), "150 × 10 ms / 2 slots = 0.75 s of wait: fine");
     Future<Runnable> tooMany = null;
     for (int i = 0; i < 100 && (tooMany == null || !tooMany.failed()); i++) {
       tooMany = limiter.acquire("h:80");
@@ -114,11 +116,16 @@ class HostLimiterTest {
     advance(500); // 0.5 s without progress: 2 slots at ≥ 0.5 s each serve 4 within the 1 s bound
     limiter.sweep();
     assertEquals(4, queued.stream().filter(f -> !f.isComplete()).count());
-    assertTrue(queued.subList(4, 10).stream().allMatch(Future::failed), "the tail goes, the head keeps its place");
+    assertTrue(
+        queued.subList(4, 10).stream().allMatch(Future::failed),
+        "the tail goes, the head keeps its place");
     advance(600);
     limiter.sweep();
-    assertTrue(queued.stream().allMatch(Future::failed), "nothing finished for 1.1 s: all waiting are shed");
-    assertEquals(2, limiter.active("h:80"), "the requests in progress keep their slots until they end");
+    assertTrue(
+        queued.stream().allMatch(Future::failed),
+        "nothing finished for 1.1 s: all waiting are shed");
+    assertEquals(
+        2, limiter.active("h:80"), "the requests in progress keep their slots until they end");
   }
 
   @Test
@@ -133,7 +140,8 @@ class HostLimiterTest {
     for (int i = 0; i < 5; i++) {
       queued.add(roomy.acquire("h:80"));
     }
-    assertTrue(queued.stream().noneMatch(Future::isComplete),
+    assertTrue(
+        queued.stream().noneMatch(Future::isComplete),
         "2.0 s of wait at its pace, but 7 of 8 held: nobody else is kept out, so they wait their turn");
     roomy.sweep();
     assertTrue(queued.stream().noneMatch(Future::isComplete), "the sweep keeps them too");
@@ -141,9 +149,12 @@ class HostLimiterTest {
 
     Future<Runnable> eighth = roomy.acquire("h:80");
     assertFalse(eighth.isComplete(), "the eighth fills the budget");
-    assertTrue(roomy.acquire("h:80").failed(), "with the budget spent, a wait past the bound is shed");
+    assertTrue(
+        roomy.acquire("h:80").failed(), "with the budget spent, a wait past the bound is shed");
     roomy.sweep();
-    assertEquals(2, queued.stream().filter(f -> !f.isComplete()).count(),
+    assertEquals(
+        2,
+        queued.stream().filter(f -> !f.isComplete()).count(),
         "and the sweep cuts the queue to what the host serves within the bound");
     assertEquals(4, roomy.held());
     advance(1500); // nothing finished for 1.5 s: a stuck host lets go whatever the budget

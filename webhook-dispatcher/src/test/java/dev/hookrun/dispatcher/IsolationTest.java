@@ -13,14 +13,15 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * A slow or dead endpoint must not hold up deliveries to others: 10 % of runs point at a black
- * hole (accepts TCP, never answers) and the healthy ones go at the speed they go without it.
+ * A slow or dead endpoint must not hold up deliveries to others: 10 % of runs point at a black hole
+ * (accepts TCP, never answers) and the healthy ones go at the speed they go without it.
  */
 class IsolationTest {
 
   private static final int HEALTHY = 2000;
 
-  private record Measured(int delivered, long spanMs, double perSecond, long hostBusy, int blackHoleConnections) {}
+  private record Measured(
+      int delivered, long spanMs, double perSecond, long hostBusy, int blackHoleConnections) {}
 
   private Measured run(String name, boolean withBlackHole) {
     try (DispatcherHarness h = new DispatcherHarness(name)) {
@@ -33,7 +34,9 @@ class IsolationTest {
         }
         results.add(DispatcherHarness.result("ok-" + UUID.randomUUID(), "p-1", healthy.url()));
       }
-      h.publishAll(results, null); // all waiting before the dispatcher starts: its pace is measured, not ours
+      h.publishAll(
+          results,
+          null); // all waiting before the dispatcher starts: its pace is measured, not ours
 
       DispatcherVerticle dispatcher = h.deploy(h.config("1s,1s"));
       await().atMost(Duration.ofSeconds(120)).until(() -> healthy.requests().size() >= HEALTHY);
@@ -41,8 +44,12 @@ class IsolationTest {
       long first = got.stream().mapToLong(ScriptedReceiver.Request::atMillis).min().orElseThrow();
       long last = got.stream().mapToLong(ScriptedReceiver.Request::atMillis).max().orElseThrow();
       long span = Math.max(1, last - first);
-      return new Measured(got.size(), span, (got.size() - 1) * 1000.0 / span,
-          dispatcher.metrics().hostBusy(), blackHole.connections());
+      return new Measured(
+          got.size(),
+          span,
+          (got.size() - 1) * 1000.0 / span,
+          dispatcher.metrics().hostBusy(),
+          blackHole.connections());
     }
   }
 
@@ -53,16 +60,29 @@ class IsolationTest {
     Measured with = run("isolation-blackhole", true);
     Measured without = run("isolation-baseline", false);
 
-    System.out.printf("%nISOLATION healthy deliveries/s: without black hole %.0f (%d in %d ms); "
+    System.out.printf(
+        "%nISOLATION healthy deliveries/s: without black hole %.0f (%d in %d ms); "
             + "with 10%% of runs to a black hole %.0f (%d in %d ms; %d connections held open by the black hole, "
             + "%d black-hole attempts shed as host busy)%n%n",
-        without.perSecond(), without.delivered(), without.spanMs(),
-        with.perSecond(), with.delivered(), with.spanMs(), with.blackHoleConnections(), with.hostBusy());
+        without.perSecond(),
+        without.delivered(),
+        without.spanMs(),
+        with.perSecond(),
+        with.delivered(),
+        with.spanMs(),
+        with.blackHoleConnections(),
+        with.hostBusy());
     assertEquals(HEALTHY, with.delivered());
     assertTrue(with.blackHoleConnections() > 0, "the black hole was being tried meanwhile");
-    // a blocked dispatcher would manage a few per second (50 slots / 15 s timeout); allow for a busy machine
-    assertTrue(with.perSecond() >= 0.5 * without.perSecond(),
-        "healthy deliveries slowed from " + without.perSecond() + "/s to " + with.perSecond() + "/s");
+    // a blocked dispatcher would manage a few per second (50 slots / 15 s timeout); allow for a
+    // busy machine
+    assertTrue(
+        with.perSecond() >= 0.5 * without.perSecond(),
+        "healthy deliveries slowed from "
+            + without.perSecond()
+            + "/s to "
+            + with.perSecond()
+            + "/s");
   }
 
   @Test
@@ -83,18 +103,26 @@ class IsolationTest {
       h.publishAll(stuck, 0);
       h.publishAll(ok, 0);
 
-      // attempts to the black hole would hold their slots for 30 s; the healthy ones must not wait for that
-      DispatcherVerticle dispatcher = h.deploy(h.config("1s")
-          .withLimits(100, 20, Duration.ofSeconds(2))
-          .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(30)));
+      // attempts to the black hole would hold their slots for 30 s; the healthy ones must not wait
+      // for that
+      DispatcherVerticle dispatcher =
+          h.deploy(
+              h.config("1s")
+                  .withLimits(100, 20, Duration.ofSeconds(2))
+                  .withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(30)));
       long start = System.nanoTime();
       await().atMost(Duration.ofSeconds(20)).until(() -> healthy.requests().size() == ok.size());
       long ms = (System.nanoTime() - start) / 1_000_000;
-      System.out.printf("%nISOLATION budget of 100, 20 per host: %d healthy delivered %d ms after start "
-          + "while 150 runs to a black hole were shed %d times%n%n", ok.size(), ms, dispatcher.metrics().hostBusy());
-      assertTrue(dispatcher.metrics().hostBusy() > 0, "the black hole's deliveries were shed, not left to fill the budget");
+      System.out.printf(
+          "%nISOLATION budget of 100, 20 per host: %d healthy delivered %d ms after start "
+              + "while 150 runs to a black hole were shed %d times%n%n",
+          ok.size(), ms, dispatcher.metrics().hostBusy());
+      assertTrue(
+          dispatcher.metrics().hostBusy() > 0,
+          "the black hole's deliveries were shed, not left to fill the budget");
       var exported = ServiceMetrics.registry().find("hookrun.webhook.host.busy").counter();
-      assertTrue(exported != null && exported.count() >= dispatcher.metrics().hostBusy(),
+      assertTrue(
+          exported != null && exported.count() >= dispatcher.metrics().hostBusy(),
           "Prometheus sees the shed attempts too (hookrun_webhook_host_busy_total)");
     }
   }
@@ -116,7 +144,8 @@ class IsolationTest {
       // the later healthy ones are done, but offset 5 is not: the commit stops below it
       await().atMost(Duration.ofSeconds(10)).until(() -> h.committedOffset(0) == 5);
       assertTrue(blackHole.connections() > 0);
-      // once the black-hole attempt times out and moves to the retry tier, the rest can be committed
+      // once the black-hole attempt times out and moves to the retry tier, the rest can be
+      // committed
       await().atMost(Duration.ofSeconds(30)).until(() -> h.committedOffset(0) == 11);
     }
   }

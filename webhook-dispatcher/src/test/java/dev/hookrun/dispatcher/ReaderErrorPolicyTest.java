@@ -29,9 +29,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12: every reader (a group member, a reader of every partition) meets errors the same
- * way, on the real broker. A record it cannot decode is skipped, counted, and the records after
- * it still arrive; a failed read is retried with back-off and counted, never fatal.
+ * Issue 12: every reader (a group member, a reader of every partition) meets errors the same way,
+ * on the real broker. A record it cannot decode is skipped, counted, and the records after it still
+ * arrive; a failed read is retried with back-off and counted, never fatal.
  */
 class ReaderErrorPolicyTest {
 
@@ -71,8 +71,10 @@ class ReaderErrorPolicyTest {
   }
 
   private void send(String topic, String... values) throws Exception {
-    try (var producer = new KafkaProducer<String, String>(KafkaClientProperties.asObjects(
-        KafkaClientProperties.producer(h.kafka, "test-records", Duration.ofSeconds(20))))) {
+    try (var producer =
+        new KafkaProducer<String, String>(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.producer(h.kafka, "test-records", Duration.ofSeconds(20))))) {
       for (String value : values) {
         producer.send(new ProducerRecord<>(topic, 0, value, value)).get(20, TimeUnit.SECONDS);
       }
@@ -80,20 +82,27 @@ class ReaderErrorPolicyTest {
   }
 
   private static double settled(String consumer, String reason) {
-    var found = ServiceMetrics.registry().find("hookrun.consumer.records.settled")
-        .tags("consumer", consumer, "reason", reason).counter();
+    var found =
+        ServiceMetrics.registry()
+            .find("hookrun.consumer.records.settled")
+            .tags("consumer", consumer, "reason", reason)
+            .counter();
     return found == null ? 0 : found.count();
   }
 
   /** Hands what it decodes to the test; throws on "garbled" as a decoder meeting bad JSON would. */
   private TopicFollower<String> follow(String topic) {
-    return TopicFollower.decoding(h.vertx.getOrCreateContext(),
-            KafkaClientProperties.reader(h.kafka, "test-follower"), List.of(topic), record -> {
+    return TopicFollower.decoding(
+            h.vertx.getOrCreateContext(),
+            KafkaClientProperties.reader(h.kafka, "test-follower"),
+            List.of(topic),
+            record -> {
               if (record.value().contains("garbled")) {
                 throw new IllegalArgumentException("not JSON: " + record.value());
               }
               return record.value();
-            }, handled::addAll)
+            },
+            handled::addAll)
         .values(new FailsOnPoison())
         .named("test-follower", "policy-" + h.groupId);
   }
@@ -135,24 +144,35 @@ class ReaderErrorPolicyTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("first"));
   }
 
-  /** The same policy in a group member: the undecodable record is skipped past, counted under the group. */
+  /**
+   * The same policy in a group member: the undecodable record is skipped past, counted under the
+   * group.
+   */
   @Test
   void aGroupMemberSkipsAndCountsAnUndecodableRecordAndGoesOn() throws Exception {
     String topic = topicWith("one", "poison", "two");
-    Map<String, String> config = KafkaClientProperties.consumer(h.kafka, h.groupId, "test-member",
-        Duration.ofMinutes(1), 100);
+    Map<String, String> config =
+        KafkaClientProperties.consumer(
+            h.kafka, h.groupId, "test-member", Duration.ofMinutes(1), 100);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, FailsOnPoison.class.getName());
-    loop = new ConsumerLoop(h.vertx.getOrCreateContext(), config, List.of(topic), new ConsumerLoop.Listener() {
-      @Override
-      public void onRecords(List<ConsumerRecord<String, String>> records) {
-        records.forEach(r -> handled.add(r.value()));
-      }
+    loop =
+        new ConsumerLoop(
+            h.vertx.getOrCreateContext(),
+            config,
+            List.of(topic),
+            new ConsumerLoop.Listener() {
+              @Override
+              public void onRecords(List<ConsumerRecord<String, String>> records) {
+                records.forEach(r -> handled.add(r.value()));
+              }
 
-      @Override
-      public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
-        return Future.succeededFuture(Map.of());
-      }
-    }, "test-member");
+              @Override
+              public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(
+                  Set<TopicPartition> partitions) {
+                return Future.succeededFuture(Map.of());
+              }
+            },
+            "test-member");
     loop.start().await(30, TimeUnit.SECONDS);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains("two"));

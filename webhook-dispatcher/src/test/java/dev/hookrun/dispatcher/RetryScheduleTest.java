@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 
 class RetryScheduleTest {
 
-  /** A Random whose nextDouble is always {@code value}: 0 is the most negative jitter, 1 the most positive. */
+  /**
+   * A Random whose nextDouble is always {@code value}: 0 is the most negative jitter, 1 the most
+   * positive.
+   */
   private static Random fixed(double value) {
     return new Random() {
       @Override
@@ -25,15 +28,25 @@ class RetryScheduleTest {
   }
 
   private static RetrySchedule schedule(Random random, String... delays) {
-    return new RetrySchedule(List.of(delays).stream().map(dev.hookrun.common.config.Env::parseDuration).toList(), random);
+    return new RetrySchedule(
+        List.of(delays).stream().map(dev.hookrun.common.config.Env::parseDuration).toList(),
+        random);
   }
 
   @Test
   void theDefaultIsSevenRetriesFromFiveSecondsToTenHours() {
     RetrySchedule s = DispatcherConfig.defaults(null).retrySchedule();
     assertEquals(7, s.retries());
-    assertEquals(List.of(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2),
-        Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10)), s.delays());
+    assertEquals(
+        List.of(
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(30),
+            Duration.ofHours(2),
+            Duration.ofHours(5),
+            Duration.ofHours(10),
+            Duration.ofHours(10)),
+        s.delays());
   }
 
   @Test
@@ -64,9 +77,18 @@ class RetryScheduleTest {
   @Test
   void retryAfterIsHonouredWithinDelayAndTwiceTheDelay() {
     RetrySchedule s = schedule(fixed(0.5), "10s");
-    assertEquals(Duration.ofSeconds(10), s.delayBefore(1, Duration.ofSeconds(1)), "never sooner than planned");
-    assertEquals(Duration.ofSeconds(15), s.delayBefore(1, Duration.ofSeconds(15)), "within bounds: as asked");
-    assertEquals(Duration.ofSeconds(20), s.delayBefore(1, Duration.ofHours(3)), "never later than twice the delay");
+    assertEquals(
+        Duration.ofSeconds(10),
+        s.delayBefore(1, Duration.ofSeconds(1)),
+        "never sooner than planned");
+    assertEquals(
+        Duration.ofSeconds(15),
+        s.delayBefore(1, Duration.ofSeconds(15)),
+        "within bounds: as asked");
+    assertEquals(
+        Duration.ofSeconds(20),
+        s.delayBefore(1, Duration.ofHours(3)),
+        "never later than twice the delay");
     assertEquals(Duration.ofSeconds(10), s.delayBefore(1, Duration.ZERO));
   }
 
@@ -81,7 +103,8 @@ class RetryScheduleTest {
     assertFalse(RetrySchedule.problems(List.of()).isEmpty());
     assertFalse(RetrySchedule.problems(List.of(Duration.ZERO)).isEmpty());
     assertFalse(RetrySchedule.problems(List.of(Duration.ofDays(2))).isEmpty());
-    assertFalse(RetrySchedule.problems(java.util.Collections.nCopies(21, Duration.ofSeconds(1))).isEmpty());
+    assertFalse(
+        RetrySchedule.problems(java.util.Collections.nCopies(21, Duration.ofSeconds(1))).isEmpty());
     assertThrows(IllegalArgumentException.class, () -> RetrySchedule.of(List.of()));
   }
 

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * A webhook receiver on 127.0.0.1 whose answers a test scripts per attempt, and which keeps the
- * raw body (for signature checks), the headers and the arrival time of every request.
+ * A webhook receiver on 127.0.0.1 whose answers a test scripts per attempt, and which keeps the raw
+ * body (for signature checks), the headers and the arrival time of every request.
  */
 final class ScriptedReceiver implements AutoCloseable {
 
@@ -23,7 +23,8 @@ final class ScriptedReceiver implements AutoCloseable {
     }
   }
 
-  record Request(String runId, int attempt, String rawBody, MultiMap headers, String uri, long atMillis) {
+  record Request(
+      String runId, int attempt, String rawBody, MultiMap headers, String uri, long atMillis) {
     JsonObject json() {
       return new JsonObject(rawBody);
     }
@@ -40,19 +41,38 @@ final class ScriptedReceiver implements AutoCloseable {
   }
 
   ScriptedReceiver(Vertx vertx, int port) {
-    server = vertx.createHttpServer()
-        .requestHandler(req -> req.body().onSuccess(body -> {
-          String raw = body.toString();
-          String runId = new JsonObject(raw).getString("run_id");
-          int attempt = attemptsByRun.computeIfAbsent(runId, r -> new AtomicInteger()).incrementAndGet();
-          Reply reply = bodyScript != null ? bodyScript.apply(new JsonObject(raw)) : script.apply(runId, attempt);
-          requests.add(new Request(runId, attempt, raw, MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-              req.uri(), System.currentTimeMillis()));
-          var response = req.response().setStatusCode(reply.status());
-          reply.headers().forEach(response::putHeader);
-          response.end();
-        }))
-        .listen(port, "127.0.0.1").await();
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              String raw = body.toString();
+                              String runId = new JsonObject(raw).getString("run_id");
+                              int attempt =
+                                  attemptsByRun
+                                      .computeIfAbsent(runId, r -> new AtomicInteger())
+                                      .incrementAndGet();
+                              Reply reply =
+                                  bodyScript != null
+                                      ? bodyScript.apply(new JsonObject(raw))
+                                      : script.apply(runId, attempt);
+                              requests.add(
+                                  new Request(
+                                      runId,
+                                      attempt,
+                                      raw,
+                                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                                      req.uri(),
+                                      System.currentTimeMillis()));
+                              var response = req.response().setStatusCode(reply.status());
+                              reply.headers().forEach(response::putHeader);
+                              response.end();
+                            }))
+            .listen(port, "127.0.0.1")
+            .await();
   }
 
   /** Answers each request by its body (e.g. by its {@code event}), instead of by attempt. */

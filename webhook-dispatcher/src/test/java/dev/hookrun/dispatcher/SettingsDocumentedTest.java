@@ -14,7 +14,9 @@ class SettingsDocumentedTest {
   void everyDispatcherSettingIsInTheWebhooksDoc() throws Exception {
     String doc = Files.readString(Path.of("..", "docs", "webhooks.md"));
     for (Setting setting : DispatcherConfig.SETTINGS) {
-      assertTrue(doc.contains("| `" + setting.name() + "` |"), setting.name() + " is missing from docs/webhooks.md");
+      assertTrue(
+          doc.contains("| `" + setting.name() + "` |"),
+          setting.name() + " is missing from docs/webhooks.md");
     }
   }
 }

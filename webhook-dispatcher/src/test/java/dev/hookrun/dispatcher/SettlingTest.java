@@ -43,7 +43,11 @@ class SettlingTest {
   }
 
   private static double deadLetterMetric(String reason) {
-    var counter = ServiceMetrics.registry().find("hookrun.webhook.dead.letters").tag("reason", reason).counter();
+    var counter =
+        ServiceMetrics.registry()
+            .find("hookrun.webhook.dead.letters")
+            .tag("reason", reason)
+            .counter();
     return counter == null ? 0 : counter.count();
   }
 
@@ -55,8 +59,10 @@ class SettlingTest {
   void aWebhookWithAnUnconnectableAddressIsDeadLetteredAndThePartitionMovesOn() {
     DispatcherVerticle dispatcher = h.deploy(h.config("100ms,200ms"));
     double before = deadLetterMetric(DeadLetterHeaders.INVALID_ENDPOINT);
-    RunResult bad = DispatcherHarness.result("run-bad-" + UUID.randomUUID(), "p-1", "http://localhost:99999/h");
-    RunResult good = DispatcherHarness.result("run-good-" + UUID.randomUUID(), "p-1", receiver.url());
+    RunResult bad =
+        DispatcherHarness.result("run-bad-" + UUID.randomUUID(), "p-1", "http://localhost:99999/h");
+    RunResult good =
+        DispatcherHarness.result("run-good-" + UUID.randomUUID(), "p-1", receiver.url());
     h.publishAll(List.of(bad, good), 0); // one partition: the good one waits behind the bad one
 
     await().atMost(WAIT).until(() -> webhookStatusIs(bad.runId(), WebhookState.FAILED));
@@ -65,10 +71,13 @@ class SettlingTest {
     var dead = h.deadLetterRecords(bad.runId());
     assertEquals(1, dead.size());
     var letter = dead.get(0);
-    assertEquals(DeadLetterHeaders.INVALID_ENDPOINT, DispatcherHarness.header(letter, DeadLetterHeaders.REASON));
+    assertEquals(
+        DeadLetterHeaders.INVALID_ENDPOINT,
+        DispatcherHarness.header(letter, DeadLetterHeaders.REASON));
     assertEquals("none", DispatcherHarness.header(letter, DeadLetterHeaders.LAST_STATUS));
     assertNotNull(DispatcherHarness.header(letter, DeadLetterHeaders.LAST_ERROR));
-    assertEquals(h.kafka.topics().results(), DispatcherHarness.header(letter, DeadLetterHeaders.TOPIC));
+    assertEquals(
+        h.kafka.topics().results(), DispatcherHarness.header(letter, DeadLetterHeaders.TOPIC));
     assertEquals("0", DispatcherHarness.header(letter, DeadLetterHeaders.PARTITION));
     assertEquals("0", DispatcherHarness.header(letter, DeadLetterHeaders.OFFSET));
 
@@ -79,8 +88,8 @@ class SettlingTest {
   }
 
   /**
-   * A result that fits the results topic but not a retry tier (which wraps it with its history)
-   * or the dead-letter topic: the send is refused for good, so it is not retried; the delivery is
+   * A result that fits the results topic but not a retry tier (which wraps it with its history) or
+   * the dead-letter topic: the send is refused for good, so it is not retried; the delivery is
    * dead-lettered as {@code record_too_large} with its result replaced by a reference to the
    * results record, the run shows {@code failed}, and the partition moves on.
    */
@@ -88,31 +97,55 @@ class SettlingTest {
   void aDeliveryTooLargeForTheRetryTierIsDeadLetteredTrimmedNotRetriedForever() throws Exception {
     int limit = 4_096;
     var kafka = h.kafka;
-    TopicInitializer.ensureBlocking(kafka, List.of(
-        PlatformTopics.retryTier(kafka, 1).withConfig("max.message.bytes", Integer.toString(limit)),
-        PlatformTopics.deadLetters(kafka).withConfig("max.message.bytes", Integer.toString(limit))));
+    TopicInitializer.ensureBlocking(
+        kafka,
+        List.of(
+            PlatformTopics.retryTier(kafka, 1)
+                .withConfig("max.message.bytes", Integer.toString(limit)),
+            PlatformTopics.deadLetters(kafka)
+                .withConfig("max.message.bytes", Integer.toString(limit))));
     receiver.answer((run, attempt) -> Reply.of(run.startsWith("run-big-") ? 500 : 200));
     DispatcherVerticle dispatcher = h.deploy(h.config("100ms"));
 
-    RunResult small = DispatcherHarness.result("run-big-" + UUID.randomUUID(), "p-1", receiver.url());
-    RunResult big = new RunResult(small.runId(), small.project(), small.app(), small.status(),
-        new JsonObject().put("text", "x".repeat(3 * limit)), null, small.runTimeMs(), small.createdAt(),
-        small.startedAt(), small.completedAt(), small.webhookEndpoint(), small.workerId());
-    RunResult after = DispatcherHarness.result("run-after-" + UUID.randomUUID(), "p-1", receiver.url());
+    RunResult small =
+        DispatcherHarness.result("run-big-" + UUID.randomUUID(), "p-1", receiver.url());
+    RunResult big =
+        new RunResult(
+            small.runId(),
+            small.project(),
+            small.app(),
+            small.status(),
+            new JsonObject().put("text", "x".repeat(3 * limit)),
+            null,
+            small.runTimeMs(),
+            small.createdAt(),
+            small.startedAt(),
+            small.completedAt(),
+            small.webhookEndpoint(),
+            small.workerId());
+    RunResult after =
+        DispatcherHarness.result("run-after-" + UUID.randomUUID(), "p-1", receiver.url());
     h.publishAll(List.of(big, after), 0);
 
     await().atMost(WAIT).until(() -> webhookStatusIs(big.runId(), WebhookState.FAILED));
     RunState state = h.dispatcherState(big.runId()).orElseThrow();
-    assertTrue(state.webhook().lastError().startsWith(DeadLetterHeaders.RECORD_TOO_LARGE), state.webhook().lastError());
+    assertTrue(
+        state.webhook().lastError().startsWith(DeadLetterHeaders.RECORD_TOO_LARGE),
+        state.webhook().lastError());
     assertEquals(1, state.webhook().attempts());
     // what users see of the result comes from the worker's outcome record, which the dispatcher
     // never rewrites: trimming a retry or dead-letter record cannot shorten it
-    assertEquals(1, receiver.requestsFor(big.runId()).size(), "one real attempt, no retry of the refused write");
+    assertEquals(
+        1,
+        receiver.requestsFor(big.runId()).size(),
+        "one real attempt, no retry of the refused write");
 
     var dead = h.deadLetterRecords(big.runId());
     assertEquals(1, dead.size());
     var letter = dead.get(0);
-    assertEquals(DeadLetterHeaders.RECORD_TOO_LARGE, DispatcherHarness.header(letter, DeadLetterHeaders.REASON));
+    assertEquals(
+        DeadLetterHeaders.RECORD_TOO_LARGE,
+        DispatcherHarness.header(letter, DeadLetterHeaders.REASON));
     assertEquals("true", DispatcherHarness.header(letter, DeadLetterHeaders.RESULT_TRUNCATED));
     DeliveryRecord trimmed = DeliveryRecord.fromJson(new JsonObject(letter.value()));
     assertTrue(trimmed.resultTruncated());
@@ -128,31 +161,43 @@ class SettlingTest {
 
   /**
    * Issue 10, point 9: a dispatcher killed between writing a delivery's next retry record and
-   * committing the one it came from leaves two records of the run, both due after the restart.
-   * They used to be attempted side by side, sending the webhook twice; the second now waits out
-   * as a duplicate while the first carries the delivery on.
+   * committing the one it came from leaves two records of the run, both due after the restart. They
+   * used to be attempted side by side, sending the webhook twice; the second now waits out as a
+   * duplicate while the first carries the delivery on.
    */
   @Test
   void twoDueRecordsOfOneRunLeftByACrashAreAttemptedOnce() throws Exception {
     receiver.answer((run, attempt) -> Reply.of(200));
     DispatcherVerticle dispatcher = h.deploy(h.config("100ms,200ms"));
-    RunResult result = DispatcherHarness.result("run-twice-" + UUID.randomUUID(), "p-1", receiver.url());
+    RunResult result =
+        DispatcherHarness.result("run-twice-" + UUID.randomUUID(), "p-1", receiver.url());
     var origin = new DeliveryRecord.Origin(h.kafka.topics().results(), 0, 0);
-    String value = DeliveryRecord.first(result, origin, java.time.Instant.now())
-        .failedAttempt(new DeliveryRecord.Failure(java.time.Instant.now(), 503, "HTTP 503"), 1, java.time.Instant.now())
-        .toJson().encode();
-    try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
-        dev.hookrun.common.kafka.KafkaClientProperties.asObjects(dev.hookrun.common.kafka.KafkaClientProperties.producer(
-            h.kafka, "test-tier", Duration.ofSeconds(20))))) {
+    String value =
+        DeliveryRecord.first(result, origin, java.time.Instant.now())
+            .failedAttempt(
+                new DeliveryRecord.Failure(java.time.Instant.now(), 503, "HTTP 503"),
+                1,
+                java.time.Instant.now())
+            .toJson()
+            .encode();
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+            dev.hookrun.common.kafka.KafkaClientProperties.asObjects(
+                dev.hookrun.common.kafka.KafkaClientProperties.producer(
+                    h.kafka, "test-tier", Duration.ofSeconds(20))))) {
       for (int copy = 0; copy < 2; copy++) {
-        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(h.kafka.topics().retryTier(1), 0,
-            result.runId(), value));
+        producer.send(
+            new org.apache.kafka.clients.producer.ProducerRecord<>(
+                h.kafka.topics().retryTier(1), 0, result.runId(), value));
       }
       producer.flush();
     }
 
     await().atMost(WAIT).until(() -> webhookStatusIs(result.runId(), WebhookState.DELIVERED));
-    await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> receiver.requestsFor(result.runId()).size() == 1);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(WAIT)
+        .until(() -> receiver.requestsFor(result.runId()).size() == 1);
     assertEquals(1, dispatcher.metrics().duplicatesSkipped());
   }
 }

@@ -23,17 +23,25 @@ class SignatureTest {
   @Test
   void theSpecificationVectorIsReproducedExactly() {
     byte[] key = WebhookSecrets.of(Map.of("p", SECRET)).keyFor("p").orElseThrow();
-    assertEquals(EXPECTED, SignatureSigner.sign(key, ID, TIMESTAMP, BODY.getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        EXPECTED, SignatureSigner.sign(key, ID, TIMESTAMP, BODY.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
   void theIndependentVerifierAcceptsTheVectorAndRejectsTampering() throws Exception {
-    assertTrue(StandardWebhooksVerifier.verify(SECRET, ID, "1614265330", BODY, EXPECTED, TIMESTAMP));
-    assertTrue(StandardWebhooksVerifier.verify(SECRET, ID, "1614265330", BODY, "v1,bm9wZQ== " + EXPECTED, TIMESTAMP),
+    assertTrue(
+        StandardWebhooksVerifier.verify(SECRET, ID, "1614265330", BODY, EXPECTED, TIMESTAMP));
+    assertTrue(
+        StandardWebhooksVerifier.verify(
+            SECRET, ID, "1614265330", BODY, "v1,bm9wZQ== " + EXPECTED, TIMESTAMP),
         "any one matching signature of a space-separated list will do");
-    assertFalse(StandardWebhooksVerifier.verify(SECRET, ID, "1614265330", BODY + " ", EXPECTED, TIMESTAMP));
-    assertFalse(StandardWebhooksVerifier.verify(SECRET, "msg_other", "1614265330", BODY, EXPECTED, TIMESTAMP));
-    assertFalse(StandardWebhooksVerifier.verify(SECRET, ID, "1614265330", BODY, EXPECTED, TIMESTAMP + 3600),
+    assertFalse(
+        StandardWebhooksVerifier.verify(SECRET, ID, "1614265330", BODY + " ", EXPECTED, TIMESTAMP));
+    assertFalse(
+        StandardWebhooksVerifier.verify(
+            SECRET, "msg_other", "1614265330", BODY, EXPECTED, TIMESTAMP));
+    assertFalse(
+        StandardWebhooksVerifier.verify(SECRET, ID, "1614265330", BODY, EXPECTED, TIMESTAMP + 3600),
         "an old timestamp is a replay");
   }
 
@@ -43,7 +51,10 @@ class SignatureTest {
     assertNotNull(WebhookSecrets.problem("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
     assertNotNull(WebhookSecrets.problem("whsec_not*base64"));
     assertNotNull(WebhookSecrets.problem("whsec_c2hvcnQ="));
-    var e = assertThrows(IllegalArgumentException.class, () -> WebhookSecrets.of(Map.of("p-1", "whsec_c2hvcnQ=")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> WebhookSecrets.of(Map.of("p-1", "whsec_c2hvcnQ=")));
     assertTrue(e.getMessage().contains("p-1"));
     assertFalse(e.getMessage().contains("c2hvcnQ"), "a message never shows the secret");
   }
@@ -52,6 +63,10 @@ class SignatureTest {
   void secretsNeverAppearInToString() {
     WebhookSecrets secrets = WebhookSecrets.of(Map.of("p-1", SECRET));
     assertEquals("WebhookSecrets[p-1]", secrets.toString());
-    assertFalse(DispatcherConfig.defaults(null).withSecrets(Map.of("p-1", SECRET)).toString().contains("MfKQ"));
+    assertFalse(
+        DispatcherConfig.defaults(null)
+            .withSecrets(Map.of("p-1", SECRET))
+            .toString()
+            .contains("MfKQ"));
   }
 }

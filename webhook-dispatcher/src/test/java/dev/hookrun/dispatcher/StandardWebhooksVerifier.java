@@ -18,8 +18,14 @@ final class StandardWebhooksVerifier {
 
   private StandardWebhooksVerifier() {}
 
-  static boolean verify(String secret, String id, String timestamp, String rawBody,
-      String signatureHeader, long nowSeconds) throws Exception {
+  static boolean verify(
+      String secret,
+      String id,
+      String timestamp,
+      String rawBody,
+      String signatureHeader,
+      long nowSeconds)
+      throws Exception {
     if (id == null || timestamp == null || signatureHeader == null) {
       return false;
     }
@@ -30,12 +36,14 @@ final class StandardWebhooksVerifier {
     Mac hmac = Mac.getInstance("HmacSHA256");
     hmac.init(new SecretKeySpec(key, "HmacSHA256"));
     String signedContent = id + "." + timestamp + "." + rawBody;
-    byte[] expected = Base64.getEncoder()
-        .encode(hmac.doFinal(signedContent.getBytes(StandardCharsets.UTF_8)));
+    byte[] expected =
+        Base64.getEncoder().encode(hmac.doFinal(signedContent.getBytes(StandardCharsets.UTF_8)));
     for (String entry : signatureHeader.split(" ")) {
       int comma = entry.indexOf(',');
-      if (comma > 0 && entry.substring(0, comma).equals("v1")
-          && MessageDigest.isEqual(entry.substring(comma + 1).getBytes(StandardCharsets.UTF_8), expected)) {
+      if (comma > 0
+          && entry.substring(0, comma).equals("v1")
+          && MessageDigest.isEqual(
+              entry.substring(comma + 1).getBytes(StandardCharsets.UTF_8), expected)) {
         return true;
       }
     }

@@ -51,11 +51,19 @@ class WebhookDeliveryTest {
     ScriptedReceiver.Request request = receiver.requestsFor(runId).get(0);
     assertEquals(runId, request.headers().get("webhook-id"));
     long timestamp = Long.parseLong(request.headers().get("webhook-timestamp"));
-    assertTrue(Math.abs(System.currentTimeMillis() / 1000 - timestamp) < 60, "a current unix timestamp in seconds");
+    assertTrue(
+        Math.abs(System.currentTimeMillis() / 1000 - timestamp) < 60,
+        "a current unix timestamp in seconds");
     assertTrue(request.headers().get("webhook-signature").startsWith("v1,"));
-    assertTrue(StandardWebhooksVerifier.verify(SECRET, request.headers().get("webhook-id"),
-        request.headers().get("webhook-timestamp"), request.rawBody(), request.headers().get("webhook-signature"),
-        System.currentTimeMillis() / 1000), "the signature verifies over the raw body");
+    assertTrue(
+        StandardWebhooksVerifier.verify(
+            SECRET,
+            request.headers().get("webhook-id"),
+            request.headers().get("webhook-timestamp"),
+            request.rawBody(),
+            request.headers().get("webhook-signature"),
+            System.currentTimeMillis() / 1000),
+        "the signature verifies over the raw body");
     assertEquals("application/json", request.headers().get("content-type"));
     assertEquals(runId, request.json().getString("run_id"));
     assertEquals("succeeded", request.json().getString("status"));
@@ -75,34 +83,54 @@ class WebhookDeliveryTest {
 
   @Test
   void fiveHundredThenFiveOhThreeThenTwoHundredIsThreeAttemptsWithOneWebhookId() throws Exception {
-    receiver.answer((run, attempt) -> Reply.of(switch (attempt) {
-      case 1 -> 500;
-      case 2 -> 503;
-      default -> 200;
-    }));
-    DispatcherVerticle dispatcher = h.deploy(h.config("100ms,200ms").withSecrets(Map.of("p-1", SECRET)));
+    receiver.answer(
+        (run, attempt) ->
+            Reply.of(
+                switch (attempt) {
+                  case 1 -> 500;
+                  case 2 -> 503;
+                  default -> 200;
+                }));
+    DispatcherVerticle dispatcher =
+        h.deploy(h.config("100ms,200ms").withSecrets(Map.of("p-1", SECRET)));
     String runId = h.publish("p-1", receiver.url());
 
-    await().atMost(WAIT).until(() -> stateOf(runId).webhook().status().equals(WebhookState.DELIVERED));
+    await()
+        .atMost(WAIT)
+        .until(() -> stateOf(runId).webhook().status().equals(WebhookState.DELIVERED));
     List<ScriptedReceiver.Request> attempts = receiver.requestsFor(runId);
     assertEquals(3, attempts.size());
     for (ScriptedReceiver.Request attempt : attempts) {
       assertEquals(runId, attempt.headers().get("webhook-id"), "the idempotency key never changes");
-      assertTrue(StandardWebhooksVerifier.verify(SECRET, attempt.headers().get("webhook-id"),
-          attempt.headers().get("webhook-timestamp"), attempt.rawBody(), attempt.headers().get("webhook-signature"),
-          System.currentTimeMillis() / 1000), "each attempt is signed afresh");
+      assertTrue(
+          StandardWebhooksVerifier.verify(
+              SECRET,
+              attempt.headers().get("webhook-id"),
+              attempt.headers().get("webhook-timestamp"),
+              attempt.rawBody(),
+              attempt.headers().get("webhook-signature"),
+              System.currentTimeMillis() / 1000),
+          "each attempt is signed afresh");
     }
-    assertTrue(attempts.get(1).atMillis() - attempts.get(0).atMillis() >= 80, "retry 1 waited ~100 ms (-20 %)");
-    assertTrue(attempts.get(2).atMillis() - attempts.get(1).atMillis() >= 160, "retry 2 waited ~200 ms (-20 %)");
+    assertTrue(
+        attempts.get(1).atMillis() - attempts.get(0).atMillis() >= 80,
+        "retry 1 waited ~100 ms (-20 %)");
+    assertTrue(
+        attempts.get(2).atMillis() - attempts.get(1).atMillis() >= 160,
+        "retry 2 waited ~200 ms (-20 %)");
 
     WebhookState delivered = stateOf(runId).webhook();
     assertEquals(3, delivered.attempts());
     assertEquals(200, delivered.lastStatusCode());
     assertNull(delivered.nextAttemptAt());
     assertEquals(receiver.url(), delivered.endpoint());
-    // the states on the way: pending after each failure, with the receiver's status and the next attempt time
-    List<WebhookState> pending = h.dispatcherStates(runId).stream().map(RunState::webhook)
-        .filter(w -> w.status().equals(WebhookState.PENDING)).toList();
+    // the states on the way: pending after each failure, with the receiver's status and the next
+    // attempt time
+    List<WebhookState> pending =
+        h.dispatcherStates(runId).stream()
+            .map(RunState::webhook)
+            .filter(w -> w.status().equals(WebhookState.PENDING))
+            .toList();
     assertEquals(List.of(500, 503), pending.stream().map(WebhookState::lastStatusCode).toList());
     pending.forEach(w -> assertNotNull(w.nextAttemptAt()));
     assertEquals(1, dispatcher.metrics().delivered());
@@ -115,29 +143,45 @@ class WebhookDeliveryTest {
     DispatcherVerticle dispatcher = h.deploy(h.config("100ms,200ms"));
     String runId = h.publish("p-1", receiver.url());
 
-    await().atMost(WAIT).until(() -> h.dispatcherState(runId).map(s -> s.webhook().status().equals(WebhookState.FAILED)).orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                h.dispatcherState(runId)
+                    .map(s -> s.webhook().status().equals(WebhookState.FAILED))
+                    .orElse(false));
     WebhookState failed = stateOf(runId).webhook();
     assertEquals(1, failed.attempts());
     assertEquals(410, failed.lastStatusCode());
     assertTrue(failed.lastError().contains("410"));
     var dead = h.deadLetterRecords(runId);
     assertEquals(1, dead.size());
-    assertEquals(DeadLetterHeaders.GONE, DispatcherHarness.header(dead.get(0), DeadLetterHeaders.REASON));
+    assertEquals(
+        DeadLetterHeaders.GONE, DispatcherHarness.header(dead.get(0), DeadLetterHeaders.REASON));
     // and it is not tried again, however long we look
-    await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> receiver.requestsFor(runId).size() == 1);
+    await()
+        .during(Duration.ofMillis(800))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> receiver.requestsFor(runId).size() == 1);
     assertEquals(1, dispatcher.metrics().gone());
   }
 
   @Test
   void aRedirectIsAFailedAttemptAndIsNotFollowed() {
     ScriptedReceiver elsewhere = new ScriptedReceiver(h.vertx);
-    receiver.answer((run, attempt) -> attempt == 1
-        ? new Reply(302, Map.of("Location", elsewhere.url()))
-        : Reply.of(204));
+    receiver.answer(
+        (run, attempt) ->
+            attempt == 1 ? new Reply(302, Map.of("Location", elsewhere.url())) : Reply.of(204));
     h.deploy(h.config("100ms,200ms"));
     String runId = h.publish("p-1", receiver.url());
 
-    await().atMost(WAIT).until(() -> h.dispatcherState(runId).map(s -> s.webhook().status().equals(WebhookState.DELIVERED)).orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                h.dispatcherState(runId)
+                    .map(s -> s.webhook().status().equals(WebhookState.DELIVERED))
+                    .orElse(false));
     assertEquals(2, receiver.requestsFor(runId).size());
     assertEquals(0, elsewhere.requests().size(), "the Location was never visited");
     WebhookState pending = h.dispatcherStates(runId).get(0).webhook();
@@ -148,29 +192,37 @@ class WebhookDeliveryTest {
   @Test
   void retryAfterStretchesTheDelayUpToTwiceThePlannedOne() {
     // planned 500 ms ±20 %: the receiver asks for 1 s, which lies within [delay, 2 × delay]
-    receiver.answer((run, attempt) -> attempt == 1 ? new Reply(429, Map.of("Retry-After", "1")) : Reply.of(200));
+    receiver.answer(
+        (run, attempt) ->
+            attempt == 1 ? new Reply(429, Map.of("Retry-After", "1")) : Reply.of(200));
     h.deploy(h.config("500ms"));
     String asked = h.publish("p-1", receiver.url());
     await().atMost(WAIT).until(() -> receiver.requestsFor(asked).size() == 2);
     var a = receiver.requestsFor(asked);
     long gap = a.get(1).atMillis() - a.get(0).atMillis();
-    assertTrue(gap >= 780, "Retry-After: 1 moved the retry from ~500 ms to at least 800 ms, was " + gap);
+    assertTrue(
+        gap >= 780, "Retry-After: 1 moved the retry from ~500 ms to at least 800 ms, was " + gap);
 
     // asking for an hour gets at most twice the planned delay (≤ 1.2 s here)
-    ScriptedReceiver greedy = new ScriptedReceiver(h.vertx)
-        .answer((run, attempt) -> attempt == 1 ? new Reply(503, Map.of("Retry-After", "3600")) : Reply.of(200));
+    ScriptedReceiver greedy =
+        new ScriptedReceiver(h.vertx)
+            .answer(
+                (run, attempt) ->
+                    attempt == 1 ? new Reply(503, Map.of("Retry-After", "3600")) : Reply.of(200));
     String capped = h.publish("p-1", greedy.url());
     await().atMost(WAIT).until(() -> greedy.requestsFor(capped).size() == 2);
     var g = greedy.requestsFor(capped);
     long cappedGap = g.get(1).atMillis() - g.get(0).atMillis();
-    assertTrue(cappedGap < 5_000, "an hour's Retry-After is capped at twice the delay, was " + cappedGap);
+    assertTrue(
+        cappedGap < 5_000, "an hour's Retry-After is capped at twice the delay, was " + cappedGap);
     WebhookState pending = h.dispatcherStates(capped).get(0).webhook();
     long planned = Duration.between(java.time.Instant.now(), pending.nextAttemptAt()).toMillis();
     assertTrue(planned < 1_300, "next_attempt_at at most 2 × 600 ms after the failure");
   }
 
   @Test
-  void aReceiverThatIsDownThroughEveryTierEndsInTheDeadLettersAndReplayDeliversIt() throws Exception {
+  void aReceiverThatIsDownThroughEveryTierEndsInTheDeadLettersAndReplayDeliversIt()
+      throws Exception {
     ScriptedReceiver placeholder = new ScriptedReceiver(h.vertx);
     int port = placeholder.port();
     String url = placeholder.url();
@@ -179,18 +231,26 @@ class WebhookDeliveryTest {
     DispatcherVerticle dispatcher = h.deploy(h.config("100ms,200ms"));
     String runId = h.publish("p-1", url);
 
-    await().atMost(WAIT).until(() -> h.dispatcherState(runId).map(s -> s.webhook().status().equals(WebhookState.FAILED)).orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                h.dispatcherState(runId)
+                    .map(s -> s.webhook().status().equals(WebhookState.FAILED))
+                    .orElse(false));
     WebhookState failed = stateOf(runId).webhook();
     assertEquals(3, failed.attempts(), "the first attempt and two retries");
     assertNull(failed.lastStatusCode());
     var dead = h.deadLetterRecords(runId);
     assertEquals(1, dead.size());
     var record = dead.get(0);
-    assertEquals(DeadLetterHeaders.EXHAUSTED, DispatcherHarness.header(record, DeadLetterHeaders.REASON));
+    assertEquals(
+        DeadLetterHeaders.EXHAUSTED, DispatcherHarness.header(record, DeadLetterHeaders.REASON));
     assertEquals("3", DispatcherHarness.header(record, DeadLetterHeaders.ATTEMPTS));
     assertEquals("none", DispatcherHarness.header(record, DeadLetterHeaders.LAST_STATUS));
     assertNotNull(DispatcherHarness.header(record, DeadLetterHeaders.LAST_ERROR));
-    assertEquals(h.kafka.topics().results(), DispatcherHarness.header(record, DeadLetterHeaders.TOPIC));
+    assertEquals(
+        h.kafka.topics().results(), DispatcherHarness.header(record, DeadLetterHeaders.TOPIC));
     assertNotNull(DispatcherHarness.header(record, DeadLetterHeaders.PARTITION));
     assertEquals("0", DispatcherHarness.header(record, DeadLetterHeaders.OFFSET));
     assertEquals(1, dispatcher.metrics().deadLettered());
@@ -209,8 +269,13 @@ class WebhookDeliveryTest {
       assertTrue(deadLetters.replay(runId));
 
       await().atMost(WAIT).until(() -> back.requestsFor(runId).size() == 1);
-      assertEquals(runId, back.requestsFor(runId).get(0).headers().get("webhook-id"), "same idempotency key after replay");
-      await().atMost(WAIT).until(() -> stateOf(runId).webhook().status().equals(WebhookState.DELIVERED));
+      assertEquals(
+          runId,
+          back.requestsFor(runId).get(0).headers().get("webhook-id"),
+          "same idempotency key after replay");
+      await()
+          .atMost(WAIT)
+          .until(() -> stateOf(runId).webhook().status().equals(WebhookState.DELIVERED));
       assertEquals(4, stateOf(runId).webhook().attempts(), "attempts count across the replay");
       assertEquals(List.of(), deadLetters.list(), "a replayed dead letter leaves the list");
       assertTrue(!deadLetters.replay(runId), "nothing left to replay");
@@ -223,12 +288,16 @@ class WebhookDeliveryTest {
     h.deploy(h.config("100ms"));
     String a = h.publish("p-1", receiver.url());
     String b = h.publish("p-2", receiver.url());
-    await().atMost(WAIT).until(() -> h.deadLetterRecords(a).size() == 1 && h.deadLetterRecords(b).size() == 1);
+    await()
+        .atMost(WAIT)
+        .until(() -> h.deadLetterRecords(a).size() == 1 && h.deadLetterRecords(b).size() == 1);
 
     try (DeadLetterTopic deadLetters = new DeadLetterTopic(h.kafka)) {
       assertEquals(2, deadLetters.list().size());
       assertEquals(2, deadLetters.replayAll().size());
-      await().atMost(WAIT).until(() -> receiver.requestsFor(a).size() == 3 && receiver.requestsFor(b).size() == 3);
+      await()
+          .atMost(WAIT)
+          .until(() -> receiver.requestsFor(a).size() == 3 && receiver.requestsFor(b).size() == 3);
       await().atMost(WAIT).until(() -> deadLetters.list().isEmpty());
     }
   }
@@ -236,9 +305,16 @@ class WebhookDeliveryTest {
   @Test
   void aSecondResultForADeliveredRunIsNotDeliveredAgainEvenAfterARestart() {
     DispatcherVerticle first = h.deploy(h.config("100ms,200ms"));
-    var result = DispatcherHarness.result("run-dup-" + java.util.UUID.randomUUID(), "p-1", receiver.url());
+    var result =
+        DispatcherHarness.result("run-dup-" + java.util.UUID.randomUUID(), "p-1", receiver.url());
     h.publish(result);
-    await().atMost(WAIT).until(() -> h.dispatcherState(result.runId()).map(s -> s.webhook().status().equals(WebhookState.DELIVERED)).orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                h.dispatcherState(result.runId())
+                    .map(s -> s.webhook().status().equals(WebhookState.DELIVERED))
+                    .orElse(false));
 
     h.publish(result); // a worker re-ran it
     await().atMost(WAIT).until(() -> first.metrics().duplicatesSkipped() == 1);
@@ -263,18 +339,36 @@ class WebhookDeliveryTest {
     Promise<Void> release = Promise.promise();
     AtomicReference<String> held = new AtomicReference<>();
     Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
-    HttpServer slow = h.vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      String runId = new JsonObject(body.toString()).getString("run_id");
-      received.computeIfAbsent(runId, r -> new AtomicInteger()).incrementAndGet();
-      if (held.compareAndSet(null, runId)) {
-        release.future().onComplete(v -> req.response().setStatusCode(200).end()); // holds the host's one slot
-      } else {
-        req.response().setStatusCode(200).end();
-      }
-    })).listen(0, "127.0.0.1").await();
+    HttpServer slow =
+        h.vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              String runId = new JsonObject(body.toString()).getString("run_id");
+                              received
+                                  .computeIfAbsent(runId, r -> new AtomicInteger())
+                                  .incrementAndGet();
+                              if (held.compareAndSet(null, runId)) {
+                                release
+                                    .future()
+                                    .onComplete(
+                                        v ->
+                                            req.response()
+                                                .setStatusCode(200)
+                                                .end()); // holds the host's one slot
+                              } else {
+                                req.response().setStatusCode(200).end();
+                              }
+                            }))
+            .listen(0, "127.0.0.1")
+            .await();
     try {
       // one slot per host, judged stuck after 300 ms; one retry, so two attempts in all
-      DispatcherVerticle dispatcher = h.deploy(h.config("300ms").withLimits(100, 1, Duration.ofMillis(300)));
+      DispatcherVerticle dispatcher =
+          h.deploy(h.config("300ms").withLimits(100, 1, Duration.ofMillis(300)));
       String url = "http://127.0.0.1:" + slow.actualPort() + "/hook";
       String first = h.publish("p-1", url);
       await().atMost(WAIT).until(() -> first.equals(held.get()));
@@ -291,12 +385,16 @@ class WebhookDeliveryTest {
       release.complete();
 
       for (String runId : behind) {
-        await().atMost(WAIT).until(() -> stateOf(runId).webhook().status().equals(WebhookState.DELIVERED));
+        await()
+            .atMost(WAIT)
+            .until(() -> stateOf(runId).webhook().status().equals(WebhookState.DELIVERED));
         assertEquals(1, stateOf(runId).webhook().attempts());
         assertEquals(1, received.get(runId).get());
         assertEquals(List.of(), h.deadLetterRecords(runId));
       }
-      await().atMost(WAIT).until(() -> stateOf(first).webhook().status().equals(WebhookState.DELIVERED));
+      await()
+          .atMost(WAIT)
+          .until(() -> stateOf(first).webhook().status().equals(WebhookState.DELIVERED));
       assertEquals(0, dispatcher.metrics().deadLettered());
     } finally {
       slow.close().await();

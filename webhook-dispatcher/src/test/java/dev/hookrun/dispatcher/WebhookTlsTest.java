@@ -25,26 +25,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * https webhooks. The sender connects to the address the guard checked, not to the name, so
- * TLS must still be done for the name: SNI and hostname verification against the URL's host.
- * A receiver on 127.0.0.1 with a certificate for {@code hooks.example.test} (made with the JDK's
- * keytool), reached through a resolver that maps made-up names to it.
+ * https webhooks. The sender connects to the address the guard checked, not to the name, so TLS
+ * must still be done for the name: SNI and hostname verification against the URL's host. A receiver
+ * on 127.0.0.1 with a certificate for {@code hooks.example.test} (made with the JDK's keytool),
+ * reached through a resolver that maps made-up names to it.
  */
 class WebhookTlsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String PASSWORD = "changeit";
 
-  private static final Resolver NAMES = host -> {
-    try {
-      return Future.succeededFuture(List.of(switch (host) {
-        case "hooks.example.test", "other.example.test" -> InetAddress.getByName("127.0.0.1");
-        default -> throw new java.net.UnknownHostException(host);
-      }));
-    } catch (java.net.UnknownHostException e) {
-      return Future.failedFuture(e);
-    }
-  };
+  private static final Resolver NAMES =
+      host -> {
+        try {
+          return Future.succeededFuture(
+              List.of(
+                  switch (host) {
+                    case "hooks.example.test", "other.example.test" ->
+                        InetAddress.getByName("127.0.0.1");
+                    default -> throw new java.net.UnknownHostException(host);
+                  }));
+        } catch (java.net.UnknownHostException e) {
+          return Future.failedFuture(e);
+        }
+      };
 
   private final DispatcherHarness h = new DispatcherHarness("tls");
   private final Map<String, AtomicInteger> received = new ConcurrentHashMap<>();
@@ -55,19 +59,60 @@ class WebhookTlsTest {
   void receiverWithACertificateForItsName(@TempDir Path dir) throws Exception {
     Path keystore = dir.resolve("receiver.p12");
     certificate = dir.resolve("receiver.pem");
-    keytool("-genkeypair", "-alias", "receiver", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=hooks.example.test", "-ext", "SAN=dns:hooks.example.test",
-        "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-    keytool("-exportcert", "-rfc", "-alias", "receiver", "-keystore", keystore.toString(),
-        "-storepass", PASSWORD, "-file", certificate.toString());
-    server = h.vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-            .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword(PASSWORD)))
-        .requestHandler(req -> req.body().onSuccess(body -> {
-          received.computeIfAbsent(new JsonObject(body.toString()).getString("run_id"), r -> new AtomicInteger())
-              .incrementAndGet();
-          req.response().setStatusCode(200).end();
-        }))
-        .listen(0, "127.0.0.1").await();
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "receiver",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=hooks.example.test",
+        "-ext",
+        "SAN=dns:hooks.example.test",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        PASSWORD,
+        "-keypass",
+        PASSWORD);
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "receiver",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        certificate.toString());
+    server =
+        h.vertx
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setSsl(true)
+                    .setKeyCertOptions(
+                        new PfxOptions().setPath(keystore.toString()).setPassword(PASSWORD)))
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              received
+                                  .computeIfAbsent(
+                                      new JsonObject(body.toString()).getString("run_id"),
+                                      r -> new AtomicInteger())
+                                  .incrementAndGet();
+                              req.response().setStatusCode(200).end();
+                            }))
+            .listen(0, "127.0.0.1")
+            .await();
   }
 
   @AfterEach
@@ -81,8 +126,13 @@ class WebhookTlsTest {
     h.deploy(h.config("100ms"), NAMES, new PemTrustOptions().addCertPath(certificate.toString()));
     String runId = h.publish("p-1", "https://hooks.example.test:" + server.actualPort() + "/hook");
 
-    await().atMost(WAIT).until(() -> h.dispatcherState(runId)
-        .map(s -> s.webhook().status().equals(WebhookState.DELIVERED)).orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                h.dispatcherState(runId)
+                    .map(s -> s.webhook().status().equals(WebhookState.DELIVERED))
+                    .orElse(false));
     assertEquals(1, received.get(runId).get());
   }
 
@@ -90,22 +140,41 @@ class WebhookTlsTest {
   void aCertificateForAnotherNameOrFromAnUntrustedIssuerIsNeverDeliveredTo() {
     // other.example.test reaches the same server, whose certificate does not name it
     h.deploy(h.config("100ms"), NAMES, new PemTrustOptions().addCertPath(certificate.toString()));
-    String wrongName = h.publish("p-1", "https://other.example.test:" + server.actualPort() + "/hook");
-    await().atMost(WAIT).until(() -> h.dispatcherState(wrongName)
-        .map(s -> s.webhook().status().equals(WebhookState.FAILED)).orElse(false));
+    String wrongName =
+        h.publish("p-1", "https://other.example.test:" + server.actualPort() + "/hook");
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                h.dispatcherState(wrongName)
+                    .map(s -> s.webhook().status().equals(WebhookState.FAILED))
+                    .orElse(false));
     WebhookState failed = h.dispatcherState(wrongName).orElseThrow().webhook();
     assertEquals(2, failed.attempts());
-    assertTrue(failed.lastError().contains("other.example.test"), "the error names the mismatch: " + failed.lastError());
+    assertTrue(
+        failed.lastError().contains("other.example.test"),
+        "the error names the mismatch: " + failed.lastError());
 
     DispatcherHarness untrusting = new DispatcherHarness("tls-untrusted");
     try {
-      untrusting.deploy(untrusting.config("100ms"), NAMES); // the JDK's trust only: a self-signed certificate fails
-      String selfSigned = untrusting.publish("p-1", "https://hooks.example.test:" + server.actualPort() + "/hook");
-      await().atMost(WAIT).until(() -> untrusting.dispatcherState(selfSigned)
-          .map(s -> s.webhook().status().equals(WebhookState.FAILED)).orElse(false));
+      untrusting.deploy(
+          untrusting.config("100ms"),
+          NAMES); // the JDK's trust only: a self-signed certificate fails
+      String selfSigned =
+          untrusting.publish("p-1", "https://hooks.example.test:" + server.actualPort() + "/hook");
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  untrusting
+                      .dispatcherState(selfSigned)
+                      .map(s -> s.webhook().status().equals(WebhookState.FAILED))
+                      .orElse(false));
       assertTrue(!received.containsKey(selfSigned), "no request reached the receiver");
       String error = untrusting.dispatcherState(selfSigned).orElseThrow().webhook().lastError();
-      assertTrue(error.contains("certification path"), "the error says the certificate is not trusted: " + error);
+      assertTrue(
+          error.contains("certification path"),
+          "the error says the certificate is not trusted: " + error);
     } finally {
       untrusting.close();
     }

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every cancel command on the cancels topic, so a run cancelled while queued is never started,
- * and a running one is stopped by whichever worker holds it. Bounded: the oldest commands go
- * first once {@code capacity} is reached (the topic's retention covers queue TTL + run time).
+ * Every cancel command on the cancels topic, so a run cancelled while queued is never started, and
+ * a running one is stopped by whichever worker holds it. Bounded: the oldest commands go first once
+ * {@code capacity} is reached (the topic's retention covers queue TTL + run time).
  */
 final class CancelledRuns {
 
@@ -21,7 +21,7 @@ final class CancelledRuns {
 
   private final int capacity;
   private final Map<String, Boolean> runIds = new LinkedHashMap<>();
-  private Consumer<String> onCancel = id -> { };
+  private Consumer<String> onCancel = id -> {};
 
   CancelledRuns(int capacity) {
     this.capacity = capacity;
@@ -46,7 +46,8 @@ final class CancelledRuns {
           onCancel.accept(runId); // a purge leaves runs that already started alone
         }
       } catch (RuntimeException e) {
-        LOG.warn("skipping unreadable cancel command at offset {}: {}", record.offset(), e.toString());
+        LOG.warn(
+            "skipping unreadable cancel command at offset {}: {}", record.offset(), e.toString());
       }
     }
   }

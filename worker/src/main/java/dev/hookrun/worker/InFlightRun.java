@@ -11,7 +11,11 @@ import org.apache.kafka.common.TopicPartition;
 final class InFlightRun {
 
   /** Why a run was stopped before its model finished. */
-  enum StopReason { NONE, TIMEOUT, CANCELLED }
+  enum StopReason {
+    NONE,
+    TIMEOUT,
+    CANCELLED
+  }
 
   final TopicPartition partition;
   final long offset;
@@ -21,16 +25,21 @@ final class InFlightRun {
   long timeoutTimer = -1;
   long runningStateTimer = -1;
   boolean runningPublished;
+
   /** The newest progress report not yet published, and when the last one was. */
   io.vertx.core.json.JsonObject pendingProgress;
+
   long progressTimer = -1;
   long lastProgressAtMillis = Long.MIN_VALUE / 2;
   long progressSeq;
   StopReason stopReason = StopReason.NONE;
+
   /** Set once the outcome is being published; the run can no longer be abandoned silently. */
   Future<?> publishing;
+
   /** Set when the partition moved away: the new owner runs it, so this worker stays quiet. */
   boolean abandoned;
+
   /** Completes when the run leaves this worker (published or handed back). */
   final Promise<Void> released = Promise.promise();
 

@@ -12,9 +12,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The runs this worker took lately, per partition. Two requests with one run id (the same
- * Idempotency-Key sent to two gateways at once, or retried after an answer that left the
- * outcome unknown) land in the same partition a few offsets apart, so remembering the last few
- * thousand per partition is enough to run such a run once.
+ * Idempotency-Key sent to two gateways at once, or retried after an answer that left the outcome
+ * unknown) land in the same partition a few offsets apart, so remembering the last few thousand per
+ * partition is enough to run such a run once.
  *
  * <p>A request is a repeat only if it was made within the run retention of the one taken: an
  * Idempotency-Key used again after its run left the retention names a new run, which must run
@@ -45,8 +45,8 @@ final class RecentRuns {
 
   /**
    * Forgets partitions this worker gave up. Without this, a partition that comes back after a
-   * rebalance would have its uncommitted requests — which this worker had started and handed
-   * back — skipped as duplicates and committed past: those runs would be lost.
+   * rebalance would have its uncommitted requests — which this worker had started and handed back —
+   * skipped as duplicates and committed past: those runs would be lost.
    */
   void forget(Collection<TopicPartition> partitions) {
     partitions.forEach(seen::remove);

@@ -17,13 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves a result larger than RESULT_INLINE_MAX into the result store before its outcome is
- * published, so the outcome (and every record and webhook made from it) stays small: it carries
- * the object's key, size and SHA-256 instead. The bytes stored are exactly the result's JSON.
+ * published, so the outcome (and every record and webhook made from it) stays small: it carries the
+ * object's key, size and SHA-256 instead. The bytes stored are exactly the result's JSON.
  *
- * <p>Writing blocks (disk or network), so it runs on a worker thread. A failed write is tried a
- * few times with back-off; a store that keeps refusing (no such bucket, no permission, disk
- * full) ends the run {@code failed} with {@code result_not_stored} instead of holding its
- * partition's commits back forever.
+ * <p>Writing blocks (disk or network), so it runs on a worker thread. A failed write is tried a few
+ * times with back-off; a store that keeps refusing (no such bucket, no permission, disk full) ends
+ * the run {@code failed} with {@code result_not_stored} instead of holding its partition's commits
+ * back forever.
  */
 final class ResultOffloader {
 
@@ -52,43 +52,81 @@ final class ResultOffloader {
       return Future.succeededFuture(outcome);
     }
     // Hashing megabytes takes milliseconds: a worker thread's job, not the event loop's.
-    return vertx.executeBlocking(() -> ResultKeys.sha256Hex(json), false).compose(sha -> {
-      StoredResult ref = new StoredResult(ResultKeys.key(outcome.runId(), sha), json.length, sha);
-      Promise<RunResult> done = Promise.promise();
-      attempt(outcome, ref, json, 1, firstBackoffMs, giveUp, done);
-      return done.future();
-    });
+    return vertx
+        .executeBlocking(() -> ResultKeys.sha256Hex(json), false)
+        .compose(
+            sha -> {
+              StoredResult ref =
+                  new StoredResult(ResultKeys.key(outcome.runId(), sha), json.length, sha);
+              Promise<RunResult> done = Promise.promise();
+              attempt(outcome, ref, json, 1, firstBackoffMs, giveUp, done);
+              return done.future();
+            });
   }
 
-  private void attempt(RunResult outcome, StoredResult ref, byte[] json, int attempt, long backoffMs,
-      BooleanSupplier giveUp, Promise<RunResult> done) {
+  private void attempt(
+      RunResult outcome,
+      StoredResult ref,
+      byte[] json,
+      int attempt,
+      long backoffMs,
+      BooleanSupplier giveUp,
+      Promise<RunResult> done) {
     if (giveUp.getAsBoolean()) {
       done.tryFail("abandoned");
       return;
     }
-    vertx.executeBlocking(() -> {
-      store.put(ref.key(), json);
-      return null;
-    }, false).onComplete(put -> {
-      if (put.succeeded()) {
-        done.tryComplete(outcome.withStored(ref));
-      } else if (attempt >= ATTEMPTS) {
-        LOG.error("run {}: storing its result of {} bytes failed {} times, settling it as failed: {}",
-            outcome.runId(), ref.bytes(), attempt, put.cause().toString());
-        done.tryComplete(notStored(outcome, ref.bytes()));
-      } else {
-        LOG.warn("run {}: storing its result failed, retrying in {} ms: {}", outcome.runId(), backoffMs,
-            put.cause().toString());
-        vertx.setTimer(backoffMs, t -> attempt(outcome, ref, json, attempt + 1, backoffMs * 2, giveUp, done));
-      }
-    });
+    vertx
+        .executeBlocking(
+            () -> {
+              store.put(ref.key(), json);
+              return null;
+            },
+            false)
+        .onComplete(
+            put -> {
+              if (put.succeeded()) {
+                done.tryComplete(outcome.withStored(ref));
+              } else if (attempt >= ATTEMPTS) {
+                LOG.error(
+                    "run {}: storing its result of {} bytes failed {} times, settling it as failed: {}",
+                    outcome.runId(),
+                    ref.bytes(),
+                    attempt,
+                    put.cause().toString());
+                done.tryComplete(notStored(outcome, ref.bytes()));
+              } else {
+                LOG.warn(
+                    "run {}: storing its result failed, retrying in {} ms: {}",
+                    outcome.runId(),
+                    backoffMs,
+                    put.cause().toString());
+                vertx.setTimer(
+                    backoffMs,
+                    t -> attempt(outcome, ref, json, attempt + 1, backoffMs * 2, giveUp, done));
+              }
+            });
   }
 
   private static RunResult notStored(RunResult outcome, long bytes) {
-    return new RunResult(outcome.runId(), outcome.project(), outcome.app(), RunStatus.FAILED, null,
-        new RunError("result_not_stored", "The model's result (" + bytes
-            + " bytes as JSON) is larger than RESULT_INLINE_MAX and the result store did not accept it."),
-        outcome.runTimeMs(), outcome.createdAt(), outcome.startedAt(), outcome.completedAt(),
-        outcome.webhookEndpoint(), outcome.workerId(), outcome.webhookEvents(), outcome.retryOf());
+    return new RunResult(
+        outcome.runId(),
+        outcome.project(),
+        outcome.app(),
+        RunStatus.FAILED,
+        null,
+        new RunError(
+            "result_not_stored",
+            "The model's result ("
+                + bytes
+                + " bytes as JSON) is larger than RESULT_INLINE_MAX and the result store did not accept it."),
+        outcome.runTimeMs(),
+        outcome.createdAt(),
+        outcome.startedAt(),
+        outcome.completedAt(),
+        outcome.webhookEndpoint(),
+        outcome.workerId(),
+        outcome.webhookEvents(),
+        outcome.retryOf());
   }
 }

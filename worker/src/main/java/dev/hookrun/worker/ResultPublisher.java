@@ -21,15 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts a run's facts on the results topic: that it started ({@code running}, for the gateways'
- * views) and its outcome (the final state and the result, for the gateways and the
- * dispatchers). The outcome is written once; nothing copies it.
+ * views) and its outcome (the final state and the result, for the gateways and the dispatchers).
+ * The outcome is written once; nothing copies it.
  *
  * <p>An outcome exists only in this worker's memory until Kafka acknowledges it, so a send that
- * failed for a passing reason (a broker away, a leader moving) is retried with back-off rather
- * than dropped; the request's offset stays uncommitted meanwhile, so even a crash here loses
- * nothing. A send Kafka refuses for good (the record is larger than the topic takes, or invalid)
- * would fail the same way forever: that run is settled as {@code failed} with the reason, which
- * is small enough to be written, so its partition moves on and its webhook says why.
+ * failed for a passing reason (a broker away, a leader moving) is retried with back-off rather than
+ * dropped; the request's offset stays uncommitted meanwhile, so even a crash here loses nothing. A
+ * send Kafka refuses for good (the record is larger than the topic takes, or invalid) would fail
+ * the same way forever: that run is settled as {@code failed} with the reason, which is small
+ * enough to be written, so its partition moves on and its webhook says why.
  */
 final class ResultPublisher {
 
@@ -42,48 +42,69 @@ final class ResultPublisher {
   ResultPublisher(Vertx vertx, KafkaProducer<String, String> producer, Topics topics) {
     this.producer = producer;
     // the retry loop is the common one; what to write instead of a refused outcome is ours
-    this.durable = new DurableProducer(vertx.getOrCreateContext(), record -> sendOnce(producer, record));
+    this.durable =
+        new DurableProducer(vertx.getOrCreateContext(), record -> sendOnce(producer, record));
     this.topics = topics;
   }
 
   /** Best effort: a lost {@code running} record only delays what status shows until the outcome. */
   void started(RunStarted started) {
-    var record = KafkaProducerRecord.create(topics.results(), started.runId(), started.toJson().encode());
+    var record =
+        KafkaProducerRecord.create(topics.results(), started.runId(), started.toJson().encode());
     record.addHeader(RunHeaders.KIND, RunHeaders.KIND_RUNNING);
-    producer.send(record).onFailure(e ->
-        LOG.debug("run {}: running record not written: {}", started.runId(), e.toString()));
+    producer
+        .send(record)
+        .onFailure(
+            e ->
+                LOG.debug("run {}: running record not written: {}", started.runId(), e.toString()));
   }
 
   /** Best effort, like {@link #started}: the next report or the outcome supersedes a lost one. */
   void progress(RunProgress progress) {
-    var record = KafkaProducerRecord.create(topics.results(), progress.runId(), progress.toJson().encode());
+    var record =
+        KafkaProducerRecord.create(topics.results(), progress.runId(), progress.toJson().encode());
     record.addHeader(RunHeaders.KIND, RunHeaders.KIND_PROGRESS);
-    producer.send(record).onFailure(e ->
-        LOG.debug("run {}: progress record not written: {}", progress.runId(), e.toString()));
+    producer
+        .send(record)
+        .onFailure(
+            e ->
+                LOG.debug(
+                    "run {}: progress record not written: {}", progress.runId(), e.toString()));
   }
 
   /**
    * Publishes until acknowledged, or until {@code giveUp} says the result is no longer ours to
-   * send. Completes with the outcome that was written: {@code result}, or the failure that
-   * replaced it when Kafka refused it for good.
+   * send. Completes with the outcome that was written: {@code result}, or the failure that replaced
+   * it when Kafka refused it for good.
    */
   Future<RunResult> publish(RunResult result, BooleanSupplier giveUp) {
     String value = result.toJson().encode();
     var record = new ProducerRecord<String, String>(topics.results(), result.runId(), value);
     record.headers().add(RunHeaders.KIND, RunHeaders.bytes(RunHeaders.KIND_OUTCOME));
-    return durable.send(record, giveUp).map(result).recover(cause -> {
-      if (DurableProducer.permanent(cause) && result.error() == null) {
-        int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-        LOG.warn("run {}: Kafka refused its outcome of {} bytes for good ({}); settling it as failed",
-            result.runId(), bytes, cause.toString());
-        return publish(tooLarge(result, bytes, cause), giveUp);
-      }
-      return Future.failedFuture(cause);
-    });
+    return durable
+        .send(record, giveUp)
+        .map(result)
+        .recover(
+            cause -> {
+              if (DurableProducer.permanent(cause) && result.error() == null) {
+                int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+                LOG.warn(
+                    "run {}: Kafka refused its outcome of {} bytes for good ({}); settling it as failed",
+                    result.runId(),
+                    bytes,
+                    cause.toString());
+                return publish(tooLarge(result, bytes, cause), giveUp);
+              }
+              return Future.failedFuture(cause);
+            });
   }
 
-  /** One attempt through the Vert.x producer (its send runs off the event loop), same record, same headers. */
-  private static Future<?> sendOnce(KafkaProducer<String, String> producer, ProducerRecord<String, String> record) {
+  /**
+   * One attempt through the Vert.x producer (its send runs off the event loop), same record, same
+   * headers.
+   */
+  private static Future<?> sendOnce(
+      KafkaProducer<String, String> producer, ProducerRecord<String, String> record) {
     var once = KafkaProducerRecord.create(record.topic(), record.key(), record.value());
     record.headers().forEach(h -> once.addHeader(h.key(), Buffer.buffer(h.value())));
     return producer.send(once);
@@ -91,12 +112,29 @@ final class ResultPublisher {
 
   private static RunResult tooLarge(RunResult result, int bytes, Throwable cause) {
     boolean size = cause instanceof org.apache.kafka.common.errors.RecordTooLargeException;
-    RunError error = size
-        ? new RunError("result_too_large", "The model's result (" + bytes
-            + " bytes as JSON) is larger than the results topic accepts; it was not kept.")
-        : new RunError("result_not_recorded", "Kafka refused the run's result: " + cause.getMessage());
-    return new RunResult(result.runId(), result.project(), result.app(), RunStatus.FAILED, null, error,
-        result.runTimeMs(), result.createdAt(), result.startedAt(), result.completedAt(), result.webhookEndpoint(),
-        result.workerId(), result.webhookEvents(), result.retryOf());
+    RunError error =
+        size
+            ? new RunError(
+                "result_too_large",
+                "The model's result ("
+                    + bytes
+                    + " bytes as JSON) is larger than the results topic accepts; it was not kept.")
+            : new RunError(
+                "result_not_recorded", "Kafka refused the run's result: " + cause.getMessage());
+    return new RunResult(
+        result.runId(),
+        result.project(),
+        result.app(),
+        RunStatus.FAILED,
+        null,
+        error,
+        result.runTimeMs(),
+        result.createdAt(),
+        result.startedAt(),
+        result.completedAt(),
+        result.webhookEndpoint(),
+        result.workerId(),
+        result.webhookEvents(),
+        result.retryOf());
   }
 }

@@ -4,12 +4,12 @@ import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.OffsetCommitter;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.RunError;
+import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunResult;
-import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunStarted;
-import dev.hookrun.common.run.WebhookEvents;
 import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.run.WebhookEvents;
 import dev.hookrun.worker.model.Model;
 import dev.hookrun.worker.model.ModelRegistry;
 import dev.hookrun.worker.model.RunCancelledException;
@@ -36,16 +36,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the requests one group member receives, and decides what may be committed.
  *
- * <p>All state lives on the owning verticle's event loop. A request's offset is finished only
- * once its outcome is acknowledged by the results topic; the {@link OffsetCommitter} turns those
- * out-of-order completions into safe commits. When partitions move away, their running models
- * are stopped without publishing (the new owner runs them from the committed offset), and
- * outcomes already being published are awaited briefly so their offsets can be committed first.
+ * <p>All state lives on the owning verticle's event loop. A request's offset is finished only once
+ * its outcome is acknowledged by the results topic; the {@link OffsetCommitter} turns those
+ * out-of-order completions into safe commits. When partitions move away, their running models are
+ * stopped without publishing (the new owner runs them from the committed offset), and outcomes
+ * already being published are awaited briefly so their offsets can be committed first.
  *
- * <p>Over 300 lines on purpose: starting, cancelling, timing out, publishing, revoking and
- * draining a run all change the same in-flight bookkeeping (per partition, per run id, the
- * in-flight count that pauses the loop), and each must see the others' last step; publishing and
- * the model contract already live elsewhere ({@code ResultPublisher}, {@code Model}).
+ * <p>Over 300 lines on purpose: starting, cancelling, timing out, publishing, revoking and draining
+ * a run all change the same in-flight bookkeeping (per partition, per run id, the in-flight count
+ * that pauses the loop), and each must see the others' last step; publishing and the model contract
+ * already live elsewhere ({@code ResultPublisher}, {@code Model}).
  */
 final class RunExecutor implements ConsumerLoop.Listener {
 
@@ -69,8 +69,13 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private Promise<Void> drained;
   private long drainDeadline;
 
-  RunExecutor(Vertx vertx, ModelRegistry models, ResultPublisher publisher,
-      CancelledRuns cancelled, WorkerConfig config, Clock clock) {
+  RunExecutor(
+      Vertx vertx,
+      ModelRegistry models,
+      ResultPublisher publisher,
+      CancelledRuns cancelled,
+      WorkerConfig config,
+      Clock clock) {
     this.vertx = vertx;
     this.recent = new RecentRuns(20_000, config.kafka().runRetention());
     this.cancelled = cancelled;
@@ -113,15 +118,19 @@ final class RunExecutor implements ConsumerLoop.Listener {
       request = RunRequest.fromJson(new JsonObject(record.value()));
     } catch (RuntimeException e) {
       // A record we cannot read will not become readable by retrying: skip it, loudly.
-      LOG.error("skipping malformed request at {}@{}: {}", partition, record.offset(), e.toString());
+      LOG.error(
+          "skipping malformed request at {}@{}: {}", partition, record.offset(), e.toString());
       committer.finished(partition, record.offset());
       return;
     }
     if (byRunId.containsKey(request.runId()) || recent.contains(partition, request)) {
       // The same run twice in a row: one Idempotency-Key sent to two gateways at once, or a
       // client retrying with the key after an answer that left the outcome unknown.
-      LOG.info("run {} already taken at {}; skipping the duplicate request at offset {}",
-          request.runId(), partition, record.offset());
+      LOG.info(
+          "run {} already taken at {}; skipping the duplicate request at offset {}",
+          request.runId(),
+          partition,
+          record.offset());
       committer.finished(partition, record.offset());
       return;
     }
@@ -136,27 +145,44 @@ final class RunExecutor implements ConsumerLoop.Listener {
       return;
     }
     if (request.expiresAt() != null && now.isAfter(request.expiresAt())) {
-      complete(run, RunStatus.EXPIRED, null, new RunError("expired",
-          "The run waited in the queue longer than its time-to-live and was not started."));
+      complete(
+          run,
+          RunStatus.EXPIRED,
+          null,
+          new RunError(
+              "expired",
+              "The run waited in the queue longer than its time-to-live and was not started."));
       return;
     }
     Model model = models.forApp(request.app()).orElse(null);
     if (model == null) {
-      complete(run, RunStatus.FAILED, null, new RunError("unknown_app",
-          "This worker has no model for app '" + request.app() + "'."));
+      complete(
+          run,
+          RunStatus.FAILED,
+          null,
+          new RunError("unknown_app", "This worker has no model for app '" + request.app() + "'."));
       return;
     }
-    LOG.atDebug().addKeyValue("run_id", request.runId()).log("run {} running on {} ({}@{})",
-        request.runId(), config.workerId(), partition, record.offset());
+    LOG.atDebug()
+        .addKeyValue("run_id", request.runId())
+        .log(
+            "run {} running on {} ({}@{})",
+            request.runId(),
+            config.workerId(),
+            partition,
+            record.offset());
     // Runs that end within moments go queued → final without a "running" record in between:
     // one Kafka record, and one state for every gateway to read, less per short run. A webhook
     // that asked for the start event gets it at once.
-    if (WebhookEvents.wants(request.webhookEvents(), WebhookEvents.START) && request.webhookEndpoint() != null) {
+    if (WebhookEvents.wants(request.webhookEvents(), WebhookEvents.START)
+        && request.webhookEndpoint() != null) {
       publishRunning(run);
     } else {
       run.runningStateTimer = vertx.setTimer(RUNNING_STATE_DELAY_MS, t -> publishRunning(run));
     }
-    Meters.queueWait(request.app(), Duration.between(request.createdAt() == null ? now : request.createdAt(), now));
+    Meters.queueWait(
+        request.app(),
+        Duration.between(request.createdAt() == null ? now : request.createdAt(), now));
     try {
       run.modelRun = model.start(request.input(), progress -> onProgress(run, progress));
     } catch (RuntimeException e) {
@@ -164,10 +190,13 @@ final class RunExecutor implements ConsumerLoop.Listener {
       return;
     }
     Duration limit = runTimeLimit(request);
-    run.timeoutTimer = vertx.setTimer(Math.max(1, limit.toMillis()), t -> {
-      run.stopReason = InFlightRun.StopReason.TIMEOUT;
-      run.modelRun.cancel();
-    });
+    run.timeoutTimer =
+        vertx.setTimer(
+            Math.max(1, limit.toMillis()),
+            t -> {
+              run.stopReason = InFlightRun.StopReason.TIMEOUT;
+              run.modelRun.cancel();
+            });
     run.modelRun.result().onComplete(outcome -> modelFinished(run, outcome));
   }
 
@@ -187,8 +216,8 @@ final class RunExecutor implements ConsumerLoop.Listener {
   }
 
   /**
-   * Keeps the newest report and publishes at most one per PROGRESS_MIN_INTERVAL: a model may
-   * report every millisecond without costing a Kafka record each time.
+   * Keeps the newest report and publishes at most one per PROGRESS_MIN_INTERVAL: a model may report
+   * every millisecond without costing a Kafka record each time.
    */
   private void onProgress(InFlightRun run, JsonObject progress) {
     if (run.publishing != null || run.abandoned || progress == null) {
@@ -202,10 +231,13 @@ final class RunExecutor implements ConsumerLoop.Listener {
     if (wait <= 0) {
       publishProgress(run);
     } else {
-      run.progressTimer = vertx.setTimer(wait, t -> {
-        run.progressTimer = -1;
-        publishProgress(run);
-      });
+      run.progressTimer =
+          vertx.setTimer(
+              wait,
+              t -> {
+                run.progressTimer = -1;
+                publishProgress(run);
+              });
     }
   }
 
@@ -217,8 +249,16 @@ final class RunExecutor implements ConsumerLoop.Listener {
     run.lastProgressAtMillis = clock.millis();
     run.progressSeq++;
     RunRequest request = run.request;
-    publisher.progress(new RunProgress(request.runId(), request.project(), request.app(), run.progressSeq,
-        run.pendingProgress, clock.instant(), request.webhookEndpoint(), request.webhookEvents()));
+    publisher.progress(
+        new RunProgress(
+            request.runId(),
+            request.project(),
+            request.app(),
+            run.progressSeq,
+            run.pendingProgress,
+            clock.instant(),
+            request.webhookEndpoint(),
+            request.webhookEvents()));
     run.pendingProgress = null;
   }
 
@@ -231,10 +271,19 @@ final class RunExecutor implements ConsumerLoop.Listener {
       complete(run, RunStatus.SUCCEEDED, outcome.result(), null);
     } else if (outcome.cause() instanceof RunCancelledException) {
       switch (run.stopReason) {
-        case TIMEOUT -> complete(run, RunStatus.FAILED, null, new RunError("timeout",
-            run.request.executionTimeout() != null && run.request.executionTimeout().compareTo(config.maxRunTime()) < 0
-                ? "The run exceeded its execution_timeout_seconds of " + run.request.executionTimeout().toMillis() / 1000.0 + " s."
-                : "The run exceeded the maximum run time of " + config.maxRunTime() + "."));
+        case TIMEOUT ->
+            complete(
+                run,
+                RunStatus.FAILED,
+                null,
+                new RunError(
+                    "timeout",
+                    run.request.executionTimeout() != null
+                            && run.request.executionTimeout().compareTo(config.maxRunTime()) < 0
+                        ? "The run exceeded its execution_timeout_seconds of "
+                            + run.request.executionTimeout().toMillis() / 1000.0
+                            + " s."
+                        : "The run exceeded the maximum run time of " + config.maxRunTime() + "."));
         case CANCELLED -> complete(run, RunStatus.CANCELLED, null, null);
         default -> complete(run, RunStatus.FAILED, null, modelError(outcome.cause()));
       }
@@ -247,17 +296,38 @@ final class RunExecutor implements ConsumerLoop.Listener {
     vertx.cancelTimer(run.runningStateTimer);
     vertx.cancelTimer(run.progressTimer); // the outcome supersedes a report still waiting
     // A run that never reached its model (cancelled while queued, expired) was never started.
-    RunResult outcome = RunResult.of(run.request, status, result, error, run.modelRun == null ? null : run.startedAt,
-        clock.instant(), config.workerId());
-    Future<RunResult> toPublish = offloader == null ? Future.succeededFuture(outcome)
-        : offloader.offload(outcome, () -> run.abandoned);
-    run.publishing = toPublish.compose(o -> publisher.publish(o, () -> run.abandoned)).onSuccess(written -> {
-      LOG.atInfo().addKeyValue("run_id", run.request.runId())
-          .log("run {} {} in {} ms", run.request.runId(), written.status().wire(), written.runTimeMs());
-      Meters.runFinished(run.request.app(), written.status().wire(), Duration.ofMillis(written.runTimeMs()));
-      committer.finished(run.partition, run.offset);
-      release(run);
-    });
+    RunResult outcome =
+        RunResult.of(
+            run.request,
+            status,
+            result,
+            error,
+            run.modelRun == null ? null : run.startedAt,
+            clock.instant(),
+            config.workerId());
+    Future<RunResult> toPublish =
+        offloader == null
+            ? Future.succeededFuture(outcome)
+            : offloader.offload(outcome, () -> run.abandoned);
+    run.publishing =
+        toPublish
+            .compose(o -> publisher.publish(o, () -> run.abandoned))
+            .onSuccess(
+                written -> {
+                  LOG.atInfo()
+                      .addKeyValue("run_id", run.request.runId())
+                      .log(
+                          "run {} {} in {} ms",
+                          run.request.runId(),
+                          written.status().wire(),
+                          written.runTimeMs());
+                  Meters.runFinished(
+                      run.request.app(),
+                      written.status().wire(),
+                      Duration.ofMillis(written.runTimeMs()));
+                  committer.finished(run.partition, run.offset);
+                  release(run);
+                });
   }
 
   private void release(InFlightRun run) {
@@ -311,23 +381,27 @@ final class RunExecutor implements ConsumerLoop.Listener {
       // Outcomes already on their way get a moment to land, so their offsets commit now and
       // the partition's next owner does not run them a second time.
       Future.join(waitFor).onComplete(x -> settled.tryComplete());
-      vertx.setTimer(drained != null ? Math.max(1, drainDeadline - clock.millis()) : REVOKE_PUBLISH_WAIT_MS,
+      vertx.setTimer(
+          drained != null ? Math.max(1, drainDeadline - clock.millis()) : REVOKE_PUBLISH_WAIT_MS,
           t -> settled.tryComplete());
       if (drained != null) {
         drained.future().onComplete(x -> settled.tryComplete());
       }
     }
-    return settled.future().map(v -> {
-      Map<TopicPartition, OffsetAndMetadata> offsets = committer.release(partitions);
-      for (TopicPartition partition : partitions) {
-        for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
-          abandon(run);
-        }
-        byPartition.remove(partition);
-      }
-      recent.forget(partitions);
-      return offsets;
-    });
+    return settled
+        .future()
+        .map(
+            v -> {
+              Map<TopicPartition, OffsetAndMetadata> offsets = committer.release(partitions);
+              for (TopicPartition partition : partitions) {
+                for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
+                  abandon(run);
+                }
+                byPartition.remove(partition);
+              }
+              recent.forget(partitions);
+              return offsets;
+            });
   }
 
   @Override
@@ -349,7 +423,10 @@ final class RunExecutor implements ConsumerLoop.Listener {
     if (run.modelRun != null) {
       run.modelRun.cancel();
     }
-    LOG.info("run {} handed back ({} moved away); its next owner runs it", run.request.runId(), run.partition);
+    LOG.info(
+        "run {} handed back ({} moved away); its next owner runs it",
+        run.request.runId(),
+        run.partition);
     release(run);
   }
 

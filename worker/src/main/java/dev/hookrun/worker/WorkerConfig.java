@@ -26,63 +26,120 @@ public record WorkerConfig(
     KafkaSettings kafka,
     ResultStoreSettings results) {
 
-  public static final Setting WORKER_ID = Setting.of("WORKER_ID", "",
-      "Name of this worker in logs, run states and consumer client ids (default: host-pid)");
-  public static final Setting GROUP_ID = Setting.of("WORKER_GROUP_ID", "hookrun-workers",
-      "Consumer group of the workers; all workers of one installation share it");
-  public static final Setting INSTANCES = Setting.of("WORKER_INSTANCES", "1",
-      "Worker verticles (group members) in this process; they share one producer");
-  public static final Setting MAX_INFLIGHT = Setting.of("WORKER_MAX_INFLIGHT", "10000",
-      "Runs one verticle instance holds at once; at the bound it pauses fetching");
-  public static final Setting BLOCKING_POOL = Setting.of("WORKER_BLOCKING_POOL_SIZE", "4",
-      "Threads for blocking (CPU-bound) models per process");
-  public static final Setting MAX_RUN_TIME = Setting.of("MAX_RUN_TIME", "24h",
-      "A run still going after this long is stopped and fails with a timeout");
-  public static final Setting DRAIN_TIMEOUT = Setting.of("DRAIN_TIMEOUT", "30s",
-      "On SIGTERM, how long in-flight runs may finish before they are handed back (at most 4m)");
-  public static final Setting MAX_POLL_INTERVAL = Setting.of("KAFKA_MAX_POLL_INTERVAL", "5m",
-      "Kafka max.poll.interval.ms; polling never waits for runs, so this is only a safety net");
-  public static final Setting HTTP_HOST = Setting.of("HTTP_HOST", "0.0.0.0",
-      "Address the worker's health and metrics endpoints listen on (the local run: 127.0.0.1)");
-  public static final Setting HTTP_PORT = Setting.of("HTTP_PORT", "0",
-      "Port for the worker's health and metrics endpoints (0: a free port, printed at start)");
-  public static final Setting PROGRESS_MIN_INTERVAL = Setting.of("PROGRESS_MIN_INTERVAL", "1s",
-      "At most one progress record (and progress webhook) per run per this interval; the newest report in between"
-          + " wins");
+  public static final Setting WORKER_ID =
+      Setting.of(
+          "WORKER_ID",
+          "",
+          "Name of this worker in logs, run states and consumer client ids (default: host-pid)");
+  public static final Setting GROUP_ID =
+      Setting.of(
+          "WORKER_GROUP_ID",
+          "hookrun-workers",
+          "Consumer group of the workers; all workers of one installation share it");
+  public static final Setting INSTANCES =
+      Setting.of(
+          "WORKER_INSTANCES",
+          "1",
+          "Worker verticles (group members) in this process; they share one producer");
+  public static final Setting MAX_INFLIGHT =
+      Setting.of(
+          "WORKER_MAX_INFLIGHT",
+          "10000",
+          "Runs one verticle instance holds at once; at the bound it pauses fetching");
+  public static final Setting BLOCKING_POOL =
+      Setting.of(
+          "WORKER_BLOCKING_POOL_SIZE", "4", "Threads for blocking (CPU-bound) models per process");
+  public static final Setting MAX_RUN_TIME =
+      Setting.of(
+          "MAX_RUN_TIME",
+          "24h",
+          "A run still going after this long is stopped and fails with a timeout");
+  public static final Setting DRAIN_TIMEOUT =
+      Setting.of(
+          "DRAIN_TIMEOUT",
+          "30s",
+          "On SIGTERM, how long in-flight runs may finish before they are handed back (at most 4m)");
+  public static final Setting MAX_POLL_INTERVAL =
+      Setting.of(
+          "KAFKA_MAX_POLL_INTERVAL",
+          "5m",
+          "Kafka max.poll.interval.ms; polling never waits for runs, so this is only a safety net");
+  public static final Setting HTTP_HOST =
+      Setting.of(
+          "HTTP_HOST",
+          "0.0.0.0",
+          "Address the worker's health and metrics endpoints listen on (the local run: 127.0.0.1)");
+  public static final Setting HTTP_PORT =
+      Setting.of(
+          "HTTP_PORT",
+          "0",
+          "Port for the worker's health and metrics endpoints (0: a free port, printed at start)");
+  public static final Setting PROGRESS_MIN_INTERVAL =
+      Setting.of(
+          "PROGRESS_MIN_INTERVAL",
+          "1s",
+          "At most one progress record (and progress webhook) per run per this interval; the newest report in between"
+              + " wins");
 
-  public static final List<Setting> SETTINGS = Setting.catalog(List.of(WORKER_ID, GROUP_ID, INSTANCES, MAX_INFLIGHT,
-      BLOCKING_POOL, MAX_RUN_TIME, DRAIN_TIMEOUT, MAX_POLL_INTERVAL, HTTP_HOST, HTTP_PORT,
-      PROGRESS_MIN_INTERVAL),
-      KafkaSettings.SETTINGS, ResultStoreSettings.SETTINGS);
+  public static final List<Setting> SETTINGS =
+      Setting.catalog(
+          List.of(
+              WORKER_ID,
+              GROUP_ID,
+              INSTANCES,
+              MAX_INFLIGHT,
+              BLOCKING_POOL,
+              MAX_RUN_TIME,
+              DRAIN_TIMEOUT,
+              MAX_POLL_INTERVAL,
+              HTTP_HOST,
+              HTTP_PORT,
+              PROGRESS_MIN_INTERVAL),
+          KafkaSettings.SETTINGS,
+          ResultStoreSettings.SETTINGS);
 
   public static WorkerConfig fromEnv(Map<String, String> vars) {
-    return ProcessSettings.read(vars, env -> {
-      WorkerConfig config = new WorkerConfig(
-          env.optional(WORKER_ID).orElseGet(WorkerConfig::defaultWorkerId),
-          env.string(GROUP_ID),
-          env.integer(INSTANCES, 1, 64),
-          env.integer(MAX_INFLIGHT, 1, 1_000_000),
-          env.integer(BLOCKING_POOL, 1, 1024),
-          env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
-          env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
-          env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
-          env.string(HTTP_HOST),
-          env.integer(HTTP_PORT, 0, 65_535),
-          env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
-          KafkaSettings.fromEnv(env),
-          ResultStoreSettings.fromEnv(env));
-      if (config.drainTimeout().compareTo(config.maxPollInterval()) >= 0) {
-        // a drain waits inside the rebalance callback, which the group bounds by this interval
-        env.problem(DRAIN_TIMEOUT.name() + " must be shorter than " + MAX_POLL_INTERVAL.name());
-      }
-      return config;
-    });
+    return ProcessSettings.read(
+        vars,
+        env -> {
+          WorkerConfig config =
+              new WorkerConfig(
+                  env.optional(WORKER_ID).orElseGet(WorkerConfig::defaultWorkerId),
+                  env.string(GROUP_ID),
+                  env.integer(INSTANCES, 1, 64),
+                  env.integer(MAX_INFLIGHT, 1, 1_000_000),
+                  env.integer(BLOCKING_POOL, 1, 1024),
+                  env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+                  env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
+                  env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
+                  env.string(HTTP_HOST),
+                  env.integer(HTTP_PORT, 0, 65_535),
+                  env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
+                  KafkaSettings.fromEnv(env),
+                  ResultStoreSettings.fromEnv(env));
+          if (config.drainTimeout().compareTo(config.maxPollInterval()) >= 0) {
+            // a drain waits inside the rebalance callback, which the group bounds by this interval
+            env.problem(DRAIN_TIMEOUT.name() + " must be shorter than " + MAX_POLL_INTERVAL.name());
+          }
+          return config;
+        });
   }
 
   /** A worker for tests and the local run, with defaults for everything but Kafka. */
   public static WorkerConfig defaults(KafkaSettings kafka, String workerId) {
-    return new WorkerConfig(workerId, "hookrun-workers", 1, 10_000, 4, Duration.ofHours(24),
-        Duration.ofSeconds(30), Duration.ofMinutes(5), "127.0.0.1", 0, Duration.ofSeconds(1), kafka,
+    return new WorkerConfig(
+        workerId,
+        "hookrun-workers",
+        1,
+        10_000,
+        4,
+        Duration.ofHours(24),
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(5),
+        "127.0.0.1",
+        0,
+        Duration.ofSeconds(1),
+        kafka,
         ResultStoreSettings.defaults());
   }
 

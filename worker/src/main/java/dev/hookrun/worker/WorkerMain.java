@@ -21,14 +21,20 @@ public final class WorkerMain {
     }
     Vertx vertx = ServiceMetrics.newVertx();
     WorkerConfig finalConfig = config;
-    vertx.deployVerticle(() -> new WorkerVerticle(finalConfig), new DeploymentOptions().setInstances(config.instances()))
-        .onFailure(e -> {
-          System.err.println("worker failed to start: " + e);
-          // exit from another thread: the shutdown hook closes Vert.x and waits for it, which an
-          // event-loop thread calling exit would deadlock on
-          new Thread(() -> System.exit(1), "exit").start();
-        });
+    vertx
+        .deployVerticle(
+            () -> new WorkerVerticle(finalConfig),
+            new DeploymentOptions().setInstances(config.instances()))
+        .onFailure(
+            e -> {
+              System.err.println("worker failed to start: " + e);
+              // exit from another thread: the shutdown hook closes Vert.x and waits for it, which
+              // an
+              // event-loop thread calling exit would deadlock on
+              new Thread(() -> System.exit(1), "exit").start();
+            });
     // SIGTERM: undeploying drains in-flight runs (up to DRAIN_TIMEOUT) and leaves the group.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "worker-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> vertx.close().await(), "worker-shutdown"));
   }
 }

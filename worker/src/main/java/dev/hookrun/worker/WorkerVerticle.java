@@ -4,9 +4,9 @@ import dev.hookrun.common.health.HealthServer;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.KafkaClientProperties;
-import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
+import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.results.ResultStore;
 import dev.hookrun.worker.model.ModelRegistry;
@@ -40,7 +40,7 @@ public final class WorkerVerticle extends VerticleBase {
   private TopicFollower<?> cancels;
   private HealthServer health;
   private ResultStore resultStore;
-  private Runnable untrackInFlight = () -> { };
+  private Runnable untrackInFlight = () -> {};
 
   public WorkerVerticle(WorkerConfig config) {
     this.config = config;
@@ -50,44 +50,93 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     var kafka = config.kafka();
     var topics = kafka.topics();
-    return TopicInitializer.ensure(vertx, kafka, List.of(
-            PlatformTopics.requests(kafka),
-            PlatformTopics.results(kafka),
-            PlatformTopics.cancels(kafka, kafka.runRetention())))
-        .compose(v -> {
-          // Known cancels first: a run cancelled while queued must never start.
-          cancelled = new CancelledRuns(100_000);
-          cancels = TopicFollower.records(context, KafkaClientProperties.reader(kafka, "hookrun-worker-cancels"),
-              topics.cancels(), cancelled::onRecords);
-          return cancels.start();
-        })
+    return TopicInitializer.ensure(
+            vertx,
+            kafka,
+            List.of(
+                PlatformTopics.requests(kafka),
+                PlatformTopics.results(kafka),
+                PlatformTopics.cancels(kafka, kafka.runRetention())))
+        .compose(
+            v -> {
+              // Known cancels first: a run cancelled while queued must never start.
+              cancelled = new CancelledRuns(100_000);
+              cancels =
+                  TopicFollower.records(
+                      context,
+                      KafkaClientProperties.reader(kafka, "hookrun-worker-cancels"),
+                      topics.cancels(),
+                      cancelled::onRecords);
+              return cancels.start();
+            })
         // Building an S3 client loads and reads much: not on the event loop.
         .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
-        .compose(store -> {
-          resultStore = store;
-          String name = config.workerId() + "-" + INSTANCE.incrementAndGet();
-          producer = KafkaProducer.createShared(vertx, "hookrun-worker-" + kafka.topicPrefix(),
-              KafkaClientProperties.batchingProducer(kafka, "hookrun-worker-" + config.workerId(), Duration.ofSeconds(30)));
-          // Send failures are retried by ResultPublisher; this only keeps them out of the error log.
-          producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
-          blockingPool = vertx.createSharedWorkerExecutor("hookrun-models", config.blockingPoolSize(),
-              config.maxRunTime().toMillis(), TimeUnit.MILLISECONDS);
-          executor = new RunExecutor(vertx, ModelRegistry.builtIn(vertx, blockingPool),
-              new ResultPublisher(vertx, producer, topics), cancelled, config, Clock.systemUTC());
-          cancelled.onCancel(executor::cancel);
-          executor.offloadLargeResults(new ResultOffloader(vertx, resultStore, config.results().inlineMaxBytes(), 500));
-          loop = new ConsumerLoop(context,
-              KafkaClientProperties.consumer(kafka, config.groupId(), name, config.maxPollInterval(),
-                  Math.min(500, config.maxInflight())),
-              List.of(topics.requests()), executor, "worker-" + name).sampleLag(kafka.lagSampleInterval());
-          untrackInFlight = Meters.trackInFlight(executor::inFlight);
-          return loop.start()
-              .compose(x -> HealthServer.join(vertx, "worker", config.httpHost(), config.httpPort(), () -> ReadinessCheck.kafka(kafka,
-                  List.of(topics.requests(), topics.results()), "worker")))
-              .onSuccess(h -> health = h.require("consumer " + name, loop::hasJoined));
-        })
-        .onSuccess(v -> LOG.info("worker {} consuming {} in group {}", config.workerId(),
-            topics.requests(), config.groupId()));
+        .compose(
+            store -> {
+              resultStore = store;
+              String name = config.workerId() + "-" + INSTANCE.incrementAndGet();
+              producer =
+                  KafkaProducer.createShared(
+                      vertx,
+                      "hookrun-worker-" + kafka.topicPrefix(),
+                      KafkaClientProperties.batchingProducer(
+                          kafka, "hookrun-worker-" + config.workerId(), Duration.ofSeconds(30)));
+              // Send failures are retried by ResultPublisher; this only keeps them out of the error
+              // log.
+              producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
+              blockingPool =
+                  vertx.createSharedWorkerExecutor(
+                      "hookrun-models",
+                      config.blockingPoolSize(),
+                      config.maxRunTime().toMillis(),
+                      TimeUnit.MILLISECONDS);
+              executor =
+                  new RunExecutor(
+                      vertx,
+                      ModelRegistry.builtIn(vertx, blockingPool),
+                      new ResultPublisher(vertx, producer, topics),
+                      cancelled,
+                      config,
+                      Clock.systemUTC());
+              cancelled.onCancel(executor::cancel);
+              executor.offloadLargeResults(
+                  new ResultOffloader(vertx, resultStore, config.results().inlineMaxBytes(), 500));
+              loop =
+                  new ConsumerLoop(
+                          context,
+                          KafkaClientProperties.consumer(
+                              kafka,
+                              config.groupId(),
+                              name,
+                              config.maxPollInterval(),
+                              Math.min(500, config.maxInflight())),
+                          List.of(topics.requests()),
+                          executor,
+                          "worker-" + name)
+                      .sampleLag(kafka.lagSampleInterval());
+              untrackInFlight = Meters.trackInFlight(executor::inFlight);
+              return loop.start()
+                  .compose(
+                      x ->
+                          HealthServer.join(
+                              vertx,
+                              "worker",
+                              config.httpHost(),
+                              config.httpPort(),
+                              () ->
+                                  ReadinessCheck.kafka(
+                                      kafka,
+                                      List.of(topics.requests(), topics.results()),
+                                      "worker")))
+                  .onSuccess(h -> health = h.require("consumer " + name, loop::hasJoined));
+            })
+        .onSuccess(
+            v ->
+                LOG.info(
+                    "worker {} consuming {} in group {}",
+                    config.workerId(),
+                    topics.requests(),
+                    config.groupId()));
   }
 
   /** Graceful stop: drain, then leave the group committing what finished. */
@@ -96,21 +145,24 @@ public final class WorkerVerticle extends VerticleBase {
     if (executor == null) {
       return Future.succeededFuture();
     }
-    return executor.drain(config.drainTimeout())
-        .eventually(() -> {
-          untrackInFlight.run();
-          return health == null ? Future.succeededFuture() : health.leave();
-        })
+    return executor
+        .drain(config.drainTimeout())
+        .eventually(
+            () -> {
+              untrackInFlight.run();
+              return health == null ? Future.succeededFuture() : health.leave();
+            })
         .compose(v -> loop.stop())
         .eventually(() -> cancels.stop())
         .eventually(() -> producer.close())
-        .eventually(() -> {
-          blockingPool.close();
-          if (resultStore != null) {
-            resultStore.close();
-          }
-          return Future.succeededFuture();
-        });
+        .eventually(
+            () -> {
+              blockingPool.close();
+              if (resultStore != null) {
+                resultStore.close();
+              }
+              return Future.succeededFuture();
+            });
   }
 
   /** Runs in flight in this instance (for tests and metrics). */

@@ -17,12 +17,16 @@ class LongRunTest {
     Vertx vertx = Vertx.vertx();
     try (WorkerTestKit kit = new WorkerTestKit(Duration.ofSeconds(6))) {
       // a bound of 2 in flight makes the consumer pause with runs queued behind the long ones
-      WorkerVerticle worker = new WorkerVerticle(kit.config("long-1")
-          .withMaxPollInterval(Duration.ofSeconds(10)).withMaxInflight(2));
+      WorkerVerticle worker =
+          new WorkerVerticle(
+              kit.config("long-1").withMaxPollInterval(Duration.ofSeconds(10)).withMaxInflight(2));
       vertx.deployVerticle(worker).await();
-      List<String> runs = IntStream.range(0, 4).mapToObj(i -> kit.submit(0.5)).toList(); // 30 s each
+      List<String> runs =
+          IntStream.range(0, 4).mapToObj(i -> kit.submit(0.5)).toList(); // 30 s each
 
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(2))
           .until(() -> kit.outcomes().keySet().containsAll(runs));
 
       var outcomes = kit.outcomes();

@@ -18,20 +18,29 @@ class MemberLagTest {
       for (int i = 0; i < 5; i++) {
         kit.submit(0.02); // 1.2 s each
       }
-      WorkerConfig config = WorkerConfig.defaults(kit.kafka.withLagSampleInterval(Duration.ofMillis(200)), "lag-1")
-          .withGroupId(kit.group).withMaxInflight(1);
+      WorkerConfig config =
+          WorkerConfig.defaults(kit.kafka.withLagSampleInterval(Duration.ofMillis(200)), "lag-1")
+              .withGroupId(kit.group)
+              .withMaxInflight(1);
       vertx.deployVerticle(new WorkerVerticle(config)).await();
 
       // one run at a time, committed only when its outcome is out: the backlog shows as lag
       await().atMost(Duration.ofSeconds(30)).until(() -> memberLag(kit.group) >= 4);
-      await().atMost(Duration.ofSeconds(60)).until(() -> kit.outcomes().size() == 5 && memberLag(kit.group) == 0);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> kit.outcomes().size() == 5 && memberLag(kit.group) == 0);
     } finally {
       vertx.close().await();
     }
   }
 
   private static double memberLag(String group) {
-    return ServiceMetrics.registry().find("hookrun.consumer.member.lag").tag("group", group).gauges().stream()
-        .mapToDouble(Gauge::value).sum();
+    return ServiceMetrics.registry()
+        .find("hookrun.consumer.member.lag")
+        .tag("group", group)
+        .gauges()
+        .stream()
+        .mapToDouble(Gauge::value)
+        .sum();
   }
 }

@@ -25,8 +25,10 @@ class RecentRunsTest {
   void aRequestUnderTheSameIdAfterTheRetentionIsANewRun() {
     RecentRuns recent = new RecentRuns(10, Duration.ofHours(1));
     recent.add(P0, req("a", T0));
-    assertTrue(recent.contains(P0, req("a", T0.plusSeconds(2))), "a retry moments later is the same run");
-    assertFalse(recent.contains(P0, req("a", T0.plus(Duration.ofHours(2)))),
+    assertTrue(
+        recent.contains(P0, req("a", T0.plusSeconds(2))), "a retry moments later is the same run");
+    assertFalse(
+        recent.contains(P0, req("a", T0.plus(Duration.ofHours(2)))),
         "an Idempotency-Key reused after the retention names a new run, which must run");
   }
 
@@ -43,7 +45,8 @@ class RecentRunsTest {
 
   @Test
   void aPartitionThatCameBackIsReadAfresh() {
-    // handed back in a rebalance and assigned again: its uncommitted requests must run, not be skipped
+    // handed back in a rebalance and assigned again: its uncommitted requests must run, not be
+    // skipped
     RecentRuns recent = new RecentRuns(10, Duration.ofHours(1));
     recent.add(P0, req("a", T0));
     recent.add(P1, req("b", T0));

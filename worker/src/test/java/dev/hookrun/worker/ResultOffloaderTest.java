@@ -36,8 +36,12 @@ class ResultOffloaderTest {
   void aResultWithinTheLimitIsPublishedInlineAndNothingIsStored() throws Exception {
     InMemoryStore store = new InMemoryStore(0);
     RunResult small = outcome(new JsonObject().put("payload", "x".repeat(100)));
-    RunResult published = offloader(store).offload(small, () -> false).toCompletionStage().toCompletableFuture()
-        .get(10, TimeUnit.SECONDS);
+    RunResult published =
+        offloader(store)
+            .offload(small, () -> false)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertSame(small, published);
     assertEquals(0, store.objects.size());
   }
@@ -47,8 +51,12 @@ class ResultOffloaderTest {
     InMemoryStore store = new InMemoryStore(0);
     JsonObject result = new JsonObject().put("payload", "x".repeat(5_000));
     byte[] json = result.encode().getBytes(StandardCharsets.UTF_8);
-    RunResult published = offloader(store).offload(outcome(result), () -> false).toCompletionStage()
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RunResult published =
+        offloader(store)
+            .offload(outcome(result), () -> false)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertEquals(RunStatus.SUCCEEDED, published.status());
     assertNull(published.result());
     assertEquals(json.length, published.stored().bytes());
@@ -61,8 +69,12 @@ class ResultOffloaderTest {
   @Test
   void aPassingStoreFailureIsRetried() throws Exception {
     InMemoryStore store = new InMemoryStore(2);
-    RunResult published = offloader(store).offload(outcome(new JsonObject().put("payload", "x".repeat(5_000))),
-        () -> false).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RunResult published =
+        offloader(store)
+            .offload(outcome(new JsonObject().put("payload", "x".repeat(5_000))), () -> false)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertEquals(RunStatus.SUCCEEDED, published.status());
     assertEquals(1, store.objects.size());
   }
@@ -70,8 +82,12 @@ class ResultOffloaderTest {
   @Test
   void aStoreThatKeepsRefusingEndsTheRunFailedWithResultNotStored() throws Exception {
     InMemoryStore store = new InMemoryStore(Integer.MAX_VALUE);
-    RunResult published = offloader(store).offload(outcome(new JsonObject().put("payload", "x".repeat(5_000))),
-        () -> false).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    RunResult published =
+        offloader(store)
+            .offload(outcome(new JsonObject().put("payload", "x".repeat(5_000))), () -> false)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     assertEquals(RunStatus.FAILED, published.status());
     assertEquals("result_not_stored", published.error().code());
     assertNull(published.result());
@@ -85,8 +101,19 @@ class ResultOffloaderTest {
 
   private static RunResult outcome(Object result) {
     Instant now = Instant.now();
-    return new RunResult("run-1", "p", "echo-example", RunStatus.SUCCEEDED, result, null, 1, now, now, now,
-        "http://127.0.0.1:1/hook", "w1");
+    return new RunResult(
+        "run-1",
+        "p",
+        "echo-example",
+        RunStatus.SUCCEEDED,
+        result,
+        null,
+        1,
+        now,
+        now,
+        now,
+        "http://127.0.0.1:1/hook",
+        "w1");
   }
 
   /** A store in memory that refuses its first {@code failures} writes. */
@@ -118,7 +145,6 @@ class ResultOffloaderTest {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
   }
 }

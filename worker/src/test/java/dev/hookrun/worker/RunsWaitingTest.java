@@ -21,16 +21,24 @@ class RunsWaitingTest {
       for (int i = 0; i < 6; i++) {
         kit.submit(1); // a minute each: still sleeping when the test ends
       }
-      WorkerConfig config = WorkerConfig.defaults(kit.kafka.withLagSampleInterval(Duration.ofMillis(200)), "waiting-1")
-          .withGroupId(kit.group).withMaxInflight(2)
-          .withDrainTimeout(Duration.ZERO); // the sleeping runs are handed back at the end, not waited for
+      WorkerConfig config =
+          WorkerConfig.defaults(
+                  kit.kafka.withLagSampleInterval(Duration.ofMillis(200)), "waiting-1")
+              .withGroupId(kit.group)
+              .withMaxInflight(2)
+              .withDrainTimeout(
+                  Duration.ZERO); // the sleeping runs are handed back at the end, not waited for
       vertx.deployVerticle(new WorkerVerticle(config)).await();
 
       // at its bound of 2 the worker pauses fetching: 6 unfinished (lag), at least 2 of them
       // started and sleeping, the rest waiting for a slot
-      await().atMost(Duration.ofSeconds(30)).until(() -> gauge("hookrun.consumer.member.lag", kit.group) == 6
-          && gauge("hookrun.consumer.member.waiting", kit.group) >= 2
-          && gauge("hookrun.consumer.member.waiting", kit.group) <= 4);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  gauge("hookrun.consumer.member.lag", kit.group) == 6
+                      && gauge("hookrun.consumer.member.waiting", kit.group) >= 2
+                      && gauge("hookrun.consumer.member.waiting", kit.group) <= 4);
     } finally {
       vertx.close().await();
     }
@@ -38,6 +46,7 @@ class RunsWaitingTest {
 
   private static double gauge(String name, String group) {
     return ServiceMetrics.registry().find(name).tag("group", group).gauges().stream()
-        .mapToDouble(Gauge::value).sum();
+        .mapToDouble(Gauge::value)
+        .sum();
   }
 }

@@ -37,20 +37,28 @@ class TimeLimitsTest {
     Instant expiresAt = Instant.now().plusMillis(300);
     String runId = kit.submit(0, expiresAt);
     await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(expiresAt));
-    vertx.deployVerticle(new WorkerVerticle(kit.config("ttl-1"))).await(); // the queue is reached late
+    vertx
+        .deployVerticle(new WorkerVerticle(kit.config("ttl-1")))
+        .await(); // the queue is reached late
 
     await().atMost(Duration.ofSeconds(30)).until(() -> kit.outcomes().containsKey(runId));
     var outcome = kit.outcomes().get(runId).get(0);
     assertEquals("expired", outcome.getString("status"));
     assertEquals("expired", outcome.getJsonObject("error").getString("code"));
     assertNull(outcome.getString("started_at"));
-    assertEquals("http://127.0.0.1:9/hook", outcome.getString("webhook_endpoint"), "so its webhook goes out");
+    assertEquals(
+        "http://127.0.0.1:9/hook",
+        outcome.getString("webhook_endpoint"),
+        "so its webhook goes out");
     assertTrue(kit.runningOn(runId).isEmpty(), "an expired run never starts");
   }
 
   @Test
   void aRunOverTheMaximumRunTimeIsStoppedAndFailsWithATimeout() {
-    vertx.deployVerticle(new WorkerVerticle(kit.config("mrt-1").withMaxRunTime(Duration.ofSeconds(2)))).await();
+    vertx
+        .deployVerticle(
+            new WorkerVerticle(kit.config("mrt-1").withMaxRunTime(Duration.ofSeconds(2))))
+        .await();
     String runId = kit.submit(1); // asks for 60 s
 
     await().atMost(Duration.ofSeconds(30)).until(() -> kit.outcomes().containsKey(runId));
@@ -63,9 +71,18 @@ class TimeLimitsTest {
 
   @Test
   void severalInstancesInOneProcessAreSeparateGroupMembers() {
-    vertx.deployVerticle(() -> new WorkerVerticle(kit.config("multi")), new DeploymentOptions().setInstances(3)).await();
-    await().atMost(Duration.ofSeconds(30)).until(() -> kit.partitionsPerMember().values().stream()
-        .sorted().toList().equals(List.of(4, 4, 4)));
+    vertx
+        .deployVerticle(
+            () -> new WorkerVerticle(kit.config("multi")), new DeploymentOptions().setInstances(3))
+        .await();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                kit.partitionsPerMember().values().stream()
+                    .sorted()
+                    .toList()
+                    .equals(List.of(4, 4, 4)));
     List<String> runs = IntStream.range(0, 12).mapToObj(i -> kit.submit(0)).toList();
     await().atMost(Duration.ofSeconds(30)).until(() -> kit.outcomes().keySet().containsAll(runs));
   }

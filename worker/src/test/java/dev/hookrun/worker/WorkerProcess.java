@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A worker in its own JVM, started from the test classpath with WorkerMain, so tests can stop
- * it the way an orchestrator does: SIGTERM (graceful) or SIGKILL (a crash, no goodbye to Kafka).
+ * A worker in its own JVM, started from the test classpath with WorkerMain, so tests can stop it
+ * the way an orchestrator does: SIGTERM (graceful) or SIGKILL (a crash, no goodbye to Kafka).
  */
 final class WorkerProcess implements AutoCloseable {
 
@@ -20,10 +20,15 @@ final class WorkerProcess implements AutoCloseable {
     try {
       log = Files.createTempFile("worker-", ".log");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-          WorkerMain.class.getName())
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  java,
+                  "-Xmx256m",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  WorkerMain.class.getName())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       builder.environment().putAll(env);
       process = builder.start();
     } catch (IOException e) {

@@ -3,9 +3,9 @@ package dev.hookrun.worker;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.kafka.SharedTestBroker;
-import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -22,8 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Drives workers directly through Kafka, as a gateway would: requests in, outcomes and run
- * states read back from their topics. One instance = one isolated installation.
+ * Drives workers directly through Kafka, as a gateway would: requests in, outcomes and run states
+ * read back from their topics. One instance = one isolated installation.
  */
 final class WorkerTestKit implements AutoCloseable {
 
@@ -32,20 +32,31 @@ final class WorkerTestKit implements AutoCloseable {
   private final KafkaProducer<String, String> producer;
 
   WorkerTestKit(Duration sessionTimeout) {
-    kafka = KafkaSettings.local(SharedTestBroker.bootstrapServers(), "wk-" + UUID.randomUUID() + ".")
-        .withSessionTimeout(sessionTimeout);
+    kafka =
+        KafkaSettings.local(SharedTestBroker.bootstrapServers(), "wk-" + UUID.randomUUID() + ".")
+            .withSessionTimeout(sessionTimeout);
     try {
-      TopicInitializer.ensureBlocking(kafka, List.of(PlatformTopics.requests(kafka), PlatformTopics.results(kafka),
-          PlatformTopics.runState(kafka, Duration.ofHours(1)), PlatformTopics.cancels(kafka, Duration.ofHours(1))));
+      TopicInitializer.ensureBlocking(
+          kafka,
+          List.of(
+              PlatformTopics.requests(kafka),
+              PlatformTopics.results(kafka),
+              PlatformTopics.runState(kafka, Duration.ofHours(1)),
+              PlatformTopics.cancels(kafka, Duration.ofHours(1))));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
-        new StringSerializer(), new StringSerializer());
+    producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
+            new StringSerializer(),
+            new StringSerializer());
   }
 
   WorkerConfig config(String workerId) {
-    return WorkerConfig.defaults(kafka, workerId).withGroupId(group).withDrainTimeout(Duration.ofSeconds(5));
+    return WorkerConfig.defaults(kafka, workerId)
+        .withGroupId(group)
+        .withDrainTimeout(Duration.ofSeconds(5));
   }
 
   /** Queues a delay run; returns its id. */
@@ -55,14 +66,25 @@ final class WorkerTestKit implements AutoCloseable {
 
   String submit(double delayMins, Instant expiresAt) {
     String runId = UUID.randomUUID().toString();
-    submit(new RunRequest(runId, "p", "webhook-delay-example", new JsonObject().put("delayMins", delayMins),
-        "http://127.0.0.1:9/hook", Instant.now(), expiresAt));
+    submit(
+        new RunRequest(
+            runId,
+            "p",
+            "webhook-delay-example",
+            new JsonObject().put("delayMins", delayMins),
+            "http://127.0.0.1:9/hook",
+            Instant.now(),
+            expiresAt));
     return runId;
   }
 
   void submit(RunRequest request) {
     try {
-      producer.send(new ProducerRecord<>(kafka.topics().requests(), request.runId(), request.toJson().encode())).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  kafka.topics().requests(), request.runId(), request.toJson().encode()))
+          .get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -72,8 +94,11 @@ final class WorkerTestKit implements AutoCloseable {
   Map<String, List<JsonObject>> outcomes() {
     return TopicReader.readAll(kafka.bootstrapServers(), kafka.topics().results()).stream()
         .filter(r -> RunHeaders.isOutcome(r.headers()))
-        .collect(Collectors.groupingBy(r -> r.key(), HashMap::new,
-            Collectors.mapping(r -> new JsonObject(r.value()), Collectors.toList())));
+        .collect(
+            Collectors.groupingBy(
+                r -> r.key(),
+                HashMap::new,
+                Collectors.mapping(r -> new JsonObject(r.value()), Collectors.toList())));
   }
 
   /** Which workers published a "running" record for the run, in order. */
@@ -87,7 +112,8 @@ final class WorkerTestKit implements AutoCloseable {
     for (var record : TopicReader.readAll(kafka.bootstrapServers(), kafka.topics().results())) {
       JsonObject value = new JsonObject(record.value());
       if (!value.containsKey("status")) { // a running record has no status: only outcomes do
-        out.computeIfAbsent(record.key(), k -> new java.util.ArrayList<>()).add(value.getString("worker_id"));
+        out.computeIfAbsent(record.key(), k -> new java.util.ArrayList<>())
+            .add(value.getString("worker_id"));
       }
     }
     return out;
@@ -96,10 +122,12 @@ final class WorkerTestKit implements AutoCloseable {
   /** Partitions per member client id, as the group coordinator sees them now. */
   Map<String, Integer> partitionsPerMember() {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group))
-          .describedGroups().get(group).get();
+      ConsumerGroupDescription description =
+          admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
       Map<String, Integer> out = new HashMap<>();
-      description.members().forEach(m -> out.put(m.clientId(), m.assignment().topicPartitions().size()));
+      description
+          .members()
+          .forEach(m -> out.put(m.clientId(), m.assignment().topicPartitions().size()));
       return out;
     } catch (Exception e) {
       return Map.of();
@@ -108,9 +136,19 @@ final class WorkerTestKit implements AutoCloseable {
 
   /** The env of a worker process of this installation. */
   Map<String, String> processEnv(String workerId) {
-    return Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.topicPrefix(),
-        "WORKER_GROUP_ID", group, "WORKER_ID", workerId, "KAFKA_SESSION_TIMEOUT",
-        kafka.sessionTimeout().toSeconds() + "s", "HTTP_PORT", "0");
+    return Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS",
+        kafka.bootstrapServers(),
+        "TOPIC_PREFIX",
+        kafka.topicPrefix(),
+        "WORKER_GROUP_ID",
+        group,
+        "WORKER_ID",
+        workerId,
+        "KAFKA_SESSION_TIMEOUT",
+        kafka.sessionTimeout().toSeconds() + "s",
+        "HTTP_PORT",
+        "0");
   }
 
   @Override

@@ -8,24 +8,28 @@ import java.util.Set;
 
 /**
  * The apps this platform serves and what input each accepts. Gateways check input here before
- * accepting a run, and workers map the same names to model code, so the two cannot disagree on
- * what exists.
+ * accepting a run, and workers map the same names to model code, so the two cannot disagree on what
+ * exists.
  */
 public final class AppCatalog {
 
   /** Sleeps {@code delayMins} minutes on a timer, then returns. */
   public static final String DELAY = "webhook-delay-example";
+
   /** Burns CPU for {@code cpuMs} milliseconds on a worker thread; used by the scaling benchmark. */
   public static final String CPU_BURN = "cpu-burn-example";
+
   /**
    * Returns {@code {"payload": "<payloadBytes characters>"}} or {@code echo} unchanged, at once:
    * the model for testing result sizes, and the smallest template for writing a model.
    */
   public static final String ECHO = "echo-example";
+
   /** The largest payload the echo model makes (64 MiB). */
   public static final int ECHO_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 
-  private static final Map<String, String> DURATION_FIELD = Map.of(DELAY, "delayMins", CPU_BURN, "cpuMs");
+  private static final Map<String, String> DURATION_FIELD =
+      Map.of(DELAY, "delayMins", CPU_BURN, "cpuMs");
   private static final Set<String> APPS = Set.of(DELAY, CPU_BURN, ECHO);
 
   private AppCatalog() {}
@@ -73,14 +77,24 @@ public final class AppCatalog {
     }
     if (app.equals(DELAY) && input.containsKey("progressEverySeconds")) {
       Object every = input.getValue("progressEverySeconds");
-      if (!(every instanceof Number n) || !(n.doubleValue() > 0) || Double.isInfinite(n.doubleValue())) {
-        return Optional.of(new FieldError("progressEverySeconds", "progressEverySeconds must be a number above 0"));
+      if (!(every instanceof Number n)
+          || !(n.doubleValue() > 0)
+          || Double.isInfinite(n.doubleValue())) {
+        return Optional.of(
+            new FieldError(
+                "progressEverySeconds", "progressEverySeconds must be a number above 0"));
       }
     }
     Duration asked = requestedDuration(app, input);
     if (asked.compareTo(maxRunTime) > 0) {
-      return Optional.of(new FieldError(field, field + " asks for " + human(asked)
-          + ", more than the maximum run time of " + human(maxRunTime)));
+      return Optional.of(
+          new FieldError(
+              field,
+              field
+                  + " asks for "
+                  + human(asked)
+                  + ", more than the maximum run time of "
+                  + human(maxRunTime)));
     }
     return Optional.empty();
   }
@@ -88,13 +102,20 @@ public final class AppCatalog {
   private static Optional<FieldError> validateEcho(JsonObject input) {
     Object raw = input.getValue("payloadBytes");
     if (raw == null) {
-      return input.containsKey("echo") ? Optional.empty()
-          : Optional.of(new FieldError("payloadBytes", "give payloadBytes (a number of bytes) or echo (any JSON)"));
+      return input.containsKey("echo")
+          ? Optional.empty()
+          : Optional.of(
+              new FieldError(
+                  "payloadBytes", "give payloadBytes (a number of bytes) or echo (any JSON)"));
     }
-    if (!(raw instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
-        || number.doubleValue() < 0 || number.doubleValue() > ECHO_MAX_PAYLOAD_BYTES) {
-      return Optional.of(new FieldError("payloadBytes",
-          "payloadBytes must be a whole number from 0 to " + ECHO_MAX_PAYLOAD_BYTES));
+    if (!(raw instanceof Number number)
+        || number.doubleValue() != Math.rint(number.doubleValue())
+        || number.doubleValue() < 0
+        || number.doubleValue() > ECHO_MAX_PAYLOAD_BYTES) {
+      return Optional.of(
+          new FieldError(
+              "payloadBytes",
+              "payloadBytes must be a whole number from 0 to " + ECHO_MAX_PAYLOAD_BYTES));
     }
     return Optional.empty();
   }

@@ -12,8 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads typed values from environment variables and collects every problem, so a service that
- * is misconfigured reports all its mistakes at once and refuses to start.
+ * Reads typed values from environment variables and collects every problem, so a service that is
+ * misconfigured reports all its mistakes at once and refuses to start.
  */
 public final class Env {
 
@@ -31,8 +31,8 @@ public final class Env {
   }
 
   /**
-   * Reads one settings record (or part of one) from {@code vars} with {@code reader}, and throws
-   * a {@link ConfigException} listing every problem it found.
+   * Reads one settings record (or part of one) from {@code vars} with {@code reader}, and throws a
+   * {@link ConfigException} listing every problem it found.
    */
   public static <T> T read(Map<String, String> vars, Function<Env, T> reader) {
     Env env = of(vars);
@@ -96,7 +96,8 @@ public final class Env {
     String raw = string(setting);
     Duration value = parseDuration(raw);
     if (value == null) {
-      problems.add(setting.name() + "=" + raw + " is not a duration (use e.g. 500ms, 30s, 5m, 24h, 1d)");
+      problems.add(
+          setting.name() + "=" + raw + " is not a duration (use e.g. 500ms, 30s, 5m, 24h, 1d)");
       return min;
     }
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
@@ -123,8 +124,8 @@ public final class Env {
   }
 
   /**
-   * A comma-separated {@code key=value} map, e.g. {@code API_KEYS=key1=project1,key2=project2}.
-   * The values go through {@code valueCheck}, which returns an error text or null.
+   * A comma-separated {@code key=value} map, e.g. {@code API_KEYS=key1=project1,key2=project2}. The
+   * values go through {@code valueCheck}, which returns an error text or null.
    */
   public Map<String, String> pairs(Setting setting, Function<String, String> valueCheck) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -170,13 +171,14 @@ public final class Env {
       return null;
     }
     double amount = Double.parseDouble(m.group(1));
-    double millis = switch (m.group(2)) {
-      case "ms" -> amount;
-      case "s" -> amount * 1_000;
-      case "m" -> amount * 60_000;
-      case "h" -> amount * 3_600_000;
-      default -> amount * 86_400_000;
-    };
+    double millis =
+        switch (m.group(2)) {
+          case "ms" -> amount;
+          case "s" -> amount * 1_000;
+          case "m" -> amount * 60_000;
+          case "h" -> amount * 3_600_000;
+          default -> amount * 86_400_000;
+        };
     return Duration.ofMillis(Math.round(millis));
   }
 }

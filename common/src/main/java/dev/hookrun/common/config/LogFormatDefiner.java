@@ -4,9 +4,9 @@ import ch.qos.logback.core.PropertyDefinerBase;
 
 /**
  * Gives logback.xml the appender name for LOG_FORMAT (passed in as {@code <value>}): {@code JSON}
- * or {@code " json "} work too, and a name that is no format falls back to {@code text}, so
- * logging is never silenced by a typo (the service's start-up validation then refuses the value
- * with a clear message, see {@link ProcessSettings#logFormat}).
+ * or {@code " json "} work too, and a name that is no format falls back to {@code text}, so logging
+ * is never silenced by a typo (the service's start-up validation then refuses the value with a
+ * clear message, see {@link ProcessSettings#logFormat}).
  */
 public final class LogFormatDefiner extends PropertyDefinerBase {
 

@@ -8,12 +8,21 @@ import java.util.function.Function;
 /** Settings every service process reads outside its config record (JVM and logging). */
 public final class ProcessSettings {
 
-  public static final Setting JAVA_OPTS = Setting.of("JAVA_OPTS", "",
-      "Extra JVM options for run.sh and the container entry point (e.g. -Xmx512m)");
-  public static final Setting LOG_FORMAT = Setting.of("LOG_FORMAT", "text",
-      "text (for people) or json (one JSON object per line, for log shippers)");
-  public static final Setting LOG_LEVEL = Setting.of("LOG_LEVEL", "INFO",
-      "Level of the platform's own loggers (Kafka and Netty stay at WARN)");
+  public static final Setting JAVA_OPTS =
+      Setting.of(
+          "JAVA_OPTS",
+          "",
+          "Extra JVM options for run.sh and the container entry point (e.g. -Xmx512m)");
+  public static final Setting LOG_FORMAT =
+      Setting.of(
+          "LOG_FORMAT",
+          "text",
+          "text (for people) or json (one JSON object per line, for log shippers)");
+  public static final Setting LOG_LEVEL =
+      Setting.of(
+          "LOG_LEVEL",
+          "INFO",
+          "Level of the platform's own loggers (Kafka and Netty stay at WARN)");
 
   public static final List<Setting> SETTINGS = List.of(JAVA_OPTS, LOG_FORMAT, LOG_LEVEL);
 
@@ -23,8 +32,8 @@ public final class ProcessSettings {
   private ProcessSettings() {}
 
   /**
-   * LOG_FORMAT as logback uses it: trimmed and lower-cased, or null when it names no format.
-   * Unset or blank is the default, {@code text}.
+   * LOG_FORMAT as logback uses it: trimmed and lower-cased, or null when it names no format. Unset
+   * or blank is the default, {@code text}.
    */
   public static String normalizedLogFormat(String raw) {
     if (raw == null || raw.isBlank()) {
@@ -40,16 +49,18 @@ public final class ProcessSettings {
    * problem is reported at once in a {@link ConfigException}.
    */
   public static <T> T read(Map<String, String> vars, Function<Env, T> reader) {
-    return Env.read(vars, env -> {
-      T config = reader.apply(env);
-      logFormat(env); // an unknown LOG_FORMAT would otherwise log as text, unnoticed
-      return config;
-    });
+    return Env.read(
+        vars,
+        env -> {
+          T config = reader.apply(env);
+          logFormat(env); // an unknown LOG_FORMAT would otherwise log as text, unnoticed
+          return config;
+        });
   }
 
   /**
-   * Validates LOG_FORMAT at start. Logback picks the appender by this name, so an unknown one
-   * used to silence every log line with no word said; now the service refuses to start.
+   * Validates LOG_FORMAT at start. Logback picks the appender by this name, so an unknown one used
+   * to silence every log line with no word said; now the service refuses to start.
    */
   public static String logFormat(Env env) {
     String raw = env.string(LOG_FORMAT);

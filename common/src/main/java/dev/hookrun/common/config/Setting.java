@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One environment variable a service reads: its name, the default used when it is unset (null
- * when it has none) and what it means. Config records list their settings so the README,
+ * One environment variable a service reads: its name, the default used when it is unset (null when
+ * it has none) and what it means. Config records list their settings so the README,
  * docker-compose.yml and start-up validation all work from the same names.
  */
 public record Setting(String name, String defaultValue, String description) {
@@ -18,7 +18,9 @@ public record Setting(String name, String defaultValue, String description) {
     return new Setting(name, null, description);
   }
 
-  /** A config's catalog: its own settings, then those of the parts it reads (Kafka, results, ...). */
+  /**
+   * A config's catalog: its own settings, then those of the parts it reads (Kafka, results, ...).
+   */
   @SafeVarargs
   public static List<Setting> catalog(List<Setting> own, List<Setting>... parts) {
     List<Setting> all = new ArrayList<>(own);

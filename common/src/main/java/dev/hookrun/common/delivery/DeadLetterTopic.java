@@ -23,17 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one reader of the dead-letter topic, and its replay: list the dead letters, replay one run
- * or all of them.
+ * The one reader of the dead-letter topic, and its replay: list the dead letters, replay one run or
+ * all of them.
  *
- * <p>The dead-letter topic is compacted and keyed by run id, so its latest record per run is
- * that run's dead letter. A replay puts the delivery back on the first retry tier, due at once,
- * with a fresh retry schedule (the dispatchers pick it up as they do any retry), then writes a
- * tombstone so the run leaves the list. Should the replay fail to the end again, it comes back
- * as a new dead letter. A run whose webhook was delivered meanwhile is not delivered twice.
+ * <p>The dead-letter topic is compacted and keyed by run id, so its latest record per run is that
+ * run's dead letter. A replay puts the delivery back on the first retry tier, due at once, with a
+ * fresh retry schedule (the dispatchers pick it up as they do any retry), then writes a tombstone
+ * so the run leaves the list. Should the replay fail to the end again, it comes back as a new dead
+ * letter. A run whose webhook was delivered meanwhile is not delivered twice.
  *
- * <p>Blocking calls on plain Kafka clients: from a Vert.x handler, run them with
- * {@code executeBlocking}. Needs only the {@link KafkaSettings}; not thread-safe.
+ * <p>Blocking calls on plain Kafka clients: from a Vert.x handler, run them with {@code
+ * executeBlocking}. Needs only the {@link KafkaSettings}; not thread-safe.
  */
 public final class DeadLetterTopic implements AutoCloseable {
 
@@ -57,8 +57,10 @@ public final class DeadLetterTopic implements AutoCloseable {
   /** Every current dead letter (latest record per run, not a replay's tombstone), oldest first. */
   public List<DeadLetter> list() {
     List<DeadLetter> out = new ArrayList<>(read().values());
-    out.sort(Comparator.comparing(DeadLetter::deadAt)
-        .thenComparingInt(DeadLetter::partition).thenComparingLong(DeadLetter::offset));
+    out.sort(
+        Comparator.comparing(DeadLetter::deadAt)
+            .thenComparingInt(DeadLetter::partition)
+            .thenComparingLong(DeadLetter::offset));
     return out;
   }
 
@@ -92,8 +94,11 @@ public final class DeadLetterTopic implements AutoCloseable {
 
   private boolean replay(DeadLetter letter) {
     if (letter.delivery() == null) {
-      LOG.warn("run {}: dead letter at {}@{} is not a delivery record, not replayed",
-          letter.runId(), letter.partition(), letter.offset());
+      LOG.warn(
+          "run {}: dead letter at {}@{} is not a delivery record, not replayed",
+          letter.runId(),
+          letter.partition(),
+          letter.offset());
       return false;
     }
     DeliveryRecord fresh = letter.delivery().replayed(clock.instant());
@@ -101,18 +106,29 @@ public final class DeadLetterTopic implements AutoCloseable {
     // replayable again), never lost; a double delivery is prevented by the delivered check
     ProducerRecord<String, String> retry =
         new ProducerRecord<>(kafka.topics().retryTier(1), letter.runId(), fresh.toJson().encode());
-    retry.headers().add(DeadLetterHeaders.REPLAY_OF, (letter.record().topic() + "/" + letter.partition()
-        + "@" + letter.offset()).getBytes(StandardCharsets.UTF_8));
+    retry
+        .headers()
+        .add(
+            DeadLetterHeaders.REPLAY_OF,
+            (letter.record().topic() + "/" + letter.partition() + "@" + letter.offset())
+                .getBytes(StandardCharsets.UTF_8));
     send(retry);
     send(new ProducerRecord<>(kafka.topics().deadLetters(), letter.runId(), null));
-    LOG.info("run {}: dead letter replayed (was {} after {} attempts)", letter.runId(), letter.reason(), letter.attempts());
+    LOG.info(
+        "run {}: dead letter replayed (was {} after {} attempts)",
+        letter.runId(),
+        letter.reason(),
+        letter.attempts());
     return true;
   }
 
   private void send(ProducerRecord<String, String> record) {
     if (producer == null) {
-      producer = new KafkaProducer<>(KafkaClientProperties.asObjects(
-          KafkaClientProperties.producer(kafka, "hookrun-dead-letters", Duration.ofSeconds(SEND_TIMEOUT_S))));
+      producer =
+          new KafkaProducer<>(
+              KafkaClientProperties.asObjects(
+                  KafkaClientProperties.producer(
+                      kafka, "hookrun-dead-letters", Duration.ofSeconds(SEND_TIMEOUT_S))));
     }
     try {
       producer.send(record).get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
@@ -120,7 +136,8 @@ public final class DeadLetterTopic implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing to " + record.topic(), e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("could not write to " + record.topic() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "could not write to " + record.topic() + ": " + e.getMessage(), e);
     }
   }
 
@@ -128,10 +145,14 @@ public final class DeadLetterTopic implements AutoCloseable {
   private Map<String, DeadLetter> read() {
     String topic = kafka.topics().deadLetters();
     Map<String, DeadLetter> latest = new LinkedHashMap<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(KafkaClientProperties.asObjects(
-        KafkaClientProperties.reader(kafka, "hookrun-dead-letters-reader")))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, READ_TIMEOUT).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.reader(kafka, "hookrun-dead-letters-reader")))) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, READ_TIMEOUT).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       if (partitions.isEmpty()) {
         return latest; // no dispatcher has created it yet: nothing was ever dead-lettered
       }
@@ -141,7 +162,8 @@ public final class DeadLetterTopic implements AutoCloseable {
       long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end in " + READ_TIMEOUT);
+          throw new IllegalStateException(
+              "could not read " + topic + " to its end in " + READ_TIMEOUT);
         }
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.value() == null) {

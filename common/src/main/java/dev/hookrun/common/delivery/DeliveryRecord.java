@@ -5,17 +5,17 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * A delivery between attempts: the JSON value of a record on a retry tier or the dead-letter
- * topic (key = run id). It carries the whole result, so a delivery never needs the results topic
- * again, and its history, so the dead letter says what went wrong first and last.
+ * A delivery between attempts: the JSON value of a record on a retry tier or the dead-letter topic
+ * (key = run id). It carries the whole result, so a delivery never needs the results topic again,
+ * and its history, so the dead letter says what went wrong first and last.
  *
- * @param retry the retry this record waits for, from 1; 0 for a first attempt (a new result, or
- *     a replayed dead letter starting a fresh schedule)
+ * @param retry the retry this record waits for, from 1; 0 for a first attempt (a new result, or a
+ *     replayed dead letter starting a fresh schedule)
  * @param attempts attempts made so far, over every schedule (replays add to it)
  * @param dueAt not to be attempted before this
  * @param origin where the result was first read: the results record this delivery came from
- * @param resultTruncated the result was replaced by a reference to {@code origin} because the
- *     whole delivery did not fit its topic; such a delivery cannot be attempted again
+ * @param resultTruncated the result was replaced by a reference to {@code origin} because the whole
+ *     delivery did not fit its topic; such a delivery cannot be attempted again
  */
 public record DeliveryRecord(
     RunResult result,
@@ -30,12 +30,19 @@ public record DeliveryRecord(
   /** One failed attempt: its time, the receiver's status (null: no answer) and the error. */
   public record Failure(Instant at, Integer statusCode, String error) {
     public JsonObject toJson() {
-      return new JsonObject().put("at", at.toString()).put("status_code", statusCode).put("error", error);
+      return new JsonObject()
+          .put("at", at.toString())
+          .put("status_code", statusCode)
+          .put("error", error);
     }
 
     public static Failure fromJson(JsonObject json) {
-      return json == null ? null : new Failure(Instant.parse(json.getString("at")),
-          json.getInteger("status_code"), json.getString("error"));
+      return json == null
+          ? null
+          : new Failure(
+              Instant.parse(json.getString("at")),
+              json.getInteger("status_code"),
+              json.getString("error"));
     }
   }
 
@@ -45,8 +52,10 @@ public record DeliveryRecord(
     }
 
     public static Origin fromJson(JsonObject json) {
-      return json == null ? null : new Origin(json.getString("topic"), json.getInteger("partition"),
-          json.getLong("offset"));
+      return json == null
+          ? null
+          : new Origin(
+              json.getString("topic"), json.getInteger("partition"), json.getLong("offset"));
     }
   }
 
@@ -59,8 +68,8 @@ public record DeliveryRecord(
   }
 
   /**
-   * The Standard Webhooks message id: the run id, the same for every attempt and every replay,
-   * so a receiver can drop a delivery it has already processed.
+   * The Standard Webhooks message id: the run id, the same for every attempt and every replay, so a
+   * receiver can drop a delivery it has already processed.
    */
   public String webhookId() {
     return result.runId();
@@ -68,31 +77,58 @@ public record DeliveryRecord(
 
   /** This delivery after a failed attempt, due for retry {@code nextRetry} at {@code dueAt}. */
   public DeliveryRecord failedAttempt(Failure failure, int nextRetry, Instant due) {
-    return new DeliveryRecord(result, nextRetry, attempts + 1, due,
-        firstFailure == null ? failure : firstFailure, failure, origin, resultTruncated);
+    return new DeliveryRecord(
+        result,
+        nextRetry,
+        attempts + 1,
+        due,
+        firstFailure == null ? failure : firstFailure,
+        failure,
+        origin,
+        resultTruncated);
   }
 
-  /** This delivery, not attempted (its host was busy), due again at {@code dueAt}; attempts unchanged. */
+  /**
+   * This delivery, not attempted (its host was busy), due again at {@code dueAt}; attempts
+   * unchanged.
+   */
   public DeliveryRecord deferred(Instant due) {
-    return new DeliveryRecord(result, retry, attempts, due, firstFailure, lastFailure, origin, resultTruncated);
+    return new DeliveryRecord(
+        result, retry, attempts, due, firstFailure, lastFailure, origin, resultTruncated);
   }
 
   /** Back into delivery with a fresh schedule: attempted at once, history kept. */
   public DeliveryRecord replayed(Instant now) {
-    return new DeliveryRecord(result, 0, attempts, now, firstFailure, lastFailure, origin, resultTruncated);
+    return new DeliveryRecord(
+        result, 0, attempts, now, firstFailure, lastFailure, origin, resultTruncated);
   }
 
   /**
-   * This delivery with the model's output replaced by a small reference to where the whole
-   * result still is (the results record it came from), for a topic that refused the whole.
+   * This delivery with the model's output replaced by a small reference to where the whole result
+   * still is (the results record it came from), for a topic that refused the whole.
    */
   public DeliveryRecord truncated(int resultBytes) {
-    JsonObject reference = new JsonObject().put("result_truncated", true).put("result_bytes", resultBytes)
-        .put("origin", origin == null ? null : origin.toJson());
-    RunResult small = new RunResult(result.runId(), result.project(), result.app(), result.status(), reference,
-        result.error(), result.runTimeMs(), result.createdAt(), result.startedAt(), result.completedAt(),
-        result.webhookEndpoint(), result.workerId());
-    return new DeliveryRecord(small, retry, attempts, dueAt, firstFailure, lastFailure, origin, true);
+    JsonObject reference =
+        new JsonObject()
+            .put("result_truncated", true)
+            .put("result_bytes", resultBytes)
+            .put("origin", origin == null ? null : origin.toJson());
+    RunResult small =
+        new RunResult(
+            result.runId(),
+            result.project(),
+            result.app(),
+            result.status(),
+            reference,
+            result.error(),
+            result.runTimeMs(),
+            result.createdAt(),
+            result.startedAt(),
+            result.completedAt(),
+            result.webhookEndpoint(),
+            result.workerId());
+    return new DeliveryRecord(
+        small, retry, attempts, dueAt, firstFailure, lastFailure, origin, true);
   }
 
   public JsonObject toJson() {
@@ -107,7 +143,9 @@ public record DeliveryRecord(
         .put("result_truncated", resultTruncated);
   }
 
-  /** @throws RuntimeException for a value that is not a delivery record */
+  /**
+   * @throws RuntimeException for a value that is not a delivery record
+   */
   public static DeliveryRecord fromJson(JsonObject json) {
     return new DeliveryRecord(
         RunResult.fromJson(json.getJsonObject("result")),

@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /**
- * {@code /healthz} (the process answers), {@code /readyz} (it can do its work: 200 or 503 with
- * the failing checks) and {@code /metrics} (Prometheus text) on a router.
+ * {@code /healthz} (the process answers), {@code /readyz} (it can do its work: 200 or 503 with the
+ * failing checks) and {@code /metrics} (Prometheus text) on a router.
  */
 public final class HealthRoutes {
 
@@ -14,12 +14,16 @@ public final class HealthRoutes {
 
   public static void mount(Router router, ReadinessCheck readiness) {
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
-    router.get("/readyz").handler(ctx -> {
-      ReadinessCheck.Status status = readiness.status();
-      ctx.response().setStatusCode(status.ready() ? 200 : 503)
-          .putHeader("Content-Type", "application/json")
-          .end(status.details().encode());
-    });
+    router
+        .get("/readyz")
+        .handler(
+            ctx -> {
+              ReadinessCheck.Status status = readiness.status();
+              ctx.response()
+                  .setStatusCode(status.ready() ? 200 : 503)
+                  .putHeader("Content-Type", "application/json")
+                  .end(status.details().encode());
+            });
     router.get("/metrics").handler(ServiceMetrics::scrape);
   }
 }

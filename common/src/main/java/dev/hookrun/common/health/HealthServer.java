@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * The health and metrics server of a stage without an HTTP API of its own (worker, dispatcher):
  * {@link HealthRoutes} on the stage's {@code HTTP_PORT}.
  *
- * <p>A process may run several verticle instances of one stage (WORKER_INSTANCES); they share
- * one server and one Kafka probe per Vertx and stage, each adding its own checks. The server
- * closes when the last instance leaves. Use from a verticle:
+ * <p>A process may run several verticle instances of one stage (WORKER_INSTANCES); they share one
+ * server and one Kafka probe per Vertx and stage, each adding its own checks. The server closes
+ * when the last instance leaves. Use from a verticle:
+ *
  * <pre>{@code
  * health = HealthServer.join(vertx, "worker", config.httpHost(), config.httpPort(), () -> ReadinessCheck.kafka(...));
  * health.onSuccess(h -> h.require("consumer " + name, loop::hasJoined));   // optional
@@ -54,25 +55,40 @@ public final class HealthServer {
 
   /**
    * Joins (starting if needed) the health server of {@code service} in this Vertx, listening on
-   * {@code host}:{@code port} (0: a free port, logged). The future fails when the port cannot be bound.
+   * {@code host}:{@code port} (0: a free port, logged). The future fails when the port cannot be
+   * bound.
    */
-  public static Future<HealthServer> join(Vertx vertx, String service, String host, int port,
-      Supplier<ReadinessCheck> readiness) {
+  public static Future<HealthServer> join(
+      Vertx vertx, String service, String host, int port, Supplier<ReadinessCheck> readiness) {
     Shared shared;
     synchronized (SERVERS) {
-      shared = SERVERS.computeIfAbsent(vertx, v -> new HashMap<>())
-          .computeIfAbsent(service, s -> new Shared(readiness.get()));
+      shared =
+          SERVERS
+              .computeIfAbsent(vertx, v -> new HashMap<>())
+              .computeIfAbsent(service, s -> new Shared(readiness.get()));
       shared.members++;
       if (shared.server == null) {
         Router router = Router.router(vertx);
         HealthRoutes.mount(router, shared.readiness);
-        shared.server = vertx.createHttpServer().requestHandler(router).listen(port, host)
-            .onSuccess(s -> LOG.info("{} health and metrics on http://{}:{} (/healthz /readyz /metrics)",
-                service, host, s.actualPort()));
+        shared.server =
+            vertx
+                .createHttpServer()
+                .requestHandler(router)
+                .listen(port, host)
+                .onSuccess(
+                    s ->
+                        LOG.info(
+                            "{} health and metrics on http://{}:{} (/healthz /readyz /metrics)",
+                            service,
+                            host,
+                            s.actualPort()));
       }
     }
     HealthServer member = new HealthServer(vertx, service, shared);
-    return shared.server.map(s -> member).recover(e -> member.leave().transform(x -> Future.<HealthServer>failedFuture(e)));
+    return shared
+        .server
+        .map(s -> member)
+        .recover(e -> member.leave().transform(x -> Future.<HealthServer>failedFuture(e)));
   }
 
   /** Adds a readiness condition of this member, removed when it leaves. */

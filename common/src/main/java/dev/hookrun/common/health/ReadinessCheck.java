@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * stage adds (its consumer has joined its group) hold.
  *
  * <p>{@code /readyz} must answer at once and never block an event loop, so Kafka is probed on a
- * thread of its own every few seconds with short timeouts, and requests read the last verdict.
- * One long-lived Admin client does the probing: it reconnects by itself when a broker returns.
+ * thread of its own every few seconds with short timeouts, and requests read the last verdict. One
+ * long-lived Admin client does the probing: it reconnects by itself when a broker returns.
  */
 public final class ReadinessCheck implements AutoCloseable {
 
@@ -48,26 +48,32 @@ public final class ReadinessCheck implements AutoCloseable {
 
   private record Probe(boolean kafkaOk, String message, List<String> missingTopics, Instant at) {}
 
-  private ReadinessCheck(KafkaSettings kafka, Collection<String> topics, String service, Duration interval) {
-    this.admin = Admin.create(KafkaClientProperties.asObjects(
-        KafkaClientProperties.admin(kafka, "hookrun-readiness-" + service)));
+  private ReadinessCheck(
+      KafkaSettings kafka, Collection<String> topics, String service, Duration interval) {
+    this.admin =
+        Admin.create(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.admin(kafka, "hookrun-readiness-" + service)));
     this.topics = new TreeSet<>(topics);
     this.interval = interval;
-    this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "hookrun-readiness-" + service);
-      t.setDaemon(true);
-      return t;
-    });
+    this.prober =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "hookrun-readiness-" + service);
+              t.setDaemon(true);
+              return t;
+            });
     prober.scheduleWithFixedDelay(this::probe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Starts probing Kafka for {@code service}, which needs {@code topics} to exist. */
-  public static ReadinessCheck kafka(KafkaSettings kafka, Collection<String> topics, String service) {
+  public static ReadinessCheck kafka(
+      KafkaSettings kafka, Collection<String> topics, String service) {
     return new ReadinessCheck(kafka, topics, service, DEFAULT_INTERVAL);
   }
 
-  public static ReadinessCheck kafka(KafkaSettings kafka, Collection<String> topics, String service,
-      Duration interval) {
+  public static ReadinessCheck kafka(
+      KafkaSettings kafka, Collection<String> topics, String service, Duration interval) {
     return new ReadinessCheck(kafka, topics, service, interval);
   }
 
@@ -84,16 +90,23 @@ public final class ReadinessCheck implements AutoCloseable {
   public Status status() {
     Probe probe = last;
     JsonObject details = new JsonObject();
-    boolean fresh = probe.at() != null
-        && probe.at().isAfter(Instant.now().minus(interval.multipliedBy(3)));
+    boolean fresh =
+        probe.at() != null && probe.at().isAfter(Instant.now().minus(interval.multipliedBy(3)));
     boolean kafkaOk = probe.kafkaOk() && fresh;
-    details.put("kafka", new JsonObject()
-        .put("ok", kafkaOk)
-        .put("message", fresh || probe.at() == null ? probe.message() : "no answer from the last probes")
-        .put("checked_at", probe.at() == null ? null : probe.at().toString()));
+    details.put(
+        "kafka",
+        new JsonObject()
+            .put("ok", kafkaOk)
+            .put(
+                "message",
+                fresh || probe.at() == null ? probe.message() : "no answer from the last probes")
+            .put("checked_at", probe.at() == null ? null : probe.at().toString()));
     boolean topicsOk = kafkaOk && probe.missingTopics().isEmpty();
-    details.put("topics", new JsonObject().put("ok", topicsOk)
-        .put("missing", new JsonArray(new ArrayList<>(probe.missingTopics()))));
+    details.put(
+        "topics",
+        new JsonObject()
+            .put("ok", topicsOk)
+            .put("missing", new JsonArray(new ArrayList<>(probe.missingTopics()))));
     boolean ready = kafkaOk && topicsOk;
     for (var check : new java.util.TreeMap<>(checks).entrySet()) {
       boolean ok;
@@ -105,7 +118,9 @@ public final class ReadinessCheck implements AutoCloseable {
       details.put(check.getKey(), new JsonObject().put("ok", ok));
       ready &= ok;
     }
-    return new Status(ready, new JsonObject().put("status", ready ? "ready" : "not_ready").put("checks", details));
+    return new Status(
+        ready,
+        new JsonObject().put("status", ready ? "ready" : "not_ready").put("checks", details));
   }
 
   private void probe() {
@@ -113,10 +128,17 @@ public final class ReadinessCheck implements AutoCloseable {
     Probe previous = last;
     Probe next;
     try {
-      int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
-          .nodes().get(timeoutMs + 500L, TimeUnit.MILLISECONDS).size();
-      Set<String> existing = admin.listTopics(new ListTopicsOptions().timeoutMs(timeoutMs))
-          .names().get(timeoutMs + 500L, TimeUnit.MILLISECONDS);
+      int nodes =
+          admin
+              .describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs))
+              .nodes()
+              .get(timeoutMs + 500L, TimeUnit.MILLISECONDS)
+              .size();
+      Set<String> existing =
+          admin
+              .listTopics(new ListTopicsOptions().timeoutMs(timeoutMs))
+              .names()
+              .get(timeoutMs + 500L, TimeUnit.MILLISECONDS);
       List<String> missing = topics.stream().filter(t -> !existing.contains(t)).toList();
       next = new Probe(true, nodes + " broker(s) reachable", missing, Instant.now());
     } catch (InterruptedException e) {
@@ -124,7 +146,12 @@ public final class ReadinessCheck implements AutoCloseable {
       return;
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      next = new Probe(false, "Kafka unreachable: " + cause.getClass().getSimpleName(), List.of(), Instant.now());
+      next =
+          new Probe(
+              false,
+              "Kafka unreachable: " + cause.getClass().getSimpleName(),
+              List.of(),
+              Instant.now());
     }
     if (previous.kafkaOk() != next.kafkaOk() && previous.at() != null) {
       // once per change, not once per probe
@@ -137,7 +164,9 @@ public final class ReadinessCheck implements AutoCloseable {
     last = next;
   }
 
-  /** Stops probing; the Admin closes on the probe thread, so a caller on an event loop never waits. */
+  /**
+   * Stops probing; the Admin closes on the probe thread, so a caller on an event loop never waits.
+   */
   @Override
   public void close() {
     if (!prober.isShutdown()) {

@@ -5,7 +5,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * An error as clients see it: {@code {"error":{"code","message","field"?}}} with its HTTP status.
- * Codes come from {@link ErrorCode}. Messages are written for the caller; internal details and stack traces never go in them.
+ * Codes come from {@link ErrorCode}. Messages are written for the caller; internal details and
+ * stack traces never go in them.
  */
 public record ApiError(int status, String code, String message, String field) {
 

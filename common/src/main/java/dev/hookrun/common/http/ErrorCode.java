@@ -1,9 +1,9 @@
 package dev.hookrun.common.http;
 
 /**
- * Every error code the HTTP API answers with, and its status: the one catalog, like
- * {@code Setting} is for configuration. README's error table lists each of them
- * ({@code ErrorCodeTest} holds it so); handlers name a constant, never a string.
+ * Every error code the HTTP API answers with, and its status: the one catalog, like {@code Setting}
+ * is for configuration. README's error table lists each of them ({@code ErrorCodeTest} holds it
+ * so); handlers name a constant, never a string.
  */
 public enum ErrorCode {
   INVALID_REQUEST(400, "invalid_request"),

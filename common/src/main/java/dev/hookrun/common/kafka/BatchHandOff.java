@@ -16,14 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands a polled batch from a poll thread to a Vert.x context and waits until the context took
- * it, so at most one batch is ever on its way: a slow stage slows its poll thread instead of
- * piling records up on its event loop.
+ * Hands a polled batch from a poll thread to a Vert.x context and waits until the context took it,
+ * so at most one batch is ever on its way: a slow stage slows its poll thread instead of piling
+ * records up on its event loop.
  *
- * <p>One record whose handling throws must not cost the rest of its batch. Stages handle a
- * batch record by record, in order, so the batch they get notes which record they were at: when
- * the handler throws, that record goes to {@code onFailed} (the stage's policy: log, count,
- * settle) and the handler gets the records after it.
+ * <p>One record whose handling throws must not cost the rest of its batch. Stages handle a batch
+ * record by record, in order, so the batch they get notes which record they were at: when the
+ * handler throws, that record goes to {@code onFailed} (the stage's policy: log, count, settle) and
+ * the handler gets the records after it.
  *
  * <p>The items are records, or what a reader decoded from them on its poll thread (so that the
  * context only applies them).
@@ -35,24 +35,32 @@ final class BatchHandOff {
 
   private BatchHandOff() {}
 
-  static void deliver(Context context, ConsumerRecords<String, String> records,
+  static void deliver(
+      Context context,
+      ConsumerRecords<String, String> records,
       Consumer<List<ConsumerRecord<String, String>>> handler,
-      BiConsumer<ConsumerRecord<String, String>, RuntimeException> onFailed, String name) {
+      BiConsumer<ConsumerRecord<String, String>, RuntimeException> onFailed,
+      String name) {
     List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
     records.forEach(batch::add);
     deliver(context, batch, handler, onFailed, name);
   }
 
-  static <T> void deliver(Context context, List<T> batch, Consumer<List<T>> handler,
-      BiConsumer<T, RuntimeException> onFailed, String name) {
+  static <T> void deliver(
+      Context context,
+      List<T> batch,
+      Consumer<List<T>> handler,
+      BiConsumer<T, RuntimeException> onFailed,
+      String name) {
     CompletableFuture<Void> taken = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        handle(batch, handler, onFailed, name);
-      } finally {
-        taken.complete(null);
-      }
-    });
+    context.runOnContext(
+        v -> {
+          try {
+            handle(batch, handler, onFailed, name);
+          } finally {
+            taken.complete(null);
+          }
+        });
     try {
       taken.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -60,7 +68,10 @@ final class BatchHandOff {
     }
   }
 
-  static <T> void handle(List<T> batch, Consumer<List<T>> handler, BiConsumer<T, RuntimeException> onFailed,
+  static <T> void handle(
+      List<T> batch,
+      Consumer<List<T>> handler,
+      BiConsumer<T, RuntimeException> onFailed,
       String name) {
     int from = 0;
     while (from < batch.size()) {

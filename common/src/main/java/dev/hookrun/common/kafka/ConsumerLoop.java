@@ -28,31 +28,30 @@ import org.slf4j.LoggerFactory;
 /**
  * A Kafka group member polling on its own thread and handing records to a Vert.x context.
  *
- * <p>Why not the Vert.x {@code KafkaConsumer}: a stage must commit what it finished
- * <em>inside</em> the rebalance callback, before its partitions move, or the new owner re-runs
- * finished work. The Vert.x client runs its revoke handler asynchronously after the rebalance.
- * Here the poll thread asks the stage (on the stage's context, so stage state stays
- * single-threaded) for its committable offsets and commits them synchronously while it still
- * owns the partitions.
+ * <p>Why not the Vert.x {@code KafkaConsumer}: a stage must commit what it finished <em>inside</em>
+ * the rebalance callback, before its partitions move, or the new owner re-runs finished work. The
+ * Vert.x client runs its revoke handler asynchronously after the rebalance. Here the poll thread
+ * asks the stage (on the stage's context, so stage state stays single-threaded) for its committable
+ * offsets and commits them synchronously while it still owns the partitions.
  *
  * <p>Back-pressure never stops polling: {@link #setPaused} pauses the assigned partitions in the
  * Kafka consumer, which keeps calling poll (so {@code max.poll.interval.ms} is never exceeded
  * however long a run takes) but fetches nothing until resumed. At most one batch is in flight
  * towards the context, so a slow stage is never buried in records.
  *
- * <p>{@link #pausePartition} holds back one partition on its own (a retry tier waiting for its
- * head record to fall due) without touching the others; it stays held whatever {@link #setPaused}
- * says, until {@link #resumePartition} or until the partition leaves this member.
+ * <p>{@link #pausePartition} holds back one partition on its own (a retry tier waiting for its head
+ * record to fall due) without touching the others; it stays held whatever {@link #setPaused} says,
+ * until {@link #resumePartition} or until the partition leaves this member.
  *
  * <p>What is not a group member's own lives beside it: the thread, its start and stop, and the
- * error policy every reader shares ({@link PollThread}); which partitions to fetch
- * ({@link FetchGate}); what to do with a record whose handler threw ({@link FailedRecords});
- * member lag ({@link MemberLagSampler}); handing a batch to the context ({@link BatchHandOff}).
- * What stays is what drives the one {@code KafkaConsumer} from other threads (queued tasks and
- * commits) and the rebalance callbacks. That is still over 300 lines, on purpose: the callbacks
- * read and change the assignment, the gate and the counters that the tasks and the stage see,
- * all around a consumer that is not thread-safe; split across classes, each would have to know
- * which thread may touch what, which is the one thing this class is for.
+ * error policy every reader shares ({@link PollThread}); which partitions to fetch ({@link
+ * FetchGate}); what to do with a record whose handler threw ({@link FailedRecords}); member lag
+ * ({@link MemberLagSampler}); handing a batch to the context ({@link BatchHandOff}). What stays is
+ * what drives the one {@code KafkaConsumer} from other threads (queued tasks and commits) and the
+ * rebalance callbacks. That is still over 300 lines, on purpose: the callbacks read and change the
+ * assignment, the gate and the counters that the tasks and the stage see, all around a consumer
+ * that is not thread-safe; split across classes, each would have to know which thread may touch
+ * what, which is the one thing this class is for.
  */
 public final class ConsumerLoop {
 
@@ -75,16 +74,18 @@ public final class ConsumerLoop {
     default void onLost(Set<TopicPartition> partitions) {}
 
     /**
-     * Handling {@code record} threw (the rest of its batch goes on). Settle it the stage's way
-     * (the dispatcher dead-letters it) and complete; the record's offset is then finished by the
-     * stage's {@link OffsetCommitter}. A failed future leaves the offset unfinished.
+     * Handling {@code record} threw (the rest of its batch goes on). Settle it the stage's way (the
+     * dispatcher dead-letters it) and complete; the record's offset is then finished by the stage's
+     * {@link OffsetCommitter}. A failed future leaves the offset unfinished.
      */
-    default Future<Void> onRecordFailed(ConsumerRecord<String, String> record, RuntimeException error) {
+    default Future<Void> onRecordFailed(
+        ConsumerRecord<String, String> record, RuntimeException error) {
       return Future.succeededFuture();
     }
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+
   /**
    * How long a revoke may wait for the stage (a draining worker lets runs finish first). It must
    * stay under the rebalance timeout (max.poll.interval.ms), or the group evicts this member.
@@ -96,9 +97,12 @@ public final class ConsumerLoop {
   private final Collection<String> topics;
   private final Listener listener;
   private final String name;
-  private final ConcurrentLinkedQueue<Consumer<KafkaConsumer<String, String>>> tasks = new ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicInteger revokedCount = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger lostCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final ConcurrentLinkedQueue<Consumer<KafkaConsumer<String, String>>> tasks =
+      new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger revokedCount =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger lostCount =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final FailedRecords failures;
   private volatile boolean joined;
   private final FetchGate gate = new FetchGate();
@@ -107,25 +111,38 @@ public final class ConsumerLoop {
   private volatile KafkaConsumer<String, String> consumer;
   private MemberLagSampler lagSampler = MemberLagSampler.off();
 
-  public ConsumerLoop(Context context, Map<String, String> config, Collection<String> topics,
-      Listener listener, String name) {
+  public ConsumerLoop(
+      Context context,
+      Map<String, String> config,
+      Collection<String> topics,
+      Listener listener,
+      String name) {
     this.context = context;
     this.config = KafkaClientProperties.asObjects(config);
     this.topics = List.copyOf(topics);
     this.listener = listener;
     this.name = name;
     this.failures = new FailedRecords(listener, name, groupOrName());
-    this.thread = new PollThread(context, name, groupOrName(), () -> new KafkaConsumer<>(this.config), new Member(),
-        false, Duration.ofSeconds(30));
+    this.thread =
+        new PollThread(
+            context,
+            name,
+            groupOrName(),
+            () -> new KafkaConsumer<>(this.config),
+            new Member(),
+            false,
+            Duration.ofSeconds(30));
     listener.onAttached(this); // last: the loop is whole by now
   }
 
   /**
-   * Measures, every {@code interval} (zero: never), the lag of the partitions this member owns
-   * into {@code hookrun_consumer_member_lag}. Call before {@link #start}.
+   * Measures, every {@code interval} (zero: never), the lag of the partitions this member owns into
+   * {@code hookrun_consumer_member_lag}. Call before {@link #start}.
    */
   public ConsumerLoop sampleLag(Duration interval) {
-    this.lagSampler = new MemberLagSampler(String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG)), name, interval);
+    this.lagSampler =
+        new MemberLagSampler(
+            String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG)), name, interval);
     return this;
   }
 
@@ -144,21 +161,27 @@ public final class ConsumerLoop {
    * broker away) is logged at warn and counted; {@code onFailure} runs on the context, where the
    * {@link OffsetCommitter} schedules the commit again with back-off.
    */
-  public void commit(Map<TopicPartition, OffsetAndMetadata> offsets, Runnable onSuccess, Runnable onFailure) {
+  public void commit(
+      Map<TopicPartition, OffsetAndMetadata> offsets, Runnable onSuccess, Runnable onFailure) {
     if (offsets.isEmpty()) {
       return;
     }
-    tasks.add(c -> c.commitAsync(offsets, (committed, error) -> {
-      if (error != null) {
-        LOG.warn("{}: commit of {} failed, will retry: {}", name, offsets, error.toString());
-        Meters.commitFailed(groupOrName());
-        if (onFailure != null) {
-          context.runOnContext(v -> onFailure.run());
-        }
-      } else if (onSuccess != null) {
-        context.runOnContext(v -> onSuccess.run());
-      }
-    }));
+    tasks.add(
+        c ->
+            c.commitAsync(
+                offsets,
+                (committed, error) -> {
+                  if (error != null) {
+                    LOG.warn(
+                        "{}: commit of {} failed, will retry: {}", name, offsets, error.toString());
+                    Meters.commitFailed(groupOrName());
+                    if (onFailure != null) {
+                      context.runOnContext(v -> onFailure.run());
+                    }
+                  } else if (onSuccess != null) {
+                    context.runOnContext(v -> onSuccess.run());
+                  }
+                }));
   }
 
   /**
@@ -189,8 +212,8 @@ public final class ConsumerLoop {
   }
 
   /**
-   * Stops fetching from one partition until {@link #resumePartition}. Takes effect before the
-   * next poll, so a call made while handling a batch keeps that partition out of the next one.
+   * Stops fetching from one partition until {@link #resumePartition}. Takes effect before the next
+   * poll, so a call made while handling a batch keeps that partition out of the next one.
    */
   public void pausePartition(TopicPartition partition) {
     gate.hold(partition);
@@ -220,7 +243,8 @@ public final class ConsumerLoop {
    * stage's): logged and counted ({@code unreadable}) like the records the loop skips itself.
    */
   public void skipUnreadable(ConsumerRecord<String, String> record, RuntimeException error) {
-    thread.skip(record.topic() + "-" + record.partition() + "@" + record.offset(), "unreadable", error);
+    thread.skip(
+        record.topic() + "-" + record.partition() + "@" + record.offset(), "unreadable", error);
   }
 
   /** Wakes the consumer to run queued work (a seek, a pause) on the poll thread. */
@@ -283,19 +307,22 @@ public final class ConsumerLoop {
 
   private <T> T onContext(java.util.function.Supplier<Future<T>> call, T fallback, long timeoutMs) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      try {
-        call.get().onComplete((value, error) -> {
-          if (error != null) {
-            result.completeExceptionally(error);
-          } else {
-            result.complete(value);
+    context.runOnContext(
+        v -> {
+          try {
+            call.get()
+                .onComplete(
+                    (value, error) -> {
+                      if (error != null) {
+                        result.completeExceptionally(error);
+                      } else {
+                        result.complete(value);
+                      }
+                    });
+          } catch (RuntimeException e) {
+            result.completeExceptionally(e);
           }
         });
-      } catch (RuntimeException e) {
-        result.completeExceptionally(e);
-      }
-    });
     try {
       return result.get(timeoutMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
@@ -307,9 +334,11 @@ public final class ConsumerLoop {
   /** "requests[0,3,7]": partitions grouped by topic, short enough for one log line. */
   static String describe(Collection<TopicPartition> partitions) {
     var byTopic = new java.util.TreeMap<String, java.util.TreeSet<Integer>>();
-    partitions.forEach(p -> byTopic.computeIfAbsent(p.topic(), t -> new java.util.TreeSet<>()).add(p.partition()));
+    partitions.forEach(
+        p -> byTopic.computeIfAbsent(p.topic(), t -> new java.util.TreeSet<>()).add(p.partition()));
     StringBuilder out = new StringBuilder();
-    byTopic.forEach((topic, numbers) -> out.append(out.length() == 0 ? "" : " ").append(topic).append(numbers));
+    byTopic.forEach(
+        (topic, numbers) -> out.append(out.length() == 0 ? "" : " ").append(topic).append(numbers));
     return out.toString().replace(", ", ",");
   }
 
@@ -367,7 +396,10 @@ public final class ConsumerLoop {
       left.removeAll(lost);
       assignment = Set.copyOf(left);
       gate.forget(lost);
-      LOG.warn("{}: lost {} (session expired); their unfinished records go to other members", name, describe(lost));
+      LOG.warn(
+          "{}: lost {} (session expired); their unfinished records go to other members",
+          name,
+          describe(lost));
       context.runOnContext(v -> listener.onLost(lost));
     }
   }

@@ -36,8 +36,13 @@ final class FailedRecords {
   }
 
   void failed(ConsumerRecord<String, String> record, RuntimeException error) {
-    LOG.error("{}: handling the record at {}-{}@{} failed; settling it and going on with the batch",
-        name, record.topic(), record.partition(), record.offset(), error);
+    LOG.error(
+        "{}: handling the record at {}-{}@{} failed; settling it and going on with the batch",
+        name,
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        error);
     Meters.recordSettled(meterName, "handler_error");
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
     Future<Void> settled;
@@ -46,13 +51,18 @@ final class FailedRecords {
     } catch (RuntimeException e) {
       settled = Future.failedFuture(e);
     }
-    settled.onComplete(done -> {
-      if (done.succeeded()) {
-        settlers.forEach(s -> s.accept(partition, record.offset()));
-      } else {
-        LOG.error("{}: could not settle the record at {}@{}; it stays uncommitted: {}", name, partition,
-            record.offset(), done.cause().toString());
-      }
-    });
+    settled.onComplete(
+        done -> {
+          if (done.succeeded()) {
+            settlers.forEach(s -> s.accept(partition, record.offset()));
+          } else {
+            LOG.error(
+                "{}: could not settle the record at {}@{}; it stays uncommitted: {}",
+                name,
+                partition,
+                record.offset(),
+                done.cause().toString());
+          }
+        });
   }
 }

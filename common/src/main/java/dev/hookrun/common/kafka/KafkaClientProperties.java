@@ -11,8 +11,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The only place Kafka client properties are written. Keys and values are JSON text (String
- * serdes): a malformed value then fails in our parsing, where it is counted and skipped, instead
- * of inside the consumer's poll, where it would stop the partition.
+ * serdes): a malformed value then fails in our parsing, where it is counted and skipped, instead of
+ * inside the consumer's poll, where it would stop the partition.
  */
 public final class KafkaClientProperties {
 
@@ -26,7 +26,8 @@ public final class KafkaClientProperties {
    * metadata ({@link #metadataWait}) and the wait for the acknowledgement together, which is what
    * lets a gateway answer 503 within about that time instead of hanging.
    */
-  public static Map<String, String> producer(KafkaSettings kafka, String clientId, Duration timeout) {
+  public static Map<String, String> producer(
+      KafkaSettings kafka, String clientId, Duration timeout) {
     Map<String, String> p = base(kafka, clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -37,24 +38,29 @@ public final class KafkaClientProperties {
     p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     // Room for the largest request record, so a body the gateway accepted is never refused by
     // the client (never below Kafka's 1 MiB default, which the other topics' records rely on).
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
-        Integer.toString(Math.max(DEFAULT_MAX_REQUEST_SIZE, kafka.requestLimits().maxRecordBytes())));
+    p.put(
+        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        Integer.toString(
+            Math.max(DEFAULT_MAX_REQUEST_SIZE, kafka.requestLimits().maxRecordBytes())));
     long block = metadataWait(timeout).toMillis();
     long delivery = Math.max(1_000, timeout.toMillis() - block);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(block));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(delivery));
     // the client refuses a delivery timeout below linger + request timeout
-    p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(delivery, Math.max(1_000, timeout.toMillis() / 2))));
+    p.put(
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+        Long.toString(Math.min(delivery, Math.max(1_000, timeout.toMillis() / 2))));
     p.putAll(kafka.extraClientProperties());
     return p;
   }
 
   /**
    * A durable producer for records no caller is waiting on at the moment of sending (outcomes,
-   * delivery states): it lingers a millisecond so that records of concurrent runs share one
-   * produce request, which the broker pays for per request, not per record.
+   * delivery states): it lingers a millisecond so that records of concurrent runs share one produce
+   * request, which the broker pays for per request, not per record.
    */
-  public static Map<String, String> batchingProducer(KafkaSettings kafka, String clientId, Duration timeout) {
+  public static Map<String, String> batchingProducer(
+      KafkaSettings kafka, String clientId, Duration timeout) {
     Map<String, String> p = producer(kafka, clientId, timeout);
     p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
     p.putAll(kafka.extraClientProperties()); // again: an operator's settings win over ours
@@ -62,11 +68,12 @@ public final class KafkaClientProperties {
   }
 
   /**
-   * A durable producer whose {@code send()} is called on an event loop: it waits at most 50 ms
-   * for metadata or buffer space (the caller fetches metadata ahead and retries a send that timed
-   * out), and lingers 1 ms so the records one loop turn sends leave in one request.
+   * A durable producer whose {@code send()} is called on an event loop: it waits at most 50 ms for
+   * metadata or buffer space (the caller fetches metadata ahead and retries a send that timed out),
+   * and lingers 1 ms so the records one loop turn sends leave in one request.
    */
-  public static Map<String, String> eventLoopProducer(KafkaSettings kafka, String clientId, Duration timeout) {
+  public static Map<String, String> eventLoopProducer(
+      KafkaSettings kafka, String clientId, Duration timeout) {
     Map<String, String> p = producer(kafka, clientId, timeout);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "50");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
@@ -75,21 +82,25 @@ public final class KafkaClientProperties {
   }
 
   /**
-   * The part of a producer's send timeout that {@code send()} may spend blocked waiting for
-   * topic metadata, which it has none of after the broker went away and came back.
+   * The part of a producer's send timeout that {@code send()} may spend blocked waiting for topic
+   * metadata, which it has none of after the broker went away and came back.
    */
   public static Duration metadataWait(Duration sendTimeout) {
     return Duration.ofMillis(Math.max(250, sendTimeout.toMillis() / 4));
   }
 
   /**
-   * A group member that commits by hand: auto-commit off, because a record counts as done only
-   * when its outcome is in Kafka, which only the stage knows. Incremental rebalancing (the
+   * A group member that commits by hand: auto-commit off, because a record counts as done only when
+   * its outcome is in Kafka, which only the stage knows. Incremental rebalancing (the
    * cooperative-sticky assignor, or the KIP-848 consumer protocol) keeps partitions that do not
    * move working through a rebalance.
    */
-  public static Map<String, String> consumer(KafkaSettings kafka, String groupId, String clientId,
-      Duration maxPollInterval, int maxPollRecords) {
+  public static Map<String, String> consumer(
+      KafkaSettings kafka,
+      String groupId,
+      String clientId,
+      Duration maxPollInterval,
+      int maxPollRecords) {
     Map<String, String> p = base(kafka, clientId);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -103,7 +114,9 @@ public final class KafkaClientProperties {
       // assignor are broker-side group settings under this protocol.
       p.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
     } else {
-      p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+      p.put(
+          ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          CooperativeStickyAssignor.class.getName());
       long session = kafka.sessionTimeout().toMillis();
       p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(session));
       p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(Math.max(500, session / 4)));
@@ -123,10 +136,10 @@ public final class KafkaClientProperties {
   }
 
   /**
-   * A reader that tails a busy topic (the run-state topic, four records a run) and can wait a
-   * few milliseconds for more: the broker answers a fetch once it has 64 KiB or 20 ms have
-   * passed, instead of at every record, which at a thousand runs a second cut the fetches each
-   * tail makes from hundreds a second to a few dozen.
+   * A reader that tails a busy topic (the run-state topic, four records a run) and can wait a few
+   * milliseconds for more: the broker answers a fetch once it has 64 KiB or 20 ms have passed,
+   * instead of at every record, which at a thousand runs a second cut the fetches each tail makes
+   * from hundreds a second to a few dozen.
    */
   public static Map<String, String> tail(KafkaSettings kafka, String clientId) {
     Map<String, String> p = reader(kafka, clientId);
@@ -152,7 +165,8 @@ public final class KafkaClientProperties {
     Map<String, String> p = new HashMap<>();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     p.put("client.id", clientId);
-    // Fail fast and retry often against a broker that is restarting, instead of backing off to 1 s+.
+    // Fail fast and retry often against a broker that is restarting, instead of backing off to 1
+    // s+.
     p.put("reconnect.backoff.max.ms", "1000");
     return p;
   }

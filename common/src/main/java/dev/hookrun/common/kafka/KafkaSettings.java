@@ -14,8 +14,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * How every stage reaches Kafka and lays out its topics. One record, read once per process, so
- * the stages can never disagree on topic names or client settings.
+ * How every stage reaches Kafka and lays out its topics. One record, read once per process, so the
+ * stages can never disagree on topic names or client settings.
  */
 public record KafkaSettings(
     String bootstrapServers,
@@ -31,56 +31,109 @@ public record KafkaSettings(
     Map<String, String> extraClientProperties,
     int bodyLimit) {
 
-  public static final Setting BOOTSTRAP = Setting.of("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092",
-      "Kafka brokers to connect to (host:port,host:port)");
-  public static final Setting PREFIX = Setting.of("TOPIC_PREFIX", "hookrun.",
-      "Prefix of every topic name, so several installations can share a cluster");
-  public static final Setting REQUESTS_PARTITIONS = Setting.of("REQUESTS_PARTITIONS", "12",
-      "Partitions of the requests topic when it is created: the upper bound of busy workers");
-  public static final Setting PARTITIONS = Setting.of("TOPIC_PARTITIONS", "12",
-      "Partitions of the other topics when they are created");
-  public static final Setting REPLICATION = Setting.of("TOPIC_REPLICATION_FACTOR", "1",
-      "Replication factor of topics created at start (use 3 on a production cluster)");
-  public static final Setting MIN_INSYNC_REPLICAS = Setting.of("TOPIC_MIN_INSYNC_REPLICAS", "1",
-      "min.insync.replicas of topics created at start (use 2 with replication factor 3 in production)");
-  public static final Setting GROUP_PROTOCOL = Setting.of("KAFKA_GROUP_PROTOCOL", "classic",
-      "Consumer rebalance protocol: classic (cooperative-sticky assignor) or consumer (KIP-848)");
-  public static final Setting SESSION_TIMEOUT = Setting.of("KAFKA_SESSION_TIMEOUT", "10s",
-      "How long a silent consumer keeps its partitions before the group gives them to others");
-  public static final Setting RUN_RETENTION = Setting.of("RUN_RETENTION", "24h",
-      "How long a run stays readable and an Idempotency-Key names the same run (gateway view, deliveries topic"
-          + " retention; requests and results are kept at least this long)");
-  public static final Setting LAG_SAMPLE_INTERVAL = Setting.of("CONSUMER_LAG_SAMPLE_INTERVAL", "15s",
-      "How often a worker or dispatcher measures the lag of the partitions it owns into "
-          + "hookrun_consumer_member_lag (0s: never)");
-  /**
-   * Read by every stage, not only the gateway: whichever stage creates the requests topic sizes
-   * its max.message.bytes from it (see {@link RequestLimits}).
-   */
-  public static final Setting BODY_LIMIT = Setting.of("BODY_LIMIT", "1048576",
-      "Largest accepted request body in bytes (larger: 413); also sizes the requests topic's "
-          + "max.message.bytes and the producers' max.request.size");
-  public static final Setting CLIENT_CONFIG_FILE = Setting.of("KAFKA_CLIENT_CONFIG_FILE", "",
-      "Optional properties file merged into every Kafka client (TLS, SASL, ...)");
+  public static final Setting BOOTSTRAP =
+      Setting.of(
+          "KAFKA_BOOTSTRAP_SERVERS",
+          "localhost:9092",
+          "Kafka brokers to connect to (host:port,host:port)");
+  public static final Setting PREFIX =
+      Setting.of(
+          "TOPIC_PREFIX",
+          "hookrun.",
+          "Prefix of every topic name, so several installations can share a cluster");
+  public static final Setting REQUESTS_PARTITIONS =
+      Setting.of(
+          "REQUESTS_PARTITIONS",
+          "12",
+          "Partitions of the requests topic when it is created: the upper bound of busy workers");
+  public static final Setting PARTITIONS =
+      Setting.of("TOPIC_PARTITIONS", "12", "Partitions of the other topics when they are created");
+  public static final Setting REPLICATION =
+      Setting.of(
+          "TOPIC_REPLICATION_FACTOR",
+          "1",
+          "Replication factor of topics created at start (use 3 on a production cluster)");
+  public static final Setting MIN_INSYNC_REPLICAS =
+      Setting.of(
+          "TOPIC_MIN_INSYNC_REPLICAS",
+          "1",
+          "min.insync.replicas of topics created at start (use 2 with replication factor 3 in production)");
+  public static final Setting GROUP_PROTOCOL =
+      Setting.of(
+          "KAFKA_GROUP_PROTOCOL",
+          "classic",
+          "Consumer rebalance protocol: classic (cooperative-sticky assignor) or consumer (KIP-848)");
+  public static final Setting SESSION_TIMEOUT =
+      Setting.of(
+          "KAFKA_SESSION_TIMEOUT",
+          "10s",
+          "How long a silent consumer keeps its partitions before the group gives them to others");
+  public static final Setting RUN_RETENTION =
+      Setting.of(
+          "RUN_RETENTION",
+          "24h",
+          "How long a run stays readable and an Idempotency-Key names the same run (gateway view, deliveries topic"
+              + " retention; requests and results are kept at least this long)");
+  public static final Setting LAG_SAMPLE_INTERVAL =
+      Setting.of(
+          "CONSUMER_LAG_SAMPLE_INTERVAL",
+          "15s",
+          "How often a worker or dispatcher measures the lag of the partitions it owns into "
+              + "hookrun_consumer_member_lag (0s: never)");
 
-  public static final List<Setting> SETTINGS = List.of(BOOTSTRAP, PREFIX, REQUESTS_PARTITIONS,
-      PARTITIONS, REPLICATION, MIN_INSYNC_REPLICAS, GROUP_PROTOCOL, SESSION_TIMEOUT, RUN_RETENTION, LAG_SAMPLE_INTERVAL,
-      BODY_LIMIT, CLIENT_CONFIG_FILE);
+  /**
+   * Read by every stage, not only the gateway: whichever stage creates the requests topic sizes its
+   * max.message.bytes from it (see {@link RequestLimits}).
+   */
+  public static final Setting BODY_LIMIT =
+      Setting.of(
+          "BODY_LIMIT",
+          "1048576",
+          "Largest accepted request body in bytes (larger: 413); also sizes the requests topic's "
+              + "max.message.bytes and the producers' max.request.size");
+
+  public static final Setting CLIENT_CONFIG_FILE =
+      Setting.of(
+          "KAFKA_CLIENT_CONFIG_FILE",
+          "",
+          "Optional properties file merged into every Kafka client (TLS, SASL, ...)");
+
+  public static final List<Setting> SETTINGS =
+      List.of(
+          BOOTSTRAP,
+          PREFIX,
+          REQUESTS_PARTITIONS,
+          PARTITIONS,
+          REPLICATION,
+          MIN_INSYNC_REPLICAS,
+          GROUP_PROTOCOL,
+          SESSION_TIMEOUT,
+          RUN_RETENTION,
+          LAG_SAMPLE_INTERVAL,
+          BODY_LIMIT,
+          CLIENT_CONFIG_FILE);
 
   public static KafkaSettings fromEnv(Env env) {
     String protocol = env.string(GROUP_PROTOCOL);
     if (!protocol.equals("classic") && !protocol.equals("consumer")) {
       env.problem(GROUP_PROTOCOL.name() + "=" + protocol + " must be classic or consumer");
     }
-    Map<String, String> extra = env.optional(CLIENT_CONFIG_FILE)
-        .map(file -> readProperties(env, file)).orElse(Map.of());
+    Map<String, String> extra =
+        env.optional(CLIENT_CONFIG_FILE).map(file -> readProperties(env, file)).orElse(Map.of());
     durabilityProblems(extra).forEach(env::problem);
     short replication = (short) env.integer(REPLICATION, 1, 10);
     short minIsr = (short) env.integer(MIN_INSYNC_REPLICAS, 1, 10);
     if (minIsr > replication) {
       // every acks=all send would fail with NotEnoughReplicas: the platform could accept nothing
-      env.problem(MIN_INSYNC_REPLICAS.name() + "=" + minIsr + " is above " + REPLICATION.name() + "="
-          + replication + ": no write could ever be acknowledged");
+      env.problem(
+          MIN_INSYNC_REPLICAS.name()
+              + "="
+              + minIsr
+              + " is above "
+              + REPLICATION.name()
+              + "="
+              + replication
+              + ": no write could ever be acknowledged");
     }
     return new KafkaSettings(
         env.string(BOOTSTRAP),
@@ -99,8 +152,18 @@ public record KafkaSettings(
 
   /** Settings for a test or the local run against a given broker and an isolating prefix. */
   public static KafkaSettings local(String bootstrapServers, String topicPrefix) {
-    return new KafkaSettings(bootstrapServers, topicPrefix, 12, 12, (short) 1, (short) 1, "classic",
-        Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofSeconds(15), Map.of(),
+    return new KafkaSettings(
+        bootstrapServers,
+        topicPrefix,
+        12,
+        12,
+        (short) 1,
+        (short) 1,
+        "classic",
+        Duration.ofSeconds(10),
+        Duration.ofHours(24),
+        Duration.ofSeconds(15),
+        Map.of(),
         Integer.parseInt(BODY_LIMIT.defaultValue()));
   }
 
@@ -130,7 +193,8 @@ public record KafkaSettings(
 
   /** The same settings with another replication factor and min ISR (a test on a cluster). */
   public KafkaSettings withReplication(int factor, int minIsr) {
-    return Records.with(this, "replicationFactor", (short) factor, "minInsyncReplicas", (short) minIsr);
+    return Records.with(
+        this, "replicationFactor", (short) factor, "minInsyncReplicas", (short) minIsr);
   }
 
   /**
@@ -143,13 +207,18 @@ public record KafkaSettings(
     List<String> problems = new java.util.ArrayList<>();
     String acks = clientProperties.get("acks");
     if (acks != null && !acks.trim().equals("all") && !acks.trim().equals("-1")) {
-      problems.add(CLIENT_CONFIG_FILE.name() + " sets acks=" + acks.trim()
-          + ", but the platform answers 202 only for requests on every in-sync replica: remove it or set acks=all");
+      problems.add(
+          CLIENT_CONFIG_FILE.name()
+              + " sets acks="
+              + acks.trim()
+              + ", but the platform answers 202 only for requests on every in-sync replica: remove it or set acks=all");
     }
     String idempotence = clientProperties.get("enable.idempotence");
     if (idempotence != null && idempotence.trim().equalsIgnoreCase("false")) {
-      problems.add(CLIENT_CONFIG_FILE.name() + " sets enable.idempotence=false, which lets a retried send store "
-          + "a request or outcome twice or out of order: remove it");
+      problems.add(
+          CLIENT_CONFIG_FILE.name()
+              + " sets enable.idempotence=false, which lets a retried send store "
+              + "a request or outcome twice or out of order: remove it");
     }
     return problems;
   }

@@ -33,7 +33,9 @@ final class MemberLagSampler {
   private AtomicLong lag;
   private AtomicLong waiting;
 
-  /** @param interval zero: never */
+  /**
+   * @param interval zero: never
+   */
   MemberLagSampler(String group, String member, Duration interval) {
     this.group = group;
     this.member = member;
@@ -64,7 +66,8 @@ final class MemberLagSampler {
         Map<TopicPartition, Long> end = consumer.endOffsets(owned, TIMEOUT);
         // a partition nobody committed yet counts from its first record
         boolean uncommitted = owned.stream().anyMatch(p -> committed.get(p) == null);
-        Map<TopicPartition, Long> start = uncommitted ? consumer.beginningOffsets(owned, TIMEOUT) : Map.of();
+        Map<TopicPartition, Long> start =
+            uncommitted ? consumer.beginningOffsets(owned, TIMEOUT) : Map.of();
         for (TopicPartition partition : owned) {
           OffsetAndMetadata done = committed.get(partition);
           long from = done != null ? done.offset() : start.getOrDefault(partition, 0L);

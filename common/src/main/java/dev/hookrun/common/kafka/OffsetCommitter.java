@@ -9,10 +9,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Commits what a consumer has finished, per partition, only below its oldest unfinished record,
- * batching commits a little so a burst of finished deliveries makes one commit, not thousands.
- * A commit that fails is tried again with back-off (with whatever is committable by then), so
- * finished work is committed even if nothing else finishes afterwards. Used on the owner's
- * context only.
+ * batching commits a little so a burst of finished deliveries makes one commit, not thousands. A
+ * commit that fails is tried again with back-off (with whatever is committable by then), so
+ * finished work is committed even if nothing else finishes afterwards. Used on the owner's context
+ * only.
  */
 public final class OffsetCommitter {
 
@@ -41,8 +41,8 @@ public final class OffsetCommitter {
   }
 
   /**
-   * A record whose handler threw, settled by the stage: finished, whether or not the handler
-   * got as far as starting it. Ignored for a partition this member no longer owns.
+   * A record whose handler threw, settled by the stage: finished, whether or not the handler got as
+   * far as starting it. Ignored for a partition this member no longer owns.
    */
   void settle(TopicPartition partition, long offset) {
     if (!loop.assignment().contains(partition)) {
@@ -57,17 +57,22 @@ public final class OffsetCommitter {
       return;
     }
     commitScheduled = true;
-    vertx.setTimer(delayMs, t -> {
-      commitScheduled = false;
-      Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
-      loop.commit(offsets, () -> {
-        tracker.markCommitted(offsets);
-        retryDelayMs = COMMIT_DELAY_MS;
-      }, () -> {
-        retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2);
-        scheduleCommit(retryDelayMs);
-      });
-    });
+    vertx.setTimer(
+        delayMs,
+        t -> {
+          commitScheduled = false;
+          Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committable();
+          loop.commit(
+              offsets,
+              () -> {
+                tracker.markCommitted(offsets);
+                retryDelayMs = COMMIT_DELAY_MS;
+              },
+              () -> {
+                retryDelayMs = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2);
+                scheduleCommit(retryDelayMs);
+              });
+        });
   }
 
   public Future<Map<TopicPartition, OffsetAndMetadata>> revoked(Set<TopicPartition> partitions) {

@@ -60,12 +60,13 @@ public final class OffsetTracker {
   }
 
   public void markCommitted(Map<TopicPartition, OffsetAndMetadata> offsets) {
-    offsets.forEach((partition, offset) -> {
-      PartitionOffsets tracked = partitions.get(partition);
-      if (tracked != null) {
-        tracked.committed(offset.offset());
-      }
-    });
+    offsets.forEach(
+        (partition, offset) -> {
+          PartitionOffsets tracked = partitions.get(partition);
+          if (tracked != null) {
+            tracked.committed(offset.offset());
+          }
+        });
   }
 
   /** Forgets partitions this member no longer owns; their unfinished records belong to another. */

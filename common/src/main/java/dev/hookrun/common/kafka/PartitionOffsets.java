@@ -5,10 +5,10 @@ import java.util.TreeSet;
 /**
  * The offsets of one partition that were handed out and not yet finished.
  *
- * <p>Records are started in offset order but finish in any order. The offset safe to commit is
- * the first unfinished one or, when nothing is outstanding, one past the highest started: every
- * offset below it is finished. Committing anything higher would lose an unfinished record if
- * this process died.
+ * <p>Records are started in offset order but finish in any order. The offset safe to commit is the
+ * first unfinished one or, when nothing is outstanding, one past the highest started: every offset
+ * below it is finished. Committing anything higher would lose an unfinished record if this process
+ * died.
  */
 final class PartitionOffsets {
 

@@ -11,11 +11,12 @@ public final class PlatformTopics {
   private PlatformTopics() {}
 
   /**
-   * Requests and results are also the gateways' record of every run (queued; running and
-   * outcome), re-read at start for the run retention, so they are kept at least that long.
+   * Requests and results are also the gateways' record of every run (queued; running and outcome),
+   * re-read at start for the run retention, so they are kept at least that long.
    */
   public static TopicSpec requests(KafkaSettings kafka) {
-    return TopicSpec.of(kafka.topics().requests(), kafka.requestsPartitions(), kafka.replicationFactor())
+    return TopicSpec.of(
+            kafka.topics().requests(), kafka.requestsPartitions(), kafka.replicationFactor())
         .withConfig("retention.ms", Long.toString(runRecordRetention(kafka).toMillis()))
         // room for the largest request a gateway accepts (BODY_LIMIT plus its envelope)
         .withConfig("max.message.bytes", Integer.toString(kafka.requestLimits().maxRecordBytes()));
@@ -36,7 +37,9 @@ public final class PlatformTopics {
         .withConfig("cleanup.policy", "compact,delete")
         .withConfig("retention.ms", Long.toString(retention.toMillis()))
         // compact soon after a run finishes so a restarting gateway reads few stale states
-        .withConfig("segment.ms", Long.toString(Math.min(retention.toMillis(), Duration.ofHours(1).toMillis())))
+        .withConfig(
+            "segment.ms",
+            Long.toString(Math.min(retention.toMillis(), Duration.ofHours(1).toMillis())))
         .withConfig("min.cleanable.dirty.ratio", "0.1");
   }
 
@@ -47,9 +50,9 @@ public final class PlatformTopics {
   }
 
   /**
-   * Webhook deliveries waiting for their n-th retry. Kept a week, far longer than any one delay
-   * (at most a day, doubled at most by a receiver's Retry-After), so even a dispatcher outage of
-   * days loses no retry.
+   * Webhook deliveries waiting for their n-th retry. Kept a week, far longer than any one delay (at
+   * most a day, doubled at most by a receiver's Retry-After), so even a dispatcher outage of days
+   * loses no retry.
    */
   public static TopicSpec retryTier(KafkaSettings kafka, int n) {
     return TopicSpec.of(kafka.topics().retryTier(n), kafka.partitions(), kafka.replicationFactor())
@@ -57,8 +60,8 @@ public final class PlatformTopics {
   }
 
   /**
-   * Webhook deliveries that failed for good, keyed by run id. Compacted and never deleted by age:
-   * a dead letter stays until an operator replays it, and the replay's tombstone removes it.
+   * Webhook deliveries that failed for good, keyed by run id. Compacted and never deleted by age: a
+   * dead letter stays until an operator replays it, and the replay's tombstone removes it.
    */
   public static TopicSpec deadLetters(KafkaSettings kafka) {
     return TopicSpec.of(kafka.topics().deadLetters(), kafka.partitions(), kafka.replicationFactor())

@@ -21,30 +21,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one way hookrun follows a topic: a {@code KafkaConsumer} on a thread of its own, and the
- * one error policy every reader shares. {@link ConsumerLoop} (a group member) and
- * {@link TopicFollower} (every partition, no group) are its two users; they say how to open the
- * consumer and what to do with a poll's records, and keep nothing else of a thread's life.
+ * The one way hookrun follows a topic: a {@code KafkaConsumer} on a thread of its own, and the one
+ * error policy every reader shares. {@link ConsumerLoop} (a group member) and {@link TopicFollower}
+ * (every partition, no group) are its two users; they say how to open the consumer and what to do
+ * with a poll's records, and keep nothing else of a thread's life.
  *
  * <p>Why one policy: each reader used to have its own, and they differed on what mattered (one
- * ended its thread on the first bad record and left its stage with a stale view, another
- * retried at a fixed pace forever without a count). A reader that stops reading is worse than
- * one that skips: a stage looks alive while its view goes stale. So:
+ * ended its thread on the first bad record and left its stage with a stale view, another retried at
+ * a fixed pace forever without a count). A reader that stops reading is worse than one that skips:
+ * a stage looks alive while its view goes stale. So:
+ *
  * <ul>
  *   <li>a record the consumer cannot deserialize is skipped (the consumer seeks past it), logged
  *       and counted ({@code undecodable}); the partition goes on;
- *   <li>any other failure, opening included (a broker away, a topic not created yet, a
- *       coordinator moving), is logged, counted ({@code read_error}) and retried from where it
- *       was, after a back-off that doubles from 200 ms to 10 s and starts again after a
- *       successful poll. Nothing is ruled permanent here: an authorization error passes when the
- *       operator fixes the ACL, and a reader that gave up would need a restart to notice;
+ *   <li>any other failure, opening included (a broker away, a topic not created yet, a coordinator
+ *       moving), is logged, counted ({@code read_error}) and retried from where it was, after a
+ *       back-off that doubles from 200 ms to 10 s and starts again after a successful poll. Nothing
+ *       is ruled permanent here: an authorization error passes when the operator fixes the ACL, and
+ *       a reader that gave up would need a restart to notice;
  *   <li>only a consumer that cannot even be created (bad configuration) fails {@link #start}.
  * </ul>
+ *
  * Records a user skips for its own reasons go through {@link #skip} so they are counted alike.
  *
- * <p>{@link #start} completes on the owner's context once the consumer is open, or, for a
- * reader that asks for it, once it has caught up with the end offsets it saw when it opened (a
- * restarted gateway answers for old runs only after its view is rebuilt).
+ * <p>{@link #start} completes on the owner's context once the consumer is open, or, for a reader
+ * that asks for it, once it has caught up with the end offsets it saw when it opened (a restarted
+ * gateway answers for old runs only after its view is rebuilt).
  */
 final class PollThread {
 
@@ -91,8 +93,14 @@ final class PollThread {
    * @param meterName the {@code consumer} tag of what is counted (a group, or a reader's name)
    * @param catchUp whether {@link #start} waits until the records present at opening are read
    */
-  PollThread(Context context, String name, String meterName, Supplier<KafkaConsumer<String, String>> factory,
-      Reader reader, boolean catchUp, Duration closeTimeout) {
+  PollThread(
+      Context context,
+      String name,
+      String meterName,
+      Supplier<KafkaConsumer<String, String>> factory,
+      Reader reader,
+      boolean catchUp,
+      Duration closeTimeout) {
     this.context = context;
     this.name = name;
     this.meterName = meterName;
@@ -148,7 +156,9 @@ final class PollThread {
     return failures.get();
   }
 
-  /** A record the user leaves behind for its own reason: logged and counted like the thread's own. */
+  /**
+   * A record the user leaves behind for its own reason: logged and counted like the thread's own.
+   */
   void skip(String where, String reason, Throwable error) {
     skipped.incrementAndGet();
     Meters.recordSettled(meterName, reason);
@@ -185,7 +195,8 @@ final class PollThread {
             }
           }
           if (catchingUp && target == null) {
-            target = new HashMap<>(consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30)));
+            target =
+                new HashMap<>(consumer.endOffsets(consumer.assignment(), Duration.ofSeconds(30)));
           }
           reader.beforePoll(consumer);
           ConsumerRecords<String, String> records = consumer.poll(POLL);
@@ -208,7 +219,12 @@ final class PollThread {
           backoffMs = nextBackoff(backoffMs);
           failures.incrementAndGet();
           Meters.recordSettled(meterName, "read_error");
-          LOG.warn("{}: {} failed, retrying in {} ms: {}", name, opened ? "reading" : "opening", backoffMs, e.toString());
+          LOG.warn(
+              "{}: {} failed, retrying in {} ms: {}",
+              name,
+              opened ? "reading" : "opening",
+              backoffMs,
+              e.toString());
           pause(backoffMs);
         }
       }

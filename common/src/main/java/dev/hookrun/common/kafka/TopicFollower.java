@@ -21,20 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of some topics and keeps following them, outside any consumer group:
- * each gateway needs every run's records, each worker every cancel command. It starts at the
- * beginning, or with a look-back at the first record not older than it (the gateway needs only
- * the runs within the run retention, not a week of requests). Records go to a Vert.x context in
- * batches, like {@link ConsumerLoop}; one consumer serves all the topics, so one fetch brings
- * whatever changed in any of them.
+ * Reads every partition of some topics and keeps following them, outside any consumer group: each
+ * gateway needs every run's records, each worker every cancel command. It starts at the beginning,
+ * or with a look-back at the first record not older than it (the gateway needs only the runs within
+ * the run retention, not a week of requests). Records go to a Vert.x context in batches, like
+ * {@link ConsumerLoop}; one consumer serves all the topics, so one fetch brings whatever changed in
+ * any of them.
  *
- * <p>A reader may decode the records on the poll thread ({@link #decoding}): the context then
- * only applies what was decoded, so a gateway's predict event loop never parses JSON it did not
- * receive.
+ * <p>A reader may decode the records on the poll thread ({@link #decoding}): the context then only
+ * applies what was decoded, so a gateway's predict event loop never parses JSON it did not receive.
  *
- * <p>{@link #start()} completes once the reader has caught up with the end offsets it saw at
- * start, so a restarted gateway answers for old runs only after its view is rebuilt. The thread,
- * the hand-off and the error policy (skip and count what cannot be read, retry anything else with
+ * <p>{@link #start()} completes once the reader has caught up with the end offsets it saw at start,
+ * so a restarted gateway answers for old runs only after its view is rebuilt. The thread, the
+ * hand-off and the error policy (skip and count what cannot be read, retry anything else with
  * back-off, never end) are {@link PollThread}'s: what is left here is which partitions, from where,
  * and the decoding.
  *
@@ -55,8 +54,12 @@ public final class TopicFollower<T> {
   private final Consumer<List<T>> handler;
   private volatile PollThread thread;
 
-  private TopicFollower(Context context, Map<String, String> readerConfig, List<String> topics,
-      Function<ConsumerRecord<String, String>, T> decoder, Consumer<List<T>> handler) {
+  private TopicFollower(
+      Context context,
+      Map<String, String> readerConfig,
+      List<String> topics,
+      Function<ConsumerRecord<String, String>, T> decoder,
+      Consumer<List<T>> handler) {
     this.context = context;
     this.config = KafkaClientProperties.asObjects(readerConfig);
     this.topics = List.copyOf(topics);
@@ -67,18 +70,25 @@ public final class TopicFollower<T> {
   }
 
   /** Hands the records of {@code topic} to {@code handler} on {@code context}. */
-  public static TopicFollower<ConsumerRecord<String, String>> records(Context context, Map<String, String> readerConfig,
-      String topic, Consumer<List<ConsumerRecord<String, String>>> handler) {
+  public static TopicFollower<ConsumerRecord<String, String>> records(
+      Context context,
+      Map<String, String> readerConfig,
+      String topic,
+      Consumer<List<ConsumerRecord<String, String>>> handler) {
     return new TopicFollower<>(context, readerConfig, List.of(topic), r -> r, handler);
   }
 
   /**
-   * Decodes each record of {@code topics} on the poll thread and hands what was decoded to
-   * {@code handler} on {@code context}. A decoder returns {@code null} for a record with nothing
-   * to apply; one that throws has its record logged, counted and skipped.
+   * Decodes each record of {@code topics} on the poll thread and hands what was decoded to {@code
+   * handler} on {@code context}. A decoder returns {@code null} for a record with nothing to apply;
+   * one that throws has its record logged, counted and skipped.
    */
-  public static <T> TopicFollower<T> decoding(Context context, Map<String, String> readerConfig, List<String> topics,
-      Function<ConsumerRecord<String, String>, T> decoder, Consumer<List<T>> handler) {
+  public static <T> TopicFollower<T> decoding(
+      Context context,
+      Map<String, String> readerConfig,
+      List<String> topics,
+      Function<ConsumerRecord<String, String>, T> decoder,
+      Consumer<List<T>> handler) {
     return new TopicFollower<>(context, readerConfig, topics, decoder, handler);
   }
 
@@ -106,9 +116,15 @@ public final class TopicFollower<T> {
 
   /** Starts following; completes once the records present at start are handed over. */
   public Future<Void> start() {
-    thread = new PollThread(context, name, meterName,
-        () -> new KafkaConsumer<>(config, new StringDeserializer(), valueDeserializer), new Reading(), true,
-        Duration.ofSeconds(5));
+    thread =
+        new PollThread(
+            context,
+            name,
+            meterName,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), valueDeserializer),
+            new Reading(),
+            true,
+            Duration.ofSeconds(5));
     return thread.start();
   }
 
@@ -141,10 +157,13 @@ public final class TopicFollower<T> {
       for (String topic : topics) {
         // a topic created a moment ago (by this or another stage) may not be in the metadata yet:
         // the poll thread tries again after its back-off
-        List<TopicPartition> of = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-            .map(p -> new TopicPartition(topic, p.partition())).toList();
+        List<TopicPartition> of =
+            consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
         if (of.isEmpty()) {
-          throw new IllegalStateException("topic " + topic + " has no partitions in the metadata yet");
+          throw new IllegalStateException(
+              "topic " + topic + " has no partitions in the metadata yet");
         }
         partitions.addAll(of);
       }
@@ -164,7 +183,8 @@ public final class TopicFollower<T> {
           }
         } catch (RuntimeException e) {
           // a reader has no offsets to settle: the record is left behind
-          thread.skip(record.topic() + "-" + record.partition() + "@" + record.offset(), "unreadable", e);
+          thread.skip(
+              record.topic() + "-" + record.partition() + "@" + record.offset(), "unreadable", e);
         }
       }
       if (!decoded.isEmpty()) {
@@ -172,7 +192,8 @@ public final class TopicFollower<T> {
       }
     }
 
-    private void seekToStart(KafkaConsumer<String, String> consumer, List<TopicPartition> partitions) {
+    private void seekToStart(
+        KafkaConsumer<String, String> consumer, List<TopicPartition> partitions) {
       if (lookBack == null) {
         consumer.seekToBeginning(partitions);
         return;
@@ -180,7 +201,8 @@ public final class TopicFollower<T> {
       long since = System.currentTimeMillis() - lookBack.toMillis();
       Map<TopicPartition, Long> query = new HashMap<>();
       partitions.forEach(p -> query.put(p, since));
-      Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
+      Map<TopicPartition, OffsetAndTimestamp> found =
+          consumer.offsetsForTimes(query, Duration.ofSeconds(30));
       List<TopicPartition> nothingNewer = new ArrayList<>();
       for (TopicPartition partition : partitions) {
         OffsetAndTimestamp at = found.get(partition);

@@ -3,7 +3,8 @@ package dev.hookrun.common.kafka;
 import java.util.Map;
 
 /** A topic a stage needs, with the layout it gets when the stage has to create it. */
-public record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+public record TopicSpec(
+    String name, int partitions, short replicationFactor, Map<String, String> configs) {
 
   public static TopicSpec of(String name, int partitions, short replicationFactor) {
     return new TopicSpec(name, partitions, replicationFactor, Map.of());

@@ -5,13 +5,16 @@ public record Topics(String prefix) {
 
   /** Short names (the name after the prefix): the one place they are spelled. */
   public static final String REQUESTS = "requests";
+
   public static final String RESULTS = "results";
   public static final String RUN_STATE = "run-state";
   public static final String CANCELS = "cancels";
   public static final String RETRY_TIER = "webhook-retry-";
   public static final String DEAD_LETTERS = "webhook-dlq";
 
-  /** The retry tier a short name stands for ({@code webhook-retry-3}: 3), or 0 for any other topic. */
+  /**
+   * The retry tier a short name stands for ({@code webhook-retry-3}: 3), or 0 for any other topic.
+   */
   public static int retryTierOf(String shortName) {
     if (!shortName.startsWith(RETRY_TIER)) {
       return 0;

@@ -18,12 +18,12 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 
 /**
  * The one Prometheus registry of a process. Every stage in the process (all of them in the local
- * run) registers its meters here, so a single {@code /metrics} shows the whole process: our
- * {@link Meters}, JVM meters, and the Vert.x meters of a Vertx made by {@link #newVertx()}.
+ * run) registers its meters here, so a single {@code /metrics} shows the whole process: our {@link
+ * Meters}, JVM meters, and the Vert.x meters of a Vertx made by {@link #newVertx()}.
  *
  * <p>It is process-wide on purpose: stage code records with static calls ({@code
- * Meters.runFinished(...)}) and needs no registry passed around; a Vertx built without metrics
- * (as in most tests) still records our own meters.
+ * Meters.runFinished(...)}) and needs no registry passed around; a Vertx built without metrics (as
+ * in most tests) still records our own meters.
  */
 public final class ServiceMetrics {
 
@@ -40,14 +40,22 @@ public final class ServiceMetrics {
   /** A Vertx whose event loops, HTTP servers and clients are measured into {@link #registry()}. */
   public static Vertx newVertx() {
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            // local: tells the gateway's server from a stage's health server in one process;
-            // route: the route template (/v3/:project/:app/predict), bounded, unlike the path
-            .addLabels(Label.LOCAL, Label.HTTP_ROUTE)
-            // The HTTP client is the dispatcher's webhook sender: its own meters count attempts
-            // by outcome; Vert.x's per-request timers tagged by remote host cost ~2 % of a run's
-            // CPU (JFR) and would grow a series per customer host.
-            .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)))
+        .with(
+            new VertxOptions()
+                .setMetricsOptions(
+                    new MicrometerMetricsOptions()
+                        .setEnabled(true)
+                        // local: tells the gateway's server from a stage's health server in one
+                        // process;
+                        // route: the route template (/v3/:project/:app/predict), bounded, unlike
+                        // the path
+                        .addLabels(Label.LOCAL, Label.HTTP_ROUTE)
+                        // The HTTP client is the dispatcher's webhook sender: its own meters count
+                        // attempts
+                        // by outcome; Vert.x's per-request timers tagged by remote host cost ~2 %
+                        // of a run's
+                        // CPU (JFR) and would grow a series per customer host.
+                        .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)))
         .withMetrics(new MicrometerMetricsFactory(REGISTRY))
         .build();
   }

@@ -12,14 +12,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Where results larger than RESULT_INLINE_MAX go, and how their URLs are signed: one record read
- * by the worker (which writes them), the gateway (which presents, serves and deletes them) and
- * the dispatcher (which presents them in webhooks), so the three agree by construction.
+ * Where results larger than RESULT_INLINE_MAX go, and how their URLs are signed: one record read by
+ * the worker (which writes them), the gateway (which presents, serves and deletes them) and the
+ * dispatcher (which presents them in webhooks), so the three agree by construction.
  *
- * @param urlSecret key of the filesystem store's URL signatures; when RESULT_URL_SECRET is unset
- *     a random key per process, so links then verify only in the process that signed them
- * @param urlBase public base URL of the gateway for filesystem links; null: the address the
- *     caller used (gateway), or {@code http://localhost:8080} (dispatcher)
+ * @param urlSecret key of the filesystem store's URL signatures; when RESULT_URL_SECRET is unset a
+ *     random key per process, so links then verify only in the process that signed them
+ * @param urlBase public base URL of the gateway for filesystem links; null: the address the caller
+ *     used (gateway), or {@code http://localhost:8080} (dispatcher)
  */
 public record ResultStoreSettings(
     String store,
@@ -33,48 +33,110 @@ public record ResultStoreSettings(
 
   public static final String FS = "fs";
   public static final String S3_STORE = "s3";
+
   /** SigV4 presigned URLs live at most a week. */
   private static final Duration MAX_TTL = Duration.ofDays(7);
 
-  public static final Setting STORE = Setting.of("RESULT_STORE", FS,
-      "Where results larger than RESULT_INLINE_MAX are kept: fs (files under DATA_DIR, served by the gateway) or s3");
-  public static final Setting INLINE_MAX = Setting.of("RESULT_INLINE_MAX", "262144",
-      "Largest result (bytes of JSON) carried inline; larger ones go to the result store and runs show result_url");
-  public static final Setting URL_TTL = Setting.of("RESULT_URL_TTL", "24h",
-      "How long a result_url works (from when it is handed out; at most 7d)");
-  public static final Setting URL_SECRET = Setting.of("RESULT_URL_SECRET", "",
-      "Key (16+ characters) that signs filesystem result URLs; the same on every gateway and dispatcher"
-          + " (unset: a random key per process)");
-  public static final Setting URL_BASE = Setting.of("RESULT_URL_BASE", "",
-      "Public base URL of the gateway for filesystem result URLs, e.g. https://api.example.com (unset: the"
-          + " address the caller used; the dispatcher uses http://localhost:8080)");
-  public static final Setting DATA_DIR = Setting.of("DATA_DIR", "./data",
-      "Local data: the in-process broker's log (local run) and, with RESULT_STORE=fs, stored results under results/");
-  public static final Setting S3_BUCKET = Setting.of("RESULT_S3_BUCKET", "",
-      "Bucket of the S3 result store (required with RESULT_STORE=s3)");
-  public static final Setting S3_PREFIX = Setting.of("RESULT_S3_PREFIX", "hookrun/results/",
-      "Prefix of the result objects' keys in the bucket");
-  public static final Setting S3_REGION = Setting.of("RESULT_S3_REGION", "us-east-1", "Region of the bucket");
-  public static final Setting S3_ENDPOINT = Setting.of("RESULT_S3_ENDPOINT", "",
-      "Endpoint of an S3-compatible service (MinIO, Ceph, R2, ...); unset: AWS");
-  public static final Setting S3_PATH_STYLE = Setting.of("RESULT_S3_PATH_STYLE", "false",
-      "true: path-style URLs (endpoint/bucket/key), which most S3-compatible services need");
-  public static final Setting S3_ACCESS_KEY = Setting.of("RESULT_S3_ACCESS_KEY_ID", "",
-      "Access key of the S3 result store; unset: the AWS default credentials chain (AWS_ACCESS_KEY_ID, profile, role)");
-  public static final Setting S3_SECRET_KEY = Setting.of("RESULT_S3_SECRET_ACCESS_KEY", "",
-      "Secret key belonging to RESULT_S3_ACCESS_KEY_ID");
+  public static final Setting STORE =
+      Setting.of(
+          "RESULT_STORE",
+          FS,
+          "Where results larger than RESULT_INLINE_MAX are kept: fs (files under DATA_DIR, served by the gateway) or s3");
+  public static final Setting INLINE_MAX =
+      Setting.of(
+          "RESULT_INLINE_MAX",
+          "262144",
+          "Largest result (bytes of JSON) carried inline; larger ones go to the result store and runs show result_url");
+  public static final Setting URL_TTL =
+      Setting.of(
+          "RESULT_URL_TTL",
+          "24h",
+          "How long a result_url works (from when it is handed out; at most 7d)");
+  public static final Setting URL_SECRET =
+      Setting.of(
+          "RESULT_URL_SECRET",
+          "",
+          "Key (16+ characters) that signs filesystem result URLs; the same on every gateway and dispatcher"
+              + " (unset: a random key per process)");
+  public static final Setting URL_BASE =
+      Setting.of(
+          "RESULT_URL_BASE",
+          "",
+          "Public base URL of the gateway for filesystem result URLs, e.g. https://api.example.com (unset: the"
+              + " address the caller used; the dispatcher uses http://localhost:8080)");
+  public static final Setting DATA_DIR =
+      Setting.of(
+          "DATA_DIR",
+          "./data",
+          "Local data: the in-process broker's log (local run) and, with RESULT_STORE=fs, stored results under results/");
+  public static final Setting S3_BUCKET =
+      Setting.of(
+          "RESULT_S3_BUCKET", "", "Bucket of the S3 result store (required with RESULT_STORE=s3)");
+  public static final Setting S3_PREFIX =
+      Setting.of(
+          "RESULT_S3_PREFIX",
+          "hookrun/results/",
+          "Prefix of the result objects' keys in the bucket");
+  public static final Setting S3_REGION =
+      Setting.of("RESULT_S3_REGION", "us-east-1", "Region of the bucket");
+  public static final Setting S3_ENDPOINT =
+      Setting.of(
+          "RESULT_S3_ENDPOINT",
+          "",
+          "Endpoint of an S3-compatible service (MinIO, Ceph, R2, ...); unset: AWS");
+  public static final Setting S3_PATH_STYLE =
+      Setting.of(
+          "RESULT_S3_PATH_STYLE",
+          "false",
+          "true: path-style URLs (endpoint/bucket/key), which most S3-compatible services need");
+  public static final Setting S3_ACCESS_KEY =
+      Setting.of(
+          "RESULT_S3_ACCESS_KEY_ID",
+          "",
+          "Access key of the S3 result store; unset: the AWS default credentials chain (AWS_ACCESS_KEY_ID, profile, role)");
+  public static final Setting S3_SECRET_KEY =
+      Setting.of(
+          "RESULT_S3_SECRET_ACCESS_KEY", "", "Secret key belonging to RESULT_S3_ACCESS_KEY_ID");
 
-  public static final List<Setting> SETTINGS = List.of(STORE, INLINE_MAX, URL_TTL, URL_SECRET, URL_BASE, DATA_DIR,
-      S3_BUCKET, S3_PREFIX, S3_REGION, S3_ENDPOINT, S3_PATH_STYLE, S3_ACCESS_KEY, S3_SECRET_KEY);
+  public static final List<Setting> SETTINGS =
+      List.of(
+          STORE,
+          INLINE_MAX,
+          URL_TTL,
+          URL_SECRET,
+          URL_BASE,
+          DATA_DIR,
+          S3_BUCKET,
+          S3_PREFIX,
+          S3_REGION,
+          S3_ENDPOINT,
+          S3_PATH_STYLE,
+          S3_ACCESS_KEY,
+          S3_SECRET_KEY);
 
   /** The S3-compatible store's settings; {@code accessKeyId} null means the default chain. */
-  public record S3(String bucket, String prefix, String region, URI endpoint, boolean pathStyle,
-      String accessKeyId, String secretAccessKey) {
+  public record S3(
+      String bucket,
+      String prefix,
+      String region,
+      URI endpoint,
+      boolean pathStyle,
+      String accessKeyId,
+      String secretAccessKey) {
 
     @Override
     public String toString() {
-      return "S3[bucket=" + bucket + ", prefix=" + prefix + ", region=" + region + ", endpoint=" + endpoint
-          + ", pathStyle=" + pathStyle + "]"; // never the keys
+      return "S3[bucket="
+          + bucket
+          + ", prefix="
+          + prefix
+          + ", region="
+          + region
+          + ", endpoint="
+          + endpoint
+          + ", pathStyle="
+          + pathStyle
+          + "]"; // never the keys
     }
   }
 
@@ -93,30 +155,59 @@ public record ResultStoreSettings(
     if (base != null && !base.matches("https?://[^/\\s]+(/\\S*)?")) {
       env.problem(URL_BASE.name() + "=" + base + " must be an absolute http(s) URL");
     }
-    S3 s3 = new S3(env.optional(S3_BUCKET).orElse(null), env.string(S3_PREFIX), env.string(S3_REGION),
-        endpoint(env), env.bool(S3_PATH_STYLE), env.optional(S3_ACCESS_KEY).orElse(null),
-        env.optional(S3_SECRET_KEY).orElse(null));
+    S3 s3 =
+        new S3(
+            env.optional(S3_BUCKET).orElse(null),
+            env.string(S3_PREFIX),
+            env.string(S3_REGION),
+            endpoint(env),
+            env.bool(S3_PATH_STYLE),
+            env.optional(S3_ACCESS_KEY).orElse(null),
+            env.optional(S3_SECRET_KEY).orElse(null));
     if (store.equals(S3_STORE) && s3.bucket() == null) {
       env.problem(S3_BUCKET.name() + " is required with " + STORE.name() + "=s3");
     }
     if ((s3.accessKeyId() == null) != (s3.secretAccessKey() == null)) {
       env.problem(S3_ACCESS_KEY.name() + " and " + S3_SECRET_KEY.name() + " go together");
     }
-    return new ResultStoreSettings(store, inlineMax, ttl,
-        secret == null ? ProcessSecret.KEY : secret.getBytes(StandardCharsets.UTF_8), secret == null, base,
-        Path.of(env.string(DATA_DIR)), s3);
+    return new ResultStoreSettings(
+        store,
+        inlineMax,
+        ttl,
+        secret == null ? ProcessSecret.KEY : secret.getBytes(StandardCharsets.UTF_8),
+        secret == null,
+        base,
+        Path.of(env.string(DATA_DIR)),
+        s3);
   }
 
   /** The defaults: a filesystem store under ./data, for tests and embedding. */
   public static ResultStoreSettings defaults() {
-    return new ResultStoreSettings(FS, 262_144, Duration.ofHours(24), ProcessSecret.KEY, true, null,
-        Path.of("./data"), new S3(null, "hookrun/results/", "us-east-1", null, false, null, null));
+    return new ResultStoreSettings(
+        FS,
+        262_144,
+        Duration.ofHours(24),
+        ProcessSecret.KEY,
+        true,
+        null,
+        Path.of("./data"),
+        new S3(null, "hookrun/results/", "us-east-1", null, false, null, null));
   }
 
   /** A filesystem store under {@code dataDir} with a shared secret and public base URL. */
   public ResultStoreSettings withFilesystem(Path dir, String secret, String base) {
-    return Records.with(this, "store", FS, "urlSecret", secret.getBytes(StandardCharsets.UTF_8),
-        "urlSecretGenerated", false, "urlBase", base, "dataDir", dir);
+    return Records.with(
+        this,
+        "store",
+        FS,
+        "urlSecret",
+        secret.getBytes(StandardCharsets.UTF_8),
+        "urlSecretGenerated",
+        false,
+        "urlBase",
+        base,
+        "dataDir",
+        dir);
   }
 
   public ResultStoreSettings withS3(S3 settings) {
@@ -142,8 +233,19 @@ public record ResultStoreSettings(
 
   @Override
   public String toString() {
-    return "ResultStoreSettings[store=" + store + ", inlineMax=" + inlineMaxBytes + ", urlTtl=" + urlTtl
-        + ", urlBase=" + urlBase + ", dataDir=" + dataDir + ", s3=" + s3 + "]"; // never the secret
+    return "ResultStoreSettings[store="
+        + store
+        + ", inlineMax="
+        + inlineMaxBytes
+        + ", urlTtl="
+        + urlTtl
+        + ", urlBase="
+        + urlBase
+        + ", dataDir="
+        + dataDir
+        + ", s3="
+        + s3
+        + "]"; // never the secret
   }
 
   private static URI endpoint(Env env) {

@@ -4,19 +4,31 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * Where one run's webhook delivery stands: the value of a record on the compacted deliveries
- * topic (key = run id), written only by dispatchers, one record per step (attempt, retry
- * scheduled, dead letter, replay). The dispatchers' ledger and every gateway's view read it.
+ * Where one run's webhook delivery stands: the value of a record on the compacted deliveries topic
+ * (key = run id), written only by dispatchers, one record per step (attempt, retry scheduled, dead
+ * letter, replay). The dispatchers' ledger and every gateway's view read it.
  *
  * <p>It carries the run's identity and final status (the dispatcher delivers only final runs),
  * never its result: the result is the worker's outcome record, written once.
  */
-public record DeliveryState(String runId, String project, String app, RunStatus status, Instant createdAt,
-    WebhookState webhook, Instant updatedAt) {
+public record DeliveryState(
+    String runId,
+    String project,
+    String app,
+    RunStatus status,
+    Instant createdAt,
+    WebhookState webhook,
+    Instant updatedAt) {
 
   public static DeliveryState of(RunResult result, WebhookState webhook, Instant now) {
-    return new DeliveryState(result.runId(), result.project(), result.app(), result.status(), result.createdAt(),
-        webhook, now);
+    return new DeliveryState(
+        result.runId(),
+        result.project(),
+        result.app(),
+        result.status(),
+        result.createdAt(),
+        webhook,
+        now);
   }
 
   public JsonObject toJson() {
@@ -33,8 +45,13 @@ public record DeliveryState(String runId, String project, String app, RunStatus 
     if (webhook == null) {
       throw new IllegalArgumentException("missing webhook");
     }
-    return new DeliveryState(Json.required(json, "run_id"), Json.required(json, "project"),
-        Json.required(json, "app"), RunStatus.fromWire(Json.required(json, "status")),
-        Json.time(json, "created_at"), webhook, Json.time(json, "updated_at"));
+    return new DeliveryState(
+        Json.required(json, "run_id"),
+        Json.required(json, "project"),
+        Json.required(json, "app"),
+        RunStatus.fromWire(Json.required(json, "status")),
+        Json.time(json, "created_at"),
+        webhook,
+        Json.time(json, "updated_at"));
   }
 }

@@ -21,7 +21,11 @@ final class Json {
 
   /** The start of every webhook body (DESIGN §1): the event, the run, its app and its status. */
   static JsonObject webhook(String event, String runId, String app, RunStatus status) {
-    return new JsonObject().put("event", event).put("run_id", runId).put("app", app).put("status", status.wire());
+    return new JsonObject()
+        .put("event", event)
+        .put("run_id", runId)
+        .put("app", app)
+        .put("status", status.wire());
   }
 
   static JsonObject error(RunError error) {
@@ -37,18 +41,27 @@ final class Json {
     return value == null ? null : parseInstant(value);
   }
 
-  private static final int[] NANOS_PER_DIGIT = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
+  private static final int[] NANOS_PER_DIGIT = {
+    0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1
+  };
 
   /**
-   * {@link Instant#parse} for exactly what {@link Instant#toString} writes
-   * ({@code 2026-11-26T20:16:11.123Z}), by hand: every stage decodes several timestamps per run
-   * state, and the formatter-based parse was 3 % of the whole stack's CPU in a profile. Anything
-   * else (offsets, leap seconds, years past 9999) goes to {@link Instant#parse}.
+   * {@link Instant#parse} for exactly what {@link Instant#toString} writes ({@code
+   * 2026-11-26T20:16:11.123Z}), by hand: every stage decodes several timestamps per run state, and
+   * the formatter-based parse was 3 % of the whole stack's CPU in a profile. Anything else
+   * (offsets, leap seconds, years past 9999) goes to {@link Instant#parse}.
    */
   static Instant parseInstant(String s) {
     int n = s.length();
-    if (n < 20 || n > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-        || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(n - 1) != 'Z' || (n > 20 && s.charAt(19) != '.')) {
+    if (n < 20
+        || n > 30
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != 'T'
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':'
+        || s.charAt(n - 1) != 'Z'
+        || (n > 20 && s.charAt(19) != '.')) {
       return Instant.parse(s);
     }
     int year = digits(s, 0, 4);
@@ -58,8 +71,19 @@ final class Json {
     int minute = digits(s, 14, 16);
     int second = digits(s, 17, 19);
     int fraction = n > 20 ? digits(s, 20, n - 1) : 0;
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23
-        || minute < 0 || minute > 59 || second < 0 || second > 59 || fraction < 0 || n == 21) {
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > 31
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59
+        || fraction < 0
+        || n == 21) {
       return Instant.parse(s);
     }
     if (day > 28 && day > LocalDate.of(year, month, 1).lengthOfMonth()) {

@@ -6,23 +6,29 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Record headers the stages write so that readers which need only a run's identity (every
- * gateway's view of the requests topic, the dispatcher skipping {@code running} records on the
- * results topic) can route and fold a record without decoding its JSON value.
+ * Record headers the stages write so that readers which need only a run's identity (every gateway's
+ * view of the requests topic, the dispatcher skipping {@code running} records on the results topic)
+ * can route and fold a record without decoding its JSON value.
  */
 public final class RunHeaders {
 
-  /** What a record on the results topic is: {@link #KIND_RUNNING}, {@link #KIND_PROGRESS} or {@link #KIND_OUTCOME}. */
+  /**
+   * What a record on the results topic is: {@link #KIND_RUNNING}, {@link #KIND_PROGRESS} or {@link
+   * #KIND_OUTCOME}.
+   */
   public static final String KIND = "hookrun-kind";
+
   public static final String KIND_RUNNING = "running";
   public static final String KIND_OUTCOME = "outcome";
   public static final String KIND_PROGRESS = "progress";
 
   /** On requests: the run's project, app, creation time (epoch ms) and webhook endpoint. */
   public static final String PROJECT = "hookrun-project";
+
   public static final String APP = "hookrun-app";
   public static final String CREATED_AT = "hookrun-created-at";
   public static final String WEBHOOK = "hookrun-webhook";
+
   /** On a request that retries a finished run: that run's id. */
   public static final String RETRY_OF = "hookrun-retry-of";
 
@@ -31,7 +37,9 @@ public final class RunHeaders {
   /** The last value of {@code name} as text, or null when absent. */
   public static String text(Headers headers, String name) {
     Header header = headers.lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   /** A results record is an outcome unless it says otherwise (records from before the header). */

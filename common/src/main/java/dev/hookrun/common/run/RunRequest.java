@@ -11,10 +11,10 @@ import java.util.List;
  * @param input the request body minus the platform's own fields, passed to the model untouched
  * @param webhookEndpoint where the result goes, or null for a synchronous or polled run
  * @param expiresAt a run still queued at this time ends {@code expired} without running
- * @param webhookEvents the lifecycle events the webhook receives, null for the default
- *     (see {@link WebhookEvents})
- * @param executionTimeout the run is stopped (failed, {@code timeout}) after this long, if
- *     sooner than the worker's MAX_RUN_TIME; null: MAX_RUN_TIME
+ * @param webhookEvents the lifecycle events the webhook receives, null for the default (see {@link
+ *     WebhookEvents})
+ * @param executionTimeout the run is stopped (failed, {@code timeout}) after this long, if sooner
+ *     than the worker's MAX_RUN_TIME; null: MAX_RUN_TIME
  * @param retryOf the run this one retries ({@code POST …/runs/{id}/retry}), or null
  */
 public record RunRequest(
@@ -29,16 +29,34 @@ public record RunRequest(
     Duration executionTimeout,
     String retryOf) {
 
-  public RunRequest(String runId, String project, String app, JsonObject input, String webhookEndpoint,
-      Instant createdAt, Instant expiresAt) {
+  public RunRequest(
+      String runId,
+      String project,
+      String app,
+      JsonObject input,
+      String webhookEndpoint,
+      Instant createdAt,
+      Instant expiresAt) {
     this(runId, project, app, input, webhookEndpoint, createdAt, expiresAt, null, null, null);
   }
 
   /** The same request again under a new run id, made now: what a retry of a finished run queues. */
   public RunRequest retriedAs(String newRunId, Instant now) {
-    Instant expires = expiresAt == null || createdAt == null ? null : now.plus(Duration.between(createdAt, expiresAt));
-    return new RunRequest(newRunId, project, app, input, webhookEndpoint, now, expires, webhookEvents,
-        executionTimeout, runId);
+    Instant expires =
+        expiresAt == null || createdAt == null
+            ? null
+            : now.plus(Duration.between(createdAt, expiresAt));
+    return new RunRequest(
+        newRunId,
+        project,
+        app,
+        input,
+        webhookEndpoint,
+        now,
+        expires,
+        webhookEvents,
+        executionTimeout,
+        runId);
   }
 
   public JsonObject toJson() {
@@ -52,7 +70,9 @@ public record RunRequest(
         .put("retry_of", retryOf);
   }
 
-  /** @throws IllegalArgumentException (or a JSON exception) for a record that is not a request */
+  /**
+   * @throws IllegalArgumentException (or a JSON exception) for a record that is not a request
+   */
   public static RunRequest fromJson(JsonObject json) {
     return new RunRequest(
         Json.required(json, "run_id"),
@@ -63,7 +83,9 @@ public record RunRequest(
         Json.time(json, "created_at"),
         Json.time(json, "expires_at"),
         WebhookEvents.fromJson(json.getJsonArray(WebhookEvents.FIELD)),
-        json.getLong("execution_timeout_ms") == null ? null : Duration.ofMillis(json.getLong("execution_timeout_ms")),
+        json.getLong("execution_timeout_ms") == null
+            ? null
+            : Duration.ofMillis(json.getLong("execution_timeout_ms")),
         json.getString("retry_of"));
   }
 }

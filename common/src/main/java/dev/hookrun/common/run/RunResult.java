@@ -28,24 +28,88 @@ public record RunResult(
     String retryOf,
     StoredResult stored) {
 
-  public RunResult(String runId, String project, String app, RunStatus status, Object result, RunError error,
-      long runTimeMs, Instant createdAt, Instant startedAt, Instant completedAt, String webhookEndpoint,
+  public RunResult(
+      String runId,
+      String project,
+      String app,
+      RunStatus status,
+      Object result,
+      RunError error,
+      long runTimeMs,
+      Instant createdAt,
+      Instant startedAt,
+      Instant completedAt,
+      String webhookEndpoint,
       String workerId) {
-    this(runId, project, app, status, result, error, runTimeMs, createdAt, startedAt, completedAt, webhookEndpoint,
-        workerId, null, null, null);
+    this(
+        runId,
+        project,
+        app,
+        status,
+        result,
+        error,
+        runTimeMs,
+        createdAt,
+        startedAt,
+        completedAt,
+        webhookEndpoint,
+        workerId,
+        null,
+        null,
+        null);
   }
 
-  public RunResult(String runId, String project, String app, RunStatus status, Object result, RunError error,
-      long runTimeMs, Instant createdAt, Instant startedAt, Instant completedAt, String webhookEndpoint,
-      String workerId, List<String> webhookEvents, String retryOf) {
-    this(runId, project, app, status, result, error, runTimeMs, createdAt, startedAt, completedAt, webhookEndpoint,
-        workerId, webhookEvents, retryOf, null);
+  public RunResult(
+      String runId,
+      String project,
+      String app,
+      RunStatus status,
+      Object result,
+      RunError error,
+      long runTimeMs,
+      Instant createdAt,
+      Instant startedAt,
+      Instant completedAt,
+      String webhookEndpoint,
+      String workerId,
+      List<String> webhookEvents,
+      String retryOf) {
+    this(
+        runId,
+        project,
+        app,
+        status,
+        result,
+        error,
+        runTimeMs,
+        createdAt,
+        startedAt,
+        completedAt,
+        webhookEndpoint,
+        workerId,
+        webhookEvents,
+        retryOf,
+        null);
   }
 
   /** This outcome with its result moved to the store: {@code result} null, {@code stored} set. */
   public RunResult withStored(StoredResult where) {
-    return new RunResult(runId, project, app, status, null, error, runTimeMs, createdAt, startedAt, completedAt,
-        webhookEndpoint, workerId, webhookEvents, retryOf, where);
+    return new RunResult(
+        runId,
+        project,
+        app,
+        status,
+        null,
+        error,
+        runTimeMs,
+        createdAt,
+        startedAt,
+        completedAt,
+        webhookEndpoint,
+        workerId,
+        webhookEvents,
+        retryOf,
+        where);
   }
 
   public RunResult {
@@ -54,12 +118,31 @@ public record RunResult(
     }
   }
 
-  public static RunResult of(RunRequest request, RunStatus status, Object result, RunError error,
-      Instant startedAt, Instant completedAt, String workerId) {
-    long runTime = startedAt == null ? 0 : Math.max(0, completedAt.toEpochMilli() - startedAt.toEpochMilli());
-    return new RunResult(request.runId(), request.project(), request.app(), status, result, error,
-        runTime, request.createdAt(), startedAt, completedAt, request.webhookEndpoint(), workerId,
-        request.webhookEvents(), request.retryOf());
+  public static RunResult of(
+      RunRequest request,
+      RunStatus status,
+      Object result,
+      RunError error,
+      Instant startedAt,
+      Instant completedAt,
+      String workerId) {
+    long runTime =
+        startedAt == null ? 0 : Math.max(0, completedAt.toEpochMilli() - startedAt.toEpochMilli());
+    return new RunResult(
+        request.runId(),
+        request.project(),
+        request.app(),
+        status,
+        result,
+        error,
+        runTime,
+        request.createdAt(),
+        startedAt,
+        completedAt,
+        request.webhookEndpoint(),
+        workerId,
+        request.webhookEvents(),
+        request.retryOf());
   }
 
   public JsonObject toJson() {
@@ -94,8 +177,9 @@ public record RunResult(
 
   /** The body POSTed to the user's webhook: what DESIGN §1 promises receivers. */
   public JsonObject webhookBody() {
-    JsonObject body = putOutcome(Json.webhook(WebhookEvents.COMPLETED, runId, app, status))
-        .put("completed_at", Json.time(completedAt));
+    JsonObject body =
+        putOutcome(Json.webhook(WebhookEvents.COMPLETED, runId, app, status))
+            .put("completed_at", Json.time(completedAt));
     if (stored != null) {
       stored.putDescription(body); // result_url is added by the dispatcher, signed per attempt
     }
@@ -104,8 +188,7 @@ public record RunResult(
 
   /** What the run came to, as both the outcome record and the webhook body say it. */
   private JsonObject putOutcome(JsonObject json) {
-    return json
-        .put("result", result)
+    return json.put("result", result)
         .put("error", Json.error(error))
         .put("run_time_ms", runTimeMs)
         .put("created_at", Json.time(createdAt));

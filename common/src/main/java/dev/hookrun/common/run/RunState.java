@@ -10,8 +10,8 @@ import java.time.Instant;
  *
  * @param result the model's JSON output, or a {@link StoredResult} when it was too large to travel
  *     inline (readers show its description and a signed URL instead)
- * @param source which stage's fact decided the status: {@code gateway}, {@code worker} or
- *     {@code dispatcher} (a delivery seen before the outcome it delivers)
+ * @param source which stage's fact decided the status: {@code gateway}, {@code worker} or {@code
+ *     dispatcher} (a delivery seen before the outcome it delivers)
  */
 public record RunState(
     String runId,
@@ -30,21 +30,59 @@ public record RunState(
     Instant updatedAt) {
 
   public static RunState queued(RunRequest request, Instant now) {
-    return new RunState(request.runId(), request.project(), request.app(), RunStatus.QUEUED,
-        request.createdAt(), null, null, null, null, null, null, initialWebhook(request.webhookEndpoint()),
-        "gateway", now);
+    return new RunState(
+        request.runId(),
+        request.project(),
+        request.app(),
+        RunStatus.QUEUED,
+        request.createdAt(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        initialWebhook(request.webhookEndpoint()),
+        "gateway",
+        now);
   }
 
   /** The state an accepted request stands for, from its identity alone. */
-  public static RunState queued(String runId, String project, String app, Instant createdAt, String webhookEndpoint) {
-    return new RunState(runId, project, app, RunStatus.QUEUED, createdAt, null, null, null, null, null, null,
-        initialWebhook(webhookEndpoint), "gateway", createdAt);
+  public static RunState queued(
+      String runId, String project, String app, Instant createdAt, String webhookEndpoint) {
+    return new RunState(
+        runId,
+        project,
+        app,
+        RunStatus.QUEUED,
+        createdAt,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        initialWebhook(webhookEndpoint),
+        "gateway",
+        createdAt);
   }
 
   public static RunState running(RunStarted started) {
-    return new RunState(started.runId(), started.project(), started.app(), RunStatus.RUNNING,
-        started.createdAt(), started.startedAt(), null, null, started.workerId(), null, null,
-        initialWebhook(started.webhookEndpoint()), "worker", started.startedAt());
+    return new RunState(
+        started.runId(),
+        started.project(),
+        started.app(),
+        RunStatus.RUNNING,
+        started.createdAt(),
+        started.startedAt(),
+        null,
+        null,
+        started.workerId(),
+        null,
+        null,
+        initialWebhook(started.webhookEndpoint()),
+        "worker",
+        started.startedAt());
   }
 
   /**
@@ -52,34 +90,84 @@ public record RunState(
    * status without the result, which the outcome brings when it arrives.
    */
   public static RunState delivering(DeliveryState delivery) {
-    return new RunState(delivery.runId(), delivery.project(), delivery.app(), delivery.status(),
-        delivery.createdAt(), null, null, null, null, null, null, delivery.webhook(), "dispatcher",
+    return new RunState(
+        delivery.runId(),
+        delivery.project(),
+        delivery.app(),
+        delivery.status(),
+        delivery.createdAt(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        delivery.webhook(),
+        "dispatcher",
         delivery.updatedAt());
   }
 
-  /** Whether this state carries the run's real outcome (a waiting caller may be answered with it). */
+  /**
+   * Whether this state carries the run's real outcome (a waiting caller may be answered with it).
+   */
   public boolean isSettled() {
     return status.isFinal() && !"dispatcher".equals(source);
   }
 
   /** A final state from the worker that produced {@code result}. */
   public static RunState finished(RunResult result, Instant now) {
-    return new RunState(result.runId(), result.project(), result.app(), result.status(),
-        result.createdAt(), result.startedAt(), result.completedAt(), result.runTimeMs(),
-        result.workerId(), result.stored() != null ? result.stored() : result.result(), result.error(),
+    return new RunState(
+        result.runId(),
+        result.project(),
+        result.app(),
+        result.status(),
+        result.createdAt(),
+        result.startedAt(),
+        result.completedAt(),
+        result.runTimeMs(),
+        result.workerId(),
+        result.stored() != null ? result.stored() : result.result(),
+        result.error(),
         initialWebhook(result.webhookEndpoint()),
-        "worker", now);
+        "worker",
+        now);
   }
 
   /** A final state decided by a gateway (a cancel of a run no worker had started). */
   public static RunState cancelledByGateway(RunState queued, Instant now) {
-    return new RunState(queued.runId, queued.project, queued.app, RunStatus.CANCELLED, queued.createdAt,
-        null, now, 0L, null, null, null, queued.webhook, "gateway", now);
+    return new RunState(
+        queued.runId,
+        queued.project,
+        queued.app,
+        RunStatus.CANCELLED,
+        queued.createdAt,
+        null,
+        now,
+        0L,
+        null,
+        null,
+        null,
+        queued.webhook,
+        "gateway",
+        now);
   }
 
   public RunState withWebhook(WebhookState state, String bySource, Instant now) {
-    return new RunState(runId, project, app, status, createdAt, startedAt, completedAt, runTimeMs,
-        workerId, result, error, state, bySource, now);
+    return new RunState(
+        runId,
+        project,
+        app,
+        status,
+        createdAt,
+        startedAt,
+        completedAt,
+        runTimeMs,
+        workerId,
+        result,
+        error,
+        state,
+        bySource,
+        now);
   }
 
   private static WebhookState initialWebhook(String endpoint) {
@@ -90,8 +178,8 @@ public record RunState(
    * Combines what a reader knew with a newer record of the same run. Records come from several
    * stages (and, after a worker was replaced, from more than one worker), so the latest record is
    * not always the most advanced: a final state is never replaced by a non-final one, a worker's
-   * outcome replaces a gateway's cancel (the run had already finished), and webhook progress
-   * only moves forward.
+   * outcome replaces a gateway's cancel (the run had already finished), and webhook progress only
+   * moves forward.
    */
   public static RunState merge(RunState current, RunState incoming) {
     if (current == null) {
@@ -102,12 +190,14 @@ public record RunState(
       if (incoming.status.isFinal() || incoming.status.ordinal() >= current.status.ordinal()) {
         run = incoming;
       }
-    } else if (incoming.status.isFinal() && current.workerId == null
+    } else if (incoming.status.isFinal()
+        && current.workerId == null
         && (incoming.workerId != null || "dispatcher".equals(current.source))) {
       run = incoming;
     }
     WebhookState webhook = current.webhook;
-    if (incoming.webhook != null && (webhook == null || incoming.webhook.progress() >= webhook.progress())) {
+    if (incoming.webhook != null
+        && (webhook == null || incoming.webhook.progress() >= webhook.progress())) {
       webhook = incoming.webhook;
     }
     return run.withWebhook(webhook, run.source, incoming.updatedAt);

@@ -8,15 +8,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes delivery states to the compacted state topic, keyed by run id so every state of a
- * run's delivery lands in one partition, in order. Only dispatchers write there, one step after
- * another, so the last record of a key — the one compaction keeps — is always the newest.
+ * Publishes delivery states to the compacted state topic, keyed by run id so every state of a run's
+ * delivery lands in one partition, in order. Only dispatchers write there, one step after another,
+ * so the last record of a key — the one compaction keeps — is always the newest.
  */
 public final class RunStatePublisher {
 
   /**
-   * Header naming the stage that wrote a state, the same as its {@code source} field: readers
-   * that want one stage's states skip the others without decoding them.
+   * Header naming the stage that wrote a state, the same as its {@code source} field: readers that
+   * want one stage's states skip the others without decoding them.
    */
   public static final String SOURCE_HEADER = "hookrun-source";
 
@@ -31,11 +31,18 @@ public final class RunStatePublisher {
   }
 
   public Future<Void> publish(DeliveryState state) {
-    var record = KafkaProducerRecord.create(topics.runState(), state.runId(), state.toJson().encode());
+    var record =
+        KafkaProducerRecord.create(topics.runState(), state.runId(), state.toJson().encode());
     record.addHeader(SOURCE_HEADER, "dispatcher");
-    return producer.send(record)
-        .onFailure(e -> LOG.warn("run {}: delivery state {} not published: {}", state.runId(),
-            state.webhook().status(), e.toString()))
+    return producer
+        .send(record)
+        .onFailure(
+            e ->
+                LOG.warn(
+                    "run {}: delivery state {} not published: {}",
+                    state.runId(),
+                    state.webhook().status(),
+                    e.toString()))
         .mapEmpty();
   }
 }

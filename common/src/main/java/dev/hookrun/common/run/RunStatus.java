@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** The life of a run: queued → running → one of the four final states. */
 public enum RunStatus {
-  QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, EXPIRED;
+  QUEUED,
+  RUNNING,
+  SUCCEEDED,
+  FAILED,
+  CANCELLED,
+  EXPIRED;
 
   public boolean isFinal() {
     return this != QUEUED && this != RUNNING;

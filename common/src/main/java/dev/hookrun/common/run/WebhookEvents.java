@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which of a run's lifecycle events its webhook receives ({@code webhook_events_filter}):
- * {@code start} (a worker began it), {@code progress} (the model reported progress) and
- * {@code completed} (the final state, the only one by default).
+ * Which of a run's lifecycle events its webhook receives ({@code webhook_events_filter}): {@code
+ * start} (a worker began it), {@code progress} (the model reported progress) and {@code completed}
+ * (the final state, the only one by default).
  */
 public final class WebhookEvents {
 
@@ -33,13 +33,17 @@ public final class WebhookEvents {
    */
   public static List<String> parse(Object raw) {
     if (!(raw instanceof JsonArray array) || array.isEmpty()) {
-      throw new IllegalArgumentException(FIELD + " must be a non-empty array of \"start\", \"progress\", \"completed\".");
+      throw new IllegalArgumentException(
+          FIELD + " must be a non-empty array of \"start\", \"progress\", \"completed\".");
     }
     Set<String> events = new LinkedHashSet<>();
     for (Object item : array) {
       if (!(item instanceof String name) || !ALL.contains(name)) {
-        throw new IllegalArgumentException(FIELD + " may hold only \"start\", \"progress\" and \"completed\"; got "
-            + (item instanceof String ? "\"" + item + "\"" : String.valueOf(item)) + ".");
+        throw new IllegalArgumentException(
+            FIELD
+                + " may hold only \"start\", \"progress\" and \"completed\"; got "
+                + (item instanceof String ? "\"" + item + "\"" : String.valueOf(item))
+                + ".");
       }
       events.add(name);
     }

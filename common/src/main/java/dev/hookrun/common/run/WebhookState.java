@@ -10,8 +10,13 @@ import java.time.Instant;
  * @param lastStatusCode the receiver's last HTTP status, null when none answered
  * @param nextAttemptAt when the next retry is due, null when none is planned
  */
-public record WebhookState(String endpoint, String status, int attempts, Integer lastStatusCode,
-    Instant nextAttemptAt, String lastError) {
+public record WebhookState(
+    String endpoint,
+    String status,
+    int attempts,
+    Integer lastStatusCode,
+    Instant nextAttemptAt,
+    String lastError) {
 
   public static final String NONE = "none";
   public static final String PENDING = "pending";
@@ -54,8 +59,12 @@ public record WebhookState(String endpoint, String status, int attempts, Integer
     if (json == null) {
       return null;
     }
-    return new WebhookState(json.getString("endpoint"), json.getString("status", NONE),
-        json.getInteger("attempts", 0), json.getInteger("last_status_code"),
-        Json.time(json, "next_attempt_at"), json.getString("last_error"));
+    return new WebhookState(
+        json.getString("endpoint"),
+        json.getString("status", NONE),
+        json.getInteger("attempts", 0),
+        json.getInteger("last_status_code"),
+        Json.time(json, "next_attempt_at"),
+        json.getString("last_error"));
   }
 }

@@ -13,7 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** LOG_FORMAT: any spelling of text or json logs; anything else is refused at start, never silent. */
+/**
+ * LOG_FORMAT: any spelling of text or json logs; anything else is refused at start, never silent.
+ */
 class LogFormatTest {
 
   @AfterEach
@@ -30,7 +32,10 @@ class LogFormatTest {
     configurator.setContext(context);
     configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
     List<String> names = new ArrayList<>();
-    context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().forEachRemaining(a -> names.add(a.getName()));
+    context
+        .getLogger(Logger.ROOT_LOGGER_NAME)
+        .iteratorForAppenders()
+        .forEachRemaining(a -> names.add(a.getName()));
     context.stop();
     return names;
   }

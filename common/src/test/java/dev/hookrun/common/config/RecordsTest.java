@@ -13,7 +13,8 @@ class RecordsTest {
   void replacesOnlyTheNamedComponents() {
     Sample sample = new Sample("a", 1, (short) 2);
     assertEquals(new Sample("a", 5, (short) 2), Records.with(sample, "count", 5));
-    assertEquals(new Sample(null, 1, (short) 3), Records.with(sample, "name", null, "small", (short) 3));
+    assertEquals(
+        new Sample(null, 1, (short) 3), Records.with(sample, "name", null, "small", (short) 3));
   }
 
   @Test

@@ -13,15 +13,20 @@ class ErrorCodeTest {
 
   @Test
   void readmesErrorTableListsEveryCodeWithItsStatus() throws Exception {
-    List<String> rows = Files.readAllLines(Path.of("..", "README.md")).stream()
-        .filter(line -> line.matches("\\| \\d{3} \\| `.*"))
-        .toList();
+    List<String> rows =
+        Files.readAllLines(Path.of("..", "README.md")).stream()
+            .filter(line -> line.matches("\\| \\d{3} \\| `.*"))
+            .toList();
     List<String> missing = new ArrayList<>();
     for (ErrorCode code : ErrorCode.values()) {
       String status = "| " + code.status() + " |";
       String name = "`" + code.wire() + "`";
-      boolean listed = rows.stream().anyMatch(row -> row.startsWith(status)
-          && row.substring(status.length()).split("\\|")[0].contains(name));
+      boolean listed =
+          rows.stream()
+              .anyMatch(
+                  row ->
+                      row.startsWith(status)
+                          && row.substring(status.length()).split("\\|")[0].contains(name));
       if (!listed) {
         missing.add(code.status() + " " + code.wire());
       }

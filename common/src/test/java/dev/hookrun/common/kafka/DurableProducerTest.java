@@ -15,11 +15,15 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The one durable send: a passing failure is retried until Kafka acknowledges; a permanent one is not. */
+/**
+ * The one durable send: a passing failure is retried until Kafka acknowledges; a permanent one is
+ * not.
+ */
 class DurableProducerTest {
 
   private final Vertx vertx = Vertx.vertx();
-  private final ProducerRecord<String, String> record = new ProducerRecord<>("results", "run-1", "{}");
+  private final ProducerRecord<String, String> record =
+      new ProducerRecord<>("results", "run-1", "{}");
 
   @AfterEach
   void close() throws Exception {
@@ -29,8 +33,13 @@ class DurableProducerTest {
   @Test
   void aRecordIsSentAgainAfterAPassingFailureUntilKafkaAcknowledgesIt() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
-    DurableProducer durable = new DurableProducer(vertx.getOrCreateContext(), r -> attempts.incrementAndGet() < 3
-        ? Future.failedFuture(new NotLeaderOrFollowerException("leader moving")) : Future.succeededFuture());
+    DurableProducer durable =
+        new DurableProducer(
+            vertx.getOrCreateContext(),
+            r ->
+                attempts.incrementAndGet() < 3
+                    ? Future.failedFuture(new NotLeaderOrFollowerException("leader moving"))
+                    : Future.succeededFuture());
 
     durable.send(record).await(10, TimeUnit.SECONDS);
 
@@ -40,10 +49,13 @@ class DurableProducerTest {
   @Test
   void aRecordKafkaRefusesForGoodFailsAtOnceWithKafkasReason() {
     AtomicInteger attempts = new AtomicInteger();
-    DurableProducer durable = new DurableProducer(vertx.getOrCreateContext(), r -> {
-      attempts.incrementAndGet();
-      return Future.failedFuture(new RecordTooLargeException("too large"));
-    });
+    DurableProducer durable =
+        new DurableProducer(
+            vertx.getOrCreateContext(),
+            r -> {
+              attempts.incrementAndGet();
+              return Future.failedFuture(new RecordTooLargeException("too large"));
+            });
 
     Future<Void> sent = durable.send(record);
     Throwable cause = assertFails(sent);
@@ -54,8 +66,10 @@ class DurableProducerTest {
 
   @Test
   void aSendThatIsGivenUpOrStoppedEndsWithoutBeingAcknowledged() {
-    DurableProducer durable = new DurableProducer(vertx.getOrCreateContext(),
-        r -> Future.failedFuture(new NotLeaderOrFollowerException("leader moving")));
+    DurableProducer durable =
+        new DurableProducer(
+            vertx.getOrCreateContext(),
+            r -> Future.failedFuture(new NotLeaderOrFollowerException("leader moving")));
 
     Future<Void> sent = durable.send(record);
     durable.close();
@@ -64,8 +78,10 @@ class DurableProducerTest {
   }
 
   private static Throwable assertFails(Future<Void> sent) {
-    ExecutionException failed = assertThrows(ExecutionException.class,
-        () -> sent.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    ExecutionException failed =
+        assertThrows(
+            ExecutionException.class,
+            () -> sent.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
     return failed.getCause();
   }
 }

@@ -66,7 +66,8 @@ class OffsetTrackerTest {
     tracker.markCommitted(tracker.committable());
     assertTrue(tracker.committable().isEmpty());
     tracker.started(P0, 1);
-    assertTrue(tracker.committable().isEmpty(), "offset 1 is the committed position and still unfinished");
+    assertTrue(
+        tracker.committable().isEmpty(), "offset 1 is the committed position and still unfinished");
     tracker.finished(P0, 1);
     assertEquals(2, tracker.committable().get(P0).offset());
   }

@@ -17,6 +17,7 @@ class PollThreadBackoffTest {
       wait = PollThread.nextBackoff(wait);
       waits.add(wait);
     }
-    assertEquals(List.of(200L, 400L, 800L, 1_600L, 3_200L, 6_400L, 10_000L, 10_000L, 10_000L), waits);
+    assertEquals(
+        List.of(200L, 400L, 800L, 1_600L, 3_200L, 6_400L, 10_000L, 10_000L, 10_000L), waits);
   }
 }

@@ -12,9 +12,20 @@ class TopicsTest {
 
   @Test
   void everyTopicIsThePrefixAndItsShortName() {
-    assertEquals(List.of("acme.requests", "acme.results", "acme.run-state", "acme.cancels", "acme.webhook-retry-2",
+    assertEquals(
+        List.of(
+            "acme.requests",
+            "acme.results",
+            "acme.run-state",
+            "acme.cancels",
+            "acme.webhook-retry-2",
             "acme.webhook-dlq"),
-        List.of(topics.requests(), topics.results(), topics.runState(), topics.cancels(), topics.retryTier(2),
+        List.of(
+            topics.requests(),
+            topics.results(),
+            topics.runState(),
+            topics.cancels(),
+            topics.retryTier(2),
             topics.deadLetters()));
     assertEquals(topics.deadLetters(), topics.prefix() + Topics.DEAD_LETTERS);
   }

@@ -32,9 +32,21 @@ class ResultStoreSettingsTest {
 
   @Test
   void readsAnS3StoreWithEndpointAndPathStyle() {
-    ResultStoreSettings settings = read(Map.of("RESULT_STORE", "s3", "RESULT_S3_BUCKET", "b",
-        "RESULT_S3_ENDPOINT", "http://127.0.0.1:9000", "RESULT_S3_PATH_STYLE", "true",
-        "RESULT_S3_ACCESS_KEY_ID", "AKIA-TEST", "RESULT_S3_SECRET_ACCESS_KEY", "very-secret-value"));
+    ResultStoreSettings settings =
+        read(
+            Map.of(
+                "RESULT_STORE",
+                "s3",
+                "RESULT_S3_BUCKET",
+                "b",
+                "RESULT_S3_ENDPOINT",
+                "http://127.0.0.1:9000",
+                "RESULT_S3_PATH_STYLE",
+                "true",
+                "RESULT_S3_ACCESS_KEY_ID",
+                "AKIA-TEST",
+                "RESULT_S3_SECRET_ACCESS_KEY",
+                "very-secret-value"));
     assertTrue(settings.isS3());
     assertEquals("b", settings.s3().bucket());
     assertTrue(settings.s3().pathStyle());
@@ -44,9 +56,22 @@ class ResultStoreSettingsTest {
 
   @Test
   void reportsEveryMistakeAtOnceWithoutEchoingSecrets() {
-    ConfigException e = assertThrows(ConfigException.class, () -> read(Map.of("RESULT_STORE", "s3",
-        "RESULT_URL_SECRET", "short-secret", "RESULT_URL_TTL", "8d", "RESULT_URL_BASE", "ftp://x",
-        "RESULT_S3_ACCESS_KEY_ID", "AKIA-ONLY")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                read(
+                    Map.of(
+                        "RESULT_STORE",
+                        "s3",
+                        "RESULT_URL_SECRET",
+                        "short-secret",
+                        "RESULT_URL_TTL",
+                        "8d",
+                        "RESULT_URL_BASE",
+                        "ftp://x",
+                        "RESULT_S3_ACCESS_KEY_ID",
+                        "AKIA-ONLY")));
     String message = e.getMessage();
     assertTrue(message.contains("RESULT_S3_BUCKET is required"), message);
     assertTrue(message.contains("RESULT_URL_SECRET must be at least 16"), message);
@@ -59,8 +84,15 @@ class ResultStoreSettingsTest {
 
   @Test
   void aConfiguredSecretAndBaseAreUsedAsGiven() {
-    ResultStoreSettings settings = read(Map.of("RESULT_URL_SECRET", "sixteen-chars-ok", "RESULT_URL_BASE",
-        "https://api.example.com/", "DATA_DIR", "/srv/hookrun"));
+    ResultStoreSettings settings =
+        read(
+            Map.of(
+                "RESULT_URL_SECRET",
+                "sixteen-chars-ok",
+                "RESULT_URL_BASE",
+                "https://api.example.com/",
+                "DATA_DIR",
+                "/srv/hookrun"));
     assertFalse(settings.urlSecretGenerated());
     assertEquals("https://api.example.com", settings.urlBase());
     assertEquals(Path.of("/srv/hookrun", "results"), settings.resultsDir());

@@ -19,11 +19,11 @@ class JsonTest {
     for (int i = 0; i < 100_000; i++) {
       long second = from + (long) (random.nextDouble() * (to - from));
       int nanos = switch (i % 4) { // toString writes 0, 3, 6 or 9 fraction digits
-        case 0 -> 0;
-        case 1 -> random.nextInt(1000) * 1_000_000;
-        case 2 -> random.nextInt(1_000_000) * 1_000;
-        default -> random.nextInt(1_000_000_000);
-      };
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1_000;
+            default -> random.nextInt(1_000_000_000);
+          };
       String text = Instant.ofEpochSecond(second, nanos).toString();
       assertEquals(Instant.parse(text), Json.parseInstant(text), text);
     }
@@ -31,17 +31,30 @@ class JsonTest {
 
   @Test
   void edgeCasesMatchInstantParse() {
-    for (String text : List.of("2024-02-29T23:59:59.999999999Z", "2000-01-01T00:00:00Z", "1969-12-31T23:59:59.5Z",
-        "0001-01-01T00:00:00Z", "2026-11-26T20:16:11.12Z", "2026-11-26T20:16:11+01:00", "+10000-01-01T00:00:00Z",
-        "2026-11-26T24:00:00Z", "2026-11-26T20:16:11.Z")) { // both accepted by Instant.parse
+    for (String text :
+        List.of(
+            "2024-02-29T23:59:59.999999999Z",
+            "2000-01-01T00:00:00Z",
+            "1969-12-31T23:59:59.5Z",
+            "0001-01-01T00:00:00Z",
+            "2026-11-26T20:16:11.12Z",
+            "2026-11-26T20:16:11+01:00",
+            "+10000-01-01T00:00:00Z",
+            "2026-11-26T24:00:00Z",
+            "2026-11-26T20:16:11.Z")) { // both accepted by Instant.parse
       assertEquals(Instant.parse(text), Json.parseInstant(text), text);
     }
   }
 
   @Test
   void rejectsWhatInstantParseRejects() {
-    for (String text : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
-        "2026-11-26 20:16:11Z", "2026-11-26T20:16:1xZ", "yesterday")) {
+    for (String text :
+        List.of(
+            "2026-02-30T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-11-26 20:16:11Z",
+            "2026-11-26T20:16:1xZ",
+            "yesterday")) {
       assertThrows(DateTimeParseException.class, () -> Instant.parse(text), text);
       assertThrows(DateTimeParseException.class, () -> Json.parseInstant(text), text);
     }

@@ -9,10 +9,12 @@ import org.junit.jupiter.api.Test;
 class RunStateMergeTest {
 
   private final Instant t0 = Instant.parse("2026-11-26T10:00:00Z");
-  private final RunRequest request = new RunRequest("r1", "p", "app", new JsonObject(), "https://h/x", t0, null);
+  private final RunRequest request =
+      new RunRequest("r1", "p", "app", new JsonObject(), "https://h/x", t0, null);
 
   private RunResult result(RunStatus status, String worker) {
-    return RunResult.of(request, status, new JsonObject().put("ok", true), null, t0, t0.plusSeconds(5), worker);
+    return RunResult.of(
+        request, status, new JsonObject().put("ok", true), null, t0, t0.plusSeconds(5), worker);
   }
 
   @Test
@@ -25,14 +27,16 @@ class RunStateMergeTest {
   @Test
   void progressMovesForward() {
     RunState queued = RunState.queued(request, t0);
-    RunState running = RunState.merge(queued, RunState.running(RunStarted.of(request, "w1", t0.plusSeconds(1))));
+    RunState running =
+        RunState.merge(queued, RunState.running(RunStarted.of(request, "w1", t0.plusSeconds(1))));
     assertEquals(RunStatus.RUNNING, running.status());
     assertEquals(RunStatus.RUNNING, RunState.merge(running, queued).status());
   }
 
   @Test
   void aWorkersOutcomeReplacesAGatewayCancelButNotAnotherWorkersOutcome() {
-    RunState cancelled = RunState.cancelledByGateway(RunState.queued(request, t0), t0.plusSeconds(1));
+    RunState cancelled =
+        RunState.cancelledByGateway(RunState.queued(request, t0), t0.plusSeconds(1));
     RunState succeeded = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0.plusSeconds(2));
     assertEquals(RunStatus.SUCCEEDED, RunState.merge(cancelled, succeeded).status());
     RunState duplicate = RunState.finished(result(RunStatus.FAILED, "w2"), t0.plusSeconds(3));
@@ -42,8 +46,16 @@ class RunStateMergeTest {
   @Test
   void webhookProgressOnlyMovesForward() {
     RunState done = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0);
-    RunState attempt2 = done.withWebhook(new WebhookState("https://h/x", WebhookState.PENDING, 2, 500, t0, "HTTP 500"), "dispatcher", t0);
-    RunState delivered = done.withWebhook(new WebhookState("https://h/x", WebhookState.DELIVERED, 3, 200, null, null), "dispatcher", t0);
+    RunState attempt2 =
+        done.withWebhook(
+            new WebhookState("https://h/x", WebhookState.PENDING, 2, 500, t0, "HTTP 500"),
+            "dispatcher",
+            t0);
+    RunState delivered =
+        done.withWebhook(
+            new WebhookState("https://h/x", WebhookState.DELIVERED, 3, 200, null, null),
+            "dispatcher",
+            t0);
     RunState merged = RunState.merge(RunState.merge(attempt2, delivered), attempt2);
     assertEquals(WebhookState.DELIVERED, merged.webhook().status());
     assertEquals(3, merged.webhook().attempts());
@@ -54,9 +66,21 @@ class RunStateMergeTest {
   @Test
   void aReplayedDeadLetterShowsPendingAgainThenDelivered() {
     RunState done = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0);
-    RunState failed = done.withWebhook(new WebhookState("https://h/x", WebhookState.FAILED, 2, 500, null, "HTTP 500"), "dispatcher", t0);
-    RunState retrying = done.withWebhook(new WebhookState("https://h/x", WebhookState.PENDING, 3, 500, t0, "HTTP 500"), "dispatcher", t0);
-    RunState delivered = done.withWebhook(new WebhookState("https://h/x", WebhookState.DELIVERED, 3, 200, null, null), "dispatcher", t0);
+    RunState failed =
+        done.withWebhook(
+            new WebhookState("https://h/x", WebhookState.FAILED, 2, 500, null, "HTTP 500"),
+            "dispatcher",
+            t0);
+    RunState retrying =
+        done.withWebhook(
+            new WebhookState("https://h/x", WebhookState.PENDING, 3, 500, t0, "HTTP 500"),
+            "dispatcher",
+            t0);
+    RunState delivered =
+        done.withWebhook(
+            new WebhookState("https://h/x", WebhookState.DELIVERED, 3, 200, null, null),
+            "dispatcher",
+            t0);
     RunState merged = RunState.merge(failed, retrying);
     assertEquals(WebhookState.PENDING, merged.webhook().status());
     assertEquals(WebhookState.DELIVERED, RunState.merge(merged, delivered).webhook().status());

@@ -13,18 +13,23 @@ import java.util.Properties;
 
 /**
  * Which cluster the CLI talks to, and why: {@code --bootstrap-server}, else
- * KAFKA_BOOTSTRAP_SERVERS, else the broker of the local run that uses the same DATA_DIR (found
- * in the server.properties it writes to DATA_DIR/kafka on every start), else localhost:9092.
+ * KAFKA_BOOTSTRAP_SERVERS, else the broker of the local run that uses the same DATA_DIR (found in
+ * the server.properties it writes to DATA_DIR/kafka on every start), else localhost:9092.
  *
  * @param source how the address was found, for error messages
  */
 record CliTarget(KafkaSettings kafka, String source) {
 
   /** The same variable as the local run's, read here for the broker it leaves behind. */
-  static final Setting DATA_DIR = Setting.of("DATA_DIR", "./data",
-      "The local run's data folder: without KAFKA_BOOTSTRAP_SERVERS, the CLI uses the broker found there");
+  static final Setting DATA_DIR =
+      Setting.of(
+          "DATA_DIR",
+          "./data",
+          "The local run's data folder: without KAFKA_BOOTSTRAP_SERVERS, the CLI uses the broker found there");
 
-  /** The ops CLI's settings: these and the Kafka ones (TOPIC_PREFIX, KAFKA_CLIENT_CONFIG_FILE, ...). */
+  /**
+   * The ops CLI's settings: these and the Kafka ones (TOPIC_PREFIX, KAFKA_CLIENT_CONFIG_FILE, ...).
+   */
   static final List<Setting> SETTINGS = List.of(DATA_DIR);
 
   static CliTarget resolve(Map<String, String> vars, String bootstrapOption, String prefixOption) {
@@ -36,7 +41,8 @@ record CliTarget(KafkaSettings kafka, String source) {
       kafka = kafka.withTopicPrefix(prefixOption);
     }
     if (bootstrapOption != null && !bootstrapOption.isBlank()) {
-      return new CliTarget(kafka.withBootstrapServers(bootstrapOption.trim()), "--bootstrap-server");
+      return new CliTarget(
+          kafka.withBootstrapServers(bootstrapOption.trim()), "--bootstrap-server");
     }
     String fromEnv = vars.get(KafkaSettings.BOOTSTRAP.name());
     if (fromEnv != null && !fromEnv.isBlank()) {
@@ -45,7 +51,8 @@ record CliTarget(KafkaSettings kafka, String source) {
     Path props = dataDir.resolve("kafka").resolve("server.properties");
     String local = advertisedListener(props);
     if (local != null) {
-      return new CliTarget(kafka.withBootstrapServers(local), "the local run's broker (" + props + ")");
+      return new CliTarget(
+          kafka.withBootstrapServers(local), "the local run's broker (" + props + ")");
     }
     return new CliTarget(kafka, "the default " + KafkaSettings.BOOTSTRAP.defaultValue());
   }

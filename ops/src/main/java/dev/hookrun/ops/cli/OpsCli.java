@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,19 +25,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /**
  * {@code ./run.sh ops <command>}: the operator's view of the platform in Kafka. Exit codes: 0
- * answered, 1 Kafka unreachable, unknown topic or run, nothing found; 2 bad usage or
- * configuration.
+ * answered, 1 Kafka unreachable, unknown topic or run, nothing found; 2 bad usage or configuration.
+ *
+ * <p>Over 300 lines (as formatted) on purpose: the command table and its usage text; each command
+ * is a few lines calling OpsService, and the usage must stay next to the commands it describes.
  */
-@Command(name = "ops", mixinStandardHelpOptions = true, version = "hookrun ops",
+@Command(
+    name = "ops",
+    mixinStandardHelpOptions = true,
+    version = "hookrun ops",
     description = "Inspect the platform's Kafka topics, consumer groups, runs and dead letters.",
-    subcommands = {OpsCli.Topics.class, OpsCli.Groups.class, OpsCli.Peek.class, OpsCli.TraceRun.class,
-        OpsCli.Dlq.class},
-    footer = {"", "Kafka: --bootstrap-server, else KAFKA_BOOTSTRAP_SERVERS, else the local run's broker "
-        + "(DATA_DIR/kafka/server.properties), else localhost:9092. Topics: TOPIC_PREFIX or --prefix."})
+    subcommands = {
+      OpsCli.Topics.class,
+      OpsCli.Groups.class,
+      OpsCli.Peek.class,
+      OpsCli.TraceRun.class,
+      OpsCli.Dlq.class
+    },
+    footer = {
+      "",
+      "Kafka: --bootstrap-server, else KAFKA_BOOTSTRAP_SERVERS, else the local run's broker "
+          + "(DATA_DIR/kafka/server.properties), else localhost:9092. Topics: TOPIC_PREFIX or --prefix."
+    })
 public final class OpsCli implements Callable<Integer> {
 
   public static final int OK = 0;
@@ -65,14 +78,17 @@ public final class OpsCli implements Callable<Integer> {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     cli.setExitCodeExceptionMapper(OpsCli::exitCode);
-    cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      if (e instanceof OpsException || e instanceof ConfigException || e instanceof CommandLine.ParameterException) {
-        err.println("ops: " + e.getMessage());
-      } else {
-        err.println("ops: failed: " + e);
-      }
-      return line.getExitCodeExceptionMapper().getExitCode(e);
-    });
+    cli.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          if (e instanceof OpsException
+              || e instanceof ConfigException
+              || e instanceof CommandLine.ParameterException) {
+            err.println("ops: " + e.getMessage());
+          } else {
+            err.println("ops: failed: " + e);
+          }
+          return line.getExitCodeExceptionMapper().getExitCode(e);
+        });
     return cli.execute(args);
   }
 
@@ -83,37 +99,46 @@ public final class OpsCli implements Callable<Integer> {
   }
 
   private static int exitCode(Throwable e) {
-    boolean usage = e instanceof ConfigException || e instanceof CommandLine.ParameterException
-        || e instanceof OpsException ops && ops.kind() == OpsException.Kind.BAD_REQUEST;
+    boolean usage =
+        e instanceof ConfigException
+            || e instanceof CommandLine.ParameterException
+            || e instanceof OpsException ops && ops.kind() == OpsException.Kind.BAD_REQUEST;
     return usage ? USAGE : FAILED;
   }
 
   /** Options every command takes (after the command name). */
   static final class Common {
-    @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT", description = "Kafka to inspect")
+    @Option(
+        names = {"-b", "--bootstrap-server"},
+        paramLabel = "HOST:PORT",
+        description = "Kafka to inspect")
     String bootstrap;
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", description = "Topic prefix (default: TOPIC_PREFIX or hookrun.)")
+    @Option(
+        names = "--prefix",
+        paramLabel = "PREFIX",
+        description = "Topic prefix (default: TOPIC_PREFIX or hookrun.)")
     String prefix;
 
     @Option(names = "--json", description = "Print JSON (for scripts) instead of tables")
     boolean json;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "8",
-        description = "Give up on an unanswered Kafka call after this long (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--timeout",
+        paramLabel = "SECONDS",
+        defaultValue = "8",
+        description =
+            "Give up on an unanswered Kafka call after this long (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
   }
 
   /** Base of the commands: connects, runs the query, prints JSON or text. */
   abstract static class Query implements Callable<Integer> {
-    @ParentCommand
-    Object parent;
+    @ParentCommand Object parent;
 
-    @Mixin
-    Common common;
+    @Mixin Common common;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     OpsCli root() {
       return parent instanceof OpsCli cli ? cli : ((Dlq) parent).parent;
@@ -121,13 +146,17 @@ public final class OpsCli implements Callable<Integer> {
 
     OpsService service() {
       CliTarget target = CliTarget.resolve(root().env, common.bootstrap, common.prefix);
-      return OpsService.create(target.kafka(), Duration.ofSeconds(Math.max(1, common.timeoutSeconds)));
+      return OpsService.create(
+          target.kafka(), Duration.ofSeconds(Math.max(1, common.timeoutSeconds)));
     }
 
     <T> int print(T answer, Function<T, Object> json, Consumer<T> text) {
       if (common.json) {
         Object j = json.apply(answer);
-        root().out.println(j instanceof JsonObject o ? o.encodePrettily() : ((JsonArray) j).encodePrettily());
+        root()
+            .out
+            .println(
+                j instanceof JsonObject o ? o.encodePrettily() : ((JsonArray) j).encodePrettily());
       } else {
         text.accept(answer);
       }
@@ -139,17 +168,24 @@ public final class OpsCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "topics", description = "Each platform topic: partitions, replication, cleanup, retention, offsets, records.")
+  @Command(
+      name = "topics",
+      description =
+          "Each platform topic: partitions, replication, cleanup, retention, offsets, records.")
   static final class Topics extends Query {
     @Override
     public Integer call() {
       List<TopicInfo> topics = service().topics();
-      return print(topics, t -> new JsonArray(t.stream().map(TopicInfo::toJson).toList()),
+      return print(
+          topics,
+          t -> new JsonArray(t.stream().map(TopicInfo::toJson).toList()),
           t -> TextReports.topics(t, out()));
     }
   }
 
-  @Command(name = "groups", description = "Each stage's consumer group: state, members, per-partition offsets and lag.")
+  @Command(
+      name = "groups",
+      description = "Each stage's consumer group: state, members, per-partition offsets and lag.")
   static final class Groups extends Query {
     @Override
     public Integer call() {
@@ -157,24 +193,40 @@ public final class OpsCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "peek", description = "Records of a topic (short name like requests, results, run-state, or full name).")
+  @Command(
+      name = "peek",
+      description =
+          "Records of a topic (short name like requests, results, run-state, or full name).")
   static final class Peek extends Query {
     @Parameters(index = "0", paramLabel = "TOPIC")
     String topic;
 
-    @Option(names = {"-p", "--partition"}, description = "Only this partition")
+    @Option(
+        names = {"-p", "--partition"},
+        description = "Only this partition")
     Integer partition;
 
-    @Option(names = {"-o", "--offset"}, description = "Start at this offset")
+    @Option(
+        names = {"-o", "--offset"},
+        description = "Start at this offset")
     Long offset;
 
-    @Option(names = {"-e", "--from-end"}, paramLabel = "N", description = "Start N records before each partition's end")
+    @Option(
+        names = {"-e", "--from-end"},
+        paramLabel = "N",
+        description = "Start N records before each partition's end")
     Integer fromEnd;
 
-    @Option(names = {"-k", "--key"}, paramLabel = "RUN_ID", description = "Only records of this run (reads its partition only)")
+    @Option(
+        names = {"-k", "--key"},
+        paramLabel = "RUN_ID",
+        description = "Only records of this run (reads its partition only)")
     String key;
 
-    @Option(names = {"-c", "--count"}, defaultValue = "20", description = "At most this many records (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = {"-c", "--count"},
+        defaultValue = "20",
+        description = "At most this many records (default: ${DEFAULT-VALUE})")
     int count;
 
     @Override
@@ -184,7 +236,9 @@ public final class OpsCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "trace", description = "Every record of one run across all topics, in time order.")
+  @Command(
+      name = "trace",
+      description = "Every record of one run across all topics, in time order.")
   static final class TraceRun extends Query {
     @Parameters(index = "0", paramLabel = "RUN_ID")
     String runId;
@@ -193,18 +247,23 @@ public final class OpsCli implements Callable<Integer> {
     public Integer call() {
       Trace trace = service().trace(runId);
       if (trace.entries().isEmpty()) {
-        throw OpsException.notFound("No record of run " + runId + " in any topic (read "
-            + String.join(" ", trace.partitionsRead()) + "). Check the run id and TOPIC_PREFIX.");
+        throw OpsException.notFound(
+            "No record of run "
+                + runId
+                + " in any topic (read "
+                + String.join(" ", trace.partitionsRead())
+                + "). Check the run id and TOPIC_PREFIX.");
       }
       return print(trace, Trace::toJson, t -> TextReports.trace(t, out()));
     }
   }
 
-  @Command(name = "dlq", description = "Dead-lettered webhook deliveries.",
+  @Command(
+      name = "dlq",
+      description = "Dead-lettered webhook deliveries.",
       subcommands = {DlqList.class, DlqReplay.class})
   static final class Dlq implements Callable<Integer> {
-    @ParentCommand
-    OpsCli parent;
+    @ParentCommand OpsCli parent;
 
     @Override
     public Integer call() {
@@ -218,13 +277,21 @@ public final class OpsCli implements Callable<Integer> {
     @Override
     public Integer call() {
       List<DeadLetterView> letters = service().deadLetters().list();
-      return print(letters, l -> new JsonObject().put("count", l.size())
-          .put("dead_letters", new JsonArray(l.stream().map(DeadLetterView::toJson).toList())),
+      return print(
+          letters,
+          l ->
+              new JsonObject()
+                  .put("count", l.size())
+                  .put(
+                      "dead_letters",
+                      new JsonArray(l.stream().map(DeadLetterView::toJson).toList())),
           l -> TextReports.deadLetters(l, out()));
     }
   }
 
-  @Command(name = "replay", description = "Put a dead-lettered run (or all of them) back into webhook delivery.")
+  @Command(
+      name = "replay",
+      description = "Put a dead-lettered run (or all of them) back into webhook delivery.")
   static final class DlqReplay extends Query {
     @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID")
     String runId;
@@ -235,7 +302,8 @@ public final class OpsCli implements Callable<Integer> {
     @Override
     public Integer call() {
       if ((runId == null) == !all) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Give a RUN_ID or --all (not both).");
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "Give a RUN_ID or --all (not both).");
       }
       var store = service().deadLetters();
       var result = all ? store.replayAll() : store.replay(runId);

@@ -21,9 +21,27 @@ final class TextReports {
   private TextReports() {}
 
   static void topics(List<TopicInfo> topics, PrintStream out) {
-    Table table = new Table("TOPIC", "PARTITIONS", "REPLICATION", "CLEANUP", "RETENTION", "START", "END", "RECORDS");
-    topics.forEach(t -> table.row(t.name(), t.partitionCount(), t.replicationFactor(), t.cleanupPolicy(),
-        retention(t.retentionMs()), t.startOffsets(), t.endOffsets(), t.records()));
+    Table table =
+        new Table(
+            "TOPIC",
+            "PARTITIONS",
+            "REPLICATION",
+            "CLEANUP",
+            "RETENTION",
+            "START",
+            "END",
+            "RECORDS");
+    topics.forEach(
+        t ->
+            table.row(
+                t.name(),
+                t.partitionCount(),
+                t.replicationFactor(),
+                t.cleanupPolicy(),
+                retention(t.retentionMs()),
+                t.startOffsets(),
+                t.endOffsets(),
+                t.records()));
     if (table.isEmpty()) {
       out.println("no topics under this prefix yet (the stages create them when they start)");
       return;
@@ -37,19 +55,45 @@ final class TextReports {
       return;
     }
     for (GroupInfo g : report.groups()) {
-      out.printf("GROUP %s  stage %s  state %s  members %d  lag %d%n%n", g.groupId(), g.stage(), g.state(),
-          g.members().size(), g.totalLag());
+      out.printf(
+          "GROUP %s  stage %s  state %s  members %d  lag %d%n%n",
+          g.groupId(), g.stage(), g.state(), g.members().size(), g.totalLag());
       if (!g.members().isEmpty()) {
         Table members = new Table("CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "ASSIGNED");
-        g.members().forEach(m -> members.row(m.consumerId(), m.host(), m.clientId(), m.assigned().size(),
-            compact(m.assigned())));
+        g.members()
+            .forEach(
+                m ->
+                    members.row(
+                        m.consumerId(),
+                        m.host(),
+                        m.clientId(),
+                        m.assigned().size(),
+                        compact(m.assigned())));
         members.print(out);
         out.println();
       }
-      Table partitions = new Table("TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
-          "CONSUMER-ID", "HOST", "CLIENT-ID");
-      g.partitions().forEach(p -> partitions.row(p.topic(), p.partition(), p.committed(), p.end(), p.lag(),
-          p.consumerId(), p.host(), p.clientId()));
+      Table partitions =
+          new Table(
+              "TOPIC",
+              "PARTITION",
+              "CURRENT-OFFSET",
+              "LOG-END-OFFSET",
+              "LAG",
+              "CONSUMER-ID",
+              "HOST",
+              "CLIENT-ID");
+      g.partitions()
+          .forEach(
+              p ->
+                  partitions.row(
+                      p.topic(),
+                      p.partition(),
+                      p.committed(),
+                      p.end(),
+                      p.lag(),
+                      p.consumerId(),
+                      p.host(),
+                      p.clientId()));
       partitions.print(out);
       out.println();
     }
@@ -60,35 +104,60 @@ final class TextReports {
 
   static void peek(PeekResult result, PrintStream out) {
     for (RecordView r : result.records()) {
-      out.printf("%s  partition %d  offset %d  %s  key %s%n", r.shortName(), r.partition(), r.offset(),
-          r.timestamp(), r.key() == null ? "-" : r.key());
+      out.printf(
+          "%s  partition %d  offset %d  %s  key %s%n",
+          r.shortName(), r.partition(), r.offset(), r.timestamp(), r.key() == null ? "-" : r.key());
       r.headers().forEach((k, v) -> out.printf("  header %s: %s%n", k, v));
       Object json = r.jsonValue();
-      String value = json instanceof JsonObject o ? o.encodePrettily()
-          : json instanceof JsonArray a ? a.encodePrettily() : String.valueOf(r.value());
+      String value =
+          json instanceof JsonObject o
+              ? o.encodePrettily()
+              : json instanceof JsonArray a ? a.encodePrettily() : String.valueOf(r.value());
       out.println(indent(value));
       out.println();
     }
-    out.printf("%d record(s) from %s (%d scanned)%s%n", result.records().size(), result.topic(), result.scanned(),
+    out.printf(
+        "%d record(s) from %s (%d scanned)%s%n",
+        result.records().size(),
+        result.topic(),
+        result.scanned(),
         result.complete() ? "" : "; stopped at the read budget before the end");
   }
 
   static void trace(Trace trace, PrintStream out) {
-    out.printf("run %s: %d record(s); partitions read: %s%n%n", trace.runId(), trace.entries().size(),
-        String.join(" ", trace.partitionsRead()));
+    out.printf(
+        "run %s: %d record(s); partitions read: %s%n%n",
+        trace.runId(), trace.entries().size(), String.join(" ", trace.partitionsRead()));
     Table table = new Table("TIME", "TOPIC", "PARTITION", "OFFSET", "STAGE", "EVENT");
     for (TraceEntry e : trace.entries()) {
-      table.row(e.record().timestamp(), e.record().shortName(), e.record().partition(), e.record().offset(),
-          e.stage(), e.event());
+      table.row(
+          e.record().timestamp(),
+          e.record().shortName(),
+          e.record().partition(),
+          e.record().offset(),
+          e.stage(),
+          e.event());
     }
     if (!table.isEmpty()) {
       table.print(out);
     }
     if (!trace.progress().isEmpty()) {
       out.println();
-      Table consumed = new Table("TOPIC", "PARTITION", "OFFSET", "GROUP", "COMMITTED", "PROCESSED", "PARTITION-OWNER");
-      trace.progress().forEach(p -> consumed.row(p.topic(), p.partition(), p.offset(), p.group(), p.committed(),
-          p.processed() ? "yes" : "no (queued or in progress)", p.owner()));
+      Table consumed =
+          new Table(
+              "TOPIC", "PARTITION", "OFFSET", "GROUP", "COMMITTED", "PROCESSED", "PARTITION-OWNER");
+      trace
+          .progress()
+          .forEach(
+              p ->
+                  consumed.row(
+                      p.topic(),
+                      p.partition(),
+                      p.offset(),
+                      p.group(),
+                      p.committed(),
+                      p.processed() ? "yes" : "no (queued or in progress)",
+                      p.owner()));
       consumed.print(out);
     }
   }
@@ -98,9 +167,19 @@ final class TextReports {
       out.println("no dead letters");
       return;
     }
-    Table table = new Table("RUN-ID", "DEAD-LETTERED-AT", "PARTITION", "OFFSET", "ATTEMPTS", "REASON", "ENDPOINT");
-    letters.forEach(d -> table.row(d.runId(), d.record().timestamp(), d.record().partition(), d.record().offset(),
-        d.attempts(), d.reason(), d.endpoint()));
+    Table table =
+        new Table(
+            "RUN-ID", "DEAD-LETTERED-AT", "PARTITION", "OFFSET", "ATTEMPTS", "REASON", "ENDPOINT");
+    letters.forEach(
+        d ->
+            table.row(
+                d.runId(),
+                d.record().timestamp(),
+                d.record().partition(),
+                d.record().offset(),
+                d.attempts(),
+                d.reason(),
+                d.endpoint()));
     table.print(out);
     out.printf("%n%d dead letter(s)%n", letters.size());
   }
@@ -121,30 +200,32 @@ final class TextReports {
     java.util.Map<String, java.util.TreeSet<Integer>> byTopic = new java.util.LinkedHashMap<>();
     for (String p : partitions) {
       int slash = p.lastIndexOf('/');
-      byTopic.computeIfAbsent(p.substring(0, slash), t -> new java.util.TreeSet<>())
+      byTopic
+          .computeIfAbsent(p.substring(0, slash), t -> new java.util.TreeSet<>())
           .add(Integer.parseInt(p.substring(slash + 1)));
     }
     List<String> parts = new java.util.ArrayList<>();
-    byTopic.forEach((topic, numbers) -> {
-      List<String> ranges = new java.util.ArrayList<>();
-      Integer start = null;
-      Integer prev = null;
-      for (int n : numbers) {
-        if (prev != null && n == prev + 1) {
-          prev = n;
-          continue;
-        }
-        if (start != null) {
-          ranges.add(start.equals(prev) ? "" + start : start + "-" + prev);
-        }
-        start = n;
-        prev = n;
-      }
-      if (start != null) {
-        ranges.add(start.equals(prev) ? "" + start : start + "-" + prev);
-      }
-      parts.add(topic + "/" + String.join(",", ranges));
-    });
+    byTopic.forEach(
+        (topic, numbers) -> {
+          List<String> ranges = new java.util.ArrayList<>();
+          Integer start = null;
+          Integer prev = null;
+          for (int n : numbers) {
+            if (prev != null && n == prev + 1) {
+              prev = n;
+              continue;
+            }
+            if (start != null) {
+              ranges.add(start.equals(prev) ? "" + start : start + "-" + prev);
+            }
+            start = n;
+            prev = n;
+          }
+          if (start != null) {
+            ranges.add(start.equals(prev) ? "" + start : start + "-" + prev);
+          }
+          parts.add(topic + "/" + String.join(",", ranges));
+        });
     return String.join(" ", parts);
   }
 

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * GET  /ops/runs/{run_id}/trace         GET /ops/dlq
  * POST /ops/dlq/replay  {"run_id": "..."} or {"all": true}
  * </pre>
- * Without ADMIN_KEY configured the routes answer 404 (they are off); with it, a request without
- * the key in {@code Authorization} (bare or {@code Bearer}) gets 401.
+ *
+ * Without ADMIN_KEY configured the routes answer 404 (they are off); with it, a request without the
+ * key in {@code Authorization} (bare or {@code Bearer}) gets 401.
  */
 public final class OpsRoutes {
 
@@ -51,20 +52,38 @@ public final class OpsRoutes {
   public static void mount(Vertx vertx, Router router, OpsService ops, OpsSettings settings) {
     OpsRoutes routes = new OpsRoutes(vertx, ops);
     router.route("/ops/*").handler(ctx -> authorize(ctx, settings.adminKey()));
-    router.get("/ops/topics").handler(ctx -> routes.answer(ctx, () -> {
-      JsonArray list = new JsonArray();
-      ops.topics().forEach(t -> list.add(t.toJson()));
-      return new JsonObject().put("topics", list);
-    }));
-    router.get("/ops/topics/:topic/records").handler(ctx -> routes.answer(ctx, () -> ops.peek(peekQuery(ctx)).toJson()));
+    router
+        .get("/ops/topics")
+        .handler(
+            ctx ->
+                routes.answer(
+                    ctx,
+                    () -> {
+                      JsonArray list = new JsonArray();
+                      ops.topics().forEach(t -> list.add(t.toJson()));
+                      return new JsonObject().put("topics", list);
+                    }));
+    router
+        .get("/ops/topics/:topic/records")
+        .handler(ctx -> routes.answer(ctx, () -> ops.peek(peekQuery(ctx)).toJson()));
     router.get("/ops/groups").handler(ctx -> routes.answer(ctx, () -> ops.groups().toJson()));
-    router.get("/ops/runs/:run_id/trace").handler(ctx -> routes.answer(ctx, () -> ops.trace(ctx.pathParam("run_id")).toJson()));
-    router.get("/ops/dlq").handler(ctx -> routes.answer(ctx, () -> {
-      JsonArray list = new JsonArray();
-      ops.deadLetters().list().forEach(d -> list.add(d.toJson()));
-      return new JsonObject().put("count", list.size()).put("dead_letters", list);
-    }));
-    router.post("/ops/dlq/replay").handler(BodyHandler.create(false).setBodyLimit(4_096))
+    router
+        .get("/ops/runs/:run_id/trace")
+        .handler(ctx -> routes.answer(ctx, () -> ops.trace(ctx.pathParam("run_id")).toJson()));
+    router
+        .get("/ops/dlq")
+        .handler(
+            ctx ->
+                routes.answer(
+                    ctx,
+                    () -> {
+                      JsonArray list = new JsonArray();
+                      ops.deadLetters().list().forEach(d -> list.add(d.toJson()));
+                      return new JsonObject().put("count", list.size()).put("dead_letters", list);
+                    }));
+    router
+        .post("/ops/dlq/replay")
+        .handler(BodyHandler.create(false).setBodyLimit(4_096))
         .handler(ctx -> routes.replay(ctx));
     if (!settings.lagSampleInterval().isZero()) {
       LagSampler.start(vertx, ops, settings.lagSampleInterval());
@@ -79,38 +98,49 @@ public final class OpsRoutes {
       body = null;
     }
     if (body == null) {
-      ApiError.of(ErrorCode.BAD_REQUEST, "Send {\"run_id\": \"...\"} or {\"all\": true} as JSON.").send(ctx);
+      ApiError.of(ErrorCode.BAD_REQUEST, "Send {\"run_id\": \"...\"} or {\"all\": true} as JSON.")
+          .send(ctx);
       return;
     }
     String runId = body.getValue("run_id") instanceof String s ? s : null;
     boolean all = Boolean.TRUE.equals(body.getValue("all"));
     if ((runId == null) == !all) {
-      ApiError.of(ErrorCode.BAD_REQUEST, "Send either {\"run_id\": \"...\"} or {\"all\": true}.").send(ctx);
+      ApiError.of(ErrorCode.BAD_REQUEST, "Send either {\"run_id\": \"...\"} or {\"all\": true}.")
+          .send(ctx);
       return;
     }
-    answer(ctx, () -> (all ? ops.deadLetters().replayAll() : ops.deadLetters().replay(runId)).toJson());
+    answer(
+        ctx,
+        () -> (all ? ops.deadLetters().replayAll() : ops.deadLetters().replay(runId)).toJson());
   }
 
   /** Runs a blocking ops query on a worker thread and answers with its JSON or its error. */
   private void answer(RoutingContext ctx, Callable<JsonObject> query) {
-    vertx.executeBlocking(query, false).onComplete(done -> {
-      if (done.succeeded()) {
-        ctx.response().putHeader("Content-Type", "application/json").end(done.result().encode());
-        return;
-      }
-      Throwable error = done.cause();
-      if (error instanceof OpsException ops) {
-        ApiError.of(ops.kind().code, ops.getMessage()).send(ctx);
-      } else {
-        LOG.error("ops query {} failed", ctx.request().path(), error);
-        ApiError.of(ErrorCode.INTERNAL_ERROR, "The ops query failed: " + error.getMessage()).send(ctx);
-      }
-    });
+    vertx
+        .executeBlocking(query, false)
+        .onComplete(
+            done -> {
+              if (done.succeeded()) {
+                ctx.response()
+                    .putHeader("Content-Type", "application/json")
+                    .end(done.result().encode());
+                return;
+              }
+              Throwable error = done.cause();
+              if (error instanceof OpsException ops) {
+                ApiError.of(ops.kind().code, ops.getMessage()).send(ctx);
+              } else {
+                LOG.error("ops query {} failed", ctx.request().path(), error);
+                ApiError.of(ErrorCode.INTERNAL_ERROR, "The ops query failed: " + error.getMessage())
+                    .send(ctx);
+              }
+            });
   }
 
   private static void authorize(RoutingContext ctx, String adminKey) {
     if (adminKey == null) {
-      ApiError.of(ErrorCode.OPS_DISABLED, "The ops routes are off: set ADMIN_KEY on the gateway.").send(ctx);
+      ApiError.of(ErrorCode.OPS_DISABLED, "The ops routes are off: set ADMIN_KEY on the gateway.")
+          .send(ctx);
       return;
     }
     String header = ctx.request().getHeader("Authorization");
@@ -119,17 +149,23 @@ public final class OpsRoutes {
       given = given.substring(7).trim();
     }
     // constant-time: the comparison must not tell how much of a guess was right
-    if (!MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), adminKey.getBytes(StandardCharsets.UTF_8))) {
-      ApiError.of(ErrorCode.UNAUTHORIZED, "Send the admin key in the Authorization header.").send(ctx);
+    if (!MessageDigest.isEqual(
+        given.getBytes(StandardCharsets.UTF_8), adminKey.getBytes(StandardCharsets.UTF_8))) {
+      ApiError.of(ErrorCode.UNAUTHORIZED, "Send the admin key in the Authorization header.")
+          .send(ctx);
       return;
     }
     ctx.next();
   }
 
   private static PeekQuery peekQuery(RoutingContext ctx) {
-    return new PeekQuery(ctx.pathParam("topic"),
-        intParam(ctx, "partition"), longParam(ctx, "offset"), intParam(ctx, "from_end"),
-        ctx.queryParams().get("key"), intParam(ctx, "count") == null ? 20 : intParam(ctx, "count"));
+    return new PeekQuery(
+        ctx.pathParam("topic"),
+        intParam(ctx, "partition"),
+        longParam(ctx, "offset"),
+        intParam(ctx, "from_end"),
+        ctx.queryParams().get("key"),
+        intParam(ctx, "count") == null ? 20 : intParam(ctx, "count"));
   }
 
   private static Integer intParam(RoutingContext ctx, String name) {

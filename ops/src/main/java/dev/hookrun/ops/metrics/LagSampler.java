@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts each platform consumer group's lag into {@code hookrun_consumer_lag{stage,group}}. Lag is
- * a broker-side fact (end minus committed offsets), so any one process can measure every stage;
- * the gateways do it, with the ops queries they already have.
+ * Puts each platform consumer group's lag into {@code hookrun_consumer_lag{stage,group}}. Lag is a
+ * broker-side fact (end minus committed offsets), so any one process can measure every stage; the
+ * gateways do it, with the ops queries they already have.
  */
 public final class LagSampler {
 
@@ -23,25 +23,36 @@ public final class LagSampler {
 
   private LagSampler() {}
 
-  /** Samples every {@code interval} on a worker thread; the timer belongs to the caller's context. */
+  /**
+   * Samples every {@code interval} on a worker thread; the timer belongs to the caller's context.
+   */
   public static void start(Vertx vertx, OpsService ops, Duration interval) {
     AtomicBoolean busy = new AtomicBoolean();
     Map<String, AtomicLong> gauges = new HashMap<>();
-    vertx.setPeriodic(0, Math.max(1_000, interval.toMillis()), id -> {
-      if (!busy.compareAndSet(false, true)) {
-        return; // the last sample is still waiting for Kafka
-      }
-      vertx.executeBlocking(ops::groups, false).onComplete(done -> {
-        busy.set(false);
-        if (done.failed()) {
-          LOG.debug("lag sample failed: {}", done.cause().toString());
-          return;
-        }
-        for (GroupInfo group : done.result().groups()) {
-          gauges.computeIfAbsent(group.stage() + "|" + group.groupId(),
-              k -> Meters.consumerLag(group.stage(), group.groupId())).set(group.totalLag());
-        }
-      });
-    });
+    vertx.setPeriodic(
+        0,
+        Math.max(1_000, interval.toMillis()),
+        id -> {
+          if (!busy.compareAndSet(false, true)) {
+            return; // the last sample is still waiting for Kafka
+          }
+          vertx
+              .executeBlocking(ops::groups, false)
+              .onComplete(
+                  done -> {
+                    busy.set(false);
+                    if (done.failed()) {
+                      LOG.debug("lag sample failed: {}", done.cause().toString());
+                      return;
+                    }
+                    for (GroupInfo group : done.result().groups()) {
+                      gauges
+                          .computeIfAbsent(
+                              group.stage() + "|" + group.groupId(),
+                              k -> Meters.consumerLag(group.stage(), group.groupId()))
+                          .set(group.totalLag());
+                    }
+                  });
+        });
   }
 }

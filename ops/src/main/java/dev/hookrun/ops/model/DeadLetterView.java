@@ -4,8 +4,8 @@ import dev.hookrun.common.delivery.DeadLetter;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A dead letter as {@code ops dlq list} and {@code GET /ops/dlq} show it: the common
- * {@link DeadLetter} (the one format, read by the one reader) with its raw record beside it.
+ * A dead letter as {@code ops dlq list} and {@code GET /ops/dlq} show it: the common {@link
+ * DeadLetter} (the one format, read by the one reader) with its raw record beside it.
  */
 public record DeadLetterView(DeadLetter letter, RecordView record) {
 

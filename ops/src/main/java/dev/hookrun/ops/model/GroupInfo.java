@@ -10,14 +10,21 @@ import java.util.List;
  *
  * @param stage the stage(s) of the topics it reads ("worker", "dispatcher", "retry-1", ...)
  */
-public record GroupInfo(String groupId, String stage, String state, List<Member> members,
+public record GroupInfo(
+    String groupId,
+    String stage,
+    String state,
+    List<Member> members,
     List<PartitionLag> partitions) {
 
   /** One member: who it is and which partitions it owns. */
   public record Member(String consumerId, String clientId, String host, List<String> assigned) {
     JsonObject toJson() {
-      return new JsonObject().put("consumer_id", consumerId).put("client_id", clientId)
-          .put("host", host).put("assigned", new JsonArray(assigned));
+      return new JsonObject()
+          .put("consumer_id", consumerId)
+          .put("client_id", clientId)
+          .put("host", host)
+          .put("assigned", new JsonArray(assigned));
     }
   }
 
@@ -26,12 +33,25 @@ public record GroupInfo(String groupId, String stage, String state, List<Member>
    * committed there yet; the lag then counts from the partition's start (where the group will
    * begin, as our consumers reset to earliest).
    */
-  public record PartitionLag(String topic, int partition, Long committed, long end, long lag,
-      String consumerId, String host, String clientId) {
+  public record PartitionLag(
+      String topic,
+      int partition,
+      Long committed,
+      long end,
+      long lag,
+      String consumerId,
+      String host,
+      String clientId) {
     JsonObject toJson() {
-      return new JsonObject().put("topic", topic).put("partition", partition)
-          .put("committed_offset", committed).put("end_offset", end).put("lag", lag)
-          .put("consumer_id", consumerId).put("host", host).put("client_id", clientId);
+      return new JsonObject()
+          .put("topic", topic)
+          .put("partition", partition)
+          .put("committed_offset", committed)
+          .put("end_offset", end)
+          .put("lag", lag)
+          .put("consumer_id", consumerId)
+          .put("host", host)
+          .put("client_id", clientId);
     }
   }
 

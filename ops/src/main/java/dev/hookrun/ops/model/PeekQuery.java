@@ -12,7 +12,8 @@ import dev.hookrun.ops.OpsException;
  * @param key keep only records with this key (a run id)
  * @param count at most this many records: the first ones, or the last ones with fromEnd
  */
-public record PeekQuery(String topic, Integer partition, Long offset, Integer fromEnd, String key, int count) {
+public record PeekQuery(
+    String topic, Integer partition, Long offset, Integer fromEnd, String key, int count) {
 
   public static final int MAX_COUNT = 1_000;
 

@@ -14,7 +14,10 @@ public record PeekResult(String topic, List<RecordView> records, long scanned, b
   public JsonObject toJson() {
     JsonArray list = new JsonArray();
     records.forEach(r -> list.add(r.toJson()));
-    return new JsonObject().put("topic", topic).put("records", list)
-        .put("scanned", scanned).put("complete", complete);
+    return new JsonObject()
+        .put("topic", topic)
+        .put("records", list)
+        .put("scanned", scanned)
+        .put("complete", complete);
   }
 }

@@ -11,16 +11,32 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /** One Kafka record as an operator reads it; the value is JSON when it parses as JSON. */
-public record RecordView(String topic, String shortName, int partition, long offset, Instant timestamp,
-    String key, Map<String, String> headers, String value) {
+public record RecordView(
+    String topic,
+    String shortName,
+    int partition,
+    long offset,
+    Instant timestamp,
+    String key,
+    Map<String, String> headers,
+    String value) {
 
   public static RecordView of(ConsumerRecord<String, String> record, String shortName) {
     Map<String, String> headers = new LinkedHashMap<>();
     for (Header header : record.headers()) {
-      headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+      headers.put(
+          header.key(),
+          header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
     }
-    return new RecordView(record.topic(), shortName, record.partition(), record.offset(),
-        Instant.ofEpochMilli(record.timestamp()), record.key(), headers, record.value());
+    return new RecordView(
+        record.topic(),
+        shortName,
+        record.partition(),
+        record.offset(),
+        Instant.ofEpochMilli(record.timestamp()),
+        record.key(),
+        headers,
+        record.value());
   }
 
   /** The value as JSON (object, array, ...), or null when it is absent or not JSON. */

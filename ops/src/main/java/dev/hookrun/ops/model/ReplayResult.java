@@ -11,7 +11,10 @@ public record ReplayResult(List<Replayed> replayed) {
 
   public JsonObject toJson() {
     JsonArray list = new JsonArray();
-    replayed.forEach(r -> list.add(new JsonObject().put("run_id", r.runId()).put("from", r.from()).put("to", r.to())));
+    replayed.forEach(
+        r ->
+            list.add(
+                new JsonObject().put("run_id", r.runId()).put("from", r.from()).put("to", r.to())));
     return new JsonObject().put("replayed", replayed.size()).put("runs", list);
   }
 }

@@ -10,8 +10,14 @@ import java.util.List;
  *
  * @param retentionMs retention.ms, -1 for unlimited
  */
-public record TopicInfo(String name, String shortName, int partitionCount, int replicationFactor,
-    String cleanupPolicy, long retentionMs, List<PartitionRange> partitions) {
+public record TopicInfo(
+    String name,
+    String shortName,
+    int partitionCount,
+    int replicationFactor,
+    String cleanupPolicy,
+    long retentionMs,
+    List<PartitionRange> partitions) {
 
   /** Start and end (next) offset of one partition. */
   public record PartitionRange(int partition, long start, long end) {
@@ -34,8 +40,14 @@ public record TopicInfo(String name, String shortName, int partitionCount, int r
 
   public JsonObject toJson() {
     JsonArray parts = new JsonArray();
-    partitions.forEach(p -> parts.add(new JsonObject().put("partition", p.partition())
-        .put("start_offset", p.start()).put("end_offset", p.end()).put("records", p.records())));
+    partitions.forEach(
+        p ->
+            parts.add(
+                new JsonObject()
+                    .put("partition", p.partition())
+                    .put("start_offset", p.start())
+                    .put("end_offset", p.end())
+                    .put("records", p.records())));
     return new JsonObject()
         .put("topic", name)
         .put("short_name", shortName)

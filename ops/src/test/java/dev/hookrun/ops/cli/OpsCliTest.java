@@ -31,20 +31,29 @@ class OpsCliTest {
 
   @BeforeAll
   static void topics() throws Exception {
-    TopicInitializer.ensureBlocking(KafkaSettings.local(SharedTestBroker.bootstrapServers(), PREFIX),
-        List.of(TopicSpec.of(PREFIX + "requests", 3, (short) 1), TopicSpec.of(PREFIX + "results", 2, (short) 1)));
+    TopicInitializer.ensureBlocking(
+        KafkaSettings.local(SharedTestBroker.bootstrapServers(), PREFIX),
+        List.of(
+            TopicSpec.of(PREFIX + "requests", 3, (short) 1),
+            TopicSpec.of(PREFIX + "results", 2, (short) 1)));
   }
 
   private static Run run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = OpsCli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        OpsCli.run(
+            args,
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static Map<String, String> env() {
-    return Map.of("KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers(), "TOPIC_PREFIX", PREFIX);
+    return Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers(), "TOPIC_PREFIX", PREFIX);
   }
 
   @Test
@@ -90,7 +99,8 @@ class OpsCliTest {
       port = socket.getLocalPort(); // closed again: nothing listens there
     }
     long t0 = System.nanoTime();
-    Run r = run(Map.of("TOPIC_PREFIX", PREFIX), "topics", "-b", "127.0.0.1:" + port, "--timeout", "2");
+    Run r =
+        run(Map.of("TOPIC_PREFIX", PREFIX), "topics", "-b", "127.0.0.1:" + port, "--timeout", "2");
     long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
     assertEquals(1, r.code());
     assertTrue(r.err().contains("did not answer within 2 s"), r.err());
@@ -100,9 +110,14 @@ class OpsCliTest {
   @Test
   void findsTheLocalRunsBrokerThroughDataDir(@TempDir Path dataDir) throws IOException {
     Path kafkaDir = Files.createDirectories(dataDir.resolve("kafka"));
-    Files.writeString(kafkaDir.resolve("server.properties"),
-        "listeners=PLAINTEXT\\://" + SharedTestBroker.bootstrapServers() + ",CONTROLLER\\://127.0.0.1\\:1\n"
-            + "advertised.listeners=PLAINTEXT\\://" + SharedTestBroker.bootstrapServers().replace(":", "\\:") + "\n");
+    Files.writeString(
+        kafkaDir.resolve("server.properties"),
+        "listeners=PLAINTEXT\\://"
+            + SharedTestBroker.bootstrapServers()
+            + ",CONTROLLER\\://127.0.0.1\\:1\n"
+            + "advertised.listeners=PLAINTEXT\\://"
+            + SharedTestBroker.bootstrapServers().replace(":", "\\:")
+            + "\n");
     CliTarget target = CliTarget.resolve(Map.of("DATA_DIR", dataDir.toString()), null, PREFIX);
     assertEquals(SharedTestBroker.bootstrapServers(), target.kafka().bootstrapServers());
     Run r = run(Map.of("DATA_DIR", dataDir.toString(), "TOPIC_PREFIX", PREFIX), "groups");

@@ -9,8 +9,10 @@ class TextReportsTest {
 
   @Test
   void compactsPartitionLists() {
-    assertEquals("requests/0-2,5 results/7", TextReports.compact(
-        List.of("requests/0", "requests/1", "requests/2", "requests/5", "results/7")));
+    assertEquals(
+        "requests/0-2,5 results/7",
+        TextReports.compact(
+            List.of("requests/0", "requests/1", "requests/2", "requests/5", "results/7")));
     assertEquals("", TextReports.compact(List.of()));
   }
 

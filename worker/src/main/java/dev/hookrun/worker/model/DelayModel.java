@@ -1,14 +1,13 @@
 package dev.hookrun.worker.model;
 
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
  * The demo model: waits {@code delayMins} minutes and returns. The wait is a Vert.x timer, not a
- * sleeping thread, so one worker holds as many concurrent runs as it has memory for. With
- * {@code progressEverySeconds} it reports {@code {"percent", "slept_ms"}} that often.
+ * sleeping thread, so one worker holds as many concurrent runs as it has memory for. With {@code
+ * progressEverySeconds} it reports {@code {"percent", "slept_ms"}} that often.
  */
 public final class DelayModel implements Model {
 
@@ -31,25 +30,40 @@ public final class DelayModel implements Model {
     Promise<Object> promise = Promise.promise();
     // setTimer needs at least 1 ms; a zero delay still goes through the event loop once.
     Number every = input.getNumber("progressEverySeconds");
-    long reports = every == null || every.doubleValue() <= 0 ? -1
-        : vertx.setPeriodic(Math.max(1, Math.round(every.doubleValue() * 1000)), id -> {
-          long slept = (System.nanoTime() - startNanos) / 1_000_000;
-          progress.report(new JsonObject()
-              .put("percent", delayMs == 0 ? 100 : Math.min(100, Math.round(100.0 * slept / delayMs)))
-              .put("slept_ms", slept));
+    long reports =
+        every == null || every.doubleValue() <= 0
+            ? -1
+            : vertx.setPeriodic(
+                Math.max(1, Math.round(every.doubleValue() * 1000)),
+                id -> {
+                  long slept = (System.nanoTime() - startNanos) / 1_000_000;
+                  progress.report(
+                      new JsonObject()
+                          .put(
+                              "percent",
+                              delayMs == 0
+                                  ? 100
+                                  : Math.min(100, Math.round(100.0 * slept / delayMs)))
+                          .put("slept_ms", slept));
+                });
+    long timer =
+        vertx.setTimer(
+            Math.max(1, delayMs),
+            id -> {
+              vertx.cancelTimer(reports);
+              long slept = (System.nanoTime() - startNanos) / 1_000_000;
+              promise.tryComplete(
+                  new JsonObject()
+                      .put("delayMins", input.getValue("delayMins"))
+                      .put("slept_ms", slept)
+                      .put("message", "Slept for " + slept + " ms as requested."));
+            });
+    return ModelRun.of(
+        promise.future(),
+        () -> {
+          vertx.cancelTimer(timer);
+          vertx.cancelTimer(reports);
+          promise.tryFail(new RunCancelledException());
         });
-    long timer = vertx.setTimer(Math.max(1, delayMs), id -> {
-      vertx.cancelTimer(reports);
-      long slept = (System.nanoTime() - startNanos) / 1_000_000;
-      promise.tryComplete(new JsonObject()
-          .put("delayMins", input.getValue("delayMins"))
-          .put("slept_ms", slept)
-          .put("message", "Slept for " + slept + " ms as requested."));
-    });
-    return ModelRun.of(promise.future(), () -> {
-      vertx.cancelTimer(timer);
-      vertx.cancelTimer(reports);
-      promise.tryFail(new RunCancelledException());
-    });
   }
 }

@@ -9,8 +9,8 @@ public interface Model {
   ModelRun start(JsonObject input);
 
   /**
-   * Starts one run that may report its progress while it runs. Models that report none need
-   * not implement it.
+   * Starts one run that may report its progress while it runs. Models that report none need not
+   * implement it.
    */
   default ModelRun start(JsonObject input, ProgressReporter progress) {
     return start(input);

@@ -17,10 +17,11 @@ public final class ModelRegistry {
 
   /** The platform's built-in models; blocking ones share {@code blockingPool}. */
   public static ModelRegistry builtIn(Vertx vertx, WorkerExecutor blockingPool) {
-    return new ModelRegistry(Map.of(
-        AppCatalog.DELAY, new DelayModel(vertx),
-        AppCatalog.CPU_BURN, new CpuBurnModel(blockingPool),
-        AppCatalog.ECHO, new EchoModel()));
+    return new ModelRegistry(
+        Map.of(
+            AppCatalog.DELAY, new DelayModel(vertx),
+            AppCatalog.CPU_BURN, new CpuBurnModel(blockingPool),
+            AppCatalog.ECHO, new EchoModel()));
   }
 
   public Optional<Model> forApp(String app) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class ModelsTest {
 
   private final Vertx vertx = Vertx.vertx();
-  private final WorkerExecutor pool = vertx.createSharedWorkerExecutor("test-models", 2, 10, TimeUnit.SECONDS);
+  private final WorkerExecutor pool =
+      vertx.createSharedWorkerExecutor("test-models", 2, 10, TimeUnit.SECONDS);
 
   @AfterEach
   void tearDown() {
@@ -31,8 +32,11 @@ class ModelsTest {
   @Test
   void theDelayModelSleepsOnATimerAndReportsIt() throws Exception {
     long t0 = System.nanoTime();
-    Object out = new DelayModel(vertx).start(new JsonObject().put("delayMins", 0.005)).result()
-        .await(5, TimeUnit.SECONDS);
+    Object out =
+        new DelayModel(vertx)
+            .start(new JsonObject().put("delayMins", 0.005))
+            .result()
+            .await(5, TimeUnit.SECONDS);
     long ms = (System.nanoTime() - t0) / 1_000_000;
     JsonObject result = (JsonObject) out;
     assertEquals(0.005, result.getDouble("delayMins"));
@@ -56,7 +60,9 @@ class ModelsTest {
 
     ModelRun long_ = new CpuBurnModel(pool).start(new JsonObject().put("cpuMs", 60_000));
     long_.cancel();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> long_.result().isComplete());
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .until(() -> long_.result().isComplete());
     assertTrue(long_.result().failed(), "a cancelled CPU run must not complete");
     assertInstanceOf(RunCancelledException.class, long_.result().cause());
   }
