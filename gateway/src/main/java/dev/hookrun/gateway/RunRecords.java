@@ -1,5 +1,6 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.kafka.SkippingStringDeserializer;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.CancelCommand;
 import dev.hookrun.common.run.DeliveryState;
@@ -11,15 +12,12 @@ import dev.hookrun.common.run.RunStarted;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Turns the records of the four topics a gateway follows into changes of its {@link RunStateView}.
@@ -182,7 +180,7 @@ final class RunRecords {
    * Skips the values of requests that carry the run's identity in headers: a gateway needs project,
    * app, creation time and webhook, not the model's input, which may be a megabyte.
    */
-  static final class SkipRequestValues implements Deserializer<String> {
+  static final class SkipRequestValues extends SkippingStringDeserializer {
 
     private final String requestsTopic;
 
@@ -191,30 +189,7 @@ final class RunRecords {
     }
 
     @Override
-    public String deserialize(String topic, byte[] data) {
-      return data == null ? null : new String(data, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public String deserialize(String topic, Headers headers, byte[] data) {
-      return skip(topic, headers) ? null : deserialize(topic, data);
-    }
-
-    @Override
-    public String deserialize(String topic, Headers headers, ByteBuffer data) {
-      if (data == null || skip(topic, headers)) {
-        return null;
-      }
-      return data.hasArray()
-          ? new String(
-              data.array(),
-              data.arrayOffset() + data.position(),
-              data.remaining(),
-              StandardCharsets.UTF_8)
-          : StandardCharsets.UTF_8.decode(data.duplicate()).toString();
-    }
-
-    private boolean skip(String topic, Headers headers) {
+    protected boolean skip(String topic, Headers headers) {
       return topic.equals(requestsTopic) && headers.lastHeader(RunHeaders.PROJECT) != null;
     }
   }

@@ -36,28 +36,13 @@ public final class TestHttp {
   /** Any request, with exactly the headers given (no key, no content type added). */
   public Response send(
       String method, String path, java.util.Map<String, String> headers, String body) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    headers.forEach(builder::header);
-    return send(builder);
+    return send(request(method, path, headers, body));
   }
 
   /** Like {@link #send} but returns the raw response, headers included. */
   public HttpResponse<String> sendRaw(
       String method, String path, java.util.Map<String, String> headers, String body) {
-    HttpRequest.Builder builder =
-        HttpRequest.newBuilder(URI.create(base + path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    headers.forEach(builder::header);
+    HttpRequest.Builder builder = request(method, path, headers, body);
     try {
       return CLIENT.send(
           builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
@@ -67,6 +52,19 @@ public final class TestHttp {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private HttpRequest.Builder request(
+      String method, String path, java.util.Map<String, String> headers, String body) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(builder::header);
+    return builder;
   }
 
   public Response get(String path) {

@@ -2,13 +2,13 @@ package dev.hookrun.dispatcher;
 
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.kafka.SkippingStringDeserializer;
 import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -143,36 +143,14 @@ final class DeliveryLedger {
    * Decodes only the states dispatchers wrote: three in four run-state records come from gateways
    * and workers, and this reader only wants to know about deliveries. Their values stay null.
    */
-  static final class DispatcherStatesOnly implements Deserializer<String> {
+  static final class DispatcherStatesOnly extends SkippingStringDeserializer {
 
     private static final byte[] DISPATCHER = "dispatcher".getBytes(StandardCharsets.UTF_8);
 
     @Override
-    public String deserialize(String topic, byte[] data) {
-      return data == null ? null : new String(data, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public String deserialize(String topic, Headers headers, byte[] data) {
+    protected boolean skip(String topic, Headers headers) {
       Header source = headers.lastHeader(RunStatePublisher.SOURCE_HEADER);
-      return source != null && !Arrays.equals(source.value(), DISPATCHER)
-          ? null
-          : deserialize(topic, data);
-    }
-
-    @Override
-    public String deserialize(String topic, Headers headers, ByteBuffer data) {
-      Header source = headers.lastHeader(RunStatePublisher.SOURCE_HEADER);
-      if (data == null || (source != null && !Arrays.equals(source.value(), DISPATCHER))) {
-        return null;
-      }
-      return data.hasArray()
-          ? new String(
-              data.array(),
-              data.arrayOffset() + data.position(),
-              data.remaining(),
-              StandardCharsets.UTF_8)
-          : StandardCharsets.UTF_8.decode(data.duplicate()).toString();
+      return source != null && !Arrays.equals(source.value(), DISPATCHER);
     }
   }
 

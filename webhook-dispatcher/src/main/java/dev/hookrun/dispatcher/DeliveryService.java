@@ -220,19 +220,7 @@ final class DeliveryService {
         next,
         schedule.retries(),
         due);
-    return toRetryTier(delivery, topics.retryTier(next), later, outcome)
-        .compose(
-            v ->
-                publish(
-                    later,
-                    new WebhookState(
-                        later.result().webhookEndpoint(),
-                        WebhookState.PENDING,
-                        later.attempts(),
-                        outcome.statusOrNull(),
-                        due,
-                        outcome.error()),
-                    now));
+    return waitInTier(delivery, next, later, outcome, outcome.statusOrNull(), due, now);
   }
 
   /**
@@ -250,7 +238,19 @@ final class DeliveryService {
         due);
     Integer lastStatus =
         delivery.lastFailure() == null ? null : delivery.lastFailure().statusCode();
-    return toRetryTier(delivery, topics.retryTier(1), later, outcome)
+    return waitInTier(delivery, 1, later, outcome, lastStatus, due, now);
+  }
+
+  /** Writes {@code later} to retry tier {@code tier}, then shows the run's webhook as pending. */
+  private Future<Void> waitInTier(
+      DeliveryRecord delivery,
+      int tier,
+      DeliveryRecord later,
+      DeliveryOutcome outcome,
+      Integer lastStatus,
+      Instant due,
+      Instant now) {
+    return toRetryTier(delivery, topics.retryTier(tier), later, outcome)
         .compose(
             v ->
                 publish(

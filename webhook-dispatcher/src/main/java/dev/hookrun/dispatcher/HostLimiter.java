@@ -84,14 +84,7 @@ final class HostLimiter {
    */
   Runnable tryAcquire(String host) {
     long now = nanoTime.getAsLong();
-    Host h =
-        hosts.computeIfAbsent(
-            host,
-            k -> {
-              Host fresh = new Host();
-              fresh.lastProgressNanos = now;
-              return fresh;
-            });
+    Host h = host(host, now);
     if (h.active >= maxActive || !h.waiting.isEmpty()) {
       return null;
     }
@@ -103,14 +96,7 @@ final class HostLimiter {
   /** A slot for one request to {@code host}; run the returned action exactly once when done. */
   Future<Runnable> acquire(String host) {
     long now = nanoTime.getAsLong();
-    Host h =
-        hosts.computeIfAbsent(
-            host,
-            k -> {
-              Host fresh = new Host();
-              fresh.lastProgressNanos = now;
-              return fresh;
-            });
+    Host h = host(host, now);
     if (h.active < maxActive) {
       h.active++;
       held++;
@@ -195,6 +181,16 @@ final class HostLimiter {
         h.waiting.pollLast().fail(busy);
       }
     }
+  }
+
+  private Host host(String host, long now) {
+    return hosts.computeIfAbsent(
+        host,
+        k -> {
+          Host fresh = new Host();
+          fresh.lastProgressNanos = now; // a new host has made no progress yet: from now on
+          return fresh;
+        });
   }
 
   private boolean budgetSpent() {

@@ -30,21 +30,13 @@ public record RunState(
     Instant updatedAt) {
 
   public static RunState queued(RunRequest request, Instant now) {
-    return new RunState(
-        request.runId(),
-        request.project(),
-        request.app(),
-        RunStatus.QUEUED,
-        request.createdAt(),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        initialWebhook(request.webhookEndpoint()),
-        "gateway",
-        now);
+    return queued(
+            request.runId(),
+            request.project(),
+            request.app(),
+            request.createdAt(),
+            request.webhookEndpoint())
+        .withWebhook(initialWebhook(request.webhookEndpoint()), "gateway", now);
   }
 
   /** The state an accepted request stands for, from its identity alone. */
