@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.delivery.DeadLetterHeaders;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Future;
 import java.net.InetAddress;
@@ -59,14 +58,7 @@ class AddressSafetyTest {
   }
 
   private WebhookState failedState(String runId) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                h.dispatcherState(runId)
-                    .map(s -> s.webhook().status().equals(WebhookState.FAILED))
-                    .orElse(false));
-    return h.dispatcherState(runId).map(RunState::webhook).orElseThrow();
+    return h.awaitWebhook(runId, WebhookState.FAILED, WAIT);
   }
 
   private void assertRefusedAtOnce(String runId, String... mentions) {
@@ -146,13 +138,7 @@ class AddressSafetyTest {
         request.headers().get("host"),
         "connected to 127.0.0.1 (the name exists only in our resolver) while the Host header keeps the name");
     assertEquals("/hook?x=1", request.uri());
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                h.dispatcherState(named)
-                    .map(s -> s.webhook().status().equals(WebhookState.DELIVERED))
-                    .orElse(false));
+    h.awaitWebhook(named, WebhookState.DELIVERED, WAIT);
   }
 
   @Test

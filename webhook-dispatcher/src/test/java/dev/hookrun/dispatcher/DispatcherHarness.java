@@ -8,6 +8,7 @@ import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.Vertx;
@@ -195,6 +196,19 @@ final class DispatcherHarness implements AutoCloseable {
         .map(json -> RunState.delivering(DeliveryState.fromJson(json)))
         .filter(s -> "dispatcher".equals(s.source()))
         .reduce((a, b) -> b);
+  }
+
+  /**
+   * Waits until a dispatcher has published {@code status} for the run's webhook; returns that
+   * state.
+   */
+  WebhookState awaitWebhook(String runId, String status, Duration atMost) {
+    org.awaitility.Awaitility.await()
+        .atMost(atMost)
+        .until(
+            () ->
+                dispatcherState(runId).map(s -> s.webhook().status().equals(status)).orElse(false));
+    return dispatcherState(runId).orElseThrow().webhook();
   }
 
   List<RunState> dispatcherStates(String runId) {

@@ -143,13 +143,7 @@ class WebhookDeliveryTest {
     DispatcherVerticle dispatcher = h.deploy(h.config("100ms,200ms"));
     String runId = h.publish("p-1", receiver.url());
 
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                h.dispatcherState(runId)
-                    .map(s -> s.webhook().status().equals(WebhookState.FAILED))
-                    .orElse(false));
+    h.awaitWebhook(runId, WebhookState.FAILED, WAIT);
     WebhookState failed = stateOf(runId).webhook();
     assertEquals(1, failed.attempts());
     assertEquals(410, failed.lastStatusCode());
@@ -175,13 +169,7 @@ class WebhookDeliveryTest {
     h.deploy(h.config("100ms,200ms"));
     String runId = h.publish("p-1", receiver.url());
 
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                h.dispatcherState(runId)
-                    .map(s -> s.webhook().status().equals(WebhookState.DELIVERED))
-                    .orElse(false));
+    h.awaitWebhook(runId, WebhookState.DELIVERED, WAIT);
     assertEquals(2, receiver.requestsFor(runId).size());
     assertEquals(0, elsewhere.requests().size(), "the Location was never visited");
     WebhookState pending = h.dispatcherStates(runId).get(0).webhook();
@@ -231,13 +219,7 @@ class WebhookDeliveryTest {
     DispatcherVerticle dispatcher = h.deploy(h.config("100ms,200ms"));
     String runId = h.publish("p-1", url);
 
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                h.dispatcherState(runId)
-                    .map(s -> s.webhook().status().equals(WebhookState.FAILED))
-                    .orElse(false));
+    h.awaitWebhook(runId, WebhookState.FAILED, WAIT);
     WebhookState failed = stateOf(runId).webhook();
     assertEquals(3, failed.attempts(), "the first attempt and two retries");
     assertNull(failed.lastStatusCode());

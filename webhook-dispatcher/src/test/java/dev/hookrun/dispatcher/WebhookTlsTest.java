@@ -126,13 +126,7 @@ class WebhookTlsTest {
     h.deploy(h.config("100ms"), NAMES, new PemTrustOptions().addCertPath(certificate.toString()));
     String runId = h.publish("p-1", "https://hooks.example.test:" + server.actualPort() + "/hook");
 
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                h.dispatcherState(runId)
-                    .map(s -> s.webhook().status().equals(WebhookState.DELIVERED))
-                    .orElse(false));
+    h.awaitWebhook(runId, WebhookState.DELIVERED, WAIT);
     assertEquals(1, received.get(runId).get());
   }
 
@@ -142,13 +136,7 @@ class WebhookTlsTest {
     h.deploy(h.config("100ms"), NAMES, new PemTrustOptions().addCertPath(certificate.toString()));
     String wrongName =
         h.publish("p-1", "https://other.example.test:" + server.actualPort() + "/hook");
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                h.dispatcherState(wrongName)
-                    .map(s -> s.webhook().status().equals(WebhookState.FAILED))
-                    .orElse(false));
+    h.awaitWebhook(wrongName, WebhookState.FAILED, WAIT);
     WebhookState failed = h.dispatcherState(wrongName).orElseThrow().webhook();
     assertEquals(2, failed.attempts());
     assertTrue(
