@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -36,19 +36,11 @@ class HttpServerLimitsTest {
 
   private int gateway(Map<String, String> extra) {
     Map<String, String> env =
-        new HashMap<>(
-            Map.of(
-                "HTTP_PORT",
-                "0",
-                "HTTP_HOST",
-                "127.0.0.1",
-                "API_KEYS",
-                "k=p-1",
-                "KAFKA_BOOTSTRAP_SERVERS",
-                SharedTestBroker.bootstrapServers(),
-                "TOPIC_PREFIX",
-                "limits-" + UUID.randomUUID() + "."));
-    env.putAll(extra);
+        TestEnv.gateway(
+            SharedTestBroker.bootstrapServers(),
+            "limits-" + UUID.randomUUID() + ".",
+            "k=p-1",
+            extra);
     GatewayVerticle gateway = new GatewayVerticle(GatewayConfig.fromEnv(env));
     vertx.deployVerticle(gateway).await();
     return gateway.actualPort();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
@@ -33,17 +34,11 @@ class OpenApiTest {
     gateway =
         new GatewayVerticle(
             GatewayConfig.fromEnv(
-                Map.of(
-                    "HTTP_PORT",
-                    "0",
-                    "HTTP_HOST",
-                    "127.0.0.1",
-                    "API_KEYS",
-                    "k=p",
-                    "KAFKA_BOOTSTRAP_SERVERS",
+                TestEnv.gateway(
                     SharedTestBroker.bootstrapServers(),
-                    "TOPIC_PREFIX",
-                    "openapi-" + UUID.randomUUID() + ".")));
+                    "openapi-" + UUID.randomUUID() + ".",
+                    "k=p",
+                    Map.of())));
     vertx.deployVerticle(gateway).await();
   }
 

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -48,21 +48,7 @@ class RequestSizeLimitTest {
   }
 
   private Map<String, String> env(Map<String, String> extra) {
-    Map<String, String> env =
-        new HashMap<>(
-            Map.of(
-                "HTTP_PORT",
-                "0",
-                "HTTP_HOST",
-                "127.0.0.1",
-                "API_KEYS",
-                "k=p-1",
-                "KAFKA_BOOTSTRAP_SERVERS",
-                SharedTestBroker.bootstrapServers(),
-                "TOPIC_PREFIX",
-                prefix));
-    env.putAll(extra);
-    return env;
+    return TestEnv.gateway(SharedTestBroker.bootstrapServers(), prefix, "k=p-1", extra);
   }
 
   private GatewayConfig deploy(Map<String, String> extra, TestHttp[] http) {

@@ -10,6 +10,7 @@ import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
 import dev.hookrun.kafka.LocalKafkaCluster;
+import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.WebhookReceiver;
 import dev.hookrun.worker.WorkerConfig;
 import dev.hookrun.worker.WorkerVerticle;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,22 +97,11 @@ class ClusterFailoverTest {
             new DispatcherVerticle(DispatcherConfig.defaults(kafka).withLoopbackAllowed()))
         .await();
     Map<String, String> env =
-        new HashMap<>(
-            Map.of(
-                "HTTP_PORT",
-                "0",
-                "HTTP_HOST",
-                "127.0.0.1",
-                "API_KEYS",
-                KEY + "=p-cluster",
-                "KAFKA_BOOTSTRAP_SERVERS",
-                cluster.bootstrapServers(),
-                "TOPIC_PREFIX",
-                prefix,
-                "TOPIC_REPLICATION_FACTOR",
-                "3",
-                "TOPIC_MIN_INSYNC_REPLICAS",
-                "2"));
+        TestEnv.gateway(
+            cluster.bootstrapServers(),
+            prefix,
+            KEY + "=p-cluster",
+            Map.of("TOPIC_REPLICATION_FACTOR", "3", "TOPIC_MIN_INSYNC_REPLICAS", "2"));
     // acks=all waits for every replica in the ISR, and a node killed without a word stays in the
     // ISR of every partition until the controller fences it (broker.session.timeout.ms, 9 s by
     // default, after the last heartbeat, plus a controller election when the dead node was the

@@ -7,6 +7,7 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
+import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.WebhookReceiver;
 import dev.hookrun.worker.WorkerConfig;
@@ -71,21 +72,7 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
    */
   static Map<String, String> gatewayEnv(
       KafkaSettings kafka, String apiKeys, Map<String, String> extra) {
-    Map<String, String> env =
-        new HashMap<>(
-            Map.of(
-                "HTTP_PORT",
-                "0",
-                "HTTP_HOST",
-                "127.0.0.1",
-                "API_KEYS",
-                apiKeys,
-                "KAFKA_BOOTSTRAP_SERVERS",
-                kafka.bootstrapServers(),
-                "TOPIC_PREFIX",
-                kafka.topicPrefix()));
-    env.putAll(extra);
-    return env;
+    return TestEnv.gateway(kafka.bootstrapServers(), kafka.topicPrefix(), apiKeys, extra);
   }
 
   /** A gateway with the given extra settings, e.g. SYNC_TIMEOUT. */
