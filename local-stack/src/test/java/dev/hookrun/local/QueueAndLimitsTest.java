@@ -111,17 +111,7 @@ class QueueAndLimitsTest {
     var response =
         gateway
             .http()
-            .sendRaw(
-                "POST",
-                APP + "/predict",
-                Map.of(
-                    "Authorization",
-                    TestStack.KEY,
-                    "Content-Type",
-                    "application/json",
-                    "Prefer",
-                    "wait=1"),
-                "{\"delayMins\": 0.05}");
+            .postRaw(APP + "/predict", "{\"delayMins\": 0.05}", Map.of("Prefer", "wait=1"));
     long tookMs = (System.nanoTime() - start) / 1_000_000;
     assertEquals(202, response.statusCode(), response::body);
     assertEquals("wait=1", response.headers().firstValue("Preference-Applied").orElse(""));
@@ -129,19 +119,7 @@ class QueueAndLimitsTest {
         tookMs < 2_900, "answered after the 1 s asked for, not the 3 s run: " + tookMs + " ms");
 
     var bad =
-        gateway
-            .http()
-            .send(
-                "POST",
-                APP + "/predict",
-                Map.of(
-                    "Authorization",
-                    TestStack.KEY,
-                    "Content-Type",
-                    "application/json",
-                    "Prefer",
-                    "wait=0"),
-                "{\"delayMins\": 0}");
+        gateway.http().post(APP + "/predict", "{\"delayMins\": 0}", Map.of("Prefer", "wait=0"));
     assertEquals(400, bad.status());
     assertEquals("invalid_header", bad.json().getJsonObject("error").getString("code"));
   }

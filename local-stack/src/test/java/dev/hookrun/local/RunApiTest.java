@@ -129,35 +129,17 @@ class RunApiTest {
     stack.worker("w1");
     var accepted =
         a.http()
-            .send(
-                "POST",
+            .post(
                 PREDICT + "?async=true",
-                Map.of(
-                    "Authorization",
-                    TestStack.KEY,
-                    "Content-Type",
-                    "application/json",
-                    "Idempotency-Key",
-                    "order-42"),
-                "{\"delayMins\": 0.03}");
+                "{\"delayMins\": 0.03}",
+                Map.of("Idempotency-Key", "order-42"));
     String runId = accepted.json().getString("run_id");
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> b.http().get(runPath(runId)).status() == 200);
     // a synchronous retry with the same key on the other gateway waits for that same run
     var sync =
-        b.http()
-            .send(
-                "POST",
-                PREDICT,
-                Map.of(
-                    "Authorization",
-                    TestStack.KEY,
-                    "Content-Type",
-                    "application/json",
-                    "Idempotency-Key",
-                    "order-42"),
-                "{\"delayMins\": 0.03}");
+        b.http().post(PREDICT, "{\"delayMins\": 0.03}", Map.of("Idempotency-Key", "order-42"));
     assertEquals(200, sync.status(), () -> "answered " + sync.json());
     assertEquals(runId, sync.json().getString("run_id"));
     assertEquals("succeeded", sync.json().getString("status"));

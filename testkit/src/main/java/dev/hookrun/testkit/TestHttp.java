@@ -33,6 +33,26 @@ public final class TestHttp {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A JSON POST with this client's key and {@code headers} besides. */
+  public Response post(String path, String body, java.util.Map<String, String> headers) {
+    return send(withKeyAndJson(path, body, headers));
+  }
+
+  /** Like {@link #post(String, String, java.util.Map)} but returns the raw response. */
+  public HttpResponse<String> postRaw(
+      String path, String body, java.util.Map<String, String> headers) {
+    return sendRaw(withKeyAndJson(path, body, headers));
+  }
+
+  private HttpRequest.Builder withKeyAndJson(
+      String path, String body, java.util.Map<String, String> headers) {
+    HttpRequest.Builder builder =
+        request("POST", path, headers, body)
+            .header("Content-Type", "application/json")
+            .header("Authorization", apiKey);
+    return builder;
+  }
+
   /** Any request, with exactly the headers given (no key, no content type added). */
   public Response send(
       String method, String path, java.util.Map<String, String> headers, String body) {
@@ -42,7 +62,10 @@ public final class TestHttp {
   /** Like {@link #send} but returns the raw response, headers included. */
   public HttpResponse<String> sendRaw(
       String method, String path, java.util.Map<String, String> headers, String body) {
-    HttpRequest.Builder builder = request(method, path, headers, body);
+    return sendRaw(request(method, path, headers, body));
+  }
+
+  private static HttpResponse<String> sendRaw(HttpRequest.Builder builder) {
     try {
       return CLIENT.send(
           builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());

@@ -36,12 +36,7 @@ class ResultOffloaderTest {
   void aResultWithinTheLimitIsPublishedInlineAndNothingIsStored() throws Exception {
     InMemoryStore store = new InMemoryStore(0);
     RunResult small = outcome(new JsonObject().put("payload", "x".repeat(100)));
-    RunResult published =
-        offloader(store)
-            .offload(small, () -> false)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    RunResult published = offloaded(store, small);
     assertSame(small, published);
     assertEquals(0, store.objects.size());
   }
@@ -51,12 +46,7 @@ class ResultOffloaderTest {
     InMemoryStore store = new InMemoryStore(0);
     JsonObject result = new JsonObject().put("payload", "x".repeat(5_000));
     byte[] json = result.encode().getBytes(StandardCharsets.UTF_8);
-    RunResult published =
-        offloader(store)
-            .offload(outcome(result), () -> false)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    RunResult published = offloaded(store, outcome(result));
     assertEquals(RunStatus.SUCCEEDED, published.status());
     assertNull(published.result());
     assertEquals(json.length, published.stored().bytes());
@@ -70,11 +60,7 @@ class ResultOffloaderTest {
   void aPassingStoreFailureIsRetried() throws Exception {
     InMemoryStore store = new InMemoryStore(2);
     RunResult published =
-        offloader(store)
-            .offload(outcome(new JsonObject().put("payload", "x".repeat(5_000))), () -> false)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+        offloaded(store, outcome(new JsonObject().put("payload", "x".repeat(5_000))));
     assertEquals(RunStatus.SUCCEEDED, published.status());
     assertEquals(1, store.objects.size());
   }
@@ -83,16 +69,20 @@ class ResultOffloaderTest {
   void aStoreThatKeepsRefusingEndsTheRunFailedWithResultNotStored() throws Exception {
     InMemoryStore store = new InMemoryStore(Integer.MAX_VALUE);
     RunResult published =
-        offloader(store)
-            .offload(outcome(new JsonObject().put("payload", "x".repeat(5_000))), () -> false)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+        offloaded(store, outcome(new JsonObject().put("payload", "x".repeat(5_000))));
     assertEquals(RunStatus.FAILED, published.status());
     assertEquals("result_not_stored", published.error().code());
     assertNull(published.result());
     assertNull(published.stored());
     assertEquals(ResultOffloader.ATTEMPTS, store.attempts.get());
+  }
+
+  private RunResult offloaded(ResultStore store, RunResult outcome) throws Exception {
+    return offloader(store)
+        .offload(outcome, () -> false)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   private ResultOffloader offloader(ResultStore store) {
