@@ -84,7 +84,15 @@ public final class LocalStack {
     boolean loopbackHooks =
         dispatcherConfig.allowedNetworks().stream()
             .anyMatch(range -> range.contains(InetAddress.getLoopbackAddress()));
-    warmUp = new WarmUp(vertx, "127.0.0.1", key.getKey(), key.getValue(), loopbackHooks);
+    // the gateway's own address, or loopback when it listens on every interface
+    String host = gatewayConfig.httpHost();
+    warmUp =
+        new WarmUp(
+            vertx,
+            host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host,
+            key.getKey(),
+            key.getValue(),
+            loopbackHooks);
     gateway.readyOnlyWhen("warm_up", warmUp::done);
     return vertx
         .deployVerticle(

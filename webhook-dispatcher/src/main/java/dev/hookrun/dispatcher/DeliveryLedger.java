@@ -140,8 +140,9 @@ final class DeliveryLedger {
   }
 
   /**
-   * Decodes only the states dispatchers wrote: three in four run-state records come from gateways
-   * and workers, and this reader only wants to know about deliveries. Their values stay null.
+   * Decodes only the states dispatchers wrote: before each fact was written once, three in four
+   * run-state records came from gateways and workers, and a topic may still hold them within its
+   * retention. Their values stay null.
    */
   static final class DispatcherStatesOnly extends SkippingStringDeserializer {
 
@@ -160,8 +161,8 @@ final class DeliveryLedger {
    */
   private static Noted decode(ConsumerRecord<String, String> record) {
     String value = record.value();
-    // most states come from gateways and workers: skip them without parsing (a record written
-    // before the source header existed is decoded, and told apart by its text)
+    // states gateways and workers wrote before the record model: skip them without parsing (a
+    // record written before the source header existed is decoded, and told apart by its text)
     if (value == null || !value.contains(DISPATCHER_SOURCE)) {
       return null;
     }
