@@ -34,8 +34,11 @@ public final class LocalStack {
   private DispatcherConfig dispatcherConfig;
   private WarmUp warmUp;
 
-  /** A warm-up that takes longer than this ends there: the stack is ready, only colder. */
-  private static final Duration WARM_UP_TIMEOUT = Duration.ofSeconds(60);
+  /**
+   * A warm-up whose webhooks take this much longer than its sending ends there: the stack is ready,
+   * only colder.
+   */
+  private static final Duration WARM_UP_GRACE = Duration.ofSeconds(60);
 
   public LocalStack(Map<String, String> env) {
     this.env = env;
@@ -92,7 +95,8 @@ public final class LocalStack {
             host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host,
             key.getKey(),
             key.getValue(),
-            loopbackHooks);
+            loopbackHooks,
+            JitActivity.ofThisJvm());
     gateway.readyOnlyWhen("warm_up", warmUp::done);
     return vertx
         .deployVerticle(
@@ -100,11 +104,22 @@ public final class LocalStack {
             new DeploymentOptions().setInstances(workerConfig.instances()))
         .compose(id -> vertx.deployVerticle(new DispatcherVerticle(dispatcherConfig)))
         .compose(id -> vertx.deployVerticle(gateway))
-        .compose(id -> warmUp.run(gateway.actualPort(), config.warmUpRuns(), WARM_UP_TIMEOUT));
+        .compose(
+            id ->
+                warmUp.run(
+                    gateway.actualPort(),
+                    config.warmUpRuns(),
+                    config.warmUpSettleMax(),
+                    config.warmUpSettleMax().plus(WARM_UP_GRACE)));
   }
 
   public int gatewayPort() {
     return gateway.actualPort();
+  }
+
+  /** Runs the warm-up had accepted when it ended (all delivered unless it timed out). */
+  public int warmUpAccepted() {
+    return warmUp.accepted();
   }
 
   /** The address the gateway listens on (after {@link #start}). */

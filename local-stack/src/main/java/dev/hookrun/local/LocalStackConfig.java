@@ -3,6 +3,7 @@ package dev.hookrun.local;
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,12 @@ import java.util.Map;
  * read from the same environment by the stage's own config record.
  */
 public record LocalStackConfig(
-    Path dataDir, int kafkaPort, boolean externalKafka, String devApiKey, int warmUpRuns) {
+    Path dataDir,
+    int kafkaPort,
+    boolean externalKafka,
+    String devApiKey,
+    int warmUpRuns,
+    Duration warmUpSettleMax) {
 
   public static final Setting DATA_DIR =
       Setting.of(
@@ -28,7 +34,15 @@ public record LocalStackConfig(
           "Zero-length runs the local run sends through itself before /readyz says ready, so the first"
               + " real requests do not pay for class loading and JIT (0 turns it off; see docs/PERFORMANCE.md)");
 
-  public static final List<Setting> SETTINGS = List.of(DATA_DIR, KAFKA_PORT, WARMUP_RUNS);
+  public static final Setting WARMUP_SETTLE_MAX =
+      Setting.of(
+          "WARMUP_SETTLE_MAX",
+          "60s",
+          "After the WARMUP_RUNS burst, the local run keeps a light load on itself (1,000 runs/s) until"
+              + " the JIT compilers go quiet, for at most this long (0s skips it; see docs/PERFORMANCE.md)");
+
+  public static final List<Setting> SETTINGS =
+      List.of(DATA_DIR, KAFKA_PORT, WARMUP_RUNS, WARMUP_SETTLE_MAX);
 
   /**
    * Where the local run's gateway listens unless HTTP_HOST says otherwise: this machine only. The
@@ -53,7 +67,8 @@ public record LocalStackConfig(
                 vars.get("KAFKA_BOOTSTRAP_SERVERS") != null
                     && !vars.get("KAFKA_BOOTSTRAP_SERVERS").isBlank(),
                 vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null,
-                env.integer(WARMUP_RUNS, 0, 100_000)));
+                env.integer(WARMUP_RUNS, 0, 100_000),
+                env.duration(WARMUP_SETTLE_MAX, Duration.ZERO, Duration.ofMinutes(10))));
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.hookrun.local;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -11,7 +12,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,35 +19,63 @@ import org.slf4j.LoggerFactory;
  * Sends zero-length runs through the freshly started local platform before it reports ready.
  *
  * <p>A JVM starts interpreted: the first thousand predicts load classes and run cold code in every
- * stage at once, and on two cores a paced 200 req/s saw an accept p99 of 1.8 s in its first 30 s
- * (docs/PERFORMANCE.md). Sending the same path (HTTP, parsing, produce, worker, dispatcher, webhook
- * client) a couple of thousand times first removes that. The runs are real: they are accepted, run
- * and delivered like any other, to a receiver inside this process, so nothing here is a second code
- * path that could drift from the real one.
+ * stage at once, and on two cores a paced 200 req/s saw an accept p99 of 1.8 s in its first 30 s.
+ * Then the C2 compiler works for about a minute of load through everything that got hot (broker,
+ * Kafka clients, Netty, Vert.x, the stages), taking a core and leaving the rest in the slower
+ * profiling tier: a run costs about twice its settled CPU meanwhile (docs/PERFORMANCE.md). So the
+ * warm-up has two parts:
+ *
+ * <ol>
+ *   <li>a burst of {@code runs} runs on 16 connections, which makes the whole path hot;
+ *   <li>a lighter load that keeps the profiles coming while the compilers, no longer starved of
+ *       CPU, catch up: 1,000 runs/s, and every third second as many as 64 connections carry. It
+ *       ends once the compilers have been quiet for three checks (seconds) in a row, or after
+ *       {@code settleFor}.
+ * </ol>
+ *
+ * The runs are real: they are accepted, run and delivered like any other, to a receiver inside this
+ * process, so nothing here is a second code path that could drift from the real one. Readiness
+ * waits until every accepted warm-up run's webhook arrived.
  */
 final class WarmUp {
 
   private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
   static final String APP = "webhook-delay-example";
-  private static final int CONCURRENCY = 16;
+  private static final int BURST_LANES = 16;
+  private static final int SETTLE_RUNS_PER_TICK = 10;
+  private static final long SETTLE_TICK_MS = 10; // 10 runs every 10 ms: 1,000 runs/s
+  private static final int SETTLE_MAX_IN_FLIGHT = 64;
+  private static final long CHECK_EVERY_MS = 1_000;
+
+  /**
+   * Compiler time per wall second under which the JIT counts as quiet. Busy, it runs near 1.0 per
+   * compiler thread; settled under load, around 0.02-0.05.
+   */
+  static final double QUIET_SHARE = 0.10;
+
+  static final int QUIET_CHECKS = 3;
 
   private final Vertx vertx;
   private final String host;
   private final String apiKey;
   private final String project;
   private final boolean webhooks;
+  private final JitActivity jit;
   private volatile boolean done;
+  private volatile int accepted;
 
   /**
    * @param webhooks whether runs name a webhook on this machine (only when the dispatcher may
    *     deliver to loopback; otherwise they wait synchronously, which warms all but delivery)
    */
-  WarmUp(Vertx vertx, String host, String apiKey, String project, boolean webhooks) {
+  WarmUp(
+      Vertx vertx, String host, String apiKey, String project, boolean webhooks, JitActivity jit) {
     this.vertx = vertx;
     this.host = host;
     this.apiKey = apiKey;
     this.project = project;
     this.webhooks = webhooks;
+    this.jit = jit;
   }
 
   /** True once the warm-up ended (finished, failed or timed out): readiness waits for it. */
@@ -55,71 +83,67 @@ final class WarmUp {
     return done;
   }
 
+  /** Runs the warm-up had accepted when it ended (each was delivered unless it timed out). */
+  int accepted() {
+    return accepted;
+  }
+
   /**
-   * Sends {@code runs} runs and waits for their webhooks; never fails (a cold start is no error).
+   * Sends the burst of {@code runs}, then the settling load for at most {@code settleFor} (zero:
+   * none), and waits for the webhooks of all accepted runs, all within {@code timeout}; never fails
+   * (a cold start is no error).
    */
-  Future<Void> run(int port, int runs, Duration timeout) {
+  Future<Void> run(int port, int runs, Duration settleFor, Duration timeout) {
     if (runs <= 0) {
       done = true;
       return Future.succeededFuture();
     }
+    // One context for the whole warm-up: the counters below are then touched by one thread only.
+    Promise<Void> ended = Promise.promise();
+    vertx
+        .getOrCreateContext()
+        .runOnContext(v -> warmUp(port, runs, settleFor, timeout).onComplete(ended));
+    return ended.future();
+  }
+
+  private Future<Void> warmUp(int port, int runs, Duration settleFor, Duration timeout) {
     long started = System.nanoTime();
-    AtomicInteger delivered = new AtomicInteger();
-    AtomicInteger expected = new AtomicInteger(runs); // lowered by the runs not accepted
-    Promise<Void> allDelivered = Promise.promise();
-    Future<HttpServer> receiver =
-        webhooks
-            ? vertx
-                .createHttpServer()
-                .requestHandler(
-                    req ->
-                        req.end()
-                            .onComplete(
-                                x -> {
-                                  req.response().setStatusCode(200).end();
-                                  if (delivered.incrementAndGet() >= expected.get()) {
-                                    allDelivered.tryComplete();
-                                  }
-                                }))
-                .listen(0, "127.0.0.1")
-            : Future.succeededFuture();
+    LOG.info(
+        "warm-up: {} runs through the gateway, then a lighter load until the JIT compilers go"
+            + " quiet (at most {} s), before /readyz says ready (WARMUP_RUNS=0 skips it)",
+        runs,
+        settleFor.toSeconds());
+    Receiver receiver = new Receiver();
     HttpClient client =
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true),
-            new PoolOptions().setHttp1MaxSize(CONCURRENCY));
-    long timer = vertx.setTimer(timeout.toMillis(), t -> allDelivered.tryFail("timed out"));
+            new PoolOptions().setHttp1MaxSize(SETTLE_MAX_IN_FLIGHT));
+    long timer = vertx.setTimer(timeout.toMillis(), t -> receiver.all.tryFail("timed out"));
     return receiver
+        .listen()
         .compose(
-            server -> {
-              String hook =
-                  server == null ? null : "http://127.0.0.1:" + server.actualPort() + "/warm-up";
-              AtomicInteger next = new AtomicInteger();
-              AtomicInteger failed = new AtomicInteger();
-              Promise<Void> sent = Promise.promise();
-              AtomicInteger lanes = new AtomicInteger(CONCURRENCY);
-              for (int i = 0; i < CONCURRENCY; i++) {
-                sendNext(client, port, hook, runs, next, failed, lanes, sent);
-              }
-              return sent.future()
+            hook -> {
+              Sender sender = new Sender(client, port, hook);
+              return burst(sender, runs)
+                  .compose(v -> settle(sender, settleFor))
                   .compose(
                       v -> {
-                        expected.set(runs - failed.get());
-                        if (hook == null || delivered.get() >= expected.get()) {
-                          return Future.<Void>succeededFuture();
-                        }
-                        return allDelivered.future();
+                        accepted = sender.accepted;
+                        return hook == null
+                            ? Future.<Void>succeededFuture()
+                            : receiver.awaitAll(sender.accepted);
                       })
-                  .eventually(() -> server == null ? Future.succeededFuture() : server.close())
                   .onComplete(
                       r ->
                           LOG.info(
                               "warm-up: {} runs in {} ms ({} not accepted, {} webhooks{})",
-                              runs,
+                              sender.sent,
                               (System.nanoTime() - started) / 1_000_000,
-                              failed.get(),
-                              delivered.get(),
+                              sender.sent - sender.accepted,
+                              receiver.delivered,
                               r.failed() ? "; " + r.cause().getMessage() : ""));
             })
+        .eventually(receiver::close)
         .eventually(client::close)
         .onComplete(
             r -> {
@@ -130,45 +154,171 @@ final class WarmUp {
         .mapEmpty();
   }
 
-  /** One lane: sends a run, and the next when it is answered, until all runs are sent. */
-  private void sendNext(
-      HttpClient client,
-      int port,
-      String hook,
-      int runs,
-      AtomicInteger next,
-      AtomicInteger failed,
-      AtomicInteger lanes,
-      Promise<Void> sent) {
-    if (next.getAndIncrement() >= runs) {
-      if (lanes.decrementAndGet() == 0) {
-        sent.tryComplete();
-      }
-      return;
+  /** {@code runs} runs on {@link #BURST_LANES} connections, each sending when answered. */
+  private Future<Void> burst(Sender sender, int runs) {
+    Promise<Void> sent = Promise.promise();
+    int[] left = {runs};
+    int[] lanes = {BURST_LANES};
+    Runnable[] next = new Runnable[1];
+    next[0] =
+        () -> {
+          if (left[0]-- > 0) {
+            sender.send().onComplete(r -> next[0].run());
+          } else if (--lanes[0] == 0) {
+            sent.complete();
+          }
+        };
+    for (int i = 0; i < BURST_LANES; i++) {
+      next[0].run();
     }
-    JsonObject body = new JsonObject().put("delayMins", 0);
-    if (hook != null) {
-      body.put("webhook_endpoint", hook);
+    return sent.future();
+  }
+
+  /**
+   * The light load until the compilers were quiet for {@link #QUIET_CHECKS} checks, or for {@code
+   * settleFor}; completes once its last run was answered.
+   */
+  private Future<Void> settle(Sender sender, Duration settleFor) {
+    if (settleFor.isZero()) {
+      return Future.succeededFuture();
     }
-    client
-        .request(
-            new RequestOptions()
-                .setMethod(HttpMethod.POST)
-                .setHost(host)
-                .setPort(port)
-                .setURI("/v3/" + project + "/" + APP + "/predict"))
-        .compose(
-            req ->
-                req.putHeader("Authorization", apiKey)
-                    .putHeader("Content-Type", "application/json")
-                    .send(body.toBuffer()))
-        .compose(resp -> resp.body().map(b -> resp.statusCode()))
-        .onComplete(
-            r -> {
-              if (r.failed() || r.result() / 100 != 2) {
-                failed.incrementAndGet();
+    Promise<Void> settled = Promise.promise();
+    long deadline = System.nanoTime() + settleFor.toNanos();
+    jit.busyShareSinceLastCall(); // the burst's compiling is not this phase's
+    int[] quietChecks = {0};
+    int[] second = {0};
+    long sendTimer =
+        vertx.setPeriodic(
+            SETTLE_TICK_MS,
+            t -> {
+              // every third second at full concurrency: the branches a busy system takes (fuller
+              // batches, queued writes) must be compiled too, or the first real burst
+              // deoptimizes them ("unstable_if") and the compilers start over
+              int budget = second[0] % 3 == 0 ? SETTLE_MAX_IN_FLIGHT : SETTLE_RUNS_PER_TICK;
+              for (int i = 0; i < budget && sender.inFlight < SETTLE_MAX_IN_FLIGHT; i++) {
+                sender.send();
               }
-              sendNext(client, port, hook, runs, next, failed, lanes, sent);
             });
+    vertx.setPeriodic(
+        CHECK_EVERY_MS,
+        check -> {
+          second[0]++;
+          double busy = jit.busyShareSinceLastCall();
+          quietChecks[0] = busy < QUIET_SHARE ? quietChecks[0] + 1 : 0;
+          LOG.debug("warm-up: compilers busy {} ms per second", Math.round(busy * 1000));
+          boolean timeUp = System.nanoTime() - deadline >= 0;
+          if (quietChecks[0] >= QUIET_CHECKS || timeUp) {
+            vertx.cancelTimer(check);
+            vertx.cancelTimer(sendTimer);
+            if (timeUp) {
+              LOG.info(
+                  "warm-up: compilers still busy after {} s, ready anyway", settleFor.toSeconds());
+            }
+            sender.whenIdle(settled);
+          }
+        });
+    return settled.future();
+  }
+
+  /** Predicts through the public API; counts what was sent, answered and accepted. */
+  private final class Sender {
+    private final HttpClient client;
+    private final RequestOptions request;
+    private final Buffer body;
+    int sent;
+    int accepted;
+    int inFlight;
+    private Promise<Void> idle;
+
+    Sender(HttpClient client, int port, String hook) {
+      this.client = client;
+      this.request =
+          new RequestOptions()
+              .setMethod(HttpMethod.POST)
+              .setHost(host)
+              .setPort(port)
+              .setURI("/v3/" + project + "/" + APP + "/predict")
+              .putHeader("Authorization", apiKey)
+              .putHeader("Content-Type", "application/json");
+      JsonObject json = new JsonObject().put("delayMins", 0);
+      if (hook != null) {
+        json.put("webhook_endpoint", hook);
+      }
+      this.body = json.toBuffer();
+    }
+
+    Future<Void> send() {
+      sent++;
+      inFlight++;
+      return client
+          .request(request)
+          .compose(req -> req.send(body))
+          .compose(resp -> resp.body().map(b -> resp.statusCode()))
+          .andThen(
+              r -> {
+                inFlight--;
+                if (r.succeeded() && r.result() / 100 == 2) {
+                  accepted++;
+                }
+                if (inFlight == 0 && idle != null) {
+                  idle.tryComplete();
+                }
+              })
+          .mapEmpty();
+    }
+
+    /** Completes {@code promise} once no run is in flight (at once if none is). */
+    void whenIdle(Promise<Void> promise) {
+      idle = promise;
+      if (inFlight == 0) {
+        promise.tryComplete();
+      }
+    }
+  }
+
+  /** The webhook receiver of the warm-up runs, on loopback; none when webhooks are off. */
+  private final class Receiver {
+    final Promise<Void> all = Promise.promise();
+    private HttpServer server;
+    private int expected = Integer.MAX_VALUE;
+    private int delivered;
+
+    /** Listens and gives the webhook URL, or null when runs wait synchronously instead. */
+    Future<String> listen() {
+      if (!webhooks) {
+        return Future.succeededFuture(null);
+      }
+      return vertx
+          .createHttpServer()
+          .requestHandler(
+              req ->
+                  req.end()
+                      .onComplete(
+                          x -> {
+                            req.response().setStatusCode(200).end();
+                            delivered++;
+                            if (delivered >= expected) {
+                              all.tryComplete();
+                            }
+                          }))
+          .listen(0, "127.0.0.1")
+          .map(
+              s -> {
+                server = s;
+                return "http://127.0.0.1:" + s.actualPort() + "/warm-up";
+              });
+    }
+
+    Future<Void> awaitAll(int runs) {
+      expected = runs;
+      if (delivered >= runs) {
+        all.tryComplete();
+      }
+      return all.future();
+    }
+
+    Future<Void> close() {
+      return server == null ? Future.succeededFuture() : server.close();
+    }
   }
 }
