@@ -4,6 +4,7 @@ import dev.hookrun.common.health.HealthServer;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.DurableProducer;
+import dev.hookrun.common.kafka.EventLoopProducer;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,18 +93,8 @@ public final class DispatcherVerticle extends VerticleBase {
     written.addAll(List.of(topics.runState(), topics.deadLetters()));
     return TopicInitializer.ensure(vertx, kafka, specs)
         .compose(v -> ledger.start(context))
-        .compose(
-            v ->
-                vertx.executeBlocking(
-                    () -> {
-                      producer =
-                          new KafkaProducer<>(
-                              KafkaClientProperties.asObjects(
-                                  KafkaClientProperties.eventLoopProducer(
-                                      kafka, name, Duration.ofSeconds(30))));
-                      fetchMetadata(producer, written);
-                      return null;
-                    }))
+        .compose(v -> EventLoopProducer.open(vertx, kafka, name, written))
+        .onSuccess(p -> producer = p)
         // Building an S3 client loads and reads much: not on the event loop.
         .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
         .compose(
@@ -187,27 +177,6 @@ public final class DispatcherVerticle extends VerticleBase {
                     config.retrySchedule(),
                     config.allowedNetworks().isEmpty() ? "none" : config.allowedNetworks(),
                     config.secrets().isEmpty() ? "no" : config.secrets()));
-  }
-
-  /**
-   * The producer is called on the event loop and may wait only 50 ms for metadata: fetch it here,
-   * on a worker thread, so the first sends do not time out (they would be retried, but a delivered
-   * state should leave at once).
-   */
-  private static void fetchMetadata(KafkaProducer<String, String> producer, List<String> topics) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    for (String topic : topics) {
-      while (true) {
-        try {
-          producer.partitionsFor(topic);
-          break;
-        } catch (TimeoutException e) {
-          if (System.nanoTime() > deadline) {
-            throw e;
-          }
-        }
-      }
-    }
   }
 
   private WebhookSender newSender() {

@@ -8,13 +8,11 @@ import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunStarted;
 import dev.hookrun.common.run.RunStatus;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,46 +28,49 @@ import org.slf4j.LoggerFactory;
  * send Kafka refuses for good (the record is larger than the topic takes, or invalid) would fail
  * the same way forever: that run is settled as {@code failed} with the reason, which is small
  * enough to be written, so its partition moves on and its webhook says why.
+ *
+ * <p>Sends are made on the worker's event loop ({@link
+ * dev.hookrun.common.kafka.EventLoopProducer}).
  */
 final class ResultPublisher {
 
   private static final Logger LOG = LoggerFactory.getLogger(ResultPublisher.class);
 
-  private final KafkaProducer<String, String> producer;
+  private final Producer<String, String> producer;
   private final DurableProducer durable;
   private final Topics topics;
 
-  ResultPublisher(Vertx vertx, KafkaProducer<String, String> producer, Topics topics) {
+  ResultPublisher(Context context, Producer<String, String> producer, Topics topics) {
     this.producer = producer;
     // the retry loop is the common one; what to write instead of a refused outcome is ours
-    this.durable =
-        new DurableProducer(vertx.getOrCreateContext(), record -> sendOnce(producer, record));
+    this.durable = DurableProducer.direct(context, producer);
     this.topics = topics;
   }
 
   /** Best effort: a lost {@code running} record only delays what status shows until the outcome. */
   void started(RunStarted started) {
-    var record =
-        KafkaProducerRecord.create(topics.results(), started.runId(), started.toJson().encode());
-    record.addHeader(RunHeaders.KIND, RunHeaders.KIND_RUNNING);
-    producer
-        .send(record)
-        .onFailure(
-            e ->
-                LOG.debug("run {}: running record not written: {}", started.runId(), e.toString()));
+    bestEffort(started.runId(), started.toJson().encode(), RunHeaders.KIND_RUNNING);
   }
 
   /** Best effort, like {@link #started}: the next report or the outcome supersedes a lost one. */
   void progress(RunProgress progress) {
-    var record =
-        KafkaProducerRecord.create(topics.results(), progress.runId(), progress.toJson().encode());
-    record.addHeader(RunHeaders.KIND, RunHeaders.KIND_PROGRESS);
-    producer
-        .send(record)
-        .onFailure(
-            e ->
-                LOG.debug(
-                    "run {}: progress record not written: {}", progress.runId(), e.toString()));
+    bestEffort(progress.runId(), progress.toJson().encode(), RunHeaders.KIND_PROGRESS);
+  }
+
+  private void bestEffort(String runId, String value, String kind) {
+    var record = new ProducerRecord<String, String>(topics.results(), runId, value);
+    record.headers().add(RunHeaders.KIND, RunHeaders.bytes(kind));
+    try {
+      producer.send(
+          record,
+          (metadata, e) -> {
+            if (e != null) {
+              LOG.debug("run {}: {} record not written: {}", runId, kind, e.toString());
+            }
+          });
+    } catch (RuntimeException e) { // a closing producer
+      LOG.debug("run {}: {} record not written: {}", runId, kind, e.toString());
+    }
   }
 
   /**
@@ -97,17 +98,6 @@ final class ResultPublisher {
               }
               return Future.failedFuture(cause);
             });
-  }
-
-  /**
-   * One attempt through the Vert.x producer (its send runs off the event loop), same record, same
-   * headers.
-   */
-  private static Future<?> sendOnce(
-      KafkaProducer<String, String> producer, ProducerRecord<String, String> record) {
-    var once = KafkaProducerRecord.create(record.topic(), record.key(), record.value());
-    record.headers().forEach(h -> once.addHeader(h.key(), Buffer.buffer(h.value())));
-    return producer.send(once);
   }
 
   private static RunResult tooLarge(RunResult result, int bytes, Throwable cause) {

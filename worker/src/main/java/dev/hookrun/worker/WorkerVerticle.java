@@ -3,6 +3,7 @@ package dev.hookrun.worker;
 import dev.hookrun.common.health.HealthServer;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
+import dev.hookrun.common.kafka.EventLoopProducer;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
@@ -13,18 +14,18 @@ import dev.hookrun.worker.model.ModelRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One member of the workers' consumer group. Several instances in a process each own a group
- * membership (and so a share of the partitions) and share one producer and one blocking pool.
+ * membership (and so a share of the partitions) and a producer called on their event loop, and
+ * share one blocking pool.
  */
 public final class WorkerVerticle extends VerticleBase {
 
@@ -50,6 +51,7 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     var kafka = config.kafka();
     var topics = kafka.topics();
+    String name = config.workerId() + "-" + INSTANCE.incrementAndGet();
     return TopicInitializer.ensure(
             vertx,
             kafka,
@@ -69,21 +71,16 @@ public final class WorkerVerticle extends VerticleBase {
                       cancelled::onRecords);
               return cancels.start();
             })
+        .compose(
+            v ->
+                EventLoopProducer.open(
+                    vertx, kafka, "hookrun-worker-" + name, List.of(topics.results())))
+        .onSuccess(p -> producer = p)
         // Building an S3 client loads and reads much: not on the event loop.
         .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
         .compose(
             store -> {
               resultStore = store;
-              String name = config.workerId() + "-" + INSTANCE.incrementAndGet();
-              producer =
-                  KafkaProducer.createShared(
-                      vertx,
-                      "hookrun-worker-" + kafka.topicPrefix(),
-                      KafkaClientProperties.batchingProducer(
-                          kafka, "hookrun-worker-" + config.workerId(), Duration.ofSeconds(30)));
-              // Send failures are retried by ResultPublisher; this only keeps them out of the error
-              // log.
-              producer.exceptionHandler(e -> LOG.debug("producer: {}", e.toString()));
               blockingPool =
                   vertx.createSharedWorkerExecutor(
                       "hookrun-models",
@@ -94,7 +91,7 @@ public final class WorkerVerticle extends VerticleBase {
                   new RunExecutor(
                       vertx,
                       ModelRegistry.builtIn(vertx, blockingPool),
-                      new ResultPublisher(vertx, producer, topics),
+                      new ResultPublisher(context, producer, topics),
                       cancelled,
                       config,
                       Clock.systemUTC());
@@ -154,7 +151,15 @@ public final class WorkerVerticle extends VerticleBase {
             })
         .compose(v -> loop.stop())
         .eventually(() -> cancels.stop())
-        .eventually(() -> producer.close())
+        .eventually(
+            () ->
+                producer == null
+                    ? Future.succeededFuture()
+                    : vertx.executeBlocking(
+                        () -> {
+                          producer.close(); // sends what is buffered, waits for its acks
+                          return null;
+                        }))
         .eventually(
             () -> {
               blockingPool.close();

@@ -1,5 +1,6 @@
 package dev.hookrun.worker.model;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +29,6 @@ public final class DelayModel implements Model {
     long delayMs = Math.round(delayMins * 60_000);
     long startNanos = System.nanoTime();
     Promise<Object> promise = Promise.promise();
-    // setTimer needs at least 1 ms; a zero delay still goes through the event loop once.
     Number every = input.getNumber("progressEverySeconds");
     long reports =
         every == null || every.doubleValue() <= 0
@@ -46,18 +46,22 @@ public final class DelayModel implements Model {
                                   : Math.min(100, Math.round(100.0 * slept / delayMs)))
                           .put("slept_ms", slept));
                 });
-    long timer =
-        vertx.setTimer(
-            Math.max(1, delayMs),
-            id -> {
-              vertx.cancelTimer(reports);
-              long slept = (System.nanoTime() - startNanos) / 1_000_000;
-              promise.tryComplete(
-                  new JsonObject()
-                      .put("delayMins", input.getValue("delayMins"))
-                      .put("slept_ms", slept)
-                      .put("message", "Slept for " + slept + " ms as requested."));
-            });
+    Handler<Long> wake =
+        id -> {
+          vertx.cancelTimer(reports);
+          long slept = (System.nanoTime() - startNanos) / 1_000_000;
+          promise.tryComplete(
+              new JsonObject()
+                  .put("delayMins", input.getValue("delayMins"))
+                  .put("slept_ms", slept)
+                  .put("message", "Slept for " + slept + " ms as requested."));
+        };
+    // A zero delay ends on the next turn of the event loop, not after a timer's shortest 1 ms:
+    // that millisecond was a quarter of such a run's end-to-end time.
+    long timer = delayMs > 0 ? vertx.setTimer(delayMs, wake) : -1;
+    if (delayMs == 0) {
+      vertx.getOrCreateContext().runOnContext(v -> wake.handle(-1L));
+    }
     return ModelRun.of(
         promise.future(),
         () -> {

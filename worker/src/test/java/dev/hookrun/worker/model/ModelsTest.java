@@ -44,6 +44,20 @@ class ModelsTest {
   }
 
   @Test
+  void aZeroDelayEndsWithoutSleeping() throws Exception {
+    JsonObject result =
+        (JsonObject)
+            new DelayModel(vertx)
+                .start(new JsonObject().put("delayMins", 0))
+                .result()
+                .await(5, TimeUnit.SECONDS);
+    assertEquals(0, result.getInteger("delayMins"));
+    long slept = result.getLong("slept_ms");
+    assertTrue(slept >= 0 && slept < 1_000, "slept " + slept + " ms");
+    assertEquals("Slept for " + slept + " ms as requested.", result.getString("message"));
+  }
+
+  @Test
   void aCancelledDelayRunFailsWithCancellation() {
     ModelRun run = new DelayModel(vertx).start(new JsonObject().put("delayMins", 10));
     run.cancel();
