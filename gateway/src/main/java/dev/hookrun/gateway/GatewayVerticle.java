@@ -53,6 +53,11 @@ public final class GatewayVerticle extends VerticleBase {
   private TopicFollower<RunRecords.Fact> follower;
   private Router router;
   private long sweepTimer = -1;
+  private long viewSweepTimer = -1;
+
+  /** Expired runs the view drops per sweep tick (4 a second): well above any creation rate. */
+  private static final int VIEW_SWEEP_LIMIT = 5_000;
+
   private ReadinessCheck readiness;
   private WorkerExecutor sends;
   private ConnectionGuard connections;
@@ -153,11 +158,13 @@ public final class GatewayVerticle extends VerticleBase {
               resultSweeper =
                   new ResultSweeper(vertx, resultStore, kafka.runRetention(), Clock.systemUTC());
               resultSweeper.start();
+              // a few thousand expiries per tick at most: the tick runs on the predict loop
+              viewSweepTimer = vertx.setPeriodic(250, t -> view.sweep(VIEW_SWEEP_LIMIT));
               sweepTimer =
                   vertx.setPeriodic(
                       60_000,
                       t -> {
-                        view.sweep();
+                        view.dropOrphans();
                         records.sweep();
                       });
               connections =
@@ -296,6 +303,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(viewSweepTimer);
     vertx.cancelTimer(idleTimer);
     if (resultSweeper != null) {
       resultSweeper.stop();

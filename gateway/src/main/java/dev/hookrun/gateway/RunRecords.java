@@ -4,6 +4,7 @@ import dev.hookrun.common.kafka.SkippingStringDeserializer;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.CancelCommand;
 import dev.hookrun.common.run.DeliveryState;
+import dev.hookrun.common.run.Interner;
 import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunRequest;
@@ -57,6 +58,12 @@ final class RunRecords {
   private final RunStateView view;
   private final Map<String, Instant> earlyCancels = new HashMap<>();
 
+  /**
+   * Shares the strings that repeat across runs in the view; used by {@link #decode} only, on the
+   * follower's poll thread.
+   */
+  private final Interner strings = new Interner(10_000);
+
   RunRecords(Topics topics, RunStateView view) {
     this.topics = topics;
     this.view = view;
@@ -73,7 +80,9 @@ final class RunRecords {
   Fact decode(ConsumerRecord<String, String> record) {
     String topic = record.topic();
     if (topic.equals(topics.requests())) {
-      return new Accepted(queued(record), RunHeaders.text(record.headers(), RunHeaders.RETRY_OF));
+      return new Accepted(
+          queued(record).compacted(strings),
+          RunHeaders.text(record.headers(), RunHeaders.RETRY_OF));
     }
     if (record.value() == null) {
       return null; // a tombstone: nothing to show
@@ -81,7 +90,8 @@ final class RunRecords {
     JsonObject json = new JsonObject(record.value());
     if (topic.equals(topics.results())) {
       return switch (RunHeaders.kind(record.headers())) {
-        case RunHeaders.KIND_RUNNING -> new Changed(RunState.running(RunStarted.fromJson(json)));
+        case RunHeaders.KIND_RUNNING ->
+            new Changed(RunState.running(RunStarted.fromJson(json)).compacted(strings));
         case RunHeaders.KIND_PROGRESS -> {
           RunProgress report = RunProgress.fromJson(json);
           yield new Progressed(
@@ -91,11 +101,12 @@ final class RunRecords {
         default ->
             new Changed(
                 RunState.finished(
-                    RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp())));
+                        RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp()))
+                    .compacted(strings));
       };
     }
     if (topic.equals(topics.runState())) {
-      return new Changed(RunState.delivering(DeliveryState.fromJson(json)));
+      return new Changed(RunState.delivering(DeliveryState.fromJson(json)).compacted(strings));
     }
     if (topic.equals(topics.cancels())) {
       CancelCommand command = CancelCommand.fromJson(json);

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,13 @@ final class RunStateView {
   private final int maxEntries;
   private final int maxWaiters;
   private final Clock clock;
-  private final Map<String, RunState> runs = new HashMap<>();
+
+  /**
+   * In the order runs were first seen, which is their creation order up to the skew between
+   * partitions: {@link #sweep} finds the expired ones at the head instead of walking every run.
+   */
+  private final Map<String, RunState> runs = new LinkedHashMap<>();
+
   private final Map<String, LinkedHashSet<String>> finishedByProject = new HashMap<>();
   private final Map<String, List<Promise<RunState>>> waiters = new HashMap<>();
   private final Map<String, Integer> unfinishedByProject = new HashMap<>();
@@ -227,15 +234,32 @@ final class RunStateView {
     return waiting;
   }
 
-  /** Drops runs past the retention; called periodically. */
-  void sweep() {
+  /**
+   * Drops runs past the retention, oldest first and at most {@code limit} of them; called several
+   * times a second. It stops at the first run still within the retention, so a run seen out of
+   * creation order goes as soon as the ones seen before it (the skew is seconds; retention is
+   * hours). Walking all runs at once instead held the event loop that answers predicts for
+   * milliseconds per hundred thousand runs.
+   */
+  void sweep(int limit) {
     List<RunState> expired = new ArrayList<>();
-    for (RunState state : runs.values()) {
-      if (isExpired(state)) {
-        expired.add(state);
+    for (Iterator<RunState> oldest = runs.values().iterator();
+        oldest.hasNext() && expired.size() < limit; ) {
+      RunState state = oldest.next();
+      if (!isExpired(state)) {
+        break;
       }
+      expired.add(state);
     }
     expired.forEach(this::remove);
+  }
+
+  /**
+   * Drops progress and retry links of runs this view does not hold (a fact that came before its
+   * run's request, whose run then never appeared); called every minute. Those of runs it holds go
+   * with them in {@link #remove}.
+   */
+  void dropOrphans() {
     progress.keySet().removeIf(runId -> !runs.containsKey(runId));
     retryOf.keySet().removeIf(runId -> !runs.containsKey(runId));
     retriedAs.keySet().removeIf(runId -> !runs.containsKey(runId));
@@ -277,6 +301,8 @@ final class RunStateView {
   private void remove(RunState state) {
     runs.remove(state.runId());
     progress.remove(state.runId());
+    retryOf.remove(state.runId());
+    retriedAs.remove(state.runId());
     untrack(state);
   }
 

@@ -145,4 +145,51 @@ class RunStateViewTest {
     assertEquals(
         "delivered", view.get("r").webhook().status(), "the webhook state survives the outcome");
   }
+
+  @Test
+  void aSweepDropsTheRunsPastTheRetentionOldestFirstAndAtMostItsLimit() {
+    Instant[] now = {NOW};
+    Clock moving =
+        new Clock() {
+          @Override
+          public Instant instant() {
+            return now[0];
+          }
+
+          @Override
+          public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+        };
+    RunStateView view = new RunStateView(vertx, Duration.ofHours(1), 10_000, 1_000, moving);
+    for (int i = 0; i < 100; i++) {
+      view.apply(succeeded("a", "old-" + i, NOW.minusSeconds(600 - i)));
+    }
+    view.apply(queued("a", "open", NOW.minusSeconds(300)));
+    view.progress("open", new RunStateView.Progress(null, 1, NOW));
+    for (int i = 0; i < 50; i++) {
+      view.apply(succeeded("b", "new-" + i, NOW));
+    }
+
+    now[0] = NOW.plus(Duration.ofHours(1)).minusSeconds(400); // the first 100 are past retention
+    view.sweep(30);
+    assertEquals(151 - 30, view.size(), "no more than the limit per sweep");
+    view.sweep(1_000);
+    assertNull(view.get("old-99"));
+    assertNotNull(view.get("open"), "a run within the retention stays");
+    assertEquals(1, view.unfinished("a"));
+    assertEquals(51, view.size());
+
+    now[0] = NOW.plus(Duration.ofHours(1)).minusSeconds(100); // now only the newest 50 remain
+    view.sweep(1_000);
+    assertNull(view.get("open"));
+    assertNull(view.progressOf("open"), "its progress went with it");
+    assertEquals(0, view.unfinished("a"));
+    assertEquals(50, view.size());
+  }
 }

@@ -165,6 +165,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("log.cleaner.backoff.ms", "1000");
     p.put("group.consumer.min.session.timeout.ms", "3000");
     p.put("group.consumer.min.heartbeat.interval.ms", "500");
+    // Kafka's 3 network and 8 I/O threads are sized for a broker with a machine of its own; this
+    // one shares the process (and, on a laptop or a CI runner, two cores) with every stage, and a
+    // dozen threads taking turns cost more than they serve.
+    int cores = Runtime.getRuntime().availableProcessors();
+    p.put("num.network.threads", Integer.toString(Math.max(1, Math.min(3, cores / 4))));
+    p.put("num.io.threads", Integer.toString(Math.max(2, Math.min(8, cores))));
     p.putAll(overrides);
     return p;
   }

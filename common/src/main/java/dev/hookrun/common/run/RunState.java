@@ -1,5 +1,6 @@
 package dev.hookrun.common.run;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -173,6 +174,54 @@ public record RunState(
    * outcome replaces a gateway's cancel (the run had already finished), and webhook progress only
    * moves forward.
    */
+  /**
+   * The same state for a long-lived view: repeated strings shared through {@code strings}, and a
+   * JSON object or array result kept as its text ({@link EncodedJson}; {@link #result()} decodes it
+   * again). About half the memory per finished run.
+   */
+  public RunState compacted(Interner strings) {
+    Object kept = result;
+    if (result instanceof JsonObject object) {
+      kept = new EncodedJson(object.encode());
+    } else if (result instanceof JsonArray array) {
+      kept = new EncodedJson(array.encode());
+    }
+    WebhookState hook =
+        webhook == null
+            ? null
+            : new WebhookState(
+                strings.intern(webhook.endpoint()),
+                strings.intern(webhook.status()),
+                webhook.attempts(),
+                webhook.lastStatusCode(),
+                webhook.nextAttemptAt(),
+                webhook.lastError());
+    return new RunState(
+        runId,
+        strings.intern(project),
+        strings.intern(app),
+        status,
+        createdAt,
+        startedAt,
+        completedAt,
+        runTimeMs,
+        strings.intern(workerId),
+        kept,
+        error,
+        hook,
+        strings.intern(source),
+        updatedAt);
+  }
+
+  /**
+   * The model's output (decoded afresh when this state keeps it as text), a {@link StoredResult},
+   * or null.
+   */
+  @Override
+  public Object result() {
+    return result instanceof EncodedJson text ? text.decode() : result;
+  }
+
   public static RunState merge(RunState current, RunState incoming) {
     if (current == null) {
       return incoming;
@@ -196,13 +245,14 @@ public record RunState(
   }
 
   public JsonObject toJson() {
+    Object output = result();
     return Json.run(runId, project, app, status)
         .put("created_at", Json.time(createdAt))
         .put("started_at", Json.time(startedAt))
         .put("completed_at", Json.time(completedAt))
         .put("run_time_ms", runTimeMs)
         .put("worker_id", workerId)
-        .put("result", result instanceof StoredResult ref ? ref.toJson() : result)
+        .put("result", output instanceof StoredResult ref ? ref.toJson() : output)
         .put("error", Json.error(error))
         .put("webhook", webhook == null ? null : webhook.toJson())
         .put("source", source)
