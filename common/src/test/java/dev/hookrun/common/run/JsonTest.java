@@ -30,6 +30,38 @@ class JsonTest {
   }
 
   @Test
+  void formatsInstantsExactlyAsInstantToStringDoes() {
+    Random random = new Random(7);
+    long from = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+    long to = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+    for (int i = 0; i < 100_000; i++) {
+      long second = from + (long) (random.nextDouble() * (to - from));
+      int nanos =
+          switch (i % 4) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1_000;
+            default -> random.nextInt(1_000_000_000);
+          };
+      Instant instant = Instant.ofEpochSecond(second, nanos);
+      assertEquals(instant.toString(), Json.formatInstant(instant));
+    }
+    for (Instant edge :
+        List.of(
+            Instant.EPOCH,
+            Instant.parse("1969-12-31T23:59:59.999999999Z"),
+            Instant.parse("2024-02-29T23:59:59.000001Z"),
+            Instant.parse("0001-01-01T00:00:00Z"),
+            Instant.parse("9999-12-31T23:59:59.999Z"),
+            Instant.parse("0000-12-31T23:59:59Z"),
+            Instant.parse("+10000-01-01T00:00:00Z"),
+            Instant.MIN,
+            Instant.MAX)) {
+      assertEquals(edge.toString(), Json.formatInstant(edge));
+    }
+  }
+
+  @Test
   void edgeCasesMatchInstantParse() {
     for (String text :
         List.of(
