@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Where the local run's CPU goes, by thread group, during one measured pass (issue 11).
+# Starts ./run.sh (it warms itself before /readyz), sends WARM runs that are not measured (as the
+# side-by-side benchmark does), then N runs at C concurrent through ../shared/bench/driver.js, and
+# prints the CPU of each thread group (event loops, broker request handlers, Kafka producer I/O,
+# C2 compiler, ZGC workers, ...) in ms per run. This is how the JIT's share of a freshly started
+# stack was found (docs/PERFORMANCE.md).
+#   bench/threads.sh                 N=20000 C=64 WARM=10000
+#   N=30000 JAVA_OPTS=-XX:+UseG1GC bench/threads.sh      any run.sh setting passes through
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SB=${SHARED_BENCH:-../shared/bench}
+[[ -f $SB/driver.js ]] || { echo "no $SB/driver.js (set SHARED_BENCH)" >&2; exit 1; }
+N=${N:-20000}
+C=${C:-64}
+WARM=${WARM:-10000}
+PORT=${THREADS_PORT:-8097}
+WORK=$(mktemp -d)
+STACK=
+cleanup() {
+  [[ -n $STACK ]] && kill "$STACK" 2>/dev/null && wait "$STACK" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+HTTP_PORT=$PORT API_KEYS=bench-key=bench DATA_DIR=$WORK/data WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 \
+  ./run.sh >"$WORK/stack.log" 2>&1 &
+STACK=$!
+until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do
+  kill -0 "$STACK" 2>/dev/null || { tail -20 "$WORK/stack.log" >&2; exit 1; }
+  sleep 0.5
+done
+JVM=$(pgrep -P "$STACK" java || echo "$STACK") # run.sh execs java: usually the same pid
+drive() {
+  node "$SB/driver.js" --target "http://127.0.0.1:$PORT" --project bench --app webhook-delay-example \
+    --auth-key bench-key --progress-s 0 "$@"
+}
+drive --n "$WARM" --c "$C" --drain-idle-s 5 >/dev/null 2>&1
+snapshot() { # tid name cpu-ticks, for every thread alive now
+  for t in /proc/"$JVM"/task/*; do
+    name=$(cat "$t/comm" 2>/dev/null) || continue
+    ticks=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
+    echo "${t##*/}|$name|$ticks"
+  done
+}
+snapshot >"$WORK/before"
+drive --n "$N" --c "$C" >"$WORK/driver.json" 2>/dev/null
+snapshot >"$WORK/after"
+python3 - "$WORK/before" "$WORK/after" "$WORK/driver.json" "$(getconf CLK_TCK)" <<'PY'
+import collections, json, re, sys
+def read(path):
+    out = {}
+    for line in open(path):
+        tid, name, ticks = line.rstrip("\n").split("|")
+        out[tid] = (name, int(ticks))
+    return out
+before, after = read(sys.argv[1]), read(sys.argv[2])
+run = json.load(open(sys.argv[3]))
+hz, runs = int(sys.argv[4]), max(1, run.get("accepted", 0))
+groups = collections.Counter()
+for tid, (name, ticks) in after.items():
+    # numbered threads of one pool form one group: "vert.x-eventloop-thread-3" -> "vert.x-eventloo"
+    groups[re.sub(r"[-_#]?\d+$", "", name)] += ticks - before.get(tid, (name, 0))[1]
+total = sum(groups.values())
+print(f"{runs} runs, {run.get('e2e_rps')} runs/s end to end, {total / hz:.2f} CPU s, "
+      f"{1000 * total / hz / runs:.3f} ms per run (this JVM only)")
+for name, ticks in groups.most_common(15):
+    if ticks > 0:
+        print(f"  {name:18s} {1000 * ticks / hz / runs:6.3f} ms/run  {100 * ticks / total:5.1f} %")
+PY
