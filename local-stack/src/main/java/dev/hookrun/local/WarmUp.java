@@ -3,14 +3,9 @@ package dev.hookrun.local;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,34 +108,35 @@ final class WarmUp {
             + " quiet (at most {} s), before /readyz says ready (WARMUP_RUNS=0 skips it)",
         runs,
         settleFor.toSeconds());
-    Receiver receiver = new Receiver();
+    WarmUpReceiver receiver = new WarmUpReceiver(vertx, webhooks);
     HttpClient client =
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true),
             new PoolOptions().setHttp1MaxSize(SETTLE_MAX_IN_FLIGHT));
-    long timer = vertx.setTimer(timeout.toMillis(), t -> receiver.all.tryFail("timed out"));
+    long timer = vertx.setTimer(timeout.toMillis(), t -> receiver.timeOut());
     return receiver
         .listen()
         .compose(
             hook -> {
-              Sender sender = new Sender(client, port, hook);
+              WarmUpSender sender =
+                  new WarmUpSender(client, host, port, project, APP, apiKey, hook);
               return burst(sender, runs)
                   .compose(v -> settle(sender, settleFor))
                   .compose(
                       v -> {
-                        accepted = sender.accepted;
+                        accepted = sender.accepted();
                         return hook == null
                             ? Future.<Void>succeededFuture()
-                            : receiver.awaitAll(sender.accepted);
+                            : receiver.awaitAll(sender.accepted());
                       })
                   .onComplete(
                       r ->
                           LOG.info(
                               "warm-up: {} runs in {} ms ({} not accepted, {} webhooks{})",
-                              sender.sent,
+                              sender.sent(),
                               (System.nanoTime() - started) / 1_000_000,
-                              sender.sent - sender.accepted,
-                              receiver.delivered,
+                              sender.sent() - sender.accepted(),
+                              receiver.delivered(),
                               r.failed() ? "; " + r.cause().getMessage() : ""));
             })
         .eventually(receiver::close)
@@ -155,7 +151,7 @@ final class WarmUp {
   }
 
   /** {@code runs} runs on {@link #BURST_LANES} connections, each sending when answered. */
-  private Future<Void> burst(Sender sender, int runs) {
+  private Future<Void> burst(WarmUpSender sender, int runs) {
     Promise<Void> sent = Promise.promise();
     int[] left = {runs};
     int[] lanes = {BURST_LANES};
@@ -178,7 +174,7 @@ final class WarmUp {
    * The light load until the compilers were quiet for {@link #QUIET_CHECKS} checks, or for {@code
    * settleFor}; completes once its last run was answered.
    */
-  private Future<Void> settle(Sender sender, Duration settleFor) {
+  private Future<Void> settle(WarmUpSender sender, Duration settleFor) {
     if (settleFor.isZero()) {
       return Future.succeededFuture();
     }
@@ -195,7 +191,7 @@ final class WarmUp {
               // batches, queued writes) must be compiled too, or the first real burst
               // deoptimizes them ("unstable_if") and the compilers start over
               int budget = second[0] % 3 == 0 ? SETTLE_MAX_IN_FLIGHT : SETTLE_RUNS_PER_TICK;
-              for (int i = 0; i < budget && sender.inFlight < SETTLE_MAX_IN_FLIGHT; i++) {
+              for (int i = 0; i < budget && sender.inFlight() < SETTLE_MAX_IN_FLIGHT; i++) {
                 sender.send();
               }
             });
@@ -218,107 +214,5 @@ final class WarmUp {
           }
         });
     return settled.future();
-  }
-
-  /** Predicts through the public API; counts what was sent, answered and accepted. */
-  private final class Sender {
-    private final HttpClient client;
-    private final RequestOptions request;
-    private final Buffer body;
-    int sent;
-    int accepted;
-    int inFlight;
-    private Promise<Void> idle;
-
-    Sender(HttpClient client, int port, String hook) {
-      this.client = client;
-      this.request =
-          new RequestOptions()
-              .setMethod(HttpMethod.POST)
-              .setHost(host)
-              .setPort(port)
-              .setURI("/v3/" + project + "/" + APP + "/predict")
-              .putHeader("Authorization", apiKey)
-              .putHeader("Content-Type", "application/json");
-      JsonObject json = new JsonObject().put("delayMins", 0);
-      if (hook != null) {
-        json.put("webhook_endpoint", hook);
-      }
-      this.body = json.toBuffer();
-    }
-
-    Future<Void> send() {
-      sent++;
-      inFlight++;
-      return client
-          .request(request)
-          .compose(req -> req.send(body))
-          .compose(resp -> resp.body().map(b -> resp.statusCode()))
-          .andThen(
-              r -> {
-                inFlight--;
-                if (r.succeeded() && r.result() / 100 == 2) {
-                  accepted++;
-                }
-                if (inFlight == 0 && idle != null) {
-                  idle.tryComplete();
-                }
-              })
-          .mapEmpty();
-    }
-
-    /** Completes {@code promise} once no run is in flight (at once if none is). */
-    void whenIdle(Promise<Void> promise) {
-      idle = promise;
-      if (inFlight == 0) {
-        promise.tryComplete();
-      }
-    }
-  }
-
-  /** The webhook receiver of the warm-up runs, on loopback; none when webhooks are off. */
-  private final class Receiver {
-    final Promise<Void> all = Promise.promise();
-    private HttpServer server;
-    private int expected = Integer.MAX_VALUE;
-    private int delivered;
-
-    /** Listens and gives the webhook URL, or null when runs wait synchronously instead. */
-    Future<String> listen() {
-      if (!webhooks) {
-        return Future.succeededFuture(null);
-      }
-      return vertx
-          .createHttpServer()
-          .requestHandler(
-              req ->
-                  req.end()
-                      .onComplete(
-                          x -> {
-                            req.response().setStatusCode(200).end();
-                            delivered++;
-                            if (delivered >= expected) {
-                              all.tryComplete();
-                            }
-                          }))
-          .listen(0, "127.0.0.1")
-          .map(
-              s -> {
-                server = s;
-                return "http://127.0.0.1:" + s.actualPort() + "/warm-up";
-              });
-    }
-
-    Future<Void> awaitAll(int runs) {
-      expected = runs;
-      if (delivered >= runs) {
-        all.tryComplete();
-      }
-      return all.future();
-    }
-
-    Future<Void> close() {
-      return server == null ? Future.succeededFuture() : server.close();
-    }
   }
 }
