@@ -1,7 +1,6 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.run.RunState;
-import dev.hookrun.common.run.StoredResult;
 import dev.hookrun.results.ResultStore;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -36,8 +35,8 @@ final class ResultLinks {
 
   /** Adds {@code result_url} to {@code json} when the run's result is in the store. */
   JsonObject addUrl(JsonObject json, RunState state, HttpServerRequest caller) {
-    if (state.result() instanceof StoredResult ref && json.containsKey("result_sha256")) {
-      json.put("result_url", store.signedUrl(ref.key(), ttl, callerBase(caller)));
+    if (state.stored() != null && json.containsKey("result_sha256")) {
+      json.put("result_url", store.signedUrl(state.stored().key(), ttl, callerBase(caller)));
     }
     return json;
   }

@@ -90,8 +90,7 @@ final class RunRecords {
     JsonObject json = new JsonObject(record.value());
     if (topic.equals(topics.results())) {
       return switch (RunHeaders.kind(record.headers())) {
-        case RunHeaders.KIND_RUNNING ->
-            new Changed(RunState.running(RunStarted.fromJson(json)).compacted(strings));
+        case RunHeaders.KIND_RUNNING -> changed(RunState.running(RunStarted.fromJson(json)));
         case RunHeaders.KIND_PROGRESS -> {
           RunProgress report = RunProgress.fromJson(json);
           yield new Progressed(
@@ -99,14 +98,13 @@ final class RunRecords {
               new RunStateView.Progress(report.progress(), report.seq(), report.at()));
         }
         default ->
-            new Changed(
+            changed(
                 RunState.finished(
-                        RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp()))
-                    .compacted(strings));
+                    RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp())));
       };
     }
     if (topic.equals(topics.runState())) {
-      return new Changed(RunState.delivering(DeliveryState.fromJson(json)).compacted(strings));
+      return changed(RunState.delivering(DeliveryState.fromJson(json)));
     }
     if (topic.equals(topics.cancels())) {
       CancelCommand command = CancelCommand.fromJson(json);
@@ -117,6 +115,11 @@ final class RunRecords {
               : Instant.ofEpochMilli(record.timestamp()));
     }
     return null;
+  }
+
+  /** A state as the view keeps it for as long as the run stays (see {@link RunState#compacted}). */
+  private Changed changed(RunState state) {
+    return new Changed(state.compacted(strings));
   }
 
   /** Folds decoded facts into the view, on its event loop. */

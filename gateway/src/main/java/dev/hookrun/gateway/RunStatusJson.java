@@ -2,7 +2,6 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
-import dev.hookrun.common.run.StoredResult;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.json.JsonObject;
 
@@ -82,8 +81,8 @@ final class RunStatusJson {
   private static void putResult(JsonObject json, RunState state) {
     if (state.status() != RunStatus.SUCCEEDED) {
       json.put("result", null);
-    } else if (state.result() instanceof StoredResult ref) {
-      ref.putDescription(json);
+    } else if (state.stored() != null) {
+      state.stored().putDescription(json);
     } else {
       json.put("result", state.result());
     }

@@ -242,15 +242,7 @@ public final class DispatcherVerticle extends VerticleBase {
               if (client != null) {
                 closing.add(client.close());
               }
-              if (producer != null) {
-                KafkaProducer<String, String> closed = producer;
-                closing.add(
-                    vertx.executeBlocking(
-                        () -> {
-                          closed.close(Duration.ofSeconds(5));
-                          return null;
-                        }));
-              }
+              closing.add(EventLoopProducer.close(vertx, producer));
               if (dns != null) {
                 closing.add(dns.close());
               }

@@ -151,15 +151,7 @@ public final class WorkerVerticle extends VerticleBase {
             })
         .compose(v -> loop.stop())
         .eventually(() -> cancels.stop())
-        .eventually(
-            () ->
-                producer == null
-                    ? Future.succeededFuture()
-                    : vertx.executeBlocking(
-                        () -> {
-                          producer.close(); // sends what is buffered, waits for its acks
-                          return null;
-                        }))
+        .eventually(() -> EventLoopProducer.close(vertx, producer))
         .eventually(
             () -> {
               blockingPool.close();

@@ -21,6 +21,8 @@ public final class EventLoopProducer {
   /** Delivery timeout of a send, and how long opening waits for the topics' metadata. */
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
   private EventLoopProducer() {}
 
   /** The producer, once it knows the partitions of every topic in {@code writes}. */
@@ -39,6 +41,21 @@ public final class EventLoopProducer {
             throw e;
           }
           return producer;
+        });
+  }
+
+  /**
+   * Closes {@code producer} off the event loop: what is buffered is sent and its acks awaited, for
+   * at most 5 s (a broker that is away must not hold a stage's stop forever). Null: nothing to do.
+   */
+  public static Future<Void> close(Vertx vertx, KafkaProducer<String, String> producer) {
+    if (producer == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(
+        () -> {
+          producer.close(CLOSE_TIMEOUT);
+          return null;
         });
   }
 

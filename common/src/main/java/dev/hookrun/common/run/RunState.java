@@ -222,6 +222,11 @@ public record RunState(
     return result instanceof EncodedJson text ? text.decode() : result;
   }
 
+  /** The reference when the result is in the result store, else null; never decodes. */
+  public StoredResult stored() {
+    return result instanceof StoredResult ref ? ref : null;
+  }
+
   public static RunState merge(RunState current, RunState incoming) {
     if (current == null) {
       return incoming;
