@@ -1,6 +1,5 @@
 package dev.hookrun.local;
 
-import dev.hookrun.common.config.Env;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.metrics.ServiceMetrics;
 import dev.hookrun.dispatcher.DispatcherConfig;
@@ -13,7 +12,6 @@ import dev.hookrun.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +31,7 @@ public final class LocalStack {
   private GatewayConfig gatewayConfig;
   private DispatcherConfig dispatcherConfig;
   private WarmUp warmUp;
+  private volatile boolean warmedUp;
 
   /**
    * A warm-up whose webhooks take this much longer than its sending ends there: the stack is ready,
@@ -78,39 +77,45 @@ public final class LocalStack {
 
     vertx = ServiceMetrics.newVertx();
     gateway = new GatewayVerticle(gatewayConfig);
-    Map.Entry<String, String> key =
-        Env.of(stageEnv)
-            .pairs(GatewayConfig.API_KEYS, project -> null)
-            .entrySet()
-            .iterator()
-            .next();
-    boolean loopbackHooks =
-        dispatcherConfig.allowedNetworks().stream()
-            .anyMatch(range -> range.contains(InetAddress.getLoopbackAddress()));
-    // the gateway's own address, or loopback when it listens on every interface
-    String host = gatewayConfig.httpHost();
+    WarmUpStack warmUpStack = new WarmUpStack(vertx, stageEnv);
     warmUp =
         new WarmUp(
             vertx,
-            host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host,
-            key.getKey(),
-            key.getValue(),
-            loopbackHooks,
+            "127.0.0.1",
+            warmUpStack.apiKey(),
+            WarmUpStack.PROJECT,
+            true,
             JitActivity.ofThisJvm());
-    gateway.readyOnlyWhen("warm_up", warmUp::done);
+    gateway.readyOnlyWhen("warm_up", () -> warmedUp);
     return vertx
         .deployVerticle(
             () -> new WorkerVerticle(workerConfig),
             new DeploymentOptions().setInstances(workerConfig.instances()))
         .compose(id -> vertx.deployVerticle(new DispatcherVerticle(dispatcherConfig)))
         .compose(id -> vertx.deployVerticle(gateway))
+        .compose(id -> warmUp(warmUpStack))
+        .onComplete(r -> warmedUp = true);
+  }
+
+  /**
+   * The warm-up, through stages of its own that are thrown away after it (WarmUpStack); never
+   * fails: a stack that could not warm up is ready, only colder.
+   */
+  private Future<Void> warmUp(WarmUpStack stages) {
+    if (config.warmUpRuns() <= 0) {
+      return Future.succeededFuture();
+    }
+    return stages
+        .deploy()
         .compose(
-            id ->
+            v ->
                 warmUp.run(
-                    gateway.actualPort(),
+                    stages.port(),
                     config.warmUpRuns(),
                     config.warmUpSettleMax(),
-                    config.warmUpSettleMax().plus(WARM_UP_GRACE)));
+                    config.warmUpSettleMax().plus(WARM_UP_GRACE)))
+        .otherwiseEmpty()
+        .eventually(stages::discard);
   }
 
   public int gatewayPort() {
@@ -120,6 +125,11 @@ public final class LocalStack {
   /** Runs the warm-up had accepted when it ended (all delivered unless it timed out). */
   public int warmUpAccepted() {
     return warmUp.accepted();
+  }
+
+  /** Webhooks of warm-up runs that had arrived when it ended. */
+  public int warmUpDelivered() {
+    return warmUp.delivered();
   }
 
   /** The address the gateway listens on (after {@link #start}). */

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * The runs are real: they are accepted, run and delivered like any other, to a receiver inside this
- * process, so nothing here is a second code path that could drift from the real one. Readiness
- * waits until every accepted warm-up run's webhook arrived.
+ * process, so nothing here is a second code path that could drift from the real one; the stages
+ * they go through are the warm-up's own ({@link WarmUpStack}). Readiness waits until every accepted
+ * warm-up run's webhook arrived.
  */
 final class WarmUp {
 
@@ -58,6 +59,7 @@ final class WarmUp {
   private final JitActivity jit;
   private volatile boolean done;
   private volatile int accepted;
+  private volatile int delivered;
 
   /**
    * @param webhooks whether runs name a webhook on this machine (only when the dispatcher may
@@ -81,6 +83,11 @@ final class WarmUp {
   /** Runs the warm-up had accepted when it ended (each was delivered unless it timed out). */
   int accepted() {
     return accepted;
+  }
+
+  /** Webhooks the warm-up's receiver had when it ended. */
+  int delivered() {
+    return delivered;
   }
 
   /**
@@ -130,14 +137,16 @@ final class WarmUp {
                             : receiver.awaitAll(sender.accepted());
                       })
                   .onComplete(
-                      r ->
-                          LOG.info(
-                              "warm-up: {} runs in {} ms ({} not accepted, {} webhooks{})",
-                              sender.sent(),
-                              (System.nanoTime() - started) / 1_000_000,
-                              sender.sent() - sender.accepted(),
-                              receiver.delivered(),
-                              r.failed() ? "; " + r.cause().getMessage() : ""));
+                      r -> {
+                        delivered = receiver.delivered();
+                        LOG.info(
+                            "warm-up: {} runs in {} ms ({} not accepted, {} webhooks{})",
+                            sender.sent(),
+                            (System.nanoTime() - started) / 1_000_000,
+                            sender.sent() - sender.accepted(),
+                            receiver.delivered(),
+                            r.failed() ? "; " + r.cause().getMessage() : "");
+                      });
             })
         .eventually(receiver::close)
         .eventually(client::close)

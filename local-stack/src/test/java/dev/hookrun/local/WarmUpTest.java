@@ -4,8 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hookrun.common.run.DeliveryState;
-import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.TopicReader;
@@ -16,12 +14,12 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +33,7 @@ class WarmUpTest {
   private static final int RUNS = 300;
 
   @Test
-  void readyIsSaidOnlyOnceEveryWarmUpRunWasDelivered(@TempDir Path dir) {
+  void readyIsSaidOnlyOnceEveryWarmUpRunWasDelivered(@TempDir Path dir) throws Exception {
     int port = freePort();
     String prefix = "warm-" + UUID.randomUUID() + ".";
     LocalStack stack =
@@ -80,21 +78,42 @@ class WarmUpTest {
                 return ready.status() == 200;
               });
       assertTrue(sawWarmingUp.get(), "/readyz named the warm-up while it ran");
-      // at the moment the run says ready, every warm-up run has had its webhook delivered
-      Set<String> delivered = new HashSet<>();
-      for (ConsumerRecord<String, String> record :
-          TopicReader.readAll(SharedTestBroker.bootstrapServers(), prefix + "run-state")) {
-        DeliveryState state = DeliveryState.fromJson(new JsonObject(record.value()));
-        if (WebhookState.DELIVERED.equals(state.webhook().status())) {
-          delivered.add(state.runId());
-        }
-      }
       await().atMost(Duration.ofSeconds(10)).until(started::isComplete);
+      assertTrue(started.succeeded());
       assertTrue(
           stack.warmUpAccepted() > RUNS,
           "the settling load sent runs after the burst: " + stack.warmUpAccepted());
-      assertEquals(stack.warmUpAccepted(), delivered.size());
-      assertTrue(started.succeeded());
+      // at the moment the run says ready, every warm-up run has had its webhook delivered
+      assertEquals(stack.warmUpAccepted(), stack.warmUpDelivered());
+
+      // and nothing of it is left: not in the platform's topics, nor topics or groups of its own
+      assertEquals(
+          List.of(),
+          TopicReader.readAll(SharedTestBroker.bootstrapServers(), prefix + "requests"),
+          "no warm-up run among the platform's requests");
+      String warmUpPrefix = WarmUpStack.prefix(prefix);
+      try (Admin admin =
+          Admin.create(Map.of("bootstrap.servers", SharedTestBroker.bootstrapServers()))) {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    admin.listTopics().names().get().stream()
+                        .noneMatch(name -> name.startsWith(warmUpPrefix)));
+        assertEquals(
+            List.of(),
+            admin.listGroups().all().get().stream()
+                .map(GroupListing::groupId)
+                .filter(group -> group.startsWith(warmUpPrefix))
+                .toList());
+      }
+      // the platform itself works after it: a run through the real stages
+      TestHttp.Response run =
+          http.post(
+              "/v3/" + LocalStackConfig.DEV_PROJECT + "/" + WarmUp.APP + "/predict",
+              new JsonObject().put("delayMins", 0).encode());
+      assertEquals(200, run.status(), String.valueOf(run.json()));
+      assertEquals("succeeded", run.json().getString("status"));
     } finally {
       stack.stop();
     }

@@ -134,16 +134,35 @@ public final class Meters {
   /** Gateway: an app's queued and running runs, as its view counts them. */
   public static void trackQueue(
       String project, String app, IntSupplier queued, IntSupplier running) {
+    // held strongly: the suppliers are lambdas nobody else keeps, and a gauge's default weak
+    // reference let the first collection take them (the gauges then said NaN for good)
     Gauge.builder("hookrun.runs.queued", queued, IntSupplier::getAsInt)
         .description("Runs accepted and not yet started, per app (from this gateway's view)")
         .tag("project", project)
         .tag("app", app)
+        .strongReference(true)
         .register(registry());
     Gauge.builder("hookrun.runs.running", running, IntSupplier::getAsInt)
         .description("Runs a worker is running, per app (from this gateway's view)")
         .tag("project", project)
         .tag("app", app)
+        .strongReference(true)
         .register(registry());
+  }
+
+  /**
+   * Removes every meter with a tag {@code key} whose value {@code matches}: the meters of stages
+   * that are gone for good (the local run's warm-up), which would otherwise keep them reachable and
+   * show stale series.
+   */
+  public static void forgetTagged(String key, java.util.function.Predicate<String> matches) {
+    for (Meter meter : List.copyOf(registry().getMeters())) {
+      String value = meter.getId().getTag(key);
+      if (value != null && matches.test(value)) {
+        registry().remove(meter);
+        LAG_HOLDERS.remove(meter.getId());
+      }
+    }
   }
 
   /** Worker: how long a request waited in Kafka before a worker started it. */

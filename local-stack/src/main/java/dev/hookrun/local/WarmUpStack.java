@@ -1,0 +1,180 @@
+package dev.hookrun.local;
+
+import dev.hookrun.common.kafka.KafkaClientProperties;
+import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.metrics.Meters;
+import dev.hookrun.dispatcher.DispatcherConfig;
+import dev.hookrun.dispatcher.DispatcherVerticle;
+import dev.hookrun.gateway.GatewayConfig;
+import dev.hookrun.gateway.GatewayVerticle;
+import dev.hookrun.worker.WorkerConfig;
+import dev.hookrun.worker.WorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stages the warm-up sends its runs through: the same gateway, worker and dispatcher classes as
+ * the platform's (the JIT compiles code, not instances, so what they make hot is what the real
+ * stages run), but on topics, consumer groups and an API key of their own, all thrown away once the
+ * warm-up ended.
+ *
+ * <p>Sent through the real stages instead, a start left its 60,000-70,000 warm-up runs in the
+ * platform's topics, in every gateway's view and the dispatchers' ledger (most of the heap the
+ * collector then marked on every cycle, ~1 s of one of two cores), in the runs listing of the
+ * project whose key it borrowed, and reloaded them all at the next start.
+ */
+final class WarmUpStack {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WarmUpStack.class);
+
+  /** The project the warm-up's runs belong to; no API key of the platform's names it. */
+  static final String PROJECT = "hookrun-warmup";
+
+  private static final long ADMIN_TIMEOUT_SECONDS = 15;
+
+  private final Vertx vertx;
+  private final KafkaSettings kafka;
+  private final GatewayConfig gatewayConfig;
+  private final WorkerConfig workerConfig;
+  private final DispatcherConfig dispatcherConfig;
+  private final String apiKey;
+
+  /** Of its topics and its consumer groups alike: everything of it that Kafka keeps. */
+  private final String prefix;
+
+  private final List<String> deployments = new ArrayList<>();
+  private GatewayVerticle gateway;
+
+  /**
+   * @param stageEnv the environment the platform's stages read: the warm-up's are configured from
+   *     it with only the isolation changed
+   */
+  WarmUpStack(Vertx vertx, Map<String, String> stageEnv) {
+    this.vertx = vertx;
+    this.apiKey = "warm-up-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    Map<String, String> env = isolated(stageEnv, apiKey);
+    this.prefix = env.get(KafkaSettings.PREFIX.name());
+    this.gatewayConfig = GatewayConfig.fromEnv(env);
+    this.workerConfig = WorkerConfig.fromEnv(env);
+    // its receiver is on loopback whatever the platform's dispatcher may deliver to
+    this.dispatcherConfig =
+        DispatcherConfig.fromEnv(env).withAllowedNetworks(DispatcherConfig.LOOPBACK);
+    this.kafka = gatewayConfig.kafka();
+  }
+
+  /** The stage environment with the warm-up's own topics, groups, key and ports. */
+  static Map<String, String> isolated(Map<String, String> stageEnv, String apiKey) {
+    Map<String, String> env = new HashMap<>(stageEnv);
+    String platformPrefix = stageEnv.get(KafkaSettings.PREFIX.name());
+    String prefix =
+        prefix(
+            platformPrefix == null || platformPrefix.isBlank()
+                ? KafkaSettings.PREFIX.defaultValue()
+                : platformPrefix);
+    env.put(KafkaSettings.PREFIX.name(), prefix);
+    env.put(WorkerConfig.GROUP_ID.name(), prefix + "workers");
+    env.put(DispatcherConfig.GROUP_ID.name(), prefix + "dispatchers");
+    env.put(GatewayConfig.API_KEYS.name(), apiKey + "=" + PROJECT);
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("HTTP_PORT", "0");
+    env.remove("RESULT_URL_BASE"); // its results are a few bytes: never stored, never linked
+    return env;
+  }
+
+  /** "hookrun." → "hookrun-warmup.": beside the platform's topics, never among them. */
+  static String prefix(String platformPrefix) {
+    String stem =
+        platformPrefix.endsWith(".")
+            ? platformPrefix.substring(0, platformPrefix.length() - 1)
+            : platformPrefix;
+    return stem + "-warmup.";
+  }
+
+  Future<Void> deploy() {
+    gateway = new GatewayVerticle(gatewayConfig);
+    return vertx
+        .deployVerticle(
+            () -> new WorkerVerticle(workerConfig),
+            new DeploymentOptions().setInstances(workerConfig.instances()))
+        .onSuccess(deployments::add)
+        .compose(id -> vertx.deployVerticle(new DispatcherVerticle(dispatcherConfig)))
+        .onSuccess(deployments::add)
+        .compose(id -> vertx.deployVerticle(gateway))
+        .onSuccess(deployments::add)
+        .mapEmpty();
+  }
+
+  int port() {
+    return gateway.actualPort();
+  }
+
+  String apiKey() {
+    return apiKey;
+  }
+
+  /**
+   * Stops the warm-up's stages (gateway first, so nothing new comes in), then deletes its topics
+   * and consumer groups and drops its meters. Never fails: what could not be deleted is logged and
+   * is reused by the next start's warm-up, which deletes it then.
+   */
+  Future<Void> discard() {
+    Future<Void> undeployed = Future.succeededFuture();
+    List<String> newestFirst = new ArrayList<>(deployments);
+    java.util.Collections.reverse(newestFirst);
+    for (String id : newestFirst) {
+      undeployed =
+          undeployed.compose(v -> vertx.undeploy(id)).otherwise(e -> logged("stopping", e));
+    }
+    return undeployed
+        .compose(v -> vertx.executeBlocking(this::deleteFromKafka))
+        .otherwise(e -> logged("deleting its topics and groups", e))
+        .onComplete(
+            r -> {
+              Meters.forgetTagged("project", PROJECT::equals);
+              Meters.forgetTagged("group", group -> group.startsWith(prefix));
+            });
+  }
+
+  private Void deleteFromKafka() throws Exception {
+    try (Admin admin =
+        Admin.create(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.admin(kafka, prefix + "cleanup")))) {
+      Set<String> topics =
+          admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+              .filter(name -> name.startsWith(prefix))
+              .collect(Collectors.toSet());
+      List<String> groups =
+          admin.listGroups().all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
+              .map(GroupListing::groupId)
+              .filter(group -> group.startsWith(prefix))
+              .toList();
+      admin.deleteTopics(topics).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      if (!groups.isEmpty()) {
+        admin.deleteConsumerGroups(groups).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      }
+      LOG.info(
+          "warm-up: deleted its {} topics and {} consumer groups", topics.size(), groups.size());
+    }
+    return null;
+  }
+
+  private static Void logged(String step, Throwable e) {
+    LOG.warn("warm-up: {} failed ({}); the next start deletes what is left", step, e.toString());
+    return null;
+  }
+}
