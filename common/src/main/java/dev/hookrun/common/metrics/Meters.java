@@ -45,6 +45,8 @@ public final class Meters {
   };
 
   private static final List<IntSupplier> IN_FLIGHT = new CopyOnWriteArrayList<>();
+  private static final java.util.concurrent.atomic.AtomicBoolean IN_FLIGHT_REGISTERED =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private static final Map<Meter.Id, AtomicLong> LAG_HOLDERS = new ConcurrentHashMap<>();
 
   private Meters() {}
@@ -96,15 +98,22 @@ public final class Meters {
    * returned Runnable when the source stops.
    */
   public static Runnable trackInFlight(IntSupplier runsHeld) {
-    // registered on first use, so only processes that run workers export it
+    // registered on first use, so only processes that run workers export it; once, or Micrometer
+    // warns about every further worker verticle of the process
+    if (IN_FLIGHT_REGISTERED.compareAndSet(false, true)) {
+      registerInFlight();
+    }
+    IN_FLIGHT.add(runsHeld);
+    return () -> IN_FLIGHT.remove(runsHeld);
+  }
+
+  private static void registerInFlight() {
     Gauge.builder(
             "hookrun.worker.runs.inflight",
             IN_FLIGHT,
             sources -> sources.stream().mapToInt(IntSupplier::getAsInt).sum())
         .description("Runs started by the workers of this process and not yet in the results topic")
         .register(registry());
-    IN_FLIGHT.add(runsHeld);
-    return () -> IN_FLIGHT.remove(runsHeld);
   }
 
   /**
