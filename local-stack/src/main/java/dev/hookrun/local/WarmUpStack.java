@@ -95,12 +95,15 @@ final class WarmUpStack {
     return env;
   }
 
-  /** "hookrun." → "hookrun-warmup.": beside the platform's topics, never among them. */
+  /**
+   * "hookrun." → "hookrun-warmup.", "acme-" → "acme-warmup.": beside the platform's topics, never
+   * among them (a name under the platform's prefix would be one of its topics to ops tools).
+   */
   static String prefix(String platformPrefix) {
-    String stem =
-        platformPrefix.endsWith(".")
-            ? platformPrefix.substring(0, platformPrefix.length() - 1)
-            : platformPrefix;
+    String stem = platformPrefix;
+    if (!stem.isEmpty() && ".-_".indexOf(stem.charAt(stem.length() - 1)) >= 0) {
+      stem = stem.substring(0, stem.length() - 1);
+    }
     return stem + "-warmup.";
   }
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.TopicReader;
@@ -116,6 +117,27 @@ class WarmUpTest {
       assertEquals("succeeded", run.json().getString("status"));
     } finally {
       stack.stop();
+    }
+  }
+
+  @Test
+  void theWarmUpsTopicsAreBesideThePlatformsNeverUnderItsPrefix() {
+    assertEquals("hookrun-warmup.", WarmUpStack.prefix("hookrun."));
+    assertEquals("acme-warmup.", WarmUpStack.prefix("acme-"));
+    assertEquals("acme_x-warmup.", WarmUpStack.prefix("acme_x"));
+    // what the warm-up deletes (everything under its prefix) is never one of the platform's topics
+    for (String platform : List.of("hookrun.", "acme-", "acme_x", "a.b.", "x")) {
+      Topics topics = new Topics(platform);
+      for (String topic :
+          List.of(
+              topics.requests(),
+              topics.results(),
+              topics.runState(),
+              topics.cancels(),
+              topics.retryTier(1),
+              topics.deadLetters())) {
+        assertTrue(!topic.startsWith(WarmUpStack.prefix(platform)), topic);
+      }
     }
   }
 
