@@ -65,7 +65,9 @@ final class WarmUpStack {
    */
   WarmUpStack(Vertx vertx, Map<String, String> stageEnv) {
     this.vertx = vertx;
-    this.apiKey = "warm-up-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+    byte[] secret = new byte[16];
+    new SecureRandom().nextBytes(secret); // not generateSeed: that may wait for the entropy pool
+    this.apiKey = "warm-up-" + HexFormat.of().formatHex(secret);
     Map<String, String> env = isolated(stageEnv, apiKey);
     this.prefix = env.get(KafkaSettings.PREFIX.name());
     this.gatewayConfig = GatewayConfig.fromEnv(env);
@@ -96,8 +98,8 @@ final class WarmUpStack {
   }
 
   /**
-   * "hookrun." → "hookrun-warmup.", "acme-" → "acme-warmup.": beside the platform's topics, never
-   * among them (a name under the platform's prefix would be one of its topics to ops tools).
+   * "hookrun." → "hookrun-warmup.", "acme-" → "acme-warmup.": beside the platform's topics, so that
+   * what {@link #discard} deletes (everything under this prefix) is never one of them.
    */
   static String prefix(String platformPrefix) {
     String stem = platformPrefix;
