@@ -121,7 +121,7 @@ class WarmUpTest {
   }
 
   @Test
-  void theWarmUpsTopicsAreBesideThePlatformsNeverUnderItsPrefix() {
+  void whatTheWarmUpDeletesIsNeverAPlatformTopic() {
     assertEquals("hookrun-warmup.", WarmUpStack.prefix("hookrun."));
     assertEquals("acme-warmup.", WarmUpStack.prefix("acme-"));
     assertEquals("acme_x-warmup.", WarmUpStack.prefix("acme_x"));
