@@ -30,7 +30,7 @@ public final class LocalStack {
   private GatewayVerticle gateway;
   private GatewayConfig gatewayConfig;
   private DispatcherConfig dispatcherConfig;
-  private WarmUp warmUp;
+  private volatile WarmUp warmUp;
   private volatile boolean warmedUp;
 
   /**
@@ -77,15 +77,6 @@ public final class LocalStack {
 
     vertx = ServiceMetrics.newVertx();
     gateway = new GatewayVerticle(gatewayConfig);
-    WarmUpStack warmUpStack = new WarmUpStack(vertx, stageEnv);
-    warmUp =
-        new WarmUp(
-            vertx,
-            "127.0.0.1",
-            warmUpStack.apiKey(),
-            WarmUpStack.PROJECT,
-            true,
-            JitActivity.ofThisJvm());
     gateway.readyOnlyWhen("warm_up", () -> warmedUp);
     return vertx
         .deployVerticle(
@@ -93,7 +84,7 @@ public final class LocalStack {
             new DeploymentOptions().setInstances(workerConfig.instances()))
         .compose(id -> vertx.deployVerticle(new DispatcherVerticle(dispatcherConfig)))
         .compose(id -> vertx.deployVerticle(gateway))
-        .compose(id -> warmUp(warmUpStack))
+        .compose(id -> warmUp(stageEnv))
         .onComplete(r -> warmedUp = true);
   }
 
@@ -101,10 +92,14 @@ public final class LocalStack {
    * The warm-up, through stages of its own that are thrown away after it (WarmUpStack); never
    * fails: a stack that could not warm up is ready, only colder.
    */
-  private Future<Void> warmUp(WarmUpStack stages) {
+  private Future<Void> warmUp(Map<String, String> stageEnv) {
     if (config.warmUpRuns() <= 0) {
       return Future.succeededFuture();
     }
+    WarmUpStack stages = new WarmUpStack(vertx, stageEnv);
+    warmUp =
+        new WarmUp(
+            vertx, "127.0.0.1", stages.apiKey(), WarmUpStack.PROJECT, JitActivity.ofThisJvm());
     return stages
         .deploy()
         .compose(
@@ -124,12 +119,12 @@ public final class LocalStack {
 
   /** Runs the warm-up had accepted when it ended (all delivered unless it timed out). */
   public int warmUpAccepted() {
-    return warmUp.accepted();
+    return warmUp == null ? 0 : warmUp.accepted();
   }
 
   /** Webhooks of warm-up runs that had arrived when it ended. */
   public int warmUpDelivered() {
-    return warmUp.delivered();
+    return warmUp == null ? 0 : warmUp.delivered();
   }
 
   /** The address the gateway listens on (after {@link #start}). */

@@ -55,27 +55,20 @@ final class WarmUp {
   private final String host;
   private final String apiKey;
   private final String project;
-  private final boolean webhooks;
   private final JitActivity jit;
   private volatile boolean done;
   private volatile int accepted;
   private volatile int delivered;
 
-  /**
-   * @param webhooks whether runs name a webhook on this machine (only when the dispatcher may
-   *     deliver to loopback; otherwise they wait synchronously, which warms all but delivery)
-   */
-  WarmUp(
-      Vertx vertx, String host, String apiKey, String project, boolean webhooks, JitActivity jit) {
+  WarmUp(Vertx vertx, String host, String apiKey, String project, JitActivity jit) {
     this.vertx = vertx;
     this.host = host;
     this.apiKey = apiKey;
     this.project = project;
-    this.webhooks = webhooks;
     this.jit = jit;
   }
 
-  /** True once the warm-up ended (finished, failed or timed out): readiness waits for it. */
+  /** True once the warm-up ended (finished, failed or timed out). */
   boolean done() {
     return done;
   }
@@ -115,7 +108,7 @@ final class WarmUp {
             + " quiet (at most {} s), before /readyz says ready (WARMUP_RUNS=0 skips it)",
         runs,
         settleFor.toSeconds());
-    WarmUpReceiver receiver = new WarmUpReceiver(vertx, webhooks);
+    WarmUpReceiver receiver = new WarmUpReceiver(vertx);
     HttpClient client =
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true),
@@ -132,9 +125,7 @@ final class WarmUp {
                   .compose(
                       v -> {
                         accepted = sender.accepted();
-                        return hook == null
-                            ? Future.<Void>succeededFuture()
-                            : receiver.awaitAll(sender.accepted());
+                        return receiver.awaitAll(sender.accepted());
                       })
                   .onComplete(
                       r -> {

@@ -6,28 +6,23 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
 /**
- * The webhook receiver of the warm-up's runs, on loopback; none when the dispatcher may not deliver
- * to loopback (the runs then wait synchronously). Used on one context only.
+ * The webhook receiver of the warm-up's runs, on loopback (the warm-up's own dispatcher may always
+ * deliver there). Used on one context only.
  */
 final class WarmUpReceiver {
 
   private final Vertx vertx;
-  private final boolean webhooks;
   private final Promise<Void> all = Promise.promise();
   private HttpServer server;
   private int expected = Integer.MAX_VALUE;
   private int delivered;
 
-  WarmUpReceiver(Vertx vertx, boolean webhooks) {
+  WarmUpReceiver(Vertx vertx) {
     this.vertx = vertx;
-    this.webhooks = webhooks;
   }
 
-  /** Listens and gives the webhook URL, or null when runs wait synchronously instead. */
+  /** Listens and gives the webhook URL. */
   Future<String> listen() {
-    if (!webhooks) {
-      return Future.succeededFuture(null);
-    }
     return vertx
         .createHttpServer()
         .requestHandler(

@@ -23,7 +23,7 @@ final class WarmUpSender {
   private Promise<Void> idle;
 
   /**
-   * @param hook the webhook every run names, or null for runs that wait synchronously
+   * @param hook the webhook every run names
    */
   WarmUpSender(
       HttpClient client,
@@ -42,11 +42,7 @@ final class WarmUpSender {
             .setURI("/v3/" + project + "/" + app + "/predict")
             .putHeader("Authorization", apiKey)
             .putHeader("Content-Type", "application/json");
-    JsonObject json = new JsonObject().put("delayMins", 0);
-    if (hook != null) {
-      json.put("webhook_endpoint", hook);
-    }
-    this.body = json.toBuffer();
+    this.body = new JsonObject().put("delayMins", 0).put("webhook_endpoint", hook).toBuffer();
   }
 
   /** Sends one run; completes when it was answered, whatever the answer. */

@@ -107,6 +107,6 @@ class WarmUpSettleTest {
   }
 
   private WarmUp warmUp(JitActivity jit) {
-    return new WarmUp(vertx, "127.0.0.1", "key", "p", true, jit);
+    return new WarmUp(vertx, "127.0.0.1", "key", "p", jit);
   }
 }

@@ -14,17 +14,9 @@ class JsonTest {
   @Test
   void parsesWhatInstantToStringWritesExactlyAsInstantParseDoes() {
     Random random = new Random(42);
-    long from = Instant.parse("1970-01-01T00:00:00Z").getEpochSecond();
-    long to = Instant.parse("2400-12-31T23:59:59Z").getEpochSecond();
     for (int i = 0; i < 100_000; i++) {
-      long second = from + (long) (random.nextDouble() * (to - from));
-      int nanos = switch (i % 4) { // toString writes 0, 3, 6 or 9 fraction digits
-            case 0 -> 0;
-            case 1 -> random.nextInt(1000) * 1_000_000;
-            case 2 -> random.nextInt(1_000_000) * 1_000;
-            default -> random.nextInt(1_000_000_000);
-          };
-      String text = Instant.ofEpochSecond(second, nanos).toString();
+      String text =
+          randomInstant(random, i, "1970-01-01T00:00:00Z", "2400-12-31T23:59:59Z").toString();
       assertEquals(Instant.parse(text), Json.parseInstant(text), text);
     }
   }
@@ -32,18 +24,8 @@ class JsonTest {
   @Test
   void formatsInstantsExactlyAsInstantToStringDoes() {
     Random random = new Random(7);
-    long from = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
-    long to = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
     for (int i = 0; i < 100_000; i++) {
-      long second = from + (long) (random.nextDouble() * (to - from));
-      int nanos =
-          switch (i % 4) {
-            case 0 -> 0;
-            case 1 -> random.nextInt(1000) * 1_000_000;
-            case 2 -> random.nextInt(1_000_000) * 1_000;
-            default -> random.nextInt(1_000_000_000);
-          };
-      Instant instant = Instant.ofEpochSecond(second, nanos);
+      Instant instant = randomInstant(random, i, "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z");
       assertEquals(instant.toString(), Json.formatInstant(instant));
     }
     for (Instant edge :
@@ -90,5 +72,23 @@ class JsonTest {
       assertThrows(DateTimeParseException.class, () -> Instant.parse(text), text);
       assertThrows(DateTimeParseException.class, () -> Json.parseInstant(text), text);
     }
+  }
+
+  /**
+   * A random instant between {@code from} and {@code to} whose fraction {@code i} picks from the
+   * four lengths toString writes: none, 3, 6 or 9 digits.
+   */
+  private static Instant randomInstant(Random random, int i, String from, String to) {
+    long first = Instant.parse(from).getEpochSecond();
+    long last = Instant.parse(to).getEpochSecond();
+    long second = first + (long) (random.nextDouble() * (last - first));
+    int nanos =
+        switch (i % 4) {
+          case 0 -> 0;
+          case 1 -> random.nextInt(1000) * 1_000_000;
+          case 2 -> random.nextInt(1_000_000) * 1_000;
+          default -> random.nextInt(1_000_000_000);
+        };
+    return Instant.ofEpochSecond(second, nanos);
   }
 }
