@@ -8,11 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +94,16 @@ final class PredictHandler implements Handler<RoutingContext> {
     // Every run id derives from a key, a random one when the client sent none: a 503
     // outcome_unknown hands that key back, and a retry with it names the same run. A random key
     // is drawn so that its run lands on a partition that is acknowledging writes.
-    String runKey = idempotencyKey != null ? idempotencyKey : publisher.newRunKey(project);
-    String runId = runIdFor(project, runKey);
+    String runKey;
+    String runId;
+    if (idempotencyKey != null) {
+      runKey = idempotencyKey;
+      runId = runIdFor(project, runKey);
+    } else {
+      RunIds.Named fresh = publisher.newRun(project);
+      runKey = fresh.key();
+      runId = fresh.runId();
+    }
 
     RunState existing = idempotencyKey == null ? null : view.get(runId);
     if (existing != null) {
@@ -197,11 +203,14 @@ final class PredictHandler implements Handler<RoutingContext> {
   }
 
   private void accepted(RoutingContext ctx, RunState state, boolean webhook) {
-    JsonObject body = acceptedBody(state);
+    StringBuilder body = new StringBuilder(256).append("{\"run_id\":");
+    JsonReply.appendString(body, state.runId()).append(",\"status\":");
+    JsonReply.appendString(body, state.status().wire()).append(",\"status_url\":");
+    JsonReply.appendString(body, RunStatusJson.statusUrl(state));
     if (webhook) {
-      body.put("message", WEBHOOK_MESSAGE);
+      JsonReply.appendString(body.append(",\"message\":"), WEBHOOK_MESSAGE);
     }
-    JsonReply.send(ctx, 202, body);
+    JsonReply.send(ctx, 202, body.append('}').toString());
   }
 
   private static JsonObject acceptedBody(RunState state) {
@@ -213,8 +222,6 @@ final class PredictHandler implements Handler<RoutingContext> {
 
   /** The same project and key always name the same run, on every gateway. */
   static String runIdFor(String project, String idempotencyKey) {
-    return UUID.nameUUIDFromBytes(
-            (project + '\u0000' + idempotencyKey).getBytes(StandardCharsets.UTF_8))
-        .toString();
+    return RunIds.of(project, idempotencyKey);
   }
 }

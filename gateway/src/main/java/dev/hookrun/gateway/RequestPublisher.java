@@ -36,14 +36,14 @@ final class RequestPublisher {
    * key lands there with the odds of their share, so a handful of draws finds a healthy one. After
    * a few tries it takes the last: when everything is stalled the send decides (and the gate).
    */
-  String newRunKey(String project) {
+  RunIds.Named newRun(String project) {
     String key = UUID.randomUUID().toString();
-    for (int tries = 1;
-        tries < 8 && sender.stalled(topics.requests(), PredictHandler.runIdFor(project, key));
-        tries++) {
+    String runId = RunIds.of(project, key);
+    for (int tries = 1; tries < 8 && sender.stalled(topics.requests(), runId); tries++) {
       key = UUID.randomUUID().toString();
+      runId = RunIds.of(project, key);
     }
-    return key;
+    return new RunIds.Named(key, runId);
   }
 
   /** Fails with a {@link SendFailure} (see {@link KafkaSender}). */

@@ -34,6 +34,27 @@ class PredictRequestParserTest {
         outcome.parsed().input());
   }
 
+  /** The parser remembers its verdict on a URL: a remembered verdict must be the same one. */
+  @Test
+  void theSameWebhookUrlGetsTheSameVerdictEveryTime() {
+    for (int i = 0; i < 3; i++) {
+      var bad = parse("{\"webhook_endpoint\": \"https://exa mple.com/hook\"}");
+      assertEquals("webhook_endpoint", bad.error().field());
+      assertEquals(
+          "webhook_endpoint must be an absolute http or https URL.", bad.error().message());
+      var badHost = parse("{\"webhook_endpoint\": \"http://example.com:70000/hook\"}");
+      assertEquals("webhook_endpoint has a port outside 1-65535.", badHost.error().message());
+      var good =
+          parse("{\"webhook_endpoint\": \"https://example.com/hook\", \"delayMins\": " + i + "}");
+      assertNull(good.error());
+      assertEquals("https://example.com/hook", good.parsed().webhookEndpoint());
+      assertEquals(new JsonObject().put("delayMins", i), good.parsed().input());
+    }
+    var notText = parse("{\"webhook_endpoint\": 42}");
+    assertEquals(
+        "webhook_endpoint must be an absolute http or https URL.", notText.error().message());
+  }
+
   @Test
   void aBodyWithoutWebhookHasNoEndpoint() {
     var outcome = parse("{\"delayMins\": 0}");

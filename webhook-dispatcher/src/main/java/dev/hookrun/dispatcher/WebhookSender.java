@@ -1,5 +1,6 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.cache.BoundedCache;
 import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.metrics.Meters;
 import io.vertx.core.Future;
@@ -38,6 +39,8 @@ final class WebhookSender {
   private final Clock clock;
   private final DispatcherMetrics metrics;
   private final WebhookBodies bodies;
+  // most runs of an app name the same URL: java.net.URI took it apart at every attempt
+  private final BoundedCache<String, WebhookTarget> targets = new BoundedCache<>(1_024);
 
   WebhookSender(
       Vertx vertx,
@@ -85,7 +88,7 @@ final class WebhookSender {
   private Future<DeliveryOutcome> attempt(Message message, boolean now, Duration timeout) {
     WebhookTarget target;
     try {
-      target = WebhookTarget.parse(message.endpoint());
+      target = targets.get(message.endpoint(), WebhookTarget::parse);
     } catch (WebhookTarget.SchemeNotAllowed e) {
       return Future.succeededFuture(DeliveryOutcome.refused(e.getMessage()));
     } catch (IllegalArgumentException e) {
