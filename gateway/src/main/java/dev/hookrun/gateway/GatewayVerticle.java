@@ -40,6 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayVerticle extends VerticleBase {
 
+  /**
+   * How far behind the topics the view may be: a run's status, and a sync predict's answer, show an
+   * outcome at most this much later than it was written; in exchange the view costs the broker one
+   * fetch per interval instead of one per record (TopicFollower#paced).
+   */
+  private static final Duration VIEW_PACE = Duration.ofMillis(20);
+
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   /** A send takes microseconds unless it waits for metadata; a few threads absorb those waits. */
@@ -123,11 +130,12 @@ public final class GatewayVerticle extends VerticleBase {
               follower =
                   TopicFollower.decoding(
                           context,
-                          KafkaClientProperties.tail(kafka, "hookrun-gateway-view"),
+                          KafkaClientProperties.reader(kafka, "hookrun-gateway-view"),
                           records.followedTopics(),
                           records::decode,
                           records::apply)
                       .lookBack(kafka.runRetention())
+                      .paced(VIEW_PACE)
                       .values(new RunRecords.SkipRequestValues(topics.requests()));
               // the first predicts must not wait for topic metadata (a cold start's tail): fetch it
               // while the view is being read, before the gateway listens. Best effort: a broker

@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -79,11 +80,15 @@ final class DeliveryLedger {
     follower =
         TopicFollower.decoding(
                 context,
-                KafkaClientProperties.tail(kafka, name),
+                KafkaClientProperties.reader(kafka, name),
                 List.of(topic),
                 DeliveryLedger::decode,
                 batch -> batch.forEach(n -> note(n.runId(), n.delivered(), n.atMillis())))
             .values(values)
+            // another dispatcher's deliveries matter only after a rebalance hands us its runs,
+            // seconds later: reading them every 20 ms costs the broker a fetch per interval, not
+            // one per delivery
+            .paced(Duration.ofMillis(20))
             .named(name, METER_NAME);
     pruneTimer = context.owner().setPeriodic(PRUNE_EVERY_MS, t -> prune());
     return follower

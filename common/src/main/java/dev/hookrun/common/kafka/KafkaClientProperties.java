@@ -135,20 +135,6 @@ public final class KafkaClientProperties {
     return p;
   }
 
-  /**
-   * A reader that tails a busy topic (the run-state topic, four records a run) and can wait a few
-   * milliseconds for more: the broker answers a fetch once it has 64 KiB or 20 ms have passed,
-   * instead of at every record, which at a thousand runs a second cut the fetches each tail makes
-   * from hundreds a second to a few dozen.
-   */
-  public static Map<String, String> tail(KafkaSettings kafka, String clientId) {
-    Map<String, String> p = reader(kafka, clientId);
-    p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
-    p.putAll(kafka.extraClientProperties()); // again: an operator's fetch settings win over ours
-    return p;
-  }
-
   public static Map<String, String> admin(KafkaSettings kafka, String clientId) {
     Map<String, String> p = base(kafka, clientId);
     p.put("request.timeout.ms", "10000");

@@ -64,6 +64,14 @@ final class PollThread {
     /** After each poll, whether or not it brought records. */
     default void afterPoll(KafkaConsumer<String, String> consumer) {}
 
+    /**
+     * How long to rest after a poll that brought {@code count} records, once caught up; 0 polls
+     * again at once. The fetch the consumer sent meanwhile waits for the rest to end.
+     */
+    default long restAfterMs(int count) {
+      return 0;
+    }
+
     /** Just before the consumer closes. */
     default void closing(KafkaConsumer<String, String> consumer) {}
   }
@@ -210,6 +218,12 @@ final class PollThread {
             context.runOnContext(v -> ready.tryComplete());
           }
           backoffMs = 0;
+          if (!catchingUp) {
+            long rest = reader.restAfterMs(records.count());
+            if (rest > 0) {
+              pause(rest);
+            }
+          }
         } catch (WakeupException e) {
           // stop(), or a user waking the poll: the loop condition decides
         } catch (RecordDeserializationException e) {

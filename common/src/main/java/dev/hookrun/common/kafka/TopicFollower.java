@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,6 +50,7 @@ public final class TopicFollower<T> {
   private String name;
   private String meterName;
   private Duration lookBack;
+  private Duration pace = Duration.ZERO;
   private Deserializer<String> valueDeserializer = new StringDeserializer();
   private final Function<ConsumerRecord<String, String>, T> decoder;
   private final Consumer<List<T>> handler;
@@ -98,6 +100,21 @@ public final class TopicFollower<T> {
     return this;
   }
 
+  /**
+   * Reads at most every {@code interval} once caught up, unless a poll came back full: a reader
+   * that can be {@code interval} behind (a status view, a ledger) then costs the broker one fetch
+   * per interval, not one per produce. Why not {@code fetch.min.bytes} and {@code
+   * fetch.max.wait.ms} (what this did before): a fetch waiting for bytes is re-checked on every
+   * produce to any of its partitions, over all of them. The gateway view follows 48 partitions, and
+   * those re-checks were a third of the broker's request handling at full load
+   * (docs/PERFORMANCE.md); a paced fetch asks for one byte, so it is answered by the first produce,
+   * or at once.
+   */
+  public TopicFollower<T> paced(Duration interval) {
+    this.pace = interval;
+    return this;
+  }
+
   /** Decodes values with {@code deserializer} (which may skip values a reader does not need). */
   public TopicFollower<T> values(Deserializer<String> deserializer) {
     this.valueDeserializer = deserializer;
@@ -142,6 +159,12 @@ public final class TopicFollower<T> {
     return thread == null ? 0 : thread.failures();
   }
 
+  /** What a poll brings when more is waiting: no rest after it, the reader is behind. */
+  private int fullPoll() {
+    Object max = config.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+    return max == null ? ConsumerConfig.DEFAULT_MAX_POLL_RECORDS : Integer.parseInt(max.toString());
+  }
+
   private void applyFailed(T item, RuntimeException error) {
     LOG.error("{}: handling {} failed; skipping it", name, item, error);
     Meters.recordSettled(meterName, "handler_error");
@@ -169,6 +192,11 @@ public final class TopicFollower<T> {
       }
       consumer.assign(partitions);
       seekToStart(consumer, partitions);
+    }
+
+    @Override
+    public long restAfterMs(int count) {
+      return count >= fullPoll() ? 0 : pace.toMillis();
     }
 
     /** Decodes on the poll thread and hands what was decoded to the context. */
