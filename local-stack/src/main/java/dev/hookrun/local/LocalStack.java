@@ -14,7 +14,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The whole platform in one process: a broker (unless KAFKA_BOOTSTRAP_SERVERS names a cluster),
@@ -30,7 +32,7 @@ public final class LocalStack {
   private GatewayVerticle gateway;
   private GatewayConfig gatewayConfig;
   private DispatcherConfig dispatcherConfig;
-  private volatile WarmUp warmUp;
+  private final List<WarmUp> warmUps = new CopyOnWriteArrayList<>();
   private volatile boolean warmedUp;
 
   /**
@@ -38,6 +40,12 @@ public final class LocalStack {
    * only colder.
    */
   private static final Duration WARM_UP_GRACE = Duration.ofSeconds(60);
+
+  /**
+   * The second warm-up round's settling load, at most: the code is hot by then, and it only has to
+   * recompile what the first round's teardown threw away (its compilers went quiet after ~10 s).
+   */
+  private static final Duration SECOND_ROUND_SETTLE = Duration.ofSeconds(15);
 
   public LocalStack(Map<String, String> env) {
     this.env = env;
@@ -91,24 +99,36 @@ public final class LocalStack {
   /**
    * The warm-up, through stages of its own that are thrown away after it (WarmUpStack); never
    * fails: a stack that could not warm up is ready, only colder.
+   *
+   * <p>Two rounds, each on stages of its own. The first warms everything; its teardown (undeploying
+   * its verticles, closing their clients, deleting their topics and groups) then takes branches of
+   * hot Vert.x, Netty and Kafka code that no run took, and the JIT throws away the compiled code of
+   * every method with such a branch: ~500 deoptimizations, and ~10 s of recompiling under the first
+   * real load. The second round recompiles those methods with the branches in their profiles, so
+   * its own teardown throws away little (docs/PERFORMANCE.md, fifth session).
    */
   private Future<Void> warmUp(Map<String, String> stageEnv) {
     if (config.warmUpRuns() <= 0) {
       return Future.succeededFuture();
     }
-    WarmUpStack stages = new WarmUpStack(vertx, stageEnv);
-    warmUp =
+    Duration secondSettle =
+        config.warmUpSettleMax().compareTo(SECOND_ROUND_SETTLE) < 0
+            ? config.warmUpSettleMax()
+            : SECOND_ROUND_SETTLE;
+    return warmUpRound(stageEnv, 1, config.warmUpSettleMax())
+        .compose(v -> warmUpRound(stageEnv, 2, secondSettle));
+  }
+
+  private Future<Void> warmUpRound(Map<String, String> stageEnv, int round, Duration settle) {
+    WarmUpStack stages = new WarmUpStack(vertx, stageEnv, round);
+    WarmUp warmUp =
         new WarmUp(
             vertx, "127.0.0.1", stages.apiKey(), WarmUpStack.PROJECT, JitActivity.ofThisJvm());
+    warmUps.add(warmUp);
     return stages
         .deploy()
         .compose(
-            v ->
-                warmUp.run(
-                    stages.port(),
-                    config.warmUpRuns(),
-                    config.warmUpSettleMax(),
-                    config.warmUpSettleMax().plus(WARM_UP_GRACE)))
+            v -> warmUp.run(stages.port(), config.warmUpRuns(), settle, settle.plus(WARM_UP_GRACE)))
         .otherwiseEmpty()
         .eventually(stages::discard);
   }
@@ -119,12 +139,12 @@ public final class LocalStack {
 
   /** Runs the warm-up had accepted when it ended (all delivered unless it timed out). */
   public int warmUpAccepted() {
-    return warmUp == null ? 0 : warmUp.accepted();
+    return warmUps.stream().mapToInt(WarmUp::accepted).sum();
   }
 
   /** Webhooks of warm-up runs that had arrived when it ended. */
   public int warmUpDelivered() {
-    return warmUp == null ? 0 : warmUp.delivered();
+    return warmUps.stream().mapToInt(WarmUp::delivered).sum();
   }
 
   /** The address the gateway listens on (after {@link #start}). */

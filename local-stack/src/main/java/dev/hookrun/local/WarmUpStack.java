@@ -62,13 +62,15 @@ final class WarmUpStack {
   /**
    * @param stageEnv the environment the platform's stages read: the warm-up's are configured from
    *     it with only the isolation changed
+   * @param round which warm-up round, from 1: each has topics and groups of its own, since Kafka
+   *     deletes the previous round's only some time after it was asked to
    */
-  WarmUpStack(Vertx vertx, Map<String, String> stageEnv) {
+  WarmUpStack(Vertx vertx, Map<String, String> stageEnv, int round) {
     this.vertx = vertx;
     byte[] secret = new byte[16];
     new SecureRandom().nextBytes(secret); // not generateSeed: that may wait for the entropy pool
     this.apiKey = "warm-up-" + HexFormat.of().formatHex(secret);
-    Map<String, String> env = isolated(stageEnv, apiKey);
+    Map<String, String> env = isolated(stageEnv, apiKey, round);
     this.prefix = env.get(KafkaSettings.PREFIX.name());
     this.gatewayConfig = GatewayConfig.fromEnv(env);
     this.workerConfig = WorkerConfig.fromEnv(env);
@@ -79,14 +81,15 @@ final class WarmUpStack {
   }
 
   /** The stage environment with the warm-up's own topics, groups, key and ports. */
-  static Map<String, String> isolated(Map<String, String> stageEnv, String apiKey) {
+  static Map<String, String> isolated(Map<String, String> stageEnv, String apiKey, int round) {
     Map<String, String> env = new HashMap<>(stageEnv);
     String platformPrefix = stageEnv.get(KafkaSettings.PREFIX.name());
     String prefix =
         prefix(
             platformPrefix == null || platformPrefix.isBlank()
                 ? KafkaSettings.PREFIX.defaultValue()
-                : platformPrefix);
+                : platformPrefix,
+            round);
     env.put(KafkaSettings.PREFIX.name(), prefix);
     env.put(WorkerConfig.GROUP_ID.name(), prefix + "workers");
     env.put(DispatcherConfig.GROUP_ID.name(), prefix + "dispatchers");
@@ -98,15 +101,16 @@ final class WarmUpStack {
   }
 
   /**
-   * "hookrun." → "hookrun-warmup.", "acme-" → "acme-warmup.": beside the platform's topics, so that
-   * what {@link #discard} deletes (everything under this prefix) is never one of them.
+   * "hookrun." → "hookrun-warmup." (round 2: "hookrun-warmup2."), "acme-" → "acme-warmup.": beside
+   * the platform's topics, so that what {@link #discard} deletes (everything under this prefix) is
+   * never one of them.
    */
-  static String prefix(String platformPrefix) {
+  static String prefix(String platformPrefix, int round) {
     String stem = platformPrefix;
     if (!stem.isEmpty() && ".-_".indexOf(stem.charAt(stem.length() - 1)) >= 0) {
       stem = stem.substring(0, stem.length() - 1);
     }
-    return stem + "-warmup.";
+    return stem + "-warmup" + (round > 1 ? Integer.toString(round) : "") + ".";
   }
 
   Future<Void> deploy() {
