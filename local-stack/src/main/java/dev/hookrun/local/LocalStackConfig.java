@@ -39,7 +39,8 @@ public record LocalStackConfig(
           "WARMUP_SETTLE_MAX",
           "60s",
           "After the WARMUP_RUNS burst, the local run keeps a light load on itself (1,000 runs/s) until"
-              + " the JIT compilers go quiet, for at most this long (0s skips it; see docs/PERFORMANCE.md)");
+              + " the JIT compilers go quiet, for at most this long; a second round on fresh stages settles for"
+              + " at most 15 s (0s skips both; see docs/PERFORMANCE.md)");
 
   public static final List<Setting> SETTINGS =
       List.of(DATA_DIR, KAFKA_PORT, WARMUP_RUNS, WARMUP_SETTLE_MAX);
