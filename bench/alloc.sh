@@ -9,21 +9,13 @@
 #   N=15000 RATE=500 C=256 bench/alloc.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SB=${SHARED_BENCH:-../shared/bench}
-[[ -f $SB/driver.js ]] || { echo "no $SB/driver.js (set SHARED_BENCH)" >&2; exit 1; }
 N=${N:-40000}
 C=${C:-64}
 WARM=${WARM:-10000}
 RATE=${RATE:-0}
 PORT=${ALLOC_PORT:-8098}
 JFR_TOOL=${JFR_TOOL:-$(dirname "$(readlink -f "$(command -v java)")")/jfr}
-WORK=$(mktemp -d)
-STACK=
-cleanup() {
-  [[ -n $STACK ]] && kill "$STACK" 2>/dev/null && wait "$STACK" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source bench/lib/measured-stack.sh
 
 cat >"$WORK/events.jfc" <<'JFC'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -34,27 +26,18 @@ cat >"$WORK/events.jfc" <<'JFC'
   <event name="jdk.Compilation"><setting name="enabled">true</setting><setting name="threshold">0 ms</setting></event>
 </configuration>
 JFC
-HTTP_PORT=$PORT API_KEYS=bench-key=bench DATA_DIR=$WORK/data WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 \
-  JAVA_OPTS="${JAVA_OPTS:-} -XX:StartFlightRecording=settings=$WORK/events.jfc,filename=$WORK/rec.jfr" \
-  ./run.sh >"$WORK/stack.log" 2>&1 &
-STACK=$!
-until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do
-  kill -0 "$STACK" 2>/dev/null || { tail -20 "$WORK/stack.log" >&2; exit 1; }
-  sleep 0.5
-done
+start_stack JAVA_OPTS="${JAVA_OPTS:-} -XX:StartFlightRecording=settings=$WORK/events.jfc,filename=$WORK/rec.jfr"
 READY=$(date +%s.%N)
-JVM=$(pgrep -P "$STACK" java || echo "$STACK") # run.sh execs java: usually the same pid
-drive() {
+pass() { # driver flags: the pass's concurrency and pace
   local pace=()
   ((RATE > 0)) && pace=(--rate "$RATE")
-  node "$SB/driver.js" --target "http://127.0.0.1:$PORT" --project bench --app webhook-delay-example \
-    --auth-key bench-key --progress-s 0 --c "$C" "${pace[@]}" "$@"
+  drive --c "$C" "${pace[@]}" "$@"
 }
 requests() { curl -s "http://127.0.0.1:$PORT/metrics" | grep '^hookrun_broker_requests_total' || true; }
-drive --n "$WARM" --drain-idle-s 5 >/dev/null 2>&1
+pass --n "$WARM" --drain-idle-s 5 >/dev/null 2>&1
 requests >"$WORK/requests-before"
 T0=$(date +%s.%N)
-drive --n "$N" >"$WORK/driver.json" 2>/dev/null
+pass --n "$N" >"$WORK/driver.json" 2>/dev/null
 T1=$(date +%s.%N)
 requests >"$WORK/requests-after"
 jcmd "$JVM" JFR.dump filename="$WORK/rec.jfr" >/dev/null

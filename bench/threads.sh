@@ -9,32 +9,12 @@
 #   N=30000 JAVA_OPTS=-XX:+UseG1GC bench/threads.sh      any run.sh setting passes through
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SB=${SHARED_BENCH:-../shared/bench}
-[[ -f $SB/driver.js ]] || { echo "no $SB/driver.js (set SHARED_BENCH)" >&2; exit 1; }
 N=${N:-20000}
 C=${C:-64}
 WARM=${WARM:-10000}
 PORT=${THREADS_PORT:-8097}
-WORK=$(mktemp -d)
-STACK=
-cleanup() {
-  [[ -n $STACK ]] && kill "$STACK" 2>/dev/null && wait "$STACK" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-HTTP_PORT=$PORT API_KEYS=bench-key=bench DATA_DIR=$WORK/data WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 \
-  ./run.sh >"$WORK/stack.log" 2>&1 &
-STACK=$!
-until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do
-  kill -0 "$STACK" 2>/dev/null || { tail -20 "$WORK/stack.log" >&2; exit 1; }
-  sleep 0.5
-done
-JVM=$(pgrep -P "$STACK" java || echo "$STACK") # run.sh execs java: usually the same pid
-drive() {
-  node "$SB/driver.js" --target "http://127.0.0.1:$PORT" --project bench --app webhook-delay-example \
-    --auth-key bench-key --progress-s 0 "$@"
-}
+source bench/lib/measured-stack.sh
+start_stack
 drive --n "$WARM" --c "$C" --drain-idle-s 5 >/dev/null 2>&1
 snapshot() { # tid name cpu-ticks, for every thread alive now
   for t in /proc/"$JVM"/task/*; do

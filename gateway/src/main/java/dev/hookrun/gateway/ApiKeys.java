@@ -2,9 +2,9 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
+import dev.hookrun.common.crypto.PerThread;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -66,15 +66,5 @@ public final class ApiKeys {
     return HexFormat.of().formatHex(SHA256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 
-  // one per thread: looking the algorithm up among the providers at every request cost more than
-  // the digest itself
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("SHA-256 is part of every JRE", e);
-            }
-          });
+  private static final ThreadLocal<MessageDigest> SHA256 = PerThread.digest("SHA-256");
 }

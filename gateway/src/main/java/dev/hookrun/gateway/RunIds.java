@@ -1,8 +1,8 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.crypto.PerThread;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 
 /**
@@ -13,15 +13,7 @@ import java.util.UUID;
  */
 final class RunIds {
 
-  private static final ThreadLocal<MessageDigest> MD5 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("MD5");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("MD5 is part of every Java runtime", e);
-            }
-          });
+  private static final ThreadLocal<MessageDigest> MD5 = PerThread.digest("MD5");
 
   private RunIds() {}
 

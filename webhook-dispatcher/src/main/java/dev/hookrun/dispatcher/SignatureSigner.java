@@ -1,5 +1,6 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.crypto.PerThread;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -16,17 +17,7 @@ final class SignatureSigner {
   static final String HEADER_TIMESTAMP = "webhook-timestamp";
   static final String HEADER_SIGNATURE = "webhook-signature";
 
-  // Mac.getInstance looks the algorithm up among the providers each time; a Mac is reusable once
-  // init() is called again, but not shared between threads
-  private static final ThreadLocal<Mac> HMAC =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return Mac.getInstance("HmacSHA256");
-            } catch (GeneralSecurityException e) {
-              throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-            }
-          });
+  private static final ThreadLocal<Mac> HMAC = PerThread.mac("HmacSHA256");
 
   private SignatureSigner() {}
 

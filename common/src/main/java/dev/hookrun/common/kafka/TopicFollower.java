@@ -51,6 +51,7 @@ public final class TopicFollower<T> {
   private String meterName;
   private Duration lookBack;
   private Duration pace = Duration.ZERO;
+  private final int fullPoll;
   private Deserializer<String> valueDeserializer = new StringDeserializer();
   private final Function<ConsumerRecord<String, String>, T> decoder;
   private final Consumer<List<T>> handler;
@@ -69,6 +70,12 @@ public final class TopicFollower<T> {
     this.meterName = name;
     this.decoder = decoder;
     this.handler = handler;
+    Object maxPoll = config.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
+    // what a poll brings when more is waiting: no rest after it, the reader is behind
+    this.fullPoll =
+        maxPoll == null
+            ? ConsumerConfig.DEFAULT_MAX_POLL_RECORDS
+            : Integer.parseInt(maxPoll.toString());
   }
 
   /** Hands the records of {@code topic} to {@code handler} on {@code context}. */
@@ -159,12 +166,6 @@ public final class TopicFollower<T> {
     return thread == null ? 0 : thread.failures();
   }
 
-  /** What a poll brings when more is waiting: no rest after it, the reader is behind. */
-  private int fullPoll() {
-    Object max = config.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG);
-    return max == null ? ConsumerConfig.DEFAULT_MAX_POLL_RECORDS : Integer.parseInt(max.toString());
-  }
-
   private void applyFailed(T item, RuntimeException error) {
     LOG.error("{}: handling {} failed; skipping it", name, item, error);
     Meters.recordSettled(meterName, "handler_error");
@@ -196,7 +197,7 @@ public final class TopicFollower<T> {
 
     @Override
     public long restAfterMs(int count) {
-      return count >= fullPoll() ? 0 : pace.toMillis();
+      return count >= fullPoll ? 0 : pace.toMillis();
     }
 
     /** Decodes on the poll thread and hands what was decoded to the context. */

@@ -1,0 +1,28 @@
+# Sourced by bench/threads.sh and bench/alloc.sh: the local run started from ./run.sh for one
+# measured pass, and the load driver pointed at it. Set PORT first. Gives WORK (a scratch folder,
+# removed at exit with the stack), start_stack, JVM (the stack's java process) and drive.
+SB=${SHARED_BENCH:-../shared/bench}
+[[ -f $SB/driver.js ]] || { echo "no $SB/driver.js (set SHARED_BENCH)" >&2; exit 1; }
+WORK=$(mktemp -d)
+STACK=
+cleanup() {
+  [[ -n $STACK ]] && kill "$STACK" 2>/dev/null && wait "$STACK" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+start_stack() { # [VAR=value ...]: more environment for run.sh; returns once /readyz says ready
+  env HTTP_PORT="$PORT" API_KEYS=bench-key=bench DATA_DIR="$WORK/data" \
+    WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 "$@" ./run.sh >"$WORK/stack.log" 2>&1 &
+  STACK=$!
+  until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do
+    kill -0 "$STACK" 2>/dev/null || { tail -20 "$WORK/stack.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  JVM=$(pgrep -P "$STACK" java || echo "$STACK") # run.sh execs java: usually the same pid
+}
+
+drive() {
+  node "$SB/driver.js" --target "http://127.0.0.1:$PORT" --project bench --app webhook-delay-example \
+    --auth-key bench-key --progress-s 0 "$@"
+}
