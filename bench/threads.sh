@@ -7,6 +7,7 @@
 # stack was found (docs/PERFORMANCE.md).
 #   bench/threads.sh                 N=20000 C=64 WARM=10000
 #   N=30000 JAVA_OPTS=-XX:+UseG1GC bench/threads.sh      any run.sh setting passes through
+#   RATE=500 N=15000 C=256 bench/threads.sh             a paced pass (RATE requests/s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-20000}
@@ -24,7 +25,7 @@ snapshot() { # tid name cpu-ticks, for every thread alive now
   done
 }
 snapshot >"$WORK/before"
-drive --n "$N" --c "$C" >"$WORK/driver.json" 2>/dev/null
+drive --n "$N" --c "$C" ${RATE:+--rate "$RATE"} >"$WORK/driver.json" 2>/dev/null
 snapshot >"$WORK/after"
 python3 - "$WORK/before" "$WORK/after" "$WORK/driver.json" "$(getconf CLK_TCK)" <<'PY'
 import collections, json, re, sys
