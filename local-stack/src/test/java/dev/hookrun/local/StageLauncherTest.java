@@ -1,0 +1,68 @@
+package dev.hookrun.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The container entry point's JVM options, checked against a stand-in {@code java} that reports a
+ * version and prints the options it was started with.
+ */
+class StageLauncherTest {
+
+  private static final Path ENTRY = Path.of("..", "docker", "run-stage").toAbsolutePath();
+
+  @TempDir Path bin;
+
+  @Test
+  void zgcIsGenerationalOnJava21And22AndLeftToTheDefaultElsewhere() throws Exception {
+    assertEquals(List.of("-XX:+UseZGC", "-XX:+ZGenerational"), gcOptions("21.0.5", ""));
+    assertEquals(List.of("-XX:+UseZGC", "-XX:+ZGenerational"), gcOptions("22", ""));
+    // 17 has no generational mode; 23+ are generational by default and deprecate the flag
+    assertEquals(List.of("-XX:+UseZGC"), gcOptions("17.0.15", ""));
+    assertEquals(List.of("-XX:+UseZGC"), gcOptions("25.0.1", ""));
+  }
+
+  @Test
+  void aCollectorPickedInJavaOptsIsLeftAlone() throws Exception {
+    List<String> options = gcOptions("21.0.5", "-XX:+UseG1GC -Xmx1g");
+    assertTrue(options.contains("-XX:+UseG1GC"), options.toString());
+    assertFalse(options.stream().anyMatch(o -> o.contains("ZGC") || o.contains("ZGenerational")));
+  }
+
+  /** The options before {@code -jar} that name a collector or its mode. */
+  private List<String> gcOptions(String version, String javaOpts) throws Exception {
+    Path java = bin.resolve("java");
+    Files.writeString(
+        java,
+        "#!/bin/sh\n"
+            + "if [ \"$1\" = -version ]; then echo 'openjdk version \""
+            + version
+            + "\" 2026-01-20' >&2; exit 0; fi\n"
+            + "echo \"$@\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    ProcessBuilder pb = new ProcessBuilder("sh", ENTRY.toString(), "worker");
+    Map<String, String> env = pb.environment();
+    env.put("PATH", bin + ":" + env.get("PATH"));
+    env.put("JAVA_OPTS", javaOpts);
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.endsWith("-jar /app/worker.jar"), out);
+    return List.of(out.split(" ")).stream()
+        .filter(o -> o.contains("GC") || o.contains("ZGenerational"))
+        .toList();
+  }
+}
