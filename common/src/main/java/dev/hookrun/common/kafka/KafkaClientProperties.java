@@ -61,7 +61,7 @@ public final class KafkaClientProperties {
    * <p>It does not linger: the worker's outcome is on every run's path to its webhook, and a 1 ms
    * linger was most of the gap to BullMQ's median at 500 req/s (e2e p50 2.5 → 1.3 ms without it).
    * Batching still happens where it pays, under load: what is appended while a request is out
-   * leaves in the next one (full load, same sitting: 0.37–0.40 ms of CPU per run without the
+   * leaves in the next one (full load, alternating passes: 0.37–0.40 ms of CPU per run without the
    * linger, 0.39–0.42 with it; docs/PERFORMANCE.md).
    */
   public static Map<String, String> eventLoopProducer(
