@@ -28,11 +28,6 @@ cat >"$WORK/events.jfc" <<'JFC'
 JFC
 start_stack JAVA_OPTS="${JAVA_OPTS:-} -XX:StartFlightRecording=settings=$WORK/events.jfc,filename=$WORK/rec.jfr"
 READY=$(date +%s.%N)
-pass() { # driver flags: the pass's concurrency and pace
-  local pace=()
-  ((RATE > 0)) && pace=(--rate "$RATE")
-  drive --c "$C" "${pace[@]}" "$@"
-}
 requests() { curl -s "http://127.0.0.1:$PORT/metrics" | grep '^hookrun_broker_requests_total' || true; }
 pass --n "$WARM" --drain-idle-s 5 >/dev/null 2>&1
 requests >"$WORK/requests-before"

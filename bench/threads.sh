@@ -5,7 +5,7 @@
 # prints the CPU of each thread group (event loops, broker request handlers, Kafka producer I/O,
 # C2 compiler, ZGC workers, ...) in ms per run. This is how the JIT's share of a freshly started
 # stack was found (docs/PERFORMANCE.md).
-#   bench/threads.sh                 N=20000 C=64 WARM=10000
+#   bench/threads.sh                 N=20000 C=64 WARM=10000 RATE=0
 #   N=30000 JAVA_OPTS=-XX:+UseG1GC bench/threads.sh      any run.sh setting passes through
 #   RATE=500 N=15000 C=256 bench/threads.sh             a paced pass (RATE requests/s)
 set -euo pipefail
@@ -13,10 +13,11 @@ cd "$(dirname "$0")/.."
 N=${N:-20000}
 C=${C:-64}
 WARM=${WARM:-10000}
+RATE=${RATE:-0}
 PORT=${THREADS_PORT:-8097}
 source bench/lib/measured-stack.sh
 start_stack
-drive --n "$WARM" --c "$C" --drain-idle-s 5 >/dev/null 2>&1
+pass --n "$WARM" --drain-idle-s 5 >/dev/null 2>&1
 snapshot() { # tid name cpu-ticks, for every thread alive now
   for t in /proc/"$JVM"/task/*; do
     name=$(cat "$t/comm" 2>/dev/null) || continue
@@ -25,7 +26,7 @@ snapshot() { # tid name cpu-ticks, for every thread alive now
   done
 }
 snapshot >"$WORK/before"
-drive --n "$N" --c "$C" ${RATE:+--rate "$RATE"} >"$WORK/driver.json" 2>/dev/null
+pass --n "$N" >"$WORK/driver.json" 2>/dev/null
 snapshot >"$WORK/after"
 python3 - "$WORK/before" "$WORK/after" "$WORK/driver.json" "$(getconf CLK_TCK)" <<'PY'
 import collections, json, re, sys

@@ -1,6 +1,7 @@
 # Sourced by bench/threads.sh and bench/alloc.sh: the local run started from ./run.sh for one
-# measured pass, and the load driver pointed at it. Set PORT first. Gives WORK (a scratch folder,
-# removed at exit with the stack), start_stack, JVM (the stack's java process) and drive.
+# measured pass, and the load driver pointed at it. Set PORT, C (concurrency) and RATE (requests/s,
+# 0: as fast as answered) first. Gives WORK (a scratch folder, removed at exit with the stack),
+# start_stack, JVM (the stack's java process) and pass.
 SB=${SHARED_BENCH:-../shared/bench}
 [[ -f $SB/driver.js ]] || { echo "no $SB/driver.js (set SHARED_BENCH)" >&2; exit 1; }
 WORK=$(mktemp -d)
@@ -22,7 +23,9 @@ start_stack() { # [VAR=value ...]: more environment for run.sh; returns once /re
   JVM=$(pgrep -P "$STACK" java || echo "$STACK") # run.sh execs java: usually the same pid
 }
 
-drive() {
+pass() { # more driver flags (--n, ...): one pass at concurrency C, paced at RATE when above 0
+  local pace=()
+  ((RATE > 0)) && pace=(--rate "$RATE")
   node "$SB/driver.js" --target "http://127.0.0.1:$PORT" --project bench --app webhook-delay-example \
-    --auth-key bench-key --progress-s 0 "$@"
+    --auth-key bench-key --progress-s 0 --c "$C" "${pace[@]}" "$@"
 }
