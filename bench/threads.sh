@@ -3,8 +3,10 @@
 # Starts ./run.sh (it warms itself before /readyz), sends WARM runs that are not measured (as the
 # side-by-side benchmark does), then N runs at C concurrent through ../shared/bench/driver.js, and
 # prints the CPU of each thread group (event loops, broker request handlers, Kafka producer I/O,
-# C2 compiler, ZGC workers, ...) in ms per run. This is how the JIT's share of a freshly started
-# stack was found (docs/PERFORMANCE.md).
+# C2 compiler, ZGC workers, ...) in ms per run, and how often per run its threads were woken
+# (voluntary context switches: each hand-off between threads costs one) and preempted (involuntary:
+# the cores were oversubscribed). This is how the JIT's share of a freshly started stack was found
+# (docs/PERFORMANCE.md).
 #   bench/threads.sh                 N=20000 C=64 WARM=10000 RATE=0
 #   N=30000 JAVA_OPTS=-XX:+UseG1GC bench/threads.sh      any run.sh setting passes through
 #   RATE=500 N=15000 C=256 bench/threads.sh             a paced pass (RATE requests/s)
@@ -18,11 +20,12 @@ PORT=${THREADS_PORT:-8097}
 source bench/lib/measured-stack.sh
 start_stack
 pass --n "$WARM" --drain-idle-s 5 >/dev/null 2>&1
-snapshot() { # tid name cpu-ticks, for every thread alive now
+snapshot() { # tid name cpu-ticks voluntary involuntary (context switches), for every thread alive now
   for t in /proc/"$JVM"/task/*; do
     name=$(cat "$t/comm" 2>/dev/null) || continue
     ticks=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
-    echo "${t##*/}|$name|$ticks"
+    switches=$(awk '/^voluntary_ctxt/ {v = $2} /^nonvoluntary_ctxt/ {n = $2} END {print v "|" n}' "$t/status" 2>/dev/null) || continue
+    echo "${t##*/}|$name|$ticks|$switches"
   done
 }
 snapshot >"$WORK/before"
@@ -33,20 +36,29 @@ import collections, json, re, sys
 def read(path):
     out = {}
     for line in open(path):
-        tid, name, ticks = line.rstrip("\n").split("|")
-        out[tid] = (name, int(ticks))
+        tid, name, ticks, vol, invol = line.rstrip("\n").split("|")
+        out[tid] = (name, int(ticks), int(vol), int(invol))
     return out
 before, after = read(sys.argv[1]), read(sys.argv[2])
 run = json.load(open(sys.argv[3]))
 hz, runs = int(sys.argv[4]), max(1, run.get("accepted", 0))
-groups = collections.Counter()
-for tid, (name, ticks) in after.items():
+groups = collections.defaultdict(lambda: [0, 0, 0])
+for tid, (name, *now) in after.items():
+    was = before.get(tid, (name, 0, 0, 0))[1:]
     # numbered threads of one pool form one group: "vert.x-eventloop-thread-3" -> "vert.x-eventloo"
-    groups[re.sub(r"[-_#]?\d+$", "", name)] += ticks - before.get(tid, (name, 0))[1]
-total = sum(groups.values())
+    group = groups[re.sub(r"[-_#]?\d+$", "", name)]
+    for i in range(3):
+        group[i] += now[i] - was[i]
+total = sum(g[0] for g in groups.values())
+# voluntary switches: the thread slept and was woken (each hand-off between threads costs one);
+# involuntary: it was preempted, a sign the cores were oversubscribed
 print(f"{runs} runs, {run.get('e2e_rps')} runs/s end to end, {total / hz:.2f} CPU s, "
-      f"{1000 * total / hz / runs:.3f} ms per run (this JVM only)")
-for name, ticks in groups.most_common(15):
-    if ticks > 0:
-        print(f"  {name:18s} {1000 * ticks / hz / runs:6.3f} ms/run  {100 * ticks / total:5.1f} %")
+      f"{1000 * total / hz / runs:.3f} ms per run (this JVM only), "
+      f"{sum(g[1] for g in groups.values()) / runs:.1f} wake-ups and "
+      f"{sum(g[2] for g in groups.values()) / runs:.2f} preemptions per run")
+print(f"  {'':18s} {'CPU':>13s}  {'share':>7s}  {'wake-ups':>8s}  {'preempted':>9s}  (per run)")
+for name, (ticks, vol, invol) in sorted(groups.items(), key=lambda kv: -kv[1][0])[:15]:
+    if ticks > 0 or vol > runs:
+        print(f"  {name:18s} {1000 * ticks / hz / runs:6.3f} ms/run  {100 * ticks / max(1, total):5.1f} %"
+              f"  {vol / runs:8.2f}  {invol / runs:9.2f}")
 PY
