@@ -117,10 +117,8 @@ public final class DispatcherVerticle extends VerticleBase {
                       clock,
                       config.maxInflight());
 
-              // a batch is taken whole, and the results loop polls ahead, so the bound may be
-              // overshot by two batches: a tenth of it each keeps that small (at full load a poll
-              // brings far fewer records than that anyway)
-              int batch = Math.max(1, Math.min(500, config.maxInflight() / 10));
+              // a batch is taken whole, so one batch may overshoot the bound by at most its size
+              int batch = Math.min(500, config.maxInflight());
               ResultsConsumer results =
                   new ResultsConsumer(
                       vertx,
@@ -137,7 +135,6 @@ public final class DispatcherVerticle extends VerticleBase {
                           List.of(topics.results()),
                           results,
                           name)
-                      .pollAheadWithin(config.maxInflight(), batch)
                       .sampleLag(kafka.lagSampleInterval());
 
               RetryTierConsumer retries = new RetryTierConsumer(vertx, service, clock);

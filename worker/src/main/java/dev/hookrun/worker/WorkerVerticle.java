@@ -98,16 +98,18 @@ public final class WorkerVerticle extends VerticleBase {
               cancelled.onCancel(executor::cancel);
               executor.offloadLargeResults(
                   new ResultOffloader(vertx, resultStore, config.results().inlineMaxBytes(), 500));
-              int batch = Math.min(500, config.maxInflight());
               loop =
                   new ConsumerLoop(
                           context,
                           KafkaClientProperties.consumer(
-                              kafka, config.groupId(), name, config.maxPollInterval(), batch),
+                              kafka,
+                              config.groupId(),
+                              name,
+                              config.maxPollInterval(),
+                              Math.min(500, config.maxInflight())),
                           List.of(topics.requests()),
                           executor,
                           "worker-" + name)
-                      .pollAheadWithin(config.maxInflight(), batch)
                       .sampleLag(kafka.lagSampleInterval());
               untrackInFlight = Meters.trackInFlight(executor::inFlight);
               return loop.start()

@@ -41,62 +41,12 @@ final class BatchHandOff {
       Consumer<List<ConsumerRecord<String, String>>> handler,
       BiConsumer<ConsumerRecord<String, String>, RuntimeException> onFailed,
       String name) {
-    deliver(context, toList(records), handler, onFailed, name);
+    List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
+    records.forEach(batch::add);
+    deliver(context, batch, handler, onFailed, name);
   }
 
   static <T> void deliver(
-      Context context,
-      List<T> batch,
-      Consumer<List<T>> handler,
-      BiConsumer<T, RuntimeException> onFailed,
-      String name) {
-    waitFor(handOver(context, batch, handler, onFailed, name), batch.size(), name);
-  }
-
-  /**
-   * Hands batches over without waiting for each to be taken: the poll thread goes back to fetching
-   * while the context handles a batch, and waits only when the next batch is ready before the one
-   * before it was taken. Still at most one batch is on its way to the context; what this saves is
-   * the poll thread's sleep and wake-up per batch, which at a moderate rate (one record per batch)
-   * was half of its thread switches. The price: whatever the handler asks of the poll thread
-   * (pausing, seeking) reaches it one poll later.
-   */
-  static final class Ahead {
-
-    private final String name;
-    private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
-
-    Ahead(String name) {
-      this.name = name;
-    }
-
-    /** Only from the poll thread. */
-    <T> void deliver(
-        Context context,
-        List<T> batch,
-        Consumer<List<T>> handler,
-        BiConsumer<T, RuntimeException> onFailed) {
-      waitFor(previous, batch.size(), name);
-      previous = handOver(context, batch, handler, onFailed, name);
-    }
-
-    void deliver(
-        Context context,
-        ConsumerRecords<String, String> records,
-        Consumer<List<ConsumerRecord<String, String>>> handler,
-        BiConsumer<ConsumerRecord<String, String>, RuntimeException> onFailed) {
-      deliver(context, toList(records), handler, onFailed);
-    }
-  }
-
-  private static List<ConsumerRecord<String, String>> toList(
-      ConsumerRecords<String, String> records) {
-    List<ConsumerRecord<String, String>> batch = new ArrayList<>(records.count());
-    records.forEach(batch::add);
-    return batch;
-  }
-
-  private static <T> CompletableFuture<Void> handOver(
       Context context,
       List<T> batch,
       Consumer<List<T>> handler,
@@ -111,17 +61,10 @@ final class BatchHandOff {
             taken.complete(null);
           }
         });
-    return taken;
-  }
-
-  private static void waitFor(CompletableFuture<Void> taken, int size, String name) {
-    if (taken.isDone()) {
-      return;
-    }
     try {
       taken.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      LOG.warn("{}: hand-over of {} records timed out: {}", name, size, e.toString());
+      LOG.warn("{}: hand-over of {} records timed out: {}", name, batch.size(), e.toString());
     }
   }
 

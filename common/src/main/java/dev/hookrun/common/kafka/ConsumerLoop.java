@@ -37,8 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Back-pressure never stops polling: {@link #setPaused} pauses the assigned partitions in the
  * Kafka consumer, which keeps calling poll (so {@code max.poll.interval.ms} is never exceeded
  * however long a run takes) but fetches nothing until resumed. At most one batch is in flight
- * towards the context, so a slow stage is never buried in records; by default the next poll waits
- * until the stage took it, and with {@link #pollAhead} it fetches meanwhile.
+ * towards the context, so a slow stage is never buried in records.
  *
  * <p>{@link #pausePartition} holds back one partition on its own (a retry tier waiting for its head
  * record to fall due) without touching the others; it stays held whatever {@link #setPaused} says,
@@ -111,7 +110,6 @@ public final class ConsumerLoop {
   private final PollThread thread;
   private volatile KafkaConsumer<String, String> consumer;
   private MemberLagSampler lagSampler = MemberLagSampler.off();
-  private BatchHandOff.Ahead ahead;
 
   public ConsumerLoop(
       Context context,
@@ -146,27 +144,6 @@ public final class ConsumerLoop {
         new MemberLagSampler(
             String.valueOf(config.get(ConsumerConfig.GROUP_ID_CONFIG)), name, interval);
     return this;
-  }
-
-  /**
-   * Fetches the next batch while the stage handles this one (see {@link BatchHandOff.Ahead}): one
-   * thread switch less per batch, and {@link #setPaused} then takes effect a batch later (a paused
-   * stage may get one more). For stages that only take records; one that holds back single
-   * partitions or seeks from its handler (a retry tier) needs each batch handled before the next
-   * poll, so {@link #pausePartition} refuses. Call before {@link #start}.
-   */
-  public ConsumerLoop pollAhead() {
-    this.ahead = new BatchHandOff.Ahead(name);
-    return this;
-  }
-
-  /**
-   * {@link #pollAhead} when the one batch more that a paused stage may get ({@code maxPollRecords})
-   * is at most a tenth of {@code bound}, the most records the stage holds before it pauses; a stage
-   * held to a few records at a time (a worker of a blocking model) keeps the strict hand-off.
-   */
-  public ConsumerLoop pollAheadWithin(int bound, int maxPollRecords) {
-    return maxPollRecords * 10L <= bound ? pollAhead() : this;
   }
 
   /** Starts polling; the future completes once the consumer is subscribed. */
@@ -239,9 +216,6 @@ public final class ConsumerLoop {
    * poll, so a call made while handling a batch keeps that partition out of the next one.
    */
   public void pausePartition(TopicPartition partition) {
-    if (ahead != null) {
-      throw new IllegalStateException(name + " polls ahead: a held partition could still be read");
-    }
     gate.hold(partition);
   }
 
@@ -303,11 +277,7 @@ public final class ConsumerLoop {
 
     @Override
     public void polled(ConsumerRecords<String, String> records) {
-      if (ahead != null) {
-        ahead.deliver(context, records, listener::onRecords, failures::failed);
-      } else {
-        BatchHandOff.deliver(context, records, listener::onRecords, failures::failed, name);
-      }
+      BatchHandOff.deliver(context, records, listener::onRecords, failures::failed, name);
     }
 
     @Override
