@@ -33,7 +33,9 @@ run() { # load system warm-up-requests driver-flags...
   ' "$load" "$sys" "$line"
 }
 
-echo "sitting $(date -u +%FT%TZ), $(nproc) cores, ours at $(git rev-parse --short HEAD)${PROJECT_DIR:+ (PROJECT_DIR=$PROJECT_DIR)}"
+# the build measured is PROJECT_DIR's (run-system.sh runs ./run.sh there), not this tree's
+OURS=${PROJECT_DIR:-.}
+echo "sitting $(date -u +%FT%TZ), $(nproc) cores, ours at $(git -C "$OURS" describe --always --dirty 2>/dev/null || echo unknown)${PROJECT_DIR:+ (PROJECT_DIR=$PROJECT_DIR)}"
 for load in $LOADS; do
   for sys in ${SYSTEMS:-null bullmq ours}; do
     case $load in
