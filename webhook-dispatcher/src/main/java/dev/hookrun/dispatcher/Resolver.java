@@ -25,12 +25,9 @@ public interface Resolver {
    */
   static Resolver system(WorkerExecutor blocking) {
     return host -> {
-      if (isLiteral(host)) {
-        try {
-          return Future.succeededFuture(List.of(InetAddress.getAllByName(host)));
-        } catch (UnknownHostException e) {
-          return Future.failedFuture(e);
-        }
+      InetAddress literal = literal(host);
+      if (literal != null) {
+        return Future.succeededFuture(List.of(literal));
       }
       // unordered: lookups of different hosts must not queue behind one slow DNS answer
       return blocking.executeBlocking(() -> List.of(InetAddress.getAllByName(host)), false);
@@ -38,11 +35,21 @@ public interface Resolver {
   }
 
   /**
-   * Whether {@code host} is an IP address the JDK reads without a lookup. A scoped IPv6 address
-   * (fe80::1%eth0) is left to the blocking path: its scope is looked up among the interfaces.
+   * {@code host} read as an IP address, never looked up, or null when it is not one (a name, the
+   * JDK's legacy short forms such as 127.1, or a scoped IPv6 address, whose scope is looked up
+   * among the interfaces): those take the blocking path. An IPv4-mapped IPv6 address comes back as
+   * the IPv4 address it carries, as from the JDK's lookup.
    */
-  static boolean isLiteral(String host) {
-    return host.indexOf('%') < 0
-        && (NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host));
+  static InetAddress literal(String host) {
+    byte[] address =
+        host.indexOf('%') < 0 ? NetUtil.createByteArrayFromIpAddressString(host) : null;
+    if (address == null) {
+      return null;
+    }
+    try {
+      return InetAddress.getByAddress(address);
+    } catch (UnknownHostException e) {
+      return null; // not 4 or 16 bytes: cannot happen for a parsed address
+    }
   }
 }

@@ -1,7 +1,7 @@
 package dev.hookrun.dispatcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -55,10 +55,10 @@ class ResolverTest {
 
   @Test
   void namesAndScopedAddressesGoToTheBlockingPool() {
-    assertFalse(Resolver.isLiteral("localhost"));
-    assertFalse(Resolver.isLiteral("hooks.example.com"));
-    assertFalse(Resolver.isLiteral("127.1")); // the JDK's legacy short form: left to the JDK
-    assertFalse(Resolver.isLiteral("fe80::1%eth0"));
+    assertNull(Resolver.literal("localhost"));
+    assertNull(Resolver.literal("hooks.example.com"));
+    assertNull(Resolver.literal("127.1")); // the JDK's legacy short form: left to the JDK
+    assertNull(Resolver.literal("fe80::1%eth0"));
     WorkerExecutor pool = vertx.createSharedWorkerExecutor("resolver-test", 1);
     try {
       // localhost comes from the hosts file: no network lookup
