@@ -10,7 +10,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 WORKDIR /app
 COPY --from=build /src/gateway/target/gateway.jar /src/worker/target/worker.jar \
      /src/webhook-dispatcher/target/webhook-dispatcher.jar /app/
-COPY docker/run-stage /app/run-stage
+COPY docker/run-stage docker/gc-options /app/
 # /data: the fs result store's volume; a new named volume takes this owner, so the stages can write.
 RUN chmod +x /app/run-stage && useradd --system --uid 10001 hookrun && mkdir /data && chown hookrun /data
 USER hookrun

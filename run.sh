@@ -29,17 +29,8 @@ if needs_build; then
   rmdir "$LOCK" 2>/dev/null || true
   trap - EXIT
 fi
-# ZGC unless JAVA_OPTS picks a collector: G1's young pauses (~20 ms every ~2 s at 500 req/s) were
-# most of the accept p99; ZGC's stay under a millisecond for ~5 % more CPU (docs/PERFORMANCE.md).
 JAVA_BIN=${JAVA_HOME:+$JAVA_HOME/bin/}java
-GC_OPTS="-XX:+UseZGC"
-# Generational ZGC where the JVM has it and does not use it by default (21 and 22; 23+ does): a
-# young collection leaves out the long-lived view and broker state that every single-generation
-# cycle marks again (docs/decisions.md has what that did and did not change here).
-case "$("$JAVA_BIN" -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -1)" in
-  21 | 22) GC_OPTS="$GC_OPTS -XX:+ZGenerational" ;;
-esac
-case " ${JAVA_OPTS:-} " in *" -XX:+Use"*GC" "*) GC_OPTS="" ;; esac
+source docker/gc-options # GC_OPTS: the collector (the container entry uses it too)
 # Two C2 compiler threads on machines of up to three cores (the JVM picks one there; four cores
 # and up get two or more anyway): the local run's warm-up waits for the compilers to go quiet, and
 # one thread takes twice as long to get through a start's worth of hot code.
