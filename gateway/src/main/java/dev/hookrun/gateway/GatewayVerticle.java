@@ -4,7 +4,6 @@ import dev.hookrun.common.health.HealthRoutes;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
-import dev.hookrun.common.kafka.EventLoopProducer;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
@@ -55,10 +54,6 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private KafkaProducer<String, String> producer;
-
-  /** Sends on the event loop while it can do so without waiting (KafkaSender). */
-  private org.apache.kafka.clients.producer.KafkaProducer<String, String> direct;
-
   private HttpServer server;
   private RunStateView view;
   private RunRecords records;
@@ -143,27 +138,16 @@ public final class GatewayVerticle extends VerticleBase {
                       .paced(VIEW_PACE)
                       .values(new RunRecords.SkipRequestValues(topics.requests()));
               // the first predicts must not wait for topic metadata (a cold start's tail): fetch it
-              // for both producers while the view is being read, before the gateway listens. Best
-              // effort: a broker slow to answer within the metadata wait only leaves the first
-              // predicts to fetch it.
-              List<String> writes = List.of(topics.requests(), topics.cancels());
-              Duration metadataWait = KafkaClientProperties.metadataWait(config.kafkaSendTimeout());
+              // while the view is being read, before the gateway listens. Best effort: a broker
+              // slow
+              // to answer within the send's metadata wait only leaves the first predicts to fetch
+              // it.
               Future<Void> metadata =
                   vertx
                       .executeBlocking(
                           () -> {
-                            direct =
-                                new org.apache.kafka.clients.producer.KafkaProducer<>(
-                                    KafkaClientProperties.asObjects(
-                                        KafkaClientProperties.nonBlockingProducer(
-                                            kafka,
-                                            "hookrun-gateway-direct",
-                                            config.kafkaSendTimeout())));
-                            writes.forEach(producer.unwrap()::partitionsFor);
-                            if (!KafkaSender.awaitMetadata(direct, writes, metadataWait)) {
-                              LOG.warn(
-                                  "the direct producer has no topic metadata yet; the first predicts go through the send pool");
-                            }
+                            producer.unwrap().partitionsFor(topics.requests());
+                            producer.unwrap().partitionsFor(topics.cancels());
                             return null;
                           },
                           false)
@@ -229,11 +213,7 @@ public final class GatewayVerticle extends VerticleBase {
             TimeUnit.MILLISECONDS);
     var sender =
         new KafkaSender(
-            producer.unwrap(),
-            direct,
-            sends,
-            new KafkaAvailability(1_000, System::nanoTime),
-            metadataWait);
+            producer.unwrap(), sends, new KafkaAvailability(1_000, System::nanoTime), metadataWait);
     var publisher = new RequestPublisher(sender, topics, config.kafka().requestLimits());
     var lookup = new RunLookup(config.apiKeys(), view);
     Clock clock = Clock.systemUTC();
@@ -343,7 +323,6 @@ public final class GatewayVerticle extends VerticleBase {
     return closeServer
         .eventually(() -> follower == null ? Future.succeededFuture() : follower.stop())
         .eventually(() -> sends == null ? Future.succeededFuture() : sends.close())
-        .eventually(() -> EventLoopProducer.close(vertx, direct))
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())
         .eventually(
             () -> {

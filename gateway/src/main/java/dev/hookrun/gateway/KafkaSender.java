@@ -7,14 +7,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.producer.Callback;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.utils.Utils;
@@ -26,11 +23,8 @@ import org.apache.kafka.common.utils.Utils;
  * <p>A Kafka producer's {@code send} blocks, up to {@code max.block.ms}, while it has no metadata
  * for the topic, as after the broker went away (the client re-bootstraps and forgets the topic).
  * The Vert.x producer runs every send on one ordered worker context, so one blocked send holds up
- * every request queued behind it and answers pile up far past the send timeout. Here a send first
- * goes to a second producer that never waits ({@code max.block.ms=0}), right on the event loop:
- * while Kafka is healthy it only appends to that producer's buffer. What it refuses without sending
- * (no metadata, buffer full), and the probe while the gate is closed, run unordered on a small pool
- * of their own through a producer that may wait; a send that waited in that queue longer than the
+ * every request queued behind it and answers pile up far past the send timeout. Here sends run
+ * unordered on a small pool of their own, and a send that waited in that queue longer than the
  * metadata wait, or whose turn comes after the gate closed, is refused without being sent: its 503
  * is then true ("nothing was accepted") and arrives within about the send timeout.
  *
@@ -47,20 +41,14 @@ import org.apache.kafka.common.utils.Utils;
 final class KafkaSender {
 
   private final Producer<String, String> producer;
-  private final Producer<String, String> direct;
   private final WorkerExecutor sends;
   private final KafkaAvailability availability;
   private final PartitionHealth health;
   private final long queueBudgetNanos;
   private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
-  /**
-   * {@code producer} is the pool's, allowed to wait for metadata; {@code direct}, when not null,
-   * must never wait ({@code KafkaClientProperties.nonBlockingProducer}).
-   */
   KafkaSender(
       Producer<String, String> producer,
-      Producer<String, String> direct,
       WorkerExecutor sends,
       KafkaAvailability availability,
       Duration queueBudget) {
@@ -68,7 +56,6 @@ final class KafkaSender {
     // new runs try one that timed out again after 2 s, to find out whether its election is over
     this(
         producer,
-        direct,
         sends,
         availability,
         new PartitionHealth(1_000, 2_000, System::nanoTime),
@@ -77,13 +64,11 @@ final class KafkaSender {
 
   KafkaSender(
       Producer<String, String> producer,
-      Producer<String, String> direct,
       WorkerExecutor sends,
       KafkaAvailability availability,
       PartitionHealth health,
       Duration queueBudget) {
     this.producer = producer;
-    this.direct = direct;
     this.sends = sends;
     this.availability = availability;
     this.health = health;
@@ -112,48 +97,6 @@ final class KafkaSender {
     long queuedAt = System.nanoTime();
     Context context = Vertx.currentContext();
     Promise<Void> acked = Promise.promise();
-    if (probe || !sentDirectly(record, context, acked)) {
-      sendFromPool(record, probe, queuedAt, context, acked);
-    }
-    return acked
-        .future()
-        .onSuccess(v -> availability.succeeded())
-        .onFailure(error -> availability.failed(error, queuedAt));
-  }
-
-  /**
-   * Hands the record to the non-blocking producer on the calling event loop, which saves the hop to
-   * the pool and back (one thread wake-up per predict, on the path the client waits on). False,
-   * with nothing sent, when that producer cannot take it without waiting: no metadata for the topic
-   * yet (or any more, after a re-bootstrap or its idle expiry), or its buffer is full.
-   */
-  private boolean sentDirectly(
-      ProducerRecord<String, String> record, Context context, Promise<Void> acked) {
-    if (direct == null || context == null || !context.isEventLoopContext()) {
-      return false;
-    }
-    ProducerRecord<String, String> placed;
-    try {
-      placed = placed(direct, record);
-    } catch (KafkaException noMetadata) {
-      return false;
-    }
-    Completion completion = new Completion(partitionOf(placed), context, acked, true);
-    try {
-      direct.send(placed, completion);
-    } catch (RuntimeException e) {
-      completion.withdraw();
-      return false; // the pool's producer will meet the same and report it
-    }
-    return completion.taken();
-  }
-
-  private void sendFromPool(
-      ProducerRecord<String, String> record,
-      boolean probe,
-      long queuedAt,
-      Context context,
-      Promise<Void> acked) {
     sends
         .executeBlocking(
             () -> {
@@ -161,93 +104,55 @@ final class KafkaSender {
                   || (!probe && availability.isDown())) {
                 throw new KafkaAvailability.Unavailable();
               }
-              ProducerRecord<String, String> placed = placed(producer, record);
-              Completion completion = new Completion(partitionOf(placed), context, acked, false);
-              try {
-                producer.send(placed, completion);
-              } catch (RuntimeException e) {
-                completion.withdraw();
-                throw e;
-              }
-              completion.taken();
+              ProducerRecord<String, String> placed = placed(record);
+              TopicPartition partition = new TopicPartition(placed.topic(), placed.partition());
+              health.sent(partition);
+              Thread caller = Thread.currentThread();
+              AtomicBoolean returned = new AtomicBoolean();
+              producer.send(
+                  placed,
+                  (metadata, error) -> {
+                    // The producer calls back on the calling thread, before send() returns, only
+                    // for a
+                    // record it did not take (no metadata within max.block.ms, over
+                    // max.request.size);
+                    // a record it took completes later on its network thread.
+                    boolean taken = returned.get() || Thread.currentThread() != caller;
+                    if (error == null) {
+                      health.acknowledged(partition);
+                    } else {
+                      health.failed(partition, error instanceof TimeoutException);
+                    }
+                    context.runOnContext(
+                        v -> {
+                          if (error == null) {
+                            acked.tryComplete();
+                          } else {
+                            acked.tryFail(
+                                taken
+                                    ? SendFailure.afterHandOff(error)
+                                    : SendFailure.notSent(error));
+                          }
+                        });
+                  });
+              returned.set(true);
               return null;
             },
             false)
         .onFailure(
             error ->
                 acked.tryFail(SendFailure.notSent(error))); // refused in the queue, or send() threw
-  }
-
-  private static TopicPartition partitionOf(ProducerRecord<String, String> placed) {
-    return new TopicPartition(placed.topic(), placed.partition());
-  }
-
-  /**
-   * One send's outcome. A producer calls back on the calling thread, before {@code send()} returns,
-   * only for a record it did not take (no metadata within max.block.ms, buffer full, over
-   * max.request.size); a record it took completes later on its network thread. A refusal of the
-   * direct producer is silent, since the record then goes through the pool.
-   */
-  private final class Completion implements Callback {
-    private final TopicPartition partition;
-    private final Context context;
-    private final Promise<Void> acked;
-    private final boolean refusalFallsBack;
-    private final Thread caller = Thread.currentThread();
-    private volatile boolean returned;
-    private boolean refused; // only written and read on the calling thread
-
-    Completion(
-        TopicPartition partition, Context context, Promise<Void> acked, boolean refusalFallsBack) {
-      this.partition = partition;
-      this.context = context;
-      this.acked = acked;
-      this.refusalFallsBack = refusalFallsBack;
-      health.sent(partition);
-    }
-
-    /** Called once {@code send()} returned: whether the producer took the record. */
-    boolean taken() {
-      returned = true;
-      return !refused;
-    }
-
-    /** {@code send()} threw instead of calling back: the record was not sent. */
-    void withdraw() {
-      health.failed(partition, false);
-    }
-
-    @Override
-    public void onCompletion(RecordMetadata metadata, Exception error) {
-      boolean taken = returned || Thread.currentThread() != caller;
-      if (!taken && error != null && refusalFallsBack) {
-        refused = true;
-        health.failed(partition, false); // not a verdict on the partition: nothing was sent
-        return;
-      }
-      if (error == null) {
-        health.acknowledged(partition);
-      } else {
-        health.failed(partition, error instanceof TimeoutException);
-      }
-      context.runOnContext(
-          v -> {
-            if (error == null) {
-              acked.tryComplete();
-            } else {
-              acked.tryFail(taken ? SendFailure.afterHandOff(error) : SendFailure.notSent(error));
-            }
-          });
-    }
+    return acked
+        .future()
+        .onSuccess(v -> availability.succeeded())
+        .onFailure(error -> availability.failed(error, queuedAt));
   }
 
   /**
    * The record with its partition set. {@code partitionsFor} answers from the producer's metadata
-   * (it waits up to max.block.ms only when there is none, as send would: the direct producer not at
-   * all).
+   * (it blocks up to max.block.ms only when there is none, as send would).
    */
-  private ProducerRecord<String, String> placed(
-      Producer<String, String> producer, ProducerRecord<String, String> record) {
+  private ProducerRecord<String, String> placed(ProducerRecord<String, String> record) {
     int count = producer.partitionsFor(record.topic()).size();
     partitionCounts.put(record.topic(), count);
     if (record.partition() != null) {
@@ -261,31 +166,6 @@ final class KafkaSender {
         record.key(),
         record.value(),
         record.headers());
-  }
-
-  /**
-   * Blocks until {@code nonBlocking} knows every topic's partitions, or {@code wait} has passed;
-   * whether it does. A producer with {@code max.block.ms=0} cannot be waited on, only asked: each
-   * ask that finds nothing requests the metadata and refuses at once.
-   */
-  static boolean awaitMetadata(
-      Producer<String, String> nonBlocking, List<String> topics, Duration wait)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + wait.toNanos();
-    for (String topic : topics) {
-      while (true) {
-        try {
-          nonBlocking.partitionsFor(topic);
-          break;
-        } catch (TimeoutException e) {
-          if (System.nanoTime() > deadline) {
-            return false;
-          }
-          Thread.sleep(5);
-        }
-      }
-    }
-    return true;
   }
 
   /** Kafka's default partitioner for a keyed record (String keys are serialized as UTF-8). */

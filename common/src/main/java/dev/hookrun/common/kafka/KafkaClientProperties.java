@@ -73,19 +73,6 @@ public final class KafkaClientProperties {
   }
 
   /**
-   * A durable producer whose {@code send()} never waits: with the topic's metadata and buffer space
-   * it appends at once, without them it refuses at once ({@code max.block.ms=0}), so the caller can
-   * hand the record to a thread that may wait instead.
-   */
-  public static Map<String, String> nonBlockingProducer(
-      KafkaSettings kafka, String clientId, Duration timeout) {
-    Map<String, String> p = producer(kafka, clientId, timeout);
-    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "0");
-    p.putAll(kafka.extraClientProperties()); // again: an operator's settings win over ours
-    return p;
-  }
-
-  /**
    * The part of a producer's send timeout that {@code send()} may spend blocked waiting for topic
    * metadata, which it has none of after the broker went away and came back.
    */
