@@ -6,8 +6,11 @@ SB=${SHARED_BENCH:-../shared/bench}
 [[ -f $SB/driver.js ]] || { echo "no $SB/driver.js (set SHARED_BENCH)" >&2; exit 1; }
 WORK=$(mktemp -d)
 STACK=
-cleanup() {
-  [[ -n $STACK ]] && kill "$STACK" 2>/dev/null && wait "$STACK" 2>/dev/null
+cleanup() { # a killed stack's wait status must not stop the caller (errexit) before rm runs
+  if [[ -n $STACK ]]; then
+    kill "$STACK" 2>/dev/null || true
+    wait "$STACK" 2>/dev/null || true
+  fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
