@@ -5,8 +5,9 @@
 # prints the CPU of each thread group (event loops, broker request handlers, Kafka producer I/O,
 # C2 compiler, ZGC workers, ...) in ms per run, and how often per run its threads were woken
 # (voluntary context switches: each hand-off between threads costs one) and preempted (involuntary:
-# the cores were oversubscribed). This is how the JIT's share of a freshly started stack was found
-# (docs/PERFORMANCE.md).
+# the cores were oversubscribed), and how long per run its threads were runnable but waiting for a
+# core (schedstat: what a paced run's hand-offs lose to other threads). This is how the JIT's share
+# of a freshly started stack was found (docs/PERFORMANCE.md).
 #   bench/threads.sh                 N=20000 C=64 WARM=10000 RATE=0
 #   N=30000 JAVA_OPTS=-XX:+UseG1GC bench/threads.sh      any run.sh setting passes through
 #   RATE=500 N=15000 C=256 bench/threads.sh             a paced pass (RATE requests/s)
@@ -25,7 +26,9 @@ snapshot() { # tid name cpu-ticks voluntary involuntary (context switches), for 
     name=$(cat "$t/comm" 2>/dev/null) || continue
     ticks=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
     switches=$(awk '/^voluntary_ctxt/ {v = $2} /^nonvoluntary_ctxt/ {n = $2} END {print v "|" n}' "$t/status" 2>/dev/null) || continue
-    echo "${t##*/}|$name|$ticks|$switches"
+    # schedstat's second field: ns spent runnable but waiting for a core
+    waited=$(awk '{print $2}' "$t/schedstat" 2>/dev/null) || continue
+    echo "${t##*/}|$name|$ticks|$switches|${waited:-0}"
   done
 }
 snapshot >"$WORK/before"
@@ -36,29 +39,31 @@ import collections, json, re, sys
 def read(path):
     out = {}
     for line in open(path):
-        tid, name, ticks, vol, invol = line.rstrip("\n").split("|")
-        out[tid] = (name, int(ticks), int(vol), int(invol))
+        tid, name, ticks, vol, invol, waited = line.rstrip("\n").split("|")
+        out[tid] = (name, int(ticks), int(vol), int(invol), int(waited))
     return out
 before, after = read(sys.argv[1]), read(sys.argv[2])
 run = json.load(open(sys.argv[3]))
 hz, runs = int(sys.argv[4]), max(1, run.get("accepted", 0))
-groups = collections.defaultdict(lambda: [0, 0, 0])
+groups = collections.defaultdict(lambda: [0, 0, 0, 0])
 for tid, (name, *now) in after.items():
-    was = before.get(tid, (name, 0, 0, 0))[1:]
+    was = before.get(tid, (name, 0, 0, 0, 0))[1:]
     # numbered threads of one pool form one group: "vert.x-eventloop-thread-3" -> "vert.x-eventloo"
     group = groups[re.sub(r"[-_#]?\d+$", "", name)]
-    for i in range(3):
+    for i in range(4):
         group[i] += now[i] - was[i]
 total = sum(g[0] for g in groups.values())
 # voluntary switches: the thread slept and was woken (each hand-off between threads costs one);
 # involuntary: it was preempted, a sign the cores were oversubscribed
-print(f"{runs} runs, {run.get('e2e_rps')} runs/s end to end, {total / hz:.2f} CPU s, "
+print(f"{runs} runs, {run.get('e2e_rps')} runs/s end to end (e2e p50 {run.get('e2e_p50_ms')} ms, "
+      f"p99 {run.get('e2e_p99_ms')} ms), {total / hz:.2f} CPU s, "
       f"{1000 * total / hz / runs:.3f} ms per run (this JVM only), "
       f"{sum(g[1] for g in groups.values()) / runs:.1f} wake-ups and "
-      f"{sum(g[2] for g in groups.values()) / runs:.2f} preemptions per run")
-print(f"  {'':18s} {'CPU':>13s}  {'share':>7s}  {'wake-ups':>8s}  {'preempted':>9s}  (per run)")
-for name, (ticks, vol, invol) in sorted(groups.items(), key=lambda kv: -kv[1][0])[:15]:
+      f"{sum(g[2] for g in groups.values()) / runs:.2f} preemptions per run, "
+      f"{sum(g[3] for g in groups.values()) / 1e6 / runs:.3f} ms per run waiting for a core")
+print(f"  {'':18s} {'CPU':>13s}  {'share':>7s}  {'wake-ups':>8s}  {'preempted':>9s}  {'waited':>9s}  (per run)")
+for name, (ticks, vol, invol, waited) in sorted(groups.items(), key=lambda kv: -kv[1][0])[:15]:
     if ticks > 0 or vol > runs:
         print(f"  {name:18s} {1000 * ticks / hz / runs:6.3f} ms/run  {100 * ticks / max(1, total):5.1f} %"
-              f"  {vol / runs:8.2f}  {invol / runs:9.2f}")
+              f"  {vol / runs:8.2f}  {invol / runs:9.2f}  {waited / 1e6 / runs:6.3f} ms")
 PY
