@@ -6,8 +6,9 @@
 # C2 compiler, ZGC workers, ...) in ms per run, and how often per run its threads were woken
 # (voluntary context switches: each hand-off between threads costs one) and preempted (involuntary:
 # the cores were oversubscribed), and how long per run its threads were runnable but waiting for a
-# core (schedstat: what a paced run's hand-offs lose to other threads). This is how the JIT's share
-# of a freshly started stack was found (docs/PERFORMANCE.md).
+# core (schedstat: what a paced run's hand-offs lose to other threads), and the process's minor
+# page faults per run. This is how the JIT's share of a freshly started stack was found
+# (docs/PERFORMANCE.md).
 #   bench/threads.sh                 N=20000 C=64 WARM=10000 RATE=0
 #   N=30000 JAVA_OPTS=-XX:+UseG1GC bench/threads.sh      any run.sh setting passes through
 #   RATE=500 N=15000 C=256 bench/threads.sh             a paced pass (RATE requests/s)
@@ -31,10 +32,13 @@ snapshot() { # tid name cpu-ticks voluntary involuntary (context switches), for 
     echo "${t##*/}|$name|$ticks|$switches|${waited:-0}"
   done
 }
+minflt() { awk '{print $10}' "/proc/$JVM/stat"; } # the process's minor page faults so far
 snapshot >"$WORK/before"
+faults=$(minflt)
 pass --n "$N" >"$WORK/driver.json" 2>/dev/null
+faults=$(($(minflt) - faults))
 snapshot >"$WORK/after"
-python3 - "$WORK/before" "$WORK/after" "$WORK/driver.json" "$(getconf CLK_TCK)" <<'PY'
+python3 - "$WORK/before" "$WORK/after" "$WORK/driver.json" "$(getconf CLK_TCK)" "$faults" <<'PY'
 import collections, json, re, sys
 def read(path):
     out = {}
@@ -60,7 +64,8 @@ print(f"{runs} runs, {run.get('e2e_rps')} runs/s end to end (e2e p50 {run.get('e
       f"{1000 * total / hz / runs:.3f} ms per run (this JVM only), "
       f"{sum(g[1] for g in groups.values()) / runs:.1f} wake-ups and "
       f"{sum(g[2] for g in groups.values()) / runs:.2f} preemptions per run, "
-      f"{sum(g[3] for g in groups.values()) / 1e6 / runs:.3f} ms per run waiting for a core")
+      f"{sum(g[3] for g in groups.values()) / 1e6 / runs:.3f} ms per run waiting for a core, "
+      f"{int(sys.argv[5]) / runs:.1f} minor page faults per run")
 print(f"  {'':18s} {'CPU':>13s}  {'share':>7s}  {'wake-ups':>8s}  {'preempted':>9s}  {'waited':>9s}  (per run)")
 for name, (ticks, vol, invol, waited) in sorted(groups.items(), key=lambda kv: -kv[1][0])[:15]:
     if ticks > 0 or vol > runs:
