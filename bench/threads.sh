@@ -22,13 +22,13 @@ PORT=${THREADS_PORT:-8097}
 source bench/lib/measured-stack.sh
 start_stack
 pass --n "$WARM" --drain-idle-s 5 >/dev/null 2>&1
-snapshot() { # tid name cpu-ticks voluntary involuntary (context switches), for every thread alive now
+snapshot() { # tid name cpu-ticks voluntary involuntary (context switches) waited-ns, for every thread alive now
   for t in /proc/"$JVM"/task/*; do
     name=$(cat "$t/comm" 2>/dev/null) || continue
     ticks=$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
     switches=$(awk '/^voluntary_ctxt/ {v = $2} /^nonvoluntary_ctxt/ {n = $2} END {print v "|" n}' "$t/status" 2>/dev/null) || continue
     # schedstat's second field: ns spent runnable but waiting for a core
-    waited=$(awk '{print $2}' "$t/schedstat" 2>/dev/null) || continue
+    waited=$(awk '{print $2}' "$t/schedstat" 2>/dev/null || echo 0) # 0 without schedstats
     echo "${t##*/}|$name|$ticks|$switches|${waited:-0}"
   done
 }
