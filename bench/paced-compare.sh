@@ -17,10 +17,7 @@ C=${C:-256}
 WARM=${WARM:-10000}
 RATE=${RATE:-500}
 PORT=${COMPARE_PORT:-8099}
-SB=${SHARED_BENCH:-../shared/bench}
-[[ -f $SB/driver.js ]] || { echo "no $SB/driver.js (set SHARED_BENCH)" >&2; exit 1; }
 (($# > 0)) || { sed -n '2,11p' "$0" >&2; exit 64; }
-[[ -f local-stack/target/local-stack.jar ]] || ./mvnw -q -B -DskipTests package
 
 one_pass() { # label words...
   local label=$1 root=${TMPDIR:-/tmp} env=() word
