@@ -50,6 +50,14 @@ final class KraftNodeProperties {
     // The cleaner's dedupe buffer defaults to 128 MB; 2 MB keeps compaction working at a
     // fraction of the memory for a development broker.
     p.put("log.cleaner.dedupe.buffer.size", "2097152");
+    // A segment's offset and time indexes are sparse files of this size, memory-mapped: the first
+    // write to one faults it in with the disk's readahead, and the kernel zero-fills every hole it
+    // reads. With Kafka's 10 MiB and a virtual disk's 8 MiB readahead that was ~800 MB of memset on
+    // the request handlers when the platform's ~40 busy partitions took their first records, a
+    // ~0.5 s stall of the first predicts after ready (docs/PERFORMANCE.md, tenth session). 1 MiB
+    // still holds 131,072 offset entries, a segment of ~350 MB of records before the time index
+    // rolls it.
+    p.put("log.index.size.max.bytes", Integer.toString(1024 * 1024));
     p.put("auto.create.topics.enable", "false");
     // Let tests and the chaos run use session timeouts down to 3 s.
     p.put("group.min.session.timeout.ms", "3000");
