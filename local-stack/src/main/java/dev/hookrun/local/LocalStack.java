@@ -137,6 +137,11 @@ public final class LocalStack {
     return gateway.actualPort();
   }
 
+  /** Runs the warm-up had sent when it ended. */
+  public int warmUpSent() {
+    return warmUps.stream().mapToInt(WarmUp::sent).sum();
+  }
+
   /** Runs the warm-up had accepted when it ended (all delivered unless it timed out). */
   public int warmUpAccepted() {
     return warmUps.stream().mapToInt(WarmUp::accepted).sum();

@@ -57,6 +57,7 @@ final class WarmUp {
   private final String project;
   private final JitActivity jit;
   private volatile boolean done;
+  private volatile int sent;
   private volatile int accepted;
   private volatile int delivered;
 
@@ -71,6 +72,11 @@ final class WarmUp {
   /** True once the warm-up ended (finished, failed or timed out). */
   boolean done() {
     return done;
+  }
+
+  /** Runs the warm-up had sent when it ended. */
+  int sent() {
+    return sent;
   }
 
   /** Runs the warm-up had accepted when it ended (each was delivered unless it timed out). */
@@ -124,6 +130,7 @@ final class WarmUp {
                   .compose(v -> settle(sender, settleFor))
                   .compose(
                       v -> {
+                        sent = sender.sent();
                         accepted = sender.accepted();
                         return receiver.awaitAll(sender.accepted());
                       })

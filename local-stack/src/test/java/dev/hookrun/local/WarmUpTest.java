@@ -86,6 +86,9 @@ class WarmUpTest {
       assertTrue(
           stack.warmUpAccepted() > 2 * RUNS,
           "both rounds sent their burst, and the settling load more: " + stack.warmUpAccepted());
+      // every shape of request it sends (header sets, a chunked body, fields of every JSON type)
+      // is one the gateway accepts
+      assertEquals(stack.warmUpSent(), stack.warmUpAccepted());
       // at the moment the run says ready, every warm-up run has had its webhook delivered
       assertEquals(stack.warmUpAccepted(), stack.warmUpDelivered());
 
