@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command for the local platform.
 #   ./run.sh                 broker + gateway + worker + dispatcher in one process (Ctrl-C stops all)
+#   LOCAL_PROCESSES=per-stage ./run.sh   the same with the gateway, worker and dispatcher in processes of their own
 #   ./run.sh gateway|worker|dispatcher   one stage alone, against KAFKA_BOOTSTRAP_SERVERS
 #   ./run.sh receiver [port] a webhook receiver on localhost that prints what it gets
 #   ./run.sh ops <command>   inspect topics, groups, runs, dead letters (see docs/operating.md)

@@ -4,6 +4,8 @@
 # ratios on a shared, noisy machine. Prints one line per load and system.
 #   bench/sitting.sh [throughput paced500 paced200 cold200 makespan]    (default: all five)
 #   SYSTEMS="bullmq ours" bench/sitting.sh paced200     PROJECT_DIR=/tmp/old bench/sitting.sh ...
+#   SYSTEMS="bullmq ours apart" ...   apart: ours with each stage in a process of its own
+#   (LOCAL_PROCESSES=per-stage; the CPU per run is all its processes')
 # throughput: 20,000 runs, 64 concurrent, warmed with 10,000 · paced500 / paced200: 30 s at that
 # rate, warmed · cold200: paced 200/s for 30 s right after the system says ready, no warm-up from
 # the driver · makespan: 10,000 runs of 3 s, 256 concurrent, no driver warm-up; "tail" = last webhook after the last
@@ -18,8 +20,12 @@ LOADS=${*:-"throughput paced500 paced200 cold200 makespan"}
 run() { # load system warm-up-requests driver-flags...
   local load=$1 sys=$2 warm=$3
   shift 3
-  local line
-  line=$(WARMUP_N=$warm "$SB/run-system.sh" "$sys" "$@" 2>/dev/null | tail -1)
+  local line peer=$sys ours_env=${OURS_ENV:-}
+  if [[ $sys == apart ]]; then # ours with a process per stage (LOCAL_PROCESSES, README)
+    peer=ours
+    ours_env="LOCAL_PROCESSES=per-stage $ours_env"
+  fi
+  line=$(WARMUP_N=$warm OURS_ENV=$ours_env "$SB/run-system.sh" "$peer" "$@" 2>/dev/null | tail -1)
   node -e '
     const [load, sys, line] = process.argv.slice(1);
     let o;

@@ -13,7 +13,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * then worker, dispatcher and gateway, each configured from the same environment exactly as it
  * would be when run alone.
  */
-public final class LocalStack {
+public final class LocalStack implements RunningStack {
 
   private final Map<String, String> env;
   private final LocalStackConfig config;
@@ -57,30 +56,17 @@ public final class LocalStack {
    * /readyz} says ready from then on).
    */
   public Future<Void> start() {
-    Map<String, String> stageEnv = new HashMap<>(env);
-    stageEnv.put("HTTP_HOST", LocalStackConfig.httpHost(env));
     if (!config.externalKafka()) {
       broker =
           new EmbeddedKafkaBroker(config.dataDir().resolve("kafka"), config.kafkaPort()).start();
-      stageEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
       Meters.trackBrokerRequests(EmbeddedKafkaBroker::requestCounts);
     }
-    if (config.devApiKey() != null) {
-      stageEnv.put("API_KEYS", config.devApiKey() + "=" + LocalStackConfig.DEV_PROJECT);
-    }
-    gatewayConfig = GatewayConfig.fromEnv(stageEnv);
-    // Worker and dispatcher serve health on their own free ports; HTTP_PORT is the gateway's.
-    Map<String, String> backendEnv = new HashMap<>(stageEnv);
-    backendEnv.put("HTTP_PORT", "0");
-    String resultUrlBase = env.get("RESULT_URL_BASE");
-    if ((resultUrlBase == null || resultUrlBase.isBlank()) && gatewayConfig.httpPort() != 0) {
-      // the dispatcher signs webhook result links to this gateway, wherever HTTP_PORT put it
-      backendEnv.put("RESULT_URL_BASE", "http://localhost:" + gatewayConfig.httpPort());
-    }
-    WorkerConfig workerConfig = WorkerConfig.fromEnv(backendEnv);
-    // the local run's webhook receiver is on this machine; a dispatcher run alone allows nothing
-    // private
-    DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(backendEnv).withLoopbackAllowed();
+    StageEnvironment stages =
+        StageEnvironment.of(env, config, broker == null ? null : broker.bootstrapServers());
+    Map<String, String> stageEnv = stages.gateway();
+    gatewayConfig = stages.gatewayConfig();
+    WorkerConfig workerConfig = WorkerConfig.fromEnv(stages.backend());
+    DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(stages.dispatcher());
     this.dispatcherConfig = dispatcherConfig;
 
     vertx = ServiceMetrics.newVertx();
@@ -133,6 +119,7 @@ public final class LocalStack {
         .eventually(stages::discard);
   }
 
+  @Override
   public int gatewayPort() {
     return gateway.actualPort();
   }
@@ -153,24 +140,29 @@ public final class LocalStack {
   }
 
   /** The address the gateway listens on (after {@link #start}). */
+  @Override
   public String gatewayHost() {
     return gatewayConfig.httpHost();
   }
 
+  @Override
   public String bootstrapServers() {
     return broker != null ? broker.bootstrapServers() : env.get("KAFKA_BOOTSTRAP_SERVERS");
   }
 
+  @Override
   public LocalStackConfig config() {
     return config;
   }
 
   /** The dispatcher's configuration as started (after {@link #start}). */
+  @Override
   public DispatcherConfig dispatcherConfig() {
     return dispatcherConfig;
   }
 
   /** Stops the stages first (workers drain and commit), then the broker. */
+  @Override
   public void stop() {
     if (vertx != null) {
       vertx.close().await();

@@ -5,6 +5,7 @@ import dev.hookrun.common.config.Setting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,7 +18,8 @@ public record LocalStackConfig(
     boolean externalKafka,
     String devApiKey,
     int warmUpRuns,
-    Duration warmUpSettleMax) {
+    Duration warmUpSettleMax,
+    boolean processPerStage) {
 
   public static final Setting DATA_DIR =
       Setting.of(
@@ -42,8 +44,15 @@ public record LocalStackConfig(
               + " the JIT compilers go quiet, for at most this long; a second round on fresh stages settles for"
               + " at most 15 s (0s skips both; see docs/PERFORMANCE.md)");
 
+  public static final Setting PROCESSES =
+      Setting.of(
+          "LOCAL_PROCESSES",
+          "one",
+          "one: broker, gateway, worker and dispatcher share one JVM; per-stage: the broker stays in"
+              + " this one and each stage gets a JVM of its own, as in production (no warm-up)");
+
   public static final List<Setting> SETTINGS =
-      List.of(DATA_DIR, KAFKA_PORT, WARMUP_RUNS, WARMUP_SETTLE_MAX);
+      List.of(DATA_DIR, KAFKA_PORT, WARMUP_RUNS, WARMUP_SETTLE_MAX, PROCESSES);
 
   /**
    * Where the local run's gateway listens unless HTTP_HOST says otherwise: this machine only. The
@@ -69,7 +78,16 @@ public record LocalStackConfig(
                     && !vars.get("KAFKA_BOOTSTRAP_SERVERS").isBlank(),
                 vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null,
                 env.integer(WARMUP_RUNS, 0, 100_000),
-                env.duration(WARMUP_SETTLE_MAX, Duration.ZERO, Duration.ofMinutes(10))));
+                env.duration(WARMUP_SETTLE_MAX, Duration.ZERO, Duration.ofMinutes(10)),
+                processPerStage(env)));
+  }
+
+  private static boolean processPerStage(Env env) {
+    String value = env.string(PROCESSES).trim().toLowerCase(Locale.ROOT);
+    if (!value.equals("one") && !value.equals("per-stage")) {
+      env.problem(PROCESSES.name() + ": '" + value + "' is neither 'one' nor 'per-stage'");
+    }
+    return value.equals("per-stage");
   }
 
   /**

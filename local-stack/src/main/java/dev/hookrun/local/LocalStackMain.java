@@ -27,6 +27,7 @@ public final class LocalStackMain {
       case "receiver" -> WebhookPrinter.main(rest);
       case "broker" -> runBrokerOnly();
       case "ops" -> OpsCli.main(rest);
+      case StageProcesses.CHILD_COMMAND -> runStageOf(rest);
       default -> {
         System.err.println(
             "usage: run.sh [all|gateway|worker|dispatcher|broker|receiver [port]|ops <command>]");
@@ -37,10 +38,19 @@ public final class LocalStackMain {
 
   private static void runAll() {
     long t0 = System.nanoTime();
-    LocalStack stack;
+    RunningStack stack;
     try {
-      stack = new LocalStack(System.getenv());
-      stack.start().await();
+      if (LocalStackConfig.fromEnv(System.getenv()).processPerStage()) {
+        StageProcesses stages = new StageProcesses(System.getenv());
+        stack = stages;
+        stages.start();
+        // a stage that dies takes the run down with it, as the one-process run would go
+        stages.lost().thenAccept(stage -> new Thread(() -> System.exit(1), "stage-lost").start());
+      } else {
+        LocalStack local = new LocalStack(System.getenv());
+        stack = local;
+        local.start().await();
+      }
     } catch (ConfigException e) {
       System.err.println("run.sh: " + e.getMessage());
       System.exit(2);
@@ -58,6 +68,19 @@ public final class LocalStackMain {
                 "local-stack-shutdown"));
     long ms = (System.nanoTime() - t0) / 1_000_000;
     System.out.println(banner(stack, ms));
+  }
+
+  /**
+   * One stage started by {@link StageProcesses}: it stops (as on SIGTERM: draining, committing)
+   * when the run that started it is gone, however that one ended.
+   */
+  private static void runStageOf(String[] args) throws Exception {
+    long parent = Long.parseLong(args[0]);
+    ProcessHandle.of(parent)
+        .map(ProcessHandle::onExit)
+        .orElse(java.util.concurrent.CompletableFuture.completedFuture(null))
+        .thenRun(() -> new Thread(() -> System.exit(0), "run-ended").start());
+    main(Arrays.copyOfRange(args, 1, args.length));
   }
 
   /** Only the in-process broker, for running the stages as separate processes on one machine. */
@@ -117,7 +140,7 @@ public final class LocalStackMain {
             : "  (listening on " + host + " only; HTTP_HOST=0.0.0.0 opens it to the network)\n");
   }
 
-  static String banner(LocalStack stack, long startMs) {
+  static String banner(RunningStack stack, long startMs) {
     int port = stack.gatewayPort();
     String base = gatewayUrl(stack.gatewayHost(), port);
     String key = stack.config().devApiKey();
@@ -135,6 +158,16 @@ public final class LocalStackMain {
                     + stack.config().dataDir().toAbsolutePath().normalize()
                     + ")")
         .append('\n');
+    if (stack instanceof StageProcesses stages) {
+      out.append("  stages:   one process each (LOCAL_PROCESSES=per-stage): ");
+      out.append(
+          String.join(
+              ", ",
+              stages.pids().entrySet().stream()
+                  .map(e -> e.getKey() + " pid " + e.getValue())
+                  .toList()));
+      out.append('\n');
+    }
     if (key != null) {
       out.append("\n  WARNING: API_KEYS is not set, so the development key '")
           .append(key)

@@ -1,0 +1,151 @@
+package dev.hookrun.local;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookrun.common.config.ConfigException;
+import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.TestHttp;
+import dev.hookrun.testkit.WebhookReceiver;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11 (scale with cores): {@code LOCAL_PROCESSES=per-stage} runs the gateway, the worker and
+ * the dispatcher as processes of their own, configured as in the one-process run, and leaves none
+ * of them behind.
+ */
+class StageProcessesTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void tearDown() {
+    vertx.close().await();
+  }
+
+  @Test
+  void eachStageRunsInAProcessOfItsOwnAndARunIsDeliveredThroughThem() {
+    WebhookReceiver receiver = new WebhookReceiver(vertx);
+    int port = freePort();
+    StageProcesses stages = new StageProcesses(env(port));
+    try {
+      stages.start();
+      Map<String, Long> pids = stages.pids();
+      assertEquals(List.of("worker", "dispatcher", "gateway"), List.copyOf(pids.keySet()));
+      for (long pid : pids.values()) {
+        ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
+        assertTrue(child.isAlive());
+        assertEquals(ProcessHandle.current().pid(), child.parent().orElseThrow().pid());
+      }
+      String banner = LocalStackMain.banner(stages, 1);
+      assertTrue(banner.contains("gateway pid " + pids.get("gateway")), banner);
+      assertTrue(banner.contains("http://127.0.0.1:" + port), banner);
+
+      // the development key and loopback webhooks, as in the one-process run
+      TestHttp http = new TestHttp(port, LocalStackConfig.DEV_KEY);
+      TestHttp.Response accepted =
+          http.post(
+              "/v3/p-local/webhook-delay-example/predict",
+              new JsonObject()
+                  .put("delayMins", 0)
+                  .put("webhook_endpoint", receiver.url())
+                  .encode());
+      assertEquals(202, accepted.status(), accepted.json().encode());
+      String runId = accepted.json().getString("run_id");
+      await().atMost(Duration.ofSeconds(60)).until(() -> !receiver.deliveriesFor(runId).isEmpty());
+      assertEquals("succeeded", receiver.deliveriesFor(runId).get(0).body().getString("status"));
+
+      // a stage that dies is noticed (the run's main then stops everything)
+      ProcessHandle.of(pids.get("worker")).orElseThrow().destroyForcibly();
+      assertEquals("worker", stages.lost().orTimeout(30, TimeUnit.SECONDS).join());
+    } finally {
+      stages.stop();
+      receiver.close();
+    }
+    for (long pid : stages.pids().values()) {
+      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid);
+    }
+  }
+
+  @Test
+  void aStageEndsWhenTheRunThatStartedItIsGone() throws Exception {
+    Process run = new ProcessBuilder("sleep", "600").start();
+    Map<String, String> env = env(freePort());
+    ProcessBuilder builder =
+        new ProcessBuilder(StageProcesses.command(run.pid(), "worker"))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("worker.log").toFile());
+    builder.environment().putAll(env);
+    builder.environment().put("HTTP_PORT", "0");
+    Process worker = builder.start();
+    try {
+      assertFalse(worker.waitFor(3, TimeUnit.SECONDS), "the worker stopped on its own");
+      run.destroyForcibly(); // as a SIGKILL of ./run.sh would
+      assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "the worker outlived its run");
+    } finally {
+      worker.destroyForcibly();
+      run.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theGatewayNeedsAPortThisProcessKnows() {
+    Map<String, String> env = env(0);
+    ConfigException refused =
+        assertThrows(ConfigException.class, () -> new StageProcesses(env).start());
+    assertTrue(refused.getMessage().contains("HTTP_PORT"), refused.getMessage());
+  }
+
+  @Test
+  void processesIsOneOrPerStage() {
+    assertFalse(LocalStackConfig.fromEnv(Map.of()).processPerStage());
+    assertTrue(
+        LocalStackConfig.fromEnv(Map.of("LOCAL_PROCESSES", " Per-Stage ")).processPerStage());
+    ConfigException refused =
+        assertThrows(
+            ConfigException.class,
+            () -> LocalStackConfig.fromEnv(Map.of("LOCAL_PROCESSES", "three")));
+    assertTrue(refused.getMessage().contains("LOCAL_PROCESSES"), refused.getMessage());
+  }
+
+  private Map<String, String> env(int port) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", SharedTestBroker.bootstrapServers());
+    env.put("TOPIC_PREFIX", "apart-" + UUID.randomUUID() + ".");
+    env.put("WORKER_GROUP_ID", "apart-workers-" + UUID.randomUUID());
+    env.put("DISPATCHER_GROUP_ID", "apart-dispatchers-" + UUID.randomUUID());
+    env.put("HTTP_PORT", String.valueOf(port));
+    env.put("DATA_DIR", dir.toString());
+    env.put("LOCAL_PROCESSES", "per-stage");
+    env.put("LOG_LEVEL", "WARN");
+    return env;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
