@@ -23,7 +23,8 @@ start_stack() { # [VAR=value ...]: more environment for run.sh; returns once /re
     kill -0 "$STACK" 2>/dev/null || { tail -20 "$WORK/stack.log" >&2; exit 1; }
     sleep 0.5
   done
-  JVM=$(pgrep -P "$STACK" java || echo "$STACK") # run.sh execs java: usually the same pid
+  JVM=$STACK # run.sh execs java; with LOCAL_PROCESSES=per-stage this JVM's children are java too
+  [[ $(cat "/proc/$STACK/comm" 2>/dev/null) == java ]] || JVM=$(pgrep -o -P "$STACK" java || echo "$STACK")
 }
 
 pass() { # more driver flags (--n, ...): one pass at concurrency C, paced at RATE when above 0
