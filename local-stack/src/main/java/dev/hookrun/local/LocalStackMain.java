@@ -55,6 +55,11 @@ public final class LocalStackMain {
       System.err.println("run.sh: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (IllegalStateException e) {
+      // e.g. a stage process that could not start or died while starting (its log says why)
+      System.err.println("run.sh: " + (e.getMessage() != null ? e.getMessage() : e));
+      System.exit(1);
+      return;
     }
     Runtime.getRuntime()
         .addShutdownHook(

@@ -41,9 +41,18 @@ public final class StageProcesses implements RunningStack {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration READY_POLL = Duration.ofMillis(200);
 
-  /** JVM options of this process that a child must not repeat: one agent or recording each. */
+  /**
+   * JVM options of this process that a child must not repeat: what opens a port, or writes a file
+   * that four JVMs would then share (an agent, a debugger, a recording, a log to a file, JMX).
+   */
   private static final List<String> NOT_INHERITED =
-      List.of("-agentlib:", "-agentpath:", "-javaagent:", "-XX:StartFlightRecording", "-Xrunjdwp");
+      List.of(
+          "-agentlib:",
+          "-agentpath:",
+          "-javaagent:",
+          "-Xrunjdwp",
+          "-XX:StartFlightRecording",
+          "-Dcom.sun.management.jmxremote");
 
   private final Map<String, String> env;
   private final LocalStackConfig config;
@@ -185,11 +194,7 @@ public final class StageProcesses implements RunningStack {
   static List<String> command(long parentPid, String stage) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (NOT_INHERITED.stream().noneMatch(option::startsWith)) {
-        command.add(option);
-      }
-    }
+    command.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(LocalStackMain.class.getName());
@@ -197,6 +202,14 @@ public final class StageProcesses implements RunningStack {
     command.add(Long.toString(parentPid));
     command.add(stage);
     return command;
+  }
+
+  /** The JVM options of this process a stage's JVM starts with too. */
+  static List<String> inherited(List<String> options) {
+    return options.stream()
+        .filter(option -> !(option.startsWith("-Xlog") && option.contains("file=")))
+        .filter(option -> NOT_INHERITED.stream().noneMatch(option::startsWith))
+        .toList();
   }
 
   private void awaitGatewayReady() {

@@ -109,6 +109,24 @@ class StageProcessesTest {
   }
 
   @Test
+  void aStageStartsWithTheRunsJvmOptionsButNoPortOrFileOfItsOwn() {
+    assertEquals(
+        List.of("-XX:+UseZGC", "-XX:CICompilerCount=3", "-Xmx2g", "-Xlog:gc", "-Dfoo=bar"),
+        StageProcesses.inherited(
+            List.of(
+                "-XX:+UseZGC",
+                "-XX:CICompilerCount=3",
+                "-Xmx2g",
+                "-Xlog:gc",
+                "-Xlog:gc*:file=/tmp/gc.log",
+                "-XX:StartFlightRecording=filename=/tmp/run.jfr",
+                "-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
+                "-javaagent:/opt/agent.jar",
+                "-Dcom.sun.management.jmxremote.port=9010",
+                "-Dfoo=bar")));
+  }
+
+  @Test
   void theGatewayNeedsAPortThisProcessKnows() {
     Map<String, String> env = env(0);
     ConfigException refused =
