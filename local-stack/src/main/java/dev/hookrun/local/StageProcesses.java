@@ -1,6 +1,7 @@
 package dev.hookrun.local;
 
 import dev.hookrun.common.config.ConfigException;
+import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import dev.hookrun.worker.WorkerConfig;
@@ -11,8 +12,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,9 +93,10 @@ public final class StageProcesses implements RunningStack {
     }
     drainTimeout = WorkerConfig.fromEnv(stages.backend()).drainTimeout();
     dispatcherConfig = DispatcherConfig.fromEnv(stages.dispatcher());
-    launch("worker", stages.backend());
-    launch("dispatcher", stages.dispatcher());
-    launch("gateway", stages.gateway());
+    String secret = resultUrlSecret(env);
+    launch("worker", withSecret(stages.backend(), secret));
+    launch("dispatcher", withSecret(stages.dispatcher(), secret));
+    launch("gateway", withSecret(stages.gateway(), secret));
     awaitGatewayReady();
   }
 
@@ -161,6 +166,27 @@ public final class StageProcesses implements RunningStack {
 
   private Duration drainTimeout() {
     return drainTimeout != null ? drainTimeout : Duration.ZERO;
+  }
+
+  /**
+   * The key that signs filesystem result links: the dispatcher signs them and the gateway checks
+   * them, so without RESULT_URL_SECRET a key of each process's own would make every link fail; the
+   * stages get one random key of this run instead, as the stages of the one-process run share one.
+   */
+  private static String resultUrlSecret(Map<String, String> env) {
+    String given = env.get(ResultStoreSettings.URL_SECRET.name());
+    if (given != null && !given.isBlank()) {
+      return given;
+    }
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    return HexFormat.of().formatHex(key);
+  }
+
+  private static Map<String, String> withSecret(Map<String, String> stageEnv, String secret) {
+    Map<String, String> out = new HashMap<>(stageEnv);
+    out.put(ResultStoreSettings.URL_SECRET.name(), secret);
+    return out;
   }
 
   private void launch(String stage, Map<String, String> stageEnv) {

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -57,6 +58,11 @@ class StageProcessesTest {
         assertTrue(child.isAlive());
         assertEquals(ProcessHandle.current().pid(), child.parent().orElseThrow().pid());
       }
+      // the dispatcher signs result links the gateway checks: one key for the run's stages
+      List<String> secrets =
+          pids.values().stream().map(pid -> environ(pid).get("RESULT_URL_SECRET")).toList();
+      assertTrue(secrets.get(0) != null && secrets.get(0).length() >= 16, "a key is set");
+      assertEquals(List.of(secrets.get(0), secrets.get(0), secrets.get(0)), secrets);
       String banner = LocalStackMain.banner(stages, 1);
       assertTrue(banner.contains("gateway pid " + pids.get("gateway")), banner);
       assertTrue(banner.contains("http://127.0.0.1:" + port), banner);
@@ -157,6 +163,23 @@ class StageProcessesTest {
     env.put("LOCAL_PROCESSES", "per-stage");
     env.put("LOG_LEVEL", "WARN");
     return env;
+  }
+
+  /** A process's environment, as Linux shows it to its owner. */
+  private static Map<String, String> environ(long pid) {
+    try {
+      Map<String, String> out = new HashMap<>();
+      String all = Files.readString(Path.of("/proc", Long.toString(pid), "environ"));
+      for (String entry : all.split("\0")) {
+        int eq = entry.indexOf('=');
+        if (eq > 0) {
+          out.put(entry.substring(0, eq), entry.substring(eq + 1));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static int freePort() {
