@@ -68,9 +68,20 @@ public final class StageProcesses implements RunningStack {
   private Duration drainTimeout;
   private volatile boolean stopping;
 
+  private final ProcessBuilder.Redirect output;
+
   public StageProcesses(Map<String, String> env) {
+    this(env, ProcessBuilder.Redirect.INHERIT);
+  }
+
+  /**
+   * @param output where the stages' output goes (this process's own by default, so that one
+   *     terminal shows the whole run)
+   */
+  StageProcesses(Map<String, String> env, ProcessBuilder.Redirect output) {
     this.env = env;
     this.config = LocalStackConfig.fromEnv(env);
+    this.output = output;
   }
 
   /**
@@ -191,7 +202,10 @@ public final class StageProcesses implements RunningStack {
 
   private void launch(String stage, Map<String, String> stageEnv) {
     ProcessBuilder builder =
-        new ProcessBuilder(command(ProcessHandle.current().pid(), stage)).inheritIO();
+        new ProcessBuilder(command(ProcessHandle.current().pid(), stage))
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+            .redirectErrorStream(true)
+            .redirectOutput(output);
     builder.environment().clear();
     builder.environment().putAll(stageEnv);
     Process process;

@@ -48,7 +48,11 @@ class StageProcessesTest {
   void eachStageRunsInAProcessOfItsOwnAndARunIsDeliveredThroughThem() {
     WebhookReceiver receiver = new WebhookReceiver(vertx);
     int port = freePort();
-    StageProcesses stages = new StageProcesses(env(port));
+    // the stages' output in a file: written to this JVM's own stdout it would corrupt the test
+    // runner's channel
+    StageProcesses stages =
+        new StageProcesses(
+            env(port), ProcessBuilder.Redirect.appendTo(dir.resolve("stages.log").toFile()));
     try {
       stages.start();
       Map<String, Long> pids = stages.pids();
@@ -136,7 +140,9 @@ class StageProcessesTest {
   void theGatewayNeedsAPortThisProcessKnows() {
     Map<String, String> env = env(0);
     ConfigException refused =
-        assertThrows(ConfigException.class, () -> new StageProcesses(env).start());
+        assertThrows(
+            ConfigException.class,
+            () -> new StageProcesses(env, ProcessBuilder.Redirect.DISCARD).start());
     assertTrue(refused.getMessage().contains("HTTP_PORT"), refused.getMessage());
   }
 
