@@ -85,7 +85,11 @@ public final class LocalStackMain {
         .map(ProcessHandle::onExit)
         .orElse(java.util.concurrent.CompletableFuture.completedFuture(null))
         .thenRun(() -> new Thread(() -> System.exit(0), "run-ended").start());
-    main(Arrays.copyOfRange(args, 1, args.length));
+    if (args.length == 3 && args[1].equals(StageProcesses.WARM_UP_ARGUMENT)) {
+      StageWarmUp.run(args[2]);
+    } else {
+      main(Arrays.copyOfRange(args, 1, args.length));
+    }
   }
 
   /** Only the in-process broker, for running the stages as separate processes on one machine. */

@@ -6,11 +6,13 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import dev.hookrun.worker.WorkerConfig;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -44,6 +46,12 @@ public final class StageProcesses implements RunningStack {
 
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration READY_POLL = Duration.ofMillis(200);
+
+  /** Before the stage's name: the stage warms itself up first ({@link StageWarmUp}). */
+  static final String WARM_UP_ARGUMENT = "warm-up";
+
+  /** How long the worker and dispatcher may take to leave the warm-up's consumer groups. */
+  private static final Duration WARM_UP_GROUPS_EMPTY = Duration.ofSeconds(30);
 
   /**
    * JVM options of this process that a child must not repeat: what opens a port, or writes a file
@@ -105,10 +113,38 @@ public final class StageProcesses implements RunningStack {
     drainTimeout = WorkerConfig.fromEnv(stages.backend()).drainTimeout();
     dispatcherConfig = DispatcherConfig.fromEnv(stages.dispatcher());
     String secret = resultUrlSecret(env);
-    launch("worker", withSecret(stages.backend(), secret));
-    launch("dispatcher", withSecret(stages.dispatcher(), secret));
-    launch("gateway", withSecret(stages.gateway(), secret));
+    boolean warmUp = config.warmUpRuns() > 0;
+    launch("worker", withSecret(stages.backend(), secret), warmUp);
+    launch("dispatcher", withSecret(stages.dispatcher(), secret), warmUp);
+    launch("gateway", withSecret(stages.gateway(), secret), warmUp);
     awaitGatewayReady();
+    if (warmUp) {
+      endWarmUp();
+    }
+  }
+
+  /**
+   * The gateway said ready, so the warm-up's runs are all delivered: the worker and the dispatcher
+   * stop their warm-up stages ({@link StageWarmUp}), and once its groups are empty the warm-up's
+   * topics and groups are deleted. What cannot be deleted is logged and left to the next start's
+   * warm-up, as in the one-process run.
+   */
+  private void endWarmUp() {
+    for (String stage : List.of("worker", "dispatcher")) {
+      try (OutputStream in = children.get(stage).getOutputStream()) {
+        in.write("warm-up done\n".getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        LOG.warn("could not tell the {} that the warm-up is over: {}", stage, e.toString());
+      }
+    }
+    String prefix = WarmUpStack.prefixOf(stages.gateway(), StageWarmUp.ROUND);
+    try {
+      WarmUpStack.deleteFromKafka(stages.gatewayConfig().kafka(), prefix, WARM_UP_GROUPS_EMPTY);
+    } catch (Exception e) {
+      LOG.warn(
+          "warm-up: could not delete its topics and groups ({}); the next start will",
+          e.toString());
+    }
   }
 
   /** Completes with the stage's name when one of the stages exits while the run is not stopping. */
@@ -200,10 +236,14 @@ public final class StageProcesses implements RunningStack {
     return out;
   }
 
-  private void launch(String stage, Map<String, String> stageEnv) {
+  /**
+   * @param warmUp whether the stage warms itself up first ({@link StageWarmUp}); its standard input
+   *     is then the line that ends its warm-up, else this process's
+   */
+  private void launch(String stage, Map<String, String> stageEnv, boolean warmUp) {
     ProcessBuilder builder =
-        new ProcessBuilder(command(ProcessHandle.current().pid(), stage))
-            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+        new ProcessBuilder(command(ProcessHandle.current().pid(), stage, warmUp))
+            .redirectInput(warmUp ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.INHERIT)
             .redirectErrorStream(true)
             .redirectOutput(output);
     builder.environment().clear();
@@ -229,9 +269,9 @@ public final class StageProcesses implements RunningStack {
 
   /**
    * This JVM, with this process's options, running one stage that stops when process {@code
-   * parentPid} is gone.
+   * parentPid} is gone; the stage is the last argument.
    */
-  static List<String> command(long parentPid, String stage) {
+  static List<String> command(long parentPid, String stage, boolean warmUp) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
@@ -240,6 +280,9 @@ public final class StageProcesses implements RunningStack {
     command.add(LocalStackMain.class.getName());
     command.add(CHILD_COMMAND);
     command.add(Long.toString(parentPid));
+    if (warmUp) {
+      command.add(WARM_UP_ARGUMENT);
+    }
     command.add(stage);
     return command;
   }

@@ -13,16 +13,19 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +48,7 @@ final class WarmUpStack {
   static final String PROJECT = "hookrun-warmup";
 
   private static final long ADMIN_TIMEOUT_SECONDS = 15;
+  private static final long GROUP_RETRY_MS = 200;
 
   private final Vertx vertx;
   private final KafkaSettings kafka;
@@ -83,13 +87,7 @@ final class WarmUpStack {
   /** The stage environment with the warm-up's own topics, groups, key and ports. */
   static Map<String, String> isolated(Map<String, String> stageEnv, String apiKey, int round) {
     Map<String, String> env = new HashMap<>(stageEnv);
-    String platformPrefix = stageEnv.get(KafkaSettings.PREFIX.name());
-    String prefix =
-        prefix(
-            platformPrefix == null || platformPrefix.isBlank()
-                ? KafkaSettings.PREFIX.defaultValue()
-                : platformPrefix,
-            round);
+    String prefix = prefixOf(stageEnv, round);
     env.put(KafkaSettings.PREFIX.name(), prefix);
     env.put(WorkerConfig.GROUP_ID.name(), prefix + "workers");
     env.put(DispatcherConfig.GROUP_ID.name(), prefix + "dispatchers");
@@ -98,6 +96,18 @@ final class WarmUpStack {
     env.put("HTTP_PORT", "0");
     env.remove("RESULT_URL_BASE"); // its results are a few bytes: never stored, never linked
     return env;
+  }
+
+  /**
+   * The prefix of the warm-up's topics and groups in round {@code round} of a run with this env.
+   */
+  static String prefixOf(Map<String, String> stageEnv, int round) {
+    String platformPrefix = stageEnv.get(KafkaSettings.PREFIX.name());
+    return prefix(
+        platformPrefix == null || platformPrefix.isBlank()
+            ? KafkaSettings.PREFIX.defaultValue()
+            : platformPrefix,
+        round);
   }
 
   /**
@@ -113,18 +123,31 @@ final class WarmUpStack {
     return stem + "-warmup" + (round > 1 ? Integer.toString(round) : "") + ".";
   }
 
+  /** All three stages, in this process (the one-process run). */
   Future<Void> deploy() {
-    gateway = new GatewayVerticle(gatewayConfig);
+    return deployWorker().compose(v -> deployDispatcher()).compose(v -> deployGateway());
+  }
+
+  /** The warm-up's worker alone: the stage of a process of its own ({@link StageWarmUp}). */
+  Future<Void> deployWorker() {
     return vertx
         .deployVerticle(
             () -> new WorkerVerticle(workerConfig),
             new DeploymentOptions().setInstances(workerConfig.instances()))
         .onSuccess(deployments::add)
-        .compose(id -> vertx.deployVerticle(new DispatcherVerticle(dispatcherConfig)))
-        .onSuccess(deployments::add)
-        .compose(id -> vertx.deployVerticle(gateway))
+        .mapEmpty();
+  }
+
+  Future<Void> deployDispatcher() {
+    return vertx
+        .deployVerticle(new DispatcherVerticle(dispatcherConfig))
         .onSuccess(deployments::add)
         .mapEmpty();
+  }
+
+  Future<Void> deployGateway() {
+    gateway = new GatewayVerticle(gatewayConfig);
+    return vertx.deployVerticle(gateway).onSuccess(deployments::add).mapEmpty();
   }
 
   int port() {
@@ -137,28 +160,41 @@ final class WarmUpStack {
 
   /**
    * Stops the warm-up's stages (gateway first, so nothing new comes in), then deletes its topics
-   * and consumer groups and drops its meters. Never fails: what could not be deleted is logged and
-   * is reused by the next start's warm-up, which deletes it then.
+   * and consumer groups. Never fails: what could not be deleted is logged and is reused by the next
+   * start's warm-up, which deletes it then.
    */
   Future<Void> discard() {
+    return undeploy()
+        .compose(v -> vertx.executeBlocking(() -> deleteFromKafka(kafka, prefix, Duration.ZERO)))
+        .otherwise(e -> logged("deleting its topics and groups", e));
+  }
+
+  /**
+   * Stops the warm-up's stages in this process, newest first, and drops their meters; its topics
+   * and groups stay (another process's warm-up stages may still use them). Never fails.
+   */
+  Future<Void> undeploy() {
     Future<Void> undeployed = Future.succeededFuture();
     List<String> newestFirst = new ArrayList<>(deployments);
     java.util.Collections.reverse(newestFirst);
+    deployments.clear();
     for (String id : newestFirst) {
       undeployed =
           undeployed.compose(v -> vertx.undeploy(id)).otherwise(e -> logged("stopping", e));
     }
-    return undeployed
-        .compose(v -> vertx.executeBlocking(this::deleteFromKafka))
-        .otherwise(e -> logged("deleting its topics and groups", e))
-        .onComplete(
-            r -> {
-              Meters.forgetTagged("project", PROJECT::equals);
-              Meters.forgetTagged("group", group -> group.startsWith(prefix));
-            });
+    return undeployed.onComplete(
+        r -> {
+          Meters.forgetTagged("project", PROJECT::equals);
+          Meters.forgetTagged("group", group -> group.startsWith(prefix));
+        });
   }
 
-  private Void deleteFromKafka() throws Exception {
+  /**
+   * Deletes the topics and consumer groups under {@code prefix}. A group that still has members (a
+   * warm-up stage in another process, stopping) is asked again until {@code groupsEmptyWithin}.
+   */
+  static Void deleteFromKafka(KafkaSettings kafka, String prefix, Duration groupsEmptyWithin)
+      throws Exception {
     try (Admin admin =
         Admin.create(
             KafkaClientProperties.asObjects(
@@ -173,8 +209,17 @@ final class WarmUpStack {
               .filter(group -> group.startsWith(prefix))
               .toList();
       admin.deleteTopics(topics).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      if (!groups.isEmpty()) {
-        admin.deleteConsumerGroups(groups).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + groupsEmptyWithin.toNanos();
+      while (!groups.isEmpty()) {
+        try {
+          admin.deleteConsumerGroups(groups).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+          break;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof GroupNotEmptyException) || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(GROUP_RETRY_MS);
+        }
       }
       LOG.info(
           "warm-up: deleted its {} topics and {} consumer groups", topics.size(), groups.size());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.config.ConfigException;
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
+import dev.hookrun.testkit.TopicReader;
 import dev.hookrun.testkit.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,11 +105,92 @@ class StageProcessesTest {
   }
 
   @Test
+  void eachStageWarmsUpInItsOwnProcessBeforeTheRunSaysReadyAndLeavesNothingOfItBehind()
+      throws Exception {
+    int port = freePort();
+    Map<String, String> env = env(port);
+    env.put("WARMUP_RUNS", "300");
+    env.put("WARMUP_SETTLE_MAX", "2s");
+    env.put("LOG_LEVEL", "INFO"); // the gateway's process logs what its warm-up sent
+    Path log = dir.resolve("stages.log");
+    StageProcesses stages = new StageProcesses(env, ProcessBuilder.Redirect.appendTo(log.toFile()));
+    try {
+      CompletableFuture<Void> started = CompletableFuture.runAsync(stages::start);
+      TestHttp http = new TestHttp(port, LocalStackConfig.DEV_KEY);
+      AtomicBoolean sawWarmingUp = new AtomicBoolean();
+      await()
+          .atMost(Duration.ofSeconds(180))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                TestHttp.Response ready;
+                try {
+                  ready = http.get("/readyz");
+                } catch (UncheckedIOException notListeningYet) {
+                  return false;
+                }
+                JsonObject warmUp = ready.json().getJsonObject("checks").getJsonObject("warm_up");
+                if (ready.status() == 503 && warmUp != null && !warmUp.getBoolean("ok")) {
+                  sawWarmingUp.set(true);
+                }
+                return ready.status() == 200;
+              });
+      assertTrue(sawWarmingUp.get(), "/readyz named the warm-up while it ran");
+      started.get(60, TimeUnit.SECONDS);
+
+      // the warm-up's runs went through the three processes: every one accepted and delivered
+      Matcher sent =
+          Pattern.compile("warm-up: (\\d+) runs in \\d+ ms \\((\\d+) not accepted, (\\d+) webhooks")
+              .matcher(Files.readString(log));
+      assertTrue(sent.find(), "the gateway's process logged its warm-up");
+      int runs = Integer.parseInt(sent.group(1));
+      assertTrue(runs >= 300, "the burst, then the settling load: " + runs);
+      assertEquals(0, Integer.parseInt(sent.group(2)));
+      assertEquals(runs, Integer.parseInt(sent.group(3)));
+
+      // nothing of it is left in Kafka, and no warm-up run among the platform's requests
+      String warmUpPrefix = WarmUpStack.prefixOf(env, StageWarmUp.ROUND);
+      try (Admin admin =
+          Admin.create(Map.of("bootstrap.servers", SharedTestBroker.bootstrapServers()))) {
+        assertEquals(
+            List.of(),
+            admin.listTopics().names().get().stream()
+                .filter(name -> name.startsWith(warmUpPrefix))
+                .toList());
+        assertEquals(
+            List.of(),
+            admin.listGroups().all().get().stream()
+                .map(GroupListing::groupId)
+                .filter(group -> group.startsWith(warmUpPrefix))
+                .toList());
+      }
+      assertEquals(
+          List.of(),
+          TopicReader.readAll(
+              SharedTestBroker.bootstrapServers(), env.get("TOPIC_PREFIX") + "requests"));
+
+      // and the platform's stages, still in their processes, run a real predict
+      stages
+          .pids()
+          .values()
+          .forEach(pid -> assertTrue(ProcessHandle.of(pid).orElseThrow().isAlive()));
+      TestHttp.Response run =
+          http.post(
+              "/v3/" + LocalStackConfig.DEV_PROJECT + "/" + WarmUp.APP + "/predict",
+              new JsonObject().put("delayMins", 0).encode());
+      assertEquals(200, run.status(), String.valueOf(run.json()));
+      assertEquals("succeeded", run.json().getString("status"));
+    } finally {
+      stages.stop();
+    }
+  }
+
+  @Test
   void aStageEndsWhenTheRunThatStartedItIsGone() throws Exception {
     Process run = new ProcessBuilder("sleep", "600").start();
     Map<String, String> env = env(freePort());
     ProcessBuilder builder =
-        new ProcessBuilder(StageProcesses.command(run.pid(), "worker"))
+        new ProcessBuilder(StageProcesses.command(run.pid(), "worker", false))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("worker.log").toFile());
     builder.environment().putAll(env);
@@ -168,6 +256,7 @@ class StageProcessesTest {
     env.put("DATA_DIR", dir.toString());
     env.put("LOCAL_PROCESSES", "per-stage");
     env.put("LOG_LEVEL", "WARN");
+    env.put("WARMUP_RUNS", "0"); // the warm-up's own test warms up
     return env;
   }
 
