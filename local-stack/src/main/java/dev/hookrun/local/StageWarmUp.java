@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * stage, its own stage of one shared {@link WarmUpStack} (topics and groups of the warm-up's, named
  * from the run's TOPIC_PREFIX): each JVM compiles the code of its own stage only, as it will run
  * it. The gateway's process sends the warm-up's runs ({@link WarmUp}) and says ready once they are
- * delivered and its compilers have gone quiet; the worker's and the dispatcher's stop their warm-up
- * stage when the run writes a line to their standard input ({@link #untilTold}), and the run then
- * deletes the warm-up's topics and groups.
+ * delivered and the compilers of every JVM of the run have gone quiet ({@link CompilerThreads});
+ * the worker's and the dispatcher's stop their warm-up stage when the run writes a line to their
+ * standard input ({@link #untilTold}), and the run then deletes the warm-up's topics and groups.
  */
 final class StageWarmUp {
 
@@ -95,7 +95,7 @@ final class StageWarmUp {
                         "127.0.0.1",
                         warmUp.apiKey(),
                         WarmUpStack.PROJECT,
-                        JitActivity.ofThisJvm())
+                        CompilerThreads.ofThisRun())
                     .run(warmUp.port(), local.warmUpRuns(), settle, settle.plus(GRACE))
                     .otherwiseEmpty())
         .eventually(warmUp::undeploy)
