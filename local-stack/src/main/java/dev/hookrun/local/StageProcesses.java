@@ -5,6 +5,7 @@ import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import dev.hookrun.worker.WorkerConfig;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -117,26 +118,22 @@ public final class StageProcesses implements RunningStack {
     launch("worker", withSecret(stages.backend(), secret), warmUp);
     launch("dispatcher", withSecret(stages.dispatcher(), secret), warmUp);
     launch("gateway", withSecret(stages.gateway(), secret), warmUp);
-    awaitGatewayReady();
     if (warmUp) {
+      awaitGateway(StageWarmUp.WARMED_UP_CHECK);
       endWarmUp();
     }
+    awaitGateway(null);
   }
 
   /**
-   * The gateway said ready, so the warm-up's runs are all delivered: the worker and the dispatcher
-   * stop their warm-up stages ({@link StageWarmUp}), and once its groups are empty the warm-up's
-   * topics and groups are deleted. What cannot be deleted is logged and left to the next start's
-   * warm-up, as in the one-process run.
+   * The gateway's warm-up runs are all delivered: the worker and the dispatcher stop their warm-up
+   * stages ({@link StageWarmUp}), the warm-up's topics and groups are deleted once its groups are
+   * empty (what cannot be is logged and left to the next start's warm-up, as in the one-process
+   * run), and then the gateway is told, so that it says ready only after all that.
    */
   private void endWarmUp() {
-    for (String stage : List.of("worker", "dispatcher")) {
-      try (OutputStream in = children.get(stage).getOutputStream()) {
-        in.write("warm-up done\n".getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        LOG.warn("could not tell the {} that the warm-up is over: {}", stage, e.toString());
-      }
-    }
+    tell("worker");
+    tell("dispatcher");
     String prefix = WarmUpStack.prefixOf(stages.gateway(), StageWarmUp.ROUND);
     try {
       WarmUpStack.deleteFromKafka(stages.gatewayConfig().kafka(), prefix, WARM_UP_GROUPS_EMPTY);
@@ -144,6 +141,17 @@ public final class StageProcesses implements RunningStack {
       LOG.warn(
           "warm-up: could not delete its topics and groups ({}); the next start will",
           e.toString());
+    }
+    tell("gateway");
+  }
+
+  /** A line on the stage's standard input: the warm-up is over. */
+  private void tell(String stage) {
+    try (OutputStream in = children.get(stage).getOutputStream()) {
+      in.write("warm-up over\n".getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // it exited: lost() says so, and the wait for the gateway stops on that
+      LOG.warn("could not tell the {} that the warm-up is over: {}", stage, e.toString());
     }
   }
 
@@ -295,7 +303,11 @@ public final class StageProcesses implements RunningStack {
         .toList();
   }
 
-  private void awaitGatewayReady() {
+  /**
+   * Waits for the gateway's {@code /readyz} to say ready or, with {@code check}, only for that one
+   * of its checks to pass.
+   */
+  private void awaitGateway(String check) {
     String host = gatewayHost();
     if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
       host = "127.0.0.1";
@@ -311,11 +323,11 @@ public final class StageProcesses implements RunningStack {
         throw new IllegalStateException("the " + lost.join() + " process exited while starting");
       }
       try {
-        HttpResponse<Void> answer =
+        HttpResponse<String> answer =
             http.send(
                 HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (answer.statusCode() == 200) {
+                HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() == 200 || (check != null && passes(answer.body(), check))) {
           return;
         }
       } catch (IOException e) {
@@ -336,5 +348,16 @@ public final class StageProcesses implements RunningStack {
     stop();
     throw new IllegalStateException(
         "the gateway did not say ready at " + readyz + " within " + READY_TIMEOUT);
+  }
+
+  /** Whether {@code /readyz}'s answer has {@code check} passing. */
+  static boolean passes(String readyzBody, String check) {
+    try {
+      JsonObject checks = new JsonObject(readyzBody).getJsonObject("checks");
+      JsonObject one = checks == null ? null : checks.getJsonObject(check);
+      return one != null && one.getBoolean("ok", false);
+    } catch (RuntimeException notJson) {
+      return false;
+    }
   }
 }

@@ -29,10 +29,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * compiler time per run (docs/PERFORMANCE.md). So each stage's process deploys, beside its real
  * stage, its own stage of one shared {@link WarmUpStack} (topics and groups of the warm-up's, named
  * from the run's TOPIC_PREFIX): each JVM compiles the code of its own stage only, as it will run
- * it. The gateway's process sends the warm-up's runs ({@link WarmUp}) and says ready once they are
- * delivered and the compilers of every JVM of the run have gone quiet ({@link CompilerThreads});
- * the worker's and the dispatcher's stop their warm-up stage when the run writes a line to their
- * standard input ({@link #untilTold}), and the run then deletes the warm-up's topics and groups.
+ * it. The gateway's process sends the warm-up's runs ({@link WarmUp}) until they are delivered and
+ * the compilers of every JVM of the run have gone quiet ({@link CompilerThreads}). The run, seeing
+ * that on the gateway's {@code /readyz}, has the worker and the dispatcher stop their warm-up stage
+ * (a line on their standard input: {@link #untilTold}), deletes the warm-up's topics and groups,
+ * and tells the gateway the same way, which only then says ready.
  */
 final class StageWarmUp {
 
@@ -40,6 +41,15 @@ final class StageWarmUp {
   static final int ROUND = 1;
 
   private static final Duration GRACE = Duration.ofSeconds(60);
+
+  /** The gateway's {@code /readyz} check that its warm-up's runs were all sent and delivered. */
+  static final String WARMED_UP_CHECK = "warm_up";
+
+  /**
+   * The gateway's {@code /readyz} check that the run stopped the other stages' warm-up and deleted
+   * its topics: that work is done before the first real request, as in the one-process run.
+   */
+  static final String OTHERS_STOPPED_CHECK = "warm_up_ended";
 
   private StageWarmUp() {}
 
@@ -83,7 +93,12 @@ final class StageWarmUp {
   private static Future<Void> gateway(
       Vertx vertx, GatewayConfig config, LocalStackConfig local, WarmUpStack warmUp) {
     AtomicBoolean warmed = new AtomicBoolean();
-    GatewayVerticle gateway = new GatewayVerticle(config).readyOnlyWhen("warm_up", warmed::get);
+    AtomicBoolean othersStopped = new AtomicBoolean();
+    GatewayVerticle gateway =
+        new GatewayVerticle(config)
+            .readyOnlyWhen(WARMED_UP_CHECK, warmed::get)
+            .readyOnlyWhen(OTHERS_STOPPED_CHECK, othersStopped::get);
+    untilTold(() -> othersStopped.set(true));
     Duration settle = local.warmUpSettleMax();
     return vertx
         .deployVerticle(gateway)

@@ -152,11 +152,12 @@ class StageProcessesTest {
       String warmUpPrefix = WarmUpStack.prefixOf(env, StageWarmUp.ROUND);
       try (Admin admin =
           Admin.create(Map.of("bootstrap.servers", SharedTestBroker.bootstrapServers()))) {
-        assertEquals(
-            List.of(),
-            admin.listTopics().names().get().stream()
-                .filter(name -> name.startsWith(warmUpPrefix))
-                .toList());
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    admin.listTopics().names().get().stream()
+                        .noneMatch(name -> name.startsWith(warmUpPrefix)));
         assertEquals(
             List.of(),
             admin.listGroups().all().get().stream()
@@ -183,6 +184,17 @@ class StageProcessesTest {
     } finally {
       stages.stop();
     }
+  }
+
+  @Test
+  void theRunReadsOneCheckOfTheGatewaysReadiness() {
+    String warming =
+        "{\"status\":\"not ready\",\"checks\":{\"kafka\":{\"ok\":true},"
+            + "\"warm_up\":{\"ok\":true},\"warm_up_ended\":{\"ok\":false}}}";
+    assertTrue(StageProcesses.passes(warming, StageWarmUp.WARMED_UP_CHECK));
+    assertFalse(StageProcesses.passes(warming, StageWarmUp.OTHERS_STOPPED_CHECK));
+    assertFalse(StageProcesses.passes("{\"checks\":{}}", StageWarmUp.WARMED_UP_CHECK));
+    assertFalse(StageProcesses.passes("<html>", StageWarmUp.WARMED_UP_CHECK));
   }
 
   @Test
