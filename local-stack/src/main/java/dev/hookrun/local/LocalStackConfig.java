@@ -49,7 +49,7 @@ public record LocalStackConfig(
           "LOCAL_PROCESSES",
           "one",
           "one: broker, gateway, worker and dispatcher share one JVM; per-stage: the broker stays in"
-              + " this one and each stage gets a JVM of its own, as in production (no warm-up)");
+              + " this one and each stage gets a JVM of its own, as in production (each warms itself up)");
 
   public static final List<Setting> SETTINGS =
       List.of(DATA_DIR, KAFKA_PORT, WARMUP_RUNS, WARMUP_SETTLE_MAX, PROCESSES);
