@@ -87,8 +87,7 @@ final class StageWarmUp {
 
   /**
    * The real gateway, ready only once the warm-up's runs went through the warm-up's gateway beside
-   * it and were delivered (or the warm-up gave up: a warm-up that fails only leaves the run
-   * colder).
+   * it and were delivered (or the warm-up gave up), and the run ended the other stages' warm-up.
    */
   private static Future<Void> gateway(
       Vertx vertx, GatewayConfig config, LocalStackConfig local, WarmUpStack warmUp) {
@@ -100,20 +99,24 @@ final class StageWarmUp {
             .readyOnlyWhen(OTHERS_STOPPED_CHECK, othersStopped::get);
     untilTold(() -> othersStopped.set(true));
     Duration settle = local.warmUpSettleMax();
+    // a warm-up that fails only leaves the run colder: the real gateway starts anyway
     return vertx
         .deployVerticle(gateway)
-        .compose(id -> warmUp.deployGateway())
         .compose(
-            v ->
-                new WarmUp(
-                        vertx,
-                        "127.0.0.1",
-                        warmUp.apiKey(),
-                        WarmUpStack.PROJECT,
-                        CompilerThreads.ofThisRun())
-                    .run(warmUp.port(), local.warmUpRuns(), settle, settle.plus(GRACE))
-                    .otherwiseEmpty())
-        .eventually(warmUp::undeploy)
+            id ->
+                warmUp
+                    .deployGateway()
+                    .compose(
+                        v ->
+                            new WarmUp(
+                                    vertx,
+                                    "127.0.0.1",
+                                    warmUp.apiKey(),
+                                    WarmUpStack.PROJECT,
+                                    CompilerThreads.ofThisRun())
+                                .run(warmUp.port(), local.warmUpRuns(), settle, settle.plus(GRACE)))
+                    .otherwiseEmpty()
+                    .eventually(warmUp::undeploy))
         .onSuccess(v -> warmed.set(true));
   }
 
@@ -122,14 +125,14 @@ final class StageWarmUp {
         .deployVerticle(
             () -> new WorkerVerticle(config),
             new DeploymentOptions().setInstances(config.instances()))
-        .compose(id -> warmUp.deployWorker())
+        .compose(id -> warmUp.deployWorker().otherwiseEmpty())
         .onSuccess(v -> untilTold(warmUp::undeploy));
   }
 
   private static Future<Void> dispatcher(Vertx vertx, DispatcherConfig config, WarmUpStack warmUp) {
     return vertx
         .deployVerticle(new DispatcherVerticle(config))
-        .compose(id -> warmUp.deployDispatcher())
+        .compose(id -> warmUp.deployDispatcher().otherwiseEmpty())
         .onSuccess(v -> untilTold(warmUp::undeploy));
   }
 
