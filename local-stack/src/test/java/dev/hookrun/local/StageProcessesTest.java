@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.config.ConfigException;
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
-import dev.hookrun.testkit.TopicReader;
 import dev.hookrun.testkit.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,11 +25,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.GroupListing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,25 +113,9 @@ class StageProcessesTest {
     try {
       CompletableFuture<Void> started = CompletableFuture.runAsync(stages::start);
       TestHttp http = new TestHttp(port, LocalStackConfig.DEV_KEY);
-      AtomicBoolean sawWarmingUp = new AtomicBoolean();
-      await()
-          .atMost(Duration.ofSeconds(180))
-          .pollInterval(Duration.ofMillis(50))
-          .until(
-              () -> {
-                TestHttp.Response ready;
-                try {
-                  ready = http.get("/readyz");
-                } catch (UncheckedIOException notListeningYet) {
-                  return false;
-                }
-                JsonObject warmUp = ready.json().getJsonObject("checks").getJsonObject("warm_up");
-                if (ready.status() == 503 && warmUp != null && !warmUp.getBoolean("ok")) {
-                  sawWarmingUp.set(true);
-                }
-                return ready.status() == 200;
-              });
-      assertTrue(sawWarmingUp.get(), "/readyz named the warm-up while it ran");
+      assertTrue(
+          WarmUpChecks.readyAfterNamingTheWarmUp(http, Duration.ofSeconds(180)),
+          "/readyz named the warm-up while it ran");
       started.get(60, TimeUnit.SECONDS);
 
       // the warm-up's runs went through the three processes: every one accepted and delivered
@@ -149,26 +129,8 @@ class StageProcessesTest {
       assertEquals(runs, Integer.parseInt(sent.group(3)));
 
       // nothing of it is left in Kafka, and no warm-up run among the platform's requests
-      String warmUpPrefix = WarmUpStack.prefixOf(env, StageWarmUp.ROUND);
-      try (Admin admin =
-          Admin.create(Map.of("bootstrap.servers", SharedTestBroker.bootstrapServers()))) {
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .until(
-                () ->
-                    admin.listTopics().names().get().stream()
-                        .noneMatch(name -> name.startsWith(warmUpPrefix)));
-        assertEquals(
-            List.of(),
-            admin.listGroups().all().get().stream()
-                .map(GroupListing::groupId)
-                .filter(group -> group.startsWith(warmUpPrefix))
-                .toList());
-      }
-      assertEquals(
-          List.of(),
-          TopicReader.readAll(
-              SharedTestBroker.bootstrapServers(), env.get("TOPIC_PREFIX") + "requests"));
+      WarmUpChecks.nothingLeftOf(
+          List.of(WarmUpStack.prefixOf(env, StageWarmUp.ROUND)), env.get("TOPIC_PREFIX"));
 
       // and the platform's stages, still in their processes, run a real predict
       stages

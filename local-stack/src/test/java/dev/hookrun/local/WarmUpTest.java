@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
-import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -18,9 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.GroupListing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,25 +56,9 @@ class WarmUpTest {
     try {
       Future<Void> started = stack.start();
       TestHttp http = new TestHttp(port, "dev-key-change-me");
-      AtomicBoolean sawWarmingUp = new AtomicBoolean();
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(20))
-          .until(
-              () -> {
-                TestHttp.Response ready;
-                try {
-                  ready = http.get("/readyz");
-                } catch (UncheckedIOException notListeningYet) {
-                  return false;
-                }
-                JsonObject warmUp = ready.json().getJsonObject("checks").getJsonObject("warm_up");
-                if (ready.status() == 503 && warmUp != null && !warmUp.getBoolean("ok")) {
-                  sawWarmingUp.set(true);
-                }
-                return ready.status() == 200;
-              });
-      assertTrue(sawWarmingUp.get(), "/readyz named the warm-up while it ran");
+      assertTrue(
+          WarmUpChecks.readyAfterNamingTheWarmUp(http, Duration.ofSeconds(120)),
+          "/readyz named the warm-up while it ran");
       await().atMost(Duration.ofSeconds(10)).until(started::isComplete);
       assertTrue(started.succeeded());
       // two rounds (the second recompiles what tearing the first down threw away), each a burst of
@@ -93,27 +73,8 @@ class WarmUpTest {
       assertEquals(stack.warmUpAccepted(), stack.warmUpDelivered());
 
       // and nothing of it is left: not in the platform's topics, nor topics or groups of its own
-      assertEquals(
-          List.of(),
-          TopicReader.readAll(SharedTestBroker.bootstrapServers(), prefix + "requests"),
-          "no warm-up run among the platform's requests");
-      List<String> warmUpPrefixes =
-          List.of(WarmUpStack.prefix(prefix, 1), WarmUpStack.prefix(prefix, 2));
-      try (Admin admin =
-          Admin.create(Map.of("bootstrap.servers", SharedTestBroker.bootstrapServers()))) {
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .until(
-                () ->
-                    admin.listTopics().names().get().stream()
-                        .noneMatch(name -> warmUpPrefixes.stream().anyMatch(name::startsWith)));
-        assertEquals(
-            List.of(),
-            admin.listGroups().all().get().stream()
-                .map(GroupListing::groupId)
-                .filter(group -> warmUpPrefixes.stream().anyMatch(group::startsWith))
-                .toList());
-      }
+      WarmUpChecks.nothingLeftOf(
+          List.of(WarmUpStack.prefix(prefix, 1), WarmUpStack.prefix(prefix, 2)), prefix);
       // the platform itself works after it: a run through the real stages
       TestHttp.Response run =
           http.post(
