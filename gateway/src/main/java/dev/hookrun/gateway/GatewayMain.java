@@ -24,9 +24,8 @@ public final class GatewayMain {
         .onFailure(
             e -> {
               System.err.println("gateway failed to start: " + e);
-              // exit from another thread: the shutdown hook closes Vert.x and waits for it, which
-              // an
-              // event-loop thread calling exit would deadlock on
+              // exit from another thread: the shutdown hook closes Vert.x and waits for it,
+              // which an event-loop thread calling exit would deadlock on
               new Thread(() -> System.exit(1), "exit").start();
             });
     Runtime.getRuntime()

@@ -137,11 +137,10 @@ public final class GatewayVerticle extends VerticleBase {
                       .lookBack(kafka.runRetention())
                       .paced(VIEW_PACE)
                       .values(new RunRecords.SkipRequestValues(topics.requests()));
-              // the first predicts must not wait for topic metadata (a cold start's tail): fetch it
-              // while the view is being read, before the gateway listens. Best effort: a broker
-              // slow
-              // to answer within the send's metadata wait only leaves the first predicts to fetch
-              // it.
+              // the first predicts must not wait for topic metadata (a cold start's tail): fetch
+              // it while the view is being read, before the gateway listens. Best effort: a
+              // broker slow to answer within the send's metadata wait only leaves the first
+              // predicts to fetch it.
               Future<Void> metadata =
                   vertx
                       .executeBlocking(

@@ -112,11 +112,9 @@ final class KafkaSender {
               producer.send(
                   placed,
                   (metadata, error) -> {
-                    // The producer calls back on the calling thread, before send() returns, only
-                    // for a
-                    // record it did not take (no metadata within max.block.ms, over
-                    // max.request.size);
-                    // a record it took completes later on its network thread.
+                    // The producer calls back on the calling thread, before send() returns,
+                    // only for a record it did not take (no metadata within max.block.ms, over
+                    // max.request.size); a record it took completes later on its network thread.
                     boolean taken = returned.get() || Thread.currentThread() != caller;
                     if (error == null) {
                       health.acknowledged(partition);

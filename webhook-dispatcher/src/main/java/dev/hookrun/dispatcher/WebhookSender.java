@@ -126,9 +126,8 @@ final class WebhookSender {
                       return Future.succeededFuture(
                           DeliveryOutcome.deferred(slot.cause().getMessage()));
                     }
-                    // whatever happens from here on, the slot goes back: a slot kept by an attempt
-                    // that
-                    // threw would shrink the host's budget for good
+                    // whatever happens from here on, the slot goes back: a slot kept by an
+                    // attempt that threw would shrink the host's budget for good
                     Runnable release = slot.result();
                     Future<DeliveryOutcome> posted;
                     long postedAt = System.nanoTime();

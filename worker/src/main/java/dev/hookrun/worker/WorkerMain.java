@@ -28,9 +28,8 @@ public final class WorkerMain {
         .onFailure(
             e -> {
               System.err.println("worker failed to start: " + e);
-              // exit from another thread: the shutdown hook closes Vert.x and waits for it, which
-              // an
-              // event-loop thread calling exit would deadlock on
+              // exit from another thread: the shutdown hook closes Vert.x and waits for it,
+              // which an event-loop thread calling exit would deadlock on
               new Thread(() -> System.exit(1), "exit").start();
             });
     // SIGTERM: undeploying drains in-flight runs (up to DRAIN_TIMEOUT) and leaves the group.

@@ -142,8 +142,8 @@ public final class KafkaClientProperties {
     Map<String, String> p = new HashMap<>();
     p.put("bootstrap.servers", kafka.bootstrapServers());
     p.put("client.id", clientId);
-    // Fail fast and retry often against a broker that is restarting, instead of backing off to 1
-    // s+.
+    // Fail fast and retry often against a broker that is restarting, instead of backing off to
+    // a second and more.
     p.put("reconnect.backoff.max.ms", "1000");
     return p;
   }

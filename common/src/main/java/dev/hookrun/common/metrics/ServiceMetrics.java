@@ -45,16 +45,14 @@ public final class ServiceMetrics {
                 .setMetricsOptions(
                     new MicrometerMetricsOptions()
                         .setEnabled(true)
-                        // local: tells the gateway's server from a stage's health server in one
-                        // process;
-                        // route: the route template (/v3/:project/:app/predict), bounded, unlike
-                        // the path
+                        // local: tells the gateway's server from a stage's health server in
+                        // one process; route: the route template (/v3/:project/:app/predict),
+                        // bounded, unlike the path
                         .addLabels(Label.LOCAL, Label.HTTP_ROUTE)
-                        // The HTTP client is the dispatcher's webhook sender: its own meters count
-                        // attempts
-                        // by outcome; Vert.x's per-request timers tagged by remote host cost ~2 %
-                        // of a run's
-                        // CPU (JFR) and would grow a series per customer host.
+                        // The HTTP client is the dispatcher's webhook sender: its own meters
+                        // count attempts by outcome; Vert.x's per-request timers tagged by remote
+                        // host cost ~2 % of a run's CPU (JFR) and would grow a series per
+                        // customer host.
                         .addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT)))
         .withMetrics(new MicrometerMetricsFactory(REGISTRY))
         .build();
