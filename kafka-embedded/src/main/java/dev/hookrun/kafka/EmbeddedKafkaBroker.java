@@ -105,6 +105,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return dataDir;
   }
 
+  /** Where the broker keeps its partitions' directories ({@code log.dirs}). */
+  public Path logDir() {
+    return dataDir.resolve("logs");
+  }
+
   public synchronized boolean isRunning() {
     return server != null;
   }
@@ -154,13 +159,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private Properties brokerProperties() {
     Properties p =
         KraftNodeProperties.of(
-            1,
-            "1@127.0.0.1:" + controllerPort,
-            brokerPort,
-            controllerPort,
-            dataDir.resolve("logs"),
-            1,
-            1);
+            1, "1@127.0.0.1:" + controllerPort, brokerPort, controllerPort, logDir(), 1, 1);
     // look for dirty compacted logs every second instead of every 15 s
     p.put("log.cleaner.backoff.ms", "1000");
     p.put("group.consumer.min.session.timeout.ms", "3000");
@@ -176,7 +175,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private void format(Path propsFile) {
-    if (Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+    if (Files.exists(logDir().resolve("meta.properties"))) {
       return; // formatted by an earlier start: keep its cluster id and topics
     }
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();

@@ -137,6 +137,11 @@ public final class StageProcesses implements RunningStack {
     String prefix = WarmUpStack.prefixOf(stages.gateway(), StageWarmUp.ROUND);
     try {
       WarmUpStack.deleteFromKafka(stages.gatewayConfig().kafka(), prefix, WARM_UP_GROUPS_EMPTY);
+      if (broker != null) {
+        WarmUpFiles.awaitGone(broker.logDir(), prefix, LocalStack.WARM_UP_FILES_GONE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
       LOG.warn(
           "warm-up: could not delete its topics and groups ({}); the next start will",

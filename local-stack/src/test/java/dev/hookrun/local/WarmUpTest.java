@@ -87,6 +87,43 @@ class WarmUpTest {
     }
   }
 
+  /**
+   * Deleting a topic only marks its partitions' directories; the broker removes them later. On its
+   * own broker, the run says ready only once the warm-up's are gone, so that their removal does not
+   * land in the first minute of real load.
+   */
+  @Test
+  void onItsOwnBrokerTheWarmUpsTopicsAreOffTheDiskOnceReady(@TempDir Path dir) {
+    LocalStack stack =
+        new LocalStack(
+            Map.of(
+                "LOCAL_KAFKA_PORT",
+                String.valueOf(freePort()),
+                "HTTP_PORT",
+                String.valueOf(freePort()),
+                "DATA_DIR",
+                dir.toString(),
+                "WARMUP_RUNS",
+                "100",
+                "WARMUP_SETTLE_MAX",
+                "1s"));
+    try {
+      Future<Void> started = stack.start();
+      await().atMost(Duration.ofSeconds(120)).until(started::isComplete);
+      assertTrue(started.succeeded());
+      assertTrue(stack.warmUpAccepted() >= 200, "both rounds ran: " + stack.warmUpAccepted());
+
+      Path logs = dir.resolve("kafka").resolve("logs");
+      assertTrue(
+          WarmUpFiles.left(logs, "hookrun.requests-").size() > 0,
+          "the platform's own topics are on this disk");
+      // both rounds' topics ("hookrun-warmup." and "hookrun-warmup2."), marked for removal or not
+      assertEquals(List.of(), WarmUpFiles.left(logs, "hookrun-warmup"));
+    } finally {
+      stack.stop();
+    }
+  }
+
   @Test
   void whatTheWarmUpDeletesIsNeverAPlatformTopic() {
     assertEquals("hookrun-warmup.", WarmUpStack.prefix("hookrun.", 1));
