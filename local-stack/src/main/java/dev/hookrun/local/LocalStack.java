@@ -41,11 +41,6 @@ public final class LocalStack implements RunningStack {
   private static final Duration WARM_UP_GRACE = Duration.ofSeconds(60);
 
   /**
-   * How long a round's end waits for its topics' files to leave the broker's disk (WarmUpFiles).
-   */
-  static final Duration WARM_UP_FILES_GONE = Duration.ofSeconds(30);
-
-  /**
    * The second warm-up round's settling load, at most: the code is hot by then, and it only has to
    * recompile what the first round's teardown threw away (its compilers went quiet after ~10 s).
    */
@@ -121,20 +116,7 @@ public final class LocalStack implements RunningStack {
         .compose(
             v -> warmUp.run(stages.port(), config.warmUpRuns(), settle, settle.plus(WARM_UP_GRACE)))
         .otherwiseEmpty()
-        .eventually(stages::discard)
-        .eventually(() -> filesGone(WarmUpStack.prefixOf(stageEnv, round)));
-  }
-
-  /** The round's topics off the disk of this run's own broker (WarmUpFiles); never fails. */
-  private Future<Void> filesGone(String prefix) {
-    if (broker == null) {
-      return Future.succeededFuture();
-    }
-    return vertx
-        .executeBlocking(
-            () -> WarmUpFiles.awaitGone(broker.logDir(), prefix, WARM_UP_FILES_GONE), false)
-        .<Void>mapEmpty()
-        .otherwiseEmpty();
+        .eventually(() -> stages.discard(broker == null ? null : broker.logDir()));
   }
 
   @Override

@@ -136,10 +136,11 @@ public final class StageProcesses implements RunningStack {
     tell("dispatcher");
     String prefix = WarmUpStack.prefixOf(stages.gateway(), StageWarmUp.ROUND);
     try {
-      WarmUpStack.deleteFromKafka(stages.gatewayConfig().kafka(), prefix, WARM_UP_GROUPS_EMPTY);
-      if (broker != null) {
-        WarmUpFiles.awaitGone(broker.logDir(), prefix, LocalStack.WARM_UP_FILES_GONE);
-      }
+      WarmUpStack.deleteFromKafka(
+          stages.gatewayConfig().kafka(),
+          prefix,
+          WARM_UP_GROUPS_EMPTY,
+          broker == null ? null : broker.logDir());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

@@ -23,19 +23,21 @@ final class WarmUpFiles {
   private static final Logger LOG = LoggerFactory.getLogger(WarmUpFiles.class);
   private static final long POLL_MS = 100;
 
+  /** How long a warm-up's end waits for its files; the broker removes them a second after. */
+  static final Duration WITHIN = Duration.ofSeconds(30);
+
   private WarmUpFiles() {}
 
   /**
    * Returns once no directory of a topic under {@code prefix} is left in {@code logDir}, or after
-   * {@code within} (logged: the broker still removes them, later). True when they are gone.
+   * {@code within} (logged: the broker still removes them, later).
    */
-  static boolean awaitGone(Path logDir, String prefix, Duration within)
-      throws InterruptedException {
+  static void awaitGone(Path logDir, String prefix, Duration within) throws InterruptedException {
     long deadline = System.nanoTime() + within.toNanos();
     while (true) {
       List<String> left = left(logDir, prefix);
       if (left.isEmpty()) {
-        return true;
+        return;
       }
       if (System.nanoTime() - deadline > 0) {
         LOG.warn(
@@ -43,7 +45,7 @@ final class WarmUpFiles {
                 + " broker removes them later",
             left.size(),
             within.toSeconds());
-        return false;
+        return;
       }
       Thread.sleep(POLL_MS);
     }

@@ -12,6 +12,7 @@ import dev.hookrun.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,12 +161,16 @@ final class WarmUpStack {
 
   /**
    * Stops the warm-up's stages (gateway first, so nothing new comes in), then deletes its topics
-   * and consumer groups. Never fails: what could not be deleted is logged and is reused by the next
-   * start's warm-up, which deletes it then.
+   * and consumer groups (and, with {@code brokerLogDir}, waits for their files). Never fails: what
+   * could not be deleted is logged and is reused by the next start's warm-up, which deletes it
+   * then.
    */
-  Future<Void> discard() {
+  Future<Void> discard(Path brokerLogDir) {
     return undeploy()
-        .compose(v -> vertx.executeBlocking(() -> deleteFromKafka(kafka, prefix, Duration.ZERO)))
+        .compose(
+            v ->
+                vertx.executeBlocking(
+                    () -> deleteFromKafka(kafka, prefix, Duration.ZERO, brokerLogDir)))
         .otherwise(e -> logged("deleting its topics and groups", e));
   }
 
@@ -192,8 +197,11 @@ final class WarmUpStack {
   /**
    * Deletes the topics and consumer groups under {@code prefix}. A group that still has members (a
    * warm-up stage in another process, stopping) is asked again until {@code groupsEmptyWithin}.
+   * With {@code brokerLogDir} (the run's own broker; null for a Kafka of its own), it then waits
+   * for the deleted topics' files to leave that broker's disk ({@link WarmUpFiles}).
    */
-  static Void deleteFromKafka(KafkaSettings kafka, String prefix, Duration groupsEmptyWithin)
+  static Void deleteFromKafka(
+      KafkaSettings kafka, String prefix, Duration groupsEmptyWithin, Path brokerLogDir)
       throws Exception {
     try (Admin admin =
         Admin.create(
@@ -223,6 +231,9 @@ final class WarmUpStack {
       }
       LOG.info(
           "warm-up: deleted its {} topics and {} consumer groups", topics.size(), groups.size());
+    }
+    if (brokerLogDir != null) {
+      WarmUpFiles.awaitGone(brokerLogDir, prefix, WarmUpFiles.WITHIN);
     }
     return null;
   }
