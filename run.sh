@@ -30,12 +30,12 @@ if needs_build; then
   rmdir "$LOCK" 2>/dev/null || true
   trap - EXIT
 fi
-JAVA_BIN=${JAVA_HOME:+$JAVA_HOME/bin/}java
-source docker/gc-options # GC_OPTS: the collector (the container entry uses it too)
+source local-stack/pick-java # JAVA_BIN: $JAVA_HOME's java, else the PATH's (or a newer JDK when it is older than 21)
+source docker/jvm-options # JVM_OPTS: the collector and object layout (the container entry uses it too)
 # Two C2 compiler threads on machines of up to three cores (the JVM picks one there; four cores
 # and up get two or more anyway): the local run's warm-up waits for the compilers to go quiet, and
 # one thread takes twice as long to get through a start's worth of hot code.
 JIT_OPTS=""
 if (($(nproc 2>/dev/null || echo 4) < 4)); then JIT_OPTS="-XX:CICompilerCount=3"; fi
 case " ${JAVA_OPTS:-} " in *" -XX:CICompilerCount="*) JIT_OPTS="" ;; esac
-exec "$JAVA_BIN" $GC_OPTS $JIT_OPTS ${JAVA_OPTS:-} -jar "$JAR" "$@"
+exec "$JAVA_BIN" $JVM_OPTS $JIT_OPTS ${JAVA_OPTS:-} -jar "$JAR" "$@"
