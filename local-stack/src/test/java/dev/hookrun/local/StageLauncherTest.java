@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The container entry point's JVM options, checked against a stand-in {@code java} that reports a
- * version and prints the options it was started with.
+ * The container entry point's JVM options ({@code docker/jvm-options}, which {@code run.sh} uses
+ * too), checked against a stand-in {@code java} that reports a version and prints the options it
+ * was started with.
  */
 class StageLauncherTest {
 
@@ -30,7 +31,22 @@ class StageLauncherTest {
     assertEquals(List.of("-XX:+UseZGC", "-XX:+ZGenerational"), gcOptions("22", ""));
     // 17 has no generational mode; 23+ are generational by default and deprecate the flag
     assertEquals(List.of("-XX:+UseZGC"), gcOptions("17.0.15", ""));
-    assertEquals(List.of("-XX:+UseZGC"), gcOptions("25.0.1", ""));
+    assertEquals(List.of("-XX:+UseZGC", "-XX:+UseCompactObjectHeaders"), gcOptions("25.0.1", ""));
+  }
+
+  @Test
+  void objectHeadersAreCompactFromJava25OnUnlessJavaOptsNameThem() throws Exception {
+    assertTrue(gcOptions("25.0.1", "").contains("-XX:+UseCompactObjectHeaders"));
+    assertTrue(gcOptions("26", "").contains("-XX:+UseCompactObjectHeaders"));
+    // before 25 the option is experimental (24) or missing, and the JVM would refuse to start
+    assertFalse(gcOptions("24", "").contains("-XX:+UseCompactObjectHeaders"));
+    assertFalse(gcOptions("21.0.5", "").contains("-XX:+UseCompactObjectHeaders"));
+    assertFalse(gcOptions("17.0.15", "").contains("-XX:+UseCompactObjectHeaders"));
+    List<String> turnedOff = gcOptions("25.0.1", "-XX:-UseCompactObjectHeaders");
+    assertEquals(1, turnedOff.stream().filter(o -> o.contains("CompactObjectHeaders")).count());
+    assertTrue(turnedOff.contains("-XX:-UseCompactObjectHeaders"), turnedOff.toString());
+    // a collector picked in JAVA_OPTS leaves the header layout as it is
+    assertTrue(gcOptions("25.0.1", "-XX:+UseG1GC").contains("-XX:+UseCompactObjectHeaders"));
   }
 
   @Test
@@ -40,7 +56,7 @@ class StageLauncherTest {
     assertFalse(options.stream().anyMatch(o -> o.contains("ZGC") || o.contains("ZGenerational")));
   }
 
-  /** The options before {@code -jar} that name a collector or its mode. */
+  /** The options before {@code -jar} that name a collector, its mode or the object headers. */
   private List<String> gcOptions(String version, String javaOpts) throws Exception {
     Path java = bin.resolve("java");
     Files.writeString(
@@ -62,7 +78,11 @@ class StageLauncherTest {
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.endsWith("-jar /app/worker.jar"), out);
     return List.of(out.split(" ")).stream()
-        .filter(o -> o.contains("GC") || o.contains("ZGenerational"))
+        .filter(
+            o ->
+                o.contains("GC")
+                    || o.contains("ZGenerational")
+                    || o.contains("CompactObjectHeaders"))
         .toList();
   }
 }
