@@ -93,7 +93,7 @@ public final class DispatcherVerticle extends VerticleBase {
     written.addAll(List.of(topics.runState(), topics.deadLetters()));
     return TopicInitializer.ensure(vertx, kafka, specs)
         .compose(v -> ledger.start(context))
-        .compose(v -> EventLoopProducer.open(vertx, kafka, name, written))
+        .compose(v -> EventLoopProducer.open(vertx, kafka, name, written, config.recordLinger()))
         .onSuccess(p -> producer = p)
         // Building an S3 client loads and reads much: not on the event loop.
         .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))

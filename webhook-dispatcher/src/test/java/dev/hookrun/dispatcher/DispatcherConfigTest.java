@@ -25,6 +25,22 @@ class DispatcherConfigTest {
     assertEquals(List.of(), c.allowedNetworks());
     assertTrue(c.secrets().isEmpty());
     assertEquals(50, c.maxPerHost());
+    assertEquals(Duration.ofMillis(5), c.recordLinger());
+  }
+
+  @Test
+  void recordLingerIsReadAndBounded() {
+    assertEquals(
+        Duration.ZERO,
+        DispatcherConfig.fromEnv(Map.of("DISPATCHER_RECORD_LINGER", "0ms")).recordLinger());
+    assertEquals(
+        Duration.ofMillis(20),
+        DispatcherConfig.fromEnv(Map.of("DISPATCHER_RECORD_LINGER", "20ms")).recordLinger());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> DispatcherConfig.fromEnv(Map.of("DISPATCHER_RECORD_LINGER", "2s")));
+    assertTrue(String.join("\n", e.problems()).contains("DISPATCHER_RECORD_LINGER"));
   }
 
   @Test

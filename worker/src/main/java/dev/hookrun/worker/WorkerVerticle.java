@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,8 +74,13 @@ public final class WorkerVerticle extends VerticleBase {
             })
         .compose(
             v ->
+                // no linger: the outcome is on every run's way to its webhook
                 EventLoopProducer.open(
-                    vertx, kafka, "hookrun-worker-" + name, List.of(topics.results())))
+                    vertx,
+                    kafka,
+                    "hookrun-worker-" + name,
+                    List.of(topics.results()),
+                    Duration.ZERO))
         .onSuccess(p -> producer = p)
         // Building an S3 client loads and reads much: not on the event loop.
         .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))

@@ -25,15 +25,19 @@ public final class EventLoopProducer {
 
   private EventLoopProducer() {}
 
-  /** The producer, once it knows the partitions of every topic in {@code writes}. */
+  /**
+   * The producer, once it knows the partitions of every topic in {@code writes}; {@code linger}:
+   * how long a record may wait for others to share its request (zero on a run's way to its
+   * webhook).
+   */
   public static Future<KafkaProducer<String, String>> open(
-      Vertx vertx, KafkaSettings kafka, String clientId, List<String> writes) {
+      Vertx vertx, KafkaSettings kafka, String clientId, List<String> writes, Duration linger) {
     return vertx.executeBlocking(
         () -> {
           KafkaProducer<String, String> producer =
               new KafkaProducer<>(
                   KafkaClientProperties.asObjects(
-                      KafkaClientProperties.eventLoopProducer(kafka, clientId, TIMEOUT)));
+                      KafkaClientProperties.eventLoopProducer(kafka, clientId, TIMEOUT, linger)));
           try {
             fetchMetadata(producer, writes);
           } catch (RuntimeException e) {

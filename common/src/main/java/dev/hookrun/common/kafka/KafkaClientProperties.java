@@ -58,16 +58,18 @@ public final class KafkaClientProperties {
    * A durable producer whose {@code send()} is called on an event loop: it waits at most 50 ms for
    * metadata or buffer space (the caller fetches metadata ahead and retries a send that timed out).
    *
-   * <p>It does not linger: the worker's outcome is on every run's path to its webhook, and a 1 ms
-   * linger was most of the gap to BullMQ's median at 500 req/s (e2e p50 2.5 → 1.3 ms without it).
-   * Batching still happens where it pays, under load: what is appended while a request is out
-   * leaves in the next one (full load, alternating passes: 0.37–0.40 ms of CPU per run without the
-   * linger, 0.39–0.42 with it; docs/PERFORMANCE.md).
+   * <p>{@code linger} is zero for a producer on a run's way to its webhook (the worker's outcome):
+   * a 1 ms linger there was most of the gap to BullMQ's median at 500 req/s (e2e p50 2.5 → 1.3 ms
+   * without it). Batching still happens where it pays, under load: what is appended while a request
+   * is out leaves in the next one (full load, alternating passes: 0.37–0.40 ms of CPU per run
+   * without the linger, 0.39–0.42 with it; docs/PERFORMANCE.md). A producer whose records no run
+   * waits for (the dispatcher's, written after the webhook) may linger and so send fewer requests.
    */
   public static Map<String, String> eventLoopProducer(
-      KafkaSettings kafka, String clientId, Duration timeout) {
+      KafkaSettings kafka, String clientId, Duration timeout, Duration linger) {
     Map<String, String> p = producer(kafka, clientId, timeout);
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "50");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger.toMillis()));
     p.putAll(kafka.extraClientProperties()); // again: an operator's settings win over ours
     return p;
   }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every produce on a run's way to its webhook (the request, the worker's outcome) leaves at once: a
- * linger there is added to every run's latency at a moderate load (docs/PERFORMANCE.md).
+ * linger there is added to every run's latency at a moderate load (docs/PERFORMANCE.md). A producer
+ * no run waits for (the dispatcher's) lingers as long as its stage asks.
  */
 class ProducerLingerTest {
 
@@ -25,7 +26,18 @@ class ProducerLingerTest {
     KafkaSettings defaults = KafkaSettings.fromEnv(Env.of(Map.of()));
     assertEquals("0", KafkaClientProperties.producer(defaults, "g", TIMEOUT).get("linger.ms"));
     assertEquals(
-        "0", KafkaClientProperties.eventLoopProducer(defaults, "w", TIMEOUT).get("linger.ms"));
+        "0",
+        KafkaClientProperties.eventLoopProducer(defaults, "w", TIMEOUT, Duration.ZERO)
+            .get("linger.ms"));
+  }
+
+  @Test
+  void aProducerOffTheRunsPathLingersAsAsked() {
+    KafkaSettings defaults = KafkaSettings.fromEnv(Env.of(Map.of()));
+    assertEquals(
+        "5",
+        KafkaClientProperties.eventLoopProducer(defaults, "d", TIMEOUT, Duration.ofMillis(5))
+            .get("linger.ms"));
   }
 
   @Test
@@ -36,6 +48,8 @@ class ProducerLingerTest {
         KafkaSettings.fromEnv(Env.of(Map.of("KAFKA_CLIENT_CONFIG_FILE", file.toString())));
     assertEquals("5", KafkaClientProperties.producer(tuned, "g", TIMEOUT).get("linger.ms"));
     assertEquals(
-        "5", KafkaClientProperties.eventLoopProducer(tuned, "w", TIMEOUT).get("linger.ms"));
+        "5",
+        KafkaClientProperties.eventLoopProducer(tuned, "w", TIMEOUT, Duration.ZERO)
+            .get("linger.ms"));
   }
 }
