@@ -78,19 +78,21 @@ for event in open(f"{work}/events.txt").read().split("\njdk.")[1:]:
         gcs += 1
     elif kind == "ThreadAllocationStatistics" and m0 <= at <= m1:
         a = re.search(r"allocated = ([\d.]+) (\w+)", event)
-        t = re.search(r'thread = "([^"]*)"', event)
+        t = re.search(r'thread = "([^"]*)"(?: \(javaThreadId = (\d+)\))?', event)
         if a and t:
+            # by thread id: a name can be taken by two threads (the warm-up's and the run's)
+            thread = (t.group(1), t.group(2))
             v = float(a.group(1)) * unit[a.group(2)]
-            first.setdefault(t.group(1), v)
-            last[t.group(1)] = v
+            first.setdefault(thread, v)
+            last[thread] = v
 groups = collections.Counter()
-for thread, v in last.items():
-    name = re.sub(r"[-#]?\d+", "", thread)
+for key, v in last.items():
+    name = re.sub(r"[-#]?\d+", "", key[0])
     group = ("broker" if "kafka-request-handler" in name or "kafka-network" in name
              else "event loops" if "eventloop" in name
              else "view and ledger readers" if name.startswith("follow") or "ledger" in name
              else "other")
-    groups[group] += v - first[thread]
+    groups[group] += v - first[key]
 print(json.dumps({
     "runs": runs, "e2e_runs_per_s": run.get("e2e_rps"), "e2e_p50_ms": run.get("e2e_p50_ms"),
     "e2e_p99_ms": run.get("e2e_p99_ms"), "missing": run.get("missing"), "duplicates": run.get("duplicates"),
