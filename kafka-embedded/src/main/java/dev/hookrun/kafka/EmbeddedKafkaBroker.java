@@ -8,12 +8,16 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.internals.Exit;
 import org.apache.kafka.server.metrics.KafkaYammerMetrics;
@@ -32,10 +36,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
-  private static final java.util.Set<String> REQUEST_TYPES =
-      java.util.Arrays.stream(org.apache.kafka.common.protocol.ApiKeys.values())
-          .map(key -> key.name)
-          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  private static final Set<String> REQUEST_TYPES =
+      Arrays.stream(ApiKeys.values()).map(key -> key.name).collect(Collectors.toUnmodifiableSet());
 
   private final Path dataDir;
   private final int brokerPort;

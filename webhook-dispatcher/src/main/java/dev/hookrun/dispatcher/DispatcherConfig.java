@@ -160,7 +160,7 @@ public record DispatcherConfig(
         Duration.ofSeconds(5),
         kafka,
         ResultStoreSettings.defaults(),
-        Duration.ofMillis(5));
+        Env.parseDuration(RECORD_LINGER.defaultValue()));
   }
 
   public DispatcherConfig withGroupId(String group) {
