@@ -34,6 +34,7 @@ class LocalJavaChoiceTest {
     Choice choice = pick(path, null);
 
     assertEquals(newest.resolve("bin/java").toString(), choice.javaBin());
+    assertEquals("25", choice.feature());
     assertTrue(choice.said().contains("Java 25"), choice.said());
   }
 
@@ -45,6 +46,7 @@ class LocalJavaChoiceTest {
     Choice choice = pick(path, null);
 
     assertEquals(path.resolve("bin/java").toString(), choice.javaBin());
+    assertEquals("21", choice.feature());
     assertEquals("", choice.said());
   }
 
@@ -54,7 +56,10 @@ class LocalJavaChoiceTest {
     Path home = jdk("home", "jdk-17", "17.0.2");
     jdk("installed", "jdk-25", "25.0.3");
 
-    assertEquals(home.resolve("bin/java").toString(), pick(path, home).javaBin());
+    Choice choice = pick(path, home);
+
+    assertEquals(home.resolve("bin/java").toString(), choice.javaBin());
+    assertEquals("17", choice.feature());
   }
 
   @Test
@@ -65,6 +70,7 @@ class LocalJavaChoiceTest {
     Choice choice = pick(path, null);
 
     assertEquals(path.resolve("bin/java").toString(), choice.javaBin());
+    assertEquals("17", choice.feature());
     assertFalse(choice.said().contains("Java"), choice.said());
   }
 
@@ -74,10 +80,14 @@ class LocalJavaChoiceTest {
     Path unlabelled = jdk("installed", "jdk-22", "22.0.1");
     Files.delete(unlabelled.resolve("release"));
 
-    assertEquals(unlabelled.resolve("bin/java").toString(), pick(path, null).javaBin());
+    Choice choice = pick(path, null);
+
+    assertEquals(unlabelled.resolve("bin/java").toString(), choice.javaBin());
+    assertEquals("22", choice.feature());
   }
 
-  private record Choice(String javaBin, String said) {}
+  /** {@code feature}: the version pick-java hands on to docker/jvm-options. */
+  private record Choice(String javaBin, String feature, String said) {}
 
   /** Sources pick-java with {@code pathJdk}'s bin first on the PATH; prints what it chose. */
   private Choice pick(Path pathJdk, Path javaHome) throws Exception {
@@ -85,7 +95,7 @@ class LocalJavaChoiceTest {
         new ProcessBuilder(
             "bash",
             "-c",
-            "set -euo pipefail; source \"$0\"; echo \"$JAVA_BIN\"",
+            "set -euo pipefail; source \"$0\"; echo \"$JAVA_BIN\"; echo \"$JAVA_FEATURE\"",
             PICK_JAVA.toString());
     Map<String, String> env = pb.environment();
     env.put("PATH", pathJdk.resolve("bin") + ":/usr/bin:/bin");
@@ -99,7 +109,9 @@ class LocalJavaChoiceTest {
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), err);
-    return new Choice(out, err);
+    String[] lines = out.split("\n");
+    assertEquals(2, lines.length, out);
+    return new Choice(lines[0], lines[1], err);
   }
 
   /**

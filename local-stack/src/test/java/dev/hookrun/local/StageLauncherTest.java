@@ -71,6 +71,8 @@ class StageLauncherTest {
     Map<String, String> env = pb.environment();
     env.put("PATH", bin + ":" + env.get("PATH"));
     env.put("JAVA_OPTS", javaOpts);
+    // only run.sh's pick-java hands a version on; the container's entry asks its own java
+    env.put("JAVA_FEATURE", "99");
     pb.redirectErrorStream(true);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
