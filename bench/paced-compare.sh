@@ -4,7 +4,10 @@
 # machine, so a setting only counts as better when it wins pass after pass, taken alternately.
 # Each pass starts ./run.sh afresh (its own data folder, removed after), sends WARM runs paced at
 # RATE that are not measured, then N runs at RATE through ../shared/bench/driver.js, and prints
-# one line: the setting, accept p99, e2e p50 and p99, missing.
+# one line: the setting, accept p99, e2e p50 and p99, missing, and the collector's cycles that
+# ran during the measured pass (from a GC log the pass adds to JAVA_OPTS): at 500/s one young
+# cycle is what most of a pass's slowest 1 % sit in, so a pass with one and a pass without are
+# not the same draw.
 #   bench/paced-compare.sh "disk:" "tmpfs:DATA_ROOT=/dev/shm"
 #   ROUNDS=5 bench/paced-compare.sh "zgc:" "parallel:JAVA_OPTS=-XX:+UseParallelGC -Xmn96m"
 # A setting is LABEL:VAR=value ..., each word an environment variable for run.sh (JAVA_OPTS
@@ -17,27 +20,41 @@ C=${C:-256}
 WARM=${WARM:-10000}
 RATE=${RATE:-500}
 PORT=${COMPARE_PORT:-8099}
-(($# > 0)) || { sed -n '2,11p' "$0" >&2; exit 64; }
+(($# > 0)) || { sed -n '2,14p' "$0" >&2; exit 64; }
 
 one_pass() { # label words...
-  local label=$1 root=${TMPDIR:-/tmp} env=() word
+  local label=$1 root=${TMPDIR:-/tmp} env=() word opts=
   shift
   for word in "$@"; do
     case $word in
       DATA_ROOT=*) root=${word#DATA_ROOT=} ;;
+      JAVA_OPTS=*) opts=${word#JAVA_OPTS=} ;;
       *) env+=("$word") ;;
     esac
   done
   (
     export TMPDIR=$root # measured-stack.sh keeps the stack's data under its mktemp -d
     source bench/lib/measured-stack.sh
-    start_stack "${env[@]}"
+    start_stack "${env[@]}" "JAVA_OPTS=$opts -Xlog:gc:file=$WORK/gc.log:time"
     pass --n "$WARM" --drain-idle-s 5 >/dev/null 2>&1
+    from=$(date +%s%3N)
     pass --n "$N" 2>/dev/null | tail -1 >"$WORK/driver.json"
+    to=$(date +%s%3N)
     node -e '
-      const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-      console.log(`${process.argv[2].padEnd(12)} accept p99 ${o.accept_p99_ms} ms | e2e p50 ${o.e2e_p50_ms} p99 ${o.e2e_p99_ms} ms | missing ${o.missing} dup ${o.duplicates}`);
-    ' "$WORK/driver.json" "$label"
+      const fs = require("fs");
+      const [file, label, gcLog, from, to] = process.argv.slice(1);
+      const o = JSON.parse(fs.readFileSync(file, "utf8"));
+      // a cycle counts when it ended inside the pass; its line: [time] GC(n) Minor Collection (why) ... 0.455s
+      const cycles = { Minor: [], Major: [] };
+      for (const line of fs.readFileSync(gcLog, "utf8").split("\n")) {
+        const m = /^\[([^\]]+)\] GC\(\d+\) (Minor|Major) Collection \(.*\) \S+->\S+ ([\d.]+)s$/.exec(line);
+        const at = m && Date.parse(m[1].replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
+        if (m && at >= +from && at <= +to) cycles[m[2]].push(m[3]);
+      }
+      const gc = ["Minor", "Major"].map((k) => `${cycles[k].length} ${k.toLowerCase()}` +
+        (cycles[k].length ? ` (${cycles[k].join(", ")} s)` : "")).join(", ");
+      console.log(`${label.padEnd(12)} accept p99 ${o.accept_p99_ms} ms | e2e p50 ${o.e2e_p50_ms} p99 ${o.e2e_p99_ms} ms | missing ${o.missing} dup ${o.duplicates} | gc in pass: ${gc}`);
+    ' "$WORK/driver.json" "$label" "$WORK/gc.log" "$from" "$to"
   )
 }
 
@@ -47,7 +64,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
     label=${setting%%:*}
     rest=${setting#*:}
     words=()
-    if [[ $rest == *JAVA_OPTS=* ]]; then
+    if [[ $rest == *JAVA_OPTS=* ]]; then # JAVA_OPTS takes the rest of the setting
       before=${rest%%JAVA_OPTS=*}
       read -ra words <<<"$before"
       words+=("JAVA_OPTS=${rest#*JAVA_OPTS=}")
