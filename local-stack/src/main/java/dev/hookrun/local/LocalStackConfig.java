@@ -2,6 +2,7 @@ package dev.hookrun.local;
 
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
+import dev.hookrun.common.kafka.KafkaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,6 +89,23 @@ public record LocalStackConfig(
       env.problem(PROCESSES.name() + ": '" + value + "' is neither 'one' nor 'per-stage'");
     }
     return value.equals("per-stage");
+  }
+
+  /**
+   * Partitions of the topics a local run creates on a broker of its own, unless REQUESTS_PARTITIONS
+   * or TOPIC_PARTITIONS say otherwise: two per core, from 2 up to the services' default of 12.
+   *
+   * <p>Why fewer than a cluster's: every fetch of every reader (the worker's and the dispatcher's
+   * consumers, each gateway's view, the delivery ledger) walks all partitions of its topics in the
+   * broker, here on the same cores as the stages; a partition only pays for itself as room for one
+   * more group member, and one machine's worker members (each running many runs at once) are few.
+   * On two cores, 12 → 4 partitions took a run's allocation from 302 to 242 KB, the broker's share
+   * from 134 to 94 KB (docs/PERFORMANCE.md, fifteenth session). A run whose data folder already
+   * holds its topics keeps their partitions.
+   */
+  static int ownBrokerPartitions(int cores) {
+    int cap = Integer.parseInt(KafkaSettings.PARTITIONS.defaultValue());
+    return Math.max(2, Math.min(cap, 2 * cores));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.hookrun.local;
 
+import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.gateway.GatewayConfig;
 import java.util.HashMap;
@@ -10,7 +11,9 @@ import java.util.Map;
  * stages share this process or each has one of its own ({@link StageProcesses}), so the two shapes
  * differ only in where the stages run.
  *
- * @param gateway what the gateway reads (the warm-up's stages start from it too)
+ * @param gateway what the gateway reads (the warm-up's stages start from it too); on a broker of
+ *     the run's own, with its topics' partitions ({@link LocalStackConfig#ownBrokerPartitions})
+ *     unless the run's environment sets them
  * @param backend what the worker reads: health on a free port (HTTP_PORT is the gateway's), result
  *     links signed to this gateway
  * @param dispatcher the backend's, plus loopback as the webhook allow-list when none was given: the
@@ -35,6 +38,11 @@ record StageEnvironment(
     gateway.put("HTTP_HOST", LocalStackConfig.httpHost(env));
     if (bootstrapServers != null) {
       gateway.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+      String partitions =
+          String.valueOf(
+              LocalStackConfig.ownBrokerPartitions(Runtime.getRuntime().availableProcessors()));
+      unlessSet(gateway, KafkaSettings.REQUESTS_PARTITIONS.name(), partitions);
+      unlessSet(gateway, KafkaSettings.PARTITIONS.name(), partitions);
     }
     if (config.devApiKey() != null) {
       gateway.put("API_KEYS", config.devApiKey() + "=" + LocalStackConfig.DEV_PROJECT);
@@ -53,5 +61,12 @@ record StageEnvironment(
     }
     return new StageEnvironment(
         Map.copyOf(gateway), gatewayConfig, Map.copyOf(backend), Map.copyOf(dispatcher));
+  }
+
+  private static void unlessSet(Map<String, String> env, String name, String value) {
+    String set = env.get(name);
+    if (set == null || set.isBlank()) {
+      env.put(name, value);
+    }
   }
 }
