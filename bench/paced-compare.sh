@@ -23,7 +23,7 @@ PORT=${COMPARE_PORT:-8099}
 (($# > 0)) || { sed -n '2,14p' "$0" >&2; exit 64; }
 
 one_pass() { # label words...
-  local label=$1 root=${TMPDIR:-/tmp} env=() word opts=
+  local label=$1 root=${TMPDIR:-/tmp} env=() word opts=${JAVA_OPTS:-} # a setting's JAVA_OPTS replaces the caller's
   shift
   for word in "$@"; do
     case $word in
