@@ -19,34 +19,19 @@ class StageEnvironmentTest {
 
   @Test
   void onItsOwnBrokerEveryStageCreatesTopicsWithTwoPartitionsPerCore() {
-    StageEnvironment stages = of(Map.of(), "127.0.0.1:9092");
     int expected = LocalStackConfig.ownBrokerPartitions(CORES);
-    for (Map<String, String> stage : all(stages)) {
-      KafkaSettings kafka = Env.read(stage, KafkaSettings::fromEnv);
-      assertEquals(expected, kafka.requestsPartitions());
-      assertEquals(expected, kafka.partitions());
-    }
+    assertEveryStageCreates(of(Map.of(), "127.0.0.1:9092"), expected, expected);
   }
 
   @Test
   void partitionsTheRunWasGivenWin() {
-    StageEnvironment stages =
-        of(Map.of("REQUESTS_PARTITIONS", "6", "TOPIC_PARTITIONS", "3"), "127.0.0.1:9092");
-    for (Map<String, String> stage : all(stages)) {
-      KafkaSettings kafka = Env.read(stage, KafkaSettings::fromEnv);
-      assertEquals(6, kafka.requestsPartitions());
-      assertEquals(3, kafka.partitions());
-    }
+    assertEveryStageCreates(
+        of(Map.of("REQUESTS_PARTITIONS", "6", "TOPIC_PARTITIONS", "3"), "127.0.0.1:9092"), 6, 3);
   }
 
   @Test
   void onAClusterOfItsOwnTheServicesDefaultsHold() {
-    StageEnvironment stages = of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"), null);
-    for (Map<String, String> stage : all(stages)) {
-      KafkaSettings kafka = Env.read(stage, KafkaSettings::fromEnv);
-      assertEquals(12, kafka.requestsPartitions());
-      assertEquals(12, kafka.partitions());
-    }
+    assertEveryStageCreates(of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"), null), 12, 12);
   }
 
   @Test
@@ -62,7 +47,14 @@ class StageEnvironmentTest {
     return StageEnvironment.of(env, LocalStackConfig.fromEnv(env), ownBroker);
   }
 
-  private static List<Map<String, String>> all(StageEnvironment stages) {
-    return List.of(stages.gateway(), stages.backend(), stages.dispatcher());
+  /** What the gateway, the worker and the dispatcher each read as their topics' partitions. */
+  private static void assertEveryStageCreates(
+      StageEnvironment stages, int requestsPartitions, int otherPartitions) {
+    for (Map<String, String> stage :
+        List.of(stages.gateway(), stages.backend(), stages.dispatcher())) {
+      KafkaSettings kafka = Env.read(stage, KafkaSettings::fromEnv);
+      assertEquals(requestsPartitions, kafka.requestsPartitions());
+      assertEquals(otherPartitions, kafka.partitions());
+    }
   }
 }
