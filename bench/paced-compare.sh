@@ -44,15 +44,21 @@ one_pass() { # label words...
       const fs = require("fs");
       const [file, label, gcLog, from, to] = process.argv.slice(1);
       const o = JSON.parse(fs.readFileSync(file, "utf8"));
-      // a cycle counts when it ended inside the pass; its line: [time] GC(n) Minor Collection (why) ... 0.455s
-      const cycles = { Minor: [], Major: [] };
+      // a cycle counts when it ended inside the pass. ZGC: [time] GC(n) Minor Collection (why) ... 0.455s;
+      // a stop-the-world collector (when a setting picks one): [time] GC(n) Pause Young (why) ... 3.1ms
+      const cycles = { Minor: [], Major: [] }, pauses = {};
       for (const line of fs.readFileSync(gcLog, "utf8").split("\n")) {
         const m = /^\[([^\]]+)\] GC\(\d+\) (Minor|Major) Collection \(.*\) \S+->\S+ ([\d.]+)s$/.exec(line);
-        const at = m && Date.parse(m[1].replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
-        if (m && at >= +from && at <= +to) cycles[m[2]].push(m[3]);
+        const p = /^\[([^\]]+)\] GC\(\d+\) Pause (\w+).* ([\d.]+)ms$/.exec(line);
+        const at = (m || p) && Date.parse((m || p)[1].replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
+        if (!(at >= +from && at <= +to)) continue;
+        if (m) cycles[m[2]].push(m[3]);
+        else (pauses[p[2]] = pauses[p[2]] || []).push(+p[3]);
       }
-      const gc = ["Minor", "Major"].map((k) => `${cycles[k].length} ${k.toLowerCase()}` +
-        (cycles[k].length ? ` (${cycles[k].join(", ")} s)` : "")).join(", ");
+      const gc = ["Minor", "Major"].filter((k) => cycles[k].length || !Object.keys(pauses).length)
+        .map((k) => `${cycles[k].length} ${k.toLowerCase()}` + (cycles[k].length ? ` (${cycles[k].join(", ")} s)` : ""))
+        .concat(Object.entries(pauses).map(([kind, ms]) => `${ms.length} ${kind.toLowerCase()} pauses ` +
+          `(max ${Math.max(...ms).toFixed(1)} ms, total ${ms.reduce((a, b) => a + b, 0).toFixed(0)} ms)`)).join(", ");
       console.log(`${label.padEnd(12)} accept p99 ${o.accept_p99_ms} ms | e2e p50 ${o.e2e_p50_ms} p99 ${o.e2e_p99_ms} ms | missing ${o.missing} dup ${o.duplicates} | gc in pass: ${gc}`);
     ' "$WORK/driver.json" "$label" "$WORK/gc.log" "$from" "$to"
   )
