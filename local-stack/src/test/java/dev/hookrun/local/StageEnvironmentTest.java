@@ -30,7 +30,7 @@ class StageEnvironmentTest {
   }
 
   @Test
-  void onAClusterOfItsOwnTheServicesDefaultsHold() {
+  void onAClusterItWasPointedAtTheServicesDefaultsHold() {
     assertEveryStageCreates(of(Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"), null), 12, 12);
   }
 
