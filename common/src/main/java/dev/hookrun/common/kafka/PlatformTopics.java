@@ -22,6 +22,27 @@ public final class PlatformTopics {
         .withConfig("max.message.bytes", Integer.toString(kafka.requestLimits().maxRecordBytes()));
   }
 
+  /**
+   * Released runs: the requests the scheduler hands to the workers' share group. Kept like the
+   * requests (a run of hours is still re-read by a restarted scheduler) and as large as they are.
+   */
+  public static TopicSpec work(KafkaSettings kafka) {
+    return TopicSpec.of(kafka.topics().work(), kafka.partitions(), kafka.replicationFactor())
+        .withConfig("retention.ms", Long.toString(runRecordRetention(kafka).toMillis()))
+        .withConfig("max.message.bytes", Integer.toString(kafka.requestLimits().maxRecordBytes()));
+  }
+
+  /**
+   * Worker heartbeats, one key per worker process: compacted, so a restarted scheduler reads each
+   * worker's newest state and nothing older. One partition: a few records per worker and second.
+   */
+  public static TopicSpec workers(KafkaSettings kafka) {
+    return TopicSpec.of(kafka.topics().workers(), 1, kafka.replicationFactor())
+        .withConfig("cleanup.policy", "compact")
+        .withConfig("segment.ms", Long.toString(Duration.ofHours(1).toMillis()))
+        .withConfig("min.cleanable.dirty.ratio", "0.1");
+  }
+
   public static TopicSpec results(KafkaSettings kafka) {
     return TopicSpec.of(kafka.topics().results(), kafka.partitions(), kafka.replicationFactor())
         .withConfig("retention.ms", Long.toString(runRecordRetention(kafka).toMillis()));

@@ -9,6 +9,8 @@ public record Topics(String prefix) {
   public static final String RESULTS = "results";
   public static final String RUN_STATE = "run-state";
   public static final String CANCELS = "cancels";
+  public static final String WORK = "work";
+  public static final String WORKERS = "workers";
   public static final String RETRY_TIER = "webhook-retry-";
   public static final String DEAD_LETTERS = "webhook-dlq";
 
@@ -23,9 +25,22 @@ public record Topics(String prefix) {
     return n.matches("[1-9]\\d{0,8}") ? Integer.parseInt(n) : 0;
   }
 
-  /** Predict requests accepted by a gateway, consumed by the workers. */
+  /** Predict requests accepted by a gateway, consumed by the scheduler. */
   public String requests() {
     return prefix + REQUESTS;
+  }
+
+  /**
+   * Runs the scheduler released in fair order as worker slots free up, taken by whichever worker is
+   * free (the workers' share group).
+   */
+  public String work() {
+    return prefix + WORK;
+  }
+
+  /** Each worker process's heartbeat (compacted, keyed by worker id): slots and liveness. */
+  public String workers() {
+    return prefix + WORKERS;
   }
 
   /** Final outcomes of runs, produced by the workers, consumed by the webhook dispatchers. */

@@ -29,6 +29,12 @@ public final class RunHeaders {
   public static final String CREATED_AT = "hookrun-created-at";
   public static final String WEBHOOK = "hookrun-webhook";
 
+  /**
+   * On a released run (work topic): which time the scheduler hands it to the workers (1, 2, …); it
+   * goes up when the worker holding the run stopped heartbeating before the run ended.
+   */
+  public static final String ATTEMPT = "hookrun-attempt";
+
   /** On a request that retries a finished run: that run's id. */
   public static final String RETRY_OF = "hookrun-retry-of";
 
