@@ -67,6 +67,16 @@ final class KraftNodeProperties {
     p.put("log.segment.delete.delay.ms", "1000");
     // Let tests and the chaos run use session timeouts down to 3 s.
     p.put("group.min.session.timeout.ms", "3000");
+    // Share groups (the workers): a new member gets its partitions on its first heartbeat, which
+    // Kafka spaces 5 s apart by default, and a member silent for 45 s is fenced. A worker that
+    // joins should take work within a second, and a dead one's unsettled records go on after its
+    // record lock anyway; these bounds let the group settle at the pace of the platform's own tests
+    // and local runs.
+    p.put("group.share.min.heartbeat.interval.ms", "500");
+    p.put("group.share.heartbeat.interval.ms", "500");
+    p.put("group.share.min.session.timeout.ms", "3000");
+    p.put("group.share.session.timeout.ms", "10000");
+    p.put("group.share.assignment.interval.ms", "100");
     return p;
   }
 }

@@ -3,9 +3,8 @@ package dev.hookrun.worker;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.worker.model.ModelRun;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.time.Instant;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** A run this worker has started and not yet handed to the results topic. */
 final class InFlightRun {
@@ -17,8 +16,10 @@ final class InFlightRun {
     CANCELLED
   }
 
-  final TopicPartition partition;
-  final long offset;
+  /** The work record the run came in; settled with the share group once. */
+  final ConsumerRecord<String, String> record;
+
+  final int attempt;
   final RunRequest request;
   final Instant startedAt;
   ModelRun modelRun;
@@ -37,16 +38,17 @@ final class InFlightRun {
   /** Set once the outcome is being published; the run can no longer be abandoned silently. */
   Future<?> publishing;
 
-  /** Set when the partition moved away: the new owner runs it, so this worker stays quiet. */
+  /** Set when the run was handed back: another worker runs it, so this one stays quiet. */
   boolean abandoned;
 
-  /** Completes when the run leaves this worker (published or handed back). */
-  final Promise<Void> released = Promise.promise();
+  /** Whether its record was settled (accepted or released) with the share group. */
+  boolean settled;
 
-  InFlightRun(TopicPartition partition, long offset, RunRequest request, Instant startedAt) {
-    this.partition = partition;
-    this.offset = offset;
+  InFlightRun(
+      ConsumerRecord<String, String> record, RunRequest request, Instant startedAt, int attempt) {
+    this.record = record;
     this.request = request;
     this.startedAt = startedAt;
+    this.attempt = attempt;
   }
 }

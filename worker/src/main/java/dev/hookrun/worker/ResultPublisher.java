@@ -47,12 +47,19 @@ final class ResultPublisher {
     this.topics = topics;
   }
 
-  /** Best effort: a lost {@code running} record only delays what status shows until the outcome. */
-  void started(RunStarted started) {
-    bestEffort(started.runId(), started.toJson().encode(), RunHeaders.KIND_RUNNING);
+  /**
+   * Until acknowledged or {@code giveUp}: the {@code running} record names the worker holding the
+   * run, which is what lets the scheduler release the run again if that worker dies.
+   */
+  Future<Void> started(RunStarted started, BooleanSupplier giveUp) {
+    var record =
+        new ProducerRecord<String, String>(
+            topics.results(), started.runId(), started.toJson().encode());
+    record.headers().add(RunHeaders.KIND, RunHeaders.bytes(RunHeaders.KIND_RUNNING));
+    return durable.send(record, giveUp).mapEmpty();
   }
 
-  /** Best effort, like {@link #started}: the next report or the outcome supersedes a lost one. */
+  /** Best effort: the next report or the outcome supersedes a lost one. */
   void progress(RunProgress progress) {
     bestEffort(progress.runId(), progress.toJson().encode(), RunHeaders.KIND_PROGRESS);
   }

@@ -1,9 +1,9 @@
 package dev.hookrun.worker;
 
-import dev.hookrun.common.kafka.ConsumerLoop;
-import dev.hookrun.common.kafka.OffsetCommitter;
+import dev.hookrun.common.kafka.ShareConsumerLoop;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.RunError;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunResult;
@@ -21,36 +21,35 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the requests one group member receives, and decides what may be committed.
+ * Runs the records one share-group member acquires from the work topic, and settles each record
+ * with the group.
  *
- * <p>All state lives on the owning verticle's event loop. A request's offset is finished only once
- * its outcome is acknowledged by the results topic; the {@link OffsetCommitter} turns those
- * out-of-order completions into safe commits. When partitions move away, their running models are
- * stopped without publishing (the new owner runs them from the committed offset), and outcomes
- * already being published are awaited briefly so their offsets can be committed first.
+ * <p>All state lives on the owning verticle's event loop. A record is accepted (taken off the share
+ * group for good) as soon as its run is on record somewhere the scheduler reads: its outcome (a run
+ * that ends within moments) or its {@code running} record naming this worker. Until then the share
+ * group's lock keeps it, and a worker that dies first leaves it to the group, which hands it to
+ * another worker and counts the delivery. After that the scheduler keeps it: a worker that stops
+ * heartbeating has its running runs released again (docs/decisions.md). A run handed out more than
+ * {@code MAX_DELIVERY_ATTEMPTS} times ends {@code failed} with {@code worker_lost} instead of
+ * running again, so a run that kills its worker cannot kill them all.
  *
- * <p>Over 300 lines on purpose: starting, cancelling, timing out, publishing, revoking and draining
- * a run all change the same in-flight bookkeeping (per partition, per run id, the in-flight count
- * that pauses the loop), and each must see the others' last step; publishing and the model contract
+ * <p>Over 300 lines on purpose: starting, cancelling, timing out, publishing, settling and draining
+ * a run all change the same in-flight bookkeeping (per run id, the in-flight count that sets the
+ * member's demand), and each must see the others' last step; publishing and the model contract
  * already live elsewhere ({@code ResultPublisher}, {@code Model}).
  */
-final class RunExecutor implements ConsumerLoop.Listener {
+final class RunExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunExecutor.class);
-  private static final long REVOKE_PUBLISH_WAIT_MS = 5_000;
   private static final long RUNNING_STATE_DELAY_MS = 100;
 
   private final Vertx vertx;
@@ -58,16 +57,13 @@ final class RunExecutor implements ConsumerLoop.Listener {
   private final ResultPublisher publisher;
   private ResultOffloader offloader;
   private final WorkerConfig config;
+  private final String workerName;
   private final Clock clock;
-  private OffsetCommitter committer;
-  private final Map<TopicPartition, Set<InFlightRun>> byPartition = new HashMap<>();
   private final Map<String, InFlightRun> byRunId = new HashMap<>();
-  private final RecentRuns recent;
   private final CancelledRuns cancelled;
-  private ConsumerLoop loop;
+  private ShareConsumerLoop loop;
   private int inFlight;
   private Promise<Void> drained;
-  private long drainDeadline;
 
   RunExecutor(
       Vertx vertx,
@@ -75,13 +71,14 @@ final class RunExecutor implements ConsumerLoop.Listener {
       ResultPublisher publisher,
       CancelledRuns cancelled,
       WorkerConfig config,
+      String workerName,
       Clock clock) {
     this.vertx = vertx;
-    this.recent = new RecentRuns(20_000, config.kafka().runRetention());
     this.cancelled = cancelled;
     this.models = models;
     this.publisher = publisher;
     this.config = config;
+    this.workerName = workerName;
     this.clock = clock;
   }
 
@@ -90,56 +87,93 @@ final class RunExecutor implements ConsumerLoop.Listener {
     this.offloader = offloader;
   }
 
-  @Override
-  public void onAttached(ConsumerLoop loop) {
+  /** The member this executor settles records with; it asks for records while it has room. */
+  void attach(ShareConsumerLoop loop) {
     this.loop = loop;
-    this.committer = new OffsetCommitter(vertx, loop);
+    updateDemand();
   }
 
   int inFlight() {
     return inFlight;
   }
 
-  @Override
-  public void onRecords(List<ConsumerRecord<String, String>> records) {
-    for (ConsumerRecord<String, String> record : records) {
-      accept(record);
-    }
-    if (inFlight >= config.maxInflight()) {
-      loop.setPaused(true);
+  /**
+   * How many runs one poll may bring: a tenth of the slots (at least one, at most 500), asked for
+   * only while that many slots are free, so a poll never acquires a run this member has no slot
+   * for.
+   */
+  static int batchSize(int maxInflight) {
+    return Math.max(1, Math.min(500, maxInflight / 10));
+  }
+
+  private void updateDemand() {
+    if (loop != null) {
+      loop.demand(
+          drained == null && config.maxInflight() - inFlight >= batchSize(config.maxInflight()));
     }
   }
 
+  void onRecords(List<ConsumerRecord<String, String>> records) {
+    for (ConsumerRecord<String, String> record : records) {
+      accept(record);
+    }
+    updateDemand();
+  }
+
+  /**
+   * Which time this run is handed to a worker: the scheduler's count plus the group's redeliveries.
+   */
+  static int attemptOf(ConsumerRecord<String, String> record) {
+    int released;
+    try {
+      String header = RunHeaders.text(record.headers(), RunHeaders.ATTEMPT);
+      released = header == null ? 1 : Math.max(1, Integer.parseInt(header));
+    } catch (NumberFormatException e) {
+      released = 1;
+    }
+    int deliveries = record.deliveryCount().map(Short::intValue).orElse(1);
+    return released + Math.max(0, deliveries - 1);
+  }
+
   private void accept(ConsumerRecord<String, String> record) {
-    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    committer.started(partition, record.offset());
     RunRequest request;
     try {
       request = RunRequest.fromJson(new JsonObject(record.value()));
     } catch (RuntimeException e) {
-      // A record we cannot read will not become readable by retrying: skip it, loudly.
+      // A record we cannot read will not become readable by handing it on: archive it, loudly.
       LOG.error(
-          "skipping malformed request at {}@{}: {}", partition, record.offset(), e.toString());
-      committer.finished(partition, record.offset());
+          "rejecting a malformed run at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.toString());
+      loop.settle(record, AcknowledgeType.REJECT);
       return;
     }
-    if (byRunId.containsKey(request.runId()) || recent.contains(partition, request)) {
-      // The same run twice in a row: one Idempotency-Key sent to two gateways at once, or a
-      // client retrying with the key after an answer that left the outcome unknown.
-      LOG.info(
-          "run {} already taken at {}; skipping the duplicate request at offset {}",
-          request.runId(),
-          partition,
-          record.offset());
-      committer.finished(partition, record.offset());
+    if (byRunId.containsKey(request.runId())) {
+      // Released again while this worker still runs it (its heartbeats were late): one copy runs.
+      LOG.info("run {} is already running here; settling the second copy", request.runId());
+      loop.settle(record, AcknowledgeType.ACCEPT);
       return;
     }
-    recent.add(partition, request);
     Instant now = clock.instant();
-    InFlightRun run = new InFlightRun(partition, record.offset(), request, now);
-    byPartition.computeIfAbsent(partition, p -> new LinkedHashSet<>()).add(run);
+    int attempt = attemptOf(record);
+    InFlightRun run = new InFlightRun(record, request, now, attempt);
     byRunId.put(request.runId(), run);
     inFlight++;
+    if (attempt > config.maxDeliveryAttempts()) {
+      complete(
+          run,
+          RunStatus.FAILED,
+          null,
+          new RunError(
+              "worker_lost",
+              "The run was handed to a worker "
+                  + (attempt - 1)
+                  + " times and each worker stopped before it ended (crashed, killed or lost);"
+                  + " it is not run again."));
+      return;
+    }
     if (cancelled.contains(request.runId())) {
       complete(run, RunStatus.CANCELLED, null, null);
       return;
@@ -165,12 +199,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
     }
     LOG.atDebug()
         .addKeyValue("run_id", request.runId())
-        .log(
-            "run {} running on {} ({}@{})",
-            request.runId(),
-            config.workerId(),
-            partition,
-            record.offset());
+        .log("run {} running on {} (attempt {})", request.runId(), workerName, attempt);
     // Runs that end within moments go queued → final without a "running" record in between:
     // one Kafka record, and one state for every gateway to read, less per short run. A webhook
     // that asked for the start event gets it at once.
@@ -212,7 +241,19 @@ final class RunExecutor implements ConsumerLoop.Listener {
     }
     vertx.cancelTimer(run.runningStateTimer);
     run.runningPublished = true;
-    publisher.started(RunStarted.of(run.request, config.workerId(), run.startedAt));
+    // Once the running record names this worker the scheduler can release the run again if this
+    // worker dies, so the share group need not hold it any longer.
+    publisher
+        .started(RunStarted.of(run.request, workerName, run.startedAt), () -> run.abandoned)
+        .onSuccess(v -> settle(run, AcknowledgeType.ACCEPT));
+  }
+
+  /** Settles the run's record with the share group, once. */
+  private void settle(InFlightRun run, AcknowledgeType type) {
+    if (!run.settled) {
+      run.settled = true;
+      loop.settle(run.record, type);
+    }
   }
 
   /**
@@ -304,7 +345,7 @@ final class RunExecutor implements ConsumerLoop.Listener {
             error,
             run.modelRun == null ? null : run.startedAt,
             clock.instant(),
-            config.workerId());
+            workerName);
     Future<RunResult> toPublish =
         offloader == null
             ? Future.succeededFuture(outcome)
@@ -325,25 +366,18 @@ final class RunExecutor implements ConsumerLoop.Listener {
                       run.request.app(),
                       written.status().wire(),
                       Duration.ofMillis(written.runTimeMs()));
-                  committer.finished(run.partition, run.offset);
+                  settle(run, AcknowledgeType.ACCEPT);
                   release(run);
                 });
   }
 
   private void release(InFlightRun run) {
-    Set<InFlightRun> runs = byPartition.get(run.partition);
-    if (runs == null || !runs.remove(run)) {
-      return; // already released by a revoke
-    }
-    byRunId.remove(run.request.runId(), run);
-    inFlight--;
-    run.released.tryComplete();
-    if (drained != null) {
-      if (inFlight == 0) {
+    if (byRunId.remove(run.request.runId(), run)) {
+      inFlight--;
+      if (drained != null && inFlight == 0) {
         drained.tryComplete();
       }
-    } else if (inFlight < config.maxInflight() && loop.isPaused()) {
-      loop.setPaused(false);
+      updateDemand();
     }
   }
 
@@ -358,93 +392,48 @@ final class RunExecutor implements ConsumerLoop.Listener {
     return true;
   }
 
-  @Override
-  public Future<Map<TopicPartition, OffsetAndMetadata>> onRevoked(Set<TopicPartition> partitions) {
-    List<Future<?>> waitFor = new ArrayList<>();
-    for (TopicPartition partition : partitions) {
-      for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
-        if (run.publishing != null) {
-          waitFor.add(run.publishing);
-        } else if (drained != null) {
-          // Draining: these runs may still finish within DRAIN_TIMEOUT, even though their
-          // partition is wanted elsewhere (a rolling deploy starts the new worker meanwhile).
-          waitFor.add(run.released.future());
-        } else {
-          abandon(run);
-        }
-      }
-    }
-    Promise<Void> settled = Promise.promise();
-    if (waitFor.isEmpty()) {
-      settled.complete();
-    } else {
-      // Outcomes already on their way get a moment to land, so their offsets commit now and
-      // the partition's next owner does not run them a second time.
-      Future.join(waitFor).onComplete(x -> settled.tryComplete());
-      vertx.setTimer(
-          drained != null ? Math.max(1, drainDeadline - clock.millis()) : REVOKE_PUBLISH_WAIT_MS,
-          t -> settled.tryComplete());
-      if (drained != null) {
-        drained.future().onComplete(x -> settled.tryComplete());
-      }
-    }
-    return settled
-        .future()
-        .map(
-            v -> {
-              Map<TopicPartition, OffsetAndMetadata> offsets = committer.release(partitions);
-              for (TopicPartition partition : partitions) {
-                for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
-                  abandon(run);
-                }
-                byPartition.remove(partition);
-              }
-              recent.forget(partitions);
-              return offsets;
-            });
-  }
-
-  @Override
-  public void onLost(Set<TopicPartition> partitions) {
-    for (TopicPartition partition : partitions) {
-      for (InFlightRun run : List.copyOf(byPartition.getOrDefault(partition, Set.of()))) {
-        abandon(run);
-      }
-      byPartition.remove(partition);
-    }
-    committer.lost(partitions);
-    recent.forget(partitions);
-  }
-
-  private void abandon(InFlightRun run) {
-    run.abandoned = true;
-    vertx.cancelTimer(run.timeoutTimer);
-    vertx.cancelTimer(run.progressTimer);
-    if (run.modelRun != null) {
-      run.modelRun.cancel();
-    }
-    LOG.info(
-        "run {} handed back ({} moved away); its next owner runs it",
-        run.request.runId(),
-        run.partition);
-    release(run);
-  }
-
   /**
-   * Stops taking work and lets in-flight runs finish for up to {@code timeout}. Runs still going
-   * then are stopped unpublished: their offsets stay uncommitted and another worker runs them.
+   * Stops taking work and lets in-flight runs finish for up to {@code timeout}; then stops the runs
+   * still going, unpublished, and completes with how many it handed back. A handed-back run whose
+   * record is not settled yet goes back to the share group; one that is (its running record names
+   * this worker) is released again by the scheduler once this worker says it left.
    */
-  Future<Void> drain(Duration timeout) {
+  Future<Integer> drain(Duration timeout) {
     drained = Promise.promise();
-    drainDeadline = clock.millis() + timeout.toMillis();
-    loop.setPaused(true);
+    updateDemand();
     if (inFlight == 0) {
       drained.complete();
     } else {
       LOG.info("draining {} in-flight runs for up to {}", inFlight, timeout);
       vertx.setTimer(Math.max(1, timeout.toMillis()), t -> drained.tryComplete());
     }
-    return drained.future();
+    return drained
+        .future()
+        .map(
+            v -> {
+              int handedBack = 0;
+              for (InFlightRun run : List.copyOf(byRunId.values())) {
+                if (run.publishing != null) {
+                  continue; // its outcome is on the way; the producer's close waits for it
+                }
+                handBack(run);
+                handedBack++;
+              }
+              return handedBack;
+            });
+  }
+
+  private void handBack(InFlightRun run) {
+    run.abandoned = true;
+    vertx.cancelTimer(run.timeoutTimer);
+    vertx.cancelTimer(run.progressTimer);
+    vertx.cancelTimer(run.runningStateTimer);
+    if (run.modelRun != null) {
+      run.modelRun.cancel();
+    }
+    settle(run, AcknowledgeType.RELEASE);
+    LOG.info("run {} handed back; another worker runs it", run.request.runId());
+    release(run);
   }
 
   private static RunError modelError(Throwable e) {

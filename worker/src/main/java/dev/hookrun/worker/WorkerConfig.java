@@ -19,7 +19,7 @@ public record WorkerConfig(
     int blockingPoolSize,
     Duration maxRunTime,
     Duration drainTimeout,
-    Duration maxPollInterval,
+    int maxDeliveryAttempts,
     String httpHost,
     int httpPort,
     Duration progressMinInterval,
@@ -35,17 +35,17 @@ public record WorkerConfig(
       Setting.of(
           "WORKER_GROUP_ID",
           "hookrun-workers",
-          "Consumer group of the workers; all workers of one installation share it");
+          "Share group of the workers; all workers of one installation share it");
   public static final Setting INSTANCES =
       Setting.of(
           "WORKER_INSTANCES",
           "1",
-          "Worker verticles (group members) in this process; they share one producer");
+          "Worker verticles (share-group members) in this process; they share one producer");
   public static final Setting MAX_INFLIGHT =
       Setting.of(
           "WORKER_MAX_INFLIGHT",
           "10000",
-          "Runs one verticle instance holds at once; at the bound it pauses fetching");
+          "Runs one verticle instance holds at once (its slots); it asks for work only while it has room");
   public static final Setting BLOCKING_POOL =
       Setting.of(
           "WORKER_BLOCKING_POOL_SIZE", "4", "Threads for blocking (CPU-bound) models per process");
@@ -59,11 +59,12 @@ public record WorkerConfig(
           "DRAIN_TIMEOUT",
           "30s",
           "On SIGTERM, how long in-flight runs may finish before they are handed back (at most 4m)");
-  public static final Setting MAX_POLL_INTERVAL =
+  public static final Setting MAX_DELIVERY_ATTEMPTS =
       Setting.of(
-          "KAFKA_MAX_POLL_INTERVAL",
-          "5m",
-          "Kafka max.poll.interval.ms; polling never waits for runs, so this is only a safety net");
+          "MAX_DELIVERY_ATTEMPTS",
+          "3",
+          "A run handed to workers this many times without an outcome (each worker died holding"
+              + " it) ends failed with worker_lost instead of running again (1 to 9)");
   public static final Setting HTTP_HOST =
       Setting.of(
           "HTTP_HOST",
@@ -91,7 +92,7 @@ public record WorkerConfig(
               BLOCKING_POOL,
               MAX_RUN_TIME,
               DRAIN_TIMEOUT,
-              MAX_POLL_INTERVAL,
+              MAX_DELIVERY_ATTEMPTS,
               HTTP_HOST,
               HTTP_PORT,
               PROGRESS_MIN_INTERVAL),
@@ -111,16 +112,12 @@ public record WorkerConfig(
                   env.integer(BLOCKING_POOL, 1, 1024),
                   env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
                   env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
-                  env.duration(MAX_POLL_INTERVAL, Duration.ofSeconds(5), Duration.ofHours(1)),
+                  env.integer(MAX_DELIVERY_ATTEMPTS, 1, 9),
                   env.string(HTTP_HOST),
                   env.integer(HTTP_PORT, 0, 65_535),
                   env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
                   KafkaSettings.fromEnv(env),
                   ResultStoreSettings.fromEnv(env));
-          if (config.drainTimeout().compareTo(config.maxPollInterval()) >= 0) {
-            // a drain waits inside the rebalance callback, which the group bounds by this interval
-            env.problem(DRAIN_TIMEOUT.name() + " must be shorter than " + MAX_POLL_INTERVAL.name());
-          }
           return config;
         });
   }
@@ -135,7 +132,7 @@ public record WorkerConfig(
         4,
         Duration.ofHours(24),
         Duration.ofSeconds(30),
-        Duration.ofMinutes(5),
+        3,
         "127.0.0.1",
         0,
         Duration.ofSeconds(1),
@@ -159,8 +156,8 @@ public record WorkerConfig(
     return Records.with(this, "maxRunTime", d);
   }
 
-  public WorkerConfig withMaxPollInterval(Duration d) {
-    return Records.with(this, "maxPollInterval", d);
+  public WorkerConfig withMaxDeliveryAttempts(int attempts) {
+    return Records.with(this, "maxDeliveryAttempts", attempts);
   }
 
   public WorkerConfig withProgressMinInterval(Duration d) {

@@ -2,10 +2,11 @@ package dev.hookrun.worker;
 
 import dev.hookrun.common.health.HealthServer;
 import dev.hookrun.common.health.ReadinessCheck;
-import dev.hookrun.common.kafka.ConsumerLoop;
 import dev.hookrun.common.kafka.EventLoopProducer;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
+import dev.hookrun.common.kafka.ShareConsumerLoop;
+import dev.hookrun.common.kafka.ShareGroupSettings;
 import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.metrics.Meters;
@@ -17,6 +18,7 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member of the workers' consumer group. Several instances in a process each own a group
- * membership (and so a share of the partitions) and a producer called on their event loop, and
- * share one blocking pool.
+ * One member of the workers' share group. Several instances in a process each have their own
+ * membership, slots, heartbeat and a producer called on their event loop, and share one blocking
+ * pool.
  */
 public final class WorkerVerticle extends VerticleBase {
 
@@ -36,7 +38,8 @@ public final class WorkerVerticle extends VerticleBase {
   private final WorkerConfig config;
   private KafkaProducer<String, String> producer;
   private WorkerExecutor blockingPool;
-  private ConsumerLoop loop;
+  private ShareConsumerLoop loop;
+  private Heartbeats heartbeats;
   private RunExecutor executor;
   private CancelledRuns cancelled;
   private TopicFollower<?> cancels;
@@ -57,9 +60,11 @@ public final class WorkerVerticle extends VerticleBase {
             vertx,
             kafka,
             List.of(
-                PlatformTopics.requests(kafka),
+                PlatformTopics.work(kafka),
+                PlatformTopics.workers(kafka),
                 PlatformTopics.results(kafka),
                 PlatformTopics.cancels(kafka, kafka.runRetention())))
+        .compose(v -> vertx.executeBlocking(() -> configureGroup(config)))
         .compose(
             v -> {
               // Known cancels first: a run cancelled while queued must never start.
@@ -79,7 +84,7 @@ public final class WorkerVerticle extends VerticleBase {
                     vertx,
                     kafka,
                     "hookrun-worker-" + name,
-                    List.of(topics.results()),
+                    List.of(topics.results(), topics.workers()),
                     Duration.ZERO))
         .onSuccess(p -> producer = p)
         // Building an S3 client loads and reads much: not on the event loop.
@@ -100,25 +105,36 @@ public final class WorkerVerticle extends VerticleBase {
                       new ResultPublisher(context, producer, topics),
                       cancelled,
                       config,
+                      name,
                       Clock.systemUTC());
               cancelled.onCancel(executor::cancel);
               executor.offloadLargeResults(
                   new ResultOffloader(vertx, resultStore, config.results().inlineMaxBytes(), 500));
               loop =
-                  new ConsumerLoop(
-                          context,
-                          KafkaClientProperties.consumer(
-                              kafka,
-                              config.groupId(),
-                              name,
-                              config.maxPollInterval(),
-                              Math.min(500, config.maxInflight())),
-                          List.of(topics.requests()),
-                          executor,
-                          "worker-" + name)
-                      .sampleLag(kafka.lagSampleInterval());
+                  new ShareConsumerLoop(
+                      context,
+                      KafkaClientProperties.shareConsumer(
+                          kafka,
+                          config.groupId(),
+                          name,
+                          RunExecutor.batchSize(config.maxInflight())),
+                      topics.work(),
+                      executor::onRecords,
+                      "worker-" + name);
+              executor.attach(loop);
+              heartbeats =
+                  new Heartbeats(
+                      vertx,
+                      context,
+                      producer,
+                      topics.workers(),
+                      name,
+                      config.maxInflight(),
+                      executor::inFlight,
+                      Clock.systemUTC());
               untrackInFlight = Meters.trackInFlight(executor::inFlight);
               return loop.start()
+                  .compose(x -> heartbeats.start())
                   .compose(
                       x ->
                           HealthServer.join(
@@ -128,21 +144,39 @@ public final class WorkerVerticle extends VerticleBase {
                               config.httpPort(),
                               () ->
                                   ReadinessCheck.kafka(
-                                      kafka,
-                                      List.of(topics.requests(), topics.results()),
-                                      "worker")))
-                  .onSuccess(h -> health = h.require("consumer " + name, loop::hasJoined));
+                                      kafka, List.of(topics.work(), topics.results()), "worker")))
+                  .onSuccess(h -> health = h.require("share consumer " + name, loop::hasJoined));
             })
         .onSuccess(
             v ->
                 LOG.info(
-                    "worker {} consuming {} in group {}",
-                    config.workerId(),
-                    topics.requests(),
+                    "worker {} taking runs from {} in share group {}",
+                    name,
+                    topics.work(),
                     config.groupId()));
   }
 
-  /** Graceful stop: drain, then leave the group committing what finished. */
+  /**
+   * The share group starts at the earliest record (runs released before any worker joined must
+   * run), gives a dead member's unsettled records to another after 15 s, and archives a record only
+   * after one delivery more than the worker counts, so the worker settles it as {@code worker_lost}
+   * with a webhook instead of the broker dropping it silently.
+   */
+  private static Void configureGroup(WorkerConfig config) {
+    ShareGroupSettings.apply(
+        config.kafka(),
+        config.groupId(),
+        Map.of(
+            "share.auto.offset.reset", "earliest",
+            "share.record.lock.duration.ms", "15000",
+            "share.delivery.count.limit", Integer.toString(config.maxDeliveryAttempts() + 1)));
+    return null;
+  }
+
+  /**
+   * Graceful stop: no more work, in-flight runs finish for up to DRAIN_TIMEOUT, the rest are handed
+   * back (the heartbeat says this worker left, so the scheduler releases them again at once).
+   */
   @Override
   public Future<?> stop() {
     if (executor == null) {
@@ -150,12 +184,13 @@ public final class WorkerVerticle extends VerticleBase {
     }
     return executor
         .drain(config.drainTimeout())
+        .compose(handedBack -> heartbeats.left())
         .eventually(
             () -> {
               untrackInFlight.run();
               return health == null ? Future.succeededFuture() : health.leave();
             })
-        .compose(v -> loop.stop())
+        .eventually(() -> loop.stop())
         .eventually(() -> cancels.stop())
         .eventually(() -> EventLoopProducer.close(vertx, producer))
         .eventually(
@@ -171,20 +206,6 @@ public final class WorkerVerticle extends VerticleBase {
   /** Runs in flight in this instance (for tests and metrics). */
   public int inFlight() {
     return executor == null ? 0 : executor.inFlight();
-  }
-
-  /** The partitions this instance owns now. */
-  public java.util.Set<org.apache.kafka.common.TopicPartition> assignment() {
-    return loop == null ? java.util.Set.of() : loop.assignment();
-  }
-
-  /** Partitions moved away from this instance by rebalances, and lost to a session timeout. */
-  public int revokedPartitions() {
-    return loop == null ? 0 : loop.revokedPartitions();
-  }
-
-  public int lostPartitions() {
-    return loop == null ? 0 : loop.lostPartitions();
   }
 
   /** Stops a run held by this instance; false when it does not hold it. */

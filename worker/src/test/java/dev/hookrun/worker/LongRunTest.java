@@ -9,17 +9,18 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** Runs far longer than max.poll.interval.ms finish once, without a rebalance. */
+/**
+ * Runs far longer than the share group's record lock (15 s) finish once: the record is settled when
+ * the run starts, so the group never hands it to another worker meanwhile.
+ */
 class LongRunTest {
 
   @Test
-  void thirtySecondRunsUnderATenSecondPollIntervalFinishOnceWithoutRebalance() {
+  void thirtySecondRunsFinishOnceAndAreNeverHandedOutAgain() {
     Vertx vertx = Vertx.vertx();
     try (WorkerTestKit kit = new WorkerTestKit(Duration.ofSeconds(6))) {
-      // a bound of 2 in flight makes the consumer pause with runs queued behind the long ones
-      WorkerVerticle worker =
-          new WorkerVerticle(
-              kit.config("long-1").withMaxPollInterval(Duration.ofSeconds(10)).withMaxInflight(2));
+      // two slots: two runs wait in the group while the first two run past their record lock
+      WorkerVerticle worker = new WorkerVerticle(kit.config("long").withMaxInflight(2));
       vertx.deployVerticle(worker).await();
       List<String> runs =
           IntStream.range(0, 4).mapToObj(i -> kit.submit(0.5)).toList(); // 30 s each
@@ -33,11 +34,8 @@ class LongRunTest {
       for (String run : runs) {
         assertEquals(1, outcomes.get(run).size(), "one outcome per run");
         assertEquals("succeeded", outcomes.get(run).get(0).getString("status"));
-        assertEquals(List.of("long-1"), kit.runningOn(run), "each run started once");
+        assertEquals(1, kit.runningOn(run).size(), "each run started once");
       }
-      assertEquals(0, worker.revokedPartitions(), "no rebalance took partitions away");
-      assertEquals(0, worker.lostPartitions(), "the member never fell out of the group");
-      assertEquals(12, worker.assignment().size());
     } finally {
       vertx.close().await();
     }

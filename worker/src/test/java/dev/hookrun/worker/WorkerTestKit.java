@@ -5,6 +5,7 @@ import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunRequest;
+import dev.hookrun.common.run.WorkerHeartbeat;
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.json.JsonObject;
@@ -16,14 +17,14 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Drives workers directly through Kafka, as a gateway would: requests in, outcomes and run states
- * read back from their topics. One instance = one isolated installation.
+ * Drives workers directly through Kafka, as the scheduler would: released runs in on the work
+ * topic, outcomes, run states and heartbeats read back from their topics. One instance = one
+ * isolated installation.
  */
 final class WorkerTestKit implements AutoCloseable {
 
@@ -39,7 +40,8 @@ final class WorkerTestKit implements AutoCloseable {
       TopicInitializer.ensureBlocking(
           kafka,
           List.of(
-              PlatformTopics.requests(kafka),
+              PlatformTopics.work(kafka),
+              PlatformTopics.workers(kafka),
               PlatformTopics.results(kafka),
               PlatformTopics.runState(kafka, Duration.ofHours(1)),
               PlatformTopics.cancels(kafka, Duration.ofHours(1))));
@@ -79,15 +81,28 @@ final class WorkerTestKit implements AutoCloseable {
   }
 
   void submit(RunRequest request) {
+    submit(request, 1);
+  }
+
+  /** Releases the run to the workers as the scheduler does, as its {@code attempt}-th time. */
+  void submit(RunRequest request, int attempt) {
+    var record =
+        new ProducerRecord<>(kafka.topics().work(), request.runId(), request.toJson().encode());
+    record.headers().add(RunHeaders.ATTEMPT, RunHeaders.bytes(Integer.toString(attempt)));
     try {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  kafka.topics().requests(), request.runId(), request.toJson().encode()))
-          .get();
+      producer.send(record).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The newest heartbeat of every worker instance, by its name. */
+  Map<String, WorkerHeartbeat> heartbeats() {
+    Map<String, WorkerHeartbeat> out = new HashMap<>();
+    for (var record : TopicReader.readAll(kafka.bootstrapServers(), kafka.topics().workers())) {
+      out.put(record.key(), WorkerHeartbeat.fromJson(new JsonObject(record.value())));
+    }
+    return out;
   }
 
   /** Outcomes on the results topic, per run id. */
@@ -119,18 +134,24 @@ final class WorkerTestKit implements AutoCloseable {
     return out;
   }
 
-  /** Partitions per member client id, as the group coordinator sees them now. */
-  Map<String, Integer> partitionsPerMember() {
+  /**
+   * Members of the workers' share group that have partitions of the work topic to fetch from, as
+   * its coordinator sees them now (a member joins first and gets its assignment on a later
+   * heartbeat).
+   */
+  long shareGroupMembers() {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      ConsumerGroupDescription description =
-          admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
-      Map<String, Integer> out = new HashMap<>();
-      description
+      return admin
+          .describeShareGroups(List.of(group))
+          .describedGroups()
+          .get(group)
+          .get()
           .members()
-          .forEach(m -> out.put(m.clientId(), m.assignment().topicPartitions().size()));
-      return out;
+          .stream()
+          .filter(m -> !m.assignment().topicPartitions().isEmpty())
+          .count();
     } catch (Exception e) {
-      return Map.of();
+      return 0;
     }
   }
 

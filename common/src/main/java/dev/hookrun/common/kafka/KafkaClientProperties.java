@@ -118,6 +118,25 @@ public final class KafkaClientProperties {
     return p;
   }
 
+  /**
+   * A member of a share group that takes one record per free slot: each record is acknowledged by
+   * hand ({@code explicit}), and a poll acquires at most {@code maxPollRecords} of them ({@code
+   * record_limit}), so a worker never holds a queued run it has no slot for while another worker is
+   * free (docs/decisions.md).
+   */
+  public static Map<String, String> shareConsumer(
+      KafkaSettings kafka, String groupId, String clientId, int maxPollRecords) {
+    Map<String, String> p = base(kafka, clientId);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    p.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+    p.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    p.putAll(kafka.extraClientProperties());
+    return p;
+  }
+
   /** A consumer outside any group (assign + seek), for broadcast topics and inspection. */
   public static Map<String, String> reader(KafkaSettings kafka, String clientId) {
     Map<String, String> p = base(kafka, clientId);

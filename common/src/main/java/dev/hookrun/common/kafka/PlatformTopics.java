@@ -25,9 +25,15 @@ public final class PlatformTopics {
   /**
    * Released runs: the requests the scheduler hands to the workers' share group. Kept like the
    * requests (a run of hours is still re-read by a restarted scheduler) and as large as they are.
+   *
+   * <p>One partition, on purpose: a share group's assignor gives each partition to some of its
+   * members, not all, so with several partitions a run released to one of them waits for that
+   * partition's members while the others idle (docs/decisions.md). One partition is shared by every
+   * worker; it holds only released runs, about one per free slot, and takes far more per second
+   * than the platform releases.
    */
   public static TopicSpec work(KafkaSettings kafka) {
-    return TopicSpec.of(kafka.topics().work(), kafka.partitions(), kafka.replicationFactor())
+    return TopicSpec.of(kafka.topics().work(), 1, kafka.replicationFactor())
         .withConfig("retention.ms", Long.toString(runRecordRetention(kafka).toMillis()))
         .withConfig("max.message.bytes", Integer.toString(kafka.requestLimits().maxRecordBytes()));
   }
