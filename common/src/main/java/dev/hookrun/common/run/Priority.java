@@ -24,7 +24,9 @@ public enum Priority {
     return values()[(int) Math.max(0, ordinal() - Math.min(levels, ordinal()))];
   }
 
-  /** The wire value's priority; empty for anything but {@code high}, {@code normal}, {@code low}. */
+  /**
+   * The wire value's priority; empty for anything but {@code high}, {@code normal}, {@code low}.
+   */
   public static Optional<Priority> fromWire(String value) {
     if (value == null) {
       return Optional.empty();
