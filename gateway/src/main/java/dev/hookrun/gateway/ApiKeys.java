@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Maps API keys to projects. Only SHA-256 digests of the keys are kept, so a heap dump or a log of
@@ -51,6 +52,11 @@ public final class ApiKeys {
       return Optional.empty();
     }
     return Optional.ofNullable(projectByDigest.get(digest(key)));
+  }
+
+  /** The projects some key belongs to. */
+  public Set<String> projects() {
+    return Set.copyOf(projectByDigest.values());
   }
 
   public boolean isEmpty() {

@@ -24,6 +24,7 @@ public record GatewayConfig(
     int maxSyncWaiters,
     Duration httpIdleTimeout,
     int httpMaxConnections,
+    RateLimits rateLimits,
     KafkaSettings kafka,
     OpsSettings ops,
     ResultStoreSettings results) {
@@ -88,6 +89,13 @@ public record GatewayConfig(
           "10000",
           "Most open HTTP connections; a connection over the cap is closed at once");
 
+  public static final Setting RATE_LIMITS =
+      Setting.of(
+          "RATE_LIMITS",
+          "",
+          "Per project, runs a second it may queue on each gateway and the burst: project=rate/burst,..."
+              + " (e.g. p1=50/100); over it a predict or retry gets 429; unset: no limits");
+
   // BODY_LIMIT comes with KafkaSettings.SETTINGS
   public static final List<Setting> SETTINGS =
       Setting.catalog(
@@ -103,7 +111,8 @@ public record GatewayConfig(
               VIEW_MAX,
               SYNC_WAITERS_MAX,
               HTTP_IDLE_TIMEOUT,
-              HTTP_MAX_CONNECTIONS),
+              HTTP_MAX_CONNECTIONS,
+              RATE_LIMITS),
           KafkaSettings.SETTINGS,
           OpsSettings.SETTINGS,
           ResultStoreSettings.SETTINGS);
@@ -111,23 +120,26 @@ public record GatewayConfig(
   public static GatewayConfig fromEnv(Map<String, String> vars) {
     return ProcessSettings.read(
         vars,
-        env ->
-            new GatewayConfig(
-                env.string(HTTP_HOST),
-                env.integer(HTTP_PORT, 0, 65_535),
-                ApiKeys.parse(env, API_KEYS),
-                env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2)),
-                env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
-                env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
-                env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
-                env.integer(MAX_QUEUED, 1, 100_000_000),
-                env.integer(VIEW_MAX, 100, 100_000_000),
-                env.integer(SYNC_WAITERS_MAX, 1, 10_000_000),
-                env.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
-                env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
-                KafkaSettings.fromEnv(env),
-                OpsSettings.fromEnv(env),
-                ResultStoreSettings.fromEnv(env)));
+        env -> {
+          ApiKeys keys = ApiKeys.parse(env, API_KEYS);
+          return new GatewayConfig(
+              env.string(HTTP_HOST),
+              env.integer(HTTP_PORT, 0, 65_535),
+              keys,
+              env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2)),
+              env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+              env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
+              env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
+              env.integer(MAX_QUEUED, 1, 100_000_000),
+              env.integer(VIEW_MAX, 100, 100_000_000),
+              env.integer(SYNC_WAITERS_MAX, 1, 10_000_000),
+              env.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+              env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
+              RateLimits.parse(env, RATE_LIMITS, keys.projects()),
+              KafkaSettings.fromEnv(env),
+              OpsSettings.fromEnv(env),
+              ResultStoreSettings.fromEnv(env));
+        });
   }
 
   public GatewayConfig withPort(int port) {

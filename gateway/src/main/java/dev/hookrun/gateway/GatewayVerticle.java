@@ -72,6 +72,7 @@ public final class GatewayVerticle extends VerticleBase {
   private ResultStore resultStore;
   private ResultSweeper resultSweeper;
   private final Map<String, BooleanSupplier> readyOnlyWhen = new LinkedHashMap<>();
+  private Clock clock = Clock.systemUTC();
 
   public GatewayVerticle(GatewayConfig config) {
     this.config = config;
@@ -86,6 +87,15 @@ public final class GatewayVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * The clock every time rule of this gateway reads (run times, expiry, rate limits) instead of the
+   * system's; tests drive it. Call before deploying.
+   */
+  public GatewayVerticle withClock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     var kafka = config.kafka();
@@ -96,7 +106,7 @@ public final class GatewayVerticle extends VerticleBase {
             kafka.runRetention(),
             config.runViewMaxEntries(),
             config.maxSyncWaiters(),
-            Clock.systemUTC());
+            clock);
     records = new RunRecords(topics, view);
     view.onNewApp(
         (project, app) ->
@@ -162,8 +172,7 @@ public final class GatewayVerticle extends VerticleBase {
             })
         .compose(
             v -> {
-              resultSweeper =
-                  new ResultSweeper(vertx, resultStore, kafka.runRetention(), Clock.systemUTC());
+              resultSweeper = new ResultSweeper(vertx, resultStore, kafka.runRetention(), clock);
               resultSweeper.start();
               // a few thousand expiries per tick at most: the tick runs on the predict loop
               viewSweepTimer = vertx.setPeriodic(250, t -> view.sweep(VIEW_SWEEP_LIMIT));
@@ -215,7 +224,9 @@ public final class GatewayVerticle extends VerticleBase {
             producer.unwrap(), sends, new KafkaAvailability(1_000, System::nanoTime), metadataWait);
     var publisher = new RequestPublisher(sender, topics, config.kafka().requestLimits());
     var lookup = new RunLookup(config.apiKeys(), view);
-    Clock clock = Clock.systemUTC();
+    var admission =
+        new RunAdmission(
+            config.maxUnfinishedPerProject(), view, new RateLimiter(config.rateLimits(), clock));
     var links = new ResultLinks(resultStore, config.results().urlTtl());
     Router router = Router.router(vertx);
     router.route().handler(connections::track);
@@ -236,7 +247,7 @@ public final class GatewayVerticle extends VerticleBase {
     router
         .post("/v3/:project/:app/predict")
         .handler(Meters.countPredictAnswers())
-        .handler(new PredictHandler(config, publisher, view, clock, links));
+        .handler(new PredictHandler(config, publisher, view, admission, clock, links));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup, links));
     router
         .get("/v3/:project/:app/runs/:run_id/events")
@@ -248,7 +259,12 @@ public final class GatewayVerticle extends VerticleBase {
         .post("/v3/:project/:app/runs/:run_id/retry")
         .handler(
             new RetryHandler(
-                lookup, view, new RequestReader(vertx, config.kafka()), publisher, clock));
+                lookup,
+                view,
+                admission,
+                new RequestReader(vertx, config.kafka()),
+                publisher,
+                clock));
     var queue = new QueueHandler(config, view, sender, topics, clock);
     router.get("/v3/:project/:app/queue").handler(queue::stats);
     router.post("/v3/:project/:app/queue/purge").handler(queue::purge);

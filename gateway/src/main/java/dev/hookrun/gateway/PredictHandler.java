@@ -33,14 +33,17 @@ final class PredictHandler implements Handler<RoutingContext> {
   private final RunStateView view;
   private final Clock clock;
   private final ResultLinks links;
+  private final RunAdmission admission;
 
   PredictHandler(
       GatewayConfig config,
       RequestPublisher publisher,
       RunStateView view,
+      RunAdmission admission,
       Clock clock,
       ResultLinks links) {
     this.links = links;
+    this.admission = admission;
     this.config = config;
     this.parser = new PredictRequestParser(config.maxRunTime(), config.queueTtl());
     this.publisher = publisher;
@@ -112,16 +115,7 @@ final class PredictHandler implements Handler<RoutingContext> {
       answer(ctx, existing, async, parsed.webhookEndpoint() != null, wait);
       return;
     }
-    if (view.unfinished(project) >= config.maxUnfinishedPerProject()) {
-      ctx.response().putHeader("Retry-After", "10");
-      ApiError.of(
-              ErrorCode.TOO_MANY_RUNS,
-              "Project '"
-                  + project
-                  + "' has "
-                  + config.maxUnfinishedPerProject()
-                  + " unfinished runs, the most allowed; retry when some have finished.")
-          .send(ctx);
+    if (!admission.admit(ctx, project)) {
       return;
     }
     Instant now = clock.instant();
@@ -136,7 +130,8 @@ final class PredictHandler implements Handler<RoutingContext> {
             now.plus(parsed.queueTtl()),
             parsed.webhookEvents(),
             parsed.executionTimeout(),
-            null);
+            null,
+            parsed.priority());
     // Registered before publishing, so an outcome faster than the acknowledgement is not missed.
     Future<RunState> result = async ? null : view.awaitFinal(runId, wait);
     publisher

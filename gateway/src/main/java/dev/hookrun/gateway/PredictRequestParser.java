@@ -4,6 +4,7 @@ import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.cache.BoundedCache;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
+import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.WebhookEvents;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -14,6 +15,7 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Turns a predict body into a model input and an optional webhook, or the 400 that explains what is
@@ -28,6 +30,8 @@ public final class PredictRequestParser {
   static final String EXECUTION_TIMEOUT_FIELD = "execution_timeout_seconds";
 
   private static final String NOT_A_URL = "webhook_endpoint must be an absolute http or https URL.";
+  private static final String NOT_A_PRIORITY =
+      Priority.FIELD + " must be one of \"high\", \"normal\" or \"low\".";
 
   private final Duration maxRunTime;
   private final Duration maxQueueTtl;
@@ -41,15 +45,16 @@ public final class PredictRequestParser {
   }
 
   /**
-   * A parsed body: the model's input, where to deliver the result (null: no webhook) and how long
-   * the run may wait in the queue.
+   * A parsed body: the model's input, where to deliver the result (null: no webhook), how long the
+   * run may wait in the queue and its place there.
    */
   public record Parsed(
       JsonObject input,
       String webhookEndpoint,
       Duration queueTtl,
       List<String> webhookEvents,
-      Duration executionTimeout) {}
+      Duration executionTimeout,
+      Priority priority) {}
 
   /** Either a parsed request or the error to answer. */
   public record Outcome(Parsed parsed, ApiError error) {
@@ -131,11 +136,21 @@ public final class PredictRequestParser {
       }
       executionTimeout = Duration.ofMillis(Math.max(1, Math.round(seconds.doubleValue() * 1000)));
     }
+    Priority priority = Priority.NORMAL;
+    if (input.containsKey(Priority.FIELD)) { // present, even as null: it must be a level
+      Object level = input.remove(Priority.FIELD);
+      var known =
+          level instanceof String wire ? Priority.fromWire(wire) : Optional.<Priority>empty();
+      if (known.isEmpty()) {
+        return Outcome.fail(ApiError.field(Priority.FIELD, NOT_A_PRIORITY));
+      }
+      priority = known.get();
+    }
     var problem = AppCatalog.validate(app, input, maxRunTime);
     if (problem.isPresent()) {
       return Outcome.fail(ApiError.field(problem.get().field(), problem.get().message()));
     }
-    return Outcome.ok(new Parsed(input, endpoint, queueTtl, events, executionTimeout));
+    return Outcome.ok(new Parsed(input, endpoint, queueTtl, events, executionTimeout, priority));
   }
 
   /**

@@ -56,7 +56,8 @@ final class RequestPublisher {
         .add(RunHeaders.APP, RunHeaders.bytes(request.app()))
         .add(
             RunHeaders.CREATED_AT,
-            RunHeaders.bytes(Long.toString(request.createdAt().toEpochMilli())));
+            RunHeaders.bytes(Long.toString(request.createdAt().toEpochMilli())))
+        .add(RunHeaders.PRIORITY, RunHeaders.bytes(request.priority().wire()));
     if (request.retryOf() != null) {
       record.headers().add(RunHeaders.RETRY_OF, RunHeaders.bytes(request.retryOf()));
     }

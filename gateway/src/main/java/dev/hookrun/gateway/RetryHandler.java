@@ -10,15 +10,19 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v3/{project}/{app}/runs/{run_id}/retry}: a run that ended {@code failed}, {@code
- * expired} or {@code cancelled} runs again as a new run, with the same input, webhook and events.
- * The old run is left as it was; its status names the new one ({@code retried_as}), and the new
- * one's status and webhook name the old one ({@code retry_of}).
+ * expired} or {@code cancelled} runs again as a new run, with the same input, webhook, events and
+ * priority. The old run is left as it was; its status names the new one ({@code retried_as}), and
+ * the new one's status and webhook name the old one ({@code retry_of}).
+ *
+ * <p>A retry queues a run like a predict, so it passes the same {@link RunAdmission}. A run is
+ * retried once: a run that shows {@code retried_as} answers 409 naming its retry (which may itself
+ * be retried). The retry's id derives from the old run's, so retries of one run that race on
+ * several gateways, before any sees the others', all name the same new run.
  */
 final class RetryHandler implements Handler<RoutingContext> {
 
@@ -26,6 +30,7 @@ final class RetryHandler implements Handler<RoutingContext> {
 
   private final RunLookup lookup;
   private final RunStateView view;
+  private final RunAdmission admission;
   private final RequestReader requests;
   private final RequestPublisher publisher;
   private final Clock clock;
@@ -33,11 +38,13 @@ final class RetryHandler implements Handler<RoutingContext> {
   RetryHandler(
       RunLookup lookup,
       RunStateView view,
+      RunAdmission admission,
       RequestReader requests,
       RequestPublisher publisher,
       Clock clock) {
     this.lookup = lookup;
     this.view = view;
+    this.admission = admission;
     this.requests = requests;
     this.publisher = publisher;
     this.clock = clock;
@@ -57,6 +64,21 @@ final class RetryHandler implements Handler<RoutingContext> {
                   + status.wire()
                   + ".")
           .send(ctx);
+      return;
+    }
+    String retriedAs = view.retriedAs(old.runId());
+    if (retriedAs != null) {
+      ApiError.of(
+              ErrorCode.RUN_NOT_RETRYABLE,
+              "This run was already retried as "
+                  + retriedAs
+                  + "; a run is retried once (retry "
+                  + retriedAs
+                  + " if it ends badly too).")
+          .send(ctx);
+      return;
+    }
+    if (!admission.admit(ctx, old.project())) {
       return;
     }
     requests
@@ -82,7 +104,7 @@ final class RetryHandler implements Handler<RoutingContext> {
                 return;
               }
               Instant now = clock.instant();
-              RunRequest retry = read.result().retriedAs(UUID.randomUUID().toString(), now);
+              RunRequest retry = read.result().retriedAs(retryIdOf(old), now);
               publisher
                   .publish(retry)
                   .onComplete(
@@ -107,5 +129,13 @@ final class RetryHandler implements Handler<RoutingContext> {
                         JsonReply.send(ctx, 202, body);
                       });
             });
+  }
+
+  /**
+   * The id of {@code old}'s retry, the same on every gateway; no predict's run id is ever one (an
+   * Idempotency-Key cannot hold a NUL).
+   */
+  static String retryIdOf(RunState old) {
+    return RunIds.of(old.project(), "retry\u0000" + old.runId());
   }
 }

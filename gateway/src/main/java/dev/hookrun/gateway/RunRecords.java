@@ -166,7 +166,8 @@ final class RunRecords {
         project,
         RunHeaders.text(headers, RunHeaders.APP),
         created != null ? created : Instant.ofEpochMilli(record.timestamp()),
-        RunHeaders.text(headers, RunHeaders.WEBHOOK));
+        RunHeaders.text(headers, RunHeaders.WEBHOOK),
+        RunHeaders.priority(headers));
   }
 
   /** Applies a cancel command: a run still queued shows cancelled; others wait for their worker. */
@@ -192,7 +193,7 @@ final class RunRecords {
 
   /**
    * Skips the values of requests that carry the run's identity in headers: a gateway needs project,
-   * app, creation time and webhook, not the model's input, which may be a megabyte.
+   * app, creation time, webhook and priority, not the model's input, which may be a megabyte.
    */
   static final class SkipRequestValues extends SkippingStringDeserializer {
 

@@ -1,5 +1,6 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.run.WebhookState;
@@ -39,6 +40,8 @@ final class RunStatusJson {
             .put("run_id", state.runId())
             .put("app", state.app())
             .put("status", state.status().wire())
+            // null only for a run whose request this gateway has not read
+            .put(Priority.FIELD, state.priority() == null ? null : state.priority().wire())
             .put("created_at", time(state.createdAt()))
             .put("started_at", time(state.startedAt()))
             .put("completed_at", time(state.completedAt()))

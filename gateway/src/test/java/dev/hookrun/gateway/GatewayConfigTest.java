@@ -54,6 +54,40 @@ class GatewayConfigTest {
   }
 
   @Test
+  void rateLimitsAreReadPerProjectAndUnsetMeansNone() {
+    assertEquals(RateLimits.NONE, config(Map.of()).rateLimits());
+    GatewayConfig config =
+        config(Map.of("API_KEYS", "k1=p-1,k2=p-2", "RATE_LIMITS", "p-1=50/100, p-2 = 0.5/1"));
+    assertEquals(new RateLimits.Limit(50, 100), config.rateLimits().of("p-1"));
+    assertEquals(new RateLimits.Limit(0.5, 1), config.rateLimits().of("p-2"));
+  }
+
+  @Test
+  void badRateLimitsFailStartNamingEachProblem() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                config(
+                    Map.of(
+                        "API_KEYS",
+                        "k1=p-1,k2=p-2,k3=p-3,k4=p-4",
+                        "RATE_LIMITS",
+                        "p-1=0/10,p-2=5/0,p-3=-2/5,p-4=50,p-9=1/1,p-1=2/2,fast")));
+    String message = e.getMessage();
+    assertTrue(message.contains("RATE_LIMITS: p-1's rate 0 must be above 0"), message);
+    assertTrue(message.contains("RATE_LIMITS: p-2's burst 0 must be at least 1"), message);
+    assertTrue(message.contains("RATE_LIMITS: p-3's rate -2 must be above 0"), message);
+    assertTrue(message.contains("RATE_LIMITS: 'p-4=50' is not project=rate/burst"), message);
+    assertTrue(message.contains("RATE_LIMITS: 'fast' is not project=rate/burst"), message);
+    assertTrue(
+        message.contains("RATE_LIMITS names project 'p-9', which no key in API_KEYS is for"),
+        message);
+    assertTrue(message.contains("RATE_LIMITS names project 'p-1' twice"), message);
+    assertEquals(7, e.problems().size(), message);
+  }
+
+  @Test
   void bodyLimitSizesTheKafkaLimits() {
     GatewayConfig config = config(Map.of("BODY_LIMIT", "2000000"));
     assertEquals(2_000_000, config.bodyLimitBytes());

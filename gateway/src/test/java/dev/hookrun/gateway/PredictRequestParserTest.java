@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.apps.AppCatalog;
+import dev.hookrun.common.run.Priority;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -178,6 +179,29 @@ class PredictRequestParserTest {
     assertEquals(
         "queue_ttl_seconds",
         parse("{\"delayMins\": 0, \"queue_ttl_seconds\": 90000}").error().field());
+  }
+
+  @Test
+  void aPriorityIsTakenOutOfTheInputAndDefaultsToNormal() {
+    var high = parse("{\"delayMins\": 0, \"priority\": \"high\"}");
+    assertNull(high.error());
+    assertEquals(Priority.HIGH, high.parsed().priority());
+    assertEquals(new JsonObject().put("delayMins", 0), high.parsed().input());
+    assertEquals(
+        Priority.LOW, parse("{\"delayMins\": 0, \"priority\": \"low\"}").parsed().priority());
+    assertEquals(Priority.NORMAL, parse("{\"delayMins\": 0}").parsed().priority());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"\"urgent\"", "\"HIGH\"", "\"\"", "1", "null", "{}", "[\"high\"]", "true"})
+  void anythingButTheThreeLevelsIsA400NamingPriority(String value) {
+    var outcome = parse("{\"delayMins\": 0, \"priority\": " + value + "}");
+    assertEquals(400, outcome.error().status());
+    assertEquals("invalid_field", outcome.error().code());
+    assertEquals("priority", outcome.error().field());
+    assertEquals(
+        "priority must be one of \"high\", \"normal\" or \"low\".", outcome.error().message());
   }
 
   @Test

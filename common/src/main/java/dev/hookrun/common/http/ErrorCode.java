@@ -28,6 +28,8 @@ public enum ErrorCode {
   URI_TOO_LONG(414, "uri_too_long"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
   TOO_MANY_RUNS(429, "too_many_runs"),
+  /** Over the project's RATE_LIMITS on the gateway that answered. */
+  RATE_LIMITED(429, "rate_limited"),
   HEADERS_TOO_LARGE(431, "headers_too_large"),
   INTERNAL_ERROR(500, "internal_error"),
   KAFKA_UNAVAILABLE(503, "kafka_unavailable"),

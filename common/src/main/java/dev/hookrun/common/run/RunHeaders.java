@@ -35,6 +35,12 @@ public final class RunHeaders {
    */
   public static final String ATTEMPT = "hookrun-attempt";
 
+  /**
+   * On requests: the run's {@link Priority} as its wire name (a request without it, written before
+   * the header existed, is {@code normal}).
+   */
+  public static final String PRIORITY = "hookrun-priority";
+
   /** On a request that retries a finished run: that run's id. */
   public static final String RETRY_OF = "hookrun-retry-of";
 
@@ -58,6 +64,12 @@ public final class RunHeaders {
   public static String kind(Headers headers) {
     String kind = text(headers, KIND);
     return kind == null ? KIND_OUTCOME : kind;
+  }
+
+  /** A request's priority from its header; {@link Priority#NORMAL} when absent or unknown. */
+  public static Priority priority(Headers headers) {
+    String wire = text(headers, PRIORITY);
+    return wire == null ? Priority.NORMAL : Priority.fromWire(wire).orElse(Priority.NORMAL);
   }
 
   public static byte[] bytes(String value) {

@@ -16,6 +16,8 @@ import java.util.List;
  * @param executionTimeout the run is stopped (failed, {@code timeout}) after this long, if sooner
  *     than the worker's MAX_RUN_TIME; null: MAX_RUN_TIME
  * @param retryOf the run this one retries ({@code POST …/runs/{id}/retry}), or null
+ * @param priority its place in the queue; never null (a record without it, written before the field
+ *     existed, is {@link Priority#NORMAL})
  */
 public record RunRequest(
     String runId,
@@ -27,7 +29,39 @@ public record RunRequest(
     Instant expiresAt,
     List<String> webhookEvents,
     Duration executionTimeout,
-    String retryOf) {
+    String retryOf,
+    Priority priority) {
+
+  public RunRequest {
+    if (priority == null) {
+      priority = Priority.NORMAL;
+    }
+  }
+
+  public RunRequest(
+      String runId,
+      String project,
+      String app,
+      JsonObject input,
+      String webhookEndpoint,
+      Instant createdAt,
+      Instant expiresAt,
+      List<String> webhookEvents,
+      Duration executionTimeout,
+      String retryOf) {
+    this(
+        runId,
+        project,
+        app,
+        input,
+        webhookEndpoint,
+        createdAt,
+        expiresAt,
+        webhookEvents,
+        executionTimeout,
+        retryOf,
+        Priority.NORMAL);
+  }
 
   public RunRequest(
       String runId,
@@ -40,7 +74,10 @@ public record RunRequest(
     this(runId, project, app, input, webhookEndpoint, createdAt, expiresAt, null, null, null);
   }
 
-  /** The same request again under a new run id, made now: what a retry of a finished run queues. */
+  /**
+   * The same request again (input, webhook, events, limits, priority) under a new run id, made now:
+   * what a retry of a finished run queues.
+   */
   public RunRequest retriedAs(String newRunId, Instant now) {
     Instant expires =
         expiresAt == null || createdAt == null
@@ -56,7 +93,8 @@ public record RunRequest(
         expires,
         webhookEvents,
         executionTimeout,
-        runId);
+        runId,
+        priority);
   }
 
   public JsonObject toJson() {
@@ -67,7 +105,8 @@ public record RunRequest(
         .put("expires_at", Json.time(expiresAt))
         .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents))
         .put("execution_timeout_ms", executionTimeout == null ? null : executionTimeout.toMillis())
-        .put("retry_of", retryOf);
+        .put("retry_of", retryOf)
+        .put(Priority.FIELD, priority.wire());
   }
 
   /**
@@ -86,6 +125,17 @@ public record RunRequest(
         json.getLong("execution_timeout_ms") == null
             ? null
             : Duration.ofMillis(json.getLong("execution_timeout_ms")),
-        json.getString("retry_of"));
+        json.getString("retry_of"),
+        priorityOf(json.getValue(Priority.FIELD)));
+  }
+
+  /**
+   * A record's priority: {@link Priority#NORMAL} when it has none (written before the field
+   * existed) or one this version does not know (written by a newer one), so it still runs.
+   */
+  private static Priority priorityOf(Object value) {
+    return value instanceof String wire
+        ? Priority.fromWire(wire).orElse(Priority.NORMAL)
+        : Priority.NORMAL;
   }
 }

@@ -13,6 +13,9 @@ import java.time.Instant;
  *     inline (readers show its description and a signed URL instead)
  * @param source which stage's fact decided the status: {@code gateway}, {@code worker} or {@code
  *     dispatcher} (a delivery seen before the outcome it delivers)
+ * @param priority the priority the run was queued with, from its request; null when this state
+ *     comes from a fact that does not carry it (a worker's or a dispatcher's record), which {@link
+ *     #merge} fills in from the request
  */
 public record RunState(
     String runId,
@@ -28,7 +31,8 @@ public record RunState(
     RunError error,
     WebhookState webhook,
     String source,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Priority priority) {
 
   public static RunState queued(RunRequest request, Instant now) {
     return queued(
@@ -36,13 +40,27 @@ public record RunState(
             request.project(),
             request.app(),
             request.createdAt(),
-            request.webhookEndpoint())
+            request.webhookEndpoint(),
+            request.priority())
         .withWebhook(initialWebhook(request.webhookEndpoint()), "gateway", now);
+  }
+
+  /**
+   * The state an accepted request of {@link Priority#NORMAL} stands for, from its identity alone.
+   */
+  public static RunState queued(
+      String runId, String project, String app, Instant createdAt, String webhookEndpoint) {
+    return queued(runId, project, app, createdAt, webhookEndpoint, Priority.NORMAL);
   }
 
   /** The state an accepted request stands for, from its identity alone. */
   public static RunState queued(
-      String runId, String project, String app, Instant createdAt, String webhookEndpoint) {
+      String runId,
+      String project,
+      String app,
+      Instant createdAt,
+      String webhookEndpoint,
+      Priority priority) {
     return new RunState(
         runId,
         project,
@@ -57,7 +75,8 @@ public record RunState(
         null,
         initialWebhook(webhookEndpoint),
         "gateway",
-        createdAt);
+        createdAt,
+        priority);
   }
 
   public static RunState running(RunStarted started) {
@@ -75,7 +94,8 @@ public record RunState(
         null,
         initialWebhook(started.webhookEndpoint()),
         "worker",
-        started.startedAt());
+        started.startedAt(),
+        null);
   }
 
   /**
@@ -97,7 +117,8 @@ public record RunState(
         null,
         delivery.webhook(),
         "dispatcher",
-        delivery.updatedAt());
+        delivery.updatedAt(),
+        null);
   }
 
   /**
@@ -123,7 +144,8 @@ public record RunState(
         result.error(),
         initialWebhook(result.webhookEndpoint()),
         "worker",
-        now);
+        now,
+        null);
   }
 
   /** A final state decided by a gateway (a cancel of a run no worker had started). */
@@ -142,7 +164,8 @@ public record RunState(
         null,
         queued.webhook,
         "gateway",
-        now);
+        now,
+        queued.priority);
   }
 
   public RunState withWebhook(WebhookState state, String bySource, Instant now) {
@@ -160,7 +183,8 @@ public record RunState(
         error,
         state,
         bySource,
-        now);
+        now,
+        priority);
   }
 
   private static WebhookState initialWebhook(String endpoint) {
@@ -210,7 +234,8 @@ public record RunState(
         error,
         hook,
         strings.intern(source),
-        updatedAt);
+        updatedAt,
+        priority);
   }
 
   /**
@@ -246,22 +271,52 @@ public record RunState(
         && (webhook == null || incoming.webhook.progress() >= webhook.progress())) {
       webhook = incoming.webhook;
     }
-    return run.withWebhook(webhook, run.source, incoming.updatedAt);
+    // only the request carries the priority: the worker's and dispatcher's facts keep it
+    Priority priority = current.priority != null ? current.priority : incoming.priority;
+    return run.withWebhook(webhook, run.source, incoming.updatedAt).withPriority(priority);
+  }
+
+  /** The same state with {@code level} as its priority (this one when it already is). */
+  private RunState withPriority(Priority level) {
+    if (level == priority) {
+      return this;
+    }
+    return new RunState(
+        runId,
+        project,
+        app,
+        status,
+        createdAt,
+        startedAt,
+        completedAt,
+        runTimeMs,
+        workerId,
+        result,
+        error,
+        webhook,
+        source,
+        updatedAt,
+        level);
   }
 
   public JsonObject toJson() {
     Object output = result();
-    return Json.run(runId, project, app, status)
-        .put("created_at", Json.time(createdAt))
-        .put("started_at", Json.time(startedAt))
-        .put("completed_at", Json.time(completedAt))
-        .put("run_time_ms", runTimeMs)
-        .put("worker_id", workerId)
-        .put("result", output instanceof StoredResult ref ? ref.toJson() : output)
-        .put("error", Json.error(error))
-        .put("webhook", webhook == null ? null : webhook.toJson())
-        .put("source", source)
-        .put("updated_at", Json.time(updatedAt));
+    JsonObject json =
+        Json.run(runId, project, app, status)
+            .put("created_at", Json.time(createdAt))
+            .put("started_at", Json.time(startedAt))
+            .put("completed_at", Json.time(completedAt))
+            .put("run_time_ms", runTimeMs)
+            .put("worker_id", workerId)
+            .put("result", output instanceof StoredResult ref ? ref.toJson() : output)
+            .put("error", Json.error(error))
+            .put("webhook", webhook == null ? null : webhook.toJson())
+            .put("source", source)
+            .put("updated_at", Json.time(updatedAt));
+    if (priority != null) {
+      json.put(Priority.FIELD, priority.wire());
+    }
+    return json;
   }
 
   public static RunState fromJson(JsonObject json) {
@@ -280,6 +335,7 @@ public record RunState(
         RunError.fromJson(json.getJsonObject("error")),
         WebhookState.fromJson(json.getJsonObject("webhook")),
         json.getString("source"),
-        Json.time(json, "updated_at"));
+        Json.time(json, "updated_at"),
+        Priority.fromWire(json.getString(Priority.FIELD)).orElse(null));
   }
 }

@@ -1,6 +1,7 @@
 package dev.hookrun.common.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -87,8 +88,35 @@ class RunStateMergeTest {
   }
 
   @Test
+  void thePriorityOfTheRequestOutlivesTheWorkersFacts() {
+    RunRequest low =
+        new RunRequest(
+            "r2", "p", "app", new JsonObject(), null, t0, null, null, null, null, Priority.LOW);
+    RunState queued = RunState.queued(low, t0);
+    RunState running =
+        RunState.merge(queued, RunState.running(RunStarted.of(low, "w1", t0.plusSeconds(1))));
+    RunResult outcome =
+        RunResult.of(low, RunStatus.SUCCEEDED, new JsonObject(), null, t0, t0.plusSeconds(2), "w1");
+    RunState done = RunState.merge(running, RunState.finished(outcome, t0.plusSeconds(2)));
+    assertEquals(RunStatus.SUCCEEDED, done.status());
+    assertEquals(Priority.LOW, done.priority());
+  }
+
+  @Test
+  void aRequestReadAfterItsOutcomeStillGivesThePriority() {
+    RunState done = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0.plusSeconds(5));
+    assertNull(done.priority(), "an outcome does not carry it");
+    RunState queued = RunState.queued("r1", "p", "app", t0, null, Priority.HIGH);
+    RunState merged = RunState.merge(done, queued);
+    assertEquals(RunStatus.SUCCEEDED, merged.status());
+    assertEquals(Priority.HIGH, merged.priority());
+  }
+
+  @Test
   void roundTripsThroughJson() {
     RunState state = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0);
     assertEquals(state, RunState.fromJson(new JsonObject(state.toJson().encode())));
+    RunState queued = RunState.queued(request, t0);
+    assertEquals(queued, RunState.fromJson(new JsonObject(queued.toJson().encode())));
   }
 }
