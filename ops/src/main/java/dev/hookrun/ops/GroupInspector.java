@@ -19,8 +19,12 @@ import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.ListShareGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.clients.admin.ShareMemberDescription;
+import org.apache.kafka.clients.admin.SharePartitionOffsetInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -28,7 +32,10 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * {@code ops groups}: every consumer group that reads platform topics (found by what it commits or
  * is assigned, so groups added later, such as retry tiers, show up without configuration), with its
- * members and per-partition lag.
+ * members and per-partition lag; and every share group (the workers), with its members and, per
+ * partition, the share-partition start offset (below it every record is settled; the group's
+ * persisted state, which may trail the acknowledgements) and, as the broker counts it, the records
+ * not yet settled.
  */
 final class GroupInspector {
 
@@ -47,9 +54,18 @@ final class GroupInspector {
                 .listGroups(ListGroupsOptions.forConsumerGroups().timeoutMs(access.timeoutMs()))
                 .all());
     List<String> ids = listings.stream().map(GroupListing::groupId).sorted().toList();
-    if (ids.isEmpty()) {
-      return new GroupsReport(List.of(), Map.of());
+    List<GroupInfo> groups = new ArrayList<>();
+    Map<String, Long> lagByStage = new TreeMap<>();
+    if (!ids.isEmpty()) {
+      consumerGroups(admin, ids, groups, lagByStage);
     }
+    groups.addAll(shareGroups(admin, lagByStage));
+    return new GroupsReport(groups, lagByStage);
+  }
+
+  private void consumerGroups(
+      Admin admin, List<String> ids, List<GroupInfo> groups, Map<String, Long> lagByStage)
+      throws Exception {
     Map<String, ListConsumerGroupOffsetsSpec> specs = new HashMap<>();
     ids.forEach(id -> specs.put(id, new ListConsumerGroupOffsetsSpec()));
     Map<String, Map<TopicPartition, OffsetAndMetadata>> committed =
@@ -89,8 +105,6 @@ final class GroupInspector {
     Map<TopicPartition, Long> start = access.offsets(admin, partitions, OffsetSpec.earliest());
     Map<TopicPartition, Long> end = access.offsets(admin, partitions, OffsetSpec.latest());
 
-    List<GroupInfo> groups = new ArrayList<>();
-    Map<String, Long> lagByStage = new TreeMap<>();
     topicsByGroup.forEach(
         (id, topics) -> {
           ConsumerGroupDescription d = descriptions.get(id);
@@ -148,7 +162,83 @@ final class GroupInspector {
           String state = d == null ? "Unknown" : String.valueOf(d.groupState());
           groups.add(new GroupInfo(id, String.join("+", stages), state, members, rows));
         });
-    return new GroupsReport(groups, lagByStage);
+  }
+
+  private List<GroupInfo> shareGroups(Admin admin, Map<String, Long> lagByStage) throws Exception {
+    List<String> ids =
+        access
+            .get(
+                admin
+                    .listGroups(ListGroupsOptions.forShareGroups().timeoutMs(access.timeoutMs()))
+                    .all())
+            .stream()
+            .map(GroupListing::groupId)
+            .sorted()
+            .toList();
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Map<String, ListShareGroupOffsetsSpec> specs = new HashMap<>();
+    ids.forEach(id -> specs.put(id, new ListShareGroupOffsetsSpec()));
+    Map<String, Map<TopicPartition, SharePartitionOffsetInfo>> offsets =
+        access.get(admin.listShareGroupOffsets(specs).all());
+    Map<String, ShareGroupDescription> descriptions =
+        access.get(admin.describeShareGroups(ids).all());
+    List<GroupInfo> out = new ArrayList<>();
+    for (String id : ids) {
+      Map<TopicPartition, SharePartitionOffsetInfo> started =
+          offsets.getOrDefault(id, Map.of()).entrySet().stream()
+              .filter(e -> e.getValue() != null && catalog.isPlatformTopic(e.getKey().topic()))
+              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+      ShareGroupDescription d = descriptions.get(id);
+      List<GroupInfo.Member> members = new ArrayList<>();
+      if (d != null) {
+        for (ShareMemberDescription m : d.members()) {
+          members.add(
+              new GroupInfo.Member(
+                  m.consumerId(),
+                  m.clientId(),
+                  m.host(),
+                  m.assignment().topicPartitions().stream()
+                      .map(p -> catalog.shortName(p.topic()) + "/" + p.partition())
+                      .sorted()
+                      .toList()));
+        }
+      }
+      if (started.isEmpty() && members.isEmpty()) {
+        continue; // a share group of some other application
+      }
+      Map<TopicPartition, Long> end =
+          access.offsets(admin, List.copyOf(started.keySet()), OffsetSpec.latest());
+      List<GroupInfo.PartitionLag> rows = new ArrayList<>();
+      Set<String> stages = new LinkedHashSet<>();
+      started.entrySet().stream()
+          .sorted(
+              java.util.Comparator.comparing((Map.Entry<TopicPartition, ?> e) -> e.getKey().topic())
+                  .thenComparingInt(e -> e.getKey().partition()))
+          .forEach(
+              e -> {
+                TopicPartition p = e.getKey();
+                long endOffset = end.getOrDefault(p, 0L);
+                long start = e.getValue().startOffset();
+                long lag = e.getValue().lag().orElse(Math.max(0, endOffset - start));
+                stages.add(catalog.stageOf(p.topic()));
+                rows.add(
+                    new GroupInfo.PartitionLag(
+                        catalog.shortName(p.topic()),
+                        p.partition(),
+                        start,
+                        endOffset,
+                        lag,
+                        null,
+                        null,
+                        null));
+                lagByStage.merge(catalog.stageOf(p.topic()), lag, Long::sum);
+              });
+      String state = d == null ? "Unknown" : "share " + d.groupState();
+      out.add(new GroupInfo(id, String.join("+", stages), state, members, rows));
+    }
+    return out;
   }
 
   private List<String> existing(Admin admin, Set<String> topics) throws Exception {

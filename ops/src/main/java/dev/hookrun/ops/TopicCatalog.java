@@ -50,8 +50,9 @@ public final class TopicCatalog {
   }
 
   /**
-   * Which stage consumes a topic: the workers read requests, the dispatchers results, retry tier n
-   * is "retry-n"; a topic of no stage answers its short name.
+   * Which stage consumes a topic: the scheduler reads requests (and the workers' heartbeats), the
+   * workers the released runs, the dispatchers results, retry tier n is "retry-n"; a topic of no
+   * stage answers its short name.
    */
   public String stageOf(String topic) {
     String shortName = shortName(topic);
@@ -60,14 +61,18 @@ public final class TopicCatalog {
       return "retry-" + tier;
     }
     return switch (shortName) {
-      case Topics.REQUESTS -> "worker";
+      case Topics.REQUESTS, Topics.WORKERS -> "scheduler";
+      case Topics.WORK -> "worker";
       case Topics.RESULTS -> "dispatcher";
       case Topics.DEAD_LETTERS -> "dead-letters";
       default -> shortName;
     };
   }
 
-  /** Pipeline order: requests, run state, results, cancels, retry tiers, dead letters, others. */
+  /**
+   * Pipeline order: requests, work, run state, results, cancels, workers, retry tiers, dead
+   * letters, others.
+   */
   public java.util.Comparator<String> pipelineOrder() {
     return java.util.Comparator.comparingInt(this::rank)
         .thenComparing(java.util.Comparator.naturalOrder());
@@ -81,9 +86,11 @@ public final class TopicCatalog {
     }
     return switch (shortName) {
       case Topics.REQUESTS -> 0;
-      case Topics.RUN_STATE -> 1;
-      case Topics.RESULTS -> 2;
-      case Topics.CANCELS -> 3;
+      case Topics.WORK -> 1;
+      case Topics.RUN_STATE -> 2;
+      case Topics.RESULTS -> 3;
+      case Topics.CANCELS -> 4;
+      case Topics.WORKERS -> 5;
       case Topics.DEAD_LETTERS -> 100;
       default -> 1000;
     };

@@ -57,7 +57,7 @@ class GroupLagTest {
             1, report.groups().size(), () -> "groups: " + report.toJson().encodePrettily());
         GroupInfo info = report.groups().get(0);
         assertEquals(group, info.groupId());
-        assertEquals("worker", info.stage());
+        assertEquals("scheduler", info.stage());
         assertEquals("Stable", info.state());
         assertEquals(1, info.members().size());
         assertEquals("lag-test-member", info.members().get(0).clientId());
@@ -79,7 +79,7 @@ class GroupLagTest {
         assertNull(info.partitions().get(2).committed());
         assertEquals(5, info.partitions().get(2).lag());
         assertEquals(10, info.totalLag());
-        assertEquals(Map.of("worker", 10L), report.lagByStage());
+        assertEquals(Map.of("scheduler", 10L), report.lagByStage());
       }
       // after the member leaves, the committed offsets (and so the lag) stay
       GroupInfo after = OpsService.create(t.kafka).groups().groups().get(0);
