@@ -11,14 +11,13 @@ public final class BenchMain {
     String name = args.length == 0 ? "" : args[0];
     String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
     switch (name) {
-      case "rebalance" -> RebalanceBench.main(rest);
       case "worker-capacity" -> WorkerCapacityBench.main(rest);
       case "load" -> LoadDriver.main(rest);
       case "null-system" -> NullSystem.main(rest);
       case "chaos" -> ChaosRun.main(rest);
       default -> {
         System.err.println(
-            "usage: bench.jar rebalance | worker-capacity <bootstrap> <prefix> <worker-pid> | load --url … | null-system [port]");
+            "usage: bench.jar worker-capacity <bootstrap> <prefix> <worker-pid> | load --url … | null-system [port]");
         System.exit(2);
       }
     }
