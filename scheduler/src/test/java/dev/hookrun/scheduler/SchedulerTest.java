@@ -103,7 +103,7 @@ class SchedulerTest {
     scheduler.tick();
     assertEquals(List.of(), released);
     assertEquals(5, scheduler.queued());
-    assertEquals(6, scheduler.queued("a", Priority.NORMAL));
+    assertEquals(5, scheduler.queued("a", Priority.NORMAL));
   }
 
   @Test
