@@ -33,8 +33,11 @@ class SchedulerIntegrationTest {
   }
 
   private String deploy() {
-    String id = vertx.deployVerticle(new SchedulerVerticle(kit.config())).await();
-    return id;
+    return deploy(kit.config());
+  }
+
+  private String deploy(SchedulerConfig config) {
+    return vertx.deployVerticle(new SchedulerVerticle(config)).await();
   }
 
   private static void awaitLiveWorkers(int n) {
@@ -150,5 +153,26 @@ class SchedulerIntegrationTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> kit.released().equals(List.of(waiting.runId())));
+  }
+
+  @Test
+  void aRunOfAWorkerThatDiesIsReleasedAgainWithItsAttemptRaised() throws Exception {
+    deploy(kit.config().withWorkerLeaseTimeout(Duration.ofSeconds(3)));
+    var dying = kit.workerUp("w1", 1);
+    kit.workerUp("w2", 1);
+    awaitLiveWorkers(2);
+    RunRequest run = kit.submit("a");
+    await().atMost(Duration.ofSeconds(30)).until(() -> kit.released().size() == 1);
+    kit.running(run, "w1");
+
+    dying.cancel(false);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> SchedulerTestKit.gauge("hookrun.scheduler.live.workers") == 1);
+    List<ConsumerRecord<String, String>> work = awaitReleased(2);
+    assertEquals(
+        List.of(run.runId(), run.runId()), work.stream().map(ConsumerRecord::key).toList());
+    assertEquals("2", RunHeaders.text(work.get(1).headers(), RunHeaders.ATTEMPT));
+    assertEquals(run.toJson().encode(), work.get(1).value());
   }
 }

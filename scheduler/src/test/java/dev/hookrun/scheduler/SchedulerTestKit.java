@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -69,9 +70,12 @@ final class SchedulerTestKit implements AutoCloseable {
     return SchedulerConfig.defaults(kafka).withGroupId(group);
   }
 
-  /** A worker with {@code slots} that heartbeats every 500 ms until the kit closes. */
-  void workerUp(String workerId, int slots) {
-    heartbeats.scheduleAtFixedRate(
+  /**
+   * A worker with {@code slots} that heartbeats every 500 ms until the kit closes or the returned
+   * future is cancelled (the worker dies).
+   */
+  ScheduledFuture<?> workerUp(String workerId, int slots) {
+    return heartbeats.scheduleAtFixedRate(
         () -> heartbeat(workerId, slots, WorkerHeartbeat.State.UP), 0, 500, TimeUnit.MILLISECONDS);
   }
 
