@@ -50,6 +50,7 @@ public final class TopicFollower<T> {
   private String name;
   private String meterName;
   private Duration lookBack;
+  private final java.util.Set<String> readWhole = new java.util.HashSet<>();
   private Duration pace = Duration.ZERO;
   private final int fullPoll;
   private Deserializer<String> valueDeserializer = new StringDeserializer();
@@ -104,6 +105,16 @@ public final class TopicFollower<T> {
   /** Starts at the first record not older than {@code lookBack} instead of at the beginning. */
   public TopicFollower<T> lookBack(Duration lookBack) {
     this.lookBack = lookBack;
+    return this;
+  }
+
+  /**
+   * Reads {@code topic} from its beginning whatever the {@link #lookBack}: a compacted topic of
+   * newest states (worker heartbeats), whose newest record per key may be older than the look-back
+   * and still matter.
+   */
+  public TopicFollower<T> readWhole(String topic) {
+    readWhole.add(topic);
     return this;
   }
 
@@ -224,16 +235,23 @@ public final class TopicFollower<T> {
     private void seekToStart(
         KafkaConsumer<String, String> consumer, List<TopicPartition> partitions) {
       if (lookBack == null) {
-        consumer.seekToBeginning(partitions);
+        seekToBeginning(consumer, partitions);
         return;
       }
+      seekToBeginning(
+          consumer, partitions.stream().filter(p -> readWhole.contains(p.topic())).toList());
       long since = System.currentTimeMillis() - lookBack.toMillis();
       Map<TopicPartition, Long> query = new HashMap<>();
-      partitions.forEach(p -> query.put(p, since));
+      partitions.stream()
+          .filter(p -> !readWhole.contains(p.topic()))
+          .forEach(p -> query.put(p, since));
+      if (query.isEmpty()) {
+        return;
+      }
       Map<TopicPartition, OffsetAndTimestamp> found =
           consumer.offsetsForTimes(query, Duration.ofSeconds(30));
       List<TopicPartition> nothingNewer = new ArrayList<>();
-      for (TopicPartition partition : partitions) {
+      for (TopicPartition partition : query.keySet()) {
         OffsetAndTimestamp at = found.get(partition);
         if (at == null) {
           nothingNewer.add(partition);
@@ -241,7 +259,16 @@ public final class TopicFollower<T> {
           consumer.seek(partition, at.offset());
         }
       }
-      consumer.seekToEnd(nothingNewer);
+      if (!nothingNewer.isEmpty()) {
+        consumer.seekToEnd(nothingNewer); // an empty list would mean every assigned partition
+      }
+    }
+
+    private void seekToBeginning(
+        KafkaConsumer<String, String> consumer, List<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        consumer.seekToBeginning(partitions); // an empty list would mean every assigned partition
+      }
     }
   }
 }

@@ -48,6 +48,7 @@ public final class Meters {
   private static final java.util.concurrent.atomic.AtomicBoolean IN_FLIGHT_REGISTERED =
       new java.util.concurrent.atomic.AtomicBoolean();
   private static final Map<Meter.Id, AtomicLong> LAG_HOLDERS = new ConcurrentHashMap<>();
+  private static final Map<String, List<IntSupplier>> SUMMED = new ConcurrentHashMap<>();
 
   private Meters() {}
 
@@ -393,6 +394,93 @@ public final class Meters {
         "hookrun.consumer.member.waiting",
         "Records not yet fetched in the partitions this group member owns (for workers: runs waiting to start)",
         Tags.of("group", group, "member", member));
+  }
+
+  /**
+   * Scheduler: its runs released and not finished, the worker slots it may fill, and the workers it
+   * heard from within the lease. Remove the sources with the returned Runnable when it stops.
+   */
+  public static Runnable trackScheduler(
+      IntSupplier inFlight, IntSupplier capacity, IntSupplier liveWorkers) {
+    List<Runnable> untrack =
+        List.of(
+            summedGauge(
+                "hookrun.scheduler.in.flight",
+                "Runs the scheduler released to the workers that have no outcome yet",
+                Tags.empty(),
+                inFlight),
+            summedGauge(
+                "hookrun.scheduler.capacity",
+                "Worker slots the scheduler may fill: the slots of live workers (its share of them)",
+                Tags.empty(),
+                capacity),
+            summedGauge(
+                "hookrun.scheduler.live.workers",
+                "Workers whose newest heartbeat is up and within WORKER_LEASE_TIMEOUT",
+                Tags.empty(),
+                liveWorkers));
+    return () -> untrack.forEach(Runnable::run);
+  }
+
+  /**
+   * Scheduler: runs of one project and priority waiting for a worker slot (summed: the signal to
+   * scale workers on). Remove the source with the returned Runnable when the scheduler stops.
+   */
+  public static Runnable trackScheduled(String project, String priority, IntSupplier queued) {
+    return summedGauge(
+        "hookrun.scheduler.queued",
+        "Runs waiting in the scheduler for a worker slot, per project and priority",
+        Tags.of("project", project, "priority", priority),
+        queued);
+  }
+
+  /** Scheduler: a queued run was handed to the workers (work topic). */
+  public static void runReleased() {
+    cached(
+            "released",
+            () ->
+                Counter.builder("hookrun.scheduler.released")
+                    .description("Queued runs the scheduler handed to the workers")
+                    .register(registry()))
+        .increment();
+  }
+
+  /**
+   * Scheduler: a run its worker did not finish was handed to the workers again, because the worker
+   * went silent ({@code lost}) or stopped and gave it back ({@code handed_back}).
+   */
+  public static void runReleasedAgain(String reason) {
+    cached(
+            "rereleased:" + reason,
+            () ->
+                Counter.builder("hookrun.scheduler.rereleased")
+                    .description(
+                        "Started runs handed to the workers again, by why their worker left")
+                    .tag("reason", reason)
+                    .register(registry()))
+        .increment();
+  }
+
+  /**
+   * A gauge summing every source registered under its name and tags: one per scheduler in a
+   * process, several only in tests, where a gauge bound to the first source would go stale.
+   */
+  private static Runnable summedGauge(
+      String name, String description, Tags tags, IntSupplier source) {
+    List<IntSupplier> sources =
+        SUMMED.computeIfAbsent(
+            name + tags,
+            key -> {
+              List<IntSupplier> list = new CopyOnWriteArrayList<>();
+              Gauge.builder(name, list, all -> all.stream().mapToInt(IntSupplier::getAsInt).sum())
+                  .description(description)
+                  .tags(tags)
+                  .strongReference(true)
+                  .register(registry());
+              return list;
+            });
+    sources.add(source);
+    return () -> sources.remove(source);
   }
 
   private static AtomicLong lagHolder(String name, String description, Tags tags) {

@@ -1,0 +1,353 @@
+package dev.hookrun.scheduler;
+
+import dev.hookrun.common.metrics.Meters;
+import dev.hookrun.common.run.Priority;
+import dev.hookrun.common.run.RunError;
+import dev.hookrun.common.run.RunRequest;
+import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.scheduling.FairQueue;
+import dev.hookrun.common.scheduling.QueuedRun;
+import dev.hookrun.common.scheduling.SchedulingPolicy;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which requests of this scheduler's partitions are queued, handed to the workers (in flight) or
+ * being settled here, and the decisions: release the next run in fair order while the workers have
+ * room, release a run again when its worker left, settle a queued run that was cancelled or
+ * expired. A request's offset finishes only when its run has an outcome, so a restarted scheduler
+ * reads every unfinished run again.
+ *
+ * <p>Knows Kafka only through {@link Outbox} and {@link Offsets}. Used on one event loop.
+ */
+final class Scheduler {
+
+  /** Where decisions go. */
+  interface Outbox {
+    /** Hands the run to the workers (the work topic) as its {@code attempt}-th attempt. */
+    void release(RequestRecord run, int attempt);
+
+    /** Writes the run's outcome, settled without a worker. */
+    void settle(RunRequest request, RunStatus status, RunError error);
+  }
+
+  /** Where finished request offsets go (the requests consumer's committer). */
+  interface Offsets {
+    void finished(TopicPartition partition, long offset);
+  }
+
+  static final RunError EXPIRED =
+      new RunError(
+          "expired",
+          "The run waited in the queue longer than its time-to-live and was not started.");
+
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
+  private enum State {
+    QUEUED,
+    IN_FLIGHT,
+    SETTLING
+  }
+
+  private static final class Tracked {
+    final RequestRecord record;
+    State state;
+    int attempt;
+
+    Tracked(RequestRecord record) {
+      this.record = record;
+    }
+  }
+
+  private record Expiry(Instant at, String runId) {}
+
+  private final FairQueue queue;
+  private final RunLedger ledger;
+  private final WorkerRoster roster;
+  private final Clock clock;
+  private final Outbox outbox;
+  private final Offsets offsets;
+  private final Map<String, Tracked> runs = new HashMap<>();
+  private final Map<TopicPartition, Set<String>> byPartition = new HashMap<>();
+  private final Set<String> inFlight = new LinkedHashSet<>();
+  private final Map<String, Integer> runningByProject = new HashMap<>();
+  private final PriorityQueue<Expiry> expiries =
+      new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
+  private final QueuedGauges queuedGauges = new QueuedGauges();
+  private int ownedPartitions = 1;
+  private int totalPartitions = 1;
+
+  /** What the gauges read, from other threads. */
+  private volatile int inFlightNow;
+
+  private volatile int capacityNow;
+  private volatile int liveWorkersNow;
+
+  Scheduler(
+      SchedulingPolicy policy,
+      RunLedger ledger,
+      WorkerRoster roster,
+      Clock clock,
+      Outbox outbox,
+      Offsets offsets) {
+    this.queue = new FairQueue(policy, clock);
+    this.ledger = ledger;
+    this.roster = roster;
+    this.clock = clock;
+    this.outbox = outbox;
+    this.offsets = offsets;
+  }
+
+  /**
+   * A request read from one of this scheduler's partitions. Call {@link #release} after a batch.
+   */
+  void onRequest(RequestRecord record) {
+    String runId = record.runId();
+    if (ledger.finished(runId)) {
+      offsets.finished(record.partition(), record.offset());
+      return;
+    }
+    if (runs.containsKey(runId)) {
+      // one Idempotency-Key sent to two gateways at once: the first record stands for the run
+      LOG.info(
+          "run {} already read; skipping the duplicate request at {}@{}",
+          runId,
+          record.partition(),
+          record.offset());
+      offsets.finished(record.partition(), record.offset());
+      return;
+    }
+    Tracked run = new Tracked(record);
+    runs.put(runId, run);
+    byPartition.computeIfAbsent(record.partition(), p -> new LinkedHashSet<>()).add(runId);
+    RunRequest request = record.request();
+    Instant now = clock.instant();
+    if (ledger.attempt(runId) > 0) {
+      // released before this scheduler (re)started: the workers have it
+      run.attempt = ledger.attempt(runId);
+      countInFlight(run);
+      releaseAgainIfItsWorkerLeft(run);
+    } else if (ledger.cancelledBeforeStart(runId)) {
+      settle(run, RunStatus.CANCELLED, null);
+    } else if (request.expiresAt() != null && now.isAfter(request.expiresAt())) {
+      settle(run, RunStatus.EXPIRED, EXPIRED);
+    } else {
+      run.state = State.QUEUED;
+      Instant queuedAt = request.createdAt() == null ? now : request.createdAt();
+      queue.add(new QueuedRun(runId, request.project(), record.priority(), queuedAt));
+      queuedGauges.add(request.project(), record.priority());
+      if (request.expiresAt() != null) {
+        expiries.add(new Expiry(request.expiresAt(), runId));
+      }
+    }
+  }
+
+  /** A fact the ledger has just applied. Call {@link #release} after a batch. */
+  void onFact(Fact fact) {
+    if (fact instanceof Fact.Finished f) {
+      finished(f.runId());
+    } else if (fact instanceof Fact.Cancelled c) {
+      Tracked run = runs.get(c.runId());
+      if (run != null && run.state == State.QUEUED) {
+        unqueue(run);
+        settle(run, RunStatus.CANCELLED, null);
+      }
+    } else if (fact instanceof Fact.Running r) {
+      Tracked run = runs.get(r.runId());
+      if (run != null && run.state == State.IN_FLIGHT) {
+        releaseAgainIfItsWorkerLeft(run); // started by a worker already gone: read late
+      }
+    }
+  }
+
+  /**
+   * Every second: settles queued runs whose time-to-live passed, releases again the runs of workers
+   * that left, then fills the room.
+   */
+  void tick() {
+    Instant now = clock.instant();
+    while (!expiries.isEmpty() && now.isAfter(expiries.peek().at())) {
+      Tracked run = runs.get(expiries.poll().runId());
+      if (run != null && run.state == State.QUEUED) {
+        unqueue(run);
+        settle(run, RunStatus.EXPIRED, EXPIRED);
+      }
+    }
+    for (WorkerRoster.Gone gone : roster.newlyGone()) {
+      LOG.info(
+          "worker {} {}; releasing again the runs it was running",
+          gone.workerId(),
+          gone.reason() == WorkerRoster.Reason.LOST ? "is silent past its lease" : "left");
+      for (String runId : List.copyOf(inFlight)) {
+        if (gone.workerId().equals(ledger.runningOn(runId))) {
+          releaseAgain(runs.get(runId), gone.reason());
+        }
+      }
+    }
+    release();
+  }
+
+  /**
+   * Releases runs in fair order while fewer are in flight than the workers have slots, plus one
+   * spare per worker: a worker that frees a slot finds its next run already waiting on the work
+   * topic instead of waiting for this scheduler to notice.
+   */
+  void release() {
+    int limit = limit();
+    while (inFlight.size() < limit) {
+      Optional<QueuedRun> next = queue.next(runningByProject);
+      if (next.isEmpty()) {
+        break;
+      }
+      QueuedRun queued = next.get();
+      Tracked run = runs.get(queued.runId());
+      queuedGauges.remove(queued.project(), queued.priority());
+      run.attempt = 1;
+      countInFlight(run);
+      ledger.released(queued.runId(), 1, clock.millis());
+      outbox.release(run.record, 1);
+      Meters.runReleased();
+    }
+    inFlightNow = inFlight.size();
+    capacityNow = share(roster.slots());
+    liveWorkersNow = roster.liveWorkers();
+  }
+
+  /** This scheduler owns {@code owned} of the requests topic's {@code total} partitions. */
+  void ownShare(int owned, int total) {
+    this.ownedPartitions = owned;
+    this.totalPartitions = Math.max(1, total);
+  }
+
+  /** Partitions gone to another scheduler: it reads their runs again. */
+  void forget(Collection<TopicPartition> partitions) {
+    for (TopicPartition partition : partitions) {
+      Set<String> ids = byPartition.remove(partition);
+      if (ids == null) {
+        continue;
+      }
+      for (String runId : ids) {
+        Tracked run = runs.remove(runId);
+        if (run == null) {
+          continue;
+        }
+        if (run.state == State.QUEUED) {
+          unqueue(run);
+        } else if (run.state == State.IN_FLIGHT) {
+          uncountInFlight(run);
+        }
+      }
+    }
+  }
+
+  int queued() {
+    return queue.size();
+  }
+
+  int queued(String project, Priority priority) {
+    return queuedGauges.queued(project, priority);
+  }
+
+  int inFlight() {
+    return inFlightNow;
+  }
+
+  int capacity() {
+    return capacityNow;
+  }
+
+  int liveWorkers() {
+    return liveWorkersNow;
+  }
+
+  /** Stops exporting queue gauges. */
+  void close() {
+    queuedGauges.close();
+  }
+
+  private int limit() {
+    return share((long) roster.slots() + roster.liveWorkers());
+  }
+
+  /** This scheduler's part of {@code whole}, by the partitions it owns, rounded up. */
+  private int share(long whole) {
+    if (ownedPartitions >= totalPartitions) {
+      return (int) Math.min(Integer.MAX_VALUE, whole);
+    }
+    return (int)
+        Math.min(
+            Integer.MAX_VALUE, (whole * ownedPartitions + totalPartitions - 1) / totalPartitions);
+  }
+
+  private void finished(String runId) {
+    Tracked run = runs.remove(runId);
+    if (run == null) {
+      return;
+    }
+    Set<String> ids = byPartition.get(run.record.partition());
+    if (ids != null) {
+      ids.remove(runId);
+    }
+    if (run.state == State.QUEUED) {
+      unqueue(run); // settled elsewhere (a worker of the old path, another scheduler)
+    } else if (run.state == State.IN_FLIGHT) {
+      uncountInFlight(run);
+    }
+    offsets.finished(run.record.partition(), run.record.offset());
+  }
+
+  private void releaseAgainIfItsWorkerLeft(Tracked run) {
+    String worker = ledger.runningOn(run.record.runId());
+    WorkerRoster.Reason reason = worker == null ? null : roster.goneFor(worker);
+    if (reason != null) {
+      releaseAgain(run, reason);
+    }
+  }
+
+  /** Ahead of the queue and not counted again: the run was in flight already. */
+  private void releaseAgain(Tracked run, WorkerRoster.Reason reason) {
+    String runId = run.record.runId();
+    int attempt = Math.max(run.attempt, ledger.attempt(runId));
+    if (reason == WorkerRoster.Reason.LOST) {
+      attempt++;
+    }
+    run.attempt = attempt;
+    ledger.released(runId, attempt, clock.millis());
+    LOG.info("run {}: released again as attempt {} ({})", runId, attempt, reason.wire);
+    outbox.release(run.record, attempt);
+    Meters.runReleasedAgain(reason.wire);
+  }
+
+  private void settle(Tracked run, RunStatus status, RunError error) {
+    run.state = State.SETTLING;
+    outbox.settle(run.record.request(), status, error);
+  }
+
+  private void unqueue(Tracked run) {
+    queue.remove(run.record.runId());
+    queuedGauges.remove(run.record.request().project(), run.record.priority());
+  }
+
+  private void countInFlight(Tracked run) {
+    run.state = State.IN_FLIGHT;
+    inFlight.add(run.record.runId());
+    runningByProject.merge(run.record.request().project(), 1, Integer::sum);
+  }
+
+  private void uncountInFlight(Tracked run) {
+    inFlight.remove(run.record.runId());
+    runningByProject.computeIfPresent(
+        run.record.request().project(), (p, n) -> n <= 1 ? null : n - 1);
+  }
+}
