@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * This gateway's picture of every run, folded from the facts the stages write (see {@link
- * RunRecords}): serves status reads, wakes synchronous callers when their run ends, and counts each
- * project's unfinished runs.
+ * RunRecords}): serves status reads, wakes synchronous callers when their run ends, counts each
+ * project's unfinished runs, and tells {@link QueueEstimates} every change of a run's status.
  *
  * <p>Bounded twice: entries older than the retention go, and beyond the maximum entry count the
  * oldest <em>finished</em> run of the project holding the most finished runs goes first. Unfinished
