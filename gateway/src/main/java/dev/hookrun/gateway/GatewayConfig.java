@@ -5,6 +5,8 @@ import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
+import dev.hookrun.common.scheduling.SchedulingPolicy;
+import dev.hookrun.common.scheduling.SchedulingSettings;
 import dev.hookrun.ops.OpsSettings;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +27,7 @@ public record GatewayConfig(
     Duration httpIdleTimeout,
     int httpMaxConnections,
     RateLimits rateLimits,
+    SchedulingPolicy scheduling,
     KafkaSettings kafka,
     OpsSettings ops,
     ResultStoreSettings results) {
@@ -96,7 +99,8 @@ public record GatewayConfig(
           "Per project, runs a second it may queue on each gateway and the burst: project=rate/burst,..."
               + " (e.g. p1=50/100); over it a predict or retry gets 429; unset: no limits");
 
-  // BODY_LIMIT comes with KafkaSettings.SETTINGS
+  // BODY_LIMIT comes with KafkaSettings.SETTINGS; the scheduling settings are the scheduler's,
+  // read here too so that queue positions are estimated by the rules the scheduler applies
   public static final List<Setting> SETTINGS =
       Setting.catalog(
           List.of(
@@ -113,6 +117,7 @@ public record GatewayConfig(
               HTTP_IDLE_TIMEOUT,
               HTTP_MAX_CONNECTIONS,
               RATE_LIMITS),
+          SchedulingSettings.SETTINGS,
           KafkaSettings.SETTINGS,
           OpsSettings.SETTINGS,
           ResultStoreSettings.SETTINGS);
@@ -136,6 +141,7 @@ public record GatewayConfig(
               env.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
               env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
               RateLimits.parse(env, RATE_LIMITS, keys.projects()),
+              SchedulingSettings.fromEnv(env),
               KafkaSettings.fromEnv(env),
               OpsSettings.fromEnv(env),
               ResultStoreSettings.fromEnv(env));

@@ -106,7 +106,8 @@ public final class GatewayVerticle extends VerticleBase {
             kafka.runRetention(),
             config.runViewMaxEntries(),
             config.maxSyncWaiters(),
-            clock);
+            clock,
+            config.scheduling());
     records = new RunRecords(topics, view);
     view.onNewApp(
         (project, app) ->

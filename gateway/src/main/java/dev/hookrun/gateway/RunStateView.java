@@ -2,6 +2,7 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.scheduling.SchedulingPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,8 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * This gateway's picture of every run, folded from the facts the stages write (see {@link
- * RunRecords}): serves status reads, wakes synchronous callers when their run ends, and counts each
- * project's unfinished runs.
+ * RunRecords}): serves status reads, wakes synchronous callers when their run ends, counts each
+ * project's unfinished runs, and tells {@link QueueEstimates} every change of a run's status.
  *
  * <p>Bounded twice: entries older than the retention go, and beyond the maximum entry count the
  * oldest <em>finished</em> run of the project holding the most finished runs goes first. Unfinished
@@ -76,7 +77,21 @@ final class RunStateView {
   private final Map<String, List<Consumer<RunState>>> watchers = new HashMap<>();
   private int waiting;
 
+  /** Queue positions and start estimates of the queued runs, by the scheduler's rules. */
+  private final QueueEstimates estimates;
+
   RunStateView(Vertx vertx, Duration retention, int maxEntries, int maxWaiters, Clock clock) {
+    this(vertx, retention, maxEntries, maxWaiters, clock, SchedulingPolicy.unlimited());
+  }
+
+  RunStateView(
+      Vertx vertx,
+      Duration retention,
+      int maxEntries,
+      int maxWaiters,
+      Clock clock,
+      SchedulingPolicy scheduling) {
+    this.estimates = new QueueEstimates(scheduling, clock);
     this.vertx = vertx;
     this.retention = retention;
     this.maxEntries = maxEntries;
@@ -110,6 +125,7 @@ final class RunStateView {
     }
     runs.put(merged.runId(), merged);
     track(merged);
+    estimates.changed(current, merged);
     notifyWatchers(merged);
     if (merged.isSettled()) {
       List<Promise<RunState>> woken = waiters.remove(merged.runId());
@@ -182,6 +198,11 @@ final class RunStateView {
   RunState get(String runId) {
     RunState state = runs.get(runId);
     return state == null || isExpired(state) ? null : state;
+  }
+
+  /** Where a queued run stands in the installation's queue, and when it may start. */
+  QueueEstimates.Estimate estimate(String runId) {
+    return estimates.of(runId);
   }
 
   int unfinished(String project) {
@@ -304,6 +325,7 @@ final class RunStateView {
     retryOf.remove(state.runId());
     retriedAs.remove(state.runId());
     untrack(state);
+    estimates.changed(state, null);
   }
 
   /** What {@code GET …/queue} shows for one app. */

@@ -30,6 +30,11 @@ final class RunStatusJson {
     if (retriedAs != null) {
       json.put("retried_as", retriedAs);
     }
+    if (state.status() == RunStatus.QUEUED) {
+      QueueEstimates.Estimate estimate = view.estimate(state.runId());
+      json.put("queue_position", estimate.position())
+          .put("estimated_start_at", time(estimate.startAt()));
+    }
     return json;
   }
 

@@ -93,4 +93,29 @@ class GatewayConfigTest {
     assertEquals(2_000_000, config.bodyLimitBytes());
     assertTrue(config.kafka().requestLimits().maxRecordBytes() > 2_000_000);
   }
+
+  @Test
+  void theSchedulersSettingsAreReadSoEstimatesFollowItsRules() {
+    GatewayConfig config =
+        config(
+            Map.of(
+                "PROJECT_WEIGHTS", "p-1=3",
+                "PROJECT_MAX_RUNNING", "8",
+                "PRIORITY_AGING", "5m"));
+    assertEquals(3, config.scheduling().weight("p-1"));
+    assertEquals(8, config.scheduling().maxRunning("p-2"));
+    assertEquals(Duration.ofMinutes(5), config.scheduling().aging());
+  }
+
+  @Test
+  void badSchedulingSettingsFailStartNamingTheVariable() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> config(Map.of("PROJECT_WEIGHTS", "p-1=3,p-2", "PROJECT_MAX_RUNNING", "-1")));
+    String message = e.getMessage();
+    assertTrue(message.contains("PROJECT_WEIGHTS: cannot read entry \"p-2\""), message);
+    assertTrue(message.contains("PROJECT_MAX_RUNNING: cannot read entry \"-1\""), message);
+    assertEquals(2, e.problems().size(), message);
+  }
 }
