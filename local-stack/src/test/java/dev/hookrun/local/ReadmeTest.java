@@ -6,6 +6,7 @@ import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.gateway.GatewayConfig;
+import dev.hookrun.scheduler.SchedulerConfig;
 import dev.hookrun.worker.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ class ReadmeTest {
     List<Setting> all = new ArrayList<>();
     all.addAll(GatewayConfig.SETTINGS);
     all.addAll(WorkerConfig.SETTINGS);
+    all.addAll(SchedulerConfig.SETTINGS);
     all.addAll(DispatcherConfig.SETTINGS);
     all.addAll(LocalStackConfig.SETTINGS);
     all.addAll(ProcessSettings.SETTINGS);

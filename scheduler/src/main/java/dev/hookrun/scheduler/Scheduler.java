@@ -9,6 +9,7 @@ import dev.hookrun.common.scheduling.FairQueue;
 import dev.hookrun.common.scheduling.QueuedRun;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -73,6 +74,10 @@ final class Scheduler {
   private record Expiry(Instant at, String runId) {}
 
   private final FairQueue queue;
+
+  /** Requests older than this were never seen by any view: left alone (see onRequest). */
+  private final Duration retention;
+
   private final RunLedger ledger;
   private final WorkerRoster roster;
   private final Clock clock;
@@ -100,8 +105,10 @@ final class Scheduler {
       WorkerRoster roster,
       Clock clock,
       Outbox outbox,
-      Offsets offsets) {
+      Offsets offsets,
+      Duration retention) {
     this.queue = new FairQueue(policy, clock);
+    this.retention = retention;
     this.ledger = ledger;
     this.roster = roster;
     this.clock = clock;
@@ -125,6 +132,17 @@ final class Scheduler {
           runId,
           record.partition(),
           record.offset());
+      offsets.finished(record.partition(), record.offset());
+      return;
+    }
+    Instant created = record.request().createdAt();
+    if (ledger.attempt(runId) == 0
+        && created != null
+        && created.isBefore(clock.instant().minus(retention))) {
+      // Older than every stage's look-back (a scheduler's first start on a long-kept requests
+      // topic): whether it ended is no longer known, and settling it now could send a second
+      // webhook for a run that ended days ago. Every view has forgotten it too.
+      LOG.warn("run {} is older than RUN_RETENTION and was never released here; leaving it", runId);
       offsets.finished(record.partition(), record.offset());
       return;
     }

@@ -5,6 +5,7 @@ import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
+import dev.hookrun.common.scheduling.SchedulingSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,24 +24,6 @@ public record SchedulerConfig(
           "SCHEDULER_GROUP_ID",
           "hookrun-scheduler",
           "Consumer group of the schedulers on the requests topic; all schedulers of one installation share it");
-  public static final Setting PROJECT_WEIGHTS =
-      Setting.of(
-          SchedulingPolicy.WEIGHTS_VARIABLE,
-          "",
-          "Share of worker slots per project when several have runs queued: p1=3,p2=1 (*=2 sets the"
-              + " weight of projects not listed; unset: equal shares)");
-  public static final Setting PROJECT_MAX_RUNNING =
-      Setting.of(
-          SchedulingPolicy.MAX_RUNNING_VARIABLE,
-          "",
-          "Most runs of a project handed to the workers at once: 8 (every project), p1=4,p2=2, or"
-              + " both (8,p1=4); unset: no cap");
-  public static final Setting PRIORITY_AGING =
-      Setting.of(
-          "PRIORITY_AGING",
-          "10m",
-          "A queued run is served one priority level higher for every full this long it waited (0s:"
-              + " never)");
   public static final Setting WORKER_LEASE_TIMEOUT =
       Setting.of(
           "WORKER_LEASE_TIMEOUT",
@@ -60,34 +43,17 @@ public record SchedulerConfig(
 
   public static final List<Setting> SETTINGS =
       Setting.catalog(
-          List.of(
-              GROUP_ID,
-              PROJECT_WEIGHTS,
-              PROJECT_MAX_RUNNING,
-              PRIORITY_AGING,
-              WORKER_LEASE_TIMEOUT,
-              HTTP_HOST,
-              HTTP_PORT),
+          List.of(GROUP_ID, WORKER_LEASE_TIMEOUT, HTTP_HOST, HTTP_PORT),
+          SchedulingSettings.SETTINGS,
           KafkaSettings.SETTINGS);
 
   public static SchedulerConfig fromEnv(Map<String, String> vars) {
     return ProcessSettings.read(
         vars,
         env -> {
-          Duration aging = env.duration(PRIORITY_AGING, Duration.ZERO, Duration.ofDays(7));
-          SchedulingPolicy policy = SchedulingPolicy.unlimited();
-          try {
-            policy =
-                SchedulingPolicy.parse(
-                    env.optional(PROJECT_WEIGHTS).orElse(null),
-                    env.optional(PROJECT_MAX_RUNNING).orElse(null),
-                    aging);
-          } catch (IllegalArgumentException e) {
-            env.problem(e.getMessage()); // names the variable and the entry
-          }
           return new SchedulerConfig(
               env.string(GROUP_ID),
-              policy,
+              SchedulingSettings.fromEnv(env),
               env.duration(WORKER_LEASE_TIMEOUT, Duration.ofSeconds(3), Duration.ofHours(1)),
               env.string(HTTP_HOST),
               env.integer(HTTP_PORT, 0, 65_535),

@@ -90,7 +90,8 @@ public final class SchedulerVerticle extends VerticleBase {
                       roster,
                       clock,
                       new WorkPublisher(durable, topics, clock),
-                      intake);
+                      intake,
+                      kafka.runRetention());
               intake.feed(scheduler);
               loop =
                   new ConsumerLoop(

@@ -53,7 +53,8 @@ class SchedulerTest {
             settled.add(new Settled(request.runId(), status, error));
           }
         },
-        (p, offset) -> finishedOffsets.add(offset));
+        (p, offset) -> finishedOffsets.add(offset),
+        Duration.ofHours(24));
   }
 
   private void worker(String id, int slots) {
@@ -308,5 +309,27 @@ class SchedulerTest {
     assertEquals(0, scheduler.queued());
     scheduler.release();
     assertEquals(0, scheduler.inFlight());
+  }
+
+  @Test
+  void aRequestOlderThanTheRetentionThatWasNeverReleasedIsLeftAloneNotSettledAgain() {
+    worker("w", 1);
+    RunRequest old =
+        new RunRequest(
+            "ancient",
+            "p",
+            "app",
+            new JsonObject(),
+            null,
+            clock.instant().minus(Duration.ofDays(3)),
+            clock.instant().minus(Duration.ofDays(2)));
+    scheduler.onRequest(
+        new RequestRecord(
+            partition, nextOffset++, old, Priority.NORMAL, old.toJson().encode(), new Header[0]));
+    scheduler.release();
+
+    assertTrue(released.isEmpty(), "not run: " + released);
+    assertTrue(settled.isEmpty(), "no second outcome (and webhook) for it: " + settled);
+    assertEquals(List.of(0L), finishedOffsets, "its offset moves on");
   }
 }
