@@ -1,3 +1,4 @@
+# syntax=docker/dockerfile:1
 # One image holding the three stage jars; the compose service picks the stage with its command.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -12,9 +13,15 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf 
 WORKDIR /app
 COPY --from=build /src/gateway/target/gateway.jar /src/worker/target/worker.jar \
      /src/webhook-dispatcher/target/webhook-dispatcher.jar /app/
-COPY docker/run-stage docker/jvm-options /app/
+COPY docker/run-stage docker/jvm-options docker/train-stages /app/
+# Each stage's AOT cache, made here by a training run through the stages as run-stage starts them,
+# with this image's JDK: a container then starts from it, its classes already loaded and linked and
+# its methods' profiles there (docs/PERFORMANCE.md). The local run's jar is only needed for the
+# training's broker and client, so it is mounted from the build stage, not copied.
+RUN --mount=type=bind,from=build,source=/src/local-stack/target/local-stack.jar,target=/tmp/local-stack.jar \
+    chmod +x /app/run-stage /app/train-stages && /app/train-stages /tmp/local-stack.jar
 # /data: the fs result store's volume; a new named volume takes this owner, so the stages can write.
-RUN chmod +x /app/run-stage && useradd --system --uid 10001 hookrun && mkdir /data && chown hookrun /data
+RUN useradd --system --uid 10001 hookrun && mkdir /data && chown hookrun /data
 USER hookrun
 # SIGTERM reaches java directly (exec in run-stage), so workers drain before the container stops.
 ENTRYPOINT ["/app/run-stage"]

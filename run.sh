@@ -32,10 +32,11 @@ if needs_build; then
 fi
 source local-stack/pick-java # JAVA_BIN: $JAVA_HOME's java, else the PATH's (or a newer JDK when it is older than 21)
 source docker/jvm-options # JVM_OPTS: the collector and object layout (the container entry uses it too)
-# Two C2 compiler threads on machines of up to three cores (the JVM picks one there; four cores
-# and up get two or more anyway): the local run's warm-up waits for the compilers to go quiet, and
-# one thread takes twice as long to get through a start's worth of hot code.
-JIT_OPTS=""
-if (($(nproc 2>/dev/null || echo 4) < 4)); then JIT_OPTS="-XX:CICompilerCount=3"; fi
-case " ${JAVA_OPTS:-} " in *" -XX:CICompilerCount="*) JIT_OPTS="" ;; esac
-exec "$JAVA_BIN" $JVM_OPTS $JIT_OPTS ${JAVA_OPTS:-} -jar "$JAR" "$@"
+# A bound on the heap unless JAVA_OPTS set one (-Xmx...): without it the collector grows the heap
+# toward a quarter of the machine's memory (2-5 GB here after a burst of runs) where the local run
+# works in a few hundred MB. The stage processes of LOCAL_PROCESSES=per-stage inherit it, and a
+# stage started from its command gets it too (docs/PERFORMANCE.md has what was measured).
+HEAP_OPTS="-Xmx512m"
+case " ${JAVA_OPTS:-} " in *" -Xmx"* | *"MaxHeapSize"* | *"MaxRAMPercentage"* | *"MaxRAM="*) HEAP_OPTS="" ;; esac
+source local-stack/startup-cache # CACHE_OPTS: start from the AOT cache (CDS archive before 25) next to the jar
+exec "$JAVA_BIN" $JVM_OPTS $HEAP_OPTS $CACHE_OPTS ${JAVA_OPTS:-} -jar "$JAR" "$@"

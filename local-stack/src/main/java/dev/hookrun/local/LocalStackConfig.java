@@ -4,7 +4,6 @@ import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,13 +13,7 @@ import java.util.Map;
  * read from the same environment by the stage's own config record.
  */
 public record LocalStackConfig(
-    Path dataDir,
-    int kafkaPort,
-    boolean externalKafka,
-    String devApiKey,
-    int warmUpRuns,
-    Duration warmUpSettleMax,
-    boolean processPerStage) {
+    Path dataDir, int kafkaPort, boolean externalKafka, String devApiKey, boolean processPerStage) {
 
   public static final Setting DATA_DIR =
       Setting.of(
@@ -30,30 +23,14 @@ public record LocalStackConfig(
   public static final Setting KAFKA_PORT =
       Setting.of("LOCAL_KAFKA_PORT", "9092", "Port of the local run's in-process Kafka broker");
 
-  public static final Setting WARMUP_RUNS =
-      Setting.of(
-          "WARMUP_RUNS",
-          "2000",
-          "Zero-length runs the local run sends through itself before /readyz says ready, so the first"
-              + " real requests do not pay for class loading and JIT (0 turns it off; see docs/PERFORMANCE.md)");
-
-  public static final Setting WARMUP_SETTLE_MAX =
-      Setting.of(
-          "WARMUP_SETTLE_MAX",
-          "60s",
-          "After the WARMUP_RUNS burst, the local run keeps a light load on itself (1,000 runs/s) until"
-              + " the JIT compilers go quiet, for at most this long; a second round on fresh stages settles for"
-              + " at most 15 s (0s skips both; see docs/PERFORMANCE.md)");
-
   public static final Setting PROCESSES =
       Setting.of(
           "LOCAL_PROCESSES",
           "one",
           "one: broker, gateway, worker and dispatcher share one JVM; per-stage: the broker stays in"
-              + " this one and each stage gets a JVM of its own, as in production (each warms itself up)");
+              + " this one and each stage gets a JVM of its own, as in production");
 
-  public static final List<Setting> SETTINGS =
-      List.of(DATA_DIR, KAFKA_PORT, WARMUP_RUNS, WARMUP_SETTLE_MAX, PROCESSES);
+  public static final List<Setting> SETTINGS = List.of(DATA_DIR, KAFKA_PORT, PROCESSES);
 
   /**
    * Where the local run's gateway listens unless HTTP_HOST says otherwise: this machine only. The
@@ -78,8 +55,6 @@ public record LocalStackConfig(
                 vars.get("KAFKA_BOOTSTRAP_SERVERS") != null
                     && !vars.get("KAFKA_BOOTSTRAP_SERVERS").isBlank(),
                 vars.get("API_KEYS") == null || vars.get("API_KEYS").isBlank() ? DEV_KEY : null,
-                env.integer(WARMUP_RUNS, 0, 100_000),
-                env.duration(WARMUP_SETTLE_MAX, Duration.ZERO, Duration.ofMinutes(10)),
                 processPerStage(env)));
   }
 

@@ -27,6 +27,7 @@ public final class LocalStackMain {
       case "receiver" -> WebhookPrinter.main(rest);
       case "broker" -> runBrokerOnly();
       case "ops" -> OpsCli.main(rest);
+      case "train" -> Training.main(rest);
       case StageProcesses.CHILD_COMMAND -> runStageOf(rest);
       default -> {
         System.err.println(
@@ -85,11 +86,7 @@ public final class LocalStackMain {
         .map(ProcessHandle::onExit)
         .orElse(java.util.concurrent.CompletableFuture.completedFuture(null))
         .thenRun(() -> new Thread(() -> System.exit(0), "run-ended").start());
-    if (args.length == 3 && args[1].equals(StageProcesses.WARM_UP_ARGUMENT)) {
-      StageWarmUp.run(args[2]);
-    } else {
-      main(Arrays.copyOfRange(args, 1, args.length));
-    }
+    main(Arrays.copyOfRange(args, 1, args.length));
   }
 
   /** Only the in-process broker, for running the stages as separate processes on one machine. */

@@ -5,15 +5,12 @@ import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import dev.hookrun.worker.WorkerConfig;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -48,12 +45,6 @@ public final class StageProcesses implements RunningStack {
   private static final Duration READY_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration READY_POLL = Duration.ofMillis(200);
 
-  /** Before the stage's name: the stage warms itself up first ({@link StageWarmUp}). */
-  static final String WARM_UP_ARGUMENT = "warm-up";
-
-  /** How long the worker and dispatcher may take to leave the warm-up's consumer groups. */
-  private static final Duration WARM_UP_GROUPS_EMPTY = Duration.ofSeconds(30);
-
   /**
    * JVM options of this process that a child must not repeat: what opens a port, or writes a file
    * that four JVMs would then share (an agent, a debugger, a recording, a log to a file, JMX).
@@ -65,6 +56,10 @@ public final class StageProcesses implements RunningStack {
           "-javaagent:",
           "-Xrunjdwp",
           "-XX:StartFlightRecording",
+          "-XX:AOTCacheOutput",
+          "-XX:AOTConfiguration",
+          "-XX:AOTMode",
+          "-XX:ArchiveClassesAtExit",
           "-Dcom.sun.management.jmxremote");
 
   private final Map<String, String> env;
@@ -114,51 +109,10 @@ public final class StageProcesses implements RunningStack {
     drainTimeout = WorkerConfig.fromEnv(stages.backend()).drainTimeout();
     dispatcherConfig = DispatcherConfig.fromEnv(stages.dispatcher());
     String secret = resultUrlSecret(env);
-    boolean warmUp = config.warmUpRuns() > 0;
-    launch("worker", withSecret(stages.backend(), secret), warmUp);
-    launch("dispatcher", withSecret(stages.dispatcher(), secret), warmUp);
-    launch("gateway", withSecret(stages.gateway(), secret), warmUp);
-    if (warmUp) {
-      awaitGateway(StageWarmUp.WARMED_UP_CHECK);
-      endWarmUp();
-    }
-    awaitGateway(null);
-  }
-
-  /**
-   * The gateway's warm-up runs are all delivered: the worker and the dispatcher stop their warm-up
-   * stages ({@link StageWarmUp}), the warm-up's topics and groups are deleted once its groups are
-   * empty (what cannot be is logged and left to the next start's warm-up, as in the one-process
-   * run), and then the gateway is told, so that it says ready only after all that.
-   */
-  private void endWarmUp() {
-    tell("worker");
-    tell("dispatcher");
-    String prefix = WarmUpStack.prefixOf(stages.gateway(), StageWarmUp.ROUND);
-    try {
-      WarmUpStack.deleteFromKafka(
-          stages.gatewayConfig().kafka(),
-          prefix,
-          WARM_UP_GROUPS_EMPTY,
-          broker == null ? null : broker.logDir());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      LOG.warn(
-          "warm-up: could not delete its topics and groups ({}); the next start will",
-          e.toString());
-    }
-    tell("gateway");
-  }
-
-  /** A line on the stage's standard input: the warm-up is over. */
-  private void tell(String stage) {
-    try (OutputStream in = children.get(stage).getOutputStream()) {
-      in.write("warm-up over\n".getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      // it exited: lost() says so, and the wait for the gateway stops on that
-      LOG.warn("could not tell the {} that the warm-up is over: {}", stage, e.toString());
-    }
+    launch("worker", withSecret(stages.backend(), secret));
+    launch("dispatcher", withSecret(stages.dispatcher(), secret));
+    launch("gateway", withSecret(stages.gateway(), secret));
+    awaitGateway();
   }
 
   /** Completes with the stage's name when one of the stages exits while the run is not stopping. */
@@ -250,14 +204,10 @@ public final class StageProcesses implements RunningStack {
     return out;
   }
 
-  /**
-   * @param warmUp whether the stage warms itself up first ({@link StageWarmUp}); its standard input
-   *     is then the line that ends its warm-up, else this process's
-   */
-  private void launch(String stage, Map<String, String> stageEnv, boolean warmUp) {
+  private void launch(String stage, Map<String, String> stageEnv) {
     ProcessBuilder builder =
-        new ProcessBuilder(command(ProcessHandle.current().pid(), stage, warmUp))
-            .redirectInput(warmUp ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.INHERIT)
+        new ProcessBuilder(command(ProcessHandle.current().pid(), stage))
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
             .redirectErrorStream(true)
             .redirectOutput(output);
     builder.environment().clear();
@@ -285,7 +235,7 @@ public final class StageProcesses implements RunningStack {
    * This JVM, with this process's options, running one stage that stops when process {@code
    * parentPid} is gone; the stage is the last argument.
    */
-  static List<String> command(long parentPid, String stage, boolean warmUp) {
+  static List<String> command(long parentPid, String stage) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(inherited(ManagementFactory.getRuntimeMXBean().getInputArguments()));
@@ -294,9 +244,6 @@ public final class StageProcesses implements RunningStack {
     command.add(LocalStackMain.class.getName());
     command.add(CHILD_COMMAND);
     command.add(Long.toString(parentPid));
-    if (warmUp) {
-      command.add(WARM_UP_ARGUMENT);
-    }
     command.add(stage);
     return command;
   }
@@ -309,11 +256,8 @@ public final class StageProcesses implements RunningStack {
         .toList();
   }
 
-  /**
-   * Waits for the gateway's {@code /readyz} to say ready or, with {@code check}, only for that one
-   * of its checks to pass.
-   */
-  private void awaitGateway(String check) {
+  /** Waits for the gateway's {@code /readyz} to say ready. */
+  private void awaitGateway() {
     String host = gatewayHost();
     if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
       host = "127.0.0.1";
@@ -333,7 +277,7 @@ public final class StageProcesses implements RunningStack {
             http.send(
                 HttpRequest.newBuilder(readyz).timeout(Duration.ofSeconds(2)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() == 200 || (check != null && passes(answer.body(), check))) {
+        if (answer.statusCode() == 200) {
           return;
         }
       } catch (IOException e) {
@@ -354,16 +298,5 @@ public final class StageProcesses implements RunningStack {
     stop();
     throw new IllegalStateException(
         "the gateway did not say ready at " + readyz + " within " + READY_TIMEOUT);
-  }
-
-  /** Whether {@code /readyz}'s answer has {@code check} passing. */
-  static boolean passes(String readyzBody, String check) {
-    try {
-      JsonObject checks = new JsonObject(readyzBody).getJsonObject("checks");
-      JsonObject one = checks == null ? null : checks.getJsonObject(check);
-      return one != null && one.getBoolean("ok", false);
-    } catch (RuntimeException notJson) {
-      return false;
-    }
   }
 }

@@ -33,9 +33,7 @@ class LocalBindTest {
                 "HTTP_PORT",
                 "0",
                 "DATA_DIR",
-                dir.toString(),
-                "WARMUP_RUNS",
-                "0"));
+                dir.toString()));
     try {
       stack.start().await();
       assertEquals("127.0.0.1", stack.gatewayHost());

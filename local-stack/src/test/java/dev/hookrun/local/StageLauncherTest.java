@@ -56,8 +56,36 @@ class StageLauncherTest {
     assertFalse(options.stream().anyMatch(o -> o.contains("ZGC") || o.contains("ZGenerational")));
   }
 
+  @Test
+  void aContainersHeapIsBoundedUnlessJavaOptsBoundIt() throws Exception {
+    List<String> bounds =
+        options("25.0.1", "").stream()
+            .filter(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxRAMPercentage"))
+            .toList();
+    // three quarters of the container's limit, or a fixed bound where it has none
+    assertTrue(
+        bounds.equals(List.of("-XX:MaxRAMPercentage=75")) || bounds.equals(List.of("-Xmx512m")),
+        bounds.toString());
+    assertEquals(
+        List.of("-Xmx1g"),
+        options("25.0.1", "-Xmx1g").stream().filter(o -> o.startsWith("-Xmx")).toList());
+    assertFalse(options("25.0.1", "-XX:MaxRAMPercentage=50").contains("-Xmx512m"));
+    assertFalse(options("25.0.1", "-XX:MaxRAMPercentage=50").contains("-XX:MaxRAMPercentage=75"));
+  }
+
   /** The options before {@code -jar} that name a collector, its mode or the object headers. */
   private List<String> gcOptions(String version, String javaOpts) throws Exception {
+    return options(version, javaOpts).stream()
+        .filter(
+            o ->
+                o.contains("GC")
+                    || o.contains("ZGenerational")
+                    || o.contains("CompactObjectHeaders"))
+        .toList();
+  }
+
+  /** The options the container entry starts its java with, before {@code -jar}. */
+  private List<String> options(String version, String javaOpts) throws Exception {
     Path java = bin.resolve("java");
     Files.writeString(
         java,
@@ -79,12 +107,7 @@ class StageLauncherTest {
     assertTrue(p.waitFor(10, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
     assertTrue(out.endsWith("-jar /app/worker.jar"), out);
-    return List.of(out.split(" ")).stream()
-        .filter(
-            o ->
-                o.contains("GC")
-                    || o.contains("ZGenerational")
-                    || o.contains("CompactObjectHeaders"))
-        .toList();
+    List<String> words = List.of(out.split(" "));
+    return words.subList(0, words.size() - 2);
   }
 }

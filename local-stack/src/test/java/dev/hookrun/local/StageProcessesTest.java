@@ -23,10 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,70 +98,11 @@ class StageProcessesTest {
   }
 
   @Test
-  void eachStageWarmsUpInItsOwnProcessBeforeTheRunSaysReadyAndLeavesNothingOfItBehind()
-      throws Exception {
-    int port = freePort();
-    Map<String, String> env = env(port);
-    env.put("WARMUP_RUNS", "300");
-    env.put("WARMUP_SETTLE_MAX", "2s");
-    env.put("LOG_LEVEL", "INFO"); // the gateway's process logs what its warm-up sent
-    Path log = dir.resolve("stages.log");
-    StageProcesses stages = new StageProcesses(env, ProcessBuilder.Redirect.appendTo(log.toFile()));
-    try {
-      CompletableFuture<Void> started = CompletableFuture.runAsync(stages::start);
-      TestHttp http = new TestHttp(port, LocalStackConfig.DEV_KEY);
-      assertTrue(
-          WarmUpChecks.readyAfterNamingTheWarmUp(http, Duration.ofSeconds(180)),
-          "/readyz named the warm-up while it ran");
-      started.get(60, TimeUnit.SECONDS);
-
-      // the warm-up's runs went through the three processes: every one accepted and delivered
-      Matcher sent =
-          Pattern.compile("warm-up: (\\d+) runs in \\d+ ms \\((\\d+) not accepted, (\\d+) webhooks")
-              .matcher(Files.readString(log));
-      assertTrue(sent.find(), "the gateway's process logged its warm-up");
-      int runs = Integer.parseInt(sent.group(1));
-      assertTrue(runs >= 300, "the burst, then the settling load: " + runs);
-      assertEquals(0, Integer.parseInt(sent.group(2)));
-      assertEquals(runs, Integer.parseInt(sent.group(3)));
-
-      // nothing of it is left in Kafka, and no warm-up run among the platform's requests
-      WarmUpChecks.nothingLeftOf(
-          List.of(WarmUpStack.prefixOf(env, StageWarmUp.ROUND)), env.get("TOPIC_PREFIX"));
-
-      // and the platform's stages, still in their processes, run a real predict
-      stages
-          .pids()
-          .values()
-          .forEach(pid -> assertTrue(ProcessHandle.of(pid).orElseThrow().isAlive()));
-      TestHttp.Response run =
-          http.post(
-              "/v3/" + LocalStackConfig.DEV_PROJECT + "/" + WarmUp.APP + "/predict",
-              new JsonObject().put("delayMins", 0).encode());
-      assertEquals(200, run.status(), String.valueOf(run.json()));
-      assertEquals("succeeded", run.json().getString("status"));
-    } finally {
-      stages.stop();
-    }
-  }
-
-  @Test
-  void theRunReadsOneCheckOfTheGatewaysReadiness() {
-    String warming =
-        "{\"status\":\"not ready\",\"checks\":{\"kafka\":{\"ok\":true},"
-            + "\"warm_up\":{\"ok\":true},\"warm_up_ended\":{\"ok\":false}}}";
-    assertTrue(StageProcesses.passes(warming, StageWarmUp.WARMED_UP_CHECK));
-    assertFalse(StageProcesses.passes(warming, StageWarmUp.OTHERS_STOPPED_CHECK));
-    assertFalse(StageProcesses.passes("{\"checks\":{}}", StageWarmUp.WARMED_UP_CHECK));
-    assertFalse(StageProcesses.passes("<html>", StageWarmUp.WARMED_UP_CHECK));
-  }
-
-  @Test
   void aStageEndsWhenTheRunThatStartedItIsGone() throws Exception {
     Process run = new ProcessBuilder("sleep", "600").start();
     Map<String, String> env = env(freePort());
     ProcessBuilder builder =
-        new ProcessBuilder(StageProcesses.command(run.pid(), "worker", false))
+        new ProcessBuilder(StageProcesses.command(run.pid(), "worker"))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("worker.log").toFile());
     builder.environment().putAll(env);
@@ -183,15 +121,24 @@ class StageProcessesTest {
   @Test
   void aStageStartsWithTheRunsJvmOptionsButNoPortOrFileOfItsOwn() {
     assertEquals(
-        List.of("-XX:+UseZGC", "-XX:CICompilerCount=3", "-Xmx2g", "-Xlog:gc", "-Dfoo=bar"),
+        List.of(
+            "-XX:+UseZGC",
+            "-XX:CICompilerCount=3",
+            "-Xmx2g",
+            "-XX:AOTCache=/tmp/run.aot",
+            "-Xlog:gc",
+            "-Dfoo=bar"),
         StageProcesses.inherited(
             List.of(
                 "-XX:+UseZGC",
                 "-XX:CICompilerCount=3",
                 "-Xmx2g",
+                "-XX:AOTCache=/tmp/run.aot",
                 "-Xlog:gc",
                 "-Xlog:gc*:file=/tmp/gc.log",
                 "-XX:StartFlightRecording=filename=/tmp/run.jfr",
+                "-XX:AOTCacheOutput=/tmp/run.aot",
+                "-XX:ArchiveClassesAtExit=/tmp/run.jsa",
                 "-agentlib:jdwp=transport=dt_socket,server=y,address=5005",
                 "-javaagent:/opt/agent.jar",
                 "-Dcom.sun.management.jmxremote.port=9010",
@@ -230,7 +177,6 @@ class StageProcessesTest {
     env.put("DATA_DIR", dir.toString());
     env.put("LOCAL_PROCESSES", "per-stage");
     env.put("LOG_LEVEL", "WARN");
-    env.put("WARMUP_RUNS", "0"); // the warm-up's own test warms up
     return env;
   }
 

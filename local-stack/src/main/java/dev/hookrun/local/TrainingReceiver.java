@@ -7,10 +7,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * The webhook receiver of the warm-up's runs, on loopback (the warm-up's own dispatcher may always
- * deliver there). Used on one context only.
+ * The webhook receiver of the training run's runs, on loopback (the local run's dispatcher may
+ * always deliver there). Used on one context only.
  */
-final class WarmUpReceiver {
+final class TrainingReceiver {
 
   private final Vertx vertx;
   private final Promise<Void> all = Promise.promise();
@@ -18,7 +18,7 @@ final class WarmUpReceiver {
   private int expected = Integer.MAX_VALUE;
   private int delivered;
 
-  WarmUpReceiver(Vertx vertx) {
+  TrainingReceiver(Vertx vertx) {
     this.vertx = vertx;
   }
 
@@ -41,15 +41,15 @@ final class WarmUpReceiver {
         .map(
             s -> {
               server = s;
-              return "http://127.0.0.1:" + s.actualPort() + "/warm-up";
+              return "http://127.0.0.1:" + s.actualPort() + "/training";
             });
   }
 
   /**
-   * Answers in one of a few shapes webhook receivers answer in, so the dispatcher's HTTP client is
-   * compiled for them all and not only for the first real receiver's (docs/PERFORMANCE.md, tenth
-   * session): an empty 200, a JSON body with a length, a chunked JSON body with keep-alive headers
-   * (as Node's http module answers {@code res.end(json)}), a 202 with text.
+   * Answers in one of a few shapes webhook receivers answer in, so the cache holds the dispatcher's
+   * HTTP client's classes and profiles for them all and not only for one: an empty 200, a JSON body
+   * with a length, a chunked JSON body with keep-alive headers (as Node's http module answers
+   * {@code res.end(json)}), a 202 with text.
    */
   private static void answer(HttpServerResponse response, int n) {
     switch (n % 4) {
@@ -77,7 +77,7 @@ final class WarmUpReceiver {
     return all.future();
   }
 
-  /** Fails {@link #awaitAll}: the warm-up ran out of time. */
+  /** Fails {@link #awaitAll}: the training ran out of time. */
   void timeOut() {
     all.tryFail("timed out");
   }

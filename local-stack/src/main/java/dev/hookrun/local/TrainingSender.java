@@ -1,7 +1,6 @@
 package dev.hookrun.local;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -13,17 +12,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
- * The warm-up's zero-length predicts through the public API; counts what was sent, answered and
- * accepted. Used on one context only ({@link WarmUp} runs on one).
+ * The training run's zero-length predicts through the public API; counts what was sent and
+ * accepted. Used on one context only ({@link TrainingClient} runs on one).
  *
  * <p>The runs take turns between a few shapes of request that real clients send: other header sets
  * (lower-case names, a charset, keep-alive, a user agent), a chunked body, and bodies with fields
  * of every JSON type beside the platform's own (a client reference, a timestamp with a fraction, a
- * nested input). The JIT compiles the request path, and the result and webhook paths behind it, for
- * what it has seen; a warm-up of one body and one header set left the first real client's shapes to
- * throw away compiled code in its first second after ready (docs/PERFORMANCE.md, tenth session).
+ * nested input). The cache keeps the classes and method profiles of what the training saw; one body
+ * and one header set would leave the first real client's shapes to the cold path.
  */
-final class WarmUpSender {
+final class TrainingSender {
 
   private static final int SHAPES = 4;
 
@@ -32,13 +30,11 @@ final class WarmUpSender {
   private final String hook;
   private int sent;
   private int accepted;
-  private int inFlight;
-  private Promise<Void> idle;
 
   /**
    * @param hook the webhook every run names
    */
-  WarmUpSender(
+  TrainingSender(
       HttpClient client,
       String host,
       int port,
@@ -77,43 +73,49 @@ final class WarmUpSender {
                 .putHeader("Accept", "application/json"));
   }
 
-  /** Sends one run; completes when it was answered, whatever the answer. */
-  Future<Void> send() {
+  /**
+   * Sends one run, with the webhook or, when {@code sync}, without (the gateway answers with the
+   * result); completes with the answer's body when it was accepted, else with null.
+   */
+  Future<JsonObject> send(boolean sync) {
     int shape = sent % SHAPES;
     Buffer body = body(shape, sent);
+    if (sync) {
+      JsonObject withoutHook = body.toJsonObject();
+      withoutHook.remove("webhook_endpoint");
+      body = withoutHook.toBuffer();
+    }
+    Buffer sending = body;
     sent++;
-    inFlight++;
     return client
         .request(requests.get(shape))
         .compose(
             req -> {
               if (shape == SHAPES - 1) {
                 req.setChunked(true);
-                int half = body.length() / 2;
-                req.write(body.getBuffer(0, half));
-                return req.send(body.getBuffer(half, body.length()));
+                int half = sending.length() / 2;
+                req.write(sending.getBuffer(0, half));
+                return req.send(sending.getBuffer(half, sending.length()));
               }
-              return req.send(body);
+              return req.send(sending);
             })
-        .compose(resp -> resp.body().map(b -> resp.statusCode()))
-        .andThen(
-            r -> {
-              inFlight--;
-              if (r.succeeded() && r.result() / 100 == 2) {
-                accepted++;
+        .compose(resp -> resp.body().map(b -> resp.statusCode() / 100 == 2 ? b : null))
+        .map(
+            answer -> {
+              if (answer == null) {
+                return null;
               }
-              if (inFlight == 0 && idle != null) {
-                idle.tryComplete();
-              }
+              accepted++;
+              return answer.toJsonObject();
             })
-        .mapEmpty();
+        .otherwise((JsonObject) null);
   }
 
   /** A zero-length run's body in one of the shapes; the values change from run to run. */
   private Buffer body(int shape, int n) {
     JsonObject body = new JsonObject().put("delayMins", 0).put("webhook_endpoint", hook);
     switch (shape) {
-      case 1 -> body.put("client_ref", "warm-up-" + n).put("client_sent_at", sentAt());
+      case 1 -> body.put("client_ref", "training-" + n).put("client_sent_at", sentAt());
       case 2 ->
           body.put("delayMins", 0.0)
               .put(
@@ -131,7 +133,7 @@ final class WarmUpSender {
                       .put("user", "u-" + n)
                       .put("sent_at", sentAt())
                       .put("id", 1_000_000_000_000L + n));
-      case 3 -> body.put("client_ref", "warm-up-" + n).put("priority", n % 3 == 0);
+      case 3 -> body.put("client_ref", "training-" + n).put("priority", n % 3 == 0);
       default -> {}
     }
     return body.toBuffer();
@@ -142,23 +144,11 @@ final class WarmUpSender {
     return System.currentTimeMillis() + ThreadLocalRandom.current().nextInt(1000) / 1000.0;
   }
 
-  /** Completes {@code promise} once no run is in flight (at once if none is). */
-  void whenIdle(Promise<Void> promise) {
-    idle = promise;
-    if (inFlight == 0) {
-      promise.tryComplete();
-    }
-  }
-
   int sent() {
     return sent;
   }
 
   int accepted() {
     return accepted;
-  }
-
-  int inFlight() {
-    return inFlight;
   }
 }
