@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image holding the three stage jars; the compose service picks the stage with its command.
+# One image holding the four stage jars; the compose service picks the stage with its command.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
@@ -12,7 +12,7 @@ FROM eclipse-temurin:25-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /src/gateway/target/gateway.jar /src/worker/target/worker.jar \
-     /src/webhook-dispatcher/target/webhook-dispatcher.jar /app/
+     /src/scheduler/target/scheduler.jar /src/webhook-dispatcher/target/webhook-dispatcher.jar /app/
 COPY docker/run-stage docker/jvm-options docker/train-stages /app/
 # Each stage's AOT cache, made here by a training run through the stages as run-stage starts them,
 # with this image's JDK: a container then starts from it, its classes already loaded and linked and

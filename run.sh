@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command for the local platform.
-#   ./run.sh                 broker + gateway + worker + dispatcher in one process (Ctrl-C stops all)
-#   LOCAL_PROCESSES=per-stage ./run.sh   the same with the gateway, worker and dispatcher in processes of their own
-#   ./run.sh gateway|worker|dispatcher   one stage alone, against KAFKA_BOOTSTRAP_SERVERS
+#   ./run.sh                 broker + gateway + scheduler + worker + dispatcher in one process (Ctrl-C stops all)
+#   LOCAL_PROCESSES=per-stage ./run.sh   the same with each stage in a process of its own
+#   ./run.sh gateway|scheduler|worker|dispatcher   one stage alone, against KAFKA_BOOTSTRAP_SERVERS
 #   ./run.sh receiver [port] a webhook receiver on localhost that prints what it gets
 #   ./run.sh ops <command>   inspect topics, groups, runs, dead letters (see docs/operating.md)
 # The jar is built on first use (and rebuilt when sources are newer than it).

@@ -7,6 +7,8 @@ import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
+import dev.hookrun.scheduler.SchedulerConfig;
+import dev.hookrun.scheduler.SchedulerVerticle;
 import dev.hookrun.worker.WorkerConfig;
 import dev.hookrun.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -16,8 +18,8 @@ import java.util.Map;
 
 /**
  * The whole platform in one process: a broker (unless KAFKA_BOOTSTRAP_SERVERS names a cluster),
- * then worker, dispatcher and gateway, each configured from the same environment exactly as it
- * would be when run alone.
+ * then worker, scheduler, dispatcher and gateway, each configured from the same environment
+ * exactly as it would be when run alone.
  */
 public final class LocalStack implements RunningStack {
 
@@ -45,6 +47,7 @@ public final class LocalStack implements RunningStack {
         StageEnvironment.of(env, config, broker == null ? null : broker.bootstrapServers());
     gatewayConfig = stages.gatewayConfig();
     WorkerConfig workerConfig = WorkerConfig.fromEnv(stages.backend());
+    SchedulerConfig schedulerConfig = SchedulerConfig.fromEnv(stages.backend());
     DispatcherConfig dispatcherConfig = DispatcherConfig.fromEnv(stages.dispatcher());
     this.dispatcherConfig = dispatcherConfig;
 
@@ -54,6 +57,7 @@ public final class LocalStack implements RunningStack {
         .deployVerticle(
             () -> new WorkerVerticle(workerConfig),
             new DeploymentOptions().setInstances(workerConfig.instances()))
+        .compose(id -> vertx.deployVerticle(new SchedulerVerticle(schedulerConfig)))
         .compose(id -> vertx.deployVerticle(new DispatcherVerticle(dispatcherConfig)))
         .compose(id -> vertx.deployVerticle(gateway))
         .mapEmpty();

@@ -5,6 +5,7 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherMain;
 import dev.hookrun.gateway.GatewayMain;
 import dev.hookrun.ops.cli.OpsCli;
+import dev.hookrun.scheduler.SchedulerMain;
 import dev.hookrun.worker.WorkerMain;
 import java.util.Arrays;
 
@@ -23,6 +24,7 @@ public final class LocalStackMain {
       case "all" -> runAll();
       case "gateway" -> GatewayMain.main(rest);
       case "worker" -> WorkerMain.main(rest);
+      case "scheduler" -> SchedulerMain.main(rest);
       case "dispatcher" -> DispatcherMain.main(rest);
       case "receiver" -> WebhookPrinter.main(rest);
       case "broker" -> runBrokerOnly();
@@ -31,7 +33,8 @@ public final class LocalStackMain {
       case StageProcesses.CHILD_COMMAND -> runStageOf(rest);
       default -> {
         System.err.println(
-            "usage: run.sh [all|gateway|worker|dispatcher|broker|receiver [port]|ops <command>]");
+            "usage: run.sh [all|gateway|worker|scheduler|dispatcher|broker|receiver [port]|ops"
+                + " <command>]");
         System.exit(2);
       }
     }

@@ -4,6 +4,7 @@ import dev.hookrun.common.config.ConfigException;
 import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
+import dev.hookrun.scheduler.SchedulerConfig;
 import dev.hookrun.worker.WorkerConfig;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -89,7 +90,7 @@ public final class StageProcesses implements RunningStack {
   }
 
   /**
-   * Starts the broker and the three stages and returns once the gateway's {@code /readyz} says
+   * Starts the broker and the four stages and returns once the gateway's {@code /readyz} says
    * ready.
    *
    * @throws ConfigException when a stage's settings are invalid (checked here, before any child
@@ -107,9 +108,11 @@ public final class StageProcesses implements RunningStack {
           List.of("HTTP_PORT: LOCAL_PROCESSES=per-stage needs a fixed port, not 0"));
     }
     drainTimeout = WorkerConfig.fromEnv(stages.backend()).drainTimeout();
+    SchedulerConfig.fromEnv(stages.backend()); // its settings are checked before any child starts
     dispatcherConfig = DispatcherConfig.fromEnv(stages.dispatcher());
     String secret = resultUrlSecret(env);
     launch("worker", withSecret(stages.backend(), secret));
+    launch("scheduler", stages.backend());
     launch("dispatcher", withSecret(stages.dispatcher(), secret));
     launch("gateway", withSecret(stages.gateway(), secret));
     awaitGateway();
