@@ -85,6 +85,9 @@ final class QueueEstimates {
   private boolean changedSinceWalk;
   private boolean walking;
 
+  /** Counts walks, so a walk that ends after a newer one does not replace its positions. */
+  private long walks;
+
   QueueEstimates(SchedulingPolicy policy, Clock clock, Walker walker) {
     this.policy = policy;
     this.clock = clock;
@@ -149,6 +152,7 @@ final class QueueEstimates {
             || now.isBefore(positionsAt);
     if (queued.size() <= SMALL_QUEUE) {
       if (stale || changedSinceWalk) {
+        walks++;
         positions = walk(queued.values(), runningByProject, now);
         positionsAt = now;
         changedSinceWalk = false;
@@ -159,11 +163,12 @@ final class QueueEstimates {
       changedSinceWalk = false;
       List<QueuedRun> runs = List.copyOf(queued.values());
       Map<String, Integer> running = Map.copyOf(runningByProject);
+      long walk = ++walks;
       walker.walk(
           () -> walk(runs, running, now),
           walked -> {
             walking = false;
-            if (walked != null) {
+            if (walked != null && walk == walks) {
               positions = walked;
             }
           });
