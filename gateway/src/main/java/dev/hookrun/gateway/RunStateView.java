@@ -91,7 +91,7 @@ final class RunStateView {
       int maxWaiters,
       Clock clock,
       SchedulingPolicy scheduling) {
-    this.estimates = new QueueEstimates(scheduling, clock);
+    this.estimates = new QueueEstimates(scheduling, clock, QueueEstimates.Walker.offLoop(vertx));
     this.vertx = vertx;
     this.retention = retention;
     this.maxEntries = maxEntries;

@@ -29,7 +29,8 @@ class QueueEstimatesTest {
 
   private final SteppedClock clock = new SteppedClock(T0);
   private final Map<String, RunState> runs = new HashMap<>();
-  private QueueEstimates estimates = new QueueEstimates(SchedulingPolicy.unlimited(), clock);
+  private QueueEstimates estimates =
+      new QueueEstimates(SchedulingPolicy.unlimited(), clock, QueueEstimates.Walker.inline());
 
   /** Folds a state in as the view does, telling the estimates what changed. */
   private void apply(RunState incoming) {
@@ -96,7 +97,10 @@ class QueueEstimatesTest {
   @Test
   void weightsGiveAProjectItsShareOfTheStartsAhead() {
     estimates =
-        new QueueEstimates(SchedulingPolicy.parse("a=3", null, Duration.ofMinutes(10)), clock);
+        new QueueEstimates(
+            SchedulingPolicy.parse("a=3", null, Duration.ofMinutes(10)),
+            clock,
+            QueueEstimates.Walker.inline());
     for (int i = 0; i < 9; i++) {
       queue("a", "a-" + i);
     }
@@ -112,7 +116,10 @@ class QueueEstimatesTest {
   @Test
   void aProjectAtItsCapWaitsBehindTheOthersFromItsRunningCount() {
     estimates =
-        new QueueEstimates(SchedulingPolicy.parse(null, "a=2", Duration.ofMinutes(10)), clock);
+        new QueueEstimates(
+            SchedulingPolicy.parse(null, "a=2", Duration.ofMinutes(10)),
+            clock,
+            QueueEstimates.Walker.inline());
     for (int i = 0; i < 4; i++) {
       queue("a", "a-" + i);
     }
@@ -244,15 +251,30 @@ class QueueEstimatesTest {
   }
 
   @Test
-  void aBigQueueIsWalkedAtMostOnceASecond() {
+  void aBigQueueIsWalkedAtMostOnceASecondAwayFromTheCaller() {
+    List<Runnable> walks = new ArrayList<>();
+    estimates =
+        new QueueEstimates(
+            SchedulingPolicy.unlimited(),
+            clock,
+            (walk, done) -> walks.add(() -> done.accept(walk.get())));
     int big = QueueEstimates.SMALL_QUEUE + 500;
     for (int i = 0; i < big; i++) {
       queue("a", "a-" + i);
     }
+    assertNull(position("a-0"), "the first walk has not been run yet");
+    assertEquals(1, walks.size());
+    walks.remove(0).run();
     assertEquals(big - 1, position("a-" + (big - 1)));
+
     queue("a", "newest");
     assertNull(position("newest"), "not walked again within the second");
+    assertTrue(walks.isEmpty());
     clock.advance(QueueEstimates.REFRESH);
+    assertNull(position("newest"), "the walk is under way");
+    assertNull(position("newest"), "and only one at a time");
+    assertEquals(1, walks.size());
+    walks.remove(0).run();
     assertEquals(big, position("newest"));
   }
 }
