@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The whole platform in one process: a broker (unless KAFKA_BOOTSTRAP_SERVERS names a cluster),
- * then worker, scheduler, dispatcher and gateway, each configured from the same environment
- * exactly as it would be when run alone.
+ * then worker, scheduler, dispatcher and gateway, each configured from the same environment exactly
+ * as it would be when run alone.
  */
 public final class LocalStack implements RunningStack {
 

@@ -12,6 +12,7 @@ import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.metrics.ServiceMetrics;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.gateway.GatewayConfig;
+import dev.hookrun.scheduler.SchedulerConfig;
 import dev.hookrun.worker.WorkerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
@@ -35,8 +36,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * The Kubernetes manifests under deploy/ are checked against the code (no cluster here): every
  * environment name a stage gets is one of its settings, probes hit routes that exist on the stage's
- * own port, a worker has time to drain before it is killed, and nothing scales past the partitions
- * that give it work.
+ * own port, a worker has time to drain before it is killed, dispatchers do not scale past the
+ * partitions that give them work, and workers scale on the scheduler's queue.
  */
 class DeployManifestsTest {
 
@@ -45,6 +46,8 @@ class DeployManifestsTest {
       Map.of(
           "gateway",
           GatewayConfig.SETTINGS,
+          "scheduler",
+          SchedulerConfig.SETTINGS,
           "worker",
           WorkerConfig.SETTINGS,
           "dispatcher",
@@ -141,7 +144,7 @@ class DeployManifestsTest {
   @SuppressWarnings("unchecked")
   void everyEnvironmentNameIsASettingOfItsStageAndKeysComeFromTheSecret() throws IOException {
     var docs = documents();
-    assertEquals(3, ofKind(docs, "Deployment").size());
+    assertEquals(4, ofKind(docs, "Deployment").size());
     STAGES.forEach(
         (stage, settings) -> {
           Map<String, Object> container =
@@ -242,28 +245,32 @@ class DeployManifestsTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void nothingScalesPastThePartitionsThatGiveItWork() throws IOException {
+  void dispatchersStayWithinTheirPartitionsAndOneSchedulerHoldsTheQueue() throws IOException {
     var docs = documents();
     Map<String, String> kafka = configMap(docs, "hookrun-kafka");
-    int requestsPartitions = Integer.parseInt(kafka.get("REQUESTS_PARTITIONS"));
     int partitions = Integer.parseInt(kafka.get("TOPIC_PARTITIONS"));
     Map<String, Object> scaled =
         (Map<String, Object>) named(docs, "ScaledObject", "hookrun-worker").get("spec");
     assertEquals(
         "hookrun-worker", ((Map<String, Object>) scaled.get("scaleTargetRef")).get("name"));
     assertTrue(
-        (Integer) scaled.get("maxReplicaCount") <= requestsPartitions,
-        "workers beyond the partitions idle");
-    assertTrue(
-        (Integer)
-                ((Map<String, Object>) named(docs, "Deployment", "hookrun-worker").get("spec"))
-                    .get("replicas")
-            <= requestsPartitions);
-    assertTrue(
         (Integer)
                 ((Map<String, Object>) named(docs, "Deployment", "hookrun-dispatcher").get("spec"))
                     .get("replicas")
             <= partitions);
+    Map<String, Object> scheduler =
+        (Map<String, Object>) named(docs, "Deployment", "hookrun-scheduler").get("spec");
+    assertEquals(1, scheduler.get("replicas"), "one scheduler holds the queue");
+    assertEquals(
+        "Recreate",
+        ((Map<String, Object>) scheduler.get("strategy")).get("type"),
+        "a rollout never runs two schedulers at once");
+    // the gateways estimate queue positions with the scheduler's rules: the same map for both
+    for (String stage : List.of("gateway", "scheduler")) {
+      Map<String, String> env =
+          environment(docs, container(named(docs, "Deployment", "hookrun-" + stage)));
+      assertTrue(env.containsKey("PROJECT_WEIGHTS") && env.containsKey("PRIORITY_AGING"), stage);
+    }
     // scale in one worker at a time, each draining before it goes
     Map<String, Object> scaleDown =
         (Map<String, Object>)
@@ -280,24 +287,23 @@ class DeployManifestsTest {
 
   @Test
   @SuppressWarnings("unchecked")
-  void workersScaleOnRunsWaitingToStartWhichTheWorkerExports() throws IOException {
+  void workersScaleOnRunsQueuedInTheSchedulerWhichItExports() throws IOException {
     var docs = documents();
     Map<String, Object> scaled =
         (Map<String, Object>) named(docs, "ScaledObject", "hookrun-worker").get("spec");
     Map<String, Object> trigger = ((List<Map<String, Object>>) scaled.get("triggers")).get(0);
     assertEquals("prometheus", trigger.get("type"));
     String query = ((Map<String, Object>) trigger.get("metadata")).get("query").toString();
-    assertTrue(
-        query.contains(
-            "hookrun_consumer_member_waiting{group=\""
-                + WorkerConfig.GROUP_ID.defaultValue()
-                + "\"}"),
-        query);
+    assertTrue(query.contains("hookrun_scheduler_queued"), query);
     assertTrue(!query.contains("lag"), "lag counts sleeping runs: " + query);
-    Meters.memberWaiting("manifest-check", "m");
-    assertTrue(
-        ServiceMetrics.registry().scrape().contains("hookrun_consumer_member_waiting{"),
-        "the worker exports the metric");
+    Runnable untrack = Meters.trackScheduled("manifest-check", "normal", () -> 0);
+    try {
+      assertTrue(
+          ServiceMetrics.registry().scrape().contains("hookrun_scheduler_queued{"),
+          "the scheduler exports the metric");
+    } finally {
+      untrack.run();
+    }
   }
 
   @Test

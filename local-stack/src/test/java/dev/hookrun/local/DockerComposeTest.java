@@ -9,6 +9,7 @@ import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.gateway.GatewayConfig;
+import dev.hookrun.scheduler.SchedulerConfig;
 import dev.hookrun.worker.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ import org.yaml.snakeyaml.Yaml;
 class DockerComposeTest {
 
   private static final Path ROOT = Path.of("..");
-  private static final List<String> STAGES = List.of("gateway", "worker", "dispatcher");
+  private static final List<String> STAGES =
+      List.of("gateway", "scheduler", "worker", "dispatcher");
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::?-([^}]*))?}");
 
   /** The compose file as compose sees it with these variables set (merge keys resolved). */
@@ -87,9 +89,17 @@ class DockerComposeTest {
   }
 
   @Test
-  void hasTheBrokersTheThreeStagesAndAWebhookReceiver() throws Exception {
+  void hasTheBrokersTheFourStagesAndAWebhookReceiver() throws Exception {
     assertEquals(
-        Set.of("kafka", "kafka-2", "kafka-3", "gateway", "worker", "dispatcher", "receiver"),
+        Set.of(
+            "kafka",
+            "kafka-2",
+            "kafka-3",
+            "gateway",
+            "scheduler",
+            "worker",
+            "dispatcher",
+            "receiver"),
         services().keySet());
   }
 
@@ -99,6 +109,7 @@ class DockerComposeTest {
     Map<String, List<Setting>> stages =
         Map.of(
             "gateway", GatewayConfig.SETTINGS,
+            "scheduler", SchedulerConfig.SETTINGS,
             "worker", WorkerConfig.SETTINGS,
             "dispatcher", DispatcherConfig.SETTINGS);
     stages.forEach(
@@ -137,6 +148,7 @@ class DockerComposeTest {
     String entry = Files.readString(ROOT.resolve("docker/run-stage"));
     assertTrue(
         entry.contains("gateway.jar")
+            && entry.contains("scheduler.jar")
             && entry.contains("worker.jar")
             && entry.contains("webhook-dispatcher.jar"));
     String ignore = Files.readString(ROOT.resolve(".dockerignore"));
