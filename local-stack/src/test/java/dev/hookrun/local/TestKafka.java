@@ -13,7 +13,7 @@ import org.testcontainers.kafka.KafkaContainer;
  */
 final class TestKafka {
 
-  static final String IMAGE = "apache/kafka:4.1.1";
+  static final String IMAGE = "apache/kafka:4.4.0";
 
   private static String bootstrapServers;
 
