@@ -24,9 +24,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Fault injection under steady load, with every stage as its own process on one broker: kill -9 a
- * worker, the dispatcher and the gateway (restarting each), stop the broker, take the webhook
- * receiver down past the first retry tiers. Then it checks the promise: every accepted run got its
- * webhook, duplicates are rare and carry the same webhook-id. Exits non-zero on loss.
+ * worker, the scheduler, the dispatcher and the gateway (restarting each), stop the broker, take
+ * the webhook receiver down past the first retry tiers. Then it checks the promise: every accepted
+ * run got its webhook, duplicates are rare and carry the same webhook-id. Exits non-zero on loss.
  *
  * <p>{@code --unsettled} (issue 10, point 9) is the harder variant: 200 predicts/s for 30 s and
  * kill -9 of a worker, the dispatcher and the gateway at fixed points of the load, each restarted
@@ -136,6 +136,12 @@ public final class ChaosRun {
             List.of(),
             dispatcherEnv,
             work);
+    Map<String, String> schedulerEnv = new HashMap<>(common);
+    // a killed worker's started runs go on 5 s after its last heartbeat, not 15
+    schedulerEnv.putAll(Map.of("HTTP_PORT", "0", "WORKER_LEASE_TIMEOUT", "5s"));
+    StageProcess scheduler =
+        new StageProcess(
+            "scheduler", jars + "/scheduler/target/scheduler.jar", List.of(), schedulerEnv, work);
     List<StageProcess> workers = new ArrayList<>();
     for (int i = 1; i <= 2; i++) {
       Map<String, String> env = new HashMap<>(common);
@@ -148,11 +154,12 @@ public final class ChaosRun {
       broker.start();
       waitForPort(kafkaPort, Duration.ofSeconds(60));
       gateway.start();
+      scheduler.start();
       dispatcher.start();
       workers.forEach(StageProcess::start);
       waitFor(() -> httpOk(gatewayPort), Duration.ofSeconds(90), "gateway up");
       if (unsettled) {
-        return unsettled(gatewayPort, workers.get(0), dispatcher, gateway);
+        return unsettled(gatewayPort, workers.get(0), scheduler, dispatcher, gateway);
       }
       startLoad(gatewayPort, shortRun ? 20 : 40);
       Duration steady = Duration.ofSeconds(shortRun ? 5 : 10);
@@ -163,6 +170,12 @@ public final class ChaosRun {
       phase("kill -9 worker", Duration.ofSeconds(3));
       restart("worker restarted", workers.get(0), () -> true);
       phase("worker steady", steady);
+
+      phase = "kill -9 scheduler";
+      scheduler.kill();
+      phase("kill -9 scheduler", Duration.ofSeconds(3));
+      restart("scheduler restarted", scheduler, () -> true);
+      phase("scheduler steady", steady);
 
       phase = "kill -9 dispatcher";
       dispatcher.kill();
@@ -234,7 +247,8 @@ public final class ChaosRun {
       return 1;
     } finally {
       sending = false;
-      for (StageProcess p : List.of(gateway, dispatcher, workers.get(0), workers.get(1), broker)) {
+      for (StageProcess p :
+          List.of(gateway, scheduler, dispatcher, workers.get(0), workers.get(1), broker)) {
         try {
           p.stop();
         } catch (Exception ignored) {
@@ -251,12 +265,16 @@ public final class ChaosRun {
    * served it for 5 s; only then does it wait for every webhook.
    */
   private int unsettled(
-      int gatewayPort, StageProcess worker, StageProcess dispatcher, StageProcess gateway)
+      int gatewayPort,
+      StageProcess worker,
+      StageProcess scheduler,
+      StageProcess dispatcher,
+      StageProcess gateway)
       throws InterruptedException {
     startLoad(gatewayPort, 200);
     Duration down = Duration.ofSeconds(2);
     phase("warm-up", Duration.ofSeconds(5));
-    for (StageProcess stage : List.of(worker, dispatcher, gateway)) {
+    for (StageProcess stage : List.of(worker, scheduler, dispatcher, gateway)) {
       phase = "kill -9 " + stage.name();
       stage.kill();
       phase("kill -9 " + stage.name(), down);

@@ -27,22 +27,13 @@ record RequestRecord(
    * @throws RuntimeException for a record that is not a request
    */
   static RequestRecord of(ConsumerRecord<String, String> record) {
-    JsonObject json = new JsonObject(record.value());
+    RunRequest request = RunRequest.fromJson(new JsonObject(record.value()));
     return new RequestRecord(
         new TopicPartition(record.topic(), record.partition()),
         record.offset(),
-        RunRequest.fromJson(json),
-        priority(json),
+        request,
+        request.priority(),
         record.value(),
         record.headers().toArray());
-  }
-
-  /**
-   * The queue level the request asks for; absent or unknown: normal. Read here until the request
-   * record carries it itself.
-   */
-  static Priority priority(JsonObject request) {
-    Object wire = request.getValue(Priority.FIELD);
-    return Priority.fromWire(wire instanceof String s ? s : null).orElse(Priority.NORMAL);
   }
 }
