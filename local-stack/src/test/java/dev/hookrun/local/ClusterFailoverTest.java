@@ -10,6 +10,8 @@ import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
 import dev.hookrun.kafka.LocalKafkaCluster;
+import dev.hookrun.scheduler.SchedulerConfig;
+import dev.hookrun.scheduler.SchedulerVerticle;
 import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.WebhookReceiver;
 import dev.hookrun.worker.WorkerConfig;
@@ -89,6 +91,7 @@ class ClusterFailoverTest {
     clients = Vertx.vertx();
     receiver = new WebhookReceiver(clients);
     stages = Vertx.vertx();
+    stages.deployVerticle(new SchedulerVerticle(SchedulerConfig.defaults(kafka))).await();
     stages
         .deployVerticle(new WorkerVerticle(WorkerConfig.defaults(kafka, "cluster-worker")))
         .await();

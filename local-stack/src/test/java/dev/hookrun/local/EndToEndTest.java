@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.run.RunHeaders;
@@ -11,6 +12,8 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
+import dev.hookrun.scheduler.SchedulerConfig;
+import dev.hookrun.scheduler.SchedulerVerticle;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.TopicReader;
 import dev.hookrun.testkit.WebhookReceiver;
@@ -63,6 +66,13 @@ class EndToEndTest {
                     .withGroupId("dispatchers-" + UUID.randomUUID())
                     .withLoopbackAllowed()))
         .await(); // the receiver is on 127.0.0.1
+    vertx
+        .deployVerticle(
+            new SchedulerVerticle(
+                SchedulerConfig.defaults(kafka)
+                    .withGroupId("scheduler-" + UUID.randomUUID())
+                    .withWorkerLeaseTimeout(Duration.ofSeconds(5))))
+        .await();
     vertx.deployVerticle(gateway).await();
     http = new TestHttp(gateway.actualPort(), KEY);
   }
@@ -177,7 +187,9 @@ class EndToEndTest {
       assertEquals("succeeded", receiver.deliveriesFor(runId).get(0).body().getString("status"));
       List<JsonObject> outcomes = resultsFor(runId);
       assertEquals(1, outcomes.size(), "the stopped worker must not publish an outcome");
-      assertEquals(survivor, outcomes.get(0).getString("worker_id"));
+      assertTrue(
+          outcomes.get(0).getString("worker_id").startsWith(survivor + "-"),
+          outcomes.get(0).encode());
     } finally {
       processA.close().await();
       processB.close().await();

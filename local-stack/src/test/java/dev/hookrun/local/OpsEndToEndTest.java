@@ -10,6 +10,8 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
+import dev.hookrun.scheduler.SchedulerConfig;
+import dev.hookrun.scheduler.SchedulerVerticle;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.WebhookReceiver;
 import dev.hookrun.worker.WorkerConfig;
@@ -56,6 +58,11 @@ class OpsEndToEndTest {
                 KEY + "=" + PROJECT,
                 Map.of("ADMIN_KEY", ADMIN, "OPS_LAG_SAMPLE_INTERVAL", "1s")));
     GatewayVerticle gateway = new GatewayVerticle(gatewayConfig);
+    vertx
+        .deployVerticle(
+            new SchedulerVerticle(
+                SchedulerConfig.defaults(kafka).withGroupId("scheduler-" + UUID.randomUUID())))
+        .await();
     vertx
         .deployVerticle(
             new WorkerVerticle(WorkerConfig.defaults(kafka, "w-ops").withGroupId(workerGroup)))

@@ -56,7 +56,8 @@ class StageProcessesTest {
     try {
       stages.start();
       Map<String, Long> pids = stages.pids();
-      assertEquals(List.of("worker", "dispatcher", "gateway"), List.copyOf(pids.keySet()));
+      assertEquals(
+          List.of("worker", "scheduler", "dispatcher", "gateway"), List.copyOf(pids.keySet()));
       for (long pid : pids.values()) {
         ProcessHandle child = ProcessHandle.of(pid).orElseThrow();
         assertTrue(child.isAlive());

@@ -7,6 +7,8 @@ import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.gateway.GatewayVerticle;
+import dev.hookrun.scheduler.SchedulerConfig;
+import dev.hookrun.scheduler.SchedulerVerticle;
 import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.WebhookReceiver;
@@ -37,6 +39,8 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
   final KafkaSettings kafka;
   final String workerGroup = "workers-" + UUID.randomUUID();
   final String dispatcherGroup = "dispatchers-" + UUID.randomUUID();
+  final String schedulerGroup = "scheduler-" + UUID.randomUUID();
+  private SchedulerVerticle scheduler;
   private final List<Vertx> processes = new ArrayList<>();
 
   TestStack() {
@@ -94,7 +98,14 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
 
   record Gateway(Vertx process, GatewayVerticle verticle, TestHttp http) {}
 
+  /**
+   * A worker; the installation's scheduler starts with the first one (workers get their runs only
+   * through it).
+   */
   Worker worker(String id, WorkerConfig tweak) {
+    if (scheduler == null) {
+      scheduler();
+    }
     Vertx process = newProcess();
     WorkerVerticle verticle = new WorkerVerticle(tweak);
     process.deployVerticle(verticle).await();
@@ -112,6 +123,18 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
   }
 
   record Worker(Vertx process, WorkerVerticle verticle) {}
+
+  /** The installation's scheduler, in a process of its own. */
+  SchedulerVerticle scheduler() {
+    Vertx process = newProcess();
+    scheduler =
+        new SchedulerVerticle(
+            SchedulerConfig.defaults(kafka)
+                .withGroupId(schedulerGroup)
+                .withWorkerLeaseTimeout(Duration.ofSeconds(5)));
+    process.deployVerticle(scheduler).await();
+    return scheduler;
+  }
 
   DispatcherVerticle dispatcher() {
     return dispatcher(
