@@ -8,7 +8,8 @@
 #   stage  one stage process started from its command: `./run.sh broker`, `./run.sh worker` and
 #          `./run.sh dispatcher` first, then `./run.sh gateway` timed and measured (its own RSS)
 #   bench/startup.sh                  both, one line each
-#   SYSTEMS=local bench/startup.sh    only the local run (extra run.sh settings: STARTUP_ENV="A=1 B=2")
+#   SYSTEMS=local bench/startup.sh    only the local run
+#   STARTUP_ENV="JAVA_OPTS=-Xmx1g;LOCAL_PROCESSES=per-stage" bench/startup.sh   run.sh settings, ;-separated
 # Ports: PORT (18480, the gateway; the next two the worker's and dispatcher's health) and
 # KAFKA_PORT (19480); data in a scratch folder, removed after.
 set -euo pipefail
@@ -57,10 +58,11 @@ await_ready() { # url pid log: polls until 200; fails when the process died
   done
 }
 launch() { # name VAR=value...: ./run.sh with that environment, in the background; sets LAST
-  local name=$1
+  local name=$1 extra=()
   shift
+  [[ -n ${STARTUP_ENV:-} ]] && IFS=';' read -ra extra <<<"$STARTUP_ENV"
   env HTTP_PORT="$PORT" LOCAL_KAFKA_PORT="$KAFKA_PORT" API_KEYS=bench-key=bench \
-    DATA_DIR="$WORK/data" WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 ${STARTUP_ENV:-} "$@" \
+    DATA_DIR="$WORK/data" WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 "${extra[@]}" "$@" \
     ./run.sh "${ARGS[@]}" >"$WORK/$name.log" 2>&1 &
   LAST=$!
   PIDS+=("$LAST")
