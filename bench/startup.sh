@@ -5,12 +5,13 @@
 # concurrent) and RSS at its most during them and after. Two systems:
 #   local  ./run.sh, the whole local run (RSS of its JVM and, with LOCAL_PROCESSES=per-stage, of
 #          its stage JVMs)
-#   stage  one stage process started from its command: `./run.sh broker`, `./run.sh worker` and
-#          `./run.sh dispatcher` first, then `./run.sh gateway` timed and measured (its own RSS)
+#   stage  one stage process started from its command: `./run.sh broker`, `./run.sh worker`,
+#          `./run.sh scheduler` and `./run.sh dispatcher` first, then `./run.sh gateway` timed and
+#          measured (its own RSS)
 #   bench/startup.sh                  both, one line each
 #   SYSTEMS=local bench/startup.sh    only the local run
 #   STARTUP_ENV="JAVA_OPTS=-Xmx1g;LOCAL_PROCESSES=per-stage" bench/startup.sh   run.sh settings, ;-separated
-# Ports: PORT (18480, the gateway; the next two the worker's and dispatcher's health) and
+# Ports: PORT (18480, the gateway; the next three the worker's, scheduler's and dispatcher's health) and
 # KAFKA_PORT (19480); data in a scratch folder, removed after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -122,7 +123,7 @@ stage_run() {
     sleep 0.1
   done
   local health=$((PORT + 1))
-  for stage in worker dispatcher; do # ready before the gateway starts, so its start is its own
+  for stage in worker scheduler dispatcher; do # ready before the gateway starts: its start is its own
     ARGS=("$stage")
     launch "$stage" KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" HTTP_PORT="$health"
     await_ready "http://127.0.0.1:$health/readyz" "$LAST" "$WORK/$stage.log"

@@ -63,9 +63,12 @@ class StageProcessesTest {
         assertTrue(child.isAlive());
         assertEquals(ProcessHandle.current().pid(), child.parent().orElseThrow().pid());
       }
-      // the dispatcher signs result links the gateway checks: one key for the run's stages
+      // the dispatcher signs result links the gateway checks: one key for the stages that store,
+      // present or serve results
       List<String> secrets =
-          pids.values().stream().map(pid -> environ(pid).get("RESULT_URL_SECRET")).toList();
+          List.of("worker", "dispatcher", "gateway").stream()
+              .map(stage -> environ(pids.get(stage)).get("RESULT_URL_SECRET"))
+              .toList();
       assertTrue(secrets.get(0) != null && secrets.get(0).length() >= 16, "a key is set");
       assertEquals(List.of(secrets.get(0), secrets.get(0), secrets.get(0)), secrets);
       String banner = LocalStackMain.banner(stages, 1);

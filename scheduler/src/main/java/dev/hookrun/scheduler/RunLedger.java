@@ -23,6 +23,10 @@ final class RunLedger {
 
   private static final class Entry {
     final long firstAt;
+
+    /** When its request was made (epoch ms), once this scheduler read it; MIN_VALUE before. */
+    long createdAt = Long.MIN_VALUE;
+
     boolean finished;
     int attempt;
     long releasedAt = Long.MIN_VALUE;
@@ -88,6 +92,31 @@ final class RunLedger {
 
   int size() {
     return runs.size();
+  }
+
+  /**
+   * Forgets what it knows of {@code runId} when a request for it was made more than {@code
+   * retention} after the run was first heard of: an Idempotency-Key used again once its run left
+   * the retention names a new run (the gateways have forgotten the old one too), which must run. A
+   * request within the retention is the same run (a key sent twice) and changes nothing.
+   */
+  void forgetIfRenamed(String runId, Instant requestCreatedAt, Duration retention) {
+    Entry e = runs.get(runId);
+    if (e == null) {
+      return;
+    }
+    // the gateways forget a run RUN_RETENTION after it was made; before its request was read
+    // here, its first fact is the nearest (and later) time this scheduler has
+    long made = e.createdAt != Long.MIN_VALUE ? e.createdAt : e.firstAt;
+    if (requestCreatedAt.toEpochMilli() - made > retention.toMillis()) {
+      runs.remove(runId);
+    }
+  }
+
+  /** The time the run's request was made, as this scheduler read it. */
+  void requested(String runId, Instant createdAt) {
+    Entry e = entry(runId, createdAt.toEpochMilli());
+    e.createdAt = createdAt.toEpochMilli();
   }
 
   /**

@@ -121,6 +121,10 @@ final class Scheduler {
    */
   void onRequest(RequestRecord record) {
     String runId = record.runId();
+    Instant createdAt = record.request().createdAt();
+    if (createdAt != null && !runs.containsKey(runId)) {
+      ledger.forgetIfRenamed(runId, createdAt, retention);
+    }
     if (ledger.finished(runId)) {
       offsets.finished(record.partition(), record.offset());
       return;
@@ -145,6 +149,9 @@ final class Scheduler {
       LOG.warn("run {} is older than RUN_RETENTION and was never released here; leaving it", runId);
       offsets.finished(record.partition(), record.offset());
       return;
+    }
+    if (created != null) {
+      ledger.requested(runId, created);
     }
     Tracked run = new Tracked(record);
     runs.put(runId, run);

@@ -258,8 +258,8 @@ class SchedulerTest {
 
   @Test
   void whatTheLedgerKnowsDecidesWhatARequestReadAgainIs() {
-    ledger.apply(new Fact.Finished("done", 1));
-    ledger.apply(new Fact.Released("released", 1, 1));
+    ledger.apply(new Fact.Finished("done", clock.millis()));
+    ledger.apply(new Fact.Released("released", 1, clock.millis()));
     worker("w1", 1);
     scheduler.onRequest(request("done", "a", null));
     scheduler.onRequest(request("released", "a", null));
@@ -331,5 +331,38 @@ class SchedulerTest {
     assertTrue(released.isEmpty(), "not run: " + released);
     assertTrue(settled.isEmpty(), "no second outcome (and webhook) for it: " + settled);
     assertEquals(List.of(0L), finishedOffsets, "its offset moves on");
+  }
+
+  @Test
+  void anIdempotencyKeyUsedAgainAfterTheRetentionNamesANewRunWhichRuns() {
+    worker("w", 1);
+    scheduler.onRequest(request("reused", "p", null));
+    scheduler.release();
+    fact(new Fact.Released("reused", 1, clock.millis()));
+    fact(new Fact.Finished("reused", clock.millis()));
+    clock.advance(Duration.ofHours(25));
+    worker("w", 1); // still heartbeating
+    released.clear();
+
+    scheduler.onRequest(request("reused", "p", null)); // made now, 25 h after the first
+    scheduler.release();
+
+    assertEquals(List.of(new Released("reused", 1)), released, "the new run runs");
+  }
+
+  @Test
+  void theSameKeySentAgainWithinTheRetentionIsTheSameRun() {
+    worker("w", 1);
+    scheduler.onRequest(request("twice", "p", null));
+    scheduler.release();
+    fact(new Fact.Released("twice", 1, clock.millis()));
+    fact(new Fact.Finished("twice", clock.millis()));
+    clock.advance(Duration.ofMinutes(5));
+    released.clear();
+
+    scheduler.onRequest(request("twice", "p", null));
+    scheduler.release();
+
+    assertTrue(released.isEmpty(), "one run per key: " + released);
   }
 }
