@@ -22,6 +22,8 @@ final class Heartbeats {
   /** Well under the scheduler's shortest lease timeout (3 s), so one lost beat costs nothing. */
   static final Duration INTERVAL = Duration.ofSeconds(1);
 
+  private static final Duration LEFT_WAIT = Duration.ofSeconds(10);
+
   private final Vertx vertx;
   private final Producer<String, String> producer;
   private final DurableProducer durable;
@@ -65,11 +67,15 @@ final class Heartbeats {
     }
   }
 
-  /** Stops beating and says this worker left; completes once Kafka has it (or gave up). */
+  /**
+   * Stops beating and says this worker left; completes once Kafka has it, or after {@link
+   * #LEFT_WAIT} (a broker that is away must not hold the stop: the lease then hands the runs on).
+   */
   Future<Void> left() {
     vertx.cancelTimer(timer);
+    long deadline = clock.millis() + LEFT_WAIT.toMillis();
     return durable
-        .send(record(WorkerHeartbeat.State.LEFT), () -> false)
+        .send(record(WorkerHeartbeat.State.LEFT), () -> clock.millis() > deadline)
         .recover(e -> Future.succeededFuture());
   }
 
