@@ -14,7 +14,6 @@ import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.run.WorkerHeartbeat;
 import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.TopicReader;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,7 +171,7 @@ final class SchedulerTestKit implements AutoCloseable {
 
   /** A scheduler gauge, summed over every scheduler of this JVM (tests run one at a time). */
   static double gauge(String name) {
-    return ServiceMetrics.registry().find(name).gauges().stream().mapToDouble(Gauge::value).sum();
+    return ServiceMetrics.gaugeSum(name);
   }
 
   private void send(ProducerRecord<String, String> record) {

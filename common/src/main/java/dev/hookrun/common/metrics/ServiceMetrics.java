@@ -75,4 +75,11 @@ public final class ServiceMetrics {
     new UptimeMetrics().bindTo(registry);
     return registry;
   }
+
+  /** The value of every gauge named {@code name} in this process's registry, summed (0 if none). */
+  public static double gaugeSum(String name) {
+    return registry().find(name).gauges().stream()
+        .mapToDouble(io.micrometer.core.instrument.Gauge::value)
+        .sum();
+  }
 }
