@@ -61,9 +61,8 @@ final class KraftNodeProperties {
     p.put("auto.create.topics.enable", "false");
     // A deleted topic's or segment's files leave the disk a second later instead of Kafka's
     // minute: nothing reads a deleted segment for that long on these brokers (a fetch takes
-    // milliseconds), and the local run waits for its warm-up's files to be gone before it says
-    // ready. Removing ~100 MB of warm-up segments a minute later, on a disk mounted with discard,
-    // stalled a paced load for 3 s (docs/PERFORMANCE.md, twelfth session).
+    // milliseconds), and removing ~100 MB of deleted segments a minute late, on a disk mounted
+    // with discard, was measured stalling a paced load for 3 s (docs/PERFORMANCE.md).
     p.put("log.segment.delete.delay.ms", "1000");
     // Let tests and the chaos run use session timeouts down to 3 s.
     p.put("group.min.session.timeout.ms", "3000");
