@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.ManualClock;
 import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.TopicReader;
@@ -29,7 +30,7 @@ class AdmissionLimitsTest {
   private static final String SLOW_KEY = "slow-" + UUID.randomUUID();
   private static final String CAP_KEY = "cap-" + UUID.randomUUID();
   private static final String DELAY = "/webhook-delay-example";
-  private static final SteppedClock CLOCK = new SteppedClock(Instant.now());
+  private static final ManualClock CLOCK = new ManualClock(Instant.now());
 
   private static Vertx vertx;
   private static GatewayConfig config;

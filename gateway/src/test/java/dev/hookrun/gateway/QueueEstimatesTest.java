@@ -11,6 +11,7 @@ import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.scheduling.FairQueue;
 import dev.hookrun.common.scheduling.QueuedRun;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
+import dev.hookrun.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class QueueEstimatesTest {
 
   private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
-  private final SteppedClock clock = new SteppedClock(T0);
+  private final ManualClock clock = new ManualClock(T0);
   private final Map<String, RunState> runs = new HashMap<>();
   private QueueEstimates estimates =
       new QueueEstimates(SchedulingPolicy.unlimited(), clock, QueueEstimates.Walker.inline());

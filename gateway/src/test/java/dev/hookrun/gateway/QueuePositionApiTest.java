@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunStarted;
 import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.ManualClock;
 import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import io.vertx.core.Vertx;
@@ -36,8 +37,8 @@ class QueuePositionApiTest {
   private static final String KEY_1 = "k1-" + UUID.randomUUID();
   private static final String KEY_2 = "k2-" + UUID.randomUUID();
   private static final String APP = "/webhook-delay-example";
-  private static final SteppedClock CLOCK =
-      new SteppedClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+  private static final ManualClock CLOCK =
+      new ManualClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
 
   private static Vertx vertx;
   private static GatewayConfig config;

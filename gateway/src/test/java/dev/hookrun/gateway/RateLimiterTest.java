@@ -2,6 +2,7 @@ package dev.hookrun.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.hookrun.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** A token bucket per limited project, driven by the clock the gateway is given. */
 class RateLimiterTest {
 
-  private final SteppedClock clock = new SteppedClock(Instant.parse("2026-12-07T10:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-12-07T10:00:00Z"));
 
   private RateLimiter limiter(double perSecond, int burst) {
     return new RateLimiter(

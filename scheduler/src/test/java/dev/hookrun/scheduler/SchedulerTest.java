@@ -9,6 +9,7 @@ import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.run.WorkerHeartbeat;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
+import dev.hookrun.testkit.ManualClock;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,7 @@ class SchedulerTest {
 
   private record Settled(String runId, RunStatus status, RunError error) {}
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final RunLedger ledger = new RunLedger();
   private final WorkerRoster roster = new WorkerRoster(clock, Duration.ofSeconds(15));
   private final List<Released> released = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.hookrun.common.run.WorkerHeartbeat;
 import dev.hookrun.common.run.WorkerHeartbeat.State;
+import dev.hookrun.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class WorkerRosterTest {
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final WorkerRoster roster = new WorkerRoster(clock, Duration.ofSeconds(15));
 
   private void beat(String worker, int slots, State state) {

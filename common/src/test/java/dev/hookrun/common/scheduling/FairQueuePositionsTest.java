@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.run.Priority;
+import dev.hookrun.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ class FairQueuePositionsTest {
 
   private static final Map<String, Integer> NONE_RUNNING = Map.of();
 
-  private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T12:00:00Z"));
   private int ids;
 
   @Test

@@ -1,4 +1,4 @@
-package dev.hookrun.gateway;
+package dev.hookrun.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,16 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that stands still until a test moves it on (read from any thread). */
-final class SteppedClock extends Clock {
+/**
+ * A UTC clock that stands still until a test moves it on, so time-dependent logic (aging, leases,
+ * rate limits) is checked without waiting. Read from any thread.
+ */
+public final class ManualClock extends Clock {
 
   private final AtomicReference<Instant> now;
 
-  SteppedClock(Instant start) {
+  public ManualClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
-  void advance(Duration step) {
+  public void advance(Duration step) {
     now.updateAndGet(t -> t.plus(step));
   }
 
@@ -32,6 +35,9 @@ final class SteppedClock extends Clock {
 
   @Override
   public Clock withZone(ZoneId zone) {
+    if (zone.equals(ZoneOffset.UTC)) {
+      return this;
+    }
     throw new UnsupportedOperationException("a UTC clock for tests");
   }
 }
