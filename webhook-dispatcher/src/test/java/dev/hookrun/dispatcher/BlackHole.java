@@ -9,6 +9,7 @@ final class BlackHole implements AutoCloseable {
 
   private final NetServer server;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger closed = new AtomicInteger();
 
   BlackHole(Vertx vertx) {
     server =
@@ -18,6 +19,7 @@ final class BlackHole implements AutoCloseable {
                 socket -> {
                   connections.incrementAndGet();
                   socket.handler(ignored -> {});
+                  socket.closeHandler(ignored -> closed.incrementAndGet());
                 })
             .listen(0, "127.0.0.1")
             .await();
@@ -29,6 +31,11 @@ final class BlackHole implements AutoCloseable {
 
   int connections() {
     return connections.get();
+  }
+
+  /** Connections the client gave up on (its request timeout) or closed otherwise. */
+  int closed() {
+    return closed.get();
   }
 
   @Override
