@@ -4,6 +4,7 @@ import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.CancelCommand;
+import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.RunState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -15,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An app's queue: {@code GET /v3/{project}/{app}/queue} (how many runs wait, how many run, how old
- * the oldest waiting one is) and {@code POST …/queue/purge} (every queued run ends cancelled and
- * never starts; running runs go on). Both from this gateway's view, which every gateway builds
- * alike.
+ * An app's queue: {@code GET /v3/{project}/{app}/queue} (how many runs wait, in which priority
+ * lane, how many run, how old the oldest waiting one is) and {@code POST …/queue/purge} (every
+ * queued run ends cancelled and never starts; running runs go on). Both from this gateway's view,
+ * which every gateway builds alike.
  */
 final class QueueHandler {
 
@@ -44,11 +45,16 @@ final class QueueHandler {
       return;
     }
     RunStateView.QueueStats stats = view.queue(ctx.pathParam("project"), ctx.pathParam("app"));
+    JsonObject lanes = new JsonObject();
+    for (Priority lane : Priority.values()) {
+      lanes.put(lane.wire(), stats.queuedByPriority()[lane.ordinal()]);
+    }
     JsonReply.send(
         ctx,
         200,
         new JsonObject()
             .put("queued", stats.queued())
+            .put("queued_by_priority", lanes)
             .put("running", stats.running())
             .put("oldest_queued_age_s", stats.oldestQueuedAgeSeconds()));
   }

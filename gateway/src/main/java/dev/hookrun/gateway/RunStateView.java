@@ -1,5 +1,6 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
@@ -329,7 +330,12 @@ final class RunStateView {
   }
 
   /** What {@code GET …/queue} shows for one app. */
-  record QueueStats(int queued, int running, Double oldestQueuedAgeSeconds) {}
+  /**
+   * @param queuedByPriority queued runs per lane, indexed by {@link Priority#ordinal()}; a run
+   *     queued before priorities existed counts as {@code normal}
+   */
+  record QueueStats(
+      int queued, int running, Double oldestQueuedAgeSeconds, int[] queuedByPriority) {}
 
   QueueStats queue(String project, String app) {
     String key = project + "/" + app;
@@ -341,8 +347,21 @@ final class RunStateView {
         oldestAge = Math.max(0, clock.millis() - oldest.createdAt().toEpochMilli()) / 1000.0;
       }
     }
+    // counted on demand: the view is asked now and then, and keeping counts per lane would cost
+    // every status change a second index for nothing
+    int[] byPriority = new int[Priority.values().length];
+    if (queued != null) {
+      for (String runId : queued) {
+        RunState run = runs.get(runId);
+        Priority lane = run == null || run.priority() == null ? Priority.NORMAL : run.priority();
+        byPriority[lane.ordinal()]++;
+      }
+    }
     return new QueueStats(
-        queued == null ? 0 : queued.size(), runningByApp.getOrDefault(key, 0), oldestAge);
+        queued == null ? 0 : queued.size(),
+        runningByApp.getOrDefault(key, 0),
+        oldestAge,
+        byPriority);
   }
 
   /**
