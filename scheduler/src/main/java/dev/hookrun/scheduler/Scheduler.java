@@ -48,11 +48,6 @@ final class Scheduler {
     void finished(TopicPartition partition, long offset);
   }
 
-  static final RunError EXPIRED =
-      new RunError(
-          "expired",
-          "The run waited in the queue longer than its time-to-live and was not started.");
-
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
   private enum State {
@@ -166,7 +161,7 @@ final class Scheduler {
     } else if (ledger.cancelledBeforeStart(runId)) {
       settle(run, RunStatus.CANCELLED, null);
     } else if (request.expiresAt() != null && now.isAfter(request.expiresAt())) {
-      settle(run, RunStatus.EXPIRED, EXPIRED);
+      settle(run, RunStatus.EXPIRED, RunError.EXPIRED_IN_QUEUE);
     } else {
       run.state = State.QUEUED;
       Instant queuedAt = request.createdAt() == null ? now : request.createdAt();
@@ -206,7 +201,7 @@ final class Scheduler {
       Tracked run = runs.get(expiries.poll().runId());
       if (run != null && run.state == State.QUEUED) {
         unqueue(run);
-        settle(run, RunStatus.EXPIRED, EXPIRED);
+        settle(run, RunStatus.EXPIRED, RunError.EXPIRED_IN_QUEUE);
       }
     }
     for (WorkerRoster.Gone gone : roster.newlyGone()) {

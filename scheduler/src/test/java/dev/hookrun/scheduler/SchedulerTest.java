@@ -249,7 +249,8 @@ class SchedulerTest {
     scheduler.onRequest(request("a-1", "a", clock.instant().plusSeconds(60)));
     clock.advance(Duration.ofSeconds(6));
     scheduler.tick();
-    assertEquals(List.of(new Settled("a-0", RunStatus.EXPIRED, Scheduler.EXPIRED)), settled);
+    assertEquals(
+        List.of(new Settled("a-0", RunStatus.EXPIRED, RunError.EXPIRED_IN_QUEUE)), settled);
     assertEquals("expired", settled.get(0).error().code());
     assertEquals(1, scheduler.queued());
 

@@ -162,16 +162,7 @@ final class RunExecutor {
     byRunId.put(request.runId(), run);
     inFlight++;
     if (attempt > config.maxDeliveryAttempts()) {
-      complete(
-          run,
-          RunStatus.FAILED,
-          null,
-          new RunError(
-              "worker_lost",
-              "The run was handed to a worker "
-                  + (attempt - 1)
-                  + " times and each worker stopped before it ended (crashed, killed or lost);"
-                  + " it is not run again."));
+      complete(run, RunStatus.FAILED, null, RunError.workerLost(attempt - 1));
       return;
     }
     if (cancelled.contains(request.runId())) {
@@ -179,13 +170,7 @@ final class RunExecutor {
       return;
     }
     if (request.expiresAt() != null && now.isAfter(request.expiresAt())) {
-      complete(
-          run,
-          RunStatus.EXPIRED,
-          null,
-          new RunError(
-              "expired",
-              "The run waited in the queue longer than its time-to-live and was not started."));
+      complete(run, RunStatus.EXPIRED, null, RunError.EXPIRED_IN_QUEUE);
       return;
     }
     Model model = models.forApp(request.app()).orElse(null);
