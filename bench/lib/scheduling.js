@@ -3,21 +3,65 @@
 // status (the gateway's view of the worker's `running` record or outcome). Node 18+, no packages.
 //   node bench/lib/scheduling.js <scenario> <base url>
 // Scenarios: head-of-line, beyond-partitions, noisy-neighbour, a-alone, priority.
+// WAIT_FROM=webhook follows runs by their webhooks instead of the status route, so the same
+// scenario runs against a system without one (../shared/bench's BullMQ peer): its queue wait is
+// then started (finished_at - slept_ms of the peer's payload; started_at of ours) - the send.
 'use strict';
+const http = require('node:http');
 const [scenario, base] = process.argv.slice(2);
 const KEYS = { pa: 'bench-key-a', pb: 'bench-key-b' };
 const APP = 'webhook-delay-example';
+const BY_WEBHOOK = process.env.WAIT_FROM === 'webhook';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+const arrived = new Map(); // run_id -> webhook payload
+let receiverUrl;
+function startReceiver() {
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      try {
+        const payload = JSON.parse(Buffer.concat(chunks).toString());
+        if (payload.run_id && !arrived.has(payload.run_id)) arrived.set(payload.run_id, payload);
+      } catch (e) {
+        // not a result: ignored
+      }
+      res.writeHead(200).end();
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      receiverUrl = `http://127.0.0.1:${server.address().port}/hook`;
+      server.unref();
+      resolve();
+    }));
+}
+
 async function submit(project, seconds, extra = {}) {
-  const res = await fetch(`${base}/v3/${project}/${APP}/predict?async=true`, {
+  const sentAt = Date.now();
+  const hook = BY_WEBHOOK ? { webhook_endpoint: receiverUrl } : {};
+  // with a webhook the answer is at once anyway; the peer knows no query string
+  const query = BY_WEBHOOK ? '' : '?async=true';
+  const res = await fetch(`${base}/v3/${project}/${APP}/predict${query}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Authorization: KEYS[project] },
-    body: JSON.stringify({ delayMins: seconds / 60, ...extra }),
+    body: JSON.stringify({ delayMins: seconds / 60, ...hook, ...extra }),
   });
   const body = await res.json();
   if (res.status !== 202) throw new Error(`predict answered ${res.status}: ${JSON.stringify(body)}`);
-  return { project, runId: body.run_id, sentAt: Date.now() };
+  return { project, runId: body.run_id, sentAt };
+}
+
+/** The run's end as its webhook tells it, or null while none has arrived. */
+function fromWebhook(run) {
+  const p = arrived.get(run.runId);
+  if (!p) return null;
+  const finished = Date.parse(p.completed_at || p.finished_at);
+  const started = p.started_at
+    ? Date.parse(p.started_at)
+    : finished - ((p.result && p.result.slept_ms) || 0);
+  return { status: p.status, waitMs: started - run.sentAt, doneAt: finished };
 }
 
 async function status(run) {
@@ -33,6 +77,14 @@ async function settle(runs, timeoutMs) {
   const open = new Set(runs);
   while (open.size && Date.now() < deadline) {
     for (const run of [...open]) {
+      if (BY_WEBHOOK) {
+        const end = fromWebhook(run);
+        if (end) {
+          Object.assign(run, end);
+          open.delete(run);
+        }
+        continue;
+      }
       const s = await status(run);
       if (FINAL.has(s.status)) {
         run.status = s.status;
@@ -124,7 +176,7 @@ if (!scenarios[scenario]) {
   console.error(`unknown scenario '${scenario}'; one of: ${Object.keys(scenarios).join(', ')}`);
   process.exit(2);
 }
-scenarios[scenario]().catch((e) => {
+(BY_WEBHOOK ? startReceiver() : Promise.resolve()).then(() => scenarios[scenario]()).catch((e) => {
   console.error(e.message);
   process.exit(1);
 });
