@@ -68,7 +68,9 @@ public final class WorkerVerticle extends VerticleBase {
         .compose(
             v -> {
               // Known cancels first: a run cancelled while queued must never start.
-              cancelled = new CancelledRuns(100_000);
+              cancelled =
+                  new CancelledRuns(
+                      kafka.runRetention().plus(config.maxRunTime()), Clock.systemUTC());
               cancels =
                   TopicFollower.records(
                       context,
