@@ -21,8 +21,11 @@ COPY docker/run-stage docker/jvm-options docker/train-stages /app/
 RUN --mount=type=bind,from=build,source=/src/local-stack/target/local-stack.jar,target=/tmp/local-stack.jar \
     chmod +x /app/run-stage /app/train-stages && /app/train-stages /tmp/local-stack.jar
 # /data: the fs result store's volume; a new named volume takes this owner, so the stages can write.
-RUN useradd --system --uid 10001 hookrun && mkdir /data && chown hookrun /data
-USER hookrun
+# User and group 10001, the ids the Kubernetes manifests run as (runAsUser, runAsGroup); numeric in
+# USER so that runAsNonRoot can verify them without the image's /etc/passwd.
+RUN groupadd --system --gid 10001 hookrun && useradd --system --uid 10001 --gid 10001 hookrun \
+    && mkdir /data && chown hookrun:hookrun /data
+USER 10001:10001
 # SIGTERM reaches java directly (exec in run-stage), so workers drain before the container stops.
 ENTRYPOINT ["/app/run-stage"]
 CMD ["gateway"]

@@ -38,7 +38,8 @@ public record GatewayConfig(
       Setting.of("HTTP_PORT", "8080", "Port the gateway listens on");
   public static final Setting API_KEYS =
       Setting.required(
-          "API_KEYS", "API keys and the project each belongs to: key=project,key=project");
+              "API_KEYS", "API keys and the project each belongs to: key=project,key=project")
+          .asSecret();
   public static final Setting SEND_TIMEOUT =
       Setting.of(
           "KAFKA_SEND_TIMEOUT",

@@ -43,6 +43,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int brokerPort;
   private final int controllerPort;
   private final Map<String, String> overrides;
+  private final int listenerPort;
+  private String listenerName;
+  private String listenerProtocol;
   private KafkaRaftServer server;
 
   /**
@@ -53,10 +56,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public EmbeddedKafkaBroker(Path dataDir, int brokerPort, Map<String, String> overrides) {
     this.dataDir = dataDir.toAbsolutePath();
-    int[] free = FreePorts.pick(2);
+    int[] free = FreePorts.pick(3);
     this.brokerPort = brokerPort == 0 ? free[0] : brokerPort;
     this.controllerPort = free[1] == this.brokerPort ? free[0] : free[1];
+    this.listenerPort = free[2] == this.brokerPort ? free[0] : free[2];
     this.overrides = Map.copyOf(overrides);
+  }
+
+  /**
+   * Adds a client listener beside PLAINTEXT (which stays the inter-broker listener), for a test of
+   * the clients' security settings: e.g. {@code SECURE} with {@code SASL_SSL}. Its own settings go
+   * in the overrides as {@code listener.name.<name lower-case>.…}. Call before {@link #start()}.
+   */
+  public synchronized EmbeddedKafkaBroker withListener(String name, String securityProtocol) {
+    this.listenerName = name;
+    this.listenerProtocol = securityProtocol;
+    return this;
+  }
+
+  /** The address of the listener added with {@link #withListener}. */
+  public String listenerBootstrapServers() {
+    if (listenerName == null) {
+      throw new IllegalStateException("no listener was added");
+    }
+    return "127.0.0.1:" + listenerPort;
   }
 
   public EmbeddedKafkaBroker(Path dataDir, int brokerPort) {
@@ -179,6 +202,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     int cores = Runtime.getRuntime().availableProcessors();
     p.put("num.network.threads", Integer.toString(Math.max(1, Math.min(3, cores / 4))));
     p.put("num.io.threads", Integer.toString(Math.max(2, Math.min(8, cores))));
+    if (listenerName != null) {
+      String address = listenerName + "://127.0.0.1:" + listenerPort;
+      p.put("listeners", p.getProperty("listeners") + "," + address);
+      p.put("advertised.listeners", p.getProperty("advertised.listeners") + "," + address);
+      p.put(
+          "listener.security.protocol.map",
+          p.getProperty("listener.security.protocol.map")
+              + ","
+              + listenerName
+              + ":"
+              + listenerProtocol);
+    }
     p.putAll(overrides);
     return p;
   }

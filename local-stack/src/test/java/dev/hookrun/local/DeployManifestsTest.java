@@ -2,8 +2,10 @@ package dev.hookrun.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.config.ConfigException;
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
@@ -37,7 +39,10 @@ import org.yaml.snakeyaml.Yaml;
  * The Kubernetes manifests under deploy/ are checked against the code (no cluster here): every
  * environment name a stage gets is one of its settings, probes hit routes that exist on the stage's
  * own port, a worker has time to drain before it is killed, dispatchers do not scale past the
- * partitions that give them work, and workers scale on the scheduler's queue.
+ * partitions that give them work, and workers scale on the scheduler's queue. Every container is
+ * hardened (the image's user, read-only root, no capabilities), NetworkPolicies open only the
+ * gateway's API to everyone, results go to S3 with one shared link secret, and the example secrets
+ * are refused until replaced.
  */
 class DeployManifestsTest {
 
@@ -135,7 +140,7 @@ class DeployManifestsTest {
       }
     }
     String secrets = Files.readString(DEPLOY.resolve("overlays/example/secrets.env.example"));
-    for (String key : List.of("API_KEYS", "ADMIN_KEY", "WEBHOOK_SECRETS")) {
+    for (String key : List.of("API_KEYS", "ADMIN_KEY", "WEBHOOK_SECRETS", "RESULT_URL_SECRET")) {
       assertTrue(secrets.contains(key + "="), "the example secret has " + key);
     }
   }
@@ -342,6 +347,236 @@ class DeployManifestsTest {
     int target =
         (Integer) ((List<Map<String, Object>>) service.get("ports")).get(0).get("targetPort");
     assertEquals(Integer.parseInt(configMap(docs, "hookrun-gateway").get("HTTP_PORT")), target);
+  }
+
+  private static final List<String> PRIVATE_RANGES =
+      List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10");
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyContainerRunsAsTheImagesUserWithNothingToGainAndOnlyTmpToWrite() throws IOException {
+    var docs = documents();
+    String dockerfile = Files.readString(DEPLOY.resolve("../Dockerfile"));
+    int uid = Integer.parseInt(match(dockerfile, "useradd[^\\n]*--uid (\\d+)"));
+    int gid = Integer.parseInt(match(dockerfile, "groupadd[^\\n]*--gid (\\d+)"));
+    assertTrue(dockerfile.contains("USER " + uid + ":" + gid), "the image runs as that user");
+    for (Map<String, Object> deployment : ofKind(docs, "Deployment")) {
+      String name = ((Map<String, Object>) deployment.get("metadata")).get("name").toString();
+      Map<String, Object> pod = podSpec(deployment);
+      assertEquals(false, pod.get("automountServiceAccountToken"), name + " gets no API token");
+      Map<String, Object> podContext = (Map<String, Object>) pod.get("securityContext");
+      assertEquals(true, podContext.get("runAsNonRoot"), name);
+      assertEquals(uid, podContext.get("runAsUser"), name);
+      assertEquals(gid, podContext.get("runAsGroup"), name);
+      assertEquals(
+          "RuntimeDefault", ((Map<String, Object>) podContext.get("seccompProfile")).get("type"));
+      Set<String> emptyDirs =
+          ((List<Map<String, Object>>) pod.getOrDefault("volumes", List.of()))
+              .stream()
+                  .filter(v -> v.containsKey("emptyDir"))
+                  .map(v -> v.get("name").toString())
+                  .collect(Collectors.toSet());
+      for (Map<String, Object> container : (List<Map<String, Object>>) pod.get("containers")) {
+        String where = name + "/" + container.get("name");
+        Map<String, Object> context = (Map<String, Object>) container.get("securityContext");
+        assertNotNull(context, where + " has a securityContext");
+        assertEquals(true, context.get("runAsNonRoot"), where);
+        assertEquals(uid, context.get("runAsUser"), where);
+        assertEquals(gid, context.get("runAsGroup"), where);
+        assertEquals(false, context.get("allowPrivilegeEscalation"), where);
+        assertEquals(true, context.get("readOnlyRootFilesystem"), where);
+        assertEquals(
+            List.of("ALL"), ((Map<String, Object>) context.get("capabilities")).get("drop"), where);
+        assertEquals(
+            "RuntimeDefault", ((Map<String, Object>) context.get("seccompProfile")).get("type"));
+        // the JVM's temporary files; the stages write nowhere else with the S3 result store
+        assertTrue(
+            ((List<Map<String, Object>>) container.getOrDefault("volumeMounts", List.of()))
+                .stream()
+                    .anyMatch(
+                        m ->
+                            "/tmp".equals(m.get("mountPath")) && emptyDirs.contains(m.get("name"))),
+            where + " has an emptyDir on /tmp");
+      }
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void onlyTheGatewaysApiIsOpenAndTheDispatcherReachesNoPrivateRange() throws IOException {
+    var docs = documents();
+    List<Map<String, Object>> policies = ofKind(docs, "NetworkPolicy");
+    assertTrue(!policies.isEmpty(), "the stages have network policies");
+    Map<String, Integer> healthPorts = new HashMap<>();
+    for (String stage : STAGES.keySet()) {
+      Map<String, Object> deployment = named(docs, "Deployment", "hookrun-" + stage);
+      Map<String, Object> labels =
+          (Map<String, Object>)
+              ((Map<String, Object>)
+                      ((Map<String, Object>)
+                              ((Map<String, Object>) deployment.get("spec")).get("template"))
+                          .get("metadata"))
+                  .get("labels");
+      List<Map<String, Object>> mine =
+          policies.stream().filter(p -> selects(policySpec(p), labels)).toList();
+      assertTrue(
+          mine.stream()
+              .anyMatch(
+                  p ->
+                      policySpec(p).get("ingress") == null
+                          && policySpec(p).get("egress") == null
+                          && ((List<String>) policySpec(p).get("policyTypes"))
+                              .containsAll(List.of("Ingress", "Egress"))),
+          stage + " is under a policy that denies what the others do not allow");
+      Set<Integer> open = new HashSet<>();
+      Set<Integer> monitored = new HashSet<>();
+      List<Map<String, Object>> egress = new ArrayList<>();
+      for (Map<String, Object> policy : mine) {
+        for (Map<String, Object> rule :
+            (List<Map<String, Object>>) policySpec(policy).getOrDefault("ingress", List.of())) {
+          List<Map<String, Object>> from = (List<Map<String, Object>>) rule.get("from");
+          Set<Integer> ports = ports(rule);
+          if (from == null || from.isEmpty()) {
+            open.addAll(ports);
+          } else {
+            for (Map<String, Object> peer : from) {
+              assertEquals(
+                  Set.of("namespaceSelector"), peer.keySet(), stage + ": ingress from " + peer);
+              assertEquals(
+                  Map.of("kubernetes.io/metadata.name", "monitoring"),
+                  ((Map<String, Object>) peer.get("namespaceSelector")).get("matchLabels"));
+            }
+            monitored.addAll(ports);
+          }
+        }
+        egress.addAll(
+            (List<Map<String, Object>>) policySpec(policy).getOrDefault("egress", List.of()));
+      }
+      int httpPort = Integer.parseInt(environment(docs, container(deployment)).get("HTTP_PORT"));
+      healthPorts.put(stage, httpPort);
+      if (stage.equals("gateway")) {
+        assertEquals(Set.of(httpPort), open, "only the API port is open to everyone");
+        assertTrue(monitored.contains(8081), "the gateway's admin port, for monitoring only");
+      } else {
+        assertEquals(Set.of(), open, stage + " takes no traffic from outside monitoring");
+        assertTrue(monitored.contains(httpPort), stage + ": its health and metrics port");
+      }
+      String bootstrap = configMap(docs, "hookrun-kafka").get("KAFKA_BOOTSTRAP_SERVERS");
+      int kafkaPort = Integer.parseInt(bootstrap.split(",")[0].replaceAll(".*:", ""));
+      assertTrue(egress.stream().anyMatch(r -> ports(r).contains(53)), stage + " resolves names");
+      assertTrue(
+          egress.stream().anyMatch(r -> ports(r).contains(kafkaPort)), stage + " reaches Kafka");
+      for (Map<String, Object> rule : egress) {
+        for (Map<String, Object> peer :
+            (List<Map<String, Object>>) rule.getOrDefault("to", List.of())) {
+          Map<String, Object> block = (Map<String, Object>) peer.get("ipBlock");
+          if (block != null && block.get("cidr").equals("0.0.0.0/0")) {
+            assertTrue(
+                ((List<String>) block.get("except")).containsAll(PRIVATE_RANGES),
+                stage + " may not reach the private ranges: " + block);
+          }
+        }
+      }
+      boolean internet =
+          egress.stream()
+              .flatMap(r -> ((List<Map<String, Object>>) r.getOrDefault("to", List.of())).stream())
+              .anyMatch(peer -> peer.containsKey("ipBlock"));
+      assertEquals(
+          stage.equals("dispatcher") || stage.equals("gateway") || stage.equals("worker"),
+          internet,
+          stage + ": the internet for webhooks (dispatcher) and S3 (gateway, worker) only");
+      if (stage.equals("dispatcher")) {
+        assertTrue(
+            egress.stream().anyMatch(r -> r.get("ports") == null && r.containsKey("to")),
+            "webhooks go to any port");
+      }
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void resultsGoToS3AndLinksAreSignedWithOneSecretSharedFromTheSecret() throws IOException {
+    var docs = documents();
+    for (String stage : List.of("gateway", "worker", "dispatcher")) {
+      Map<String, Object> container = container(named(docs, "Deployment", "hookrun-" + stage));
+      Map<String, String> env = environment(docs, container);
+      assertEquals("s3", env.get("RESULT_STORE"), stage + ": the pods share no disk");
+      assertTrue(!env.get("RESULT_S3_BUCKET").isBlank(), stage);
+    }
+    for (String stage : List.of("gateway", "dispatcher")) {
+      Map<String, Object> container = container(named(docs, "Deployment", "hookrun-" + stage));
+      Map<String, Object> ref =
+          ((List<Map<String, Object>>) container.get("env"))
+              .stream()
+                  .filter(e -> e.get("name").equals("RESULT_URL_SECRET"))
+                  .map(
+                      e ->
+                          (Map<String, Object>)
+                              ((Map<String, Object>) e.get("valueFrom")).get("secretKeyRef"))
+                  .findFirst()
+                  .orElseThrow(() -> new AssertionError(stage + " gets RESULT_URL_SECRET"));
+      assertEquals("hookrun-secrets", ref.get("name"));
+      assertEquals("RESULT_URL_SECRET", ref.get("key"));
+      assertTrue(
+          !Boolean.TRUE.equals(ref.get("optional")),
+          "without it each pod would sign with its own key");
+    }
+  }
+
+  @Test
+  void theExampleSecretsStopEveryStageUntilTheyAreReplaced() throws IOException {
+    Map<String, String> example = new HashMap<>();
+    for (String line : Files.readAllLines(DEPLOY.resolve("overlays/example/secrets.env.example"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        example.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+      }
+    }
+    String gateway =
+        assertThrows(ConfigException.class, () -> GatewayConfig.fromEnv(example)).getMessage();
+    String dispatcher =
+        assertThrows(ConfigException.class, () -> DispatcherConfig.fromEnv(example)).getMessage();
+    for (String key : List.of("API_KEYS", "ADMIN_KEY", "RESULT_URL_SECRET")) {
+      assertTrue(gateway.contains(key + " still holds a placeholder"), gateway);
+    }
+    for (String key : List.of("WEBHOOK_SECRETS", "RESULT_URL_SECRET")) {
+      assertTrue(dispatcher.contains(key + " still holds a placeholder"), dispatcher);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> policySpec(Map<String, Object> policy) {
+    return (Map<String, Object>) policy.get("spec");
+  }
+
+  /** Whether a policy's podSelector (matchLabels, matchExpressions with In) picks these labels. */
+  @SuppressWarnings("unchecked")
+  private static boolean selects(Map<String, Object> spec, Map<String, Object> labels) {
+    Map<String, Object> selector = (Map<String, Object>) spec.get("podSelector");
+    Map<String, Object> match =
+        (Map<String, Object>) selector.getOrDefault("matchLabels", Map.of());
+    if (!labels.entrySet().containsAll(match.entrySet())) {
+      return false;
+    }
+    for (Map<String, Object> expression :
+        (List<Map<String, Object>>) selector.getOrDefault("matchExpressions", List.of())) {
+      assertEquals("In", expression.get("operator"));
+      if (!((List<Object>) expression.get("values")).contains(labels.get(expression.get("key")))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<Integer> ports(Map<String, Object> rule) {
+    return ((List<Map<String, Object>>) rule.getOrDefault("ports", List.of()))
+        .stream().map(p -> (Integer) p.get("port")).collect(Collectors.toSet());
+  }
+
+  private static String match(String text, String regex) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+    assertTrue(m.find(), regex);
+    return m.group(1);
   }
 
   private interface Io<T> {

@@ -29,7 +29,9 @@ import org.yaml.snakeyaml.Yaml;
  * services exist, each sets only variables its config record reads, one image serves every stage,
  * health checks hit each stage's own /readyz, Kafka keeps its data in its volume, and the {@code
  * cluster} profile (with docker/cluster.env) is three KRaft nodes with replication 3 and min ISR 2.
- * Variables are resolved as compose would: {@code ${NAME:-default}} from the env file.
+ * Variables are resolved as compose would: {@code ${NAME:-default}} from the env file. Ports are
+ * published on loopback, the stages run read-only without capabilities, and secrets come from the
+ * env file only.
  */
 class DockerComposeTest {
 
@@ -221,6 +223,79 @@ class DockerComposeTest {
     assertEquals(
         address + "/32", environment(services, "dispatcher").get("WEBHOOK_ALLOWED_NETWORKS"));
     assertTrue(Files.readString(ROOT.resolve("docker/webhook-receiver.py")).contains("9000"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void portsArePublishedOnThisMachineOnlyUnlessOpenedOnPurpose() throws Exception {
+    for (Map.Entry<String, Object> service : services().entrySet()) {
+      for (Object port :
+          (List<Object>)
+              ((Map<String, Object>) service.getValue()).getOrDefault("ports", List.of())) {
+        assertTrue(
+            port.toString().startsWith("127.0.0.1:"),
+            service.getKey() + " publishes " + port + " beyond loopback");
+      }
+    }
+    List<Object> opened =
+        (List<Object>) spec(services(Map.of("PUBLISH_ADDRESS", "0.0.0.0")), "gateway").get("ports");
+    assertEquals(List.of("0.0.0.0:8080:8080"), opened);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void stagesRunReadOnlyWithoutCapabilitiesOrPrivilegeEscalation() throws Exception {
+    var services = services();
+    for (String stage : STAGES) {
+      Map<String, Object> spec = spec(services, stage);
+      assertEquals(true, spec.get("read_only"), stage);
+      assertEquals(List.of("/tmp"), spec.get("tmpfs"), stage + ": the JVM's temporary files");
+      assertEquals(List.of("ALL"), spec.get("cap_drop"), stage);
+      assertTrue(
+          ((List<String>) spec.get("security_opt")).contains("no-new-privileges:true"), stage);
+    }
+  }
+
+  @Test
+  void secretsComeFromTheEnvFileOnlyToTheStagesThatReadThem() throws Exception {
+    String text = Files.readString(ROOT.resolve("docker-compose.yml"));
+    Map<String, String> example = new HashMap<>();
+    for (String line : Files.readAllLines(ROOT.resolve("docker/secrets.env.example"))) {
+      if (!line.isBlank() && !line.startsWith("#")) {
+        example.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+      }
+    }
+    Map<String, List<Setting>> stages =
+        Map.of(
+            "gateway", GatewayConfig.SETTINGS,
+            "scheduler", SchedulerConfig.SETTINGS,
+            "worker", WorkerConfig.SETTINGS,
+            "dispatcher", DispatcherConfig.SETTINGS);
+    var services = services(example);
+    Set<String> secretsUsed = new HashSet<>();
+    stages.forEach(
+        (stage, settings) ->
+            settings.stream()
+                .filter(Setting::secret)
+                .filter(s -> environment(services, stage).containsKey(s.name()))
+                .forEach(
+                    s -> {
+                      // never a value in this file: only the env file's, or nothing
+                      assertTrue(text.contains(s.name() + ": ${" + s.name() + ":-}"), s.name());
+                      secretsUsed.add(s.name());
+                    }));
+    assertTrue(secretsUsed.containsAll(example.keySet()), "unused secrets: " + example.keySet());
+    assertTrue(
+        Files.readString(ROOT.resolve(".gitignore")).contains("/secrets.env")
+            && Files.readString(ROOT.resolve(".dockerignore")).contains("secrets.env"),
+        "the filled-in file is neither committed nor built into the image");
+    String refused =
+        org.junit.jupiter.api.Assertions.assertThrows(
+                dev.hookrun.common.config.ConfigException.class,
+                () -> GatewayConfig.fromEnv(example))
+            .getMessage();
+    assertTrue(refused.contains("API_KEYS still holds a placeholder"), refused);
+    assertTrue(refused.contains("RESULT_URL_SECRET still holds a placeholder"), refused);
   }
 
   @Test

@@ -15,9 +15,10 @@ public record OpsSettings(String adminKey, Duration lagSampleInterval) {
 
   public static final Setting ADMIN_KEY =
       Setting.of(
-          "ADMIN_KEY",
-          "",
-          "Key for the /ops routes (Authorization header, bare or Bearer); unset: /ops answers 404");
+              "ADMIN_KEY",
+              "",
+              "Key for the /ops routes (Authorization header, bare or Bearer); unset: /ops answers 404")
+          .asSecret();
   public static final Setting LAG_SAMPLE_INTERVAL =
       Setting.of(
           "OPS_LAG_SAMPLE_INTERVAL",

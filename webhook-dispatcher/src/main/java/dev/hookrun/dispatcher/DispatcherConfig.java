@@ -73,9 +73,10 @@ public record DispatcherConfig(
           "Delays before each retry of a failed webhook (each ±20 % jitter); 1s,1s,2s means 3 retries, 4 attempts in all");
   public static final Setting SECRETS =
       Setting.of(
-          "WEBHOOK_SECRETS",
-          "",
-          "Signing secret per project: project=whsec_<base64 of 24-64 bytes>,...; projects without one get unsigned webhooks");
+              "WEBHOOK_SECRETS",
+              "",
+              "Signing secret per project: project=whsec_<base64 of 24-64 bytes>,...; projects without one get unsigned webhooks")
+          .asSecret();
   public static final Setting ALLOWED_NETWORKS =
       Setting.of(
           "WEBHOOK_ALLOWED_NETWORKS",

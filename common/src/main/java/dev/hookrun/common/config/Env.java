@@ -2,11 +2,13 @@ package dev.hookrun.common.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +23,7 @@ public final class Env {
 
   private final Map<String, String> vars;
   private final List<String> problems = new ArrayList<>();
+  private final Set<String> placeholdersReported = new HashSet<>();
 
   private Env(Map<String, String> vars) {
     this.vars = vars;
@@ -47,23 +50,43 @@ public final class Env {
 
   /** The raw value, or the setting's default when the variable is unset or blank. */
   public String string(Setting setting) {
-    String value = vars.get(setting.name());
-    if (value == null || value.isBlank()) {
+    String value = value(setting);
+    if (value == null) {
       if (setting.defaultValue() == null) {
         problems.add(setting.name() + " is required: " + setting.description());
         return "";
       }
       return setting.defaultValue();
     }
-    return value.trim();
+    return value;
   }
 
   public Optional<String> optional(Setting setting) {
-    String value = vars.get(setting.name());
-    if (value == null || value.isBlank()) {
+    String value = value(setting);
+    if (value == null) {
       return Optional.ofNullable(setting.defaultValue()).filter(v -> !v.isBlank());
     }
-    return Optional.of(value.trim());
+    return Optional.of(value);
+  }
+
+  /**
+   * The trimmed value, or null when unset or blank. A secret still holding an example's placeholder
+   * is a problem: one place for every service, so no secret setting can forget the check.
+   */
+  private String value(Setting setting) {
+    String value = vars.get(setting.name());
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    value = value.trim();
+    if (setting.secret() && Placeholders.in(value) && placeholdersReported.add(setting.name())) {
+      // never echo the value: a real secret may sit beside the placeholder
+      problems.add(
+          setting.name()
+              + " still holds a placeholder from an example (replace-me…, change-me…):"
+              + " set a real secret");
+    }
+    return value;
   }
 
   public int integer(Setting setting, int min, int max) {

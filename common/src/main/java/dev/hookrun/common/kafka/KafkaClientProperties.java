@@ -166,6 +166,9 @@ public final class KafkaClientProperties {
     // Fail fast and retry often against a broker that is restarting, instead of backing off to
     // a second and more.
     p.put("reconnect.backoff.max.ms", "1000");
+    // TLS and SASL in the one place every client starts from; KAFKA_CLIENT_CONFIG_FILE, merged
+    // after, can still add to or override them
+    p.putAll(kafka.security().clientProperties());
     return p;
   }
 }

@@ -29,7 +29,8 @@ public record KafkaSettings(
     Duration runRetention,
     Duration lagSampleInterval,
     Map<String, String> extraClientProperties,
-    int bodyLimit) {
+    int bodyLimit,
+    KafkaSecurity security) {
 
   public static final Setting BOOTSTRAP =
       Setting.of(
@@ -96,22 +97,25 @@ public record KafkaSettings(
       Setting.of(
           "KAFKA_CLIENT_CONFIG_FILE",
           "",
-          "Optional properties file merged into every Kafka client (TLS, SASL, ...)");
+          "Optional properties file merged into every Kafka client last, over the KAFKA_SECURITY_*,"
+              + " KAFKA_SASL_* and KAFKA_SSL_* settings (e.g. a client certificate for mutual TLS)");
 
   public static final List<Setting> SETTINGS =
-      List.of(
-          BOOTSTRAP,
-          PREFIX,
-          REQUESTS_PARTITIONS,
-          PARTITIONS,
-          REPLICATION,
-          MIN_INSYNC_REPLICAS,
-          GROUP_PROTOCOL,
-          SESSION_TIMEOUT,
-          RUN_RETENTION,
-          LAG_SAMPLE_INTERVAL,
-          BODY_LIMIT,
-          CLIENT_CONFIG_FILE);
+      Setting.catalog(
+          List.of(
+              BOOTSTRAP,
+              PREFIX,
+              REQUESTS_PARTITIONS,
+              PARTITIONS,
+              REPLICATION,
+              MIN_INSYNC_REPLICAS,
+              GROUP_PROTOCOL,
+              SESSION_TIMEOUT,
+              RUN_RETENTION,
+              LAG_SAMPLE_INTERVAL,
+              BODY_LIMIT,
+              CLIENT_CONFIG_FILE),
+          KafkaSecurity.SETTINGS);
 
   public static KafkaSettings fromEnv(Env env) {
     String protocol = env.string(GROUP_PROTOCOL);
@@ -147,7 +151,8 @@ public record KafkaSettings(
         env.duration(RUN_RETENTION, Duration.ofSeconds(5), Duration.ofDays(365)),
         env.duration(LAG_SAMPLE_INTERVAL, Duration.ZERO, Duration.ofHours(1)),
         extra,
-        env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024));
+        env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024),
+        KafkaSecurity.fromEnv(env));
   }
 
   /** Settings for a test or the local run against a given broker and an isolating prefix. */
@@ -164,7 +169,13 @@ public record KafkaSettings(
         Duration.ofHours(24),
         Duration.ofSeconds(15),
         Map.of(),
-        Integer.parseInt(BODY_LIMIT.defaultValue()));
+        Integer.parseInt(BODY_LIMIT.defaultValue()),
+        KafkaSecurity.PLAINTEXT);
+  }
+
+  /** The same settings reaching the brokers with {@code security} (TLS, SASL). */
+  public KafkaSettings withSecurity(KafkaSecurity security) {
+    return Records.with(this, "security", security);
   }
 
   public KafkaSettings withSessionTimeout(Duration timeout) {

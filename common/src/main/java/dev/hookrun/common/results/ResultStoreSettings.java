@@ -54,10 +54,11 @@ public record ResultStoreSettings(
           "How long a result_url works (from when it is handed out; at most 7d)");
   public static final Setting URL_SECRET =
       Setting.of(
-          "RESULT_URL_SECRET",
-          "",
-          "Key (16+ characters) that signs filesystem result URLs; the same on every gateway and dispatcher"
-              + " (unset: a random key per process)");
+              "RESULT_URL_SECRET",
+              "",
+              "Key (16+ characters) that signs filesystem result URLs; the same on every gateway and dispatcher"
+                  + " (unset: a random key per process)")
+          .asSecret();
   public static final Setting URL_BASE =
       Setting.of(
           "RESULT_URL_BASE",
@@ -96,7 +97,8 @@ public record ResultStoreSettings(
           "Access key of the S3 result store; unset: the AWS default credentials chain (AWS_ACCESS_KEY_ID, profile, role)");
   public static final Setting S3_SECRET_KEY =
       Setting.of(
-          "RESULT_S3_SECRET_ACCESS_KEY", "", "Secret key belonging to RESULT_S3_ACCESS_KEY_ID");
+              "RESULT_S3_SECRET_ACCESS_KEY", "", "Secret key belonging to RESULT_S3_ACCESS_KEY_ID")
+          .asSecret();
 
   public static final List<Setting> SETTINGS =
       List.of(
