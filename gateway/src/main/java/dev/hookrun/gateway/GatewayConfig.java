@@ -1,5 +1,6 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
@@ -21,6 +22,7 @@ public record GatewayConfig(
     Duration maxRunTime,
     Duration syncTimeout,
     Duration queueTtl,
+    int echoMaxBytes,
     int maxUnfinishedPerProject,
     int runViewMaxEntries,
     int maxSyncWaiters,
@@ -112,6 +114,7 @@ public record GatewayConfig(
               MAX_RUN_TIME,
               SYNC_TIMEOUT,
               QUEUE_TTL,
+              AppCatalog.ECHO_MAX_BYTES,
               MAX_QUEUED,
               VIEW_MAX,
               SYNC_WAITERS_MAX,
@@ -136,6 +139,7 @@ public record GatewayConfig(
               env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
               env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
               env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
+              env.integer(AppCatalog.ECHO_MAX_BYTES, 0, AppCatalog.ECHO_MAX_BYTES_LIMIT),
               env.integer(MAX_QUEUED, 1, 100_000_000),
               env.integer(VIEW_MAX, 100, 100_000_000),
               env.integer(SYNC_WAITERS_MAX, 1, 10_000_000),

@@ -45,7 +45,8 @@ final class PredictHandler implements Handler<RoutingContext> {
     this.links = links;
     this.admission = admission;
     this.config = config;
-    this.parser = new PredictRequestParser(config.maxRunTime(), config.queueTtl());
+    this.parser =
+        new PredictRequestParser(config.maxRunTime(), config.queueTtl(), config.echoMaxBytes());
     this.publisher = publisher;
     this.view = view;
     this.clock = clock;

@@ -34,13 +34,15 @@ public final class PredictRequestParser {
       Priority.FIELD + " must be one of \"high\", \"normal\" or \"low\".";
 
   private final Duration maxRunTime;
+  private final int echoMaxBytes;
   private final Duration maxQueueTtl;
   // A client sends the same few webhook URLs with every predict: each is parsed twice by
   // java.net.URI to be checked (2 % of the CPU samples at full load); the verdict is remembered.
   private final BoundedCache<String, String> endpointProblems = new BoundedCache<>(1_024);
 
-  public PredictRequestParser(Duration maxRunTime, Duration maxQueueTtl) {
+  public PredictRequestParser(Duration maxRunTime, Duration maxQueueTtl, int echoMaxBytes) {
     this.maxRunTime = maxRunTime;
+    this.echoMaxBytes = echoMaxBytes;
     this.maxQueueTtl = maxQueueTtl;
   }
 
@@ -146,7 +148,7 @@ public final class PredictRequestParser {
       }
       priority = known.get();
     }
-    var problem = AppCatalog.validate(app, input, maxRunTime);
+    var problem = AppCatalog.validate(app, input, maxRunTime, echoMaxBytes);
     if (problem.isPresent()) {
       return Outcome.fail(ApiError.field(problem.get().field(), problem.get().message()));
     }

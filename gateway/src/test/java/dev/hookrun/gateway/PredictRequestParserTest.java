@@ -16,8 +16,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class PredictRequestParserTest {
 
+  private static final int ECHO_MAX = 1_000;
+
   private final PredictRequestParser parser =
-      new PredictRequestParser(Duration.ofHours(24), Duration.ofHours(24));
+      new PredictRequestParser(Duration.ofHours(24), Duration.ofHours(24), ECHO_MAX);
 
   private PredictRequestParser.Outcome parse(String body) {
     return parser.parse(AppCatalog.DELAY, Buffer.buffer(body));
@@ -98,7 +100,7 @@ class PredictRequestParserTest {
   @Test
   void aDelayAboveTheMaximumRunTimeIsA400() {
     var outcome =
-        new PredictRequestParser(Duration.ofMinutes(10), Duration.ofHours(24))
+        new PredictRequestParser(Duration.ofMinutes(10), Duration.ofHours(24), ECHO_MAX)
             .parse(AppCatalog.DELAY, Buffer.buffer("{\"delayMins\": 11}"));
     assertEquals(400, outcome.error().status());
     assertEquals("delayMins", outcome.error().field());
@@ -209,5 +211,14 @@ class PredictRequestParserTest {
     assertTrue(PredictRequestParser.isAbsoluteHttpUrl("http://localhost:9000/hook"));
     assertTrue(PredictRequestParser.isAbsoluteHttpUrl("HTTPS://Example.com/a?b=c"));
     assertFalse(PredictRequestParser.isAbsoluteHttpUrl("https:///nohost"));
+  }
+
+  @Test
+  void anEchoPayloadOverEchoMaxBytesIsRefusedNamingTheSetting() {
+    var atTheBound = parser.parse(AppCatalog.ECHO, Buffer.buffer("{\"payloadBytes\": 1000}"));
+    assertNull(atTheBound.error());
+    var over = parser.parse(AppCatalog.ECHO, Buffer.buffer("{\"payloadBytes\": 1001}"));
+    assertEquals("payloadBytes", over.error().field());
+    assertTrue(over.error().message().contains("ECHO_MAX_BYTES"), over.error().message());
   }
 }

@@ -1,5 +1,6 @@
 package dev.hookrun.worker;
 
+import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
@@ -18,6 +19,7 @@ public record WorkerConfig(
     int maxInflight,
     int blockingPoolSize,
     Duration maxRunTime,
+    int echoMaxBytes,
     Duration drainTimeout,
     int maxDeliveryAttempts,
     String httpHost,
@@ -91,6 +93,7 @@ public record WorkerConfig(
               MAX_INFLIGHT,
               BLOCKING_POOL,
               MAX_RUN_TIME,
+              AppCatalog.ECHO_MAX_BYTES,
               DRAIN_TIMEOUT,
               MAX_DELIVERY_ATTEMPTS,
               HTTP_HOST,
@@ -111,6 +114,7 @@ public record WorkerConfig(
                   env.integer(MAX_INFLIGHT, 1, 1_000_000),
                   env.integer(BLOCKING_POOL, 1, 1024),
                   env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+                  env.integer(AppCatalog.ECHO_MAX_BYTES, 0, AppCatalog.ECHO_MAX_BYTES_LIMIT),
                   env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
                   env.integer(MAX_DELIVERY_ATTEMPTS, 1, 9),
                   env.string(HTTP_HOST),
@@ -131,6 +135,7 @@ public record WorkerConfig(
         10_000,
         4,
         Duration.ofHours(24),
+        Integer.parseInt(AppCatalog.ECHO_MAX_BYTES.defaultValue()),
         Duration.ofSeconds(30),
         3,
         "127.0.0.1",

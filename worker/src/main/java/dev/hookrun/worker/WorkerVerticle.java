@@ -103,7 +103,7 @@ public final class WorkerVerticle extends VerticleBase {
               executor =
                   new RunExecutor(
                       vertx,
-                      ModelRegistry.builtIn(vertx, blockingPool),
+                      ModelRegistry.builtIn(vertx, blockingPool, config.echoMaxBytes()),
                       new ResultPublisher(context, producer, topics),
                       cancelled,
                       config,

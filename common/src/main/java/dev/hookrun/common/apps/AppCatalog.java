@@ -1,5 +1,6 @@
 package dev.hookrun.common.apps;
 
+import dev.hookrun.common.config.Setting;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
@@ -25,8 +26,20 @@ public final class AppCatalog {
    */
   public static final String ECHO = "echo-example";
 
-  /** The largest payload the echo model makes (64 MiB). */
-  public static final int ECHO_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
+  /**
+   * The largest payload the echo model makes. The model builds it in memory and the worker encodes
+   * it once more, so the bound is what a worker's heap holds several times over with other runs
+   * going on; gateways refuse more, and workers refuse it too (a gateway may be set otherwise).
+   */
+  public static final Setting ECHO_MAX_BYTES =
+      Setting.of(
+          "ECHO_MAX_BYTES",
+          "8388608",
+          "Largest payloadBytes the echo-example model makes (bytes, at most 67108864); the"
+              + " gateway refuses more with 400 and the worker fails such a run");
+
+  /** The most {@link #ECHO_MAX_BYTES} may be set to. */
+  public static final int ECHO_MAX_BYTES_LIMIT = 64 * 1024 * 1024;
 
   private static final Map<String, String> DURATION_FIELD =
       Map.of(DELAY, "delayMins", CPU_BURN, "cpuMs");
@@ -56,9 +69,10 @@ public final class AppCatalog {
         : Duration.ofMillis(Math.round(value));
   }
 
-  public static Optional<FieldError> validate(String app, JsonObject input, Duration maxRunTime) {
+  public static Optional<FieldError> validate(
+      String app, JsonObject input, Duration maxRunTime, int echoMaxBytes) {
     if (app.equals(ECHO)) {
-      return validateEcho(input);
+      return validateEcho(input, echoMaxBytes);
     }
     String field = DURATION_FIELD.get(app);
     if (field == null) {
@@ -99,7 +113,7 @@ public final class AppCatalog {
     return Optional.empty();
   }
 
-  private static Optional<FieldError> validateEcho(JsonObject input) {
+  private static Optional<FieldError> validateEcho(JsonObject input, int echoMaxBytes) {
     Object raw = input.getValue("payloadBytes");
     if (raw == null) {
       return input.containsKey("echo")
@@ -111,11 +125,13 @@ public final class AppCatalog {
     if (!(raw instanceof Number number)
         || number.doubleValue() != Math.rint(number.doubleValue())
         || number.doubleValue() < 0
-        || number.doubleValue() > ECHO_MAX_PAYLOAD_BYTES) {
+        || number.doubleValue() > echoMaxBytes) {
       return Optional.of(
           new FieldError(
               "payloadBytes",
-              "payloadBytes must be a whole number from 0 to " + ECHO_MAX_PAYLOAD_BYTES));
+              "payloadBytes must be a whole number from 0 to "
+                  + echoMaxBytes
+                  + " (ECHO_MAX_BYTES)"));
     }
     return Optional.empty();
   }

@@ -10,12 +10,32 @@ import io.vertx.core.json.JsonObject;
  */
 public final class EchoModel implements Model {
 
+  private final int maxBytes;
+
+  /**
+   * @param maxBytes the largest payload it makes (ECHO_MAX_BYTES): more fails the run before
+   *     anything is built, whatever the gateway that took the request was set to
+   */
+  public EchoModel(int maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
   @Override
   public ModelRun start(JsonObject input) {
     Object output;
     if (input.containsKey("payloadBytes")) {
-      int bytes = input.getNumber("payloadBytes").intValue();
-      output = new JsonObject().put("payload", "x".repeat(bytes));
+      long bytes = input.getNumber("payloadBytes").longValue();
+      if (bytes < 0 || bytes > maxBytes) {
+        return ModelRun.of(
+            Future.failedFuture(
+                new IllegalArgumentException(
+                    "payloadBytes "
+                        + bytes
+                        + " is over this worker's ECHO_MAX_BYTES of "
+                        + maxBytes)),
+            () -> {});
+      }
+      output = new JsonObject().put("payload", "x".repeat((int) bytes));
     } else {
       output = input.getValue("echo");
     }

@@ -15,13 +15,16 @@ public final class ModelRegistry {
     this.models = Map.copyOf(models);
   }
 
-  /** The platform's built-in models; blocking ones share {@code blockingPool}. */
-  public static ModelRegistry builtIn(Vertx vertx, WorkerExecutor blockingPool) {
+  /**
+   * The platform's built-in models; blocking ones share {@code blockingPool}; the echo model makes
+   * at most {@code echoMaxBytes}.
+   */
+  public static ModelRegistry builtIn(Vertx vertx, WorkerExecutor blockingPool, int echoMaxBytes) {
     return new ModelRegistry(
         Map.of(
             AppCatalog.DELAY, new DelayModel(vertx),
             AppCatalog.CPU_BURN, new CpuBurnModel(blockingPool),
-            AppCatalog.ECHO, new EchoModel()));
+            AppCatalog.ECHO, new EchoModel(echoMaxBytes)));
   }
 
   public Optional<Model> forApp(String app) {

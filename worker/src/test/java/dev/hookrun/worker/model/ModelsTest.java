@@ -25,7 +25,7 @@ class ModelsTest {
 
   @Test
   void everyAppOfTheCatalogHasAModel() {
-    ModelRegistry registry = ModelRegistry.builtIn(vertx, pool);
+    ModelRegistry registry = ModelRegistry.builtIn(vertx, pool, 1_000);
     AppCatalog.apps().forEach(app -> assertTrue(registry.forApp(app).isPresent(), app));
   }
 
@@ -79,5 +79,20 @@ class ModelsTest {
         .until(() -> long_.result().isComplete());
     assertTrue(long_.result().failed(), "a cancelled CPU run must not complete");
     assertInstanceOf(RunCancelledException.class, long_.result().cause());
+  }
+
+  @Test
+  void theEchoModelBuildsNothingOverItsBound() throws Exception {
+    EchoModel echo = new EchoModel(1_000);
+    JsonObject made =
+        (JsonObject)
+            echo.start(new JsonObject().put("payloadBytes", 1_000))
+                .result()
+                .await(5, TimeUnit.SECONDS);
+    assertEquals(1_000, made.getString("payload").length());
+    ModelRun over = echo.start(new JsonObject().put("payloadBytes", 64 * 1024 * 1024));
+    assertTrue(
+        over.result().failed(), "a request past the bound fails instead of filling the heap");
+    assertTrue(over.result().cause().getMessage().contains("ECHO_MAX_BYTES"));
   }
 }
