@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 15: the platform on a three-node KRaft cluster (each node its own JVM on loopback,
+# The platform on a three-node KRaft cluster (each node its own JVM on loopback,
 # replication factor 3, min.insync.replicas 2) under 50 predicts/s with webhooks:
 #   1. kill -9 of the node leading most requests partitions, 20 s down, restart
 #   2. kill -9 of the node leading most results partitions, 20 s down, restart
