@@ -104,6 +104,7 @@ public final class GatewayVerticle extends VerticleBase {
         new RunStateView(
             vertx,
             kafka.runRetention(),
+            config.queueTtl().plus(config.maxRunTime()),
             config.runViewMaxEntries(),
             config.maxSyncWaiters(),
             clock,

@@ -25,6 +25,11 @@ import java.util.function.Consumer;
  * RunRecords}): serves status reads, wakes synchronous callers when their run ends, counts each
  * project's unfinished runs, and tells {@link QueueEstimates} every change of a run's status.
  *
+ * <p>A run stays readable for the retention after it ended, and while it has not ended for as long
+ * as a run can go on (its queue TTL and the longest run time) past the retention: a run that waited
+ * and ran for a day is still in the view while it runs, and for a day after. An ended run moves to
+ * the back of the view's order, so the oldest entries are always the first to expire.
+ *
  * <p>Bounded twice: entries older than the retention go, and beyond the maximum entry count the
  * oldest <em>finished</em> run of the project holding the most finished runs goes first. Unfinished
  * runs are never evicted (each project's are bounded by its quota), so a burst from one project
@@ -48,6 +53,10 @@ final class RunStateView {
 
   private final Vertx vertx;
   private final Duration retention;
+
+  /** How much longer than the retention an unfinished run is kept: queue TTL + MAX_RUN_TIME. */
+  private final Duration runLifetime;
+
   private final int maxEntries;
   private final int maxWaiters;
   private final Clock clock;
@@ -82,16 +91,30 @@ final class RunStateView {
   private final QueueEstimates estimates;
 
   RunStateView(Vertx vertx, Duration retention, int maxEntries, int maxWaiters, Clock clock) {
-    this(vertx, retention, maxEntries, maxWaiters, clock, SchedulingPolicy.unlimited());
+    this(
+        vertx,
+        retention,
+        Duration.ZERO,
+        maxEntries,
+        maxWaiters,
+        clock,
+        SchedulingPolicy.unlimited());
   }
 
+  /**
+   * @param runLifetime how long a run may go on before some stage ends it (queue TTL + the longest
+   *     run time): an unfinished run is kept that long past the retention, then it goes too (its
+   *     outcome was lost, or was written before this view's look-back)
+   */
   RunStateView(
       Vertx vertx,
       Duration retention,
+      Duration runLifetime,
       int maxEntries,
       int maxWaiters,
       Clock clock,
       SchedulingPolicy scheduling) {
+    this.runLifetime = runLifetime;
     this.estimates = new QueueEstimates(scheduling, clock, QueueEstimates.Walker.offLoop(vertx));
     this.vertx = vertx;
     this.retention = retention;
@@ -123,6 +146,9 @@ final class RunStateView {
     }
     if (current != null) {
       untrack(current);
+      if (merged.status().isFinal() && !current.status().isFinal()) {
+        runs.remove(merged.runId()); // to the back: it expires a retention after it ended
+      }
     }
     runs.put(merged.runId(), merged);
     track(merged);
@@ -265,13 +291,19 @@ final class RunStateView {
    */
   void sweep(int limit) {
     List<RunState> expired = new ArrayList<>();
+    Instant now = clock.instant();
+    int walked = 0;
     for (Iterator<RunState> oldest = runs.values().iterator();
-        oldest.hasNext() && expired.size() < limit; ) {
+        oldest.hasNext() && expired.size() < limit && walked < 10 * limit;
+        walked++) {
       RunState state = oldest.next();
-      if (!isExpired(state)) {
-        break;
+      Instant since = anchor(state);
+      if (since == null || !since.plus(retention).isBefore(now)) {
+        break; // in order: every later entry is younger
       }
-      expired.add(state);
+      if (isExpired(state)) {
+        expired.add(state);
+      } // else an unfinished run past the retention: kept while it may still end, walked past
     }
     expired.forEach(this::remove);
   }
@@ -292,8 +324,17 @@ final class RunStateView {
   }
 
   private boolean isExpired(RunState state) {
-    Instant born = state.createdAt() != null ? state.createdAt() : state.updatedAt();
-    return born != null && born.plus(retention).isBefore(clock.instant());
+    Instant since = anchor(state);
+    Duration kept = state.status().isFinal() ? retention : retention.plus(runLifetime);
+    return since != null && since.plus(kept).isBefore(clock.instant());
+  }
+
+  /** What the retention counts from: the end of an ended run, the creation of any other. */
+  private static Instant anchor(RunState state) {
+    if (state.status().isFinal() && state.completedAt() != null) {
+      return state.completedAt();
+    }
+    return state.createdAt() != null ? state.createdAt() : state.updatedAt();
   }
 
   private static long gapMillis(RunState current, RunState incoming) {

@@ -10,6 +10,8 @@ import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.scheduling.SchedulingPolicy;
+import dev.hookrun.testkit.ManualClock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -34,6 +36,25 @@ class RunStateViewTest {
 
   private static RunState queued(String project, String runId, Instant created) {
     return RunState.queued(runId, project, "app", created, null);
+  }
+
+  private static RunState succeeded(
+      String project, String runId, Instant created, Instant completed) {
+    return RunState.finished(
+        new RunResult(
+            runId,
+            project,
+            "app",
+            RunStatus.SUCCEEDED,
+            "ok",
+            (RunError) null,
+            1,
+            created,
+            created,
+            completed,
+            null,
+            "w1"),
+        completed);
   }
 
   private static RunState succeeded(String project, String runId, Instant created) {
@@ -191,5 +212,46 @@ class RunStateViewTest {
     assertNull(view.progressOf("open"), "its progress went with it");
     assertEquals(0, view.unfinished("a"));
     assertEquals(50, view.size());
+  }
+
+  @Test
+  void aRunStaysInTheViewWhileItRunsPastTheRetentionAndForARetentionAfterItEnds() {
+    ManualClock moving = new ManualClock(NOW);
+    RunStateView view =
+        new RunStateView(
+            vertx,
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            10_000,
+            1_000,
+            moving,
+            SchedulingPolicy.unlimited());
+    view.apply(queued("a", "long", NOW));
+    view.apply(succeeded("a", "short", NOW.plusSeconds(1)));
+    view.apply(queued("a", "lost", NOW.plusSeconds(2))); // its outcome never comes
+
+    moving.advance(Duration.ofMinutes(90));
+    view.sweep(1_000);
+    assertNotNull(view.get("long"), "still going 90 min after it was made, past the retention");
+    assertNull(view.get("short"), "an ended run goes a retention after it ended");
+    assertEquals(2, view.unfinished("a"));
+
+    Instant ended = moving.instant();
+    view.apply(succeeded("a", "long", NOW, ended));
+    moving.advance(Duration.ofMinutes(50)); // 140 min
+    view.sweep(1_000);
+    assertEquals(RunStatus.SUCCEEDED, view.get("long").status(), "readable after it ended");
+
+    moving.advance(Duration.ofMinutes(15)); // 155 min: it ended 65 min ago
+    view.sweep(1_000);
+    assertNull(view.get("long"), "gone a retention after it ended");
+    assertNotNull(view.get("lost"), "unfinished: kept for retention + queue TTL + run time");
+    assertEquals(1, view.unfinished("a"));
+
+    moving.advance(Duration.ofMinutes(30)); // 185 min
+    view.sweep(1_000);
+    assertNull(view.get("lost"), "past any run's lifetime: its outcome was lost, given up");
+    assertEquals(0, view.unfinished("a"));
+    assertEquals(0, view.size());
   }
 }
