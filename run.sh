@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One command for the local platform.
 #   ./run.sh                 broker + gateway + scheduler + worker + dispatcher in one process (Ctrl-C stops all)
+#                            the banner prints the API address and the admin one (/metrics, /ops);
+#                            HTTP_HOST other than loopback needs API_KEYS of your own
 #   LOCAL_PROCESSES=per-stage ./run.sh   the same with each stage in a process of its own
 #   ./run.sh gateway|scheduler|worker|dispatcher   one stage alone, against KAFKA_BOOTSTRAP_SERVERS
 #   ./run.sh receiver [port] a webhook receiver on localhost that prints what it gets

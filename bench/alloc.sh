@@ -14,6 +14,7 @@ C=${C:-64}
 WARM=${WARM:-10000}
 RATE=${RATE:-0}
 PORT=${ALLOC_PORT:-8098}
+ADMIN_PORT=${ALLOC_ADMIN_PORT:-8094} # the gateway's admin listener: /metrics
 JFR_TOOL=${JFR_TOOL:-$(dirname "$(readlink -f "$(command -v java)")")/jfr}
 source bench/lib/measured-stack.sh
 
@@ -28,7 +29,7 @@ cat >"$WORK/events.jfc" <<'JFC'
 JFC
 start_stack JAVA_OPTS="${JAVA_OPTS:-} -XX:StartFlightRecording=settings=$WORK/events.jfc,filename=$WORK/rec.jfr"
 READY=$(date +%s.%N)
-requests() { curl -s "http://127.0.0.1:$PORT/metrics" | grep '^hookrun_broker_requests_total' || true; }
+requests() { curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | grep '^hookrun_broker_requests_total' || true; }
 pass --n "$WARM" --drain-idle-s 5 >/dev/null 2>&1
 requests >"$WORK/requests-before"
 T0=$(date +%s.%N)

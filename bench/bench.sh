@@ -32,13 +32,14 @@ wait_for() { # file pattern
   echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; exit 1
 }
 load() { java -Xmx1g -jar bench/target/bench.jar load "$@" | grep -v '^JSON'; }
-# the stack's broker request counters: what a run costs the broker (requests per run)
-METRICS=http://127.0.0.1:18090/metrics
+# the stack's broker request counters: what a run costs the broker (requests per run), on the
+# gateway's admin listener (its API port answers 404 for /metrics)
+METRICS=http://127.0.0.1:18091/metrics
 
 echo "hookrun benchmark — $(date -u +%FT%TZ) — $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 
-start_stack() { # a fresh one-process stack (broker + gateway + worker + dispatcher) on port 18090
-  DATA_DIR="$WORK/stack-$1" HTTP_PORT=18090 LOCAL_KAFKA_PORT=19093 API_KEYS=bench-key=p-bench LOG_LEVEL=WARN \
+start_stack() { # a fresh one-process stack (broker + gateway + worker + dispatcher) on port 18090, admin 18091
+  DATA_DIR="$WORK/stack-$1" HTTP_PORT=18090 ADMIN_HTTP_PORT=18091 LOCAL_KAFKA_PORT=19093 API_KEYS=bench-key=p-bench LOG_LEVEL=WARN \
     java ${STACK_OPTS:--Xmx2g} -jar local-stack/target/local-stack.jar > "$WORK/stack-$1.log" 2>&1 &
   STACK=$!; PIDS+=("$STACK")
   wait_for "$WORK/stack-$1.log" "is up in"
@@ -79,7 +80,8 @@ if [[ " $SCENARIOS " == *" 4 "* ]]; then
     BROKER=$!; PIDS+=("$BROKER"); wait_for "$WORK/broker-$n.log" "listening"
     export KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KPORT LOG_LEVEL=WARN TOPIC_PREFIX="scale$n."
     GWPORT=$((18100 + n))
-    HTTP_PORT=$GWPORT API_KEYS=bench-key=p-bench java -jar gateway/target/gateway.jar > "$WORK/gw-$n.log" 2>&1 &
+    # ADMIN_HTTP_PORT=0: a free port, so that no other gateway on this machine holds its default 8081
+    HTTP_PORT=$GWPORT ADMIN_HTTP_PORT=0 API_KEYS=bench-key=p-bench java -jar gateway/target/gateway.jar > "$WORK/gw-$n.log" 2>&1 &
     GW=$!; PIDS+=("$GW")
     # CPU-bound workers starve the receiver on 2 cores; short retries keep shed deliveries in the window
     WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 WEBHOOK_RETRY_SCHEDULE=1s,2s,4s,8s,16s java -jar webhook-dispatcher/target/webhook-dispatcher.jar > "$WORK/d-$n.log" 2>&1 &

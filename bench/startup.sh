@@ -11,8 +11,9 @@
 #   bench/startup.sh                  both, one line each
 #   SYSTEMS=local bench/startup.sh    only the local run
 #   STARTUP_ENV="JAVA_OPTS=-Xmx1g;LOCAL_PROCESSES=per-stage" bench/startup.sh   run.sh settings, ;-separated
-# Ports: PORT (18480, the gateway; the next three the worker's, scheduler's and dispatcher's health) and
-# KAFKA_PORT (19480); data in a scratch folder, removed after.
+# Ports: PORT (18480, the gateway; the next three the worker's, scheduler's and dispatcher's health),
+# KAFKA_PORT (19480) and a free one for the gateway's admin listener (nothing here reads it); data
+# in a scratch folder, removed after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SYSTEMS=${SYSTEMS:-local stage}
@@ -62,7 +63,7 @@ launch() { # name VAR=value...: ./run.sh with that environment, in the backgroun
   local name=$1 extra=()
   shift
   [[ -n ${STARTUP_ENV:-} ]] && IFS=';' read -ra extra <<<"$STARTUP_ENV"
-  env HTTP_PORT="$PORT" LOCAL_KAFKA_PORT="$KAFKA_PORT" API_KEYS=bench-key=bench \
+  env HTTP_PORT="$PORT" ADMIN_HTTP_PORT=0 LOCAL_KAFKA_PORT="$KAFKA_PORT" API_KEYS=bench-key=bench \
     DATA_DIR="$WORK/data" WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 "${extra[@]}" "$@" \
     ./run.sh "${ARGS[@]}" >"$WORK/$name.log" 2>&1 &
   LAST=$!

@@ -1,6 +1,7 @@
 # Sourced by bench/threads.sh and bench/alloc.sh: the local run started from ./run.sh for one
 # measured pass, and the load driver pointed at it. Set PORT, C (concurrency) and RATE (requests/s,
-# 0: as fast as answered) first. Gives WORK (a scratch folder, removed at exit with the stack),
+# 0: as fast as answered) first; ADMIN_PORT too to read the gateway's /metrics (its admin listener;
+# unset: a free port). Gives WORK (a scratch folder, removed at exit with the stack),
 # start_stack, JVM (the stack's java process) and pass.
 SB=${SHARED_BENCH:-../shared/bench}
 [[ -f $SB/driver.js ]] || { echo "no $SB/driver.js (set SHARED_BENCH)" >&2; exit 1; }
@@ -16,7 +17,7 @@ cleanup() { # a killed stack's wait status must not stop the caller (errexit) be
 trap cleanup EXIT
 
 start_stack() { # [VAR=value ...]: more environment for run.sh; returns once /readyz says ready
-  env HTTP_PORT="$PORT" API_KEYS=bench-key=bench DATA_DIR="$WORK/data" \
+  env HTTP_PORT="$PORT" ADMIN_HTTP_PORT="${ADMIN_PORT:-0}" API_KEYS=bench-key=bench DATA_DIR="$WORK/data" \
     WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 "$@" ./run.sh >"$WORK/stack.log" 2>&1 &
   STACK=$!
   until curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null; do

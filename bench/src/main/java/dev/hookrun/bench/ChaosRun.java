@@ -108,6 +108,9 @@ public final class ChaosRun {
             Integer.toString(gatewayPort),
             "HTTP_HOST",
             "127.0.0.1",
+            // a free port: the gateway's default 8081 may be another run's on this machine
+            "ADMIN_HTTP_PORT",
+            "0",
             "API_KEYS",
             "chaos-key=p-chaos",
             "KAFKA_SEND_TIMEOUT",

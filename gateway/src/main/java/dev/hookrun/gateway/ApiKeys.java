@@ -54,6 +54,22 @@ public final class ApiKeys {
     return Optional.ofNullable(projectByDigest.get(digest(key)));
   }
 
+  /**
+   * Which configured key an {@code Authorization} header carries, as a name that is not the key
+   * (its digest), or empty for an unknown key: for per-key limits.
+   */
+  public Optional<String> idOf(String authorizationHeader) {
+    if (authorizationHeader == null) {
+      return Optional.empty();
+    }
+    String key = authorizationHeader.trim();
+    if (key.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      key = key.substring(7).trim();
+    }
+    String id = digest(key);
+    return projectByDigest.containsKey(id) ? Optional.of(id) : Optional.empty();
+  }
+
   /** The projects some key belongs to. */
   public Set<String> projects() {
     return Set.copyOf(projectByDigest.values());

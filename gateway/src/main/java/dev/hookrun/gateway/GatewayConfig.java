@@ -17,6 +17,8 @@ import java.util.Map;
 public record GatewayConfig(
     String httpHost,
     int httpPort,
+    String adminHttpHost,
+    int adminHttpPort,
     ApiKeys apiKeys,
     Duration kafkaSendTimeout,
     Duration maxRunTime,
@@ -27,7 +29,9 @@ public record GatewayConfig(
     int runViewMaxEntries,
     int maxSyncWaiters,
     Duration httpIdleTimeout,
+    Duration httpHeaderTimeout,
     int httpMaxConnections,
+    int sseMaxPerKey,
     RateLimits rateLimits,
     SchedulingPolicy scheduling,
     KafkaSettings kafka,
@@ -37,7 +41,17 @@ public record GatewayConfig(
   public static final Setting HTTP_HOST =
       Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
   public static final Setting HTTP_PORT =
-      Setting.of("HTTP_PORT", "8080", "Port the gateway listens on");
+      Setting.of("HTTP_PORT", "8080", "Port the gateway's API listens on");
+  public static final Setting ADMIN_HTTP_HOST =
+      Setting.of(
+          "ADMIN_HTTP_HOST",
+          "127.0.0.1",
+          "Address of the gateway's admin listener (/ops, /metrics, health); keep it off the public network");
+  public static final Setting ADMIN_HTTP_PORT =
+      Setting.of(
+          "ADMIN_HTTP_PORT",
+          "8081",
+          "Port of the gateway's admin listener (0: a free port, printed at start); never the API port");
   public static final Setting API_KEYS =
       Setting.required(
               "API_KEYS", "API keys and the project each belongs to: key=project,key=project")
@@ -89,6 +103,16 @@ public record GatewayConfig(
           "HTTP_IDLE_TIMEOUT",
           "60s",
           "An HTTP connection with no request in progress for this long is closed");
+  public static final Setting HTTP_HEADER_TIMEOUT =
+      Setting.of(
+          "HTTP_HEADER_TIMEOUT",
+          "10s",
+          "A new HTTP connection that has not sent a complete request head within this is closed");
+  public static final Setting SSE_MAX_PER_KEY =
+      Setting.of(
+          "SSE_MAX_PER_KEY",
+          "20",
+          "Most event streams (runs/{id}/events) one API key may hold open on a gateway; past it 429 too_many_streams");
   public static final Setting HTTP_MAX_CONNECTIONS =
       Setting.of(
           "HTTP_MAX_CONNECTIONS",
@@ -109,6 +133,8 @@ public record GatewayConfig(
           List.of(
               HTTP_HOST,
               HTTP_PORT,
+              ADMIN_HTTP_HOST,
+              ADMIN_HTTP_PORT,
               API_KEYS,
               SEND_TIMEOUT,
               MAX_RUN_TIME,
@@ -119,7 +145,9 @@ public record GatewayConfig(
               VIEW_MAX,
               SYNC_WAITERS_MAX,
               HTTP_IDLE_TIMEOUT,
+              HTTP_HEADER_TIMEOUT,
               HTTP_MAX_CONNECTIONS,
+              SSE_MAX_PER_KEY,
               RATE_LIMITS),
           SchedulingSettings.SETTINGS,
           KafkaSettings.SETTINGS,
@@ -131,9 +159,20 @@ public record GatewayConfig(
         vars,
         env -> {
           ApiKeys keys = ApiKeys.parse(env, API_KEYS);
+          int httpPort = env.integer(HTTP_PORT, 0, 65_535);
+          int adminPort = env.integer(ADMIN_HTTP_PORT, 0, 65_535);
+          if (adminPort != 0 && adminPort == httpPort) {
+            env.problem(
+                ADMIN_HTTP_PORT.name()
+                    + " must differ from "
+                    + HTTP_PORT.name()
+                    + ": /ops and /metrics are never served on the API port");
+          }
           return new GatewayConfig(
               env.string(HTTP_HOST),
-              env.integer(HTTP_PORT, 0, 65_535),
+              httpPort,
+              env.string(ADMIN_HTTP_HOST),
+              adminPort,
               keys,
               env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2)),
               env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
@@ -144,7 +183,9 @@ public record GatewayConfig(
               env.integer(VIEW_MAX, 100, 100_000_000),
               env.integer(SYNC_WAITERS_MAX, 1, 10_000_000),
               env.duration(HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+              env.duration(HTTP_HEADER_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
               env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
+              env.integer(SSE_MAX_PER_KEY, 1, 1_000_000),
               RateLimits.parse(env, RATE_LIMITS, keys.projects()),
               SchedulingSettings.fromEnv(env),
               KafkaSettings.fromEnv(env),
@@ -155,6 +196,10 @@ public record GatewayConfig(
 
   public GatewayConfig withPort(int port) {
     return Records.with(this, "httpPort", port);
+  }
+
+  public GatewayConfig withAdminPort(int port) {
+    return Records.with(this, "adminHttpPort", port);
   }
 
   public GatewayConfig withResults(ResultStoreSettings settings) {

@@ -11,6 +11,7 @@ import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.http.OpsRoutes;
+import dev.hookrun.ops.metrics.LagSampler;
 import dev.hookrun.results.FsResultStore;
 import dev.hookrun.results.ResultStore;
 import io.vertx.core.Future;
@@ -55,6 +56,9 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayConfig config;
   private KafkaProducer<String, String> producer;
   private HttpServer server;
+  private HttpServer adminServer;
+  private LagSampler lagSampler;
+  private OpsService ops;
   private RunStateView view;
   private RunRecords records;
   private TopicFollower<RunRecords.Fact> follower;
@@ -187,24 +191,61 @@ public final class GatewayVerticle extends VerticleBase {
                       });
               connections =
                   new ConnectionGuard(
-                      config.httpMaxConnections(), config.httpIdleTimeout(), System::nanoTime);
+                      config.httpMaxConnections(),
+                      config.httpIdleTimeout(),
+                      config.httpHeaderTimeout(),
+                      System::nanoTime);
               idleTimer = connections.startSweeping(vertx);
+              Router api = buildRouter();
+              // the admin listener first: a gateway that answers predicts can always be watched
               return vertx
                   .createHttpServer()
-                  .connectionHandler(connections::opened)
-                  .invalidRequestHandler(new InvalidRequests())
-                  .requestHandler(buildRouter())
-                  .listen(config.httpPort(), config.httpHost());
+                  .requestHandler(buildAdminRouter())
+                  .listen(config.adminHttpPort(), config.adminHttpHost())
+                  .compose(
+                      admin -> {
+                        adminServer = admin;
+                        return vertx
+                            .createHttpServer(ConnectionGuard.serverOptions())
+                            .connectionHandler(connections::opened)
+                            .invalidRequestHandler(new InvalidRequests())
+                            .requestHandler(api)
+                            .listen(config.httpPort(), config.httpHost());
+                      });
             })
         .onSuccess(
             s -> {
               server = s;
+              if (!config.ops().lagSampleInterval().isZero()) {
+                lagSampler = LagSampler.start(vertx, ops, config.ops().lagSampleInterval());
+              }
               LOG.info(
-                  "gateway listening on {}:{} ({} runs in view)",
+                  "gateway listening on {}:{} ({} runs in view); admin (/ops /metrics) on http://{}:{}",
                   config.httpHost(),
                   s.actualPort(),
-                  view.size());
+                  view.size(),
+                  config.adminHttpHost(),
+                  adminServer.actualPort());
             });
+  }
+
+  /**
+   * The admin listener's routes: {@code /ops}, {@code /metrics} and the probes, on
+   * ADMIN_HTTP_HOST:ADMIN_HTTP_PORT only.
+   */
+  private Router buildAdminRouter() {
+    Router admin = Router.router(vertx);
+    HealthRoutes.mount(admin, readiness);
+    ops = OpsService.create(config.kafka());
+    OpsRoutes.mount(vertx, admin, ops, config.ops());
+    admin.errorHandler(404, ctx -> ApiError.of(ErrorCode.NOT_FOUND, "No such route.").send(ctx));
+    admin.errorHandler(
+        500,
+        ctx -> {
+          LOG.error("unhandled error on admin {}", ctx.request().path(), ctx.failure());
+          ApiError.of(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side.").send(ctx);
+        });
+    return admin;
   }
 
   private Map<String, String> producerProperties() {
@@ -253,7 +294,8 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup, links));
     router
         .get("/v3/:project/:app/runs/:run_id/events")
-        .handler(new RunEventsHandler(lookup, vertx, links));
+        .handler(
+            new RunEventsHandler(lookup, vertx, links, new StreamSlots(config.sseMaxPerKey())));
     router
         .get("/results/:key")
         .handler(new ResultFileHandler(resultStore instanceof FsResultStore fs ? fs : null, clock));
@@ -282,8 +324,8 @@ public final class GatewayVerticle extends VerticleBase {
                     .sendFile("openapi.yaml"));
     readiness = ReadinessCheck.kafka(config.kafka(), records.followedTopics(), "gateway");
     readyOnlyWhen.forEach(readiness::require);
-    HealthRoutes.mount(router, readiness);
-    OpsRoutes.mount(vertx, router, OpsService.create(config.kafka()), config.ops());
+    // the API port shows the probes only: /ops and /metrics are the admin listener's
+    HealthRoutes.mountProbes(router, readiness);
     router.errorHandler(
         413,
         ctx ->
@@ -325,11 +367,19 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** The admin listener's bound port (useful with ADMIN_HTTP_PORT=0). */
+  public int adminPort() {
+    return adminServer.actualPort();
+  }
+
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
     vertx.cancelTimer(viewSweepTimer);
     vertx.cancelTimer(idleTimer);
+    if (lagSampler != null) {
+      lagSampler.stop();
+    }
     if (resultSweeper != null) {
       resultSweeper.stop();
     }
@@ -338,6 +388,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     Future<Void> closeServer = server == null ? Future.succeededFuture() : server.close();
     return closeServer
+        .eventually(() -> adminServer == null ? Future.succeededFuture() : adminServer.close())
         .eventually(() -> follower == null ? Future.succeededFuture() : follower.stop())
         .eventually(() -> sends == null ? Future.succeededFuture() : sends.close())
         .eventually(() -> producer == null ? Future.succeededFuture() : producer.close())

@@ -1,17 +1,23 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.http.ApiError;
+import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code GET /v3/{project}/{app}/runs/{run_id}/events}: the run's state as Server-Sent Events. The
  * current state at once as an event named {@code status} (the same JSON as the status route), then
  * one at every change (running, each progress report, the final state); the stream ends after the
- * final state.
+ * final state. A stream also ends when its run leaves this gateway's view (past RUN_RETENTION, or
+ * evicted by RUN_VIEW_MAX_ENTRIES), with an event named {@code gone}: nothing would ever follow.
+ * One API key may hold at most SSE_MAX_PER_KEY streams on a gateway; past it 429 {@code
+ * too_many_streams}.
  *
  * <p>Event ids are derived from the run's facts, not from this gateway: {@code <stage>.<progress
  * number>} with stage 0 queued, 1 running, 2 final. Any gateway therefore gives the same id to the
@@ -26,11 +32,13 @@ final class RunEventsHandler implements Handler<RoutingContext> {
   private final RunLookup lookup;
   private final Vertx vertx;
   private final ResultLinks links;
+  private final StreamSlots slots;
 
-  RunEventsHandler(RunLookup lookup, Vertx vertx, ResultLinks links) {
+  RunEventsHandler(RunLookup lookup, Vertx vertx, ResultLinks links, StreamSlots slots) {
     this.lookup = lookup;
     this.vertx = vertx;
     this.links = links;
+    this.slots = slots;
   }
 
   @Override
@@ -39,6 +47,26 @@ final class RunEventsHandler implements Handler<RoutingContext> {
     if (state == null) {
       return;
     }
+    String keyId = lookup.keyId(ctx);
+    if (!slots.take(keyId)) {
+      ApiError.of(
+              ErrorCode.TOO_MANY_STREAMS,
+              "This API key already has "
+                  + slots.maxPerKey()
+                  + " event streams open on this gateway (SSE_MAX_PER_KEY); close one first.")
+          .send(ctx);
+      return;
+    }
+    // the slot is given back when the response ends or the connection goes, whichever is first
+    boolean[] released = {false};
+    Runnable release =
+        () -> {
+          if (!released[0]) {
+            released[0] = true;
+            slots.release(keyId);
+          }
+        };
+    ctx.addEndHandler(done -> release.run());
     HttpServerResponse response = ctx.response();
     response
         .setChunked(true)
@@ -57,6 +85,7 @@ final class RunEventsHandler implements Handler<RoutingContext> {
     private Runnable unwatch = () -> {};
     private long keepAlive = -1;
     private boolean ended;
+    private String runId;
 
     Stream(RoutingContext ctx, EventId resumeAfter) {
       this.ctx = ctx;
@@ -65,12 +94,13 @@ final class RunEventsHandler implements Handler<RoutingContext> {
     }
 
     void start(RunState state) {
+      runId = state.runId();
       response.closeHandler(v -> stop());
       send(state);
       if (ended) {
         return;
       }
-      unwatch = lookup.view().watch(state.runId(), this::send);
+      unwatch = lookup.view().watch(state.runId(), this::send, this::gone);
       keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, t -> response.write(": keep-alive\n\n"));
       if (sent == null) {
         response.write(": waiting\n\n"); // answer the headers now, even when there is nothing newer
@@ -100,6 +130,15 @@ final class RunEventsHandler implements Handler<RoutingContext> {
         stop();
         response.end();
       }
+    }
+
+    /** The run left the view: say so and end, as no change of it will reach this stream. */
+    private void gone() {
+      if (ended) {
+        return;
+      }
+      stop();
+      response.end("event: gone\ndata: " + new JsonObject().put("run_id", runId).encode() + "\n\n");
     }
 
     private void stop() {

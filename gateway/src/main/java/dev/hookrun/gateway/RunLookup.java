@@ -23,6 +23,11 @@ final class RunLookup {
     return view.progressOf(runId);
   }
 
+  /** The caller's key, by a name that is not the key; call after {@link #find} found the run. */
+  String keyId(RoutingContext ctx) {
+    return keys.idOf(ctx.request().getHeader("Authorization")).orElse("");
+  }
+
   RunStateView view() {
     return view;
   }

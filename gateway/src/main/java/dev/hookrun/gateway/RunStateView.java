@@ -84,8 +84,11 @@ final class RunStateView {
 
   private final Map<String, Integer> runningByApp = new HashMap<>();
   private java.util.function.BiConsumer<String, String> onNewApp = (project, app) -> {};
-  private final Map<String, List<Consumer<RunState>>> watchers = new HashMap<>();
+  private final Map<String, List<Watcher>> watchers = new HashMap<>();
   private int waiting;
+
+  /** A live event stream's hooks: each change of its run, and the run leaving the view. */
+  private record Watcher(Consumer<RunState> changed, Runnable gone) {}
 
   /** Queue positions and start estimates of the queued runs, by the scheduler's rules. */
   private final QueueEstimates estimates;
@@ -202,13 +205,15 @@ final class RunStateView {
   }
 
   /**
-   * Calls {@code watcher} with the run's state at every change (status, webhook, progress), until
-   * the returned handle is run. Used by the live event stream.
+   * Calls {@code changed} with the run's state at every change (status, webhook, progress), and
+   * {@code gone} once if the run leaves the view (expired or evicted; nothing will change it here
+   * again), until the returned handle is run. Used by the live event stream.
    */
-  Runnable watch(String runId, Consumer<RunState> watcher) {
+  Runnable watch(String runId, Consumer<RunState> changed, Runnable gone) {
+    Watcher watcher = new Watcher(changed, gone);
     watchers.computeIfAbsent(runId, k -> new ArrayList<>()).add(watcher);
     return () -> {
-      List<Consumer<RunState>> list = watchers.get(runId);
+      List<Watcher> list = watchers.get(runId);
       if (list != null && list.remove(watcher) && list.isEmpty()) {
         watchers.remove(runId);
       }
@@ -216,9 +221,9 @@ final class RunStateView {
   }
 
   private void notifyWatchers(RunState state) {
-    List<Consumer<RunState>> list = watchers.get(state.runId());
+    List<Watcher> list = watchers.get(state.runId());
     if (list != null) {
-      List.copyOf(list).forEach(w -> w.accept(state));
+      List.copyOf(list).forEach(w -> w.changed().accept(state));
     }
   }
 
@@ -362,6 +367,10 @@ final class RunStateView {
   }
 
   private void remove(RunState state) {
+    List<Watcher> watching = watchers.remove(state.runId());
+    if (watching != null) {
+      watching.forEach(w -> w.gone().run());
+    }
     runs.remove(state.runId());
     progress.remove(state.runId());
     retryOf.remove(state.runId());

@@ -38,6 +38,8 @@ class GatewayApiTest {
                 "0",
                 "HTTP_HOST",
                 "127.0.0.1",
+                "ADMIN_HTTP_PORT",
+                "0",
                 "BODY_LIMIT",
                 "2048",
                 "API_KEYS",

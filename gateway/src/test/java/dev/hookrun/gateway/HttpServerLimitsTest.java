@@ -60,6 +60,26 @@ class HttpServerLimitsTest {
   }
 
   @Test
+  void aConnectionThatSendsNoCompleteRequestHeadIsClosedAfterTheHeaderTimeout() throws Exception {
+    int port = gateway(Map.of("HTTP_HEADER_TIMEOUT", "1s", "HTTP_IDLE_TIMEOUT", "60s"));
+    try (RawHttp silent = RawHttp.connect(port);
+        RawHttp slow = RawHttp.connect(port)) {
+      slow.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+      long t0 = System.nanoTime();
+      assertTrue(slow.closedByServerWithin(10_000), "a half-sent head keeps its connection");
+      assertTrue(silent.closedByServerWithin(10_000), "a silent connection stays open");
+      long waited = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(waited < 5_000, "closed after " + waited + " ms, expected about 1 s");
+    }
+    // a client that sends its head in time is served, and then kept for HTTP_IDLE_TIMEOUT
+    try (RawHttp prompt = RawHttp.connect(port)) {
+      assertEquals("HTTP/1.1 200 OK", prompt.get("/healthz"));
+      assertFalse(
+          prompt.closedByServerWithin(2_000), "closed by the header timeout after a request");
+    }
+  }
+
+  @Test
   void aSynchronousPredictWaitingLongerThanTheIdleTimeoutStillGetsItsAnswer() {
     // no worker: the call waits the whole SYNC_TIMEOUT without a byte either way, then answers 202
     int port = gateway(Map.of("HTTP_IDLE_TIMEOUT", "1s", "SYNC_TIMEOUT", "2500ms"));

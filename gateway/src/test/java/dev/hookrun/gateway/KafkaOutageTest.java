@@ -315,6 +315,8 @@ class KafkaOutageTest {
             "0",
             "HTTP_HOST",
             "127.0.0.1",
+            "ADMIN_HTTP_PORT",
+            "0",
             "API_KEYS",
             "k=p-1",
             "KAFKA_SEND_TIMEOUT",

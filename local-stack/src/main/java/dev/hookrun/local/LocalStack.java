@@ -31,9 +31,14 @@ public final class LocalStack implements RunningStack {
   private GatewayConfig gatewayConfig;
   private DispatcherConfig dispatcherConfig;
 
+  /**
+   * @throws dev.hookrun.common.config.ConfigException when the run's settings are invalid or it
+   *     would open the development key to the network ({@link DevKeyExposure})
+   */
   public LocalStack(Map<String, String> env) {
     this.env = env;
     this.config = LocalStackConfig.fromEnv(env);
+    DevKeyExposure.check(env);
   }
 
   /** Starts everything; the future completes once the gateway listens. */
@@ -66,6 +71,21 @@ public final class LocalStack implements RunningStack {
   @Override
   public int gatewayPort() {
     return gateway.actualPort();
+  }
+
+  @Override
+  public String adminHost() {
+    return gatewayConfig.adminHttpHost();
+  }
+
+  @Override
+  public int adminPort() {
+    return gateway.adminPort();
+  }
+
+  @Override
+  public boolean opsEnabled() {
+    return gatewayConfig.ops().adminKey() != null;
   }
 
   /** The address the gateway listens on (after {@link #start}). */

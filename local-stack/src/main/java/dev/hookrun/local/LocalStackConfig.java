@@ -3,6 +3,7 @@ package dev.hookrun.local;
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.gateway.GatewayConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -90,5 +91,15 @@ public record LocalStackConfig(
   static String httpHost(Map<String, String> vars) {
     String host = vars.get("HTTP_HOST");
     return host == null || host.isBlank() ? DEFAULT_HTTP_HOST : host.trim();
+  }
+
+  /**
+   * The gateway's admin port in the local run: ADMIN_HTTP_PORT when set, else 0 (a free port, which
+   * the banner prints). The gateway's own default, 8081, would make a second local run on this
+   * machine (a test, a bench script) fail to start.
+   */
+  static String adminHttpPort(Map<String, String> vars) {
+    String port = vars.get(GatewayConfig.ADMIN_HTTP_PORT.name());
+    return port == null || port.isBlank() ? "0" : port.trim();
   }
 }

@@ -34,7 +34,9 @@ public final class LocalStackMain {
       default -> {
         System.err.println(
             "usage: run.sh [all|gateway|worker|scheduler|dispatcher|broker|receiver [port]|ops"
-                + " <command>]");
+                + " <command>]\n"
+                + "  all (the default): the whole platform on this machine; its banner prints the"
+                + " gateway's API address and its admin address (/metrics, /ops)");
         System.exit(2);
       }
     }
@@ -146,7 +148,32 @@ public final class LocalStackMain {
             ? "  (listening on ALL interfaces, reachable from the network: HTTP_HOST="
                 + host
                 + ")\n"
-            : "  (listening on " + host + " only; HTTP_HOST=0.0.0.0 opens it to the network)\n");
+            : "  (listening on "
+                + host
+                + " only; HTTP_HOST=0.0.0.0 with API_KEYS set opens it to the network)\n");
+  }
+
+  /**
+   * Where {@code /metrics} and {@code /ops} are: on the gateway's admin listener only (its API port
+   * answers 404 for them), by default on a free port of this machine.
+   */
+  static String adminNote(RunningStack stack) {
+    String admin = gatewayUrl(stack.adminHost(), stack.adminPort());
+    String whose =
+        stack instanceof StageProcesses
+            ? "the gateway's; each stage logs its own address at start"
+            : "every stage of this process";
+    return "  metrics:  "
+        + admin
+        + "/metrics  ("
+        + whose
+        + "; ADMIN_HTTP_HOST, ADMIN_HTTP_PORT)\n"
+        + "  ops:      "
+        + admin
+        + "/ops/groups"
+        + (stack.opsEnabled()
+            ? "  (Authorization: your ADMIN_KEY)\n"
+            : "  (off: set ADMIN_KEY, 16+ characters, to turn /ops on)\n");
   }
 
   static String banner(RunningStack stack, long startMs) {
@@ -158,6 +185,7 @@ public final class LocalStackMain {
     StringBuilder out = new StringBuilder();
     out.append("\n  hookrun is up in ").append(startMs).append(" ms\n");
     out.append(listenNote(stack.gatewayHost(), port));
+    out.append(adminNote(stack));
     out.append("  kafka:    ")
         .append(stack.bootstrapServers())
         .append(

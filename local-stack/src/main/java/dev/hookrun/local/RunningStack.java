@@ -10,6 +10,15 @@ interface RunningStack {
 
   int gatewayPort();
 
+  /** The address of the gateway's admin listener ({@code /metrics}, {@code /ops}). */
+  String adminHost();
+
+  /** The admin listener's port, as bound (ADMIN_HTTP_PORT 0 is a free port). */
+  int adminPort();
+
+  /** Whether {@code /ops} answers (ADMIN_KEY is set). */
+  boolean opsEnabled();
+
   String bootstrapServers();
 
   LocalStackConfig config();

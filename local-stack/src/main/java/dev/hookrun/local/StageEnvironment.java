@@ -11,11 +11,12 @@ import java.util.Map;
  * stages share this process or each has one of its own ({@link StageProcesses}), so the two shapes
  * differ only in where the stages run.
  *
- * @param gateway what the gateway reads (the warm-up's stages start from it too); on a broker of
- *     the run's own, with its topics' partitions ({@link LocalStackConfig#ownBrokerPartitions})
- *     unless the run's environment sets them
- * @param backend what the worker reads: health on a free port (HTTP_PORT is the gateway's), result
- *     links signed to this gateway
+ * @param gateway what the gateway reads (the warm-up's stages start from it too); its admin
+ *     listener on a free port unless ADMIN_HTTP_PORT is set; on a broker of the run's own, with its
+ *     topics' partitions ({@link LocalStackConfig#ownBrokerPartitions}) unless the run's
+ *     environment sets them
+ * @param backend what the worker reads: health and metrics on a free port of the gateway's admin
+ *     address (HTTP_HOST and HTTP_PORT are the gateway's API), result links signed to this gateway
  * @param dispatcher the backend's, plus loopback as the webhook allow-list when none was given: the
  *     local run's webhook receiver is on this machine, while a dispatcher run alone allows nothing
  *     private
@@ -36,6 +37,7 @@ record StageEnvironment(
       Map<String, String> env, LocalStackConfig config, String bootstrapServers) {
     Map<String, String> gateway = new HashMap<>(env);
     gateway.put("HTTP_HOST", LocalStackConfig.httpHost(env));
+    gateway.put(GatewayConfig.ADMIN_HTTP_PORT.name(), LocalStackConfig.adminHttpPort(env));
     if (bootstrapServers != null) {
       gateway.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
       String partitions =
@@ -50,6 +52,8 @@ record StageEnvironment(
     GatewayConfig gatewayConfig = GatewayConfig.fromEnv(gateway);
     Map<String, String> backend = new HashMap<>(gateway);
     backend.put("HTTP_PORT", "0");
+    // their HTTP_HOST/HTTP_PORT is an admin listener (health, metrics): where the gateway's is
+    backend.put("HTTP_HOST", gatewayConfig.adminHttpHost());
     String resultUrlBase = env.get("RESULT_URL_BASE");
     if ((resultUrlBase == null || resultUrlBase.isBlank()) && gatewayConfig.httpPort() != 0) {
       backend.put("RESULT_URL_BASE", "http://localhost:" + gatewayConfig.httpPort());

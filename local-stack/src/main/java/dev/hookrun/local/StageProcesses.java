@@ -3,11 +3,14 @@ package dev.hookrun.local;
 import dev.hookrun.common.config.ConfigException;
 import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.dispatcher.DispatcherConfig;
+import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import dev.hookrun.scheduler.SchedulerConfig;
 import dev.hookrun.worker.WorkerConfig;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,11 +73,16 @@ public final class StageProcesses implements RunningStack {
   private EmbeddedKafkaBroker broker;
   private StageEnvironment stages;
   private DispatcherConfig dispatcherConfig;
+  private int adminPort;
   private Duration drainTimeout;
   private volatile boolean stopping;
 
   private final ProcessBuilder.Redirect output;
 
+  /**
+   * @throws ConfigException when the run's settings are invalid or it would open the development
+   *     key to the network ({@link DevKeyExposure})
+   */
   public StageProcesses(Map<String, String> env) {
     this(env, ProcessBuilder.Redirect.INHERIT);
   }
@@ -86,6 +94,7 @@ public final class StageProcesses implements RunningStack {
   StageProcesses(Map<String, String> env, ProcessBuilder.Redirect output) {
     this.env = env;
     this.config = LocalStackConfig.fromEnv(env);
+    DevKeyExposure.check(env);
     this.output = output;
   }
 
@@ -114,7 +123,14 @@ public final class StageProcesses implements RunningStack {
     launch("worker", withSecret(stages.backend(), secret));
     launch("scheduler", stages.backend());
     launch("dispatcher", withSecret(stages.dispatcher(), secret));
-    launch("gateway", withSecret(stages.gateway(), secret));
+    adminPort = stages.gatewayConfig().adminHttpPort();
+    if (adminPort == 0) {
+      // the gateway's own free port would be known to its process only: the banner needs it here
+      adminPort = freePort(stages.gatewayConfig().adminHttpHost());
+    }
+    Map<String, String> gatewayEnv = withSecret(stages.gateway(), secret);
+    gatewayEnv.put(GatewayConfig.ADMIN_HTTP_PORT.name(), Integer.toString(adminPort));
+    launch("gateway", gatewayEnv);
     awaitGateway();
   }
 
@@ -138,6 +154,21 @@ public final class StageProcesses implements RunningStack {
   @Override
   public int gatewayPort() {
     return stages.gatewayConfig().httpPort();
+  }
+
+  @Override
+  public String adminHost() {
+    return stages.gatewayConfig().adminHttpHost();
+  }
+
+  @Override
+  public int adminPort() {
+    return adminPort;
+  }
+
+  @Override
+  public boolean opsEnabled() {
+    return stages.gatewayConfig().ops().adminKey() != null;
   }
 
   @Override
@@ -199,6 +230,15 @@ public final class StageProcesses implements RunningStack {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     return HexFormat.of().formatHex(key);
+  }
+
+  /** A port free on {@code host} now, for a child to bind a moment later. */
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port on " + host + " for the admin listener", e);
+    }
   }
 
   private static Map<String, String> withSecret(Map<String, String> stageEnv, String secret) {

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 10.11: the local run accepts a published key and delivers webhooks to loopback, so it
- * listens on this machine only unless HTTP_HOST says otherwise, and its banner says where.
+ * The local run accepts a published key and delivers webhooks to loopback, so it listens on this
+ * machine only unless HTTP_HOST says otherwise, and its banner says where.
  */
 class LocalBindTest {
 
@@ -44,6 +44,19 @@ class LocalBindTest {
           banner.contains("gateway:  http://127.0.0.1:" + port + "  (listening on 127.0.0.1 only"),
           banner);
       assertTrue(banner.contains("curl -X POST http://127.0.0.1:" + port + "/v3/p-local/"), banner);
+
+      // /metrics on the admin listener the banner prints, on a port of its own, never the API's
+      int admin = stack.adminPort();
+      assertTrue(admin != port && admin != 8081, "a free port, not the gateway's fixed default");
+      assertTrue(banner.contains("metrics:  http://127.0.0.1:" + admin + "/metrics"), banner);
+      assertTrue(banner.contains("ops:      http://127.0.0.1:" + admin + "/ops/groups"), banner);
+      assertTrue(banner.contains("set ADMIN_KEY"), banner);
+      var metrics = new TestHttp(admin, "unused").sendRaw("GET", "/metrics", Map.of(), null);
+      assertEquals(200, metrics.statusCode());
+      assertTrue(
+          metrics.body().contains("hookrun_worker_runs_inflight"),
+          "every stage's meters, one registry");
+      assertEquals(404, new TestHttp(port, "unused").get("/metrics").status());
     } finally {
       stack.stop();
     }
@@ -56,5 +69,7 @@ class LocalBindTest {
     assertEquals("0.0.0.0", LocalStackConfig.httpHost(Map.of("HTTP_HOST", "0.0.0.0")));
     String open = LocalStackMain.listenNote("0.0.0.0", 8080);
     assertTrue(open.contains("http://localhost:8080") && open.contains("ALL interfaces"), open);
+    assertTrue(
+        LocalStackMain.listenNote("127.0.0.1", 8080).contains("HTTP_HOST=0.0.0.0 with API_KEYS"));
   }
 }

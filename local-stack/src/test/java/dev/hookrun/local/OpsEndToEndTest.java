@@ -44,6 +44,7 @@ class OpsEndToEndTest {
   private String schedulerGroup;
   private WebhookReceiver receiver;
   private TestHttp http;
+  private TestHttp opsHttp;
   private Map<String, String> admin;
 
   @BeforeEach
@@ -78,6 +79,7 @@ class OpsEndToEndTest {
         .await();
     vertx.deployVerticle(gateway).await();
     http = new TestHttp(gateway.actualPort(), KEY);
+    opsHttp = new TestHttp(gateway.adminPort(), KEY);
     admin = Map.of("Authorization", "Bearer " + ADMIN, "Content-Type", "application/json");
   }
 
@@ -96,8 +98,9 @@ class OpsEndToEndTest {
     String runId = accepted.json().getString("run_id");
     await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
 
-    assertEquals(401, http.send("GET", "/ops/runs/" + runId + "/trace", Map.of(), null).status());
-    var trace = http.send("GET", "/ops/runs/" + runId + "/trace", admin, null);
+    assertEquals(
+        401, opsHttp.send("GET", "/ops/runs/" + runId + "/trace", Map.of(), null).status());
+    var trace = opsHttp.send("GET", "/ops/runs/" + runId + "/trace", admin, null);
     assertEquals(200, trace.status());
     JsonArray records = trace.json().getJsonArray("records");
     List<String> topics = records.stream().map(r -> ((JsonObject) r).getString("topic")).toList();
@@ -115,7 +118,7 @@ class OpsEndToEndTest {
         .atMost(Duration.ofSeconds(15))
         .until(
             () ->
-                http
+                opsHttp
                     .send("GET", "/ops/runs/" + runId + "/trace", admin, null)
                     .json()
                     .getJsonArray("consumed_by")
@@ -131,7 +134,7 @@ class OpsEndToEndTest {
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
-              JsonObject groups = http.send("GET", "/ops/groups", admin, null).json();
+              JsonObject groups = opsHttp.send("GET", "/ops/groups", admin, null).json();
               JsonObject byStage = groups.getJsonObject("lag_by_stage");
               List<String> names =
                   groups.getJsonArray("groups").stream()
@@ -149,7 +152,7 @@ class OpsEndToEndTest {
         .untilAsserted(
             () -> {
               String metrics =
-                  http.send("GET", "/metrics", Map.of(), null).json().getString("non_json_body");
+                  opsHttp.send("GET", "/metrics", Map.of(), null).json().getString("non_json_body");
               assertTrue(
                   metrics.contains(
                       "hookrun_gateway_predict_requests_total{code=\"202\",outcome=\"accepted\"}"),
@@ -183,9 +186,10 @@ class OpsEndToEndTest {
 
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> http.send("GET", "/ops/dlq", admin, null).json().getInteger("count") == 1);
+        .until(() -> opsHttp.send("GET", "/ops/dlq", admin, null).json().getInteger("count") == 1);
     JsonObject letter =
-        http.send("GET", "/ops/dlq", admin, null)
+        opsHttp
+            .send("GET", "/ops/dlq", admin, null)
             .json()
             .getJsonArray("dead_letters")
             .getJsonObject(0);
@@ -196,7 +200,8 @@ class OpsEndToEndTest {
 
     receiver.answerWith(() -> 200); // fixed
     var replayed =
-        http.send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode());
+        opsHttp.send(
+            "POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode());
     assertEquals(200, replayed.status(), () -> replayed.json().encode());
     assertEquals(1, replayed.json().getInteger("replayed"));
 
@@ -213,10 +218,11 @@ class OpsEndToEndTest {
                             .json()
                             .getJsonObject("webhook")
                             .getString("status")));
-    assertEquals(0, http.send("GET", "/ops/dlq", admin, null).json().getInteger("count"));
+    assertEquals(0, opsHttp.send("GET", "/ops/dlq", admin, null).json().getInteger("count"));
     assertEquals(
         404,
-        http.send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode())
+        opsHttp
+            .send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode())
             .status());
   }
 }

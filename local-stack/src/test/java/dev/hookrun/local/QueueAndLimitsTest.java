@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -70,7 +71,10 @@ class QueueAndLimitsTest {
     JsonObject after = gateway.http().get(APP + "/queue").json();
     assertEquals(0, after.getInteger("queued"));
     assertEquals(0, after.getInteger("running"));
-    String metrics = gateway.http().sendRaw("GET", "/metrics", Map.of(), null).body();
+    String metrics =
+        new TestHttp(gateway.verticle().adminPort(), "unused")
+            .sendRaw("GET", "/metrics", Map.of(), null)
+            .body();
     assertTrue(
         metrics.contains(
             "hookrun_runs_queued{app=\"webhook-delay-example\",project=\"" + PROJECT + "\"}"),

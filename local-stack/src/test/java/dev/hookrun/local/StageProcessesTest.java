@@ -74,6 +74,12 @@ class StageProcessesTest {
       String banner = LocalStackMain.banner(stages, 1);
       assertTrue(banner.contains("gateway pid " + pids.get("gateway")), banner);
       assertTrue(banner.contains("http://127.0.0.1:" + port), banner);
+      // the gateway's admin listener: a port this process chose and printed, /metrics there only
+      int admin = stages.adminPort();
+      assertTrue(admin > 0 && admin != port, "admin port " + admin);
+      assertTrue(banner.contains("metrics:  http://127.0.0.1:" + admin + "/metrics"), banner);
+      // the worker's health and metrics stay on this machine too
+      assertEquals("127.0.0.1", environ(pids.get("worker")).get("HTTP_HOST"));
 
       // the development key and loopback webhooks, as in the one-process run
       TestHttp http = new TestHttp(port, LocalStackConfig.DEV_KEY);
@@ -88,6 +94,10 @@ class StageProcessesTest {
       String runId = accepted.json().getString("run_id");
       await().atMost(Duration.ofSeconds(60)).until(() -> !receiver.deliveriesFor(runId).isEmpty());
       assertEquals("succeeded", receiver.deliveriesFor(runId).get(0).body().getString("status"));
+      var metrics = new TestHttp(admin, "unused").sendRaw("GET", "/metrics", Map.of(), null);
+      assertEquals(200, metrics.statusCode());
+      assertTrue(metrics.body().contains("hookrun_gateway_predict_requests_total"), metrics.body());
+      assertEquals(404, new TestHttp(port, "unused").get("/metrics").status());
 
       // a stage that dies is noticed (the run's main then stops everything)
       ProcessHandle.of(pids.get("worker")).orElseThrow().destroyForcibly();

@@ -49,7 +49,7 @@ public final class FsResultStore implements ResultStore {
     }
     return new FsResultStore(
         settings.resultsDir(),
-        new UrlSigner(settings.urlSecret()),
+        new UrlSigner(settings.urlSecrets()),
         settings.urlBase(),
         Clock.systemUTC());
   }

@@ -33,8 +33,8 @@ public record SchedulerConfig(
   public static final Setting HTTP_HOST =
       Setting.of(
           "HTTP_HOST",
-          "0.0.0.0",
-          "Address the scheduler's health and metrics endpoints listen on (the local run: 127.0.0.1)");
+          "127.0.0.1",
+          "Address of the scheduler's admin listener (health and metrics); a container sets 0.0.0.0 and keeps the port off the public network");
   public static final Setting HTTP_PORT =
       Setting.of(
           "HTTP_PORT",

@@ -22,7 +22,7 @@ class SchedulerConfigTest {
     assertEquals(Duration.ofMinutes(10), config.policy().aging());
     assertEquals(1, config.policy().weight("any"));
     assertEquals(Integer.MAX_VALUE, config.policy().maxRunning("any"));
-    assertEquals("0.0.0.0", config.httpHost());
+    assertEquals("127.0.0.1", config.httpHost());
     assertEquals(0, config.httpPort());
   }
 

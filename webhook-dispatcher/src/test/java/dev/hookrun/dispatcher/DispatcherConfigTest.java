@@ -26,6 +26,7 @@ class DispatcherConfigTest {
     assertTrue(c.secrets().isEmpty());
     assertEquals(50, c.maxPerHost());
     assertEquals(Duration.ofMillis(5), c.recordLinger());
+    assertEquals("127.0.0.1", c.httpHost(), "health and metrics stay on this machine unless set");
   }
 
   @Test

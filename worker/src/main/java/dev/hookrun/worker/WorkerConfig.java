@@ -70,8 +70,8 @@ public record WorkerConfig(
   public static final Setting HTTP_HOST =
       Setting.of(
           "HTTP_HOST",
-          "0.0.0.0",
-          "Address the worker's health and metrics endpoints listen on (the local run: 127.0.0.1)");
+          "127.0.0.1",
+          "Address of the worker's admin listener (health and metrics); a container sets 0.0.0.0 and keeps the port off the public network");
   public static final Setting HTTP_PORT =
       Setting.of(
           "HTTP_PORT",

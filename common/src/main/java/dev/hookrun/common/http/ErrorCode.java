@@ -30,6 +30,10 @@ public enum ErrorCode {
   TOO_MANY_RUNS(429, "too_many_runs"),
   /** Over the project's RATE_LIMITS on the gateway that answered. */
   RATE_LIMITED(429, "rate_limited"),
+  /** More event streams open under one API key than SSE_MAX_PER_KEY. */
+  TOO_MANY_STREAMS(429, "too_many_streams"),
+  /** {@code /ops}: too many wrong admin keys from one address. */
+  TOO_MANY_ATTEMPTS(429, "too_many_attempts"),
   HEADERS_TOO_LARGE(431, "headers_too_large"),
   INTERNAL_ERROR(500, "internal_error"),
   KAFKA_UNAVAILABLE(503, "kafka_unavailable"),

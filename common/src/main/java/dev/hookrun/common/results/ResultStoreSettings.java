@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,8 +17,10 @@ import java.util.Locale;
  * the worker (which writes them), the gateway (which presents, serves and deletes them) and the
  * dispatcher (which presents them in webhooks), so the three agree by construction.
  *
- * @param urlSecret key of the filesystem store's URL signatures; when RESULT_URL_SECRET is unset a
- *     random key per process, so links then verify only in the process that signed them
+ * @param urlSecrets keys of the filesystem store's URL signatures, newest first: links are signed
+ *     with the first and accepted when signed with any (so a key can be rotated without breaking
+ *     the links handed out); when RESULT_URL_SECRET is unset one random key per process, so links
+ *     then verify only in the process that signed them
  * @param urlBase public base URL of the gateway for filesystem links; null: the address the caller
  *     used (gateway), or {@code http://localhost:8080} (dispatcher)
  */
@@ -25,7 +28,7 @@ public record ResultStoreSettings(
     String store,
     int inlineMaxBytes,
     Duration urlTtl,
-    byte[] urlSecret,
+    List<byte[]> urlSecrets,
     boolean urlSecretGenerated,
     String urlBase,
     Path dataDir,
@@ -56,8 +59,9 @@ public record ResultStoreSettings(
       Setting.of(
               "RESULT_URL_SECRET",
               "",
-              "Key (16+ characters) that signs filesystem result URLs; the same on every gateway and dispatcher"
-                  + " (unset: a random key per process)")
+              "Keys (16+ characters each), comma-separated, newest first, that sign filesystem result URLs:"
+                  + " links are signed with the first and accepted with any (for rotation); the same on every"
+                  + " gateway and dispatcher (unset: a random key per process)")
           .asSecret();
   public static final Setting URL_BASE =
       Setting.of(
@@ -149,10 +153,7 @@ public record ResultStoreSettings(
     }
     int inlineMax = env.integer(INLINE_MAX, 1024, 64 * 1024 * 1024);
     Duration ttl = env.duration(URL_TTL, Duration.ofSeconds(1), MAX_TTL);
-    String secret = env.optional(URL_SECRET).orElse(null);
-    if (secret != null && secret.length() < 16) {
-      env.problem(URL_SECRET.name() + " must be at least 16 characters"); // never echo it
-    }
+    List<byte[]> secrets = urlSecrets(env);
     String base = env.optional(URL_BASE).map(ResultStoreSettings::trimSlash).orElse(null);
     if (base != null && !base.matches("https?://[^/\\s]+(/\\S*)?")) {
       env.problem(URL_BASE.name() + "=" + base + " must be an absolute http(s) URL");
@@ -176,11 +177,36 @@ public record ResultStoreSettings(
         store,
         inlineMax,
         ttl,
-        secret == null ? ProcessSecret.KEY : secret.getBytes(StandardCharsets.UTF_8),
-        secret == null,
+        secrets.isEmpty() ? List.of(ProcessSecret.KEY) : secrets,
+        secrets.isEmpty(),
         base,
         Path.of(env.string(DATA_DIR)),
         s3);
+  }
+
+  /** RESULT_URL_SECRET's keys, newest first; empty when it is unset. */
+  private static List<byte[]> urlSecrets(Env env) {
+    String raw = env.optional(URL_SECRET).orElse(null);
+    if (raw == null) {
+      return List.of();
+    }
+    List<byte[]> secrets = new ArrayList<>();
+    String[] parts = raw.split(",", -1);
+    for (int i = 0; i < parts.length; i++) {
+      String secret = parts[i].trim();
+      if (secret.length() < 16) {
+        // never echo a key, not even a short one: say which one
+        env.problem(
+            URL_SECRET.name()
+                + ": key "
+                + (i + 1)
+                + " of "
+                + parts.length
+                + " must be at least 16 characters");
+      }
+      secrets.add(secret.getBytes(StandardCharsets.UTF_8));
+    }
+    return List.copyOf(secrets);
   }
 
   /** The defaults: a filesystem store under ./data, for tests and embedding. */
@@ -189,7 +215,7 @@ public record ResultStoreSettings(
         FS,
         262_144,
         Duration.ofHours(24),
-        ProcessSecret.KEY,
+        List.of(ProcessSecret.KEY),
         true,
         null,
         Path.of("./data"),
@@ -202,8 +228,8 @@ public record ResultStoreSettings(
         this,
         "store",
         FS,
-        "urlSecret",
-        secret.getBytes(StandardCharsets.UTF_8),
+        "urlSecrets",
+        List.of(secret.getBytes(StandardCharsets.UTF_8)),
         "urlSecretGenerated",
         false,
         "urlBase",

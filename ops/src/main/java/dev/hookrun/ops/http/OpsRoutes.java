@@ -5,7 +5,6 @@ import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.ops.OpsException;
 import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.OpsSettings;
-import dev.hookrun.ops.metrics.LagSampler;
 import dev.hookrun.ops.model.PeekQuery;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -16,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +31,21 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Without ADMIN_KEY configured the routes answer 404 (they are off); with it, a request without the
- * key in {@code Authorization} (bare or {@code Bearer}) gets 401.
+ * key in {@code Authorization} (bare or {@code Bearer}) gets 401, and an address past {@link
+ * #FAILED_KEY_BURST} wrong keys gets 429 {@code too_many_attempts} with {@code Retry-After} until
+ * its next attempt is due (one each {@link #FAILED_KEY_REFILL}).
+ *
+ * <p>Mount them only on an admin listener, never on a public port.
  */
 public final class OpsRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpsRoutes.class);
+
+  /** Wrong admin keys an address may send in a row before it has to wait. */
+  static final int FAILED_KEY_BURST = 5;
+
+  /** Then one more attempt per this: guessing a 16-character key stays hopeless. */
+  static final Duration FAILED_KEY_REFILL = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final OpsService ops;
@@ -46,12 +56,14 @@ public final class OpsRoutes {
   }
 
   /**
-   * Mounts the routes on {@code router} and, when configured, starts sampling consumer lag into
-   * /metrics (on the caller's context: the sampling stops when that verticle is undeployed).
+   * Mounts the routes on {@code router}; nothing else (lag sampling is {@link
+   * dev.hookrun.ops.metrics.LagSampler}'s, started and stopped by its owner).
    */
   public static void mount(Vertx vertx, Router router, OpsService ops, OpsSettings settings) {
     OpsRoutes routes = new OpsRoutes(vertx, ops);
-    router.route("/ops/*").handler(ctx -> authorize(ctx, settings.adminKey()));
+    FailedKeyAttempts failures =
+        new FailedKeyAttempts(FAILED_KEY_BURST, FAILED_KEY_REFILL, System::nanoTime);
+    router.route("/ops/*").handler(ctx -> authorize(ctx, settings.adminKey(), failures));
     router
         .get("/ops/topics")
         .handler(
@@ -85,9 +97,6 @@ public final class OpsRoutes {
         .post("/ops/dlq/replay")
         .handler(BodyHandler.create(false).setBodyLimit(4_096))
         .handler(ctx -> routes.replay(ctx));
-    if (!settings.lagSampleInterval().isZero()) {
-      LagSampler.start(vertx, ops, settings.lagSampleInterval());
-    }
   }
 
   private void replay(RoutingContext ctx) {
@@ -137,9 +146,20 @@ public final class OpsRoutes {
             });
   }
 
-  private static void authorize(RoutingContext ctx, String adminKey) {
+  private static void authorize(RoutingContext ctx, String adminKey, FailedKeyAttempts failures) {
     if (adminKey == null) {
       ApiError.of(ErrorCode.OPS_DISABLED, "The ops routes are off: set ADMIN_KEY on the gateway.")
+          .send(ctx);
+      return;
+    }
+    String address = clientAddress(ctx);
+    long waitNanos = failures.waitFor(address);
+    if (waitNanos > 0) {
+      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+      ctx.response().putHeader("Retry-After", Long.toString(seconds));
+      ApiError.of(
+              ErrorCode.TOO_MANY_ATTEMPTS,
+              "Too many wrong admin keys from this address: retry in " + seconds + " s.")
           .send(ctx);
       return;
     }
@@ -151,11 +171,17 @@ public final class OpsRoutes {
     // constant-time: the comparison must not tell how much of a guess was right
     if (!MessageDigest.isEqual(
         given.getBytes(StandardCharsets.UTF_8), adminKey.getBytes(StandardCharsets.UTF_8))) {
+      failures.failed(address);
       ApiError.of(ErrorCode.UNAUTHORIZED, "Send the admin key in the Authorization header.")
           .send(ctx);
       return;
     }
     ctx.next();
+  }
+
+  private static String clientAddress(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    return remote == null ? "" : remote.hostAddress();
   }
 
   private static PeekQuery peekQuery(RoutingContext ctx) {

@@ -21,38 +21,52 @@ public final class LagSampler {
 
   private static final Logger LOG = LoggerFactory.getLogger(LagSampler.class);
 
-  private LagSampler() {}
+  private final Vertx vertx;
+  private final long timer;
+
+  private LagSampler(Vertx vertx, long timer) {
+    this.vertx = vertx;
+    this.timer = timer;
+  }
 
   /**
-   * Samples every {@code interval} on a worker thread; the timer belongs to the caller's context.
+   * Samples every {@code interval} on a worker thread until {@link #stop}; its owner stops it (a
+   * verticle in its own stop), so no sampling outlives what started it.
    */
-  public static void start(Vertx vertx, OpsService ops, Duration interval) {
+  public static LagSampler start(Vertx vertx, OpsService ops, Duration interval) {
     AtomicBoolean busy = new AtomicBoolean();
     Map<String, AtomicLong> gauges = new HashMap<>();
-    vertx.setPeriodic(
-        0,
-        Math.max(1_000, interval.toMillis()),
-        id -> {
-          if (!busy.compareAndSet(false, true)) {
-            return; // the last sample is still waiting for Kafka
-          }
-          vertx
-              .executeBlocking(ops::groups, false)
-              .onComplete(
-                  done -> {
-                    busy.set(false);
-                    if (done.failed()) {
-                      LOG.debug("lag sample failed: {}", done.cause().toString());
-                      return;
-                    }
-                    for (GroupInfo group : done.result().groups()) {
-                      gauges
-                          .computeIfAbsent(
-                              group.stage() + "|" + group.groupId(),
-                              k -> Meters.consumerLag(group.stage(), group.groupId()))
-                          .set(group.totalLag());
-                    }
-                  });
-        });
+    long timer =
+        vertx.setPeriodic(
+            0,
+            Math.max(1_000, interval.toMillis()),
+            id -> {
+              if (!busy.compareAndSet(false, true)) {
+                return; // the last sample is still waiting for Kafka
+              }
+              vertx
+                  .executeBlocking(ops::groups, false)
+                  .onComplete(
+                      done -> {
+                        busy.set(false);
+                        if (done.failed()) {
+                          LOG.debug("lag sample failed: {}", done.cause().toString());
+                          return;
+                        }
+                        for (GroupInfo group : done.result().groups()) {
+                          gauges
+                              .computeIfAbsent(
+                                  group.stage() + "|" + group.groupId(),
+                                  k -> Meters.consumerLag(group.stage(), group.groupId()))
+                              .set(group.totalLag());
+                        }
+                      });
+            });
+    return new LagSampler(vertx, timer);
+  }
+
+  /** No sample starts after this (one already asking Kafka still ends). */
+  public void stop() {
+    vertx.cancelTimer(timer);
   }
 }
