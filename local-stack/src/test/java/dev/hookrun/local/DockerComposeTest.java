@@ -239,7 +239,10 @@ class DockerComposeTest {
     }
     List<Object> opened =
         (List<Object>) spec(services(Map.of("PUBLISH_ADDRESS", "0.0.0.0")), "gateway").get("ports");
-    assertEquals(List.of("0.0.0.0:8080:8080"), opened);
+    assertEquals(
+        List.of("0.0.0.0:8080:8080", "127.0.0.1:8081:8081"),
+        opened,
+        "PUBLISH_ADDRESS opens the API; the admin listener stays on loopback");
   }
 
   @Test
