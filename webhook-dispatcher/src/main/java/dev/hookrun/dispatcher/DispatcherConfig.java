@@ -8,6 +8,7 @@ import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -75,7 +76,8 @@ public record DispatcherConfig(
       Setting.of(
           "WEBHOOK_SECRETS",
           "",
-          "Signing secret per project: project=whsec_<base64 of 24-64 bytes>,...; projects without one get unsigned webhooks");
+          "Signing secret per project: project=whsec_<base64 of 24-64 bytes>,...; a project listed again "
+              + "(newest first) is signed with each of its secrets, for rotation; projects without one get unsigned webhooks");
   public static final Setting ALLOWED_NETWORKS =
       Setting.of(
           "WEBHOOK_ALLOWED_NETWORKS",
@@ -180,6 +182,11 @@ public record DispatcherConfig(
     return Records.with(this, "secrets", WebhookSecrets.of(secretsByProject));
   }
 
+  /** Several secrets per project, newest first, as while a secret is rotated. */
+  public DispatcherConfig withRotatingSecrets(Map<String, List<String>> secretsByProject) {
+    return Records.with(this, "secrets", WebhookSecrets.ofRotating(secretsByProject));
+  }
+
   /** Replaces the allow-list, e.g. {@code withAllowedNetworks("127.0.0.0/8")}. */
   public DispatcherConfig withAllowedNetworks(List<String> cidrs) {
     return Records.with(this, "allowedNetworks", cidrs.stream().map(NetworkRange::parse).toList());
@@ -212,10 +219,28 @@ public record DispatcherConfig(
     return RetrySchedule.of(delays);
   }
 
+  /**
+   * {@code project=secret,...}; a project listed again gets another secret (newest first), which is
+   * how a secret is rotated. Not {@link Env#pairs}, which takes a repeated key for a mistake.
+   */
   private static WebhookSecrets secrets(Env env) {
-    Map<String, String> pairs = env.pairs(SECRETS, secret -> null);
+    Map<String, List<String>> byProject = new LinkedHashMap<>();
     boolean valid = true;
-    for (var entry : pairs.entrySet()) {
+    for (String part : env.string(SECRETS).split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      if (eq <= 0 || eq == part.length() - 1) {
+        env.problem(SECRETS.name() + " has an entry that is not project=secret"); // never echoed
+        valid = false;
+        continue;
+      }
+      byProject
+          .computeIfAbsent(part.substring(0, eq).trim(), p -> new ArrayList<>())
+          .add(part.substring(eq + 1).trim());
+    }
+    for (var entry : byProject.entrySet()) {
       String problem = WebhookSecrets.problem(entry.getValue());
       if (problem != null) {
         // names the project, never the secret
@@ -223,7 +248,7 @@ public record DispatcherConfig(
         valid = false;
       }
     }
-    return valid ? WebhookSecrets.of(pairs) : WebhookSecrets.none();
+    return valid ? WebhookSecrets.ofRotating(byProject) : WebhookSecrets.none();
   }
 
   private static List<NetworkRange> networks(Env env) {

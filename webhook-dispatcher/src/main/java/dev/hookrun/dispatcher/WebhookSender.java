@@ -15,6 +15,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -173,13 +174,12 @@ final class WebhookSender {
             .putHeader("User-Agent", USER_AGENT)
             .putHeader(SignatureSigner.HEADER_ID, message.webhookId())
             .putHeader(SignatureSigner.HEADER_TIMESTAMP, Long.toString(timestamp));
-    secrets
-        .keyFor(message.project())
-        .ifPresent(
-            key ->
-                options.putHeader(
-                    SignatureSigner.HEADER_SIGNATURE,
-                    SignatureSigner.sign(key, message.webhookId(), timestamp, body.getBytes())));
+    List<byte[]> keys = secrets.keysFor(message.project());
+    if (!keys.isEmpty()) {
+      options.putHeader(
+          SignatureSigner.HEADER_SIGNATURE,
+          SignatureSigner.sign(keys, message.webhookId(), timestamp, body.getBytes()));
+    }
 
     Promise<DeliveryOutcome> outcome = Promise.promise();
     HttpClientRequest[] request = {null};

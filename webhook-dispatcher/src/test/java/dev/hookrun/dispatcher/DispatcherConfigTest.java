@@ -62,11 +62,38 @@ class DispatcherConfigTest {
     assertEquals(
         List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2)),
         c.retrySchedule().delays());
-    assertTrue(c.secrets().keyFor("p-1").isPresent());
-    assertFalse(c.secrets().keyFor("p-3").isPresent());
+    assertTrue(!c.secrets().keysFor("p-1").isEmpty());
+    assertTrue(c.secrets().keysFor("p-3").isEmpty());
     assertEquals(
         List.of(NetworkRange.parse("10.0.0.0/8"), NetworkRange.parse("fd00::/8")),
         c.allowedNetworks());
+  }
+
+  @Test
+  void aProjectListedAgainHasSeveralSecretsNewestFirst() {
+    String newer = "whsec_cm90YXRlZC1zZWNyZXQtb2YtdGhpcnR5LXR3by1ieXQ=";
+    DispatcherConfig c =
+        DispatcherConfig.fromEnv(
+            Map.of(
+                "WEBHOOK_SECRETS", "p-1=" + newer + ",p-2=" + GOOD_SECRET + ",p-1=" + GOOD_SECRET));
+    List<byte[]> keys = c.secrets().keysFor("p-1");
+    assertEquals(2, keys.size());
+    assertEquals(
+        SignatureSigner.sign(keys.get(0), "id", 1, new byte[0]),
+        SignatureSigner.sign(
+            WebhookSecrets.of(Map.of("p", newer)).keysFor("p").get(0), "id", 1, new byte[0]),
+        "the secret listed first signs first");
+    assertEquals(1, c.secrets().keysFor("p-2").size());
+
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                DispatcherConfig.fromEnv(
+                    Map.of("WEBHOOK_SECRETS", "p-1=" + GOOD_SECRET + ",p-1=" + GOOD_SECRET)));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("project p-1") && all.contains("twice"), all);
+    assertFalse(all.contains("MfKQ"), "secrets never appear: " + all);
   }
 
   @Test
