@@ -20,6 +20,7 @@ public final class DispatcherMetrics {
   private static final String HOST_BUSY = "host_busy";
   private static final String DEFERRED = "deferred";
   private static final String DUPLICATES = "duplicates_skipped";
+  private static final String STATE_SEND_FAILURES = "state_send_failures";
   private static final String DEAD_LETTERED_FOR = "dead_lettered:";
 
   private final Map<String, AtomicLong> tally = new ConcurrentHashMap<>();
@@ -66,6 +67,17 @@ public final class DispatcherMetrics {
   void countDuplicateSkipped() {
     add(DUPLICATES);
     Meters.duplicateSkipped();
+  }
+
+  /** A send of a delivery state to the run-state topic failed; it is tried again. */
+  void countStateSendFailed() {
+    add(STATE_SEND_FAILURES);
+    Meters.deliveryStateSendFailed();
+  }
+
+  /** Failed sends of delivery states, each tried again until it succeeded or the stop. */
+  public long stateSendFailures() {
+    return get(STATE_SEND_FAILURES);
   }
 
   /** Dead letters written for one reason, e.g. {@code invalid_webhook_endpoint}. */

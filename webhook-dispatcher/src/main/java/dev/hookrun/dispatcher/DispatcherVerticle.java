@@ -104,7 +104,14 @@ public final class DispatcherVerticle extends VerticleBase {
             })
         .compose(
             v -> {
-              durable = DurableProducer.direct(context, producer);
+              durable =
+                  DurableProducer.direct(context, producer)
+                      .onRetry(
+                          (record, error) -> {
+                            if (record.topic().equals(topics.runState())) {
+                              metrics.countStateSendFailed();
+                            }
+                          });
               WebhookSender sender = newSender();
               DeliveryService service =
                   new DeliveryService(
@@ -115,7 +122,8 @@ public final class DispatcherVerticle extends VerticleBase {
                       topics,
                       metrics,
                       clock,
-                      config.maxInflight());
+                      config.maxInflight(),
+                      (delayMs, action) -> vertx.setTimer(delayMs, t -> action.run()));
 
               // a batch is taken whole, so one batch may overshoot the bound by at most its size
               int batch = Math.min(500, config.maxInflight());

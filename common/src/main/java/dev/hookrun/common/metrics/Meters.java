@@ -268,6 +268,21 @@ public final class Meters {
         .increment();
   }
 
+  /**
+   * Dispatcher: a send of a webhook's delivery state to the run-state topic failed; it is tried
+   * again until it succeeds or the dispatcher stops.
+   */
+  public static void deliveryStateSendFailed() {
+    cached(
+            "deliveryStateSendFailed",
+            () ->
+                Counter.builder("hookrun.webhook.state.send.failures")
+                    .description(
+                        "Failed sends of a webhook delivery state to the run-state topic; each is tried again")
+                    .register(registry()))
+        .increment();
+  }
+
   /** Dispatcher: a failed attempt was sent to a retry tier. */
   public static void retryScheduled() {
     cached(
