@@ -17,6 +17,7 @@ import java.util.Map;
  * problem (a bad CIDR, schedule or secret included) is reported at once in a ConfigException.
  *
  * @param allowedNetworks non-public ranges webhooks may go to; empty allows public addresses only
+ * @param allowedPorts the ports webhooks may go to; empty allows any
  * @param maxPerHost requests in progress to one host at once
  * @param hostStall the longest wait for a slot at a busy host before a delivery is shed as host
  *     busy
@@ -34,6 +35,7 @@ public record DispatcherConfig(
     RetrySchedule retrySchedule,
     WebhookSecrets secrets,
     List<NetworkRange> allowedNetworks,
+    AllowedPorts allowedPorts,
     int maxPerHost,
     Duration hostStall,
     KafkaSettings kafka,
@@ -83,6 +85,12 @@ public record DispatcherConfig(
           "WEBHOOK_ALLOWED_NETWORKS",
           "",
           "CIDR blocks webhooks may reach although not public (e.g. 10.0.0.0/8,fd00::/8); when set it is the whole allow-list");
+  public static final Setting ALLOWED_PORTS =
+      Setting.of(
+          "WEBHOOK_ALLOWED_PORTS",
+          "",
+          "Ports webhooks may go to, e.g. 80,443,8000-9000 (empty: any); a webhook to another port is refused "
+              + "like a refused address");
   public static final Setting MAX_PER_HOST =
       Setting.of(
           "WEBHOOK_MAX_PER_HOST",
@@ -116,6 +124,7 @@ public record DispatcherConfig(
               RETRY_SCHEDULE,
               SECRETS,
               ALLOWED_NETWORKS,
+              ALLOWED_PORTS,
               MAX_PER_HOST,
               HOST_STALL,
               RECORD_LINGER),
@@ -139,6 +148,7 @@ public record DispatcherConfig(
                 schedule(env),
                 secrets(env),
                 networks(env),
+                ports(env),
                 env.integer(MAX_PER_HOST, 1, 10_000),
                 env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
                 KafkaSettings.fromEnv(env),
@@ -158,6 +168,7 @@ public record DispatcherConfig(
         RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
         WebhookSecrets.none(),
         List.of(),
+        AllowedPorts.any(),
         50,
         Duration.ofSeconds(5),
         kafka,
@@ -198,6 +209,11 @@ public record DispatcherConfig(
    */
   public DispatcherConfig withLoopbackAllowed() {
     return allowedNetworks.isEmpty() ? withAllowedNetworks(LOOPBACK) : this;
+  }
+
+  /** e.g. {@code withAllowedPorts("80,443,8000-9000")}; empty allows any. */
+  public DispatcherConfig withAllowedPorts(String ports) {
+    return Records.with(this, "allowedPorts", AllowedPorts.parse(ports));
   }
 
   public DispatcherConfig withTimeouts(Duration connect, Duration request) {
@@ -264,6 +280,15 @@ public record DispatcherConfig(
       }
     }
     return List.copyOf(out);
+  }
+
+  private static AllowedPorts ports(Env env) {
+    try {
+      return AllowedPorts.parse(env.string(ALLOWED_PORTS));
+    } catch (IllegalArgumentException e) {
+      env.problem(ALLOWED_PORTS.name() + ": " + e.getMessage());
+      return AllowedPorts.any();
+    }
   }
 
   private static List<Duration> parseDelays(String schedule) {

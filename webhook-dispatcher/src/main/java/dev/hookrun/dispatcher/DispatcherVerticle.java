@@ -178,12 +178,13 @@ public final class DispatcherVerticle extends VerticleBase {
             v ->
                 LOG.info(
                     "dispatcher consuming {} and {} retry tier(s) in group {}; retry schedule {}; "
-                        + "allowed non-public networks: {}; signing secrets for {} project(s)",
+                        + "allowed non-public networks: {}; allowed ports: {}; signing secrets for {} project(s)",
                     topics.results(),
                     tiers.size(),
                     config.groupId(),
                     config.retrySchedule(),
                     config.allowedNetworks().isEmpty() ? "none" : config.allowedNetworks(),
+                    config.allowedPorts(),
                     config.secrets().isEmpty() ? "no" : config.secrets()));
   }
 
@@ -214,6 +215,7 @@ public final class DispatcherVerticle extends VerticleBase {
         vertx,
         client,
         guard,
+        config.allowedPorts(),
         limiter,
         config.secrets(),
         config.requestTimeout(),

@@ -34,6 +34,7 @@ final class WebhookSender {
   private final Vertx vertx;
   private final HttpClient client;
   private final AddressGuard guard;
+  private final AllowedPorts ports;
   private final HostLimiter limiter;
   private final WebhookSecrets secrets;
   private final Duration requestTimeout;
@@ -47,6 +48,7 @@ final class WebhookSender {
       Vertx vertx,
       HttpClient client,
       AddressGuard guard,
+      AllowedPorts ports,
       HostLimiter limiter,
       WebhookSecrets secrets,
       Duration requestTimeout,
@@ -57,6 +59,7 @@ final class WebhookSender {
     this.vertx = vertx;
     this.client = client;
     this.guard = guard;
+    this.ports = ports;
     this.limiter = limiter;
     this.secrets = secrets;
     this.requestTimeout = requestTimeout;
@@ -94,6 +97,15 @@ final class WebhookSender {
       return Future.succeededFuture(DeliveryOutcome.refused(e.getMessage()));
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(DeliveryOutcome.invalidEndpoint(e.getMessage()));
+    }
+    if (!ports.allows(target.port())) {
+      return Future.succeededFuture(
+          DeliveryOutcome.refused(
+              "webhook port refused: "
+                  + target.authority()
+                  + " (WEBHOOK_ALLOWED_PORTS allows "
+                  + ports
+                  + ")"));
     }
     return guard
         .check(target.host())

@@ -97,6 +97,27 @@ class DispatcherConfigTest {
   }
 
   @Test
+  void allowedPortsArePortsAndRangesAndEmptyAllowsAny() {
+    AllowedPorts any = DispatcherConfig.fromEnv(Map.of()).allowedPorts();
+    assertTrue(any.allowsAny());
+    assertTrue(any.allows(1) && any.allows(65_535));
+    AllowedPorts some =
+        DispatcherConfig.fromEnv(Map.of("WEBHOOK_ALLOWED_PORTS", "80, 443,8000-9000"))
+            .allowedPorts();
+    assertTrue(some.allows(80) && some.allows(443) && some.allows(8000) && some.allows(9000));
+    assertFalse(some.allows(22) || some.allows(7999) || some.allows(9001) || some.allows(8080 * 2));
+    for (String bad : List.of("http", "0", "65536", "9000-8000", "80-", "-1")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> DispatcherConfig.fromEnv(Map.of("WEBHOOK_ALLOWED_PORTS", "443," + bad)),
+              bad);
+      String all = String.join("\n", e.problems());
+      assertTrue(all.contains("WEBHOOK_ALLOWED_PORTS") && all.contains(bad), all);
+    }
+  }
+
+  @Test
   void everyProblemIsReportedAtOnceAndNoSecretIsShown() {
     ConfigException e =
         assertThrows(
