@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * longer fits its retry tier is dead-lettered ({@code record_too_large}), and a dead letter that
  * does not fit is written with its result replaced by a reference. The future fails only while the
  * dispatcher stops, leaving the record uncommitted for the next owner. It also bounds the attempts
- * in progress: consumers pause when {@link #saturated} and resume on {@link #onCapacity}.
+ * in progress: consumers pause when {@link #saturated} and resume on {@link #onCapacity}; and
+ * within it each project's share ({@link ProjectShares}).
  *
  * <p>Used on the dispatcher's context only.
  *
@@ -56,6 +58,7 @@ final class DeliveryService {
   private final Clock clock;
   private final int maxInflight;
   private final BiConsumer<Long, Runnable> timers;
+  private final ProjectShares shares;
   private final List<Runnable> capacityListeners = new ArrayList<>();
   private final Set<String> attempting = new HashSet<>();
   private int inFlight;
@@ -69,6 +72,7 @@ final class DeliveryService {
       DispatcherMetrics metrics,
       Clock clock,
       int maxInflight,
+      ProjectShares shares,
       BiConsumer<Long, Runnable> timers) {
     this.sender = sender;
     this.schedule = schedule;
@@ -79,6 +83,7 @@ final class DeliveryService {
     this.clock = clock;
     this.maxInflight = maxInflight;
     this.timers = timers;
+    this.shares = shares;
   }
 
   boolean saturated() {
@@ -106,10 +111,34 @@ final class DeliveryService {
           delivery.runId());
       return Future.succeededFuture();
     }
+    Future<Runnable> share = shares.acquire(String.valueOf(delivery.result().project()));
+    if (!share.isComplete()) {
+      metrics.countOverShare("waited");
+    }
+    // an immediate slot starts the attempt before this returns: the consumers read saturated()
+    return share.transform(
+        slot -> {
+          if (slot.succeeded()) {
+            return settle(delivery, this::attempt, slot.result());
+          }
+          metrics.countOverShare("deferred");
+          DeliveryOutcome overShare = DeliveryOutcome.deferred(slot.cause().getMessage());
+          return settle(delivery, d -> Future.succeededFuture(overShare), () -> {});
+        });
+  }
+
+  /**
+   * Takes one slot of the budget while {@code how} attempts the delivery and its next step is
+   * written; then gives it and the project's slot back.
+   */
+  private Future<Void> settle(
+      DeliveryRecord delivery,
+      Function<DeliveryRecord, Future<DeliveryOutcome>> how,
+      Runnable releaseShare) {
     inFlight++;
     Future<DeliveryOutcome> attempted;
     try {
-      attempted = attempt(delivery);
+      attempted = how.apply(delivery);
     } catch (RuntimeException e) {
       attempted = Future.failedFuture(e);
     }
@@ -130,6 +159,8 @@ final class DeliveryService {
             })
         .andThen(
             done -> {
+              // first: a delivery of the project waiting for this slot takes over its budget slot
+              releaseShare.run();
               inFlight--;
               if (inFlight == maxInflight - 1) {
                 capacityListeners.forEach(Runnable::run);
@@ -232,7 +263,8 @@ final class DeliveryService {
 
   /**
    * Back to the first retry tier, whatever retry the delivery was waiting for: the host was busy,
-   * which says nothing about this receiver, so neither an attempt nor a long tier is spent on it.
+   * or the project over its share of the dispatcher, which says nothing about this receiver, so
+   * neither an attempt nor a long tier is spent on it.
    */
   private Future<Void> defer(DeliveryRecord delivery, DeliveryOutcome outcome, Instant now) {
     Instant due = schedule.dueAt(now, 1, null);

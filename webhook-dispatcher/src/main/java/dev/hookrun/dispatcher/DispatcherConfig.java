@@ -18,6 +18,7 @@ import java.util.Map;
  *
  * @param allowedNetworks non-public ranges webhooks may go to; empty allows public addresses only
  * @param allowedPorts the ports webhooks may go to; empty allows any
+ * @param projectShare the part of {@code maxInflight} one project's deliveries may hold, in (0, 1]
  * @param maxPerHost requests in progress to one host at once
  * @param hostStall the longest wait for a slot at a busy host before a delivery is shed as host
  *     busy
@@ -28,6 +29,7 @@ import java.util.Map;
 public record DispatcherConfig(
     String groupId,
     int maxInflight,
+    double projectShare,
     Duration connectTimeout,
     Duration requestTimeout,
     String httpHost,
@@ -52,6 +54,13 @@ public record DispatcherConfig(
           "DISPATCHER_MAX_INFLIGHT",
           "1000",
           "Webhook deliveries in progress at once per dispatcher; at the bound it pauses fetching");
+  public static final Setting PROJECT_SHARE =
+      Setting.of(
+          "DISPATCHER_PROJECT_SHARE",
+          "0.5",
+          "Part of DISPATCHER_MAX_INFLIGHT one project's webhooks may hold, in (0, 1]; a delivery of a project at its "
+              + "share waits for the project's turn (up to DISPATCHER_MAX_INFLIGHT waiting in all), beyond that it "
+              + "is deferred to the first retry tier without spending an attempt, so other projects' webhooks go on");
   public static final Setting CONNECT_TIMEOUT =
       Setting.of("WEBHOOK_CONNECT_TIMEOUT", "5s", "Time allowed to connect to a webhook endpoint");
   public static final Setting REQUEST_TIMEOUT =
@@ -117,6 +126,7 @@ public record DispatcherConfig(
           List.of(
               GROUP_ID,
               MAX_INFLIGHT,
+              PROJECT_SHARE,
               CONNECT_TIMEOUT,
               REQUEST_TIMEOUT,
               HTTP_HOST,
@@ -141,6 +151,7 @@ public record DispatcherConfig(
             new DispatcherConfig(
                 env.string(GROUP_ID),
                 env.integer(MAX_INFLIGHT, 1, 100_000),
+                share(env),
                 env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
                 env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
                 env.string(HTTP_HOST),
@@ -161,6 +172,7 @@ public record DispatcherConfig(
     return new DispatcherConfig(
         "hookrun-dispatchers",
         1000,
+        Double.parseDouble(PROJECT_SHARE.defaultValue()),
         Duration.ofSeconds(5),
         Duration.ofSeconds(15),
         "127.0.0.1",
@@ -218,6 +230,10 @@ public record DispatcherConfig(
 
   public DispatcherConfig withTimeouts(Duration connect, Duration request) {
     return Records.with(this, "connectTimeout", connect, "requestTimeout", request);
+  }
+
+  public DispatcherConfig withProjectShare(double share) {
+    return Records.with(this, "projectShare", share);
   }
 
   public DispatcherConfig withLimits(int maxInflight, int maxPerHost, Duration hostStall) {
@@ -280,6 +296,22 @@ public record DispatcherConfig(
       }
     }
     return List.copyOf(out);
+  }
+
+  private static double share(Env env) {
+    String raw = env.string(PROJECT_SHARE);
+    double share;
+    try {
+      share = Double.parseDouble(raw);
+    } catch (NumberFormatException e) {
+      share = Double.NaN;
+    }
+    if (!(share > 0 && share <= 1)) { // NaN fails both
+      env.problem(
+          PROJECT_SHARE.name() + "=" + raw + " must be a fraction above 0 and at most 1, e.g. 0.5");
+      return 1;
+    }
+    return share;
   }
 
   private static AllowedPorts ports(Env env) {

@@ -123,6 +123,9 @@ public final class DispatcherVerticle extends VerticleBase {
                       metrics,
                       clock,
                       config.maxInflight(),
+                      new ProjectShares(
+                          ProjectShares.perProject(config.maxInflight(), config.projectShare()),
+                          config.maxInflight()),
                       (delayMs, action) -> vertx.setTimer(delayMs, t -> action.run()));
 
               // a batch is taken whole, so one batch may overshoot the bound by at most its size

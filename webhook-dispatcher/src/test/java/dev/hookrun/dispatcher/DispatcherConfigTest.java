@@ -97,6 +97,25 @@ class DispatcherConfigTest {
   }
 
   @Test
+  void theProjectShareIsAFractionAboveZeroAndAtMostOne() {
+    assertEquals(0.5, DispatcherConfig.fromEnv(Map.of()).projectShare());
+    assertEquals(
+        0.25, DispatcherConfig.fromEnv(Map.of("DISPATCHER_PROJECT_SHARE", "0.25")).projectShare());
+    assertEquals(
+        1.0, DispatcherConfig.fromEnv(Map.of("DISPATCHER_PROJECT_SHARE", "1")).projectShare());
+    for (String bad : List.of("0", "-0.5", "1.01", "half", "NaN")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> DispatcherConfig.fromEnv(Map.of("DISPATCHER_PROJECT_SHARE", bad)),
+              bad);
+      assertTrue(String.join("\n", e.problems()).contains("DISPATCHER_PROJECT_SHARE=" + bad));
+    }
+    assertEquals(500, ProjectShares.perProject(1000, 0.5));
+    assertEquals(1, ProjectShares.perProject(1, 0.5), "never less than one delivery");
+  }
+
+  @Test
   void allowedPortsArePortsAndRangesAndEmptyAllowsAny() {
     AllowedPorts any = DispatcherConfig.fromEnv(Map.of()).allowedPorts();
     assertTrue(any.allowsAny());

@@ -283,6 +283,22 @@ public final class Meters {
         .increment();
   }
 
+  /**
+   * Dispatcher: a delivery of a project at its share of the dispatcher (DISPATCHER_PROJECT_SHARE)
+   * {@code waited} for the project's turn or was {@code deferred} to a retry tier.
+   */
+  public static void projectOverShare(String outcome) {
+    cached(
+            "overShare:" + outcome,
+            () ->
+                Counter.builder("hookrun.webhook.project.over.share")
+                    .description(
+                        "Webhook deliveries of a project at its share of the dispatcher, by outcome (waited, deferred)")
+                    .tag("outcome", outcome)
+                    .register(registry()))
+        .increment();
+  }
+
   /** Dispatcher: a failed attempt was sent to a retry tier. */
   public static void retryScheduled() {
     cached(
