@@ -10,10 +10,11 @@ import java.util.List;
 /**
  * Decides, after DNS resolution, whether a webhook may be sent to a host: the defence against a
  * user pointing a webhook at our own network (SSRF). Public addresses are allowed; loopback,
- * private, link-local, CGNAT, unique-local, multicast, cloud-metadata and other special-purpose
- * addresses are refused unless an allowed network (WEBHOOK_ALLOWED_NETWORKS) contains them. IPv6
- * forms that carry an IPv4 address (mapped, compatible, NAT64, 6to4) are judged by that IPv4
- * address, so {@code ::ffff:127.0.0.1} is loopback.
+ * private, link-local, CGNAT, unique-local, multicast, cloud-metadata, documentation and other
+ * special-purpose addresses are refused unless an allowed network (WEBHOOK_ALLOWED_NETWORKS)
+ * contains them. IPv6 forms that carry an IPv4 address (mapped, compatible, well-known NAT64, 6to4)
+ * are judged by that IPv4 address, so {@code ::ffff:127.0.0.1} is loopback; local-use NAT64 and
+ * Teredo addresses, whose real destination cannot be judged here, are refused.
  *
  * <p>A name that resolves to several addresses is refused if any one of them is: a name that is
  * partly internal is not one we want to reach.
@@ -48,16 +49,27 @@ public final class AddressGuard {
           blocked("172.16.0.0/12", "private"),
           blocked("192.0.0.0/24", "special-purpose (IETF protocol assignments)"),
           blocked("192.168.0.0/16", "private"),
+          blocked("192.0.2.0/24", "documentation (TEST-NET-1)"),
           blocked("198.18.0.0/15", "special-purpose (benchmarking)"),
+          blocked("198.51.100.0/24", "documentation (TEST-NET-2)"),
+          blocked("203.0.113.0/24", "documentation (TEST-NET-3)"),
           blocked("224.0.0.0/4", "multicast"),
           blocked("240.0.0.0/4", "reserved (incl. broadcast)"),
           blocked("::/128", "unspecified"),
           blocked("::1/128", "loopback"),
           blocked("100::/64", "special-purpose (discard)"),
+          // a local-use NAT64 prefix translates into the operator's own network, whatever the
+          // IPv4 address it carries looks like
+          blocked("64:ff9b:1::/48", "local-use NAT64"),
+          // Teredo tunnels through a relay to an address we cannot judge from here
+          blocked("2001::/32", "Teredo tunnel"),
+          blocked("2001:db8::/32", "documentation"),
           blocked("fc00::/7", "unique-local"),
           blocked("fe80::/10", "link-local"),
           blocked("fec0::/10", "site-local"),
           blocked("ff00::/8", "multicast"));
+
+  private static final NetworkRange NAT64_WELL_KNOWN = NetworkRange.parse("64:ff9b::/96");
 
   private final Resolver resolver;
   private final List<NetworkRange> allowed;
@@ -152,13 +164,16 @@ public final class AddressGuard {
     return ipv4(b, 12);
   }
 
-  /** The IPv4 address inside a NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address, else null. */
+  /**
+   * The IPv4 address inside a well-known-prefix NAT64 (64:ff9b::/96) or 6to4 (2002::/16) address,
+   * else null.
+   */
   static Inet4Address tunnelledIpv4(InetAddress address) {
     if (!(address instanceof Inet6Address)) {
       return null;
     }
     byte[] b = address.getAddress();
-    if (b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b) {
+    if (NAT64_WELL_KNOWN.contains(address)) {
       return ipv4(b, 12);
     }
     if (b[0] == 0x20 && b[1] == 0x02) {

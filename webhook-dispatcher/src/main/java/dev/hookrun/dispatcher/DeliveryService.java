@@ -8,6 +8,7 @@ import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * longer fits its retry tier is dead-lettered ({@code record_too_large}), and a dead letter that
  * does not fit is written with its result replaced by a reference. The future fails only while the
  * dispatcher stops, leaving the record uncommitted for the next owner. It also bounds the attempts
- * in progress: consumers pause when {@link #saturated} and resume on {@link #onCapacity}.
+ * in progress: consumers pause when {@link #saturated} and resume on {@link #onCapacity}; and
+ * within it each project's share ({@link ProjectShares}).
  *
  * <p>Used on the dispatcher's context only.
  *
@@ -42,6 +46,8 @@ import org.slf4j.LoggerFactory;
 final class DeliveryService {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
+  private static final long STATE_FIRST_BACKOFF_MS = 100;
+  private static final long STATE_MAX_BACKOFF_MS = 5_000;
 
   private final WebhookSender sender;
   private final RetrySchedule schedule;
@@ -51,6 +57,8 @@ final class DeliveryService {
   private final DispatcherMetrics metrics;
   private final Clock clock;
   private final int maxInflight;
+  private final BiConsumer<Long, Runnable> timers;
+  private final ProjectShares shares;
   private final List<Runnable> capacityListeners = new ArrayList<>();
   private final Set<String> attempting = new HashSet<>();
   private int inFlight;
@@ -63,7 +71,9 @@ final class DeliveryService {
       Topics topics,
       DispatcherMetrics metrics,
       Clock clock,
-      int maxInflight) {
+      int maxInflight,
+      ProjectShares shares,
+      BiConsumer<Long, Runnable> timers) {
     this.sender = sender;
     this.schedule = schedule;
     this.producer = producer;
@@ -72,6 +82,8 @@ final class DeliveryService {
     this.metrics = metrics;
     this.clock = clock;
     this.maxInflight = maxInflight;
+    this.timers = timers;
+    this.shares = shares;
   }
 
   boolean saturated() {
@@ -99,10 +111,34 @@ final class DeliveryService {
           delivery.runId());
       return Future.succeededFuture();
     }
+    Future<Runnable> share = shares.acquire(String.valueOf(delivery.result().project()));
+    if (!share.isComplete()) {
+      metrics.countOverShare("waited");
+    }
+    // an immediate slot starts the attempt before this returns: the consumers read saturated()
+    return share.transform(
+        slot -> {
+          if (slot.succeeded()) {
+            return settle(delivery, this::attempt, slot.result());
+          }
+          metrics.countOverShare("deferred");
+          DeliveryOutcome overShare = DeliveryOutcome.deferred(slot.cause().getMessage());
+          return settle(delivery, d -> Future.succeededFuture(overShare), () -> {});
+        });
+  }
+
+  /**
+   * Takes one slot of the budget while {@code how} attempts the delivery and its next step is
+   * written; then gives it and the project's slot back.
+   */
+  private Future<Void> settle(
+      DeliveryRecord delivery,
+      Function<DeliveryRecord, Future<DeliveryOutcome>> how,
+      Runnable releaseShare) {
     inFlight++;
     Future<DeliveryOutcome> attempted;
     try {
-      attempted = attempt(delivery);
+      attempted = how.apply(delivery);
     } catch (RuntimeException e) {
       attempted = Future.failedFuture(e);
     }
@@ -123,6 +159,8 @@ final class DeliveryService {
             })
         .andThen(
             done -> {
+              // first: a delivery of the project waiting for this slot takes over its budget slot
+              releaseShare.run();
               inFlight--;
               if (inFlight == maxInflight - 1) {
                 capacityListeners.forEach(Runnable::run);
@@ -225,7 +263,8 @@ final class DeliveryService {
 
   /**
    * Back to the first retry tier, whatever retry the delivery was waiting for: the host was busy,
-   * which says nothing about this receiver, so neither an attempt nor a long tier is spent on it.
+   * or the project over its share of the dispatcher, which says nothing about this receiver, so
+   * neither an attempt nor a long tier is spent on it.
    */
   private Future<Void> defer(DeliveryRecord delivery, DeliveryOutcome outcome, Instant now) {
     Instant due = schedule.dueAt(now, 1, null);
@@ -371,10 +410,15 @@ final class DeliveryService {
   }
 
   /**
-   * The state is what users see; the delivery itself is already safe in Kafka (or delivered), so a
-   * state that cannot be published is logged and does not hold it up. It goes through the same
-   * direct producer as the deliveries: a {@code delivered} state leaves right after the 2xx, which
-   * keeps short the window in which a crash makes the next dispatcher send it again.
+   * The state is what users see ({@code GET …/runs/{id}}) and what the next dispatcher's ledger
+   * reads to not send a delivered webhook again, so it is sent until Kafka takes it or the
+   * dispatcher stops: the record the delivery came from stays uncommitted meanwhile, and a restart
+   * attempts it again rather than lose its state. The producer retries what Kafka calls transient;
+   * what it calls permanent (a run-state topic refusing the record: its size limit, a policy, an
+   * authorization) is an operator's to fix, and is tried again here, with back-off, until fixed. It
+   * goes through the same direct producer as the deliveries: a {@code delivered} state leaves right
+   * after the 2xx, which keeps short the window in which a crash makes the next dispatcher send it
+   * again.
    */
   private Future<Void> publish(DeliveryRecord delivery, WebhookState webhook, Instant now) {
     DeliveryState state = DeliveryState.of(delivery.result(), webhook, now);
@@ -382,18 +426,40 @@ final class DeliveryService {
         new ProducerRecord<String, String>(
             topics.runState(), state.runId(), state.toJson().encode());
     header(record, RunStatePublisher.SOURCE_HEADER, "dispatcher");
-    return producer
+    Promise<Void> sent = Promise.promise();
+    publishUntilSent(record, webhook.status(), sent, STATE_FIRST_BACKOFF_MS);
+    return sent.future();
+  }
+
+  private void publishUntilSent(
+      ProducerRecord<String, String> record, String status, Promise<Void> sent, long backoffMs) {
+    producer
         .send(record)
-        .recover(
-            e -> {
+        .onComplete(
+            done -> {
+              if (done.succeeded()) {
+                sent.complete();
+                return;
+              }
+              Throwable e = done.cause();
+              if (e instanceof DurableProducer.Stopping) {
+                sent.fail(e);
+                return;
+              }
+              metrics.countStateSendFailed();
               LOG.warn(
-                  "run {}: webhook state {} not published: {}",
-                  state.runId(),
-                  webhook.status(),
+                  "run {}: webhook state {} refused by {}, trying again in {} ms "
+                      + "(the delivery's record stays uncommitted meanwhile): {}",
+                  record.key(),
+                  status,
+                  record.topic(),
+                  backoffMs,
                   e.toString());
-              return e instanceof DurableProducer.Stopping
-                  ? Future.failedFuture(e)
-                  : Future.succeededFuture();
+              timers.accept(
+                  backoffMs,
+                  () ->
+                      publishUntilSent(
+                          record, status, sent, Math.min(STATE_MAX_BACKOFF_MS, backoffMs * 2)));
             });
   }
 

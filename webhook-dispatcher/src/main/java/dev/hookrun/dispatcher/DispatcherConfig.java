@@ -8,6 +8,7 @@ import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,8 @@ import java.util.Map;
  * problem (a bad CIDR, schedule or secret included) is reported at once in a ConfigException.
  *
  * @param allowedNetworks non-public ranges webhooks may go to; empty allows public addresses only
+ * @param allowedPorts the ports webhooks may go to; empty allows any
+ * @param projectShare the part of {@code maxInflight} one project's deliveries may hold, in (0, 1]
  * @param maxPerHost requests in progress to one host at once
  * @param hostStall the longest wait for a slot at a busy host before a delivery is shed as host
  *     busy
@@ -26,6 +29,7 @@ import java.util.Map;
 public record DispatcherConfig(
     String groupId,
     int maxInflight,
+    double projectShare,
     Duration connectTimeout,
     Duration requestTimeout,
     String httpHost,
@@ -33,6 +37,7 @@ public record DispatcherConfig(
     RetrySchedule retrySchedule,
     WebhookSecrets secrets,
     List<NetworkRange> allowedNetworks,
+    AllowedPorts allowedPorts,
     int maxPerHost,
     Duration hostStall,
     KafkaSettings kafka,
@@ -49,6 +54,13 @@ public record DispatcherConfig(
           "DISPATCHER_MAX_INFLIGHT",
           "1000",
           "Webhook deliveries in progress at once per dispatcher; at the bound it pauses fetching");
+  public static final Setting PROJECT_SHARE =
+      Setting.of(
+          "DISPATCHER_PROJECT_SHARE",
+          "0.5",
+          "Part of DISPATCHER_MAX_INFLIGHT one project's webhooks may hold, in (0, 1]; a delivery of a project at its "
+              + "share waits for the project's turn (up to DISPATCHER_MAX_INFLIGHT waiting in all), beyond that it "
+              + "is deferred to the first retry tier without spending an attempt, so other projects' webhooks go on");
   public static final Setting CONNECT_TIMEOUT =
       Setting.of("WEBHOOK_CONNECT_TIMEOUT", "5s", "Time allowed to connect to a webhook endpoint");
   public static final Setting REQUEST_TIMEOUT =
@@ -75,13 +87,21 @@ public record DispatcherConfig(
       Setting.of(
               "WEBHOOK_SECRETS",
               "",
-              "Signing secret per project: project=whsec_<base64 of 24-64 bytes>,...; projects without one get unsigned webhooks")
+              "Signing secret per project: project=whsec_<base64 of 24-64 bytes>,...; a project listed again"
+                  + " (newest first) is signed with each of its secrets, for rotation; projects without one get"
+                  + " unsigned webhooks")
           .asSecret();
   public static final Setting ALLOWED_NETWORKS =
       Setting.of(
           "WEBHOOK_ALLOWED_NETWORKS",
           "",
           "CIDR blocks webhooks may reach although not public (e.g. 10.0.0.0/8,fd00::/8); when set it is the whole allow-list");
+  public static final Setting ALLOWED_PORTS =
+      Setting.of(
+          "WEBHOOK_ALLOWED_PORTS",
+          "",
+          "Ports webhooks may go to, e.g. 80,443,8000-9000 (empty: any); a webhook to another port is refused "
+              + "like a refused address");
   public static final Setting MAX_PER_HOST =
       Setting.of(
           "WEBHOOK_MAX_PER_HOST",
@@ -108,6 +128,7 @@ public record DispatcherConfig(
           List.of(
               GROUP_ID,
               MAX_INFLIGHT,
+              PROJECT_SHARE,
               CONNECT_TIMEOUT,
               REQUEST_TIMEOUT,
               HTTP_HOST,
@@ -115,6 +136,7 @@ public record DispatcherConfig(
               RETRY_SCHEDULE,
               SECRETS,
               ALLOWED_NETWORKS,
+              ALLOWED_PORTS,
               MAX_PER_HOST,
               HOST_STALL,
               RECORD_LINGER),
@@ -131,6 +153,7 @@ public record DispatcherConfig(
             new DispatcherConfig(
                 env.string(GROUP_ID),
                 env.integer(MAX_INFLIGHT, 1, 100_000),
+                share(env),
                 env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
                 env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
                 env.string(HTTP_HOST),
@@ -138,6 +161,7 @@ public record DispatcherConfig(
                 schedule(env),
                 secrets(env),
                 networks(env),
+                ports(env),
                 env.integer(MAX_PER_HOST, 1, 10_000),
                 env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
                 KafkaSettings.fromEnv(env),
@@ -150,6 +174,7 @@ public record DispatcherConfig(
     return new DispatcherConfig(
         "hookrun-dispatchers",
         1000,
+        Double.parseDouble(PROJECT_SHARE.defaultValue()),
         Duration.ofSeconds(5),
         Duration.ofSeconds(15),
         "127.0.0.1",
@@ -157,6 +182,7 @@ public record DispatcherConfig(
         RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
         WebhookSecrets.none(),
         List.of(),
+        AllowedPorts.any(),
         50,
         Duration.ofSeconds(5),
         kafka,
@@ -181,6 +207,11 @@ public record DispatcherConfig(
     return Records.with(this, "secrets", WebhookSecrets.of(secretsByProject));
   }
 
+  /** Several secrets per project, newest first, as while a secret is rotated. */
+  public DispatcherConfig withRotatingSecrets(Map<String, List<String>> secretsByProject) {
+    return Records.with(this, "secrets", WebhookSecrets.ofRotating(secretsByProject));
+  }
+
   /** Replaces the allow-list, e.g. {@code withAllowedNetworks("127.0.0.0/8")}. */
   public DispatcherConfig withAllowedNetworks(List<String> cidrs) {
     return Records.with(this, "allowedNetworks", cidrs.stream().map(NetworkRange::parse).toList());
@@ -194,8 +225,17 @@ public record DispatcherConfig(
     return allowedNetworks.isEmpty() ? withAllowedNetworks(LOOPBACK) : this;
   }
 
+  /** e.g. {@code withAllowedPorts("80,443,8000-9000")}; empty allows any. */
+  public DispatcherConfig withAllowedPorts(String ports) {
+    return Records.with(this, "allowedPorts", AllowedPorts.parse(ports));
+  }
+
   public DispatcherConfig withTimeouts(Duration connect, Duration request) {
     return Records.with(this, "connectTimeout", connect, "requestTimeout", request);
+  }
+
+  public DispatcherConfig withProjectShare(double share) {
+    return Records.with(this, "projectShare", share);
   }
 
   public DispatcherConfig withLimits(int maxInflight, int maxPerHost, Duration hostStall) {
@@ -213,10 +253,28 @@ public record DispatcherConfig(
     return RetrySchedule.of(delays);
   }
 
+  /**
+   * {@code project=secret,...}; a project listed again gets another secret (newest first), which is
+   * how a secret is rotated. Not {@link Env#pairs}, which takes a repeated key for a mistake.
+   */
   private static WebhookSecrets secrets(Env env) {
-    Map<String, String> pairs = env.pairs(SECRETS, secret -> null);
+    Map<String, List<String>> byProject = new LinkedHashMap<>();
     boolean valid = true;
-    for (var entry : pairs.entrySet()) {
+    for (String part : env.string(SECRETS).split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      if (eq <= 0 || eq == part.length() - 1) {
+        env.problem(SECRETS.name() + " has an entry that is not project=secret"); // never echoed
+        valid = false;
+        continue;
+      }
+      byProject
+          .computeIfAbsent(part.substring(0, eq).trim(), p -> new ArrayList<>())
+          .add(part.substring(eq + 1).trim());
+    }
+    for (var entry : byProject.entrySet()) {
       String problem = WebhookSecrets.problem(entry.getValue());
       if (problem != null) {
         // names the project, never the secret
@@ -224,7 +282,7 @@ public record DispatcherConfig(
         valid = false;
       }
     }
-    return valid ? WebhookSecrets.of(pairs) : WebhookSecrets.none();
+    return valid ? WebhookSecrets.ofRotating(byProject) : WebhookSecrets.none();
   }
 
   private static List<NetworkRange> networks(Env env) {
@@ -240,6 +298,31 @@ public record DispatcherConfig(
       }
     }
     return List.copyOf(out);
+  }
+
+  private static double share(Env env) {
+    String raw = env.string(PROJECT_SHARE);
+    double share;
+    try {
+      share = Double.parseDouble(raw);
+    } catch (NumberFormatException e) {
+      share = Double.NaN;
+    }
+    if (!(share > 0 && share <= 1)) { // NaN fails both
+      env.problem(
+          PROJECT_SHARE.name() + "=" + raw + " must be a fraction above 0 and at most 1, e.g. 0.5");
+      return 1;
+    }
+    return share;
+  }
+
+  private static AllowedPorts ports(Env env) {
+    try {
+      return AllowedPorts.parse(env.string(ALLOWED_PORTS));
+    } catch (IllegalArgumentException e) {
+      env.problem(ALLOWED_PORTS.name() + ": " + e.getMessage());
+      return AllowedPorts.any();
+    }
   }
 
   private static List<Duration> parseDelays(String schedule) {

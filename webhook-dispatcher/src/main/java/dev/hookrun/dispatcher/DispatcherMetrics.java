@@ -20,6 +20,8 @@ public final class DispatcherMetrics {
   private static final String HOST_BUSY = "host_busy";
   private static final String DEFERRED = "deferred";
   private static final String DUPLICATES = "duplicates_skipped";
+  private static final String STATE_SEND_FAILURES = "state_send_failures";
+  private static final String OVER_SHARE = "over_share:";
   private static final String DEAD_LETTERED_FOR = "dead_lettered:";
 
   private final Map<String, AtomicLong> tally = new ConcurrentHashMap<>();
@@ -66,6 +68,31 @@ public final class DispatcherMetrics {
   void countDuplicateSkipped() {
     add(DUPLICATES);
     Meters.duplicateSkipped();
+  }
+
+  /**
+   * A delivery of a project at its share of the dispatcher {@code waited} for the project's turn or
+   * was {@code deferred}.
+   */
+  void countOverShare(String outcome) {
+    add(OVER_SHARE + outcome);
+    Meters.projectOverShare(outcome);
+  }
+
+  /** Deliveries of a project at its share that waited ({@code waited}) or were deferred. */
+  public long overShare(String outcome) {
+    return get(OVER_SHARE + outcome);
+  }
+
+  /** A send of a delivery state to the run-state topic failed; it is tried again. */
+  void countStateSendFailed() {
+    add(STATE_SEND_FAILURES);
+    Meters.deliveryStateSendFailed();
+  }
+
+  /** Failed sends of delivery states, each tried again until it succeeded or the stop. */
+  public long stateSendFailures() {
+    return get(STATE_SEND_FAILURES);
   }
 
   /** Dead letters written for one reason, e.g. {@code invalid_webhook_endpoint}. */

@@ -104,7 +104,14 @@ public final class DispatcherVerticle extends VerticleBase {
             })
         .compose(
             v -> {
-              durable = DurableProducer.direct(context, producer);
+              durable =
+                  DurableProducer.direct(context, producer)
+                      .onRetry(
+                          (record, error) -> {
+                            if (record.topic().equals(topics.runState())) {
+                              metrics.countStateSendFailed();
+                            }
+                          });
               WebhookSender sender = newSender();
               DeliveryService service =
                   new DeliveryService(
@@ -115,7 +122,11 @@ public final class DispatcherVerticle extends VerticleBase {
                       topics,
                       metrics,
                       clock,
-                      config.maxInflight());
+                      config.maxInflight(),
+                      new ProjectShares(
+                          ProjectShares.perProject(config.maxInflight(), config.projectShare()),
+                          config.maxInflight()),
+                      (delayMs, action) -> vertx.setTimer(delayMs, t -> action.run()));
 
               // a batch is taken whole, so one batch may overshoot the bound by at most its size
               int batch = Math.min(500, config.maxInflight());
@@ -170,12 +181,13 @@ public final class DispatcherVerticle extends VerticleBase {
             v ->
                 LOG.info(
                     "dispatcher consuming {} and {} retry tier(s) in group {}; retry schedule {}; "
-                        + "allowed non-public networks: {}; signing secrets for {} project(s)",
+                        + "allowed non-public networks: {}; allowed ports: {}; signing secrets for {} project(s)",
                     topics.results(),
                     tiers.size(),
                     config.groupId(),
                     config.retrySchedule(),
                     config.allowedNetworks().isEmpty() ? "none" : config.allowedNetworks(),
+                    config.allowedPorts(),
                     config.secrets().isEmpty() ? "no" : config.secrets()));
   }
 
@@ -206,6 +218,7 @@ public final class DispatcherVerticle extends VerticleBase {
         vertx,
         client,
         guard,
+        config.allowedPorts(),
         limiter,
         config.secrets(),
         config.requestTimeout(),

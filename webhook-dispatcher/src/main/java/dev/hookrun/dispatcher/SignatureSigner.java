@@ -4,6 +4,8 @@ import dev.hookrun.common.crypto.PerThread;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.List;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -20,6 +22,16 @@ final class SignatureSigner {
   private static final ThreadLocal<Mac> HMAC = PerThread.mac("HmacSHA256");
 
   private SignatureSigner() {}
+
+  /**
+   * The {@code webhook-signature} value for several keys: one {@code v1,} signature per key,
+   * space-separated in the order given, as the specification allows while a secret is rotated.
+   */
+  static String sign(List<byte[]> keys, String id, long timestampSeconds, byte[] body) {
+    return keys.stream()
+        .map(key -> sign(key, id, timestampSeconds, body))
+        .collect(Collectors.joining(" "));
+  }
 
   static String sign(byte[] key, String id, long timestampSeconds, byte[] body) {
     try {

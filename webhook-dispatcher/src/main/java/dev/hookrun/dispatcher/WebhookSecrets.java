@@ -1,15 +1,18 @@
 package dev.hookrun.dispatcher;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * The signing secret of each project, in the Standard Webhooks form {@code whsec_<base64>}. Only
- * the decoded key bytes are kept, and {@link #toString} names projects, never secrets, so a logged
- * config cannot leak one.
+ * The signing secrets of each project, in the Standard Webhooks form {@code whsec_<base64>}, newest
+ * first. A project has several while its secret is rotated: every webhook is signed with each of
+ * them, so a receiver that knows either the old or the new one accepts it. Only the decoded key
+ * bytes are kept, and {@link #toString} names projects, never secrets, so a logged config cannot
+ * leak one.
  */
 public final class WebhookSecrets {
 
@@ -20,9 +23,9 @@ public final class WebhookSecrets {
 
   static final int MAX_BYTES = 64;
 
-  private final Map<String, byte[]> keys;
+  private final Map<String, List<byte[]>> keys;
 
-  private WebhookSecrets(Map<String, byte[]> keys) {
+  private WebhookSecrets(Map<String, List<byte[]>> keys) {
     this.keys = keys;
   }
 
@@ -31,19 +34,52 @@ public final class WebhookSecrets {
   }
 
   /**
+   * One secret per project.
+   *
    * @throws IllegalArgumentException naming the project (never the secret) of a bad entry
    */
   public static WebhookSecrets of(Map<String, String> secretsByProject) {
-    Map<String, byte[]> keys = new HashMap<>();
+    Map<String, List<String>> all = new HashMap<>();
+    secretsByProject.forEach((project, secret) -> all.put(project, List.of(secret)));
+    return ofRotating(all);
+  }
+
+  /**
+   * Each project's secrets, newest first.
+   *
+   * @throws IllegalArgumentException naming the project (never the secret) of a bad entry
+   */
+  public static WebhookSecrets ofRotating(Map<String, List<String>> secretsByProject) {
+    Map<String, List<byte[]>> keys = new HashMap<>();
     secretsByProject.forEach(
-        (project, secret) -> {
-          String problem = problem(secret);
+        (project, secrets) -> {
+          String problem = problem(secrets);
           if (problem != null) {
-            throw new IllegalArgumentException("the secret of project " + project + " " + problem);
+            throw new IllegalArgumentException(
+                "the secrets of project " + project + ": " + problem);
           }
-          keys.put(project, decode(secret));
+          keys.put(project, secrets.stream().map(WebhookSecrets::decode).toList());
         });
     return new WebhookSecrets(Map.copyOf(keys));
+  }
+
+  /** What is wrong with one project's list of secrets, or null; never contains a secret. */
+  static String problem(List<String> secrets) {
+    if (secrets.isEmpty()) {
+      return "none given";
+    }
+    List<String> problems = new ArrayList<>();
+    for (int i = 0; i < secrets.size(); i++) {
+      String problem = problem(secrets.get(i));
+      if (problem != null) {
+        problems.add(secrets.size() == 1 ? problem : "secret " + (i + 1) + " " + problem);
+      }
+    }
+    if (problems.isEmpty() && secrets.stream().distinct().count() < secrets.size()) {
+      // a copy-paste slip during a rotation: the new secret was meant to differ
+      problems.add("the same secret is listed twice");
+    }
+    return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
   /** What is wrong with a secret, or null; the text never contains the secret. */
@@ -67,8 +103,9 @@ public final class WebhookSecrets {
     return Base64.getDecoder().decode(secret.substring(PREFIX.length()));
   }
 
-  Optional<byte[]> keyFor(String project) {
-    return Optional.ofNullable(keys.get(project));
+  /** The project's keys, newest first; empty when its webhooks go unsigned. */
+  List<byte[]> keysFor(String project) {
+    return keys.getOrDefault(project, List.of());
   }
 
   public boolean isEmpty() {

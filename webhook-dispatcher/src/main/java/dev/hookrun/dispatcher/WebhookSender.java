@@ -15,6 +15,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -33,6 +34,7 @@ final class WebhookSender {
   private final Vertx vertx;
   private final HttpClient client;
   private final AddressGuard guard;
+  private final AllowedPorts ports;
   private final HostLimiter limiter;
   private final WebhookSecrets secrets;
   private final Duration requestTimeout;
@@ -46,6 +48,7 @@ final class WebhookSender {
       Vertx vertx,
       HttpClient client,
       AddressGuard guard,
+      AllowedPorts ports,
       HostLimiter limiter,
       WebhookSecrets secrets,
       Duration requestTimeout,
@@ -56,6 +59,7 @@ final class WebhookSender {
     this.vertx = vertx;
     this.client = client;
     this.guard = guard;
+    this.ports = ports;
     this.limiter = limiter;
     this.secrets = secrets;
     this.requestTimeout = requestTimeout;
@@ -93,6 +97,15 @@ final class WebhookSender {
       return Future.succeededFuture(DeliveryOutcome.refused(e.getMessage()));
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(DeliveryOutcome.invalidEndpoint(e.getMessage()));
+    }
+    if (!ports.allows(target.port())) {
+      return Future.succeededFuture(
+          DeliveryOutcome.refused(
+              "webhook port refused: "
+                  + target.authority()
+                  + " (WEBHOOK_ALLOWED_PORTS allows "
+                  + ports
+                  + ")"));
     }
     return guard
         .check(target.host())
@@ -173,13 +186,12 @@ final class WebhookSender {
             .putHeader("User-Agent", USER_AGENT)
             .putHeader(SignatureSigner.HEADER_ID, message.webhookId())
             .putHeader(SignatureSigner.HEADER_TIMESTAMP, Long.toString(timestamp));
-    secrets
-        .keyFor(message.project())
-        .ifPresent(
-            key ->
-                options.putHeader(
-                    SignatureSigner.HEADER_SIGNATURE,
-                    SignatureSigner.sign(key, message.webhookId(), timestamp, body.getBytes())));
+    List<byte[]> keys = secrets.keysFor(message.project());
+    if (!keys.isEmpty()) {
+      options.putHeader(
+          SignatureSigner.HEADER_SIGNATURE,
+          SignatureSigner.sign(keys, message.webhookId(), timestamp, body.getBytes()));
+    }
 
     Promise<DeliveryOutcome> outcome = Promise.promise();
     HttpClientRequest[] request = {null};

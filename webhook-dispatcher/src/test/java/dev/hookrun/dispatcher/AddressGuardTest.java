@@ -73,6 +73,17 @@ class AddressGuardTest {
           Map.entry("mapped-public.test", List.of(mapped("93.184.216.34"))),
           Map.entry("nat64-private.test", List.of(ip("64:ff9b::a00:1"))),
           Map.entry("6to4-loopback.test", List.of(ip("2002:7f00:1::1"))),
+          Map.entry("doc1.test", List.of(ip("192.0.2.10"))),
+          Map.entry("doc2.test", List.of(ip("198.51.100.7"))),
+          Map.entry("doc3.test", List.of(ip("203.0.113.200"))),
+          Map.entry("doc6.test", List.of(ip("2001:db8:85a3::8a2e:370:7334"))),
+          Map.entry("mapped-doc.test", List.of(mapped("203.0.113.5"))),
+          Map.entry("mapped-cgnat.test", List.of(mapped("100.64.0.9"))),
+          Map.entry("nat64-public.test", List.of(ip("64:ff9b::5db8:d822"))),
+          Map.entry("nat64-loopback.test", List.of(ip("64:ff9b::7f00:1"))),
+          Map.entry("nat64-local-public.test", List.of(ip("64:ff9b:1::5db8:d822"))),
+          Map.entry("nat64-local.test", List.of(ip("64:ff9b:1:abcd::1"))),
+          Map.entry("teredo.test", List.of(ip("2001:0:4136:e378:8000:63bf:3fff:fdd2"))),
           Map.entry("mixed.test", List.of(ip("93.184.216.34"), ip("10.0.0.7"))));
 
   private static final Resolver FAKE =
@@ -115,7 +126,17 @@ class AddressGuardTest {
         "mapped-metadata.test  | cloud metadata",
         "nat64-private.test    | private",
         "6to4-loopback.test    | loopback",
-        "mixed.test            | private"
+        "mixed.test            | private",
+        "doc1.test             | documentation",
+        "doc2.test             | documentation",
+        "doc3.test             | documentation",
+        "doc6.test             | documentation",
+        "mapped-doc.test       | documentation",
+        "mapped-cgnat.test     | CGNAT",
+        "nat64-loopback.test   | loopback",
+        "nat64-local-public.test | local-use NAT64",
+        "nat64-local.test      | local-use NAT64",
+        "teredo.test           | Teredo"
       })
   void everySpecialPurposeClassIsRefusedByDefault(String host, String kind) {
     AddressGuard.Verdict v = verdict(new AddressGuard(FAKE, List.of()), host);
@@ -134,6 +155,8 @@ class AddressGuardTest {
         ip("2606:2800:220:1:248:1893:25c8:1946"), verdict(guard, "public6.test").address());
     // a mapped public address is connected to as the IPv4 address it stands for
     assertEquals(ip("93.184.216.34"), verdict(guard, "mapped-public.test").address());
+    // the well-known NAT64 prefix around a public IPv4 address is a public address
+    assertEquals(ip("64:ff9b::5db8:d822"), verdict(guard, "nat64-public.test").address());
   }
 
   @Test

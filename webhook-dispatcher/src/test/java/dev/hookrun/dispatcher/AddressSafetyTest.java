@@ -113,6 +113,28 @@ class AddressSafetyTest {
   }
 
   @Test
+  void aPortOutsideTheAllowedPortsIsRefusedLikeARefusedAddress() {
+    int port = receiver.port();
+    String others = port == 443 ? "80" : "80,443";
+    String range = (port - 1) + "-" + (port + 1);
+    DispatcherConfig open = closed().withAllowedNetworks(List.of("127.0.0.0/8"));
+    DispatcherVerticle dispatcher = h.deploy(open.withAllowedPorts(others));
+    String runId = h.publish("p-1", receiver.url());
+
+    assertRefusedAtOnce(runId, "127.0.0.1:" + port, "WEBHOOK_ALLOWED_PORTS", others);
+    assertEquals(0, receiver.requests().size(), "nothing reached the receiver");
+    assertEquals(1, dispatcher.metrics().refused());
+    assertEquals(0, dispatcher.metrics().retriesScheduled());
+
+    h.vertx.undeploy(h.vertx.deploymentIDs().iterator().next()).await();
+    h.deploy(open.withAllowedPorts("80," + range));
+    String inRange = h.publish("p-1", receiver.url());
+    assertEquals(
+        WebhookState.DELIVERED, h.awaitWebhook(inRange, WebhookState.DELIVERED, WAIT).status());
+    assertEquals(1, receiver.requestsFor(inRange).size());
+  }
+
+  @Test
   void onlyHttpAndHttpsAreDelivered() {
     h.deploy(closed());
     String runId = h.publish("p-1", "file:///etc/passwd");

@@ -63,11 +63,78 @@ class DispatcherConfigTest {
     assertEquals(
         List.of(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2)),
         c.retrySchedule().delays());
-    assertTrue(c.secrets().keyFor("p-1").isPresent());
-    assertFalse(c.secrets().keyFor("p-3").isPresent());
+    assertTrue(!c.secrets().keysFor("p-1").isEmpty());
+    assertTrue(c.secrets().keysFor("p-3").isEmpty());
     assertEquals(
         List.of(NetworkRange.parse("10.0.0.0/8"), NetworkRange.parse("fd00::/8")),
         c.allowedNetworks());
+  }
+
+  @Test
+  void aProjectListedAgainHasSeveralSecretsNewestFirst() {
+    String newer = "whsec_cm90YXRlZC1zZWNyZXQtb2YtdGhpcnR5LXR3by1ieXQ=";
+    DispatcherConfig c =
+        DispatcherConfig.fromEnv(
+            Map.of(
+                "WEBHOOK_SECRETS", "p-1=" + newer + ",p-2=" + GOOD_SECRET + ",p-1=" + GOOD_SECRET));
+    List<byte[]> keys = c.secrets().keysFor("p-1");
+    assertEquals(2, keys.size());
+    assertEquals(
+        SignatureSigner.sign(keys.get(0), "id", 1, new byte[0]),
+        SignatureSigner.sign(
+            WebhookSecrets.of(Map.of("p", newer)).keysFor("p").get(0), "id", 1, new byte[0]),
+        "the secret listed first signs first");
+    assertEquals(1, c.secrets().keysFor("p-2").size());
+
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                DispatcherConfig.fromEnv(
+                    Map.of("WEBHOOK_SECRETS", "p-1=" + GOOD_SECRET + ",p-1=" + GOOD_SECRET)));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("project p-1") && all.contains("twice"), all);
+    assertFalse(all.contains("MfKQ"), "secrets never appear: " + all);
+  }
+
+  @Test
+  void theProjectShareIsAFractionAboveZeroAndAtMostOne() {
+    assertEquals(0.5, DispatcherConfig.fromEnv(Map.of()).projectShare());
+    assertEquals(
+        0.25, DispatcherConfig.fromEnv(Map.of("DISPATCHER_PROJECT_SHARE", "0.25")).projectShare());
+    assertEquals(
+        1.0, DispatcherConfig.fromEnv(Map.of("DISPATCHER_PROJECT_SHARE", "1")).projectShare());
+    for (String bad : List.of("0", "-0.5", "1.01", "half", "NaN")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> DispatcherConfig.fromEnv(Map.of("DISPATCHER_PROJECT_SHARE", bad)),
+              bad);
+      assertTrue(String.join("\n", e.problems()).contains("DISPATCHER_PROJECT_SHARE=" + bad));
+    }
+    assertEquals(500, ProjectShares.perProject(1000, 0.5));
+    assertEquals(1, ProjectShares.perProject(1, 0.5), "never less than one delivery");
+  }
+
+  @Test
+  void allowedPortsArePortsAndRangesAndEmptyAllowsAny() {
+    AllowedPorts any = DispatcherConfig.fromEnv(Map.of()).allowedPorts();
+    assertTrue(any.allowsAny());
+    assertTrue(any.allows(1) && any.allows(65_535));
+    AllowedPorts some =
+        DispatcherConfig.fromEnv(Map.of("WEBHOOK_ALLOWED_PORTS", "80, 443,8000-9000"))
+            .allowedPorts();
+    assertTrue(some.allows(80) && some.allows(443) && some.allows(8000) && some.allows(9000));
+    assertFalse(some.allows(22) || some.allows(7999) || some.allows(9001) || some.allows(8080 * 2));
+    for (String bad : List.of("http", "0", "65536", "9000-8000", "80-", "-1")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class,
+              () -> DispatcherConfig.fromEnv(Map.of("WEBHOOK_ALLOWED_PORTS", "443," + bad)),
+              bad);
+      String all = String.join("\n", e.problems());
+      assertTrue(all.contains("WEBHOOK_ALLOWED_PORTS") && all.contains(bad), all);
+    }
   }
 
   @Test

@@ -22,9 +22,19 @@ class SignatureTest {
 
   @Test
   void theSpecificationVectorIsReproducedExactly() {
-    byte[] key = WebhookSecrets.of(Map.of("p", SECRET)).keyFor("p").orElseThrow();
+    byte[] key = WebhookSecrets.of(Map.of("p", SECRET)).keysFor("p").get(0);
     assertEquals(
         EXPECTED, SignatureSigner.sign(key, ID, TIMESTAMP, BODY.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void severalKeysGiveOneSpaceSeparatedSignatureEachInTheirOrder() {
+    byte[] key = WebhookSecrets.of(Map.of("p", SECRET)).keysFor("p").get(0);
+    byte[] other = "another-key-of-twenty-four-bytes".getBytes(StandardCharsets.UTF_8);
+    byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
+    assertEquals(
+        SignatureSigner.sign(other, ID, TIMESTAMP, body) + " " + EXPECTED,
+        SignatureSigner.sign(java.util.List.of(other, key), ID, TIMESTAMP, body));
   }
 
   @Test

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class WebhookDeliveryTest {
 
   private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  private static final String NEW = "whsec_cm90YXRlZC1zZWNyZXQtb2YtdGhpcnR5LXR3by1ieXQ=";
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   private final DispatcherHarness h = new DispatcherHarness("delivery");
@@ -68,6 +69,39 @@ class WebhookDeliveryTest {
     assertEquals(runId, request.json().getString("run_id"));
     assertEquals("succeeded", request.json().getString("status"));
     assertEquals("/hook", request.uri());
+  }
+
+  @Test
+  void duringARotationEachWebhookIsSignedWithEverySecretSoReceiversOfEitherAcceptIt()
+      throws Exception {
+    h.deploy(h.config("100ms,200ms").withRotatingSecrets(Map.of("p-rot", List.of(NEW, SECRET))));
+    String runId = h.publish("p-rot", receiver.url());
+
+    await().atMost(WAIT).until(() -> receiver.requestsFor(runId).size() == 1);
+    ScriptedReceiver.Request request = receiver.requestsFor(runId).get(0);
+    String header = request.headers().get("webhook-signature");
+    String[] signatures = header.split(" ");
+    assertEquals(2, signatures.length, header);
+    for (String secret : List.of(NEW, SECRET)) {
+      assertTrue(
+          StandardWebhooksVerifier.verify(
+              secret,
+              request.headers().get("webhook-id"),
+              request.headers().get("webhook-timestamp"),
+              request.rawBody(),
+              header,
+              System.currentTimeMillis() / 1000),
+          "a receiver that knows only one of the secrets accepts the webhook");
+    }
+    assertTrue(
+        StandardWebhooksVerifier.verify(
+            NEW,
+            request.headers().get("webhook-id"),
+            request.headers().get("webhook-timestamp"),
+            request.rawBody(),
+            signatures[0],
+            System.currentTimeMillis() / 1000),
+        "the newest secret's signature comes first");
   }
 
   @Test

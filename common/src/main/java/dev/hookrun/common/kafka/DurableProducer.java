@@ -3,6 +3,7 @@ package dev.hookrun.common.kafka;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.Producer;
@@ -48,6 +49,7 @@ public final class DurableProducer {
   private final Context context;
   private final Function<ProducerRecord<String, String>, Future<?>> sendOnce;
   private volatile boolean closed;
+  private volatile BiConsumer<ProducerRecord<String, String>, Throwable> onRetry = (r, e) -> {};
 
   /**
    * @param sendOnce one attempt; may throw or fail its future with Kafka's exception
@@ -78,6 +80,12 @@ public final class DurableProducer {
               });
           return acked.future();
         });
+  }
+
+  /** Tells {@code listener} of every failed send that will be tried again, e.g. to count it. */
+  public DurableProducer onRetry(BiConsumer<ProducerRecord<String, String>, Throwable> listener) {
+    this.onRetry = listener;
+    return this;
   }
 
   public Future<Void> send(ProducerRecord<String, String> record) {
@@ -150,6 +158,7 @@ public final class DurableProducer {
           error.toString());
       done.tryFail(error);
     } else {
+      onRetry.accept(record, error);
       LOG.warn(
           "run {}: writing to {} failed, retrying in {} ms: {}",
           record.key(),

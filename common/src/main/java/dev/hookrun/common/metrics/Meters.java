@@ -268,6 +268,37 @@ public final class Meters {
         .increment();
   }
 
+  /**
+   * Dispatcher: a send of a webhook's delivery state to the run-state topic failed; it is tried
+   * again until it succeeds or the dispatcher stops.
+   */
+  public static void deliveryStateSendFailed() {
+    cached(
+            "deliveryStateSendFailed",
+            () ->
+                Counter.builder("hookrun.webhook.state.send.failures")
+                    .description(
+                        "Failed sends of a webhook delivery state to the run-state topic; each is tried again")
+                    .register(registry()))
+        .increment();
+  }
+
+  /**
+   * Dispatcher: a delivery of a project at its share of the dispatcher (DISPATCHER_PROJECT_SHARE)
+   * {@code waited} for the project's turn or was {@code deferred} to a retry tier.
+   */
+  public static void projectOverShare(String outcome) {
+    cached(
+            "overShare:" + outcome,
+            () ->
+                Counter.builder("hookrun.webhook.project.over.share")
+                    .description(
+                        "Webhook deliveries of a project at its share of the dispatcher, by outcome (waited, deferred)")
+                    .tag("outcome", outcome)
+                    .register(registry()))
+        .increment();
+  }
+
   /** Dispatcher: a failed attempt was sent to a retry tier. */
   public static void retryScheduled() {
     cached(
