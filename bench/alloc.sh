@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What a run costs the local run besides CPU time (issue 11): allocation per run by thread group,
+# What a run costs the local run besides CPU time: allocation per run by thread group,
 # broker requests per run, and what the JIT did after /readyz (deoptimizations, compiler time).
 # Starts ./run.sh with a flight recording of allocation, GC, compilation and deoptimization events
 # from JVM start, sends WARM runs that are not measured, then N runs at C concurrent (RATE > 0:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The platform benchmark (issue 7). Prints one line of figures per scenario:
+# The platform benchmark. Prints one line of figures per scenario:
 #   1 throughput: 20,000 runs, delayMins 0, 64 concurrent — null system, then ./run.sh's stack
 #   2 fixed rate: 1,000 requests/s for 30 s — accept latency
 #   3 makespan:   10,000 runs of 3 s — last webhook after the last accept

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The paced tail of the local run under two or more settings, one pass of each in turn (issue 11).
+# The paced tail of the local run under two or more settings, one pass of each in turn.
 # A paced pass's p99 moves by 2x from one start of the same build to the next on a shared 2-core
 # machine, so a setting only counts as better when it wins pass after pass, taken alternately.
 # Each pass starts ./run.sh afresh (its own data folder, removed after), sends WARM runs paced at

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The local run's CPU per run by process (issue 11, "scale with cores"), with the stages in one JVM
+# The local run's CPU per run by process, with the stages in one JVM
 # (LOCAL_PROCESSES=one, the default) or each in a JVM of its own beside the broker's
 # (LOCAL_PROCESSES=per-stage): starts ./run.sh, sends WARM runs that are not measured (as the
-# side-by-side benchmark does, after the run's own warm-up), then N runs at C
+# side-by-side benchmark does), then N runs at C
 # concurrent through ../shared/bench/driver.js, and prints the pass's figures and each process's
 # CPU in ms per run.
 #   bench/processes.sh                              N=20000 C=64 WARM=10000 RATE=0, one process

@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# Where the local run's CPU goes, by thread group, during one measured pass (issue 11).
-# Starts ./run.sh (it warms itself before /readyz), sends WARM runs that are not measured (as the
+# Where the local run's CPU goes, by thread group, during one measured pass.
+# Starts ./run.sh, sends WARM runs that are not measured (as the
 # side-by-side benchmark does), then N runs at C concurrent through ../shared/bench/driver.js, and
 # prints the CPU of each thread group (event loops, broker request handlers, Kafka producer I/O,
 # C2 compiler, ZGC workers, ...) in ms per run, and how often per run its threads were woken
 # (voluntary context switches: each hand-off between threads costs one) and preempted (involuntary:
 # the cores were oversubscribed), and how long per run its threads were runnable but waiting for a
 # core (schedstat: what a paced run's hand-offs lose to other threads), and the process's minor
-# page faults per run. This is how the JIT's share of a freshly started stack was found
-# (docs/PERFORMANCE.md).
+# page faults per run (docs/PERFORMANCE.md, "How to profile").
 #   bench/threads.sh                 N=20000 C=64 WARM=10000 RATE=0
 #   N=30000 JAVA_OPTS=-XX:+UseG1GC bench/threads.sh      any run.sh setting passes through
 #   RATE=500 N=15000 C=256 bench/threads.sh             a paced pass (RATE requests/s)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Worker capacity (issue 4): one worker process with -Xmx512m holds 100,000 in-flight delay runs,
+# Worker capacity: one worker process with -Xmx512m holds 100,000 in-flight delay runs,
 # and 10,000 runs of 3 s finish within 6 s of the last accept. Prints the figures.
 #   bench/worker-capacity.sh [hold-runs] [quick-runs]
 set -euo pipefail

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Issue 11's targets in one sitting: each load against the null system, BullMQ + Redis and our
-# ./run.sh (../shared/bench/run-system.sh), one system after another, so the figures compare as
-# ratios on a shared, noisy machine. Prints one line per load and system.
-#   bench/sitting.sh [throughput paced500 paced200 cold200 makespan]    (default: all five)
-#   SYSTEMS="bullmq ours" bench/sitting.sh paced200     PROJECT_DIR=/tmp/old bench/sitting.sh ...
+# The loads behind the performance targets (docs/PERFORMANCE.md): each load against the null
+# system, BullMQ + Redis and our ./run.sh (../shared/bench/run-system.sh), one system right after
+# another, so the figures compare as ratios on a shared, noisy machine. Prints one line per load
+# and system.
+#   bench/targets.sh [throughput paced500 paced200 cold200 makespan]    (default: all five)
+#   SYSTEMS="bullmq ours" bench/targets.sh paced200     PROJECT_DIR=/tmp/old bench/targets.sh ...
 #   SYSTEMS="bullmq ours apart" ...   apart: ours with each stage in a process of its own
 #   (LOCAL_PROCESSES=per-stage; the CPU per run is all its processes')
 # throughput: 20,000 runs, 64 concurrent, warmed with 10,000 · paced500 / paced200: 30 s at that
@@ -41,7 +42,7 @@ run() { # load system warm-up-requests driver-flags...
 
 # the build measured is PROJECT_DIR's (run-system.sh runs ./run.sh there), not this tree's
 OURS=${PROJECT_DIR:-.}
-echo "sitting $(date -u +%FT%TZ), $(nproc) cores, ours at $(git -C "$OURS" describe --always --dirty 2>/dev/null || echo unknown)${PROJECT_DIR:+ (PROJECT_DIR=$PROJECT_DIR)}"
+echo "targets $(date -u +%FT%TZ), $(nproc) cores, ours at $(git -C "$OURS" describe --always --dirty 2>/dev/null || echo unknown)${PROJECT_DIR:+ (PROJECT_DIR=$PROJECT_DIR)}"
 for load in $LOADS; do
   for sys in ${SYSTEMS:-null bullmq ours}; do
     case $load in
