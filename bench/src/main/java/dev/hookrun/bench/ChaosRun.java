@@ -28,10 +28,10 @@ import java.util.function.BooleanSupplier;
  * the webhook receiver down past the first retry tiers. Then it checks the promise: every accepted
  * run got its webhook, duplicates are rare and carry the same webhook-id. Exits non-zero on loss.
  *
- * <p>{@code --unsettled} (issue 10, point 9) is the harder variant: 200 predicts/s for 30 s and
- * kill -9 of a worker, the dispatcher and the gateway at fixed points of the load, each restarted
- * at once, never waiting for the previous fault's backlog to be worked off. It measures how many
- * webhooks a crash sends twice while deliveries are at full speed.
+ * <p>{@code --unsettled} is the harder variant: 200 predicts/s for 30 s and kill -9 of a worker,
+ * the dispatcher and the gateway at fixed points of the load, each restarted at once, never waiting
+ * for the previous fault's backlog to be worked off. It measures how many webhooks a crash sends
+ * twice while deliveries are at full speed.
  *
  * <p>Over 300 lines on purpose: it is one script, read top to bottom as the scenario it runs
  * (processes, load, faults in order, then the checks); it ships in the bench jar only.

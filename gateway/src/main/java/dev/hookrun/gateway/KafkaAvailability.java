@@ -55,7 +55,7 @@ final class KafkaAvailability {
    * only when nothing sent after it was acknowledged meanwhile: one broker of three dying times out
    * the sends to the partitions it led while the others keep acknowledging, and closing the gate
    * then would refuse every predict for a fault that costs a third of the partitions a few seconds
-   * (issue 15 measured 80 % refused). A rejected record says nothing about the others.
+   * (measured on three brokers: 80 % refused). A rejected record says nothing about the others.
    */
   void failed(Throwable error, long sentAtNanos) {
     boolean timeout =

@@ -46,7 +46,7 @@ class KafkaOutageTest {
       assertEquals(503, refused.status());
       // The first send after the stop may already have been taken by the producer (it still had
       // the topic's metadata) before timing out: then "nothing was accepted" would not be known,
-      // and the honest answer is outcome_unknown (issue 10.12, the tests below).
+      // and the honest answer is outcome_unknown (the tests below).
       assertTrue(
           Set.of("kafka_unavailable", "outcome_unknown")
               .contains(refused.json().getJsonObject("error").getString("code")),
@@ -146,10 +146,10 @@ class KafkaOutageTest {
   }
 
   /**
-   * Issue 10.12, the answers under an outage that starts mid-load: each 503 says what is known. A
-   * {@code kafka_unavailable} request never reaches the topic; an {@code outcome_unknown} one
-   * carries its run id and Idempotency-Key (the client's, or one generated for it), and a retry
-   * with that key once Kafka is back answers the same run.
+   * The answers under an outage that starts mid-load: each 503 says what is known. A {@code
+   * kafka_unavailable} request never reaches the topic; an {@code outcome_unknown} one carries its
+   * run id and Idempotency-Key (the client's, or one generated for it), and a retry with that key
+   * once Kafka is back answers the same run.
    */
   @Test
   void underAnOutageEvery503SaysWhetherItCanHaveBeenQueued(@TempDir Path dir) {
@@ -253,10 +253,11 @@ class KafkaOutageTest {
   }
 
   /**
-   * The case behind issue 10.12, made certain: the network between gateway and broker drops the
-   * broker's replies, so the broker writes the request while the gateway never hears it. The answer
-   * must not say "nothing was accepted"; it is outcome_unknown with the key (generated, as the
-   * client sent none) whose retry returns the same run, and the topic never holds a second run.
+   * A send whose outcome the gateway cannot know, made certain: the network between gateway and
+   * broker drops the broker's replies, so the broker writes the request while the gateway never
+   * hears it. The answer must not say "nothing was accepted"; it is outcome_unknown with the key
+   * (generated, as the client sent none) whose retry returns the same run, and the topic never
+   * holds a second run.
    */
   @Test
   void aRequestWrittenButNeverConfirmedIsOutcomeUnknownAndItsRetryIsTheSameRun(@TempDir Path dir) {

@@ -124,7 +124,7 @@ class PredictRequestParserTest {
     assertEquals("webhook_endpoint", outcome.error().field());
   }
 
-  /** Issue 10, point 2: a URL no connection could ever be made to is refused at once. */
+  /** A webhook URL no connection could ever be made to is refused at once. */
   @ParameterizedTest
   @ValueSource(
       strings = {

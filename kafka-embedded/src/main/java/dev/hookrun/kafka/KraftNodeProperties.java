@@ -54,15 +54,16 @@ final class KraftNodeProperties {
     // write to one faults it in with the disk's readahead, and the kernel zero-fills every hole it
     // reads. With Kafka's 10 MiB and a virtual disk's 8 MiB readahead that was ~800 MB of memset on
     // the request handlers when the platform's ~40 busy partitions took their first records, a
-    // ~0.5 s stall of the first predicts after ready (docs/PERFORMANCE.md, tenth session). 1 MiB
-    // still holds 131,072 offset entries, a segment of ~350 MB of records before the time index
-    // rolls it.
+    // ~0.5 s stall of the first predicts after ready (docs/PERFORMANCE.md, "What the defaults rest
+    // on"). 1 MiB still holds 131,072 offset entries, a segment of ~350 MB of records before the
+    // time index rolls it.
     p.put("log.index.size.max.bytes", Integer.toString(1024 * 1024));
     p.put("auto.create.topics.enable", "false");
     // A deleted topic's or segment's files leave the disk a second later instead of Kafka's
     // minute: nothing reads a deleted segment for that long on these brokers (a fetch takes
     // milliseconds), and removing ~100 MB of deleted segments a minute late, on a disk mounted
-    // with discard, was measured stalling a paced load for 3 s (docs/PERFORMANCE.md).
+    // with discard, was measured stalling a paced load for 3 s (docs/PERFORMANCE.md, "What the
+    // defaults rest on").
     p.put("log.segment.delete.delay.ms", "1000");
     // Let tests and the chaos run use session timeouts down to 3 s.
     p.put("group.min.session.timeout.ms", "3000");

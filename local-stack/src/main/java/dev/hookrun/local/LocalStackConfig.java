@@ -76,8 +76,8 @@ public record LocalStackConfig(
    * broker, here on the same cores as the stages; a partition only pays for itself as room for one
    * more group member, and one machine's worker members (each running many runs at once) are few.
    * On two cores, 12 → 4 partitions took a run's allocation from 302 to 242 KB, the broker's share
-   * from 134 to 94 KB (docs/PERFORMANCE.md, fifteenth session). A run whose data folder already
-   * holds its topics keeps their partitions.
+   * from 134 to 94 KB (docs/PERFORMANCE.md, "What the defaults rest on"). A run whose data folder
+   * already holds its topics keeps their partitions.
    */
   static int ownBrokerPartitions(int cores) {
     int cap = Integer.parseInt(KafkaSettings.PARTITIONS.defaultValue());

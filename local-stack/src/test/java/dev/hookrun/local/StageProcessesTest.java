@@ -29,9 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 11 (scale with cores): {@code LOCAL_PROCESSES=per-stage} runs the gateway, the worker and
- * the dispatcher as processes of their own, configured as in the one-process run, and leaves none
- * of them behind.
+ * {@code LOCAL_PROCESSES=per-stage} runs the gateway, the worker and the dispatcher as processes of
+ * their own, configured as in the one-process run, and leaves none of them behind.
  */
 class StageProcessesTest {
 

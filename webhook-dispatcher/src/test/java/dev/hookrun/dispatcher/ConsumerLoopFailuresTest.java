@@ -27,9 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, point 8, for every stage's consumer loop (the dispatcher's and the workers'): a record
- * whose handler throws is settled and the rest of its batch still runs; a failed offset commit is
- * retried until it succeeds.
+ * For every stage's consumer loop (the dispatcher's and the workers'): a record whose handler
+ * throws is settled and the rest of its batch still runs; a failed offset commit is retried until
+ * it succeeds.
  */
 class ConsumerLoopFailuresTest {
 

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, point 8: the ledger's tail of the run-state topic survives a record it cannot read. It
- * used to end for good on the first exception, leaving the dispatcher with a stale ledger that lets
- * a second result for a delivered run be delivered again.
+ * The ledger's tail of the run-state topic survives a record it cannot read. It used to end for
+ * good on the first exception, leaving the dispatcher with a stale ledger that lets a second result
+ * for a delivered run be delivered again.
  */
 class DeliveryLedgerTailTest {
 

@@ -29,9 +29,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12: every reader (a group member, a reader of every partition) meets errors the same way,
- * on the real broker. A record it cannot decode is skipped, counted, and the records after it still
- * arrive; a failed read is retried with back-off and counted, never fatal.
+ * Every reader (a group member, a reader of every partition) meets errors the same way, on the real
+ * broker. A record it cannot decode is skipped, counted, and the records after it still arrive; a
+ * failed read is retried with back-off and counted, never fatal.
  */
 class ReaderErrorPolicyTest {
 

@@ -22,9 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10, points 2 and 4: a delivery the dispatcher cannot make, or cannot keep in Kafka, is
- * settled with a reason (dead letter, run state {@code failed}, a metric) and never holds up the
- * deliveries behind it.
+ * A delivery the dispatcher cannot make, or cannot keep in Kafka, is settled with a reason (dead
+ * letter, run state {@code failed}, a metric) and never holds up the deliveries behind it.
  */
 class SettlingTest {
 
@@ -160,10 +159,10 @@ class SettlingTest {
   }
 
   /**
-   * Issue 10, point 9: a dispatcher killed between writing a delivery's next retry record and
-   * committing the one it came from leaves two records of the run, both due after the restart. They
-   * used to be attempted side by side, sending the webhook twice; the second now waits out as a
-   * duplicate while the first carries the delivery on.
+   * A dispatcher killed between writing a delivery's next retry record and committing the one it
+   * came from leaves two records of the run, both due after the restart. They used to be attempted
+   * side by side, sending the webhook twice; the second now waits out as a duplicate while the
+   * first carries the delivery on.
    */
   @Test
   void twoDueRecordsOfOneRunLeftByACrashAreAttemptedOnce() throws Exception {
