@@ -86,6 +86,8 @@ if [[ " $SCENARIOS " == *" 4 "* ]]; then
     # CPU-bound workers starve the receiver on 2 cores; short retries keep shed deliveries in the window
     WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 WEBHOOK_RETRY_SCHEDULE=1s,2s,4s,8s,16s java -jar webhook-dispatcher/target/webhook-dispatcher.jar > "$WORK/d-$n.log" 2>&1 &
     D=$!; PIDS+=("$D")
+    java -jar scheduler/target/scheduler.jar > "$WORK/s-$n.log" 2>&1 &
+    S=$!; PIDS+=("$S")
     WPIDS=""
     for i in $(seq 1 "$n"); do
       WORKER_ID="w$i" WORKER_BLOCKING_POOL_SIZE=1 java -jar worker/target/worker.jar > "$WORK/w-$n-$i.log" 2>&1 &
@@ -93,8 +95,8 @@ if [[ " $SCENARIOS " == *" 4 "* ]]; then
     done
     until curl -s -o /dev/null "http://127.0.0.1:$GWPORT/healthz"; do sleep 0.2; done
     load --url "http://127.0.0.1:$GWPORT/v3/p-bench/cpu-burn-example/predict" --key bench-key --runs "$CPU_RUNS" \
-         --concurrency 64 --body "{\"cpuMs\":$CPU_MS}" --label "4-cpu-model-${n}-workers" --pids "gateway=$GW,dispatcher=$D$WPIDS"
-    STEP=("$GW" "$D" $(echo "$WPIDS" | tr ',' '\n' | cut -s -d= -f2))
+         --concurrency 64 --body "{\"cpuMs\":$CPU_MS}" --label "4-cpu-model-${n}-workers" --pids "gateway=$GW,dispatcher=$D,scheduler=$S$WPIDS"
+    STEP=("$GW" "$D" "$S" $(echo "$WPIDS" | tr ',' '\n' | cut -s -d= -f2))
     kill "${STEP[@]}" 2>/dev/null || true
     wait "${STEP[@]}" 2>/dev/null || true
     kill "$BROKER"; wait "$BROKER" 2>/dev/null || true
