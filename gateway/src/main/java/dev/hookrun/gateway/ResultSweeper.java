@@ -8,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes stored results once their run has left RUN_RETENTION (its status is gone, so nobody can
- * be handed a new link). Every gateway sweeps; deleting twice is harmless. For S3 a bucket
- * lifecycle rule does the same without listing the bucket; this sweep is the fallback.
+ * Deletes stored results last modified more than RUN_RETENTION ago: the run has left the view (its
+ * status is gone, so nobody can be handed a new link), and the dispatchers renew a result while its
+ * webhook is delivered, so a result modified that long ago has no delivery that still needs it.
+ * Every gateway sweeps; deleting twice is harmless. For S3 a bucket lifecycle rule does the same
+ * without listing the bucket; this sweep is the fallback.
  */
 final class ResultSweeper {
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,6 +97,17 @@ public final class FsResultStore implements ResultStore {
 
   public UrlSigner signer() {
     return signer;
+  }
+
+  @Override
+  public boolean touch(String key) throws IOException {
+    requireValid(key);
+    try {
+      Files.setLastModifiedTime(dir.resolve(key), FileTime.from(clock.instant()));
+      return true;
+    } catch (NoSuchFileException gone) {
+      return false;
+    }
   }
 
   @Override

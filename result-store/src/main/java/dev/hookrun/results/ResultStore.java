@@ -23,7 +23,18 @@ public interface ResultStore extends AutoCloseable {
    */
   String signedUrl(String key, Duration ttl, String callerBase);
 
-  /** Deletes every stored result written before {@code cutoff}; returns how many. */
+  /**
+   * Makes {@code key} count as written now, so the retention sweep keeps it another RUN_RETENTION:
+   * a dispatcher still delivering a run's webhook keeps the result its link points to.
+   *
+   * @return false when the result is no longer stored
+   */
+  boolean touch(String key) throws IOException;
+
+  /**
+   * Deletes every stored result last written (or {@linkplain #touch touched}) before {@code
+   * cutoff}; returns how many.
+   */
   int deleteOlderThan(Instant cutoff) throws IOException;
 
   @Override

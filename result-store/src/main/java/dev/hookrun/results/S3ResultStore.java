@@ -15,6 +15,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -22,7 +25,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * Results as objects in an S3-compatible bucket, handed out as presigned GET URLs. The store for
  * deployments across hosts: every worker, gateway and dispatcher reaches the same bucket. Objects
  * should also be expired by a bucket lifecycle rule (docs/results.md); the gateways' sweep deletes
- * what is past RUN_RETENTION as well.
+ * what is past RUN_RETENTION as well. Both count from an object's LastModified, which {@link
+ * #touch} renews while the run's webhook is being delivered.
  */
 public final class S3ResultStore implements ResultStore {
 
@@ -100,6 +104,39 @@ public final class S3ResultStore implements ResultStore {
             p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(prefix + key)))
         .url()
         .toString();
+  }
+
+  /**
+   * Copies the object onto itself: S3 has no other way to renew an object's LastModified, which
+   * both the gateways' sweep and a bucket lifecycle rule count from. A copy onto itself must
+   * replace the metadata (S3 refuses it otherwise), so the content type is given again. The copy
+   * happens inside S3; nothing is downloaded.
+   */
+  @Override
+  public boolean touch(String key) throws IOException {
+    FsResultStore.requireValid(key);
+    try {
+      client.copyObject(
+          b ->
+              b.sourceBucket(bucket)
+                  .sourceKey(prefix + key)
+                  .destinationBucket(bucket)
+                  .destinationKey(prefix + key)
+                  .metadataDirective(MetadataDirective.REPLACE)
+                  .contentType("application/json"));
+      return true;
+    } catch (NoSuchKeyException gone) {
+      return false;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw new IOException(
+          "renewing " + key + " in bucket " + bucket + " failed: " + e.getMessage(), e);
+    } catch (SdkException e) {
+      throw new IOException(
+          "renewing " + key + " in bucket " + bucket + " failed: " + e.getMessage(), e);
+    }
   }
 
   @Override

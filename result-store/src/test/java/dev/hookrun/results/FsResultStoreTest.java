@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,43 @@ class FsResultStoreTest {
     assertEquals(1, store.deleteOlderThan(now.minus(Duration.ofHours(24))));
     assertFalse(store.file("old.json").isPresent());
     assertTrue(store.file("new.json").isPresent());
+  }
+
+  @Test
+  void aTouchedResultOutlivesTheSweepCutoffOfItsWriteTime() throws Exception {
+    Instant written = Instant.parse("2030-01-01T00:00:00Z");
+    Instant touched = written.plus(Duration.ofHours(40));
+    Instant sweptAt = written.plus(Duration.ofHours(50));
+    Duration retention = Duration.ofHours(48);
+    FsResultStore store =
+        new FsResultStore(
+            dataDir.resolve("results"),
+            new UrlSigner("sixteen-chars-secret".getBytes(StandardCharsets.UTF_8)),
+            null,
+            Clock.fixed(touched, ZoneOffset.UTC));
+    store.put("kept.json", new byte[] {'1'});
+    store.put("untouched.json", new byte[] {'2'});
+    for (String key : new String[] {"kept.json", "untouched.json"}) {
+      Files.setLastModifiedTime(dataDir.resolve("results").resolve(key), FileTime.from(written));
+    }
+
+    assertTrue(store.touch("kept.json"));
+    assertEquals(
+        touched, Files.getLastModifiedTime(dataDir.resolve("results/kept.json")).toInstant());
+
+    assertEquals(1, store.deleteOlderThan(sweptAt.minus(retention)));
+    assertTrue(store.file("kept.json").isPresent(), "touched 10 h before the sweep: kept");
+    assertFalse(store.file("untouched.json").isPresent(), "written 50 h before the sweep: gone");
+  }
+
+  @Test
+  void touchingAResultThatIsGoneSaysSo() throws Exception {
+    FsResultStore store = store(null);
+    assertFalse(store.touch("never-stored.json"));
+    store.put("swept.json", new byte[] {'1'});
+    Files.delete(dataDir.resolve("results/swept.json"));
+    assertFalse(store.touch("swept.json"));
+    assertFalse(store.file("swept.json").isPresent(), "a touch never brings a result back");
   }
 
   @Test

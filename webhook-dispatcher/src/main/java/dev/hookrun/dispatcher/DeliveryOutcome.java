@@ -31,7 +31,13 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
      * Never sent: the URL cannot be parsed or names an address nothing can connect to (a port out
      * of range). Retrying would not change that either.
      */
-    INVALID_ENDPOINT
+    INVALID_ENDPOINT,
+    /**
+     * Never sent: the run's stored result is no longer in the result store, so its {@code
+     * result_url} would answer 404, and a 2xx would mark a webhook delivered whose result nobody
+     * can fetch.
+     */
+    RESULT_EXPIRED
   }
 
   static DeliveryOutcome answered(int statusCode, Duration retryAfter) {
@@ -63,6 +69,10 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
 
   static DeliveryOutcome invalidEndpoint(String reason) {
     return new DeliveryOutcome(Kind.INVALID_ENDPOINT, 0, reason, null);
+  }
+
+  static DeliveryOutcome resultExpired(String reason) {
+    return new DeliveryOutcome(Kind.RESULT_EXPIRED, 0, reason, null);
   }
 
   public boolean delivered() {

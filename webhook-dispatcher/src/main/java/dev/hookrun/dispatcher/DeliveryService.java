@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes an attempt and moves the delivery on: delivered; to the next retry tier; or, after its last
- * attempt, a 410, a refused address or an invalid URL, to the dead letters. Every outcome is
- * published to the run-state topic for {@code GET …/runs/{id}}.
+ * attempt, a 410, a refused address, an invalid URL or a stored result that is gone ({@code
+ * result_expired}), to the dead letters. A stored result's age is renewed before each attempt and
+ * when the delivery is settled ({@link StoredResults}). Every outcome is published to the run-state
+ * topic for {@code GET …/runs/{id}}.
  *
  * <p>{@link #deliver} completes once the delivery's next step is durable in Kafka; only then may
  * the record it came from be committed. Whatever goes wrong on the way is settled, never left
@@ -59,6 +61,7 @@ final class DeliveryService {
   private final int maxInflight;
   private final BiConsumer<Long, Runnable> timers;
   private final ProjectShares shares;
+  private final StoredResults storedResults;
   private final List<Runnable> capacityListeners = new ArrayList<>();
   private final Set<String> attempting = new HashSet<>();
   private int inFlight;
@@ -73,6 +76,7 @@ final class DeliveryService {
       Clock clock,
       int maxInflight,
       ProjectShares shares,
+      StoredResults storedResults,
       BiConsumer<Long, Runnable> timers) {
     this.sender = sender;
     this.schedule = schedule;
@@ -84,6 +88,7 @@ final class DeliveryService {
     this.maxInflight = maxInflight;
     this.timers = timers;
     this.shares = shares;
+    this.storedResults = storedResults;
   }
 
   boolean saturated() {
@@ -178,7 +183,21 @@ final class DeliveryService {
                   + ": the result was truncated to fit the dead-letter topic; it is on "
                   + delivery.origin()));
     }
-    return sender.attempt(delivery);
+    // renewed before the attempt, so the link it carries outlives a receiver that fetches late;
+    // a result already gone is not announced with a link that answers 404
+    return storedResults
+        .renew(delivery.result())
+        .compose(
+            presence ->
+                presence == StoredResults.Presence.GONE
+                    ? Future.succeededFuture(
+                        DeliveryOutcome.resultExpired(
+                            DeadLetterHeaders.RESULT_EXPIRED
+                                + ": the stored result "
+                                + delivery.result().stored().key()
+                                + " is gone (kept RUN_RETENTION after the webhook was last"
+                                + " attempted); no webhook was sent"))
+                    : sender.attempt(delivery));
   }
 
   /**
@@ -211,6 +230,7 @@ final class DeliveryService {
       case DELIVERED -> {
         metrics.countAttempt("delivered");
         ledger.delivered(delivery.runId());
+        storedResults.renew(delivery.result()); // RUN_RETENTION from now: the receiver fetches it
         LOG.debug(
             "run {}: webhook delivered ({}) after {} attempt(s)",
             delivery.runId(),
@@ -233,6 +253,10 @@ final class DeliveryService {
       case INVALID_ENDPOINT -> {
         metrics.countAttempt("invalid_endpoint");
         return deadLetter(delivery, outcome, DeadLetterHeaders.INVALID_ENDPOINT, now);
+      }
+      case RESULT_EXPIRED -> {
+        metrics.countAttempt("result_expired");
+        return deadLetter(delivery, outcome, DeadLetterHeaders.RESULT_EXPIRED, now);
       }
       default -> {
         metrics.countAttempt("failed");
@@ -373,7 +397,14 @@ final class DeliveryService {
               return producer.send(
                   deadLetterRecord(small, small.toJson().encode(), outcome, reason));
             })
-        .onSuccess(v -> metrics.countDeadLetter(reason))
+        .onSuccess(
+            v -> {
+              metrics.countDeadLetter(reason);
+              if (!DeadLetterHeaders.RESULT_EXPIRED.equals(reason)) {
+                // a replay within RUN_RETENTION of the dead letter still finds the result
+                storedResults.renew(delivery.result());
+              }
+            })
         .compose(
             v ->
                 publish(

@@ -149,24 +149,55 @@ public record DispatcherConfig(
   public static DispatcherConfig fromEnv(Map<String, String> vars) {
     return ProcessSettings.read(
         vars,
-        env ->
-            new DispatcherConfig(
-                env.string(GROUP_ID),
-                env.integer(MAX_INFLIGHT, 1, 100_000),
-                share(env),
-                env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
-                env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
-                env.string(HTTP_HOST),
-                env.integer(HTTP_PORT, 0, 65_535),
-                schedule(env),
-                secrets(env),
-                networks(env),
-                ports(env),
-                env.integer(MAX_PER_HOST, 1, 10_000),
-                env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
-                KafkaSettings.fromEnv(env),
-                ResultStoreSettings.fromEnv(env),
-                env.duration(RECORD_LINGER, Duration.ZERO, Duration.ofSeconds(1))));
+        env -> {
+          RetrySchedule schedule = schedule(env);
+          KafkaSettings kafka = KafkaSettings.fromEnv(env);
+          retentionCoversRetries(env, kafka.runRetention(), schedule);
+          return new DispatcherConfig(
+              env.string(GROUP_ID),
+              env.integer(MAX_INFLIGHT, 1, 100_000),
+              share(env),
+              env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
+              env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
+              env.string(HTTP_HOST),
+              env.integer(HTTP_PORT, 0, 65_535),
+              schedule != null ? schedule : RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
+              secrets(env),
+              networks(env),
+              ports(env),
+              env.integer(MAX_PER_HOST, 1, 10_000),
+              env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
+              kafka,
+              ResultStoreSettings.fromEnv(env),
+              env.duration(RECORD_LINGER, Duration.ZERO, Duration.ofSeconds(1)));
+        });
+  }
+
+  /**
+   * A run's state, the dispatchers' memory of its delivery and its stored result all last
+   * RUN_RETENTION: a retry schedule longer than that would retry a webhook whose run the gateways
+   * have forgotten.
+   */
+  private static void retentionCoversRetries(Env env, Duration retention, RetrySchedule schedule) {
+    if (schedule == null || Env.parseDuration(env.string(KafkaSettings.RUN_RETENTION)) == null) {
+      return; // a value that does not parse is a problem of its own already
+    }
+    Duration longest = schedule.longest();
+    if (retention.compareTo(longest) < 0) {
+      env.problem(
+          KafkaSettings.RUN_RETENTION.name()
+              + "="
+              + env.string(KafkaSettings.RUN_RETENTION)
+              + " is shorter than "
+              + RETRY_SCHEDULE.name()
+              + "="
+              + schedule
+              + " takes at most ("
+              + RetrySchedule.describe(longest)
+              + " with +"
+              + Math.round(RetrySchedule.JITTER * 100)
+              + " % jitter): raise RUN_RETENTION to at least that, or shorten the schedule");
+    }
   }
 
   /** A dispatcher for tests and embedding: defaults for everything but Kafka. */
@@ -243,12 +274,13 @@ public record DispatcherConfig(
         this, "maxInflight", maxInflight, "maxPerHost", maxPerHost, "hostStall", hostStall);
   }
 
+  /** The schedule, or null when it is not valid (its problems are added). */
   private static RetrySchedule schedule(Env env) {
     List<Duration> delays = env.durations(RETRY_SCHEDULE);
     List<String> problems = RetrySchedule.problems(delays);
     if (!problems.isEmpty()) {
       problems.forEach(p -> env.problem(RETRY_SCHEDULE.name() + " " + p));
-      return RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT));
+      return null;
     }
     return RetrySchedule.of(delays);
   }

@@ -23,12 +23,13 @@ public final class DispatcherMetrics {
   private static final String STATE_SEND_FAILURES = "state_send_failures";
   private static final String OVER_SHARE = "over_share:";
   private static final String DEAD_LETTERED_FOR = "dead_lettered:";
+  private static final String RENEWAL = "result_renewal:";
 
   private final Map<String, AtomicLong> tally = new ConcurrentHashMap<>();
 
   /**
-   * An attempt ended: {@code delivered}, {@code gone}, {@code refused}, {@code invalid_endpoint} or
-   * {@code failed}.
+   * An attempt ended: {@code delivered}, {@code gone}, {@code refused}, {@code invalid_endpoint},
+   * {@code result_expired} or {@code failed}.
    */
   void countAttempt(String outcome) {
     add(ATTEMPTS);
@@ -56,6 +57,20 @@ public final class DispatcherMetrics {
   void countHostBusy() {
     add(HOST_BUSY);
     Meters.hostBusy();
+  }
+
+  /**
+   * A stored result's age was renewed for its webhook: {@code renewed}, {@code gone} (the store no
+   * longer has it) or {@code failed} (the store could not be asked).
+   */
+  void countResultRenewal(String outcome) {
+    add(RENEWAL + outcome);
+    Meters.storedResultRenewal(outcome);
+  }
+
+  /** Renewals of stored results with one outcome, e.g. {@code renewed}. */
+  public long resultRenewals(String outcome) {
+    return get(RENEWAL + outcome);
   }
 
   /** A delivery was put back without spending an attempt. */

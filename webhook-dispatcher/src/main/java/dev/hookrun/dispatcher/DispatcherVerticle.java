@@ -39,6 +39,9 @@ public final class DispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
   private static final AtomicInteger INSTANCE = new AtomicInteger();
   private static final int DNS_THREADS = 8;
+  // renewing a stored result is one store request (an S3 copy inside the bucket) per attempt of a
+  // run with a stored result: a pool of its own keeps them off Vert.x's shared worker threads
+  private static final int RESULT_STORE_THREADS = 8;
 
   private final DispatcherConfig config;
   private final Resolver resolverOverride;
@@ -52,6 +55,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private HttpClient client;
   private WorkerExecutor dns;
+  private WorkerExecutor resultPool;
   private long sweepTimer = -1;
   private HealthServer health;
   private ResultStore resultStore;
@@ -113,6 +117,8 @@ public final class DispatcherVerticle extends VerticleBase {
                             }
                           });
               WebhookSender sender = newSender();
+              resultPool =
+                  vertx.createSharedWorkerExecutor("hookrun-result-renewal", RESULT_STORE_THREADS);
               DeliveryService service =
                   new DeliveryService(
                       sender,
@@ -126,6 +132,7 @@ public final class DispatcherVerticle extends VerticleBase {
                       new ProjectShares(
                           ProjectShares.perProject(config.maxInflight(), config.projectShare()),
                           config.maxInflight()),
+                      new StoredResults(resultStore, resultPool, metrics),
                       (delayMs, action) -> vertx.setTimer(delayMs, t -> action.run()));
 
               // a batch is taken whole, so one batch may overshoot the bound by at most its size
@@ -259,10 +266,18 @@ public final class DispatcherVerticle extends VerticleBase {
               if (dns != null) {
                 closing.add(dns.close());
               }
-              if (resultStore != null) {
-                resultStore.close();
+              if (resultPool != null) {
+                closing.add(resultPool.close());
               }
-              return Future.join(closing);
+              // after the renewals still running on the pool
+              return Future.join(closing)
+                  .eventually(
+                      () -> {
+                        if (resultStore != null) {
+                          resultStore.close();
+                        }
+                        return Future.succeededFuture();
+                      });
             });
   }
 

@@ -84,6 +84,15 @@ public final class RetrySchedule {
     return Duration.ofMillis(delay);
   }
 
+  /**
+   * The longest the retries can take: every delay at its most jitter. A receiver's Retry-After may
+   * stretch a delay further (up to twice it), which this leaves out.
+   */
+  public Duration longest() {
+    Duration sum = delays.stream().reduce(Duration.ZERO, Duration::plus);
+    return Duration.ofMillis(Math.round(sum.toMillis() * (1 + JITTER)));
+  }
+
   public Instant dueAt(Instant now, int n, Duration retryAfter) {
     return now.plus(delayBefore(n, retryAfter));
   }
@@ -91,7 +100,12 @@ public final class RetrySchedule {
   @Override
   public String toString() {
     List<String> parts = new ArrayList<>();
-    delays.forEach(d -> parts.add(d.toString().substring(2).toLowerCase()));
+    delays.forEach(d -> parts.add(describe(d)));
     return String.join(",", parts);
+  }
+
+  /** e.g. {@code 33h6m6s}, as the schedule is written. */
+  static String describe(Duration d) {
+    return d.toString().substring(2).toLowerCase();
   }
 }

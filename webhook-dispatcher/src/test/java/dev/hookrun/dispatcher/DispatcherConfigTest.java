@@ -163,6 +163,42 @@ class DispatcherConfigTest {
   }
 
   @Test
+  void aRunRetentionShorterThanTheRetryScheduleWithItsJitterIsRefusedNamingBoth() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                DispatcherConfig.fromEnv(
+                    Map.of("RUN_RETENTION", "24h", "WEBHOOK_REQUEST_TIMEOUT", "forever")));
+    String all = String.join("\n", e.problems());
+    assertTrue(all.contains("RUN_RETENTION=24h"), all);
+    assertTrue(all.contains("WEBHOOK_RETRY_SCHEDULE=5s,5m,30m,2h,5h,10h,10h"), all);
+    assertTrue(all.contains("33h6m6s"), "the schedule's longest, +20 %: " + all);
+    assertTrue(all.contains("WEBHOOK_REQUEST_TIMEOUT"), "reported with the others: " + all);
+
+    assertEquals(
+        Duration.ofHours(48),
+        DispatcherConfig.fromEnv(Map.of()).kafka().runRetention(),
+        "the default retention covers the default schedule");
+    assertEquals(
+        Duration.ofHours(12),
+        DispatcherConfig.fromEnv(Map.of("RUN_RETENTION", "12h", "WEBHOOK_RETRY_SCHEDULE", "10h"))
+            .kafka()
+            .runRetention(),
+        "10 h + 20 % fits 12 h exactly");
+    String shorter =
+        String.join(
+            "\n",
+            assertThrows(
+                    ConfigException.class,
+                    () ->
+                        DispatcherConfig.fromEnv(
+                            Map.of("RUN_RETENTION", "11h", "WEBHOOK_RETRY_SCHEDULE", "10h")))
+                .problems());
+    assertTrue(shorter.contains("RUN_RETENTION=11h") && shorter.contains("12h"), shorter);
+  }
+
+  @Test
   void loopbackIsOpenedOnlyWhenNoAllowListIsConfigured() {
     DispatcherConfig unset = DispatcherConfig.fromEnv(Map.of());
     assertEquals(

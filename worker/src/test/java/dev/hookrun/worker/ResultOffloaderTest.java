@@ -130,6 +130,11 @@ class ResultOffloaderTest {
     }
 
     @Override
+    public boolean touch(String key) {
+      return objects.containsKey(key);
+    }
+
+    @Override
     public int deleteOlderThan(Instant cutoff) {
       return 0;
     }

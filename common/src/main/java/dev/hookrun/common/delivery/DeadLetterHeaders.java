@@ -10,8 +10,10 @@ public final class DeadLetterHeaders {
   /**
    * {@code exhausted} (every attempt failed), {@code gone} (410), {@code refused} (address not
    * allowed), {@code invalid_webhook_endpoint} (URL unparseable or unconnectable), {@code
-   * record_too_large} (the delivery no longer fits a retry tier) or {@code handler_error} (the
-   * dispatcher failed on the record: a bug; replay once it is fixed).
+   * record_too_large} (the delivery no longer fits a retry tier), {@code result_expired} (the run's
+   * stored result is gone, so no webhook was sent with a dead link; typically a replay later than
+   * RUN_RETENTION after the dead letter) or {@code handler_error} (the dispatcher failed on the
+   * record: a bug; replay once it is fixed).
    */
   public static final String REASON = "dead-letter-reason";
 
@@ -34,6 +36,7 @@ public final class DeadLetterHeaders {
   public static final String INVALID_ENDPOINT = "invalid_webhook_endpoint";
   public static final String RECORD_TOO_LARGE = "record_too_large";
   public static final String HANDLER_ERROR = "handler_error";
+  public static final String RESULT_EXPIRED = "result_expired";
 
   /** {@code true} when the dead letter's result was replaced by a reference to fit the topic. */
   public static final String RESULT_TRUNCATED = "dead-letter-result-truncated";

@@ -72,9 +72,11 @@ public record KafkaSettings(
   public static final Setting RUN_RETENTION =
       Setting.of(
           "RUN_RETENTION",
-          "24h",
+          "48h",
           "How long a run stays readable and an Idempotency-Key names the same run (gateway view, deliveries topic"
-              + " retention; requests and results are kept at least this long)");
+              + " retention; requests and results are kept at least this long); a stored result is kept this long"
+              + " after its webhook's last attempt. Dispatchers refuse one shorter than WEBHOOK_RETRY_SCHEDULE with"
+              + " its jitter");
   public static final Setting LAG_SAMPLE_INTERVAL =
       Setting.of(
           "CONSUMER_LAG_SAMPLE_INTERVAL",
@@ -166,7 +168,7 @@ public record KafkaSettings(
         (short) 1,
         "classic",
         Duration.ofSeconds(10),
-        Duration.ofHours(24),
+        Env.parseDuration(RUN_RETENTION.defaultValue()),
         Duration.ofSeconds(15),
         Map.of(),
         Integer.parseInt(BODY_LIMIT.defaultValue()),

@@ -206,7 +206,7 @@ public final class Meters {
 
   /**
    * Dispatcher: one webhook delivery attempt ended. Outcomes in use: {@code delivered}, {@code
-   * failed}, {@code gone}, {@code refused}, {@code invalid_endpoint}.
+   * failed}, {@code gone}, {@code refused}, {@code invalid_endpoint}, {@code result_expired}.
    */
   public static void deliveryAttempt(String outcome) {
     Counter counter =
@@ -264,6 +264,22 @@ public final class Meters {
                 Counter.builder("hookrun.webhook.deliveries.deferred")
                     .description(
                         "Webhook deliveries not attempted because their host was busy; retried without spending an attempt")
+                    .register(registry()))
+        .increment();
+  }
+
+  /**
+   * Dispatcher: the age of a run's stored result was renewed for its webhook ({@code renewed}), or
+   * the store no longer had it ({@code gone}) or could not be asked ({@code failed}).
+   */
+  public static void storedResultRenewal(String outcome) {
+    cached(
+            "resultRenewal:" + outcome,
+            () ->
+                Counter.builder("hookrun.webhook.result.renewals")
+                    .description(
+                        "Renewals of a stored result's age while its webhook is delivered, by outcome")
+                    .tag("outcome", outcome)
                     .register(registry()))
         .increment();
   }
