@@ -1,6 +1,7 @@
 package dev.hookrun.bench;
 
 import dev.hookrun.common.kafka.Topics;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunRequest;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -56,8 +57,7 @@ public final class WorkerCapacityBench {
       long t0 = System.nanoTime();
       Set<String> held = submit(producer, prefix, "hold-", holdRuns, holdMins);
       double produced = (System.nanoTime() - t0) / 1e9;
-      waitForStates(
-          bootstrap, new Topics(prefix).runState(), held, "running", Duration.ofSeconds(80));
+      waitForRunning(bootstrap, new Topics(prefix).results(), held, Duration.ofSeconds(80));
       double inFlightAfter = (System.nanoTime() - t0) / 1e9;
       long heapMb = heapAfterFullGc(workerPid);
       long rssMb = rssMb(workerPid);
@@ -139,22 +139,23 @@ public final class WorkerCapacityBench {
     return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
   }
 
-  /** Waits until every id has a record with the given status; returns the nanoTime it happened. */
-  private static long waitForStates(
-      String bootstrap, String topic, Set<String> ids, String status, Duration timeout) {
-    return follow(bootstrap, topic, ids, json -> status.equals(json.getString("status")), timeout);
+  /** Waits until the worker wrote every run's {@code running} record; returns when it happened. */
+  private static long waitForRunning(
+      String bootstrap, String topic, Set<String> ids, Duration timeout) {
+    return follow(
+        bootstrap, topic, ids, h -> RunHeaders.KIND_RUNNING.equals(RunHeaders.kind(h)), timeout);
   }
 
   private static long waitForOutcomes(
       String bootstrap, String topic, Set<String> ids, Duration timeout) {
-    return follow(bootstrap, topic, ids, json -> true, timeout);
+    return follow(bootstrap, topic, ids, RunHeaders::isOutcome, timeout);
   }
 
   private static long follow(
       String bootstrap,
       String topic,
       Set<String> ids,
-      java.util.function.Predicate<JsonObject> match,
+      java.util.function.Predicate<org.apache.kafka.common.header.Headers> match,
       Duration timeout) {
     Set<String> missing = new HashSet<>(ids);
     Map<String, Object> props = new HashMap<>();
@@ -175,7 +176,7 @@ public final class WorkerCapacityBench {
               missing.size() + " of " + ids.size() + " runs missing on " + topic);
         }
         for (var record : consumer.poll(Duration.ofMillis(100))) {
-          if (missing.contains(record.key()) && match.test(new JsonObject(record.value()))) {
+          if (missing.contains(record.key()) && match.test(record.headers())) {
             missing.remove(record.key());
           }
         }
