@@ -347,6 +347,17 @@ class DeployManifestsTest {
     int target =
         (Integer) ((List<Map<String, Object>>) service.get("ports")).get(0).get("targetPort");
     assertEquals(Integer.parseInt(configMap(docs, "hookrun-gateway").get("HTTP_PORT")), target);
+    int admin = Integer.parseInt(configMap(docs, "hookrun-gateway").get("ADMIN_HTTP_PORT"));
+    assertTrue(
+        ((List<Map<String, Object>>) service.get("ports"))
+            .stream().noneMatch(p -> Integer.valueOf(admin).equals(p.get("targetPort"))),
+        "the public Service never routes to the admin listener");
+    Map<String, Object> adminService =
+        (Map<String, Object>) named(docs, "Service", "hookrun-gateway-admin").get("spec");
+    assertEquals(
+        admin,
+        ((List<Map<String, Object>>) adminService.get("ports")).get(0).get("targetPort"),
+        "/ops and /metrics have a Service of their own");
   }
 
   private static final List<String> PRIVATE_RANGES =
