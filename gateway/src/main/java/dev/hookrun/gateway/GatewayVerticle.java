@@ -22,11 +22,13 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +69,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private ReadinessCheck readiness;
   private WorkerExecutor sends;
+  private Duration deliveryTimeout;
   private ConnectionGuard connections;
   private long idleTimer = -1;
   private ResultStore resultStore;
@@ -124,7 +127,15 @@ public final class GatewayVerticle extends VerticleBase {
                 PlatformTopics.results(kafka),
                 PlatformTopics.runState(kafka, kafka.runRetention()),
                 PlatformTopics.cancels(kafka, kafka.runRetention())))
-        .compose(v -> RequestSizeCheck.verify(vertx, kafka, producerProperties()))
+        .compose(
+            v ->
+                DeliveryTimeout.resolve(
+                    vertx, kafka, config.kafkaSendTimeout(), config.kafkaDeliveryTimeout()))
+        .compose(
+            delivery -> {
+              deliveryTimeout = delivery;
+              return RequestSizeCheck.verify(vertx, kafka, producerProperties());
+            })
         // Building an S3 client loads and reads much: not on the event loop.
         .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
         .compose(
@@ -207,8 +218,22 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Map<String, String> producerProperties() {
-    return KafkaClientProperties.producer(
-        config.kafka(), "hookrun-gateway", config.kafkaSendTimeout());
+    Map<String, String> p =
+        new HashMap<>(
+            KafkaClientProperties.producer(
+                config.kafka(), "hookrun-gateway", config.kafkaSendTimeout(), deliveryTimeout));
+    // A producer whose leader died keeps its records for that leader until its metadata names a
+    // new one, and nothing asks for fresh metadata once its connection attempts stop failing
+    // anew: the records of the dead node's partitions waited seconds after the new leaders were
+    // elected, past the answer deadline. A refresh every second bounds that wait (one small
+    // request a second, for the gateway's two topics).
+    if (!config
+        .kafka()
+        .extraClientProperties()
+        .containsKey(ProducerConfig.METADATA_MAX_AGE_CONFIG)) {
+      p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, "1000");
+    }
+    return p;
   }
 
   private Router buildRouter() {
@@ -222,7 +247,11 @@ public final class GatewayVerticle extends VerticleBase {
             TimeUnit.MILLISECONDS);
     var sender =
         new KafkaSender(
-            producer.unwrap(), sends, new KafkaAvailability(1_000, System::nanoTime), metadataWait);
+            producer.unwrap(),
+            sends,
+            new KafkaAvailability(1_000, System::nanoTime),
+            metadataWait,
+            config.kafkaSendTimeout());
     var publisher = new RequestPublisher(sender, topics, config.kafka().requestLimits());
     var lookup = new RunLookup(config.apiKeys(), view);
     var admission =
