@@ -22,13 +22,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -218,22 +216,8 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Map<String, String> producerProperties() {
-    Map<String, String> p =
-        new HashMap<>(
-            KafkaClientProperties.producer(
-                config.kafka(), "hookrun-gateway", config.kafkaSendTimeout(), deliveryTimeout));
-    // A producer whose leader died keeps its records for that leader until its metadata names a
-    // new one, and nothing asks for fresh metadata once its connection attempts stop failing
-    // anew: the records of the dead node's partitions waited seconds after the new leaders were
-    // elected, past the answer deadline. A refresh every second bounds that wait (one small
-    // request a second, for the gateway's two topics).
-    if (!config
-        .kafka()
-        .extraClientProperties()
-        .containsKey(ProducerConfig.METADATA_MAX_AGE_CONFIG)) {
-      p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, "1000");
-    }
-    return p;
+    return KafkaClientProperties.producer(
+        config.kafka(), "hookrun-gateway", config.kafkaSendTimeout(), deliveryTimeout);
   }
 
   private Router buildRouter() {
