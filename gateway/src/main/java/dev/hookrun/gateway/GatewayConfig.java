@@ -12,6 +12,7 @@ import dev.hookrun.ops.OpsSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Everything the gateway reads from its environment, validated once at start. */
 public record GatewayConfig(
@@ -21,6 +22,7 @@ public record GatewayConfig(
     int adminHttpPort,
     ApiKeys apiKeys,
     Duration kafkaSendTimeout,
+    Optional<Duration> kafkaDeliveryTimeout,
     Duration maxRunTime,
     Duration syncTimeout,
     Duration queueTtl,
@@ -59,8 +61,15 @@ public record GatewayConfig(
   public static final Setting SEND_TIMEOUT =
       Setting.of(
           "KAFKA_SEND_TIMEOUT",
-          "5s",
+          "9s",
           "How long a predict waits for Kafka to acknowledge the request before answering 503");
+  public static final Setting DELIVERY_TIMEOUT =
+      Setting.of(
+          "KAFKA_DELIVERY_TIMEOUT",
+          "",
+          "How long a request keeps trying to reach Kafka in all, also after its predict was answered"
+              + " 503 outcome_unknown; unset: KAFKA_SEND_TIMEOUT on one broker, KAFKA_SEND_TIMEOUT plus"
+              + " twice the brokers' broker.session.timeout.ms on several");
 
   /** Shared with every stage: it also sizes the requests topic (see RequestLimits). */
   public static final Setting BODY_LIMIT = KafkaSettings.BODY_LIMIT;
@@ -137,6 +146,7 @@ public record GatewayConfig(
               ADMIN_HTTP_PORT,
               API_KEYS,
               SEND_TIMEOUT,
+              DELIVERY_TIMEOUT,
               MAX_RUN_TIME,
               SYNC_TIMEOUT,
               QUEUE_TTL,
@@ -168,13 +178,21 @@ public record GatewayConfig(
                     + HTTP_PORT.name()
                     + ": /ops and /metrics are never served on the API port");
           }
+          Duration sendTimeout =
+              env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2));
+          Optional<Duration> deliveryTimeout =
+              env.optional(DELIVERY_TIMEOUT).isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(
+                      env.duration(DELIVERY_TIMEOUT, sendTimeout, Duration.ofMinutes(10)));
           return new GatewayConfig(
               env.string(HTTP_HOST),
               httpPort,
               env.string(ADMIN_HTTP_HOST),
               adminPort,
               keys,
-              env.duration(SEND_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(2)),
+              sendTimeout,
+              deliveryTimeout,
               env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
               env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
               env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),

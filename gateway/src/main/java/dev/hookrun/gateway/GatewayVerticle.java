@@ -71,6 +71,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private ReadinessCheck readiness;
   private WorkerExecutor sends;
+  private Duration deliveryTimeout;
   private ConnectionGuard connections;
   private long idleTimer = -1;
   private ResultStore resultStore;
@@ -129,7 +130,15 @@ public final class GatewayVerticle extends VerticleBase {
                 PlatformTopics.results(kafka),
                 PlatformTopics.runState(kafka, kafka.runRetention()),
                 PlatformTopics.cancels(kafka, kafka.runRetention())))
-        .compose(v -> RequestSizeCheck.verify(vertx, kafka, producerProperties()))
+        .compose(
+            v ->
+                DeliveryTimeout.resolve(
+                    vertx, kafka, config.kafkaSendTimeout(), config.kafkaDeliveryTimeout()))
+        .compose(
+            delivery -> {
+              deliveryTimeout = delivery;
+              return RequestSizeCheck.verify(vertx, kafka, producerProperties());
+            })
         // Building an S3 client loads and reads much: not on the event loop.
         .compose(v -> vertx.executeBlocking(() -> ResultStore.create(config.results())))
         .compose(
@@ -250,7 +259,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Map<String, String> producerProperties() {
     return KafkaClientProperties.producer(
-        config.kafka(), "hookrun-gateway", config.kafkaSendTimeout());
+        config.kafka(), "hookrun-gateway", config.kafkaSendTimeout(), deliveryTimeout);
   }
 
   private Router buildRouter() {
@@ -264,7 +273,11 @@ public final class GatewayVerticle extends VerticleBase {
             TimeUnit.MILLISECONDS);
     var sender =
         new KafkaSender(
-            producer.unwrap(), sends, new KafkaAvailability(1_000, System::nanoTime), metadataWait);
+            producer.unwrap(),
+            sends,
+            new KafkaAvailability(1_000, System::nanoTime),
+            metadataWait,
+            config.kafkaSendTimeout());
     var publisher = new RequestPublisher(sender, topics, config.kafka().requestLimits());
     var lookup = new RunLookup(config.apiKeys(), view);
     var admission =

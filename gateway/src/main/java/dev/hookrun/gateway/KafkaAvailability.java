@@ -55,7 +55,9 @@ final class KafkaAvailability {
    * only when nothing sent after it was acknowledged meanwhile: one broker of three dying times out
    * the sends to the partitions it led while the others keep acknowledging, and closing the gate
    * then would refuse every predict for a fault that costs a third of the partitions a few seconds
-   * (measured on three brokers: 80 % refused). A rejected record says nothing about the others.
+   * (80 % of predicts were refused that way). A rejected record says nothing about the others. The
+   * sender reports a send's delivery here, not its answer deadline: a cluster fencing a dead node
+   * stalls every write for longer than a client waits, and gets them all through afterwards.
    */
   void failed(Throwable error, long sentAtNanos) {
     boolean timeout =

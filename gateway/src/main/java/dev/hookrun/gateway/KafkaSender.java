@@ -28,6 +28,12 @@ import org.apache.kafka.common.utils.Utils;
  * metadata wait, or whose turn comes after the gate closed, is refused without being sent: its 503
  * is then true ("nothing was accepted") and arrives within about the send timeout.
  *
+ * <p>The answer and the record's delivery are apart: the future completes by the send timeout (the
+ * client's answer), failing {@code OUTCOME_UNKNOWN} if the record was handed to the producer and is
+ * not acknowledged yet, while the producer keeps trying up to its delivery timeout, which on a
+ * cluster outlasts a dead node's fencing ({@link DeliveryTimeout}). The gate and the partitions'
+ * health hear how the delivery ended, not the answer.
+ *
  * <p>A failed future always holds a {@link SendFailure} saying whether the record can have been
  * written: a send that failed inside {@code producer.send} itself (no metadata, too large) never
  * left this process, while one the producer had taken and then timed out may still be on the
@@ -45,13 +51,15 @@ final class KafkaSender {
   private final KafkaAvailability availability;
   private final PartitionHealth health;
   private final long queueBudgetNanos;
+  private final long answerTimeoutMillis;
   private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
   KafkaSender(
       Producer<String, String> producer,
       WorkerExecutor sends,
       KafkaAvailability availability,
-      Duration queueBudget) {
+      Duration queueBudget,
+      Duration answerTimeout) {
     // a partition is stalled after 1 s without an acknowledgement (writes take milliseconds), and
     // new runs try one that timed out again after 2 s, to find out whether its election is over
     this(
@@ -59,7 +67,8 @@ final class KafkaSender {
         sends,
         availability,
         new PartitionHealth(1_000, 2_000, System::nanoTime),
-        queueBudget);
+        queueBudget,
+        answerTimeout);
   }
 
   KafkaSender(
@@ -67,12 +76,14 @@ final class KafkaSender {
       WorkerExecutor sends,
       KafkaAvailability availability,
       PartitionHealth health,
-      Duration queueBudget) {
+      Duration queueBudget,
+      Duration answerTimeout) {
     this.producer = producer;
     this.sends = sends;
     this.availability = availability;
     this.health = health;
     this.queueBudgetNanos = queueBudget.toNanos();
+    this.answerTimeoutMillis = Math.max(1, answerTimeout.toMillis());
   }
 
   Future<Void> send(String topic, String key, String value) {
@@ -97,10 +108,25 @@ final class KafkaSender {
     long queuedAt = System.nanoTime();
     Context context = Vertx.currentContext();
     Promise<Void> acked = Promise.promise();
+    Promise<Void> answer = Promise.promise();
+    // the first of the task and the answer deadline to claim the record decides whether it is sent
+    AtomicBoolean claimed = new AtomicBoolean();
+    long deadline =
+        context
+            .owner()
+            .setTimer(
+                answerTimeoutMillis,
+                t ->
+                    answer.tryFail(
+                        claimed.compareAndSet(false, true)
+                            ? SendFailure.notSent(new KafkaAvailability.Unavailable())
+                            : SendFailure.afterHandOff(
+                                new TimeoutException("not acknowledged within the send timeout"))));
     sends
         .executeBlocking(
             () -> {
-              if (System.nanoTime() - queuedAt > queueBudgetNanos
+              if (!claimed.compareAndSet(false, true)
+                  || System.nanoTime() - queuedAt > queueBudgetNanos
                   || (!probe && availability.isDown())) {
                 throw new KafkaAvailability.Unavailable();
               }
@@ -140,10 +166,23 @@ final class KafkaSender {
         .onFailure(
             error ->
                 acked.tryFail(SendFailure.notSent(error))); // refused in the queue, or send() threw
-    return acked
+    // The gate hears what Kafka did with the record, which may be after the client's answer: a
+    // cluster fencing a dead node holds every write for longer than a client waits, and closing
+    // the gate on that would refuse the predicts that get through once the fencing is done.
+    acked
         .future()
         .onSuccess(v -> availability.succeeded())
-        .onFailure(error -> availability.failed(error, queuedAt));
+        .onFailure(error -> availability.failed(error, queuedAt))
+        .onComplete(
+            r -> {
+              context.owner().cancelTimer(deadline);
+              if (r.succeeded()) {
+                answer.tryComplete();
+              } else {
+                answer.tryFail(r.cause());
+              }
+            });
+    return answer.future();
   }
 
   /**

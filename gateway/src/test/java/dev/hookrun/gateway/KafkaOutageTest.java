@@ -307,23 +307,76 @@ class KafkaOutageTest {
   }
 
   /**
+   * The answer deadline and the record's delivery are apart: with KAFKA_DELIVERY_TIMEOUT well past
+   * KAFKA_SEND_TIMEOUT (as on a cluster, to outlast a dead node's fencing), a predict whose
+   * acknowledgement does not come is still answered by the send timeout, outcome_unknown with its
+   * run id, and its record keeps trying and is written once the broker's replies flow again. The
+   * gate stays open meanwhile, since the producer has not given up.
+   */
+  @Test
+  void anUnconfirmedPredictIsAnsweredByTheSendTimeoutWhileItsRecordKeepsTrying(@TempDir Path dir) {
+    Vertx vertx = Vertx.vertx();
+    Vertx network = Vertx.vertx();
+    PartitionProxy proxy = PartitionProxy.start(network);
+    try (EmbeddedKafkaBroker broker =
+        new EmbeddedKafkaBroker(
+            dir, 0, Map.of("advertised.listeners", "PLAINTEXT://127.0.0.1:" + proxy.port()))) {
+      proxy.forwardTo(broker.port());
+      broker.start();
+      Duration sendTimeout = Duration.ofSeconds(2);
+      GatewayConfig config =
+          config("127.0.0.1:" + proxy.port(), sendTimeout, Map.of("KAFKA_DELIVERY_TIMEOUT", "8s"));
+      GatewayVerticle gateway = deploy(vertx, config);
+      TestHttp http = new TestHttp(gateway.actualPort(), "k");
+      assertEquals(202, http.post(PATH, BODY).status());
+
+      proxy.dropReplies();
+      long start = System.nanoTime();
+      var unknown = http.post(PATH, BODY);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertEquals(503, unknown.status(), () -> "body: " + unknown.json());
+      assertEquals("outcome_unknown", unknown.json().getJsonObject("error").getString("code"));
+      assertTrue(
+          took.compareTo(sendTimeout.plusMillis(500)) < 0,
+          "answered after " + took + ", not by the send timeout " + sendTimeout);
+      String runId = unknown.json().getString("run_id");
+
+      proxy.heal();
+      await().atMost(Duration.ofSeconds(30)).until(() -> runsInTopic(config).contains(runId));
+      assertEquals(202, http.post(PATH, BODY).status(), "the gate closed on an answer deadline");
+    } finally {
+      vertx.close().await();
+      network.close().await();
+    }
+  }
+
+  /**
    * A gateway on 127.0.0.1 (any port) for key k of project p-1, with this broker and send timeout.
    */
   private static GatewayConfig config(String bootstrapServers, Duration sendTimeout) {
-    return GatewayConfig.fromEnv(
-        Map.of(
-            "HTTP_PORT",
-            "0",
-            "HTTP_HOST",
-            "127.0.0.1",
-            "ADMIN_HTTP_PORT",
-            "0",
-            "API_KEYS",
-            "k=p-1",
-            "KAFKA_SEND_TIMEOUT",
-            sendTimeout.toSeconds() + "s",
-            "KAFKA_BOOTSTRAP_SERVERS",
-            bootstrapServers));
+    return config(bootstrapServers, sendTimeout, Map.of());
+  }
+
+  /** The same with {@code extra} settings. */
+  private static GatewayConfig config(
+      String bootstrapServers, Duration sendTimeout, Map<String, String> extra) {
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(
+                "HTTP_PORT",
+                "0",
+                "HTTP_HOST",
+                "127.0.0.1",
+                "ADMIN_HTTP_PORT",
+                "0",
+                "API_KEYS",
+                "k=p-1",
+                "KAFKA_SEND_TIMEOUT",
+                sendTimeout.toSeconds() + "s",
+                "KAFKA_BOOTSTRAP_SERVERS",
+                bootstrapServers));
+    env.putAll(extra);
+    return GatewayConfig.fromEnv(env);
   }
 
   private static GatewayVerticle deploy(Vertx vertx, GatewayConfig config) {

@@ -28,6 +28,19 @@ public final class KafkaClientProperties {
    */
   public static Map<String, String> producer(
       KafkaSettings kafka, String clientId, Duration timeout) {
+    return producer(kafka, clientId, timeout, timeout);
+  }
+
+  /**
+   * A durable producer whose records may keep trying past the send timeout, up to {@code
+   * deliveryTimeout} in all: the caller answers by {@code timeout} whatever happened (the gateway's
+   * 503 {@code outcome_unknown}), while the record still gets through a stall that a cluster
+   * resolves by itself, such as a dead node's fencing. {@code timeout} still bounds the wait for
+   * metadata ({@link #metadataWait}); equal timeouts give {@link #producer(KafkaSettings, String,
+   * Duration)}.
+   */
+  public static Map<String, String> producer(
+      KafkaSettings kafka, String clientId, Duration timeout, Duration deliveryTimeout) {
     Map<String, String> p = base(kafka, clientId);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -43,13 +56,15 @@ public final class KafkaClientProperties {
         Integer.toString(
             Math.max(DEFAULT_MAX_REQUEST_SIZE, kafka.requestLimits().maxRecordBytes())));
     long block = metadataWait(timeout).toMillis();
-    long delivery = Math.max(1_000, timeout.toMillis() - block);
+    long beyond = Math.max(0, deliveryTimeout.toMillis() - timeout.toMillis());
+    long delivery = Math.max(1_000, timeout.toMillis() - block) + beyond;
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(block));
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(delivery));
-    // the client refuses a delivery timeout below linger + request timeout
+    // the client refuses a delivery timeout below linger + request timeout; a produce request
+    // waiting on a live leader for a dead follower's fencing must not be cut (and retried) first
     p.put(
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-        Long.toString(Math.min(delivery, Math.max(1_000, timeout.toMillis() / 2))));
+        Long.toString(Math.min(delivery, Math.max(1_000, timeout.toMillis() / 2) + beyond)));
     p.putAll(kafka.extraClientProperties());
     return p;
   }
