@@ -128,7 +128,7 @@ public final class GatewayVerticle extends VerticleBase {
             List.of(
                 PlatformTopics.requests(kafka),
                 PlatformTopics.results(kafka),
-                PlatformTopics.runState(kafka, kafka.runRetention()),
+                PlatformTopics.deliveries(kafka, kafka.runRetention()),
                 PlatformTopics.cancels(kafka, kafka.runRetention())))
         .compose(
             v ->

@@ -70,7 +70,7 @@ final class RunRecords {
   }
 
   List<String> followedTopics() {
-    return List.of(topics.requests(), topics.results(), topics.runState(), topics.cancels());
+    return List.of(topics.requests(), topics.results(), topics.deliveries(), topics.cancels());
   }
 
   /**
@@ -103,7 +103,7 @@ final class RunRecords {
                     RunResult.fromJson(json), Instant.ofEpochMilli(record.timestamp())));
       };
     }
-    if (topic.equals(topics.runState())) {
+    if (topic.equals(topics.deliveries())) {
       return changed(RunState.delivering(DeliveryState.fromJson(json)));
     }
     if (topic.equals(topics.cancels())) {

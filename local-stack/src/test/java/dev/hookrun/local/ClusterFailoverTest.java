@@ -382,7 +382,7 @@ class ClusterFailoverTest {
 
   private static List<String> platformTopics() {
     var t = kafka.topics();
-    return List.of(t.requests(), t.results(), t.runState(), t.cancels());
+    return List.of(t.requests(), t.results(), t.deliveries(), t.cancels());
   }
 
   /**

@@ -59,7 +59,7 @@ class RunStateFromFactsTest {
     // a state topic the broker compacts within seconds, as it would after an hour in production
     stack.createTopics(
         List.of(
-            PlatformTopics.runState(stack.kafka, stack.kafka.runRetention())
+            PlatformTopics.deliveries(stack.kafka, stack.kafka.runRetention())
                 .withConfig("segment.ms", "100")
                 .withConfig("min.cleanable.dirty.ratio", "0.01")
                 .withConfig("min.compaction.lag.ms", "0")
@@ -105,7 +105,7 @@ class RunStateFromFactsTest {
                                             .getJsonObject("webhook")
                                             .getString("status"))));
 
-    String stateTopic = stack.kafka.topics().runState();
+    String stateTopic = stack.kafka.topics().deliveries();
     int written = TopicReader.readAll(stack.kafka.bootstrapServers(), stateTopic).size();
     try (var producer =
         new KafkaProducer<>(

@@ -22,8 +22,8 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Every record is keyed by run id, so each topic holds the run in exactly one partition, the one
  * the key hashes to: only those partitions are read. The run's creation time, taken from its
- * run-state record (a compacted topic, so a short read), narrows the other reads further to records
- * written since then, with a margin for clock skew between hosts.
+ * deliveries record (a compacted topic, so a short read), narrows the other reads further to
+ * records written since then, with a margin for clock skew between hosts.
  */
 final class RunTracer {
 
@@ -66,7 +66,7 @@ final class RunTracer {
     Map<TopicPartition, Long> from = new HashMap<>(earliest);
     TopicPartition state =
         partitions.stream()
-            .filter(p -> p.topic().equals(access.kafka().topics().runState()))
+            .filter(p -> p.topic().equals(access.kafka().topics().deliveries()))
             .findFirst()
             .orElse(null);
     if (state != null) {

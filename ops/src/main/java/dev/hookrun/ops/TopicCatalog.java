@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The platform's topics as operators name them: every topic under TOPIC_PREFIX, by short name
- * ({@code requests}, {@code run-state}, {@code webhook-retry-2}, ...) or full name, and the stage
+ * ({@code requests}, {@code deliveries}, {@code webhook-retry-2}, ...) or full name, and the stage
  * that consumes each. Topics added under the prefix later (more retry tiers) are picked up as they
  * appear.
  */
@@ -87,7 +87,7 @@ public final class TopicCatalog {
     return switch (shortName) {
       case Topics.REQUESTS -> 0;
       case Topics.WORK -> 1;
-      case Topics.RUN_STATE -> 2;
+      case Topics.DELIVERIES -> 2;
       case Topics.RESULTS -> 3;
       case Topics.CANCELS -> 4;
       case Topics.WORKERS -> 5;
@@ -99,7 +99,7 @@ public final class TopicCatalog {
   private String aliasOf(String name) {
     return switch (name) {
       case "dlq", "dead-letters" -> topics.deadLetters();
-      case "state" -> topics.runState();
+      case "state", "delivery-states" -> topics.deliveries();
       default ->
           name.matches("retry-\\d+")
               ? topics.prefix() + Topics.RETRY_TIER + name.substring("retry-".length())

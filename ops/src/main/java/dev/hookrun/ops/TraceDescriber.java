@@ -42,7 +42,7 @@ final class TraceDescriber {
               + (hook == null ? ", no webhook" : ", webhook " + hook),
           null);
     }
-    if (topic.equals(Topics.RUN_STATE)) {
+    if (topic.equals(Topics.DELIVERIES)) {
       StringBuilder event = new StringBuilder("state ").append(v.getString("status"));
       if (worker != null) {
         event.append(" on ").append(worker);

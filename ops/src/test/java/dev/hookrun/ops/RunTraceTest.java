@@ -24,7 +24,7 @@ class RunTraceTest {
 
   private static final Map<String, Integer> LAYOUT =
       Map.of(
-          "requests", 12, "run-state", 12, "results", 12, "webhook-retry-1", 3, "webhook-dlq", 3);
+          "requests", 12, "deliveries", 12, "results", 12, "webhook-retry-1", 3, "webhook-dlq", 3);
   private static TestTopics t;
   private static String run;
   private static String neighbour;
@@ -66,10 +66,10 @@ class RunTraceTest {
             .encode(),
         Map.of()
       },
-      {"run-state", state("queued", "gateway", null, created), Map.of()},
-      {"run-state", state("running", "worker", "w-7", created), Map.of()},
+      {"deliveries", state("queued", "gateway", null, created), Map.of()},
+      {"deliveries", state("running", "worker", "w-7", created), Map.of()},
       {"results", result, Map.of()},
-      {"run-state", state("succeeded", "worker", "w-7", created), Map.of()},
+      {"deliveries", state("succeeded", "worker", "w-7", created), Map.of()},
       {
         "webhook-retry-1",
         new JsonObject().put("run_id", run).put("attempt", 1).put("last_status_code", 500).encode(),
@@ -165,7 +165,7 @@ class RunTraceTest {
   @Test
   void peekByKeyReadsOnlyThatRunsRecords() {
     PeekResult byKey =
-        OpsService.create(t.kafka).peek(new PeekQuery("run-state", null, null, null, run, 20));
+        OpsService.create(t.kafka).peek(new PeekQuery("deliveries", null, null, null, run, 20));
     assertEquals(3, byKey.records().size());
     assertTrue(byKey.records().stream().allMatch(r -> run.equals(r.key())));
     assertEquals("queued", ((JsonObject) byKey.records().get(0).jsonValue()).getString("status"));

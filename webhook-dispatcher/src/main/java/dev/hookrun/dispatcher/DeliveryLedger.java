@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Which runs' webhooks the dispatchers have already taken on: the memory behind "one delivery per
  * run".
  *
- * <p>The run-state topic is the record of every delivery attempt (each attempt's outcome is
+ * <p>The deliveries topic is the record of every delivery attempt (each attempt's outcome is
  * published there), so this reads it: whole at start, before the dispatcher takes any work, then
  * tailing it. A run whose state was published by a dispatcher is <em>claimed</em> (a delivery chain
  * exists: delivered, waiting in a retry tier, or dead-lettered), and a new result for it (a worker
@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * by a retry or a replay. Because results are keyed by run id, a duplicate lands on the partition,
  * and so usually the dispatcher, that handled the first one; the tail covers the case where the
  * partition has since moved to another dispatcher, and the read at start covers restarts. Entries
- * go when their run-state records would (the run retention).
+ * go when their deliveries records would (the run retention).
  *
  * <p>The reading is a {@link TopicFollower}'s, with its error policy: the tail never ends, since a
  * dispatcher with a stale ledger would deliver again what another dispatcher delivered; a record it
@@ -73,9 +73,9 @@ final class DeliveryLedger {
     this.values = values;
   }
 
-  /** Reads the run-state topic to its current end; completes on {@code context} when it has. */
+  /** Reads the deliveries topic to its current end; completes on {@code context} when it has. */
   Future<Void> start(Context context) {
-    String topic = kafka.topics().runState();
+    String topic = kafka.topics().deliveries();
     this.context = context;
     follower =
         TopicFollower.decoding(
@@ -146,7 +146,7 @@ final class DeliveryLedger {
 
   /**
    * Decodes only the states dispatchers wrote: before each fact was written once, three in four
-   * run-state records came from gateways and workers, and a topic may still hold them within its
+   * deliveries records came from gateways and workers, and a topic may still hold them within its
    * retention. Their values stay null.
    */
   static final class DispatcherStatesOnly extends SkippingStringDeserializer {

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Makes an attempt and moves the delivery on: delivered; to the next retry tier; or, after its last
  * attempt, a 410, a refused address, an invalid URL or a stored result that is gone ({@code
  * result_expired}), to the dead letters. A stored result's age is renewed before each attempt and
- * when the delivery is settled ({@link StoredResults}). Every outcome is published to the run-state
- * topic for {@code GET …/runs/{id}}.
+ * when the delivery is settled ({@link StoredResults}). Every outcome is published to the
+ * deliveries topic for {@code GET …/runs/{id}}.
  *
  * <p>{@link #deliver} completes once the delivery's next step is durable in Kafka; only then may
  * the record it came from be committed. Whatever goes wrong on the way is settled, never left
@@ -445,7 +445,7 @@ final class DeliveryService {
    * reads to not send a delivered webhook again, so it is sent until Kafka takes it or the
    * dispatcher stops: the record the delivery came from stays uncommitted meanwhile, and a restart
    * attempts it again rather than lose its state. The producer retries what Kafka calls transient;
-   * what it calls permanent (a run-state topic refusing the record: its size limit, a policy, an
+   * what it calls permanent (a deliveries topic refusing the record: its size limit, a policy, an
    * authorization) is an operator's to fix, and is tried again here, with back-off, until fixed. It
    * goes through the same direct producer as the deliveries: a {@code delivered} state leaves right
    * after the 2xx, which keeps short the window in which a crash makes the next dispatcher send it
@@ -455,7 +455,7 @@ final class DeliveryService {
     DeliveryState state = DeliveryState.of(delivery.result(), webhook, now);
     var record =
         new ProducerRecord<String, String>(
-            topics.runState(), state.runId(), state.toJson().encode());
+            topics.deliveries(), state.runId(), state.toJson().encode());
     header(record, RunStatePublisher.SOURCE_HEADER, "dispatcher");
     Promise<Void> sent = Promise.promise();
     publishUntilSent(record, webhook.status(), sent, STATE_FIRST_BACKOFF_MS);

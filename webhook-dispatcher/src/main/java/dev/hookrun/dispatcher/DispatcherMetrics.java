@@ -99,7 +99,7 @@ public final class DispatcherMetrics {
     return get(OVER_SHARE + outcome);
   }
 
-  /** A send of a delivery state to the run-state topic failed; it is tried again. */
+  /** A send of a delivery state to the deliveries topic failed; it is tried again. */
   void countStateSendFailed() {
     add(STATE_SEND_FAILURES);
     Meters.deliveryStateSendFailed();

@@ -85,7 +85,7 @@ public final class DispatcherVerticle extends VerticleBase {
         new ArrayList<>(
             List.of(
                 PlatformTopics.results(kafka),
-                PlatformTopics.runState(kafka, kafka.runRetention()),
+                PlatformTopics.deliveries(kafka, kafka.runRetention()),
                 PlatformTopics.deadLetters(kafka)));
     List<String> tiers = new ArrayList<>();
     for (int n = 1; n <= config.retrySchedule().retries(); n++) {
@@ -94,7 +94,7 @@ public final class DispatcherVerticle extends VerticleBase {
     }
     ledger = new DeliveryLedger(kafka, name + "-ledger");
     List<String> written = new ArrayList<>(tiers);
-    written.addAll(List.of(topics.runState(), topics.deadLetters()));
+    written.addAll(List.of(topics.deliveries(), topics.deadLetters()));
     return TopicInitializer.ensure(vertx, kafka, specs)
         .compose(v -> ledger.start(context))
         .compose(v -> EventLoopProducer.open(vertx, kafka, name, written, config.recordLinger()))
@@ -112,7 +112,7 @@ public final class DispatcherVerticle extends VerticleBase {
                   DurableProducer.direct(context, producer)
                       .onRetry(
                           (record, error) -> {
-                            if (record.topic().equals(topics.runState())) {
+                            if (record.topic().equals(topics.deliveries())) {
                               metrics.countStateSendFailed();
                             }
                           });

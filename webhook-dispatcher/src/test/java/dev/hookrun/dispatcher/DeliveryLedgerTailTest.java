@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The ledger's tail of the run-state topic survives a record it cannot read. It used to end for
+ * The ledger's tail of the deliveries topic survives a record it cannot read. It used to end for
  * good on the first exception, leaving the dispatcher with a stale ledger that lets a second result
  * for a delivered run be delivered again.
  */
@@ -67,7 +67,7 @@ class DeliveryLedgerTailTest {
   @Test
   void anUndecodableRecordIsSkippedAndCountedAndTheTailGoesOn() throws Exception {
     TopicInitializer.ensureBlocking(
-        h.kafka, List.of(PlatformTopics.runState(h.kafka, h.kafka.runRetention())));
+        h.kafka, List.of(PlatformTopics.deliveries(h.kafka, h.kafka.runRetention())));
     String before = "run-before-" + UUID.randomUUID();
     String after = "run-after-" + UUID.randomUUID();
     try (var producer =
@@ -77,7 +77,7 @@ class DeliveryLedgerTailTest {
       // all on partition 0: the poison sits between two deliveries
       send(producer, delivered(before));
       producer
-          .send(new ProducerRecord<>(h.kafka.topics().runState(), 0, "run-poison", "poison"))
+          .send(new ProducerRecord<>(h.kafka.topics().deliveries(), 0, "run-poison", "poison"))
           .get(20, TimeUnit.SECONDS);
       ledger = new DeliveryLedger(h.kafka, "test-ledger", new FailsOnPoison());
       ledger.start(h.vertx.getOrCreateContext()).await();
@@ -102,7 +102,7 @@ class DeliveryLedgerTailTest {
   private void send(KafkaProducer<String, String> producer, RunState state) throws Exception {
     var record =
         new ProducerRecord<>(
-            h.kafka.topics().runState(), 0, state.runId(), state.toJson().encode());
+            h.kafka.topics().deliveries(), 0, state.runId(), state.toJson().encode());
     record
         .headers()
         .add(RunStatePublisher.SOURCE_HEADER, "dispatcher".getBytes(StandardCharsets.UTF_8));

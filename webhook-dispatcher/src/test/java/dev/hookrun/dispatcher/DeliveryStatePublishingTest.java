@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A webhook's state reaches the run-state topic even when the broker refuses it for a while (here
+ * A webhook's state reaches the deliveries topic even when the broker refuses it for a while (here
  * the topic's size limit, set too small by an operator and then fixed): the dispatcher sends it
  * again until Kafka takes it, and meanwhile the result it delivered stays uncommitted.
  */
@@ -40,12 +40,12 @@ class DeliveryStatePublishingTest {
   @Test
   void aStateTheBrokerRefusesIsSentAgainUntilItIsTakenAndOnlyThenIsItsRecordCommitted()
       throws Exception {
-    String runState = h.kafka.topics().runState();
+    String runState = h.kafka.topics().deliveries();
     // smaller than any state: every send of one is refused (RecordTooLargeException)
     TopicInitializer.ensureBlocking(
         h.kafka,
         List.of(
-            PlatformTopics.runState(h.kafka, h.kafka.runRetention())
+            PlatformTopics.deliveries(h.kafka, h.kafka.runRetention())
                 .withConfig(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "64")));
     DispatcherVerticle dispatcher = h.deploy(h.config("1s"));
     String runId = "run-" + UUID.randomUUID();

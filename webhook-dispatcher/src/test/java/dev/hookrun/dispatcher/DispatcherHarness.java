@@ -191,7 +191,7 @@ final class DispatcherHarness implements AutoCloseable {
 
   /** The latest run state the dispatcher published for a run, if any. */
   Optional<RunState> dispatcherState(String runId) {
-    return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().runState(), runId)
+    return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().deliveries(), runId)
         .stream()
         .map(json -> RunState.delivering(DeliveryState.fromJson(json)))
         .filter(s -> "dispatcher".equals(s.source()))
@@ -212,7 +212,7 @@ final class DispatcherHarness implements AutoCloseable {
   }
 
   List<RunState> dispatcherStates(String runId) {
-    return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().runState(), runId)
+    return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().deliveries(), runId)
         .stream()
         .map(json -> RunState.delivering(DeliveryState.fromJson(json)))
         .filter(s -> "dispatcher".equals(s.source()))

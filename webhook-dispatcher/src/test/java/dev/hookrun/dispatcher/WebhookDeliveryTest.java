@@ -336,7 +336,7 @@ class WebhookDeliveryTest {
     await().atMost(WAIT).until(() -> first.metrics().duplicatesSkipped() == 1);
     assertEquals(1, receiver.requestsFor(result.runId()).size());
 
-    // a new dispatcher process learns what was delivered from the run-state topic
+    // a new dispatcher process learns what was delivered from the deliveries topic
     h.vertx.undeploy(h.vertx.deploymentIDs().iterator().next()).await();
     DispatcherVerticle second = h.deploy(h.config("100ms,200ms"));
     h.publish(result);

@@ -43,7 +43,7 @@ final class WorkerTestKit implements AutoCloseable {
               PlatformTopics.work(kafka),
               PlatformTopics.workers(kafka),
               PlatformTopics.results(kafka),
-              PlatformTopics.runState(kafka, Duration.ofHours(1)),
+              PlatformTopics.deliveries(kafka, Duration.ofHours(1)),
               PlatformTopics.cancels(kafka, Duration.ofHours(1))));
     } catch (Exception e) {
       throw new IllegalStateException(e);

@@ -59,11 +59,12 @@ public final class PlatformTopics {
     return kafka.runRetention().compareTo(week) > 0 ? kafka.runRetention() : week;
   }
 
-  public static TopicSpec runState(KafkaSettings kafka, Duration retention) {
-    return TopicSpec.of(kafka.topics().runState(), kafka.partitions(), kafka.replicationFactor())
+  /** Compacted and deleted: each run's newest delivery step, for the run retention. */
+  public static TopicSpec deliveries(KafkaSettings kafka, Duration retention) {
+    return TopicSpec.of(kafka.topics().deliveries(), kafka.partitions(), kafka.replicationFactor())
         .withConfig("cleanup.policy", "compact,delete")
         .withConfig("retention.ms", Long.toString(retention.toMillis()))
-        // compact soon after a run finishes so a restarting gateway reads few stale states
+        // compact soon after a delivery settles so a restarting gateway reads few stale steps
         .withConfig(
             "segment.ms",
             Long.toString(Math.min(retention.toMillis(), Duration.ofHours(1).toMillis())))

@@ -7,7 +7,7 @@ public record Topics(String prefix) {
   public static final String REQUESTS = "requests";
 
   public static final String RESULTS = "results";
-  public static final String RUN_STATE = "run-state";
+  public static final String DELIVERIES = "deliveries";
   public static final String CANCELS = "cancels";
   public static final String WORK = "work";
   public static final String WORKERS = "workers";
@@ -43,17 +43,28 @@ public record Topics(String prefix) {
     return prefix + WORKERS;
   }
 
-  /** Final outcomes of runs, produced by the workers, consumed by the webhook dispatchers. */
+  /**
+   * What the workers say of each run (headers tell the kind): {@code running} when one starts it,
+   * its progress, and its outcome; read by the dispatchers (outcomes and lifecycle events), the
+   * scheduler (a slot freed) and every gateway's view.
+   */
   public String results() {
     return prefix + RESULTS;
   }
 
-  /** The latest full state of each run (compacted), read by every gateway. */
-  public String runState() {
-    return prefix + RUN_STATE;
+  /**
+   * Each run's webhook delivery, step by step (attempt, retry planned, dead letter, replay), keyed
+   * by run id and compacted to the newest step: written by the dispatchers only, read by every
+   * gateway's view and by the dispatchers' ledger at start.
+   */
+  public String deliveries() {
+    return prefix + DELIVERIES;
   }
 
-  /** Cancel commands for runs, read by every worker (a broadcast, not a group). */
+  /**
+   * Cancel and purge commands, read whole by every worker (a broadcast, not a group), the scheduler
+   * (a queued run never released) and every gateway's view.
+   */
   public String cancels() {
     return prefix + CANCELS;
   }

@@ -285,7 +285,7 @@ public final class Meters {
   }
 
   /**
-   * Dispatcher: a send of a webhook's delivery state to the run-state topic failed; it is tried
+   * Dispatcher: a send of a webhook's delivery state to the deliveries topic failed; it is tried
    * again until it succeeds or the dispatcher stops.
    */
   public static void deliveryStateSendFailed() {
@@ -294,7 +294,7 @@ public final class Meters {
             () ->
                 Counter.builder("hookrun.webhook.state.send.failures")
                     .description(
-                        "Failed sends of a webhook delivery state to the run-state topic; each is tried again")
+                        "Failed sends of a webhook delivery state to the deliveries topic; each is tried again")
                     .register(registry()))
         .increment();
   }

@@ -32,7 +32,7 @@ public final class RunStatePublisher {
 
   public Future<Void> publish(DeliveryState state) {
     var record =
-        KafkaProducerRecord.create(topics.runState(), state.runId(), state.toJson().encode());
+        KafkaProducerRecord.create(topics.deliveries(), state.runId(), state.toJson().encode());
     record.addHeader(SOURCE_HEADER, "dispatcher");
     return producer
         .send(record)

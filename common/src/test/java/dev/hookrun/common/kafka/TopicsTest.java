@@ -16,14 +16,14 @@ class TopicsTest {
         List.of(
             "acme.requests",
             "acme.results",
-            "acme.run-state",
+            "acme.deliveries",
             "acme.cancels",
             "acme.webhook-retry-2",
             "acme.webhook-dlq"),
         List.of(
             topics.requests(),
             topics.results(),
-            topics.runState(),
+            topics.deliveries(),
             topics.cancels(),
             topics.retryTier(2),
             topics.deadLetters()));

@@ -74,7 +74,7 @@ class ResultStoreSettingsTest {
                         "AKIA-ONLY")));
     String message = e.getMessage();
     assertTrue(message.contains("RESULT_S3_BUCKET is required"), message);
-    assertTrue(message.contains("RESULT_URL_SECRET must be at least 16"), message);
+    assertTrue(message.contains("RESULT_URL_SECRET: key 1 of 1 must be at least 16"), message);
     assertTrue(message.contains("RESULT_URL_TTL"), message);
     assertTrue(message.contains("RESULT_URL_BASE"), message);
     assertTrue(message.contains("go together"), message);

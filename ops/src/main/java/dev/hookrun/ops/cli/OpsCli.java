@@ -196,7 +196,7 @@ public final class OpsCli implements Callable<Integer> {
   @Command(
       name = "peek",
       description =
-          "Records of a topic (short name like requests, results, run-state, or full name).")
+          "Records of a topic (short name like requests, results, deliveries, or full name).")
   static final class Peek extends Query {
     @Parameters(index = "0", paramLabel = "TOPIC")
     String topic;

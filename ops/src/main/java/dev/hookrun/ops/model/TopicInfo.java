@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * One platform topic: layout, settings and offsets. Record counts are end minus start offsets,
- * exact for delete-policy topics and an upper bound for compacted ones (run-state).
+ * exact for delete-policy topics and an upper bound for compacted ones (deliveries).
  *
  * @param retentionMs retention.ms, -1 for unlimited
  */
