@@ -172,6 +172,7 @@ class ConsoleBrowserTest {
     browser.findElement(By.id("peek-key")).sendKeys(runId);
     browser.findElement(By.cssSelector("#peek-form button")).click();
     await().atMost(Duration.ofSeconds(15)).until(() -> text("#peek").contains(runId));
+    browser.executeScript("document.getElementById('peek-form').scrollIntoView();");
     ConsoleBrowser.screenshot(browser, "topics");
   }
 
@@ -235,7 +236,9 @@ class ConsoleBrowserTest {
     browser.quit();
     browser = ConsoleBrowser.open(390, 844);
     signIn(ADMIN);
-    await().atMost(Duration.ofSeconds(10)).until(() -> text("#card-broker").contains("up"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> text("#problem-banner").contains("All healthy"));
     Long scrollWidth = (Long) browser.executeScript("return document.documentElement.scrollWidth;");
     assertTrue(scrollWidth <= 390, "no sideways scrolling on a phone: " + scrollWidth);
     ConsoleBrowser.screenshot(browser, "overview-phone");
