@@ -9,7 +9,9 @@ import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.metrics.Meters;
+import dev.hookrun.gateway.console.ConsoleRoutes;
 import dev.hookrun.ops.OpsService;
+import dev.hookrun.ops.http.FailedKeyAttempts;
 import dev.hookrun.ops.http.OpsRoutes;
 import dev.hookrun.ops.metrics.LagSampler;
 import dev.hookrun.results.FsResultStore;
@@ -63,6 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
   private RunRecords records;
   private TopicFollower<RunRecords.Fact> follower;
   private Router router;
+  private ConsoleViews consoleViews;
   private long sweepTimer = -1;
   private long viewSweepTimer = -1;
 
@@ -115,6 +118,7 @@ public final class GatewayVerticle extends VerticleBase {
             clock,
             config.scheduling());
     records = new RunRecords(topics, view);
+    consoleViews = new ConsoleViews(view, clock).readiness(() -> readiness);
     view.onNewApp(
         (project, app) ->
             Meters.trackQueue(
@@ -239,14 +243,18 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /**
-   * The admin listener's routes: {@code /ops}, {@code /metrics} and the probes, on
-   * ADMIN_HTTP_HOST:ADMIN_HTTP_PORT only.
+   * The admin listener's routes: {@code /ops}, {@code /console}, {@code /metrics} and the probes,
+   * on ADMIN_HTTP_HOST:ADMIN_HTTP_PORT only.
    */
   private Router buildAdminRouter() {
     Router admin = Router.router(vertx);
     HealthRoutes.mount(admin, readiness);
     ops = OpsService.create(config.kafka());
-    OpsRoutes.mount(vertx, admin, ops, config.ops());
+    // one wrong-key limiter for /ops and the console's sign-in
+    FailedKeyAttempts failedKeys = FailedKeyAttempts.forAdminKey();
+    ConsoleRoutes console =
+        ConsoleRoutes.mount(vertx, admin, ops, config.ops().adminKey(), failedKeys, consoleViews);
+    OpsRoutes.mount(vertx, admin, ops, config.ops(), failedKeys, console::signedIn);
     admin.errorHandler(404, ctx -> ApiError.of(ErrorCode.NOT_FOUND, "No such route.").send(ctx));
     admin.errorHandler(
         500,

@@ -84,6 +84,7 @@ final class RunStateView {
 
   private final Map<String, Integer> runningByApp = new HashMap<>();
   private java.util.function.BiConsumer<String, String> onNewApp = (project, app) -> {};
+  private java.util.function.BiConsumer<RunState, RunState> onChange = (before, after) -> {};
   private final Map<String, List<Watcher>> watchers = new HashMap<>();
   private int waiting;
 
@@ -156,6 +157,7 @@ final class RunStateView {
     runs.put(merged.runId(), merged);
     track(merged);
     estimates.changed(current, merged);
+    onChange.accept(current, merged);
     notifyWatchers(merged);
     if (merged.isSettled()) {
       List<Promise<RunState>> woken = waiters.remove(merged.runId());
@@ -421,6 +423,18 @@ final class RunStateView {
     LinkedHashSet<String> queued =
         queuedByApp.getOrDefault(project + "/" + app, new LinkedHashSet<>());
     return queued.stream().map(runs::get).filter(java.util.Objects::nonNull).toList();
+  }
+
+  /** Called with a run's state before (null when new) and after each fact folded in. */
+  void onChange(java.util.function.BiConsumer<RunState, RunState> listener) {
+    this.onChange = listener;
+  }
+
+  /** Every "project/app" this view has seen queued or running, sorted. */
+  java.util.SortedSet<String> apps() {
+    java.util.SortedSet<String> apps = new java.util.TreeSet<>(queuedByApp.keySet());
+    apps.addAll(runningByApp.keySet());
+    return apps;
   }
 
   /** Called once for every project/app this view meets (to register its gauges). */

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * an address whose bucket is full again is forgotten, so only recent guessers take memory. Safe
  * from any thread (the admin listener may run on several event loops).
  */
-final class FailedKeyAttempts {
+public final class FailedKeyAttempts {
 
   /** More addresses than this: forget those whose bucket is full again before adding one. */
   private static final int TRACKED_MAX = 10_000;
@@ -24,6 +24,16 @@ final class FailedKeyAttempts {
   private final LongSupplier nanoClock;
   private final Map<String, Long> fullAt = new HashMap<>();
 
+  /**
+   * The admin listener's limiter: {@link OpsRoutes#FAILED_KEY_BURST} wrong keys, then one per
+   * {@link OpsRoutes#FAILED_KEY_REFILL}. One instance per listener, shared by every way in that
+   * takes the admin key, so a guesser cannot double its rate by switching between them.
+   */
+  public static FailedKeyAttempts forAdminKey() {
+    return new FailedKeyAttempts(
+        OpsRoutes.FAILED_KEY_BURST, OpsRoutes.FAILED_KEY_REFILL, System::nanoTime);
+  }
+
   FailedKeyAttempts(int burst, Duration refill, LongSupplier nanoClock) {
     this.burst = burst;
     this.refillNanos = refill.toNanos();
@@ -31,7 +41,7 @@ final class FailedKeyAttempts {
   }
 
   /** 0 when {@code address} may try a key now, else the nanoseconds until it may. */
-  synchronized long waitFor(String address) {
+  public synchronized long waitFor(String address) {
     Long full = fullAt.get(address);
     if (full == null) {
       return 0;
@@ -42,7 +52,7 @@ final class FailedKeyAttempts {
   }
 
   /** Takes one of {@code address}'s failures. */
-  synchronized void failed(String address) {
+  public synchronized void failed(String address) {
     long now = nanoClock.getAsLong();
     if (fullAt.size() >= TRACKED_MAX) {
       fullAt.values().removeIf(full -> full <= now);

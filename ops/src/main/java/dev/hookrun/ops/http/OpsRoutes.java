@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +61,32 @@ public final class OpsRoutes {
    * dev.hookrun.ops.metrics.LagSampler}'s, started and stopped by its owner).
    */
   public static void mount(Vertx vertx, Router router, OpsService ops, OpsSettings settings) {
+    mount(vertx, router, ops, settings, FailedKeyAttempts.forAdminKey(), ctx -> false);
+  }
+
+  /**
+   * As {@link #mount(Vertx, Router, OpsService, OpsSettings)}, counting wrong keys in {@code
+   * failures}, and also letting through a request that {@code signedIn} vouches for (the console's
+   * session, which checks its own CSRF token on a POST) instead of one with the key.
+   */
+  public static void mount(
+      Vertx vertx,
+      Router router,
+      OpsService ops,
+      OpsSettings settings,
+      FailedKeyAttempts failures,
+      Predicate<RoutingContext> signedIn) {
     OpsRoutes routes = new OpsRoutes(vertx, ops);
-    FailedKeyAttempts failures =
-        new FailedKeyAttempts(FAILED_KEY_BURST, FAILED_KEY_REFILL, System::nanoTime);
-    router.route("/ops/*").handler(ctx -> authorize(ctx, settings.adminKey(), failures));
+    router
+        .route("/ops/*")
+        .handler(
+            ctx -> {
+              if (settings.adminKey() != null && signedIn.test(ctx)) {
+                ctx.next();
+              } else {
+                authorize(ctx, settings.adminKey(), failures);
+              }
+            });
     router
         .get("/ops/topics")
         .handler(
@@ -179,7 +202,8 @@ public final class OpsRoutes {
     ctx.next();
   }
 
-  private static String clientAddress(RoutingContext ctx) {
+  /** The address {@link FailedKeyAttempts} counts a request's wrong keys against. */
+  public static String clientAddress(RoutingContext ctx) {
     var remote = ctx.request().remoteAddress();
     return remote == null ? "" : remote.hostAddress();
   }

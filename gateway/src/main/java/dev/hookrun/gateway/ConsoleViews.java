@@ -1,0 +1,68 @@
+package dev.hookrun.gateway;
+
+import dev.hookrun.common.health.ReadinessCheck;
+import dev.hookrun.common.run.Priority;
+import dev.hookrun.gateway.console.ConsoleSource;
+import dev.hookrun.gateway.console.RunRates;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * The console's window on this gateway's run view: its queues as {@code GET …/queue} shows them and
+ * its run rates. Created before the view is first read, so the rates also count the runs the view
+ * re-reads on start.
+ */
+final class ConsoleViews implements ConsoleSource {
+
+  private final RunStateView view;
+  private final RunRates rates;
+  private Supplier<ReadinessCheck> readiness = () -> null;
+
+  ConsoleViews(RunStateView view, Clock clock) {
+    this.view = view;
+    this.rates = new RunRates(clock);
+    view.onChange(rates::changed);
+  }
+
+  ConsoleViews readiness(Supplier<ReadinessCheck> readiness) {
+    this.readiness = readiness;
+    return this;
+  }
+
+  @Override
+  public JsonArray queues() {
+    JsonArray list = new JsonArray();
+    for (String key : view.apps()) {
+      int slash = key.indexOf('/');
+      String project = key.substring(0, slash);
+      String app = key.substring(slash + 1);
+      RunStateView.QueueStats stats = view.queue(project, app);
+      JsonObject lanes = new JsonObject();
+      for (Priority lane : Priority.values()) {
+        lanes.put(lane.wire(), stats.queuedByPriority()[lane.ordinal()]);
+      }
+      list.add(
+          new JsonObject()
+              .put("project", project)
+              .put("app", app)
+              .put("queued", stats.queued())
+              .put("queued_by_priority", lanes)
+              .put("running", stats.running())
+              .put("oldest_queued_age_s", stats.oldestQueuedAgeSeconds()));
+    }
+    return list;
+  }
+
+  @Override
+  public JsonObject rates() {
+    return rates.lastHour();
+  }
+
+  @Override
+  public ReadinessCheck.Status readiness() {
+    ReadinessCheck check = readiness.get();
+    return check == null ? new ReadinessCheck.Status(false, new JsonObject()) : check.status();
+  }
+}
