@@ -192,8 +192,14 @@ final class GroupInspector {
               .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
       ShareGroupDescription d = descriptions.get(id);
       List<GroupInfo.Member> members = new ArrayList<>();
+      // before the group has settled a record it has no start offsets: its members' assignments
+      // still say whose group it is, so an idle worker fleet is not shown as no workers at all
+      Set<String> assignedStages = new LinkedHashSet<>();
       if (d != null) {
         for (ShareMemberDescription m : d.members()) {
+          m.assignment().topicPartitions().stream()
+              .filter(p -> catalog.isPlatformTopic(p.topic()))
+              .forEach(p -> assignedStages.add(catalog.stageOf(p.topic())));
           members.add(
               new GroupInfo.Member(
                   m.consumerId(),
@@ -235,6 +241,7 @@ final class GroupInspector {
                         null));
                 lagByStage.merge(catalog.stageOf(p.topic()), lag, Long::sum);
               });
+      stages.addAll(assignedStages);
       String state = d == null ? "Unknown" : "share " + d.groupState();
       out.add(new GroupInfo(id, String.join("+", stages), state, members, rows));
     }

@@ -70,4 +70,32 @@ class ShareGroupLagTest {
       }
     }
   }
+
+  @Test
+  void anIdleWorkersShareGroupIsStillTheWorkers() throws Exception {
+    try (TestTopics t = new TestTopics("share-idle").create(Map.of("work", 1))) {
+      String group = "workers-" + UUID.randomUUID();
+      ShareGroupSettings.apply(t.kafka, group, Map.of("share.auto.offset.reset", "earliest"));
+      try (KafkaShareConsumer<String, String> member =
+          new KafkaShareConsumer<>(
+              KafkaClientProperties.asObjects(
+                  KafkaClientProperties.shareConsumer(t.kafka, group, "idle-member", 2)))) {
+        member.subscribe(List.of(t.topic("work")));
+        // nothing was ever released: the group has members but has settled no record
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .untilAsserted(
+                () -> {
+                  member.poll(Duration.ofMillis(100));
+                  GroupInfo info =
+                      OpsService.create(t.kafka).groups().groups().stream()
+                          .filter(g -> g.groupId().equals(group))
+                          .findFirst()
+                          .orElseThrow();
+                  assertEquals("worker", info.stage(), "an idle fleet is still the workers");
+                  assertEquals(1, info.members().size());
+                });
+      }
+    }
+  }
 }
