@@ -47,7 +47,15 @@ class EventStreamLimitsTest {
                         SharedTestBroker.bootstrapServers(),
                         "streams-" + UUID.randomUUID() + ".",
                         KEY + "=p-1," + OTHER_KEY + "=p-1",
-                        Map.of("SSE_MAX_PER_KEY", "2", "RUN_RETENTION", "1h"))))
+                        Map.of(
+                            "SSE_MAX_PER_KEY",
+                            "2",
+                            "RUN_RETENTION",
+                            "1h",
+                            "QUEUE_TTL",
+                            "1h",
+                            "MAX_RUN_TIME",
+                            "1h"))))
             .withClock(clock);
     vertx.deployVerticle(gateway).await();
     port = gateway.actualPort();
@@ -152,7 +160,9 @@ class EventStreamLimitsTest {
     try (Stream stream = new Stream(runId, KEY)) {
       assertEquals("HTTP/1.1 200 OK", stream.statusLine);
       assertTrue(stream.readsUntil("event: status"));
-      clock.advance(Duration.ofHours(2)); // past RUN_RETENTION: the next sweep drops the run
+      // an unfinished run stays while it may still end: past RUN_RETENTION + QUEUE_TTL +
+      // MAX_RUN_TIME (its outcome was lost) the next sweep drops it
+      clock.advance(Duration.ofHours(4));
       assertTrue(stream.readsUntil("event: gone"), "no gone event before the stream ended");
       assertTrue(stream.readsUntil(runId));
       // then the response ends: the chunked body's last chunk
