@@ -211,8 +211,11 @@ public final class GatewayVerticle extends VerticleBase {
               idleTimer = connections.startSweeping(vertx);
               Router api = buildRouter();
               // the admin listener first: a gateway that answers predicts can always be watched
+              // HTTP/1.1 only there too: a client's h2c upgrade buys a scrape nothing, and a
+              // request
+              // sent with one was seen left unanswered
               return vertx
-                  .createHttpServer()
+                  .createHttpServer(ConnectionGuard.serverOptions())
                   .requestHandler(buildAdminRouter())
                   .listen(config.adminHttpPort(), config.adminHttpHost())
                   .compose(

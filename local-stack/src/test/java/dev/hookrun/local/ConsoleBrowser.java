@@ -58,10 +58,18 @@ final class ConsoleBrowser {
     return driver;
   }
 
-  /** Saves what the browser shows as docs/console/{name}.png in the repository. */
+  /**
+   * Saves what the browser shows as {name}.png under target/console-screenshots, so that a test run
+   * leaves the working tree as it found it; with {@code -Dconsole.screenshots=docs/console} (a
+   * folder relative to the repository root) the pictures the docs show are taken anew.
+   */
   static void screenshot(ChromeDriver driver, String name) {
     try {
-      Path dir = repositoryRoot().resolve("docs/console");
+      String chosen = System.getProperty("console.screenshots", "");
+      Path dir =
+          chosen.isBlank()
+              ? Path.of("target", "console-screenshots").toAbsolutePath()
+              : repositoryRoot().resolve(chosen);
       Files.createDirectories(dir);
       byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
       Files.write(dir.resolve(name + ".png"), png);

@@ -15,7 +15,11 @@ public final class TestHttp {
   public record Response(int status, JsonObject json) {}
 
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      // HTTP/1.1 as the platform's clients speak it: no h2c upgrade on plain connections
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   private final String base;
   private final String apiKey;
