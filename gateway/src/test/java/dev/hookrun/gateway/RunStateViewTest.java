@@ -58,21 +58,7 @@ class RunStateViewTest {
   }
 
   private static RunState succeeded(String project, String runId, Instant created) {
-    return RunState.finished(
-        new RunResult(
-            runId,
-            project,
-            "app",
-            RunStatus.SUCCEEDED,
-            "ok",
-            (RunError) null,
-            1,
-            created,
-            created,
-            created.plusMillis(1),
-            null,
-            "w1"),
-        created.plusMillis(1));
+    return succeeded(project, runId, created, created.plusMillis(1));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.run.WebhookState;
+import dev.hookrun.testkit.TestCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,41 +57,11 @@ class WebhookTlsTest {
 
   @BeforeEach
   void receiverWithACertificateForItsName(@TempDir Path dir) throws Exception {
-    Path keystore = dir.resolve("receiver.p12");
-    certificate = dir.resolve("receiver.pem");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "receiver",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-validity",
-        "2",
-        "-dname",
-        "CN=hooks.example.test",
-        "-ext",
-        "SAN=dns:hooks.example.test",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        keystore.toString(),
-        "-storepass",
-        PASSWORD,
-        "-keypass",
-        PASSWORD);
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "receiver",
-        "-keystore",
-        keystore.toString(),
-        "-storepass",
-        PASSWORD,
-        "-file",
-        certificate.toString());
+    TestCertificate receiver =
+        TestCertificate.create(
+            dir, "receiver", "hooks.example.test", "dns:hooks.example.test", PASSWORD);
+    Path keystore = receiver.keystore();
+    certificate = receiver.certificate();
     server =
         h.vertx
             .createHttpServer(
@@ -167,15 +137,5 @@ class WebhookTlsTest {
       untrusting.close();
     }
     assertTrue(!received.containsKey(wrongName), "no request reached the receiver");
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes());
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keytool finished");
-    assertEquals(0, process.exitValue(), "keytool " + String.join(" ", args) + ": " + output);
   }
 }

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.config.Env;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.hookrun.testkit.TestCertificate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,53 +49,10 @@ class SaslSslClientsTest {
 
   @BeforeAll
   static void startBrokerWithASaslSslListener() throws Exception {
-    Path keystore = dir.resolve("broker.p12");
-    Path certificate = dir.resolve("broker.pem");
-    truststore = dir.resolve("truststore.p12");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "broker",
-        "-keyalg",
-        "RSA",
-        "-keysize",
-        "2048",
-        "-validity",
-        "2",
-        "-dname",
-        "CN=127.0.0.1",
-        "-ext",
-        "SAN=IP:127.0.0.1",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        keystore.toString(),
-        "-storepass",
-        STORE_PASSWORD);
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "broker",
-        "-keystore",
-        keystore.toString(),
-        "-storepass",
-        STORE_PASSWORD,
-        "-file",
-        certificate.toString());
-    keytool(
-        "-importcert",
-        "-noprompt",
-        "-alias",
-        "broker",
-        "-file",
-        certificate.toString(),
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        truststore.toString(),
-        "-storepass",
-        STORE_PASSWORD);
+    TestCertificate certificate =
+        TestCertificate.create(dir, "broker", "127.0.0.1", "IP:127.0.0.1", STORE_PASSWORD);
+    Path keystore = certificate.keystore();
+    truststore = certificate.truststore(dir.resolve("truststore.p12"));
 
     String listener = "listener.name.secure.";
     broker =
@@ -217,15 +173,5 @@ class SaslSslClientsTest {
           cause instanceof SaslAuthenticationException,
           "refused by authentication, not timed out: " + failure);
     }
-  }
-
-  private static void keytool(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "keytool finished");
-    assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + output);
   }
 }
