@@ -124,8 +124,8 @@ public final class GatewayVerticle extends VerticleBase {
             Meters.trackQueue(
                 project,
                 app,
-                () -> view.queue(project, app).queued(),
-                () -> view.queue(project, app).running()));
+                () -> view.queuedCount(project, app),
+                () -> view.runningCount(project, app)));
     return TopicInitializer.ensure(
             vertx,
             kafka,

@@ -389,6 +389,16 @@ final class RunStateView {
   record QueueStats(
       int queued, int running, Double oldestQueuedAgeSeconds, int[] queuedByPriority) {}
 
+  /** Queued runs of one app: what its gauge reads at every scrape, so a count and no walk. */
+  int queuedCount(String project, String app) {
+    LinkedHashSet<String> queued = queuedByApp.get(project + "/" + app);
+    return queued == null ? 0 : queued.size();
+  }
+
+  int runningCount(String project, String app) {
+    return runningByApp.getOrDefault(project + "/" + app, 0);
+  }
+
   QueueStats queue(String project, String app) {
     String key = project + "/" + app;
     LinkedHashSet<String> queued = queuedByApp.get(key);
@@ -399,8 +409,8 @@ final class RunStateView {
         oldestAge = Math.max(0, clock.millis() - oldest.createdAt().toEpochMilli()) / 1000.0;
       }
     }
-    // counted on demand: the view is asked now and then, and keeping counts per lane would cost
-    // every status change a second index for nothing
+    // counted on demand (GET …/queue and the console): keeping counts per lane would cost every
+    // status change a second index; the gauges read queuedCount, which walks nothing
     int[] byPriority = new int[Priority.values().length];
     if (queued != null) {
       for (String runId : queued) {
