@@ -129,10 +129,54 @@
     }
     return null;
   }
+  function isoOf(localValue) { return localValue ? new Date(localValue).toISOString() : ""; }
+  function listRuns() {
+    var q = ["project", "app", "status"].map(function (k) { return k + "=" + encodeURIComponent($("r-" + k).value.trim()); })
+      .concat(["since", "until"].map(function (k) { return k + "=" + encodeURIComponent(isoOf($("r-" + k).value)); })).join("&");
+    replace($("runs-list"), el("p", { class: "muted", text: "Searching…" }));
+    api("/console/api/runs?" + q + "&limit=200").then(function (r) {
+      replace($("runs-list"), table(["Run", "Project", "App", "Status", "Priority", "Created", "Finished", "Webhook"],
+        r.runs.map(function (x) {
+          return [el("a", { href: "#runs/" + encodeURIComponent(x.run_id), text: x.run_id }), x.project, x.app, x.status, x.priority, time(x.created_at), time(x.completed_at), x.webhook];
+        }), r.count + (r.count === 200 ? " newest shown" : " found")));
+    }).catch(function (e) { replace($("runs-list"), el("p", { class: "error", role: "alert", text: e.message })); });
+  }
+  function runAction(runId, action) {
+    $("run-message").textContent = (action === "cancel" ? "Cancelling " : "Retrying ") + runId + "…";
+    api("/ops/runs/" + encodeURIComponent(runId) + "/" + action, "POST").then(function (r) {
+      $("run-message").textContent = action === "cancel"
+        ? "Cancel recorded: the run is " + r.status + "."
+        : "Retried as " + r.run_id + " (" + r.status + ").";
+      showRun(runId);
+    }).catch(function (e) { $("run-message").textContent = (action === "cancel" ? "Not cancelled: " : "Not retried: ") + e.message; });
+  }
+  function showSummary(runId) {
+    replace($("run-summary"));
+    return api("/console/api/runs/" + encodeURIComponent(runId)).then(function (s) {
+      var buttons = [];
+      if (s.status === "queued" || s.status === "running") {
+        buttons.push(el("button", { type: "button", id: "run-cancel", onclick: function () { runAction(runId, "cancel"); } }, "Cancel run"));
+      }
+      if ((s.status === "failed" || s.status === "expired" || s.status === "cancelled") && !s.retried_as) {
+        buttons.push(el("button", { type: "button", id: "run-retry", onclick: function () { runAction(runId, "retry"); } }, "Retry run"));
+      }
+      var facts = [["Status", s.status], ["Project", s.project], ["App", s.app], ["Created", time(s.created_at)], ["Started", time(s.started_at)],
+        ["Finished", time(s.completed_at)], ["Webhook", s.webhook ? s.webhook.status + (s.webhook.attempts ? " after " + s.webhook.attempts + " attempts" : "") : "—"]];
+      if (s.retried_as) facts.push(["Retried as", el("a", { href: "#runs/" + encodeURIComponent(s.retried_as), text: s.retried_as })]);
+      if (s.retry_of) facts.push(["Retry of", el("a", { href: "#runs/" + encodeURIComponent(s.retry_of), text: s.retry_of })]);
+      if (s.error) facts.push(["Error", s.error.code + ": " + s.error.message]);
+      var list = el("dl", { class: "facts", id: "run-status", "data-status": s.status });
+      facts.forEach(function (f) { list.appendChild(el("dt", { text: f[0] })); list.appendChild(el("dd", null, f[1] instanceof Node ? f[1] : String(f[1] == null ? "—" : f[1]))); });
+      replace($("run-summary"), list, el.apply(null, ["div", { class: "actions" }].concat(buttons)));
+    }).catch(function (e) {
+      replace($("run-summary"), el("p", { class: "muted", text: e.status === 404 ? "Not in this gateway's view (older than the retention?): the records below are all there is." : e.message }));
+    });
+  }
   function showRun(runId) {
     $("run-id").value = runId;
-    replace($("run-message"));
     replace($("run-actions"));
+    replace($("runs-list"));
+    showSummary(runId);
     replace($("run"), el("p", { class: "muted", text: "Reading the run's records…" }));
     api("/ops/runs/" + encodeURIComponent(runId) + "/trace").then(function (trace) {
       var items = trace.records.map(function (r) {
@@ -289,9 +333,11 @@
     if (page === "queues") { loadQueues(); pollTimer = setInterval(loadQueues, 2000); }
     if (page === "topics") loadTopics();
   }
+  $("runs-filters").addEventListener("submit", function (ev) { ev.preventDefault(); replace($("run-summary")); replace($("run")); listRuns(); });
   $("run-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     var id = $("run-id").value.trim();
+    replace($("run-message"));
     if (location.hash === "#runs/" + encodeURIComponent(id)) showRun(id); else location.hash = "runs/" + encodeURIComponent(id);
   });
   ["f-project", "f-host", "f-reason", "f-since"].forEach(function (id) { $(id).addEventListener("input", renderDlq); });

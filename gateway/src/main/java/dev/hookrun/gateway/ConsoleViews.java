@@ -2,7 +2,9 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.run.Priority;
+import dev.hookrun.common.run.RunState;
 import dev.hookrun.gateway.console.ConsoleSource;
+import dev.hookrun.gateway.console.RunQuery;
 import dev.hookrun.gateway.console.RunRates;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,6 +55,37 @@ final class ConsoleViews implements ConsoleSource {
               .put("oldest_queued_age_s", stats.oldestQueuedAgeSeconds()));
     }
     return list;
+  }
+
+  @Override
+  public JsonObject runs(RunQuery query) {
+    JsonArray list = new JsonArray();
+    for (RunState state :
+        view.newest(
+            s -> query.matches(s.project(), s.app(), s.status(), s.createdAt()), query.limit())) {
+      list.add(
+          new JsonObject()
+              .put("run_id", state.runId())
+              .put("project", state.project())
+              .put("app", state.app())
+              .put("status", state.status().wire())
+              .put("priority", state.priority() == null ? null : state.priority().wire())
+              .put("created_at", time(state.createdAt()))
+              .put("started_at", time(state.startedAt()))
+              .put("completed_at", time(state.completedAt()))
+              .put("webhook", state.webhook() == null ? null : state.webhook().status()));
+    }
+    return new JsonObject().put("count", list.size()).put("runs", list);
+  }
+
+  @Override
+  public JsonObject run(String runId) {
+    RunState state = view.get(runId);
+    return state == null ? null : RunStatusJson.full(state, view);
+  }
+
+  private static String time(java.time.Instant at) {
+    return at == null ? null : at.toString();
   }
 
   @Override

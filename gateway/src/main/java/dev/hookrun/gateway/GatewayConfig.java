@@ -8,6 +8,7 @@ import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
 import dev.hookrun.common.scheduling.SchedulingSettings;
+import dev.hookrun.gateway.console.ConsoleSettings;
 import dev.hookrun.ops.OpsSettings;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,8 @@ public record GatewayConfig(
     SchedulingPolicy scheduling,
     KafkaSettings kafka,
     OpsSettings ops,
-    ResultStoreSettings results) {
+    ResultStoreSettings results,
+    ConsoleSettings console) {
 
   public static final Setting HTTP_HOST =
       Setting.of("HTTP_HOST", "0.0.0.0", "Address the gateway listens on");
@@ -162,7 +164,8 @@ public record GatewayConfig(
           SchedulingSettings.SETTINGS,
           KafkaSettings.SETTINGS,
           OpsSettings.SETTINGS,
-          ResultStoreSettings.SETTINGS);
+          ResultStoreSettings.SETTINGS,
+          ConsoleSettings.SETTINGS);
 
   public static GatewayConfig fromEnv(Map<String, String> vars) {
     return ProcessSettings.read(
@@ -208,7 +211,8 @@ public record GatewayConfig(
               SchedulingSettings.fromEnv(env),
               KafkaSettings.fromEnv(env),
               OpsSettings.fromEnv(env),
-              ResultStoreSettings.fromEnv(env));
+              ResultStoreSettings.fromEnv(env),
+              ConsoleSettings.fromEnv(env));
         });
   }
 

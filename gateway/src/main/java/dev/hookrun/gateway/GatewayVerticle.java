@@ -66,6 +66,7 @@ public final class GatewayVerticle extends VerticleBase {
   private TopicFollower<RunRecords.Fact> follower;
   private Router router;
   private ConsoleViews consoleViews;
+  private OperatorRunActions operatorActions;
   private long sweepTimer = -1;
   private long viewSweepTimer = -1;
 
@@ -256,8 +257,10 @@ public final class GatewayVerticle extends VerticleBase {
     // one wrong-key limiter for /ops and the console's sign-in
     FailedKeyAttempts failedKeys = FailedKeyAttempts.forAdminKey();
     ConsoleRoutes console =
-        ConsoleRoutes.mount(vertx, admin, ops, config.ops().adminKey(), failedKeys, consoleViews);
+        ConsoleRoutes.mount(
+            vertx, admin, ops, config.ops().adminKey(), failedKeys, consoleViews, config.console());
     OpsRoutes.mount(vertx, admin, ops, config.ops(), failedKeys, console::signedIn);
+    operatorActions.mount(admin);
     admin.errorHandler(404, ctx -> ApiError.of(ErrorCode.NOT_FOUND, "No such route.").send(ctx));
     admin.errorHandler(
         500,
@@ -323,22 +326,21 @@ public final class GatewayVerticle extends VerticleBase {
     router
         .get("/results/:key")
         .handler(new ResultFileHandler(resultStore instanceof FsResultStore fs ? fs : null, clock));
+    var requests = new RequestReader(vertx, config.kafka());
     router
         .post("/v3/:project/:app/runs/:run_id/retry")
-        .handler(
-            new RetryHandler(
-                lookup,
-                view,
-                admission,
-                new RequestReader(vertx, config.kafka()),
-                publisher,
-                clock));
+        .handler(new RetryHandler(lookup, view, admission, requests, publisher, clock));
     var queue = new QueueHandler(config, view, sender, topics, clock);
     router.get("/v3/:project/:app/queue").handler(queue::stats);
     router.post("/v3/:project/:app/queue/purge").handler(queue::purge);
     router
         .post("/v3/:project/:app/runs/:run_id/cancel")
         .handler(new CancelHandler(lookup, view, sender, topics, clock, links));
+    var operator = RunLookup.forOperator(view);
+    operatorActions =
+        new OperatorRunActions(
+            new CancelHandler(operator, view, sender, topics, clock, links),
+            new RetryHandler(operator, view, admission, requests, publisher, clock));
     router
         .get("/openapi.yaml")
         .handler(

@@ -435,6 +435,25 @@ final class RunStateView {
     return queued.stream().map(runs::get).filter(java.util.Objects::nonNull).toList();
   }
 
+  /**
+   * Up to {@code limit} runs that {@code filter} takes, newest first (by when the view first saw
+   * them): a walk of the whole view, for an operator's search, not for a request path.
+   */
+  List<RunState> newest(java.util.function.Predicate<RunState> filter, int limit) {
+    java.util.ArrayDeque<RunState> last = new java.util.ArrayDeque<>(Math.min(limit, 1_024));
+    for (RunState state : runs.values()) {
+      if (filter.test(state)) {
+        if (last.size() == limit) {
+          last.pollFirst();
+        }
+        last.addLast(state);
+      }
+    }
+    List<RunState> out = new java.util.ArrayList<>(last.size());
+    last.descendingIterator().forEachRemaining(out::add);
+    return out;
+  }
+
   /** Called with a run's state before (null when new) and after each fact folded in. */
   void onChange(java.util.function.BiConsumer<RunState, RunState> listener) {
     this.onChange = listener;

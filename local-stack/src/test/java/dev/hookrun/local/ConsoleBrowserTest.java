@@ -116,6 +116,10 @@ class ConsoleBrowserTest {
     assertTrue(session.isHttpOnly());
     assertEquals("Strict", session.getSameSite());
     assertTrue(session.getExpiry() != null, "the session cookie expires");
+    long minutesLeft =
+        Duration.between(java.time.Instant.now(), session.getExpiry().toInstant()).toMinutes();
+    assertTrue(
+        minutesLeft > 7 * 60 && minutesLeft <= 8 * 60, "CONSOLE_SESSION_TTL: 8h: " + minutesLeft);
     assertEquals(200, admin.send("GET", "/ops/dlq", cookie(session.getValue()), null).status());
 
     browser.findElement(By.id("sign-out")).click();
@@ -174,6 +178,41 @@ class ConsoleBrowserTest {
     await().atMost(Duration.ofSeconds(15)).until(() -> text("#peek").contains(runId));
     browser.executeScript("document.getElementById('peek-form').scrollIntoView();");
     ConsoleBrowser.screenshot(browser, "topics");
+  }
+
+  @Test
+  void aRunListedByProjectIsCancelledAndRetriedFromItsPage() {
+    signIn(ADMIN);
+    String runId = submit(5); // five minutes: it is still running when cancelled
+    browser.get(console + "#runs");
+    browser.findElement(By.id("r-project")).sendKeys(PROJECT);
+    browser.findElement(By.id("runs-search")).click();
+    await().atMost(Duration.ofSeconds(10)).until(() -> text("#runs-list").contains(runId));
+    ConsoleBrowser.screenshot(browser, "runs");
+
+    browser.findElement(By.linkText(runId)).click();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> !browser.findElements(By.id("run-cancel")).isEmpty());
+    browser.findElement(By.id("run-cancel")).click();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> text("#run-message").contains("Cancel recorded"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> receiver.deliveriesFor(runId).size() == 1);
+    assertEquals(
+        "cancelled",
+        receiver.deliveriesFor(runId).get(0).body().getString("status"),
+        "the run's webhook says it was cancelled");
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> !browser.findElements(By.id("run-retry")).isEmpty());
+    browser.findElement(By.id("run-retry")).click();
+    await().atMost(Duration.ofSeconds(15)).until(() -> text("#run-message").contains("Retried as"));
+    String retryId = text("#run-message").replaceAll(".*Retried as (\\S+) .*", "$1");
+    assertEquals(
+        runId,
+        api.get("/v3/" + PROJECT + "/" + APP + "/runs/" + retryId).json().getString("retry_of"));
   }
 
   @Test
@@ -250,10 +289,17 @@ class ConsoleBrowserTest {
   }
 
   private String submit() {
+    return submit(0);
+  }
+
+  private String submit(double delayMins) {
     var accepted =
         api.post(
             "/v3/" + PROJECT + "/" + APP + "/predict",
-            new JsonObject().put("delayMins", 0).put("webhook_endpoint", receiver.url()).encode());
+            new JsonObject()
+                .put("delayMins", delayMins)
+                .put("webhook_endpoint", receiver.url())
+                .encode());
     assertEquals(202, accepted.status());
     return accepted.json().getString("run_id");
   }

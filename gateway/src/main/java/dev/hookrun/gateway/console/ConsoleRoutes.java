@@ -47,10 +47,14 @@ public final class ConsoleRoutes {
       OpsService ops,
       String adminKey,
       FailedKeyAttempts failures,
-      ConsoleSource source) {
+      ConsoleSource source,
+      ConsoleSettings settings) {
     ConsoleRoutes routes =
         new ConsoleRoutes(
-            adminKey, failures, new ConsoleSessions(vertx, Clock.systemUTC()), ConsolePages.load());
+            adminKey,
+            failures,
+            new ConsoleSessions(vertx, Clock.systemUTC(), settings.sessionTtl()),
+            ConsolePages.load());
     ConsoleOverview overview = new ConsoleOverview(vertx, ops, source);
     router.route("/console*").handler(routes::headers);
     router.get("/console").handler(routes::page);
@@ -70,14 +74,42 @@ public final class ConsoleRoutes {
               if (routes.refused(ctx)) {
                 return;
               }
-              overview
-                  .overview()
-                  .onSuccess(
-                      json ->
-                          ctx.response()
-                              .putHeader("Content-Type", "application/json")
-                              .end(json.encode()))
-                  .onFailure(ctx::fail);
+              overview.overview().onSuccess(json -> json(ctx, json)).onFailure(ctx::fail);
+            });
+    router
+        .get("/console/api/runs")
+        .handler(
+            ctx -> {
+              if (routes.refused(ctx)) {
+                return;
+              }
+              RunQuery query;
+              try {
+                query = RunQuery.of(ctx.queryParams());
+              } catch (RunQuery.Invalid e) {
+                e.error.send(ctx);
+                return;
+              }
+              json(ctx, source.runs(query));
+            });
+    router
+        .get("/console/api/runs/:run_id")
+        .handler(
+            ctx -> {
+              if (routes.refused(ctx)) {
+                return;
+              }
+              var run = source.run(ctx.pathParam("run_id"));
+              if (run == null) {
+                ApiError.of(
+                        ErrorCode.RUN_NOT_FOUND,
+                        "This gateway has no run '"
+                            + ctx.pathParam("run_id")
+                            + "' in its view (unknown, or older than the retention).")
+                    .send(ctx);
+                return;
+              }
+              json(ctx, run);
             });
     router
         .get("/console/static/*")
@@ -186,6 +218,10 @@ public final class ConsoleRoutes {
     }
     sessions.end(ctx);
     redirect(ctx, "/console");
+  }
+
+  private static void json(RoutingContext ctx, io.vertx.core.json.JsonObject body) {
+    ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
   }
 
   private static void redirect(RoutingContext ctx, String to) {

@@ -25,9 +25,6 @@ final class ConsoleSessions {
   static final String CSRF_HEADER = "X-CSRF-Token";
   static final String CSRF_FIELD = "csrf";
 
-  /** A working day: long enough not to interrupt an incident, short enough to forget a laptop. */
-  static final Duration TTL = Duration.ofHours(8);
-
   /** Sessions at once: more and the oldest go (each sign-in needs the key anyway). */
   private static final int MAX_SESSIONS = 1_000;
 
@@ -35,10 +32,16 @@ final class ConsoleSessions {
 
   private final LocalMap<String, JsonObject> sessions;
   private final Clock clock;
+  private final Duration ttl;
 
-  ConsoleSessions(Vertx vertx, Clock clock) {
+  /**
+   * {@code ttl}: CONSOLE_SESSION_TTL, a working day by default (long enough not to interrupt an
+   * incident, short enough to forget a laptop).
+   */
+  ConsoleSessions(Vertx vertx, Clock clock, Duration ttl) {
     this.sessions = vertx.sharedData().getLocalMap("hookrun.console.sessions");
     this.clock = clock;
+    this.ttl = ttl;
   }
 
   /** Starts a session and sets its cookie on the response; answers its CSRF token. */
@@ -55,8 +58,8 @@ final class ConsoleSessions {
     }
     String token = randomToken();
     String csrf = randomToken();
-    sessions.put(token, new JsonObject().put("expires", now + TTL.toMillis()).put("csrf", csrf));
-    ctx.response().addCookie(cookie(token, TTL.toSeconds()));
+    sessions.put(token, new JsonObject().put("expires", now + ttl.toMillis()).put("csrf", csrf));
+    ctx.response().addCookie(cookie(token, ttl.toSeconds()));
     return csrf;
   }
 

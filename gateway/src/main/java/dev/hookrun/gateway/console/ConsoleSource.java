@@ -19,6 +19,16 @@ public interface ConsoleSource {
   /** Accepted, succeeded and failed runs per second over the last hour. */
   JsonObject rates();
 
+  /**
+   * The runs in this gateway's view that {@code query} matches, newest first: {@code {"runs":
+   * [{run_id, project, app, status, priority, created_at, started_at, completed_at, webhook}],
+   * "count"}}.
+   */
+  JsonObject runs(RunQuery query);
+
+  /** One run as {@code GET …/runs/{id}} shows it (without result links), or null when unknown. */
+  JsonObject run(String runId);
+
   /** The gateway's own readiness (broker reachable, topics present, …). */
   ReadinessCheck.Status readiness();
 }
