@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v3/{project}/{app}/runs/{run_id}/cancel}. The command goes to every worker (the one
- * running the run stops it; the one that later takes a queued run skips it). A queued run is also
- * marked cancelled at once, so callers need not wait for a worker to reach it; its webhook goes out
- * when a worker takes the request off the queue.
+ * running the run stops it; the one that later takes a queued run skips it). A queued or scheduled
+ * run is also marked cancelled at once, so callers need not wait for a worker to reach it; its
+ * webhook goes out when a worker takes the request off the queue.
  */
 final class CancelHandler implements Handler<RoutingContext> {
 
@@ -75,7 +75,7 @@ final class CancelHandler implements Handler<RoutingContext> {
                 return;
               }
               LOG.info("run {} cancel requested", state.runId());
-              if (state.status() == RunStatus.QUEUED) {
+              if (state.status() == RunStatus.QUEUED || state.status() == RunStatus.SCHEDULED) {
                 // other gateways fold the same command in from the cancels topic
                 view.apply(RunState.cancelledByGateway(state, clock.instant()));
               }

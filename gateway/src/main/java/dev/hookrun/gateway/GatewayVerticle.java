@@ -164,7 +164,8 @@ public final class GatewayVerticle extends VerticleBase {
                           records.followedTopics(),
                           records::decode,
                           records::apply)
-                      .lookBack(kafka.runRetention())
+                      // and every run scheduled ahead that may not have started yet
+                      .lookBack(kafka.runLookBack())
                       .paced(VIEW_PACE)
                       .values(new RunRecords.SkipRequestValues(topics.requests()));
               // the first predicts must not wait for topic metadata (a cold start's tail): fetch

@@ -4,6 +4,7 @@ import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v3/{project}/{app}/predict}: validate, publish durably, then answer — at once for a
- * webhook or {@code ?async=true}, or with the result when the run ends within SYNC_TIMEOUT.
+ * webhook, {@code ?async=true} or a run scheduled ahead, or with the result when the run ends
+ * within SYNC_TIMEOUT.
  */
 final class PredictHandler implements Handler<RoutingContext> {
 
@@ -46,7 +48,12 @@ final class PredictHandler implements Handler<RoutingContext> {
     this.admission = admission;
     this.config = config;
     this.parser =
-        new PredictRequestParser(config.maxRunTime(), config.queueTtl(), config.echoMaxBytes());
+        new PredictRequestParser(
+            config.maxRunTime(),
+            config.queueTtl(),
+            config.echoMaxBytes(),
+            config.kafka().maxScheduleAhead(),
+            clock);
     this.publisher = publisher;
     this.view = view;
     this.clock = clock;
@@ -92,8 +99,10 @@ final class PredictHandler implements Handler<RoutingContext> {
       ctx.response().putHeader("Preference-Applied", "wait=" + wait.toSeconds());
     }
     var parsed = outcome.parsed();
+    // a run scheduled ahead is answered at once: no caller waits minutes or days for its start
     boolean async =
         parsed.webhookEndpoint() != null
+            || parsed.scheduledFor() != null
             || "true".equalsIgnoreCase(ctx.request().getParam("async"));
     // Every run id derives from a key, a random one when the client sent none: a 503
     // outcome_unknown hands that key back, and a retry with it names the same run. A random key
@@ -113,7 +122,12 @@ final class PredictHandler implements Handler<RoutingContext> {
     if (existing != null) {
       // The same key again (on this gateway or another): the same run, never a second one.
       ctx.response().putHeader("Idempotent-Replayed", "true");
-      answer(ctx, existing, async, parsed.webhookEndpoint() != null, wait);
+      answer(
+          ctx,
+          existing,
+          async || existing.status() == RunStatus.SCHEDULED,
+          parsed.webhookEndpoint() != null,
+          wait);
       return;
     }
     if (!admission.admit(ctx, project)) {
@@ -128,11 +142,13 @@ final class PredictHandler implements Handler<RoutingContext> {
             parsed.input(),
             parsed.webhookEndpoint(),
             now,
-            now.plus(parsed.queueTtl()),
+            // the time-to-live in the queue counts from when the run may start
+            (parsed.scheduledFor() != null ? parsed.scheduledFor() : now).plus(parsed.queueTtl()),
             parsed.webhookEvents(),
             parsed.executionTimeout(),
             null,
-            parsed.priority());
+            parsed.priority(),
+            parsed.scheduledFor());
     // Registered before publishing, so an outcome faster than the acknowledgement is not missed.
     Future<RunState> result = async ? null : view.awaitFinal(runId, wait);
     publisher
@@ -158,7 +174,7 @@ final class PredictHandler implements Handler<RoutingContext> {
               // detail
               LOG.atDebug()
                   .addKeyValue("run_id", runId)
-                  .addKeyValue("status", "queued")
+                  .addKeyValue("status", request.scheduledFor() != null ? "scheduled" : "queued")
                   .addKeyValue("project", project)
                   .addKeyValue("app", app)
                   .log("run {} queued (project {}, app {})", runId, project, app);
@@ -203,6 +219,9 @@ final class PredictHandler implements Handler<RoutingContext> {
     JsonReply.appendString(body, state.runId()).append(",\"status\":");
     JsonReply.appendString(body, state.status().wire()).append(",\"status_url\":");
     JsonReply.appendString(body, RunStatusJson.statusUrl(state));
+    if (state.status() == RunStatus.SCHEDULED && state.scheduledFor() != null) {
+      JsonReply.appendString(body.append(",\"scheduled_for\":"), state.scheduledFor().toString());
+    }
     if (webhook) {
       JsonReply.appendString(body.append(",\"message\":"), WEBHOOK_MESSAGE);
     }

@@ -2,8 +2,10 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.cache.BoundedCache;
+import dev.hookrun.common.config.Env;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
+import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.WebhookEvents;
 import io.vertx.core.buffer.Buffer;
@@ -12,7 +14,13 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,6 +36,14 @@ public final class PredictRequestParser {
 
   static final String QUEUE_TTL_FIELD = "queue_ttl_seconds";
   static final String EXECUTION_TIMEOUT_FIELD = "execution_timeout_seconds";
+  static final String RUN_AT_FIELD = "run_at";
+  static final String DELAY_FIELD = "delay_seconds";
+
+  /**
+   * A {@code run_at} this little in the past is taken as now (the client's clock runs behind);
+   * further back it is a mistake (a wrong date or zone), answered 400 rather than run at once.
+   */
+  static final Duration PAST_TOLERANCE = Duration.ofSeconds(60);
 
   private static final String NOT_A_URL = "webhook_endpoint must be an absolute http or https URL.";
   private static final String NOT_A_PRIORITY =
@@ -36,19 +52,42 @@ public final class PredictRequestParser {
   private final Duration maxRunTime;
   private final int echoMaxBytes;
   private final Duration maxQueueTtl;
+  private final Duration maxScheduleAhead;
+  private final Clock clock;
   // A client sends the same few webhook URLs with every predict: each is parsed twice by
   // java.net.URI to be checked (2 % of the CPU samples at full load); the verdict is remembered.
   private final BoundedCache<String, String> endpointProblems = new BoundedCache<>(1_024);
 
+  /** A parser allowing runs scheduled up to MAX_SCHEDULE_AHEAD's default ahead. */
   public PredictRequestParser(Duration maxRunTime, Duration maxQueueTtl, int echoMaxBytes) {
+    this(
+        maxRunTime,
+        maxQueueTtl,
+        echoMaxBytes,
+        Env.parseDuration(KafkaSettings.MAX_SCHEDULE_AHEAD.defaultValue()),
+        Clock.systemUTC());
+  }
+
+  /**
+   * @param maxScheduleAhead how far ahead {@code run_at} and {@code delay_seconds} may place a run
+   * @param clock what "now" is for them
+   */
+  public PredictRequestParser(
+      Duration maxRunTime,
+      Duration maxQueueTtl,
+      int echoMaxBytes,
+      Duration maxScheduleAhead,
+      Clock clock) {
     this.maxRunTime = maxRunTime;
     this.echoMaxBytes = echoMaxBytes;
     this.maxQueueTtl = maxQueueTtl;
+    this.maxScheduleAhead = maxScheduleAhead;
+    this.clock = clock;
   }
 
   /**
    * A parsed body: the model's input, where to deliver the result (null: no webhook), how long the
-   * run may wait in the queue and its place there.
+   * run may wait in the queue, its place there, and when it may start (null: now).
    */
   public record Parsed(
       JsonObject input,
@@ -56,7 +95,8 @@ public final class PredictRequestParser {
       Duration queueTtl,
       List<String> webhookEvents,
       Duration executionTimeout,
-      Priority priority) {}
+      Priority priority,
+      Instant scheduledFor) {}
 
   /** Either a parsed request or the error to answer. */
   public record Outcome(Parsed parsed, ApiError error) {
@@ -148,11 +188,85 @@ public final class PredictRequestParser {
       }
       priority = known.get();
     }
+    Instant scheduledFor;
+    try {
+      scheduledFor = scheduledFor(input.remove(RUN_AT_FIELD), input.remove(DELAY_FIELD));
+    } catch (InvalidSchedule e) {
+      return Outcome.fail(e.error);
+    }
     var problem = AppCatalog.validate(app, input, maxRunTime, echoMaxBytes);
     if (problem.isPresent()) {
       return Outcome.fail(ApiError.field(problem.get().field(), problem.get().message()));
     }
-    return Outcome.ok(new Parsed(input, endpoint, queueTtl, events, executionTimeout, priority));
+    return Outcome.ok(
+        new Parsed(input, endpoint, queueTtl, events, executionTimeout, priority, scheduledFor));
+  }
+
+  /** Why {@code run_at} or {@code delay_seconds} cannot be taken. */
+  private static final class InvalidSchedule extends Exception {
+    final transient ApiError error;
+
+    InvalidSchedule(String field, String message) {
+      super(message, null, false, false);
+      this.error = ApiError.field(field, message);
+    }
+  }
+
+  /**
+   * When the run may start: null for now (neither field, a zero delay, or a {@code run_at} at most
+   * {@link #PAST_TOLERANCE} ago), else a time at most MAX_SCHEDULE_AHEAD ahead.
+   */
+  private Instant scheduledFor(Object runAt, Object delay) throws InvalidSchedule {
+    if (runAt != null && delay != null) {
+      throw new InvalidSchedule(
+          RUN_AT_FIELD, "Send either " + RUN_AT_FIELD + " or " + DELAY_FIELD + ", not both.");
+    }
+    Instant now = clock.instant();
+    if (delay != null) {
+      String range = " must be a whole number of seconds from 0 to " + maxScheduleAhead.toSeconds();
+      if (!(delay instanceof Integer || delay instanceof Long)) {
+        throw new InvalidSchedule(DELAY_FIELD, DELAY_FIELD + range + ".");
+      }
+      long seconds = ((Number) delay).longValue();
+      if (seconds < 0 || seconds > maxScheduleAhead.toSeconds()) {
+        throw new InvalidSchedule(DELAY_FIELD, DELAY_FIELD + range + " (MAX_SCHEDULE_AHEAD).");
+      }
+      return seconds == 0 ? null : now.plusSeconds(seconds).truncatedTo(ChronoUnit.MILLIS);
+    }
+    if (runAt == null) {
+      return null;
+    }
+    Instant at;
+    try {
+      if (!(runAt instanceof String text)) {
+        throw new DateTimeParseException("not a string", String.valueOf(runAt), 0);
+      }
+      at =
+          OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+              .toInstant()
+              .truncatedTo(ChronoUnit.MILLIS); // as precise as the request's header
+    } catch (DateTimeParseException e) {
+      throw new InvalidSchedule(
+          RUN_AT_FIELD,
+          RUN_AT_FIELD + " must be an RFC 3339 time with a zone, e.g. \"2026-12-08T10:00:00Z\".");
+    }
+    if (at.isBefore(now.minus(PAST_TOLERANCE))) {
+      throw new InvalidSchedule(
+          RUN_AT_FIELD,
+          RUN_AT_FIELD
+              + " is more than "
+              + PAST_TOLERANCE.toSeconds()
+              + " s in the past; leave it out to run now.");
+    }
+    if (at.isAfter(now.plus(maxScheduleAhead))) {
+      throw new InvalidSchedule(
+          RUN_AT_FIELD,
+          RUN_AT_FIELD
+              + " is more than MAX_SCHEDULE_AHEAD ("
+              + maxScheduleAhead.toSeconds()
+              + " s) ahead.");
+    }
+    return at.isAfter(now) ? at : null;
   }
 
   /**

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An app's queue: {@code GET /v3/{project}/{app}/queue} (how many runs wait, in which priority
- * lane, how many run, how old the oldest waiting one is) and {@code POST …/queue/purge} (every
- * queued run ends cancelled and never starts; running runs go on). Both from this gateway's view,
- * which every gateway builds alike.
+ * lane, how many run, how old the oldest waiting one is, how many are scheduled for later: those
+ * are not queued yet) and {@code POST …/queue/purge} (every queued run ends cancelled and never
+ * starts; running runs go on). Both from this gateway's view, which every gateway builds alike.
  */
 final class QueueHandler {
 
@@ -56,7 +56,8 @@ final class QueueHandler {
             .put("queued", stats.queued())
             .put("queued_by_priority", lanes)
             .put("running", stats.running())
-            .put("oldest_queued_age_s", stats.oldestQueuedAgeSeconds()));
+            .put("oldest_queued_age_s", stats.oldestQueuedAgeSeconds())
+            .put("scheduled", stats.scheduled()));
   }
 
   /**

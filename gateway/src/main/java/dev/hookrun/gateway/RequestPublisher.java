@@ -61,6 +61,13 @@ final class RequestPublisher {
     if (request.retryOf() != null) {
       record.headers().add(RunHeaders.RETRY_OF, RunHeaders.bytes(request.retryOf()));
     }
+    if (request.scheduledFor() != null) {
+      record
+          .headers()
+          .add(
+              RunHeaders.SCHEDULED_FOR,
+              RunHeaders.bytes(Long.toString(request.scheduledFor().toEpochMilli())));
+    }
     if (request.webhookEndpoint() != null) {
       record.headers().add(RunHeaders.WEBHOOK, RunHeaders.bytes(request.webhookEndpoint()));
     }

@@ -25,7 +25,8 @@ import org.apache.kafka.common.header.Headers;
  * Each fact is written once, by the stage that owns it, and read here:
  *
  * <ul>
- *   <li>{@code requests}: the run was accepted (queued) — read from its headers only;
+ *   <li>{@code requests}: the run was accepted (queued, or scheduled while its time lies ahead) —
+ *       read from its headers only;
  *   <li>{@code results}: a worker started it ({@code running}), and its outcome with the result;
  *   <li>{@code deliveries}: where its webhook delivery stands;
  *   <li>{@code cancels}: a cancel of a queued run shows at once, before a worker reaches it.
@@ -161,16 +162,22 @@ final class RunRecords {
           Instant.ofEpochMilli(record.timestamp()));
     }
     Instant created = RunHeaders.instant(headers, RunHeaders.CREATED_AT);
+    // scheduled when its time lay ahead as it was accepted; the view queues it when its time comes
     return RunState.queued(
         record.key(),
         project,
         RunHeaders.text(headers, RunHeaders.APP),
         created != null ? created : Instant.ofEpochMilli(record.timestamp()),
         RunHeaders.text(headers, RunHeaders.WEBHOOK),
-        RunHeaders.priority(headers));
+        RunHeaders.priority(headers),
+        RunHeaders.instant(headers, RunHeaders.SCHEDULED_FOR),
+        Instant.ofEpochMilli(record.timestamp()));
   }
 
-  /** Applies a cancel command: a run still queued shows cancelled; others wait for their worker. */
+  /**
+   * Applies a cancel command: a run still queued or scheduled shows cancelled; others wait for
+   * their worker.
+   */
   void cancel(String runId, Instant at) {
     RunState state = view.get(runId);
     if (state == null) {
@@ -179,7 +186,7 @@ final class RunRecords {
       }
       return;
     }
-    if (state.status() == RunStatus.QUEUED) {
+    if (state.status() == RunStatus.QUEUED || state.status() == RunStatus.SCHEDULED) {
       view.apply(RunState.cancelledByGateway(state, at));
     }
   }

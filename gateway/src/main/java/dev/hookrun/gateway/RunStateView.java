@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
@@ -26,9 +27,11 @@ import java.util.function.Consumer;
  * project's unfinished runs, and tells {@link QueueEstimates} every change of a run's status.
  *
  * <p>A run stays readable for the retention after it ended, and while it has not ended for as long
- * as a run can go on (its queue TTL and the longest run time) past the retention: a run that waited
- * and ran for a day is still in the view while it runs, and for a day after. An ended run moves to
- * the back of the view's order, so the oldest entries are always the first to expire.
+ * as a run can go on (its queue TTL and the longest run time) past the retention, counted from its
+ * scheduled time when it has one: a run that waited and ran for a day is still in the view while it
+ * runs, and for a day after. A scheduled run turns queued here when its time comes, as the
+ * scheduler queues it then. An ended run moves to the back of the view's order, so the oldest
+ * entries are always the first to expire.
  *
  * <p>Bounded twice: entries older than the retention go, and beyond the maximum entry count the
  * oldest <em>finished</em> run of the project holding the most finished runs goes first. Unfinished
@@ -83,6 +86,13 @@ final class RunStateView {
   private final Map<String, LinkedHashSet<String>> queuedByApp = new HashMap<>();
 
   private final Map<String, Integer> runningByApp = new HashMap<>();
+  private final Map<String, Integer> scheduledByApp = new HashMap<>();
+
+  /** Scheduled runs by their time; one cancelled or gone meanwhile is skipped at its time. */
+  private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
+
+  private record Due(Instant at, String runId) {}
+
   private java.util.function.BiConsumer<String, String> onNewApp = (project, app) -> {};
   private java.util.function.BiConsumer<RunState, RunState> onChange = (before, after) -> {};
   private final Map<String, List<Watcher>> watchers = new HashMap<>();
@@ -141,7 +151,7 @@ final class RunStateView {
         current = null;
       }
     }
-    RunState merged = RunState.merge(current, incoming);
+    RunState merged = dueIfTimeCame(RunState.merge(current, incoming), current);
     if (isExpired(merged)) {
       if (current != null) {
         remove(current);
@@ -297,14 +307,15 @@ final class RunStateView {
    * milliseconds per hundred thousand runs.
    */
   void sweep(int limit) {
-    List<RunState> expired = new ArrayList<>();
     Instant now = clock.instant();
+    queueDue(now);
+    List<RunState> expired = new ArrayList<>();
     int walked = 0;
     for (Iterator<RunState> oldest = runs.values().iterator();
         oldest.hasNext() && expired.size() < limit && walked < 10 * limit;
         walked++) {
       RunState state = oldest.next();
-      Instant since = anchor(state);
+      Instant since = orderAnchor(state);
       if (since == null || !since.plus(retention).isBefore(now)) {
         break; // in order: every later entry is younger
       }
@@ -313,6 +324,33 @@ final class RunStateView {
       } // else an unfinished run past the retention: kept while it may still end, walked past
     }
     expired.forEach(this::remove);
+  }
+
+  /**
+   * A scheduled run read after its time is queued; one still ahead waits for it in {@link #due}.
+   */
+  private RunState dueIfTimeCame(RunState merged, RunState current) {
+    if (merged.status() != RunStatus.SCHEDULED) {
+      return merged;
+    }
+    Instant now = clock.instant();
+    if (!merged.scheduledFor().isAfter(now)) {
+      return merged.due(now);
+    }
+    if (current == null || current.status() != RunStatus.SCHEDULED) {
+      due.add(new Due(merged.scheduledFor(), merged.runId()));
+    }
+    return merged;
+  }
+
+  /** Scheduled runs whose time came are queued now, as the scheduler queues them. */
+  private void queueDue(Instant now) {
+    while (!due.isEmpty() && !due.peek().at().isAfter(now)) {
+      RunState state = runs.get(due.poll().runId());
+      if (state != null && state.status() == RunStatus.SCHEDULED) {
+        apply(state.due(now));
+      }
+    }
   }
 
   /**
@@ -336,8 +374,24 @@ final class RunStateView {
     return since != null && since.plus(kept).isBefore(clock.instant());
   }
 
-  /** What the retention counts from: the end of an ended run, the creation of any other. */
+  /**
+   * What the retention counts from: the end of an ended run, the scheduled time of one that has not
+   * ended and was scheduled ahead, the creation of any other.
+   */
   private static Instant anchor(RunState state) {
+    if (!state.status().isFinal()
+        && state.scheduledFor() != null
+        && (state.createdAt() == null || state.scheduledFor().isAfter(state.createdAt()))) {
+      return state.scheduledFor();
+    }
+    return orderAnchor(state);
+  }
+
+  /**
+   * What the view's order follows: the end of an ended run (moved to the back when it ends), the
+   * creation of any other. The sweep stops at the first entry this is within the retention for.
+   */
+  private static Instant orderAnchor(RunState state) {
     if (state.status().isFinal() && state.completedAt() != null) {
       return state.completedAt();
     }
@@ -387,7 +441,11 @@ final class RunStateView {
    *     queued before priorities existed counts as {@code normal}
    */
   record QueueStats(
-      int queued, int running, Double oldestQueuedAgeSeconds, int[] queuedByPriority) {}
+      int queued,
+      int running,
+      Double oldestQueuedAgeSeconds,
+      int[] queuedByPriority,
+      int scheduled) {}
 
   /** Queued runs of one app: what its gauge reads at every scrape, so a count and no walk. */
   int queuedCount(String project, String app) {
@@ -423,7 +481,8 @@ final class RunStateView {
         queued == null ? 0 : queued.size(),
         runningByApp.getOrDefault(key, 0),
         oldestAge,
-        byPriority);
+        byPriority,
+        scheduledByApp.getOrDefault(key, 0));
   }
 
   /**
@@ -473,7 +532,9 @@ final class RunStateView {
 
   private void track(RunState state) {
     String key = state.project() + "/" + state.app();
-    if (state.status() == RunStatus.QUEUED) {
+    if (state.status() == RunStatus.SCHEDULED) {
+      scheduledByApp.merge(key, 1, Integer::sum);
+    } else if (state.status() == RunStatus.QUEUED) {
       if (!queuedByApp.containsKey(key) && !runningByApp.containsKey(key)) {
         onNewApp.accept(state.project(), state.app());
       }
@@ -495,7 +556,9 @@ final class RunStateView {
 
   private void untrack(RunState state) {
     String key = state.project() + "/" + state.app();
-    if (state.status() == RunStatus.QUEUED) {
+    if (state.status() == RunStatus.SCHEDULED) {
+      scheduledByApp.merge(key, -1, (a, b) -> a + b <= 0 ? null : a + b);
+    } else if (state.status() == RunStatus.QUEUED) {
       LinkedHashSet<String> queued = queuedByApp.get(key);
       if (queued != null) {
         queued.remove(state.runId());

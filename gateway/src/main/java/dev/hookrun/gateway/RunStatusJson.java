@@ -54,6 +54,9 @@ final class RunStatusJson {
             .put("progress", progress == null ? null : progress.progress())
             .put("progress_seq", progress == null ? null : progress.seq())
             .put("progress_updated_at", progress == null ? null : time(progress.at()));
+    if (state.scheduledFor() != null) {
+      json.put("scheduled_for", time(state.scheduledFor())); // kept once it ran: when it was due
+    }
     if (state.status().isFinal()) {
       putResult(json, state);
       json.put("error", state.error() == null ? null : state.error().toJson());

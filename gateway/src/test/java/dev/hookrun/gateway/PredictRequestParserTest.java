@@ -221,4 +221,57 @@ class PredictRequestParserTest {
     assertEquals("payloadBytes", over.error().field());
     assertTrue(over.error().message().contains("ECHO_MAX_BYTES"), over.error().message());
   }
+
+  private static final java.time.Instant NOW = java.time.Instant.parse("2026-12-01T10:00:00Z");
+
+  private PredictRequestParser.Outcome parseScheduled(String fields) {
+    return new PredictRequestParser(
+            Duration.ofHours(24),
+            Duration.ofHours(24),
+            ECHO_MAX,
+            Duration.ofDays(7),
+            java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC))
+        .parse(AppCatalog.DELAY, Buffer.buffer("{\"delayMins\": 0, " + fields + "}"));
+  }
+
+  @Test
+  void runAtAndDelaySecondsScheduleTheRunAndAreNotPassedToTheModel() {
+    var at = parseScheduled("\"run_at\": \"2026-12-08T10:00:00Z\"");
+    assertEquals(java.time.Instant.parse("2026-12-08T10:00:00Z"), at.parsed().scheduledFor());
+    assertFalse(at.parsed().input().containsKey("run_at"));
+    var offset = parseScheduled("\"run_at\": \"2026-12-01T12:00:00+01:00\"");
+    assertEquals(NOW.plusSeconds(3600), offset.parsed().scheduledFor());
+    var delay = parseScheduled("\"delay_seconds\": 90");
+    assertEquals(NOW.plusSeconds(90), delay.parsed().scheduledFor());
+    assertFalse(delay.parsed().input().containsKey("delay_seconds"));
+  }
+
+  @Test
+  void aZeroDelayOrARunAtJustPassedRunsNow() {
+    assertNull(parseScheduled("\"delay_seconds\": 0").parsed().scheduledFor());
+    assertNull(parseScheduled("\"run_at\": \"2026-12-01T09:59:30Z\"").parsed().scheduledFor());
+    assertNull(parseScheduled("\"priority\": \"low\"").parsed().scheduledFor());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "\"run_at\": \"2026-12-08T10:00:00Z\", \"delay_seconds\": 5|run_at",
+        "\"run_at\": \"2026-12-08T10:00:01Z\"|run_at",
+        "\"run_at\": \"2026-12-01T09:58:00Z\"|run_at",
+        "\"run_at\": \"2026-12-08T10:00:00\"|run_at",
+        "\"run_at\": \"tomorrow\"|run_at",
+        "\"run_at\": 1765188000|run_at",
+        "\"delay_seconds\": 604801|delay_seconds",
+        "\"delay_seconds\": -1|delay_seconds",
+        "\"delay_seconds\": 2.5|delay_seconds",
+        "\"delay_seconds\": \"60\"|delay_seconds"
+      })
+  void aBadScheduleIsA400NamingTheField(String caseAndField) {
+    String[] parts = caseAndField.split("\\|");
+    var outcome = parseScheduled(parts[0]);
+    assertNull(outcome.parsed(), parts[0]);
+    assertEquals("invalid_field", outcome.error().code(), parts[0]);
+    assertEquals(parts[1], outcome.error().field(), parts[0]);
+  }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunState;
@@ -239,5 +240,45 @@ class RunStateViewTest {
     assertNull(view.get("lost"), "past any run's lifetime: its outcome was lost, given up");
     assertEquals(0, view.unfinished("a"));
     assertEquals(0, view.size());
+  }
+
+  @Test
+  void aScheduledRunTurnsQueuedAtItsTimeAndStaysPastTheRetentionUntilThen() {
+    ManualClock moving = new ManualClock(NOW);
+    RunStateView view =
+        new RunStateView(
+            vertx,
+            Duration.ofHours(1),
+            Duration.ofHours(2),
+            10_000,
+            1_000,
+            moving,
+            SchedulingPolicy.unlimited());
+    Instant at = NOW.plus(Duration.ofDays(1));
+    view.apply(
+        RunState.queued("later", "a", "app", NOW, null, Priority.NORMAL, at, moving.instant()));
+    view.apply(queued("a", "now", NOW.plusSeconds(1)));
+    assertEquals(RunStatus.SCHEDULED, view.get("later").status());
+    assertEquals(at, view.get("later").scheduledFor());
+    RunStateView.QueueStats stats = view.queue("a", "app");
+    assertEquals(1, stats.scheduled());
+    assertEquals(1, stats.queued(), "a scheduled run is not queued");
+
+    moving.advance(Duration.ofHours(23));
+    view.sweep(1_000);
+    assertEquals(RunStatus.SCHEDULED, view.get("later").status(), "kept past the retention");
+
+    moving.advance(Duration.ofHours(1));
+    view.sweep(1_000);
+    assertEquals(RunStatus.QUEUED, view.get("later").status(), "queued at its time");
+    assertEquals(0, view.queue("a", "app").scheduled());
+    assertNull(view.get("now"), "the sweep walked past the scheduled run to an expired one");
+
+    moving.advance(Duration.ofHours(2).plusMinutes(59));
+    view.sweep(1_000);
+    assertNotNull(view.get("later"), "retention + queue TTL + run time from its time");
+    moving.advance(Duration.ofMinutes(2));
+    view.sweep(1_000);
+    assertNull(view.get("later"));
   }
 }

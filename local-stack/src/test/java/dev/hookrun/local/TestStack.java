@@ -41,6 +41,7 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
   final String dispatcherGroup = "dispatchers-" + UUID.randomUUID();
   final String schedulerGroup = "scheduler-" + UUID.randomUUID();
   private SchedulerVerticle scheduler;
+  private Vertx schedulerProcess;
   private final List<Vertx> processes = new ArrayList<>();
 
   TestStack() {
@@ -127,6 +128,7 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
   /** The installation's scheduler, in a process of its own. */
   SchedulerVerticle scheduler() {
     Vertx process = newProcess();
+    schedulerProcess = process;
     scheduler =
         new SchedulerVerticle(
             SchedulerConfig.defaults(kafka)
@@ -134,6 +136,11 @@ final class TestStack implements AutoCloseable, AfterEachCallback {
                 .withWorkerLeaseTimeout(Duration.ofSeconds(5)));
     process.deployVerticle(scheduler).await();
     return scheduler;
+  }
+
+  /** Stops the installation's scheduler as a killed process would go (its group session ends). */
+  void stopScheduler() {
+    schedulerProcess.close().await();
   }
 
   DispatcherVerticle dispatcher() {

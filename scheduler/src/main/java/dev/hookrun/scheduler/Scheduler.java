@@ -19,16 +19,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which requests of this scheduler's partitions are queued, handed to the workers (in flight) or
- * being settled here, and the decisions: release the next run in fair order while the workers have
- * room, release a run again when its worker left, settle a queued run that was cancelled or
- * expired. A request's offset finishes only when its run has an outcome, so a restarted scheduler
- * reads every unfinished run again.
+ * Which requests of this scheduler's partitions wait for their scheduled time, are queued, handed
+ * to the workers (in flight) or being settled here, and the decisions: queue a scheduled run when
+ * its time comes, release the next run in fair order while the workers have room, release a run
+ * again when its worker left, settle a waiting run that was cancelled or expired. A request's
+ * offset finishes only when its run has an outcome, so a restarted scheduler reads every unfinished
+ * run again.
  *
  * <p>Knows Kafka only through {@link Outbox} and {@link Offsets}. Used on one event loop.
  */
@@ -51,6 +53,7 @@ final class Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
   private enum State {
+    SCHEDULED,
     QUEUED,
     IN_FLIGHT,
     SETTLING
@@ -66,6 +69,7 @@ final class Scheduler {
     }
   }
 
+  /** A time something is due for a run: its queue time-to-live ends, or its scheduled time. */
   private record Expiry(Instant at, String runId) {}
 
   private final FairQueue queue;
@@ -84,6 +88,15 @@ final class Scheduler {
   private final Map<String, Integer> runningByProject = new HashMap<>();
   private final PriorityQueue<Expiry> expiries =
       new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
+
+  /** Scheduled runs by their time; a cancelled one stays until its time and is skipped then. */
+  private final PriorityQueue<Expiry> scheduled =
+      new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
+
+  /** Asked to call {@link #tick} at a time: the next scheduled run's, so it starts on time. */
+  private Consumer<Instant> wakeAt = at -> {};
+
+  private Instant wakeArmedFor;
   private final QueuedGauges queuedGauges = new QueuedGauges();
   private int ownedPartitions = 1;
   private int totalPartitions = 1;
@@ -135,9 +148,11 @@ final class Scheduler {
       return;
     }
     Instant created = record.request().createdAt();
+    // a run scheduled ahead counts from its time: until then it is new to every view
+    Instant due = record.request().dueAt();
     if (ledger.attempt(runId) == 0
         && created != null
-        && created.isBefore(clock.instant().minus(retention))) {
+        && due.isBefore(clock.instant().minus(retention))) {
       // Older than every stage's look-back (a scheduler's first start on a long-kept requests
       // topic): whether it ended is no longer known, and settling it now could send a second
       // webhook for a run that ended days ago. Every view has forgotten it too.
@@ -162,14 +177,65 @@ final class Scheduler {
       settle(run, RunStatus.CANCELLED, null);
     } else if (request.expiresAt() != null && now.isAfter(request.expiresAt())) {
       settle(run, RunStatus.EXPIRED, RunError.EXPIRED_IN_QUEUE);
+    } else if (request.scheduledFor() != null && now.isBefore(request.scheduledFor())) {
+      run.state = State.SCHEDULED;
+      scheduled.add(new Expiry(request.scheduledFor(), runId));
+      armWakeUp();
     } else {
-      run.state = State.QUEUED;
-      Instant queuedAt = request.createdAt() == null ? now : request.createdAt();
-      queue.add(new QueuedRun(runId, request.project(), record.priority(), queuedAt));
-      queuedGauges.add(request.project(), record.priority());
-      if (request.expiresAt() != null) {
-        expiries.add(new Expiry(request.expiresAt(), runId));
+      enqueue(run, now);
+    }
+  }
+
+  /**
+   * Calls {@code wakeAt} with the time of the next scheduled run whenever that time is earlier than
+   * any it was given before (or those passed): one timer at a time, not one per run.
+   */
+  void wakeAt(Consumer<Instant> wakeAt) {
+    this.wakeAt = wakeAt;
+    wakeArmedFor = null;
+    armWakeUp();
+  }
+
+  /** What the timer asked through {@code wakeAt} calls at its time. */
+  void wake() {
+    wakeArmedFor = null;
+    tick();
+  }
+
+  private void enqueue(Tracked run, Instant now) {
+    RunRequest request = run.record.request();
+    run.state = State.QUEUED;
+    // a scheduled run's wait (and so its aging) starts at its time, not when it was accepted
+    Instant queuedAt = request.dueAt() == null ? now : request.dueAt();
+    queue.add(
+        new QueuedRun(run.record.runId(), request.project(), run.record.priority(), queuedAt));
+    queuedGauges.add(request.project(), run.record.priority());
+    if (request.expiresAt() != null) {
+      expiries.add(new Expiry(request.expiresAt(), run.record.runId()));
+    }
+  }
+
+  /** Queues the scheduled runs whose time has come, earliest first. */
+  private void queueDue(Instant now) {
+    while (!scheduled.isEmpty() && !now.isBefore(scheduled.peek().at())) {
+      Tracked run = runs.get(scheduled.poll().runId());
+      if (run != null && run.state == State.SCHEDULED) {
+        enqueue(run, now);
       }
+    }
+    armWakeUp();
+  }
+
+  private void armWakeUp() {
+    Expiry next = scheduled.peek();
+    if (next == null) {
+      return;
+    }
+    if (wakeArmedFor == null
+        || next.at().isBefore(wakeArmedFor)
+        || !wakeArmedFor.isAfter(clock.instant())) {
+      wakeArmedFor = next.at();
+      wakeAt.accept(next.at());
     }
   }
 
@@ -182,6 +248,8 @@ final class Scheduler {
       if (run != null && run.state == State.QUEUED) {
         unqueue(run);
         settle(run, RunStatus.CANCELLED, null);
+      } else if (run != null && run.state == State.SCHEDULED) {
+        settle(run, RunStatus.CANCELLED, null);
       }
     } else if (fact instanceof Fact.Running r) {
       Tracked run = runs.get(r.runId());
@@ -192,11 +260,13 @@ final class Scheduler {
   }
 
   /**
-   * Every second: settles queued runs whose time-to-live passed, releases again the runs of workers
-   * that left, then fills the room.
+   * Every second, and at each scheduled run's time: queues the scheduled runs whose time came,
+   * settles queued runs whose time-to-live passed, releases again the runs of workers that left,
+   * then fills the room.
    */
   void tick() {
     Instant now = clock.instant();
+    queueDue(now);
     while (!expiries.isEmpty() && now.isAfter(expiries.peek().at())) {
       Tracked run = runs.get(expiries.poll().runId());
       if (run != null && run.state == State.QUEUED) {

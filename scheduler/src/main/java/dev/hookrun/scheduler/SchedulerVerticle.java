@@ -93,6 +93,12 @@ public final class SchedulerVerticle extends VerticleBase {
                       intake,
                       kafka.runRetention());
               intake.feed(scheduler);
+              // a scheduled run is queued at its time, not at the next one-second tick
+              scheduler.wakeAt(
+                  at ->
+                      vertx.setTimer(
+                          Math.max(1, Duration.between(clock.instant(), at).toMillis() + 1),
+                          t -> scheduler.wake()));
               loop =
                   new ConsumerLoop(
                           context,
@@ -111,7 +117,8 @@ public final class SchedulerVerticle extends VerticleBase {
                           facts.followed(),
                           facts::decode,
                           this::apply)
-                      .lookBack(kafka.runRetention())
+                      // a run scheduled ahead may be cancelled long before its time
+                      .lookBack(kafka.runLookBack())
                       .readWhole(topics.workers())
                       .values(new FactDecoder.Values(topics))
                       .named(name + "-ledger", "scheduler-ledger");
@@ -185,7 +192,7 @@ public final class SchedulerVerticle extends VerticleBase {
   }
 
   private void tick() {
-    ledger.forgetOlderThan(clock.instant(), config.kafka().runRetention());
+    ledger.forgetOlderThan(clock.instant(), config.kafka().runLookBack());
     scheduler.tick();
   }
 }

@@ -367,4 +367,117 @@ class SchedulerTest {
 
     assertTrue(released.isEmpty(), "one run per key: " + released);
   }
+
+  private RequestRecord scheduledRequest(String runId, Instant at, Duration queueTtl) {
+    RunRequest request =
+        new RunRequest(
+            runId,
+            "a",
+            "app",
+            new JsonObject(),
+            null,
+            clock.instant(),
+            at.plus(queueTtl),
+            null,
+            null,
+            null,
+            Priority.NORMAL,
+            at);
+    return new RequestRecord(
+        partition,
+        nextOffset++,
+        request,
+        Priority.NORMAL,
+        request.toJson().encode(),
+        new Header[0]);
+  }
+
+  @Test
+  void aScheduledRunWaitsForItsTimeThenIsQueuedAndReleased() {
+    List<Instant> wakeUps = new ArrayList<>();
+    scheduler.wakeAt(wakeUps::add);
+    worker("w1", 2);
+    Instant at = clock.instant().plusSeconds(30);
+    scheduler.onRequest(scheduledRequest("s-0", at, Duration.ofMinutes(5)));
+    scheduler.release();
+    assertEquals(List.of(at), wakeUps, "a timer asked for its time");
+    assertEquals(0, scheduler.queued(), "not queued before its time");
+
+    clock.advance(Duration.ofMillis(29_999));
+    scheduler.tick();
+    assertEquals(List.of(), released);
+
+    clock.advance(Duration.ofMillis(1));
+    worker("w1", 2); // heartbeating all along
+    scheduler.wake();
+    assertEquals(List.of(new Released("s-0", 1)), released, "released at its time");
+  }
+
+  @Test
+  void theEarliestScheduledTimeIsAskedForOnceAndTheNextAfterIt() {
+    List<Instant> wakeUps = new ArrayList<>();
+    scheduler.wakeAt(wakeUps::add);
+    Instant later = clock.instant().plusSeconds(60);
+    Instant sooner = clock.instant().plusSeconds(10);
+    scheduler.onRequest(scheduledRequest("s-late", later, Duration.ofMinutes(5)));
+    scheduler.onRequest(scheduledRequest("s-late-2", later, Duration.ofMinutes(5)));
+    scheduler.onRequest(scheduledRequest("s-soon", sooner, Duration.ofMinutes(5)));
+    scheduler.tick();
+    assertEquals(List.of(later, sooner), wakeUps, "a later time does not ask again");
+
+    clock.advance(Duration.ofSeconds(10));
+    scheduler.wake();
+    assertEquals(List.of(later, sooner, later), wakeUps);
+    assertEquals(1, scheduler.queued());
+  }
+
+  @Test
+  void aScheduledRunCancelledBeforeItsTimeEndsCancelledAndNeverStarts() {
+    worker("w1", 2);
+    Instant at = clock.instant().plusSeconds(30);
+    scheduler.onRequest(scheduledRequest("s-0", at, Duration.ofMinutes(5)));
+    fact(new Fact.Cancelled("s-0", false, clock.millis()));
+    assertEquals(List.of(new Settled("s-0", RunStatus.CANCELLED, null)), settled);
+    clock.advance(Duration.ofSeconds(31));
+    scheduler.tick();
+    assertEquals(List.of(), released);
+  }
+
+  @Test
+  void theQueueTimeToLiveCountsFromTheScheduledTime() {
+    Instant at = clock.instant().plus(Duration.ofDays(1));
+    scheduler.onRequest(scheduledRequest("s-0", at, Duration.ofMinutes(10)));
+    clock.advance(Duration.ofDays(1).plusMinutes(9));
+    scheduler.tick();
+    assertEquals(List.of(), settled, "queued 9 minutes of its 10, no worker yet");
+    assertEquals(1, scheduler.queued());
+    clock.advance(Duration.ofMinutes(2));
+    scheduler.tick();
+    assertEquals(
+        List.of(new Settled("s-0", RunStatus.EXPIRED, RunError.EXPIRED_IN_QUEUE)), settled);
+  }
+
+  @Test
+  void aScheduledRunReadAgainAfterItsTimeIsQueuedAtOnceAndOneAcceptedBeforeTheRetentionIsKept() {
+    // accepted two days ago (past the 24 h retention), due an hour from now: still to run
+    Instant inAnHour = clock.instant().plus(Duration.ofHours(1));
+    clock.advance(Duration.ofDays(-2));
+    RequestRecord longAgo = scheduledRequest("s-old", inAnHour, Duration.ofMinutes(5));
+    clock.advance(Duration.ofDays(2).minusMinutes(10));
+    // accepted 10 minutes ago, due a minute ago: its time passed while no scheduler ran
+    RequestRecord missed =
+        scheduledRequest("s-missed", clock.instant().plusSeconds(540), Duration.ofMinutes(5));
+    clock.advance(Duration.ofMinutes(10));
+    worker("w1", 0);
+    scheduler.onRequest(longAgo);
+    scheduler.onRequest(missed);
+    scheduler.release();
+    assertEquals(List.of(new Released("s-missed", 1)), released);
+    assertEquals(List.of(), finishedOffsets, "the scheduled run is not left behind as too old");
+    clock.advance(Duration.ofHours(1));
+    worker("w1", 0);
+    outcome("s-missed");
+    scheduler.tick();
+    assertEquals(List.of(new Released("s-missed", 1), new Released("s-old", 1)), released);
+  }
 }

@@ -30,7 +30,8 @@ public record KafkaSettings(
     Duration lagSampleInterval,
     Map<String, String> extraClientProperties,
     int bodyLimit,
-    KafkaSecurity security) {
+    KafkaSecurity security,
+    Duration maxScheduleAhead) {
 
   public static final Setting BOOTSTRAP =
       Setting.of(
@@ -85,6 +86,18 @@ public record KafkaSettings(
               + "hookrun_consumer_member_lag (0s: never)");
 
   /**
+   * Read by every stage that reads runs back at start (gateway, scheduler) or creates the requests
+   * topic: a run scheduled ahead must still be read back, and kept in the topic, until it has run.
+   */
+  public static final Setting MAX_SCHEDULE_AHEAD =
+      Setting.of(
+          "MAX_SCHEDULE_AHEAD",
+          "7d",
+          "How far ahead a predict may schedule its run (run_at, delay_seconds; further: 400); the"
+              + " gateways and the scheduler read runs back at start for RUN_RETENTION plus this, and"
+              + " the requests topic is created to keep them that long (0s: no scheduled runs)");
+
+  /**
    * Read by every stage, not only the gateway: whichever stage creates the requests topic sizes its
    * max.message.bytes from it (see {@link RequestLimits}).
    */
@@ -116,6 +129,7 @@ public record KafkaSettings(
               RUN_RETENTION,
               LAG_SAMPLE_INTERVAL,
               BODY_LIMIT,
+              MAX_SCHEDULE_AHEAD,
               CLIENT_CONFIG_FILE),
           KafkaSecurity.SETTINGS);
 
@@ -154,7 +168,8 @@ public record KafkaSettings(
         env.duration(LAG_SAMPLE_INTERVAL, Duration.ZERO, Duration.ofHours(1)),
         extra,
         env.integer(BODY_LIMIT, 1024, 64 * 1024 * 1024),
-        KafkaSecurity.fromEnv(env));
+        KafkaSecurity.fromEnv(env),
+        env.duration(MAX_SCHEDULE_AHEAD, Duration.ZERO, Duration.ofDays(365)));
   }
 
   /** Settings for a test or the local run against a given broker and an isolating prefix. */
@@ -172,7 +187,20 @@ public record KafkaSettings(
         Duration.ofSeconds(15),
         Map.of(),
         Integer.parseInt(BODY_LIMIT.defaultValue()),
-        KafkaSecurity.PLAINTEXT);
+        KafkaSecurity.PLAINTEXT,
+        Env.parseDuration(MAX_SCHEDULE_AHEAD.defaultValue()));
+  }
+
+  /**
+   * How far back a stage reads runs at start: the run retention, plus how long a run may wait for
+   * its scheduled time (a run accepted that long ago may not have started yet).
+   */
+  public Duration runLookBack() {
+    return runRetention.plus(maxScheduleAhead);
+  }
+
+  public KafkaSettings withMaxScheduleAhead(Duration ahead) {
+    return Records.with(this, "maxScheduleAhead", ahead);
   }
 
   /** The same settings reaching the brokers with {@code security} (TLS, SASL). */

@@ -12,7 +12,8 @@ public final class PlatformTopics {
 
   /**
    * Requests and results are also the gateways' record of every run (queued; running and outcome),
-   * re-read at start for the run retention, so they are kept at least that long.
+   * re-read at start for the run retention plus MAX_SCHEDULE_AHEAD, so they are kept at least that
+   * long: a request scheduled a week ahead must still be there when its time comes.
    */
   public static TopicSpec requests(KafkaSettings kafka) {
     return TopicSpec.of(
@@ -56,7 +57,7 @@ public final class PlatformTopics {
 
   private static Duration runRecordRetention(KafkaSettings kafka) {
     Duration week = Duration.ofDays(7);
-    return kafka.runRetention().compareTo(week) > 0 ? kafka.runRetention() : week;
+    return kafka.runLookBack().compareTo(week) > 0 ? kafka.runLookBack() : week;
   }
 
   /** Compacted and deleted: each run's newest delivery step, for the run retention. */

@@ -41,6 +41,9 @@ public final class RunHeaders {
    */
   public static final String PRIORITY = "hookrun-priority";
 
+  /** On a request with a start time ahead: that time (epoch ms). */
+  public static final String SCHEDULED_FOR = "hookrun-scheduled-for";
+
   /** On a request that retries a finished run: that run's id. */
   public static final String RETRY_OF = "hookrun-retry-of";
 

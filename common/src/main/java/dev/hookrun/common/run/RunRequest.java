@@ -18,6 +18,8 @@ import java.util.List;
  * @param retryOf the run this one retries ({@code POST …/runs/{id}/retry}), or null
  * @param priority its place in the queue; never null (a record without it, written before the field
  *     existed, is {@link Priority#NORMAL})
+ * @param scheduledFor the run waits, {@code scheduled}, until this time before it is queued; null
+ *     for a run queued at once. Its queue time-to-live ({@code expiresAt}) counts from it.
  */
 public record RunRequest(
     String runId,
@@ -30,12 +32,40 @@ public record RunRequest(
     List<String> webhookEvents,
     Duration executionTimeout,
     String retryOf,
-    Priority priority) {
+    Priority priority,
+    Instant scheduledFor) {
 
   public RunRequest {
     if (priority == null) {
       priority = Priority.NORMAL;
     }
+  }
+
+  public RunRequest(
+      String runId,
+      String project,
+      String app,
+      JsonObject input,
+      String webhookEndpoint,
+      Instant createdAt,
+      Instant expiresAt,
+      List<String> webhookEvents,
+      Duration executionTimeout,
+      String retryOf,
+      Priority priority) {
+    this(
+        runId,
+        project,
+        app,
+        input,
+        webhookEndpoint,
+        createdAt,
+        expiresAt,
+        webhookEvents,
+        executionTimeout,
+        retryOf,
+        priority,
+        null);
   }
 
   public RunRequest(
@@ -74,15 +104,21 @@ public record RunRequest(
     this(runId, project, app, input, webhookEndpoint, createdAt, expiresAt, null, null, null);
   }
 
+  /** When the run may first be queued: its scheduled time, or its creation. */
+  public Instant dueAt() {
+    return scheduledFor != null ? scheduledFor : createdAt;
+  }
+
   /**
-   * The same request again (input, webhook, events, limits, priority) under a new run id, made now:
-   * what a retry of a finished run queues.
+   * The same request again (input, webhook, events, limits, priority) under a new run id, made now
+   * and queued at once (a scheduled run's retry does not wait for its time again): what a retry of
+   * a finished run queues.
    */
   public RunRequest retriedAs(String newRunId, Instant now) {
     Instant expires =
-        expiresAt == null || createdAt == null
+        expiresAt == null || dueAt() == null
             ? null
-            : now.plus(Duration.between(createdAt, expiresAt));
+            : now.plus(Duration.between(dueAt(), expiresAt));
     return new RunRequest(
         newRunId,
         project,
@@ -98,15 +134,22 @@ public record RunRequest(
   }
 
   public JsonObject toJson() {
-    return Json.run(runId, project, app)
-        .put("input", input)
-        .put("webhook_endpoint", webhookEndpoint)
-        .put("created_at", Json.time(createdAt))
-        .put("expires_at", Json.time(expiresAt))
-        .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents))
-        .put("execution_timeout_ms", executionTimeout == null ? null : executionTimeout.toMillis())
-        .put("retry_of", retryOf)
-        .put(Priority.FIELD, priority.wire());
+    JsonObject json =
+        Json.run(runId, project, app)
+            .put("input", input)
+            .put("webhook_endpoint", webhookEndpoint)
+            .put("created_at", Json.time(createdAt))
+            .put("expires_at", Json.time(expiresAt))
+            .put(WebhookEvents.FIELD, WebhookEvents.toJson(webhookEvents))
+            .put(
+                "execution_timeout_ms",
+                executionTimeout == null ? null : executionTimeout.toMillis())
+            .put("retry_of", retryOf)
+            .put(Priority.FIELD, priority.wire());
+    if (scheduledFor != null) {
+      json.put("scheduled_for", Json.time(scheduledFor));
+    }
+    return json;
   }
 
   /**
@@ -126,7 +169,8 @@ public record RunRequest(
             ? null
             : Duration.ofMillis(json.getLong("execution_timeout_ms")),
         json.getString("retry_of"),
-        priorityOf(json.getValue(Priority.FIELD)));
+        priorityOf(json.getValue(Priority.FIELD)),
+        Json.time(json, "scheduled_for"));
   }
 
   /**

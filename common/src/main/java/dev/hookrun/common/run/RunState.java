@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param priority the priority the run was queued with, from its request; null when this state
  *     comes from a fact that does not carry it (a worker's or a dispatcher's record), which {@link
  *     #merge} fills in from the request
+ * @param scheduledFor the start time the request was given, or null (queued at once); like the
+ *     priority, only the request carries it
  */
 public record RunState(
     String runId,
@@ -32,8 +34,10 @@ public record RunState(
     WebhookState webhook,
     String source,
     Instant updatedAt,
-    Priority priority) {
+    Priority priority,
+    Instant scheduledFor) {
 
+  /** The state an accepted request stands for: {@code scheduled} while its time lies ahead. */
   public static RunState queued(RunRequest request, Instant now) {
     return queued(
             request.runId(),
@@ -41,8 +45,67 @@ public record RunState(
             request.app(),
             request.createdAt(),
             request.webhookEndpoint(),
-            request.priority())
+            request.priority(),
+            request.scheduledFor(),
+            now)
         .withWebhook(initialWebhook(request.webhookEndpoint()), "gateway", now);
+  }
+
+  /**
+   * The state an accepted request stands for, from its identity alone: {@code scheduled} while
+   * {@code scheduledFor} is after {@code now}, else {@code queued}.
+   */
+  public static RunState queued(
+      String runId,
+      String project,
+      String app,
+      Instant createdAt,
+      String webhookEndpoint,
+      Priority priority,
+      Instant scheduledFor,
+      Instant now) {
+    RunState queued = queued(runId, project, app, createdAt, webhookEndpoint, priority);
+    if (scheduledFor == null) {
+      return queued;
+    }
+    return new RunState(
+        runId,
+        project,
+        app,
+        scheduledFor.isAfter(now) ? RunStatus.SCHEDULED : RunStatus.QUEUED,
+        createdAt,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        queued.webhook,
+        "gateway",
+        createdAt,
+        priority,
+        scheduledFor);
+  }
+
+  /** A scheduled run whose time came: queued, as a scheduler has it now. */
+  public RunState due(Instant now) {
+    return new RunState(
+        runId,
+        project,
+        app,
+        RunStatus.QUEUED,
+        createdAt,
+        startedAt,
+        completedAt,
+        runTimeMs,
+        workerId,
+        result,
+        error,
+        webhook,
+        source,
+        now,
+        priority,
+        scheduledFor);
   }
 
   /**
@@ -76,7 +139,8 @@ public record RunState(
         initialWebhook(webhookEndpoint),
         "gateway",
         createdAt,
-        priority);
+        priority,
+        null);
   }
 
   public static RunState running(RunStarted started) {
@@ -95,6 +159,7 @@ public record RunState(
         initialWebhook(started.webhookEndpoint()),
         "worker",
         started.startedAt(),
+        null,
         null);
   }
 
@@ -118,6 +183,7 @@ public record RunState(
         delivery.webhook(),
         "dispatcher",
         delivery.updatedAt(),
+        null,
         null);
   }
 
@@ -145,6 +211,7 @@ public record RunState(
         initialWebhook(result.webhookEndpoint()),
         "worker",
         now,
+        null,
         null);
   }
 
@@ -165,7 +232,8 @@ public record RunState(
         queued.webhook,
         "gateway",
         now,
-        queued.priority);
+        queued.priority,
+        queued.scheduledFor);
   }
 
   public RunState withWebhook(WebhookState state, String bySource, Instant now) {
@@ -184,7 +252,8 @@ public record RunState(
         state,
         bySource,
         now,
-        priority);
+        priority,
+        scheduledFor);
   }
 
   private static WebhookState initialWebhook(String endpoint) {
@@ -235,7 +304,8 @@ public record RunState(
         hook,
         strings.intern(source),
         updatedAt,
-        priority);
+        priority,
+        scheduledFor);
   }
 
   /**
@@ -271,9 +341,14 @@ public record RunState(
         && (webhook == null || incoming.webhook.progress() >= webhook.progress())) {
       webhook = incoming.webhook;
     }
-    // only the request carries the priority: the worker's and dispatcher's facts keep it
+    // only the request carries the priority and start time: the worker's and dispatcher's facts
+    // keep them
     Priority priority = current.priority != null ? current.priority : incoming.priority;
-    return run.withWebhook(webhook, run.source, incoming.updatedAt).withPriority(priority);
+    Instant scheduledFor =
+        current.scheduledFor != null ? current.scheduledFor : incoming.scheduledFor;
+    return run.withWebhook(webhook, run.source, incoming.updatedAt)
+        .withPriority(priority)
+        .withScheduledFor(scheduledFor);
   }
 
   /** The same state with {@code level} as its priority (this one when it already is). */
@@ -296,7 +371,31 @@ public record RunState(
         webhook,
         source,
         updatedAt,
-        level);
+        level,
+        scheduledFor);
+  }
+
+  private RunState withScheduledFor(Instant at) {
+    if (at == scheduledFor) {
+      return this;
+    }
+    return new RunState(
+        runId,
+        project,
+        app,
+        status,
+        createdAt,
+        startedAt,
+        completedAt,
+        runTimeMs,
+        workerId,
+        result,
+        error,
+        webhook,
+        source,
+        updatedAt,
+        priority,
+        at);
   }
 
   public JsonObject toJson() {
@@ -315,6 +414,9 @@ public record RunState(
             .put("updated_at", Json.time(updatedAt));
     if (priority != null) {
       json.put(Priority.FIELD, priority.wire());
+    }
+    if (scheduledFor != null) {
+      json.put("scheduled_for", Json.time(scheduledFor));
     }
     return json;
   }
@@ -336,6 +438,7 @@ public record RunState(
         WebhookState.fromJson(json.getJsonObject("webhook")),
         json.getString("source"),
         Json.time(json, "updated_at"),
-        Priority.fromWire(json.getString(Priority.FIELD)).orElse(null));
+        Priority.fromWire(json.getString(Priority.FIELD)).orElse(null),
+        Json.time(json, "scheduled_for"));
   }
 }

@@ -2,8 +2,12 @@ package dev.hookrun.common.run;
 
 import java.util.Locale;
 
-/** The life of a run: queued → running → one of the four final states. */
+/**
+ * The life of a run: (scheduled →) queued → running → one of the four final states. A run is {@code
+ * scheduled} only while a start time it was given lies ahead.
+ */
 public enum RunStatus {
+  SCHEDULED,
   QUEUED,
   RUNNING,
   SUCCEEDED,
@@ -12,7 +16,7 @@ public enum RunStatus {
   EXPIRED;
 
   public boolean isFinal() {
-    return this != QUEUED && this != RUNNING;
+    return this != SCHEDULED && this != QUEUED && this != RUNNING;
   }
 
   public String wire() {
