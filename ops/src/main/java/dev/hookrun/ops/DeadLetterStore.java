@@ -4,6 +4,7 @@ import dev.hookrun.common.delivery.DeadLetterTopic;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.ops.model.DeadLetterView;
 import dev.hookrun.ops.model.RecordView;
+import dev.hookrun.ops.model.ReplayFilter;
 import dev.hookrun.ops.model.ReplayResult;
 import java.util.List;
 import java.util.function.Function;
@@ -63,6 +64,17 @@ public final class DeadLetterStore {
         topic -> {
           List<ReplayResult.Replayed> done =
               topic.replayAll().stream().map(this::replayed).toList();
+          Meters.deadLettersReplayed(done.size());
+          return new ReplayResult(done);
+        });
+  }
+
+  /** Puts back the dead letters {@code filter} accepts, reading the topic once. */
+  public ReplayResult replayMatching(ReplayFilter filter) {
+    return withTopic(
+        topic -> {
+          List<ReplayResult.Replayed> done =
+              topic.replayMatching(filter).stream().map(this::replayed).toList();
           Meters.deadLettersReplayed(done.size());
           return new ReplayResult(done);
         });

@@ -34,6 +34,7 @@ public final class OpsService {
   private final RecordPeeker peeker;
   private final RunTracer tracer;
   private final DeadLetterStore deadLetters;
+  private final EndpointStore endpoints;
 
   private OpsService(KafkaAccess access) {
     TopicCatalog catalog = new TopicCatalog(access.kafka().topics());
@@ -44,6 +45,7 @@ public final class OpsService {
     this.peeker = new RecordPeeker(access, catalog, reader);
     this.tracer = new RunTracer(access, catalog, reader);
     this.deadLetters = new DeadLetterStore(access, catalog);
+    this.endpoints = new EndpointStore(access);
   }
 
   public static OpsService create(KafkaSettings kafka) {
@@ -80,5 +82,9 @@ public final class OpsService {
 
   public DeadLetterStore deadLetters() {
     return deadLetters;
+  }
+
+  public EndpointStore endpoints() {
+    return endpoints;
   }
 }

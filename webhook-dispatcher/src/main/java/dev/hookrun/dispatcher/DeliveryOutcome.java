@@ -37,7 +37,12 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
      * result_url} would answer 404, and a 2xx would mark a webhook delivered whose result nobody
      * can fetch.
      */
-    RESULT_EXPIRED
+    RESULT_EXPIRED,
+    /**
+     * Never sent: the endpoint failed every attempt for ENDPOINT_DISABLE_AFTER and is disabled
+     * until an operator enables it.
+     */
+    ENDPOINT_DISABLED
   }
 
   static DeliveryOutcome answered(int statusCode, Duration retryAfter) {
@@ -73,6 +78,10 @@ public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration 
 
   static DeliveryOutcome resultExpired(String reason) {
     return new DeliveryOutcome(Kind.RESULT_EXPIRED, 0, reason, null);
+  }
+
+  static DeliveryOutcome endpointDisabled(String reason) {
+    return new DeliveryOutcome(Kind.ENDPOINT_DISABLED, 0, reason, null);
   }
 
   public boolean delivered() {

@@ -62,6 +62,7 @@ final class DeliveryService {
   private final BiConsumer<Long, Runnable> timers;
   private final ProjectShares shares;
   private final StoredResults storedResults;
+  private final EndpointGate endpoints;
   private final List<Runnable> capacityListeners = new ArrayList<>();
   private final Set<String> attempting = new HashSet<>();
   private int inFlight;
@@ -77,6 +78,7 @@ final class DeliveryService {
       int maxInflight,
       ProjectShares shares,
       StoredResults storedResults,
+      EndpointGate endpoints,
       BiConsumer<Long, Runnable> timers) {
     this.sender = sender;
     this.schedule = schedule;
@@ -89,6 +91,7 @@ final class DeliveryService {
     this.timers = timers;
     this.shares = shares;
     this.storedResults = storedResults;
+    this.endpoints = endpoints;
   }
 
   boolean saturated() {
@@ -197,7 +200,7 @@ final class DeliveryService {
                                 + delivery.result().stored().key()
                                 + " is gone (kept RUN_RETENTION after the webhook was last"
                                 + " attempted); no webhook was sent"))
-                    : sender.attempt(delivery));
+                    : endpoints.attempt(delivery, sender::attempt));
   }
 
   /**
@@ -257,6 +260,10 @@ final class DeliveryService {
       case RESULT_EXPIRED -> {
         metrics.countAttempt("result_expired");
         return deadLetter(delivery, outcome, DeadLetterHeaders.RESULT_EXPIRED, now);
+      }
+      case ENDPOINT_DISABLED -> {
+        metrics.countAttempt("endpoint_disabled");
+        return deadLetter(delivery, outcome, DeadLetterHeaders.ENDPOINT_DISABLED, now);
       }
       default -> {
         metrics.countAttempt("failed");

@@ -25,6 +25,9 @@ import java.util.Map;
  * @param results the result store, whose objects' URLs the dispatcher signs into webhook bodies
  * @param recordLinger how long a record of the dispatcher's (webhook state, retry, dead letter)
  *     waits for others to share its produce request; no webhook waits for one of them
+ * @param endpointDisableAfter how long an endpoint may fail every attempt before it is disabled
+ * @param notifyUrls where each project hears of its endpoints being disabled
+ * @param endpointRate webhook requests per second to one endpoint (per dispatcher); 0: unlimited
  */
 public record DispatcherConfig(
     String groupId,
@@ -42,7 +45,10 @@ public record DispatcherConfig(
     Duration hostStall,
     KafkaSettings kafka,
     ResultStoreSettings results,
-    Duration recordLinger) {
+    Duration recordLinger,
+    Duration endpointDisableAfter,
+    NotifyUrls notifyUrls,
+    double endpointRate) {
 
   public static final Setting GROUP_ID =
       Setting.of(
@@ -123,6 +129,27 @@ public record DispatcherConfig(
               + "for others to share its Kafka produce request: fewer broker requests per run, and a webhook that a "
               + "crash makes the next dispatcher send again is that much likelier; 0ms sends each at once");
 
+  public static final Setting ENDPOINT_DISABLE_AFTER =
+      Setting.of(
+          "ENDPOINT_DISABLE_AFTER",
+          "5d",
+          "An endpoint (scheme, host, port, path) whose every attempt failed for this long, with no success since, is "
+              + "disabled: its deliveries are dead-lettered (endpoint_disabled) without an attempt until an operator "
+              + "enables it (POST /ops/endpoints/enable)");
+  public static final Setting NOTIFY_URL =
+      Setting.of(
+          "WEBHOOK_NOTIFY_URL",
+          "",
+          "Where a project hears that one of its endpoints was disabled: project=https://...,...; *=https://... for "
+              + "projects not listed; one signed endpoint.disabled event per disable");
+  public static final Setting ENDPOINT_RATE =
+      Setting.of(
+          "WEBHOOK_ENDPOINT_RATE",
+          "0",
+          "Webhook requests per second to one endpoint from each dispatcher (e.g. 10 or 0.5); 0: unlimited. A delivery "
+              + "over the rate waits its turn (up to WEBHOOK_HOST_STALL), beyond that it is deferred without spending "
+              + "an attempt");
+
   public static final List<Setting> SETTINGS =
       Setting.catalog(
           List.of(
@@ -139,7 +166,10 @@ public record DispatcherConfig(
               ALLOWED_PORTS,
               MAX_PER_HOST,
               HOST_STALL,
-              RECORD_LINGER),
+              RECORD_LINGER,
+              ENDPOINT_DISABLE_AFTER,
+              NOTIFY_URL,
+              ENDPOINT_RATE),
           KafkaSettings.SETTINGS,
           ResultStoreSettings.SETTINGS);
 
@@ -169,7 +199,10 @@ public record DispatcherConfig(
               env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
               kafka,
               ResultStoreSettings.fromEnv(env),
-              env.duration(RECORD_LINGER, Duration.ZERO, Duration.ofSeconds(1)));
+              env.duration(RECORD_LINGER, Duration.ZERO, Duration.ofSeconds(1)),
+              env.duration(ENDPOINT_DISABLE_AFTER, Duration.ofSeconds(1), Duration.ofDays(365)),
+              notifyUrls(env),
+              rate(env));
         });
   }
 
@@ -218,7 +251,23 @@ public record DispatcherConfig(
         Duration.ofSeconds(5),
         kafka,
         ResultStoreSettings.defaults(),
-        Env.parseDuration(RECORD_LINGER.defaultValue()));
+        Env.parseDuration(RECORD_LINGER.defaultValue()),
+        Env.parseDuration(ENDPOINT_DISABLE_AFTER.defaultValue()),
+        NotifyUrls.none(),
+        0);
+  }
+
+  /** e.g. {@code withEndpointHealth(Duration.ofSeconds(3), Map.of("p1", url), 0)}. */
+  public DispatcherConfig withEndpointHealth(
+      Duration disableAfter, Map<String, String> notifyUrlsByProject, double ratePerSecond) {
+    return Records.with(
+        this,
+        "endpointDisableAfter",
+        disableAfter,
+        "notifyUrls",
+        NotifyUrls.of(notifyUrlsByProject),
+        "endpointRate",
+        ratePerSecond);
   }
 
   public DispatcherConfig withGroupId(String group) {
@@ -346,6 +395,30 @@ public record DispatcherConfig(
       return 1;
     }
     return share;
+  }
+
+  private static NotifyUrls notifyUrls(Env env) {
+    Map<String, String> byProject = env.pairs(NOTIFY_URL, NotifyUrls::problem);
+    return NotifyUrls.of(byProject);
+  }
+
+  private static double rate(Env env) {
+    String raw = env.string(ENDPOINT_RATE);
+    double rate;
+    try {
+      rate = Double.parseDouble(raw.trim());
+    } catch (NumberFormatException e) {
+      rate = Double.NaN;
+    }
+    if (!(rate >= 0 && rate <= 100_000)) { // NaN fails both
+      env.problem(
+          ENDPOINT_RATE.name()
+              + "="
+              + raw
+              + " must be requests per second from 0 (unlimited) to 100000, e.g. 10 or 0.5");
+      return 0;
+    }
+    return rate;
   }
 
   private static AllowedPorts ports(Env env) {

@@ -1,5 +1,6 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.common.delivery.EndpointState;
 import dev.hookrun.common.health.HealthServer;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.kafka.ConsumerLoop;
@@ -21,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,7 @@ public final class DispatcherVerticle extends VerticleBase {
   private ConsumerLoop resultsLoop;
   private ConsumerLoop retryLoop;
   private DeliveryLedger ledger;
+  private EndpointHealth endpoints;
   private DurableProducer durable;
   private KafkaProducer<String, String> producer;
   private HttpClient client;
@@ -86,7 +90,8 @@ public final class DispatcherVerticle extends VerticleBase {
             List.of(
                 PlatformTopics.results(kafka),
                 PlatformTopics.deliveries(kafka, kafka.runRetention()),
-                PlatformTopics.deadLetters(kafka)));
+                PlatformTopics.deadLetters(kafka),
+                PlatformTopics.endpoints(kafka)));
     List<String> tiers = new ArrayList<>();
     for (int n = 1; n <= config.retrySchedule().retries(); n++) {
       specs.add(PlatformTopics.retryTier(kafka, n));
@@ -94,7 +99,7 @@ public final class DispatcherVerticle extends VerticleBase {
     }
     ledger = new DeliveryLedger(kafka, name + "-ledger");
     List<String> written = new ArrayList<>(tiers);
-    written.addAll(List.of(topics.deliveries(), topics.deadLetters()));
+    written.addAll(List.of(topics.deliveries(), topics.deadLetters(), topics.endpoints()));
     return TopicInitializer.ensure(vertx, kafka, specs)
         .compose(v -> ledger.start(context))
         .compose(v -> EventLoopProducer.open(vertx, kafka, name, written, config.recordLinger()))
@@ -117,6 +122,12 @@ public final class DispatcherVerticle extends VerticleBase {
                             }
                           });
               WebhookSender sender = newSender();
+              BiConsumer<Long, Runnable> timers =
+                  (delayMs, action) -> vertx.setTimer(delayMs, t -> action.run());
+              EndpointNotifier notifier = new EndpointNotifier(vertx, sender, config.notifyUrls());
+              endpoints =
+                  new EndpointHealth(
+                      kafka, name, config.endpointDisableAfter(), clock, notifier::disabled);
               resultPool =
                   vertx.createSharedWorkerExecutor("hookrun-result-renewal", RESULT_STORE_THREADS);
               DeliveryService service =
@@ -133,7 +144,12 @@ public final class DispatcherVerticle extends VerticleBase {
                           ProjectShares.perProject(config.maxInflight(), config.projectShare()),
                           config.maxInflight()),
                       new StoredResults(resultStore, resultPool, metrics),
-                      (delayMs, action) -> vertx.setTimer(delayMs, t -> action.run()));
+                      new EndpointGate(
+                          endpoints,
+                          new EndpointRate(
+                              config.endpointRate(), config.hostStall(), System::nanoTime),
+                          timers),
+                      timers);
 
               // a batch is taken whole, so one batch may overshoot the bound by at most its size
               int batch = Math.min(500, config.maxInflight());
@@ -169,7 +185,10 @@ public final class DispatcherVerticle extends VerticleBase {
                           retries,
                           name + "-retries")
                       .sampleLag(kafka.lagSampleInterval());
-              return Future.all(resultsLoop.start(), retryLoop.start())
+              // the endpoints' health is known before the first delivery is taken
+              return endpoints
+                  .start(context, durable)
+                  .compose(y -> Future.all(resultsLoop.start(), retryLoop.start()))
                   .compose(
                       x ->
                           HealthServer.join(
@@ -239,10 +258,13 @@ public final class DispatcherVerticle extends VerticleBase {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
+    List<Future<?>> steps = new ArrayList<>();
+    if (endpoints != null) {
+      steps.add(endpoints.stop()); // first: its last counts go out before the producer closes
+    }
     if (durable != null) {
       durable.close();
     }
-    List<Future<?>> steps = new ArrayList<>();
     if (resultsLoop != null) {
       steps.add(resultsLoop.stop());
     }
@@ -279,6 +301,11 @@ public final class DispatcherVerticle extends VerticleBase {
                         return Future.succeededFuture();
                       });
             });
+  }
+
+  /** Each endpoint's health as this dispatcher sees it, by endpoint (tests). */
+  Map<String, EndpointState> endpoints() {
+    return endpoints.view();
   }
 
   public DispatcherMetrics metrics() {

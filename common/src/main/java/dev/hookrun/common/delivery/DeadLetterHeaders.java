@@ -12,8 +12,9 @@ public final class DeadLetterHeaders {
    * allowed), {@code invalid_webhook_endpoint} (URL unparseable or unconnectable), {@code
    * record_too_large} (the delivery no longer fits a retry tier), {@code result_expired} (the run's
    * stored result is gone, so no webhook was sent with a dead link; typically a replay later than
-   * RUN_RETENTION after the dead letter) or {@code handler_error} (the dispatcher failed on the
-   * record: a bug; replay once it is fixed).
+   * RUN_RETENTION after the dead letter), {@code endpoint_disabled} (the endpoint failed every
+   * attempt for ENDPOINT_DISABLE_AFTER and was disabled: no attempt was made) or {@code
+   * handler_error} (the dispatcher failed on the record: a bug; replay once it is fixed).
    */
   public static final String REASON = "dead-letter-reason";
 
@@ -37,6 +38,7 @@ public final class DeadLetterHeaders {
   public static final String RECORD_TOO_LARGE = "record_too_large";
   public static final String HANDLER_ERROR = "handler_error";
   public static final String RESULT_EXPIRED = "result_expired";
+  public static final String ENDPOINT_DISABLED = "endpoint_disabled";
 
   /** {@code true} when the dead letter's result was replaced by a reference to fit the topic. */
   public static final String RESULT_TRUNCATED = "dead-letter-result-truncated";

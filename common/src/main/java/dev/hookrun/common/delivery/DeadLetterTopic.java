@@ -84,6 +84,19 @@ public final class DeadLetterTopic implements AutoCloseable {
     return done;
   }
 
+  /**
+   * Replays the dead letters {@code filter} accepts, reading the topic once; answers their runs.
+   */
+  public List<String> replayMatching(java.util.function.Predicate<DeadLetter> filter) {
+    List<String> done = new ArrayList<>();
+    for (DeadLetter letter : list()) {
+      if (filter.test(letter) && replay(letter)) {
+        done.add(letter.runId());
+      }
+    }
+    return done;
+  }
+
   @Override
   public void close() {
     if (producer != null) {

@@ -96,4 +96,17 @@ public final class PlatformTopics {
     return TopicSpec.of(kafka.topics().deadLetters(), kafka.partitions(), kafka.replicationFactor())
         .withConfig("cleanup.policy", "compact");
   }
+
+  /**
+   * Webhook endpoints' health, one key per endpoint: compacted, so a starting dispatcher reads each
+   * endpoint's newest state, never deleted by age (a disabled endpoint stays disabled until an
+   * operator enables it). One partition: every dispatcher reads all of it, and the order of
+   * decisions is the same for all of them.
+   */
+  public static TopicSpec endpoints(KafkaSettings kafka) {
+    return TopicSpec.of(kafka.topics().endpoints(), 1, kafka.replicationFactor())
+        .withConfig("cleanup.policy", "compact")
+        .withConfig("segment.ms", Long.toString(Duration.ofHours(1).toMillis()))
+        .withConfig("min.cleanable.dirty.ratio", "0.1");
+  }
 }

@@ -1,6 +1,9 @@
 package dev.hookrun.common.kafka;
 
-/** The names of the platform's topics, all under one prefix. Every record is keyed by run id. */
+/**
+ * The names of the platform's topics, all under one prefix. Every record is keyed by run id, but
+ * the endpoints topic's (keyed by webhook endpoint).
+ */
 public record Topics(String prefix) {
 
   /** Short names (the name after the prefix): the one place they are spelled. */
@@ -13,6 +16,7 @@ public record Topics(String prefix) {
   public static final String WORKERS = "workers";
   public static final String RETRY_TIER = "webhook-retry-";
   public static final String DEAD_LETTERS = "webhook-dlq";
+  public static final String ENDPOINTS = "endpoints";
 
   /**
    * The retry tier a short name stands for ({@code webhook-retry-3}: 3), or 0 for any other topic.
@@ -77,5 +81,14 @@ public record Topics(String prefix) {
   /** Webhook deliveries that failed every attempt, kept for an operator. */
   public String deadLetters() {
     return prefix + DEAD_LETTERS;
+  }
+
+  /**
+   * Each webhook endpoint's health (counts, last success, failing streak) and its disable and
+   * enable decisions, keyed by endpoint and compacted: written by every dispatcher and by ops'
+   * enable, read whole by every dispatcher and by ops.
+   */
+  public String endpoints() {
+    return prefix + ENDPOINTS;
   }
 }

@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
       OpsCli.Groups.class,
       OpsCli.Peek.class,
       OpsCli.TraceRun.class,
-      OpsCli.Dlq.class
+      OpsCli.Dlq.class,
+      OpsCli.Endpoints.class
     },
     footer = {
       "",
@@ -141,6 +142,9 @@ public final class OpsCli implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     OpsCli root() {
+      if (parent instanceof Endpoints endpoints) {
+        return endpoints.root();
+      }
       return parent instanceof OpsCli cli ? cli : ((Dlq) parent).parent;
     }
 
@@ -291,7 +295,9 @@ public final class OpsCli implements Callable<Integer> {
 
   @Command(
       name = "replay",
-      description = "Put a dead-lettered run (or all of them) back into webhook delivery.")
+      description =
+          "Put a dead-lettered run, all of them, or those matching filters back into webhook"
+              + " delivery.")
   static final class DlqReplay extends Query {
     @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID")
     String runId;
@@ -299,15 +305,79 @@ public final class OpsCli implements Callable<Integer> {
     @Option(names = "--all", description = "Replay every dead-lettered run")
     boolean all;
 
+    @Option(names = "--since", paramLabel = "RFC3339", description = "Dead-lettered at or after")
+    java.time.OffsetDateTime since;
+
+    @Option(names = "--until", paramLabel = "RFC3339", description = "Dead-lettered before")
+    java.time.OffsetDateTime until;
+
+    @Option(names = "--project", description = "Of this project")
+    String project;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "To this endpoint")
+    String endpoint;
+
+    @Option(names = "--reason", description = "For this reason, e.g. endpoint_disabled")
+    String reason;
+
     @Override
     public Integer call() {
-      if ((runId == null) == !all) {
+      boolean filtered =
+          since != null || until != null || project != null || endpoint != null || reason != null;
+      if ((runId != null ? 1 : 0) + (all ? 1 : 0) + (filtered ? 1 : 0) != 1) {
         throw new CommandLine.ParameterException(
-            spec.commandLine(), "Give a RUN_ID or --all (not both).");
+            spec.commandLine(), "Give a RUN_ID, --all or filters (one of them).");
       }
       var store = service().deadLetters();
-      var result = all ? store.replayAll() : store.replay(runId);
+      var result =
+          filtered
+              ? store.replayMatching(
+                  new dev.hookrun.ops.model.ReplayFilter(
+                      since == null ? null : since.toInstant(),
+                      until == null ? null : until.toInstant(),
+                      project,
+                      endpoint,
+                      reason))
+              : all ? store.replayAll() : store.replay(runId);
       return print(result, r -> r.toJson(), r -> TextReports.replayed(r, out()));
+    }
+  }
+
+  @Command(
+      name = "endpoints",
+      description = "Webhook endpoints' health: success rate, failing streak, p95, disabled.",
+      subcommands = {EndpointsEnable.class})
+  static final class Endpoints extends Query {
+    @Option(names = "--project", description = "Only this project's endpoints")
+    String project;
+
+    @Option(names = "--disabled", description = "Only disabled endpoints")
+    boolean disabled;
+
+    @Override
+    public Integer call() {
+      var list = service().endpoints().list(project, disabled ? Boolean.TRUE : null);
+      return print(
+          list,
+          l ->
+              new JsonObject()
+                  .put("count", l.size())
+                  .put("endpoints", new JsonArray(l.stream().map(s -> s.toJson()).toList())),
+          l -> TextReports.endpoints(l, out()));
+    }
+  }
+
+  @Command(
+      name = "enable",
+      description = "Enable a disabled endpoint: its deliveries go out again.")
+  static final class EndpointsEnable extends Query {
+    @Parameters(index = "0", paramLabel = "ENDPOINT")
+    String endpoint;
+
+    @Override
+    public Integer call() {
+      var state = service().endpoints().enable(endpoint);
+      return print(state, s -> s.toJson(), s -> out().println("enabled " + s.endpoint()));
     }
   }
 }

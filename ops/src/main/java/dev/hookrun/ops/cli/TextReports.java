@@ -184,6 +184,36 @@ final class TextReports {
     out.printf("%n%d dead letter(s)%n", letters.size());
   }
 
+  static void endpoints(
+      List<dev.hookrun.common.delivery.EndpointState> endpoints, PrintStream out) {
+    if (endpoints.isEmpty()) {
+      out.println("no endpoints");
+      return;
+    }
+    Table table =
+        new Table(
+            "ENDPOINT",
+            "PROJECT",
+            "STATE",
+            "ATTEMPTS",
+            "SUCCESS",
+            "FAILING",
+            "P95-MS",
+            "LAST-SUCCESS");
+    endpoints.forEach(
+        e ->
+            table.row(
+                e.endpoint(),
+                e.project(),
+                e.disabled() ? "disabled" : "enabled",
+                e.attempts(),
+                e.successRate() == null ? null : String.format("%.1f%%", 100 * e.successRate()),
+                e.consecutiveFailures(),
+                e.latencyP95Ms(),
+                e.lastSuccessAt()));
+    table.print(out);
+  }
+
   static void replayed(ReplayResult result, PrintStream out) {
     if (result.replayed().isEmpty()) {
       out.println("nothing to replay");

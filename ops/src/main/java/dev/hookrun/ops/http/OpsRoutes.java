@@ -6,6 +6,7 @@ import dev.hookrun.ops.OpsException;
 import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.OpsSettings;
 import dev.hookrun.ops.model.PeekQuery;
+import dev.hookrun.ops.model.ReplayFilter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -16,6 +17,9 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -29,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * GET  /ops/topics/{topic}/records?partition=&amp;offset=&amp;from_end=&amp;key=&amp;count=
  * GET  /ops/runs/{run_id}/trace         GET /ops/dlq
  * POST /ops/dlq/replay  {"run_id": "..."} or {"all": true}
+ * POST /ops/dead-letters/replay  {"since", "until", "project", "endpoint", "reason"} (each optional)
+ * GET  /ops/endpoints?project=&amp;disabled=   POST /ops/endpoints/enable  {"endpoint": "..."}
  * </pre>
  *
  * Without ADMIN_KEY configured the routes answer 404 (they are off); with it, a request without the
@@ -120,6 +126,82 @@ public final class OpsRoutes {
         .post("/ops/dlq/replay")
         .handler(BodyHandler.create(false).setBodyLimit(4_096))
         .handler(ctx -> routes.replay(ctx));
+    router
+        .post("/ops/dead-letters/replay")
+        .handler(BodyHandler.create(false).setBodyLimit(4_096))
+        .handler(ctx -> routes.answer(ctx, () -> routes.replayMatching(jsonBody(ctx))));
+    router
+        .get("/ops/endpoints")
+        .handler(
+            ctx ->
+                routes.answer(
+                    ctx,
+                    () -> {
+                      String disabled = ctx.queryParams().get("disabled");
+                      if (disabled != null && !disabled.matches("true|false")) {
+                        throw OpsException.badRequest("disabled must be true or false.");
+                      }
+                      JsonArray list = new JsonArray();
+                      ops.endpoints()
+                          .list(
+                              ctx.queryParams().get("project"),
+                              disabled == null ? null : Boolean.valueOf(disabled))
+                          .forEach(e -> list.add(e.toJson()));
+                      return new JsonObject().put("count", list.size()).put("endpoints", list);
+                    }));
+    router
+        .post("/ops/endpoints/enable")
+        .handler(BodyHandler.create(false).setBodyLimit(4_096))
+        .handler(
+            ctx ->
+                routes.answer(
+                    ctx,
+                    () -> {
+                      Object endpoint = jsonBody(ctx).getValue("endpoint");
+                      if (!(endpoint instanceof String e) || e.isBlank()) {
+                        throw OpsException.badRequest(
+                            "Send {\"endpoint\": \"https://...\"} as JSON.");
+                      }
+                      return ops.endpoints().enable(e).toJson();
+                    }));
+  }
+
+  /** The filtered replay: every field optional, since and until in RFC 3339. */
+  private JsonObject replayMatching(JsonObject body) {
+    ReplayFilter filter =
+        new ReplayFilter(
+            instant(body, "since"),
+            instant(body, "until"),
+            text(body, "project"),
+            text(body, "endpoint"),
+            text(body, "reason"));
+    return ops.deadLetters().replayMatching(filter).toJson().put("filter", filter.toJson());
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      return body == null ? new JsonObject() : body;
+    } catch (DecodeException | ClassCastException e) {
+      throw OpsException.badRequest("The body must be a JSON object.");
+    }
+  }
+
+  private static String text(JsonObject body, String name) {
+    Object value = body.getValue(name);
+    if (value != null && !(value instanceof String)) {
+      throw OpsException.badRequest(name + " must be a string.");
+    }
+    return value == null || ((String) value).isBlank() ? null : (String) value;
+  }
+
+  private static Instant instant(JsonObject body, String name) {
+    String value = text(body, name);
+    try {
+      return value == null ? null : OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      throw OpsException.badRequest(name + " must be an RFC 3339 time, e.g. 2026-01-31T12:00:00Z.");
+    }
   }
 
   private void replay(RoutingContext ctx) {
