@@ -28,10 +28,16 @@ import org.slf4j.LoggerFactory;
  * demands instead shapes this loop: in explicit mode every record a poll returned must be
  * acknowledged before the next poll, and a poll may acquire records whatever the stage can take. So
  * the loop polls only when the stage asked for work ({@link #demand}) <em>and</em> every record of
- * the previous poll is settled; in between it only sends acknowledgements ({@code commitAsync}),
- * which acquires nothing. A record therefore stays with this member only from its acquisition until
- * the stage settles it, which a worker does as soon as the run has started (docs/decisions.md: the
- * share lock is not held for a whole run).
+ * the previous poll is settled. A record therefore stays with this member only from its acquisition
+ * until the stage settles it, which a worker does as soon as the run has started
+ * (docs/decisions.md: the share lock is not held for a whole run).
+ *
+ * <p>Acknowledgements ride on the next poll's share fetch when one follows at once (the last record
+ * of a poll settled and the stage still wants work): one broker request per cycle instead of a
+ * separate {@code ShareAcknowledge} before every fetch. Otherwise (records still unsettled, or no
+ * demand) they are sent on their own ({@code commitAsync}, which acquires nothing) once the oldest
+ * has waited {@link #ACK_LINGER_MS}, or at once while the stage wants no work, so a release reaches
+ * the group without delay and a batch's acceptances go out together.
  *
  * <p>Failures are logged, counted and retried with the same doubling back-off as every other
  * reader; records acquired before a failure stay unsettled and come back to the group when their
@@ -42,6 +48,9 @@ public final class ShareConsumerLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ShareConsumerLoop.class);
   private static final Duration POLL = Duration.ofMillis(100);
   private static final long IDLE_WAIT_MS = 100;
+
+  /** How long acknowledgements may wait for a poll to carry them before they go on their own. */
+  static final long ACK_LINGER_MS = 20;
 
   private final Context context;
   private final Map<String, Object> config;
@@ -59,7 +68,8 @@ public final class ShareConsumerLoop {
   private final java.util.Set<ConsumerRecord<String, String>> unsettled =
       java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
-  private boolean acknowledged;
+  /** When the oldest acknowledgement not yet sent was made (nanoTime), or -1 when none waits. */
+  private long unsentSince = -1;
 
   public ShareConsumerLoop(
       Context context,
@@ -107,7 +117,9 @@ public final class ShareConsumerLoop {
             return;
           }
           consumer.acknowledge(record, type);
-          acknowledged = true;
+          if (unsentSince < 0) {
+            unsentSince = System.nanoTime();
+          }
         });
   }
 
@@ -140,9 +152,11 @@ public final class ShareConsumerLoop {
     try {
       while (running.get()) {
         try {
-          settlePending();
+          applySettlements();
           if (unsettled.isEmpty() && demand) {
+            // the acknowledgements made so far go with this poll's share fetch
             ConsumerRecords<String, String> records = consumer.poll(POLL);
+            unsentSince = -1;
             joined = true;
             if (!records.isEmpty()) {
               List<ConsumerRecord<String, String>> batch = new java.util.ArrayList<>();
@@ -151,7 +165,16 @@ public final class ShareConsumerLoop {
               context.runOnContext(v -> handler.accept(batch));
             }
           } else {
-            Runnable task = tasks.poll(IDLE_WAIT_MS, TimeUnit.MILLISECONDS);
+            long wait = IDLE_WAIT_MS;
+            if (unsentSince >= 0) {
+              long waitedMs = (System.nanoTime() - unsentSince) / 1_000_000;
+              if (!demand || waitedMs >= ACK_LINGER_MS) {
+                sendAcknowledgements();
+                continue;
+              }
+              wait = ACK_LINGER_MS - waitedMs;
+            }
+            Runnable task = tasks.poll(wait, TimeUnit.MILLISECONDS);
             if (task != null) {
               task.run();
             }
@@ -168,12 +191,14 @@ public final class ShareConsumerLoop {
           LOG.warn("{}: reading failed, retrying in {} ms: {}", name, backoffMs, e.toString());
           // the last poll's records are lost to this member: their locks hand them on
           unsettled.clear();
+          unsentSince = -1;
           sleep(backoffMs);
         }
       }
     } finally {
       try {
-        settlePending();
+        applySettlements();
+        sendAcknowledgements();
         consumer.close(Duration.ofSeconds(10));
       } catch (RuntimeException e) {
         LOG.warn("{}: close failed: {}", name, e.toString());
@@ -182,14 +207,18 @@ public final class ShareConsumerLoop {
     }
   }
 
-  /** Applies the settlements queued so far and sends them, without fetching. */
-  private void settlePending() {
+  /** Applies the settlements queued so far (acknowledged in the consumer, not sent yet). */
+  private void applySettlements() {
     Runnable task;
     while ((task = tasks.poll()) != null) {
       task.run();
     }
-    if (acknowledged) {
-      acknowledged = false;
+  }
+
+  /** Sends the acknowledgements made so far on their own, without fetching. */
+  private void sendAcknowledgements() {
+    if (unsentSince >= 0) {
+      unsentSince = -1;
       consumer.commitAsync();
     }
   }

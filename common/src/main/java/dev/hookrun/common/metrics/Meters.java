@@ -125,7 +125,14 @@ public final class Meters {
       java.util.function.Supplier<java.util.Map<String, Long>> counts) {
     for (String type :
         java.util.List.of(
-            "Produce", "Fetch", "OffsetCommit", "Heartbeat", "Metadata", "ListOffsets")) {
+            "Produce",
+            "Fetch",
+            "ShareFetch",
+            "ShareAcknowledge",
+            "OffsetCommit",
+            "Heartbeat",
+            "Metadata",
+            "ListOffsets")) {
       io.micrometer.core.instrument.FunctionCounter.builder(
               "hookrun.broker.requests", counts, c -> c.get().getOrDefault(type, 0L))
           .description("Requests served by the in-process broker of the local run")
