@@ -85,7 +85,14 @@ public final class PredictRequestParser {
       return Outcome.fail(
           ApiError.of(ErrorCode.INVALID_BODY, "The request body must be a JSON object."));
     }
-    JsonObject input = json; // decoded for this request alone: the fields can be taken out
+    return parse(app, json);
+  }
+
+  /**
+   * Parses a body already decoded to an object (a batch's item); takes the platform's fields out of
+   * {@code input}, which must belong to this request alone.
+   */
+  public Outcome parse(String app, JsonObject input) {
     Object webhook = input.remove(WEBHOOK_FIELD);
     String endpoint = null;
     if (webhook != null) {
@@ -214,7 +221,7 @@ public final class PredictRequestParser {
   }
 
   /** What is wrong with a webhook URL, as the error's message; empty when nothing is. */
-  private static String endpointProblem(String url) {
+  static String endpointProblem(String url) {
     if (!isAbsoluteHttpUrl(url)) {
       return NOT_A_URL;
     }
