@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,8 +133,8 @@ final class BatchSubmitHandler implements Handler<RoutingContext> {
       BatchRequestParser.Batch batch,
       String key,
       Instant now) {
-    List<Future<Void>> sends = new ArrayList<>(batch.items().size() + 1);
-    sends.add(sender.send(topicOf(), record.batchId(), record.toJson().encode()));
+    List<ProducerRecord<String, String>> records = new ArrayList<>(batch.items().size() + 1);
+    records.add(new ProducerRecord<>(topicOf(), record.batchId(), record.toJson().encode()));
     List<RunRequest> requests = new ArrayList<>(batch.items().size());
     List<RunRecords.BatchItem> items = new ArrayList<>(batch.items().size());
     for (int i = 0; i < batch.items().size(); i++) {
@@ -157,9 +158,25 @@ final class BatchSubmitHandler implements Handler<RoutingContext> {
       requests.add(request);
       items.add(member);
       if (view.get(runId) == null) { // a repeat: only what an earlier attempt did not queue
-        sends.add(publisher.publish(request, member));
+        try {
+          records.add(publisher.record(request, member));
+        } catch (SendFailure tooLarge) {
+          // checked before anything is sent: one item too large to queue rejects the batch
+          ApiError.of(
+                  ErrorCode.BODY_TOO_LARGE,
+                  "inputs["
+                      + i
+                      + "] is too large to queue (an input may be at most "
+                      + config.bodyLimitBytes()
+                      + " bytes, and its queued request a little more).",
+                  "inputs[" + i + "]")
+              .send(ctx);
+          return;
+        }
       }
     }
+    // side by side, through the one producer: the 202 waits for the slowest
+    List<Future<Void>> sends = sender.sendAll(records);
     Future.join(sends)
         .onComplete(
             done -> {

@@ -56,6 +56,19 @@ final class RequestPublisher {
    * every gateway rebuilds the batch's membership from the requests topic.
    */
   Future<Void> publish(RunRequest request, RunRecords.BatchItem item) {
+    try {
+      return sender.send(record(request, item));
+    } catch (SendFailure tooLarge) {
+      return Future.failedFuture(tooLarge);
+    }
+  }
+
+  /**
+   * The request's record, headers and all, for {@link KafkaSender#sendAll}.
+   *
+   * @throws SendFailure (not sent) when the record would be over the requests topic's limit
+   */
+  ProducerRecord<String, String> record(RunRequest request, RunRecords.BatchItem item) {
     String value = request.toJson().encode();
     var record = new ProducerRecord<>(topics.requests(), request.runId(), value);
     record
@@ -95,11 +108,10 @@ final class RequestPublisher {
             ? worst
             : value.getBytes(StandardCharsets.UTF_8).length + envelope;
     if (size > limits.maxValueBytes()) {
-      return Future.failedFuture(
-          SendFailure.notSent(
-              new RecordTooLargeException(
-                  "request record of " + size + " bytes is over " + limits.maxValueBytes())));
+      throw SendFailure.notSent(
+          new RecordTooLargeException(
+              "request record of " + size + " bytes is over " + limits.maxValueBytes()));
     }
-    return sender.send(record);
+    return record;
   }
 }
