@@ -54,6 +54,13 @@ for round in $(seq 0 "$ROUNDS"); do
     times+=("$seconds")
   fi
 done
+# the same batch with its last input bad: the validation alone, nothing sent to Kafka
+body "r0"
+sed 's/{"delayMins":60,"custom_id":"r0-'$((ITEMS - 1))'"}/{"delayMins":-1}/' "$WORK/batch.json" >"$WORK/bad.json"
+check=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H 'Authorization: bench-key' \
+  -H 'Content-Type: application/json' --data-binary @"$WORK/bad.json" \
+  "http://127.0.0.1:$PORT/v3/pb/webhook-delay-example/batches")
+echo "validation only (last input bad, answered ${check%% *}): ${check##* } s"
 sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 median=$(echo "$sorted" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 worst=$(echo "$sorted" | tail -1)
