@@ -36,6 +36,8 @@ public record GatewayConfig(
     int httpMaxConnections,
     int sseMaxPerKey,
     RateLimits rateLimits,
+    int batchMaxItems,
+    int batchBodyLimitBytes,
     SchedulingPolicy scheduling,
     KafkaSettings kafka,
     OpsSettings ops,
@@ -137,6 +139,17 @@ public record GatewayConfig(
           "Per project, runs a second it may queue on each gateway and the burst: project=rate/burst,..."
               + " (e.g. p1=50/100); over it a predict or retry gets 429; unset: no limits");
 
+  public static final Setting BATCH_MAX_ITEMS =
+      Setting.of(
+          "BATCH_MAX_ITEMS",
+          "10000",
+          "Most inputs one batch (POST …/batches) may hold; more is refused with 413 too_many_inputs");
+  public static final Setting BATCH_BODY_LIMIT =
+      Setting.of(
+          "BATCH_BODY_LIMIT",
+          "33554432",
+          "Largest batch body in bytes (each of its inputs is also held to BODY_LIMIT)");
+
   // BODY_LIMIT comes with KafkaSettings.SETTINGS; the scheduling settings are the scheduler's,
   // read here too so that queue positions are estimated by the rules the scheduler applies
   public static final List<Setting> SETTINGS =
@@ -160,7 +173,9 @@ public record GatewayConfig(
               HTTP_HEADER_TIMEOUT,
               HTTP_MAX_CONNECTIONS,
               SSE_MAX_PER_KEY,
-              RATE_LIMITS),
+              RATE_LIMITS,
+              BATCH_MAX_ITEMS,
+              BATCH_BODY_LIMIT),
           SchedulingSettings.SETTINGS,
           KafkaSettings.SETTINGS,
           OpsSettings.SETTINGS,
@@ -208,6 +223,8 @@ public record GatewayConfig(
               env.integer(HTTP_MAX_CONNECTIONS, 1, 1_000_000),
               env.integer(SSE_MAX_PER_KEY, 1, 1_000_000),
               RateLimits.parse(env, RATE_LIMITS, keys.projects()),
+              env.integer(BATCH_MAX_ITEMS, 1, 1_000_000),
+              env.integer(BATCH_BODY_LIMIT, 1024, 1024 * 1024 * 1024),
               SchedulingSettings.fromEnv(env),
               KafkaSettings.fromEnv(env),
               OpsSettings.fromEnv(env),

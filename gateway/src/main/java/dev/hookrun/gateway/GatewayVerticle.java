@@ -63,6 +63,8 @@ public final class GatewayVerticle extends VerticleBase {
   private OpsService ops;
   private RunStateView view;
   private RunRecords records;
+  private BatchView batches;
+  private BatchCompletions completions;
   private TopicFollower<RunRecords.Fact> follower;
   private Router router;
   private ConsoleViews consoleViews;
@@ -118,7 +120,9 @@ public final class GatewayVerticle extends VerticleBase {
             config.maxSyncWaiters(),
             clock,
             config.scheduling());
-    records = new RunRecords(topics, view);
+    batches = new BatchView(clock);
+    view.onChange(batches::changed);
+    records = new RunRecords(topics, view, batches);
     consoleViews = new ConsoleViews(view, clock).readiness(() -> readiness);
     view.onNewApp(
         (project, app) ->
@@ -134,7 +138,8 @@ public final class GatewayVerticle extends VerticleBase {
                 PlatformTopics.requests(kafka),
                 PlatformTopics.results(kafka),
                 PlatformTopics.deliveries(kafka, kafka.runRetention()),
-                PlatformTopics.cancels(kafka, kafka.runRetention())))
+                PlatformTopics.cancels(kafka, kafka.runRetention()),
+                PlatformTopics.batches(kafka)))
         .compose(
             v ->
                 DeliveryTimeout.resolve(
@@ -203,6 +208,10 @@ public final class GatewayVerticle extends VerticleBase {
                       t -> {
                         view.dropOrphans();
                         records.sweep();
+                        batches.sweep(
+                            clock.instant(),
+                            kafka.runRetention(),
+                            config.queueTtl().plus(config.maxRunTime()));
                       });
               connections =
                   new ConnectionGuard(
@@ -212,6 +221,8 @@ public final class GatewayVerticle extends VerticleBase {
                       System::nanoTime);
               idleTimer = connections.startSweeping(vertx);
               Router api = buildRouter();
+              // the view has caught up: batches that completed meanwhile get their completion
+              completions.live();
               // the admin listener first: a gateway that answers predicts can always be watched
               // HTTP/1.1 only there too: a client's h2c upgrade buys a scrape nothing, and a
               // request
@@ -314,12 +325,26 @@ public final class GatewayVerticle extends VerticleBase {
                 ctx.next();
               }
             });
+    // a batch holds many predict bodies: its own limit, before the one every other route has (a
+    // body is read once, by the first body handler)
+    router
+        .post("/v3/:project/:app/batches")
+        .handler(BodyHandler.create(false).setBodyLimit(config.batchBodyLimitBytes()));
     router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
     router
         .post("/v3/:project/:app/predict")
         .handler(Meters.countPredictAnswers())
         .handler(new PredictHandler(config, publisher, view, admission, clock, links));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup, links));
+    completions = new BatchCompletions(vertx, sender, topics, batches, clock);
+    router
+        .post("/v3/:project/:app/batches")
+        .handler(
+            new BatchSubmitHandler(config, publisher, sender, view, batches, admission, clock));
+    var batchQueries =
+        new BatchQueryHandler(config.apiKeys(), batches, view, sender, topics, clock);
+    router.get("/v3/:project/:app/batches/:batch_id").handler(batchQueries::status);
+    router.post("/v3/:project/:app/batches/:batch_id/cancel").handler(batchQueries::cancel);
     router
         .get("/v3/:project/:app/runs/:run_id/events")
         .handler(
@@ -358,7 +383,10 @@ public final class GatewayVerticle extends VerticleBase {
         ctx ->
             ApiError.of(
                     ErrorCode.BODY_TOO_LARGE,
-                    "The request body is larger than " + config.bodyLimitBytes() + " bytes.")
+                    "The request body is larger than "
+                        + (ctx.request().path().endsWith("/batches")
+                            ? config.batchBodyLimitBytes() + " bytes (BATCH_BODY_LIMIT)."
+                            : config.bodyLimitBytes() + " bytes."))
                 .send(ctx));
     // e.g. a path with a malformed escape (GET /v3/%zz): Vert.x Web fails it with 400
     router.errorHandler(

@@ -7,9 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -183,6 +186,136 @@ final class KafkaSender {
               }
             });
     return answer.future();
+  }
+
+  /** Records one hand-off to the send pool takes: a 10,000-item batch is ten tasks, not 10,000. */
+  static final int CHUNK = 1_000;
+
+  /**
+   * Sends many records whose client waits for all of them (a batch's items) through the same
+   * producer and pool as {@link #send}, with the same gate and answer deadline, but one task per
+   * {@link #CHUNK} records and one deadline for them all: per record, the hand-off, the timer and
+   * the hop back to the event loop cost more than the send itself. Each future completes as {@link
+   * #send}'s would.
+   */
+  List<Future<Void>> sendAll(List<ProducerRecord<String, String>> records) {
+    List<Promise<Void>> answers = new ArrayList<>(records.size());
+    List<Future<Void>> futures = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      Promise<Void> answer = Promise.promise();
+      answers.add(answer);
+      futures.add(answer.future());
+    }
+    if (!availability.admit()) {
+      answers.forEach(a -> a.tryFail(SendFailure.notSent(new KafkaAvailability.Unavailable())));
+      return futures;
+    }
+    boolean probe = availability.isDown();
+    long queuedAt = System.nanoTime();
+    Context context = Vertx.currentContext();
+    List<AtomicBoolean> claims = new ArrayList<>();
+    long deadline =
+        context
+            .owner()
+            .setTimer(
+                answerTimeoutMillis,
+                t -> {
+                  for (int i = 0; i < answers.size(); i++) {
+                    answers
+                        .get(i)
+                        .tryFail(
+                            claims.get(i / CHUNK).compareAndSet(false, true)
+                                ? SendFailure.notSent(new KafkaAvailability.Unavailable())
+                                : SendFailure.afterHandOff(
+                                    new TimeoutException(
+                                        "not acknowledged within the send timeout")));
+                  }
+                });
+    AtomicInteger open = new AtomicInteger(records.size());
+    for (int from = 0; from < records.size(); from += CHUNK) {
+      int start = from;
+      int end = Math.min(records.size(), from + CHUNK);
+      AtomicBoolean claimed = new AtomicBoolean();
+      claims.add(claimed);
+      Throwable[] errors = new Throwable[end - start];
+      boolean[] taken = new boolean[end - start];
+      AtomicInteger pending = new AtomicInteger(end - start);
+      Runnable chunkDone =
+          () ->
+              context.runOnContext(
+                  v -> {
+                    for (int i = start; i < end; i++) {
+                      Throwable error = errors[i - start];
+                      if (error == null) {
+                        availability.succeeded();
+                        answers.get(i).tryComplete();
+                      } else {
+                        availability.failed(error, queuedAt);
+                        answers
+                            .get(i)
+                            .tryFail(
+                                taken[i - start]
+                                    ? SendFailure.afterHandOff(error)
+                                    : SendFailure.notSent(error));
+                      }
+                    }
+                    if (open.addAndGet(start - end) == 0) {
+                      context.owner().cancelTimer(deadline);
+                    }
+                  });
+      sends
+          .executeBlocking(
+              () -> {
+                if (!claimed.compareAndSet(false, true)
+                    || System.nanoTime() - queuedAt > queueBudgetNanos
+                    || (!probe && availability.isDown())) {
+                  throw new KafkaAvailability.Unavailable();
+                }
+                Thread caller = Thread.currentThread();
+                for (int i = start; i < end; i++) {
+                  int at = i - start;
+                  AtomicBoolean returned = new AtomicBoolean();
+                  try {
+                    ProducerRecord<String, String> placed = placed(records.get(i));
+                    TopicPartition partition =
+                        new TopicPartition(placed.topic(), placed.partition());
+                    health.sent(partition);
+                    producer.send(
+                        placed,
+                        (metadata, error) -> {
+                          if (error == null) {
+                            health.acknowledged(partition);
+                          } else {
+                            health.failed(partition, error instanceof TimeoutException);
+                            errors[at] = error;
+                            taken[at] = returned.get() || Thread.currentThread() != caller;
+                          }
+                          if (pending.decrementAndGet() == 0) {
+                            chunkDone.run();
+                          }
+                        });
+                  } catch (RuntimeException e) {
+                    errors[at] = e;
+                    if (pending.decrementAndGet() == 0) {
+                      chunkDone.run();
+                    }
+                  }
+                  returned.set(true);
+                }
+                return null;
+              },
+              false)
+          .onFailure(
+              error -> {
+                for (int i = start; i < end; i++) {
+                  answers.get(i).tryFail(SendFailure.notSent(error));
+                }
+                if (open.addAndGet(start - end) == 0) {
+                  context.owner().cancelTimer(deadline);
+                }
+              });
+    }
+    return futures;
   }
 
   /**

@@ -14,11 +14,20 @@ final class MediaType {
    * as {@code ; charset=utf-8}. A prefix test would also take {@code application/jsonx}.
    */
   static boolean isJson(String contentType) {
+    return is(contentType, "application/json");
+  }
+
+  /** Newline-delimited JSON, one object a line (a batch's inputs). */
+  static boolean isNdjson(String contentType) {
+    return is(contentType, "application/x-ndjson");
+  }
+
+  private static boolean is(String contentType, String type) {
     if (contentType == null) {
       return false;
     }
     int semicolon = contentType.indexOf(';');
     String essence = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
-    return essence.toLowerCase(Locale.ROOT).equals("application/json");
+    return essence.toLowerCase(Locale.ROOT).equals(type);
   }
 }

@@ -2,10 +2,8 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.cache.BoundedCache;
-import dev.hookrun.common.config.Env;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
-import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.WebhookEvents;
 import io.vertx.core.buffer.Buffer;
@@ -57,16 +55,6 @@ public final class PredictRequestParser {
   // A client sends the same few webhook URLs with every predict: each is parsed twice by
   // java.net.URI to be checked (2 % of the CPU samples at full load); the verdict is remembered.
   private final BoundedCache<String, String> endpointProblems = new BoundedCache<>(1_024);
-
-  /** A parser allowing runs scheduled up to MAX_SCHEDULE_AHEAD's default ahead. */
-  public PredictRequestParser(Duration maxRunTime, Duration maxQueueTtl, int echoMaxBytes) {
-    this(
-        maxRunTime,
-        maxQueueTtl,
-        echoMaxBytes,
-        Env.parseDuration(KafkaSettings.MAX_SCHEDULE_AHEAD.defaultValue()),
-        Clock.systemUTC());
-  }
 
   /**
    * @param maxScheduleAhead how far ahead {@code run_at} and {@code delay_seconds} may place a run
@@ -125,7 +113,14 @@ public final class PredictRequestParser {
       return Outcome.fail(
           ApiError.of(ErrorCode.INVALID_BODY, "The request body must be a JSON object."));
     }
-    JsonObject input = json; // decoded for this request alone: the fields can be taken out
+    return parse(app, json);
+  }
+
+  /**
+   * Parses a body already decoded to an object (a batch's item); takes the platform's fields out of
+   * {@code input}, which must belong to this request alone.
+   */
+  public Outcome parse(String app, JsonObject input) {
     Object webhook = input.remove(WEBHOOK_FIELD);
     String endpoint = null;
     if (webhook != null) {
@@ -328,7 +323,7 @@ public final class PredictRequestParser {
   }
 
   /** What is wrong with a webhook URL, as the error's message; empty when nothing is. */
-  private static String endpointProblem(String url) {
+  static String endpointProblem(String url) {
     if (!isAbsoluteHttpUrl(url)) {
       return NOT_A_URL;
     }

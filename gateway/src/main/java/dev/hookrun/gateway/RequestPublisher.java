@@ -48,6 +48,27 @@ final class RequestPublisher {
 
   /** Fails with a {@link SendFailure} (see {@link KafkaSender}). */
   Future<Void> publish(RunRequest request) {
+    return publish(request, null);
+  }
+
+  /**
+   * Publishes a request that is an item of a batch (null: of none); the headers name the batch, so
+   * every gateway rebuilds the batch's membership from the requests topic.
+   */
+  Future<Void> publish(RunRequest request, RunRecords.BatchItem item) {
+    try {
+      return sender.send(record(request, item));
+    } catch (SendFailure tooLarge) {
+      return Future.failedFuture(tooLarge);
+    }
+  }
+
+  /**
+   * The request's record, headers and all, for {@link KafkaSender#sendAll}.
+   *
+   * @throws SendFailure (not sent) when the record would be over the requests topic's limit
+   */
+  ProducerRecord<String, String> record(RunRequest request, RunRecords.BatchItem item) {
     String value = request.toJson().encode();
     var record = new ProducerRecord<>(topics.requests(), request.runId(), value);
     record
@@ -71,6 +92,15 @@ final class RequestPublisher {
     if (request.webhookEndpoint() != null) {
       record.headers().add(RunHeaders.WEBHOOK, RunHeaders.bytes(request.webhookEndpoint()));
     }
+    if (item != null) {
+      record
+          .headers()
+          .add(RunHeaders.BATCH, RunHeaders.bytes(item.batchId()))
+          .add(RunHeaders.BATCH_INDEX, RunHeaders.bytes(Integer.toString(item.index())));
+      if (item.customId() != null) {
+        record.headers().add(RunHeaders.CUSTOM_ID, RunHeaders.bytes(item.customId()));
+      }
+    }
     // A body under BODY_LIMIT can still grow past the envelope when its input is re-encoded;
     // such a record is refused here, unsent, rather than by Kafka.
     long envelope = request.runId().length();
@@ -85,11 +115,10 @@ final class RequestPublisher {
             ? worst
             : value.getBytes(StandardCharsets.UTF_8).length + envelope;
     if (size > limits.maxValueBytes()) {
-      return Future.failedFuture(
-          SendFailure.notSent(
-              new RecordTooLargeException(
-                  "request record of " + size + " bytes is over " + limits.maxValueBytes())));
+      throw SendFailure.notSent(
+          new RecordTooLargeException(
+              "request record of " + size + " bytes is over " + limits.maxValueBytes()));
     }
-    return sender.send(record);
+    return record;
   }
 }

@@ -28,7 +28,11 @@ final class RunAdmission {
 
   /** True when the run may be queued; otherwise the 429 has been sent. */
   boolean admit(RoutingContext ctx, String project) {
-    if (view.unfinished(project) >= maxUnfinishedPerProject) {
+    return admit(ctx, project, false);
+  }
+
+  private boolean admit(RoutingContext ctx, String project, boolean capChecked) {
+    if (!capChecked && view.unfinished(project) >= maxUnfinishedPerProject) {
       ctx.response().putHeader("Retry-After", CAP_RETRY_AFTER);
       ApiError.of(
               ErrorCode.TOO_MANY_RUNS,
@@ -57,6 +61,32 @@ final class RunAdmission {
                 + " s.")
         .send(ctx);
     return false;
+  }
+
+  /**
+   * True when a batch of {@code runs} may be queued: the project's unfinished runs with the batch
+   * must stay within MAX_QUEUED_PER_PROJECT; the batch draws one token of the rate (one request,
+   * whose size BATCH_MAX_ITEMS bounds). Otherwise the 429 has been sent.
+   */
+  boolean admitBatch(RoutingContext ctx, String project, int runs) {
+    int unfinished = view.unfinished(project);
+    if (unfinished + runs > maxUnfinishedPerProject) {
+      ctx.response().putHeader("Retry-After", CAP_RETRY_AFTER);
+      ApiError.of(
+              ErrorCode.TOO_MANY_RUNS,
+              "Project '"
+                  + project
+                  + "' has "
+                  + unfinished
+                  + " unfinished runs; with this batch's "
+                  + runs
+                  + " it would pass "
+                  + maxUnfinishedPerProject
+                  + ", the most allowed. Retry when some have finished, or send fewer.")
+          .send(ctx);
+      return false;
+    }
+    return admit(ctx, project, true);
   }
 
   /** Whole seconds until the next token, at least 1 (Retry-After has no fractions). */

@@ -12,6 +12,7 @@ import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunStarted;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;
@@ -29,7 +30,10 @@ import org.apache.kafka.common.header.Headers;
  *       read from its headers only;
  *   <li>{@code results}: a worker started it ({@code running}), and its outcome with the result;
  *   <li>{@code deliveries}: where its webhook delivery stands;
- *   <li>{@code cancels}: a cancel of a queued run shows at once, before a worker reaches it.
+ *   <li>{@code cancels}: a cancel of a queued run shows at once, before a worker reaches it;
+ *   <li>{@code batches}: a batch's record; its items are the requests naming it in a header, its
+ *       completion a {@code batch} record on {@code results}, its webhook a state on {@code
+ *       deliveries} keyed by the batch id.
  * </ul>
  *
  * No record is ever a copy of another, so a compacted topic never keeps a stale one.
@@ -45,8 +49,18 @@ final class RunRecords {
    */
   sealed interface Fact {}
 
-  /** A request: the run is queued (and may retry another). */
-  record Accepted(RunState queued, String retryOf) implements Fact {}
+  /** A request: the run is queued (and may retry another, or be item {@code item} of a batch). */
+  record Accepted(RunState queued, String retryOf, BatchItem item) implements Fact {}
+
+  /** Which batch a request is an item of, at which index, and the caller's name for it. */
+  record BatchItem(String batchId, int index, String customId) {}
+
+  record BatchDescribed(BatchRecord batch) implements Fact {}
+
+  /** A gateway wrote the batch's completion (its webhook is the dispatchers' now). */
+  record BatchCompleted(String batchId) implements Fact {}
+
+  record BatchWebhook(String batchId, WebhookState webhook) implements Fact {}
 
   /** A worker's or a dispatcher's state of a run: running, its outcome, or its delivery. */
   record Changed(RunState state) implements Fact {}
@@ -57,6 +71,7 @@ final class RunRecords {
 
   private final Topics topics;
   private final RunStateView view;
+  private final BatchView batches;
   private final Map<String, Instant> earlyCancels = new HashMap<>();
 
   /**
@@ -65,13 +80,19 @@ final class RunRecords {
    */
   private final Interner strings = new Interner(10_000);
 
-  RunRecords(Topics topics, RunStateView view) {
+  RunRecords(Topics topics, RunStateView view, BatchView batches) {
     this.topics = topics;
     this.view = view;
+    this.batches = batches;
   }
 
   List<String> followedTopics() {
-    return List.of(topics.requests(), topics.results(), topics.deliveries(), topics.cancels());
+    return List.of(
+        topics.requests(),
+        topics.results(),
+        topics.deliveries(),
+        topics.cancels(),
+        topics.batches());
   }
 
   /**
@@ -83,7 +104,8 @@ final class RunRecords {
     if (topic.equals(topics.requests())) {
       return new Accepted(
           queued(record).compacted(strings),
-          RunHeaders.text(record.headers(), RunHeaders.RETRY_OF));
+          RunHeaders.text(record.headers(), RunHeaders.RETRY_OF),
+          batchItem(record.headers()));
     }
     if (record.value() == null) {
       return null; // a tombstone: nothing to show
@@ -91,6 +113,7 @@ final class RunRecords {
     JsonObject json = new JsonObject(record.value());
     if (topic.equals(topics.results())) {
       return switch (RunHeaders.kind(record.headers())) {
+        case RunHeaders.KIND_BATCH -> new BatchCompleted(record.key());
         case RunHeaders.KIND_RUNNING -> changed(RunState.running(RunStarted.fromJson(json)));
         case RunHeaders.KIND_PROGRESS -> {
           RunProgress report = RunProgress.fromJson(json);
@@ -105,7 +128,14 @@ final class RunRecords {
       };
     }
     if (topic.equals(topics.deliveries())) {
-      return changed(RunState.delivering(DeliveryState.fromJson(json)));
+      DeliveryState delivery = DeliveryState.fromJson(json);
+      if (BatchRecord.isBatchId(delivery.runId())) {
+        return new BatchWebhook(delivery.runId(), delivery.webhook());
+      }
+      return changed(RunState.delivering(delivery));
+    }
+    if (topic.equals(topics.batches())) {
+      return new BatchDescribed(BatchRecord.fromJson(json));
     }
     if (topic.equals(topics.cancels())) {
       CancelCommand command = CancelCommand.fromJson(json);
@@ -135,12 +165,24 @@ final class RunRecords {
         view.progress(progressed.runId(), progressed.progress());
       } else if (fact instanceof CancelRequested cancel) {
         cancel(cancel.runId(), cancel.at());
+      } else if (fact instanceof BatchDescribed described) {
+        batches.described(described.batch());
+      } else if (fact instanceof BatchCompleted completed) {
+        batches.completionWritten(completed.batchId());
+      } else if (fact instanceof BatchWebhook webhook) {
+        batches.webhook(webhook.batchId(), webhook.webhook());
       }
     }
   }
 
   private void accept(Accepted accepted) {
     RunState queued = accepted.queued();
+    BatchItem item = accepted.item();
+    if (item != null) {
+      // before the run: the view's change listener then finds it a member
+      batches.member(
+          item.batchId(), item.index(), queued.runId(), item.customId(), view.get(queued.runId()));
+    }
     view.apply(queued);
     if (accepted.retryOf() != null) {
       view.retried(accepted.retryOf(), queued.runId());
@@ -149,6 +191,20 @@ final class RunRecords {
     if (cancelledAt != null) {
       cancel(queued.runId(), cancelledAt);
     }
+  }
+
+  private static BatchItem batchItem(Headers headers) {
+    String batchId = RunHeaders.text(headers, RunHeaders.BATCH);
+    if (batchId == null) {
+      return null;
+    }
+    int index;
+    try {
+      index = Integer.parseInt(RunHeaders.text(headers, RunHeaders.BATCH_INDEX));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return new BatchItem(batchId, index, RunHeaders.text(headers, RunHeaders.CUSTOM_ID));
   }
 
   /** The queued state from the request's headers; the value (the model input) is not decoded. */

@@ -513,9 +513,12 @@ final class RunStateView {
     return out;
   }
 
-  /** Called with a run's state before (null when new) and after each fact folded in. */
+  /**
+   * Called with a run's state before (null when new) and after each fact folded in; listeners are
+   * called in the order they were added.
+   */
   void onChange(java.util.function.BiConsumer<RunState, RunState> listener) {
-    this.onChange = listener;
+    this.onChange = this.onChange.andThen(listener);
   }
 
   /** Every "project/app" this view has seen queued or running, sorted. */

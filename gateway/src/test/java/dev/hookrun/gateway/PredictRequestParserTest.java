@@ -9,6 +9,7 @@ import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.run.Priority;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +20,12 @@ class PredictRequestParserTest {
   private static final int ECHO_MAX = 1_000;
 
   private final PredictRequestParser parser =
-      new PredictRequestParser(Duration.ofHours(24), Duration.ofHours(24), ECHO_MAX);
+      new PredictRequestParser(
+          Duration.ofHours(24),
+          Duration.ofHours(24),
+          ECHO_MAX,
+          Duration.ofDays(7),
+          Clock.systemUTC());
 
   private PredictRequestParser.Outcome parse(String body) {
     return parser.parse(AppCatalog.DELAY, Buffer.buffer(body));
@@ -100,7 +106,12 @@ class PredictRequestParserTest {
   @Test
   void aDelayAboveTheMaximumRunTimeIsA400() {
     var outcome =
-        new PredictRequestParser(Duration.ofMinutes(10), Duration.ofHours(24), ECHO_MAX)
+        new PredictRequestParser(
+                Duration.ofMinutes(10),
+                Duration.ofHours(24),
+                ECHO_MAX,
+                Duration.ofDays(7),
+                Clock.systemUTC())
             .parse(AppCatalog.DELAY, Buffer.buffer("{\"delayMins\": 11}"));
     assertEquals(400, outcome.error().status());
     assertEquals("delayMins", outcome.error().field());

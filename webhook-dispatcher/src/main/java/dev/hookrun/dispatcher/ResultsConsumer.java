@@ -76,8 +76,7 @@ final class ResultsConsumer extends DeliveryConsumer {
       skipUnreadable(record, e);
       return;
     }
-    if (result.webhookEndpoint() == null
-        || !WebhookEvents.wants(result.webhookEvents(), WebhookEvents.COMPLETED)) {
+    if (result.webhookEndpoint() == null || !WebhookEvents.wantsFinal(result.webhookEvents())) {
       committer.finished(
           partition, offset); // a synchronous or polled run, or one that asked not to be told
       return;

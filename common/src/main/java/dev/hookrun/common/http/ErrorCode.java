@@ -19,12 +19,15 @@ public enum ErrorCode {
   RUN_NOT_FOUND(404, "run_not_found"),
   NOT_FOUND(404, "not_found"),
   RESULT_NOT_FOUND(404, "result_not_found"),
+  BATCH_NOT_FOUND(404, "batch_not_found"),
   /** {@code /ops} while {@code ADMIN_KEY} is unset. */
   OPS_DISABLED(404, "ops_disabled"),
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   RUN_FINISHED(409, "run_finished"),
   RUN_NOT_RETRYABLE(409, "run_not_retryable"),
   BODY_TOO_LARGE(413, "body_too_large"),
+  /** A batch with more inputs than BATCH_MAX_ITEMS. */
+  TOO_MANY_INPUTS(413, "too_many_inputs"),
   URI_TOO_LONG(414, "uri_too_long"),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type"),
   TOO_MANY_RUNS(429, "too_many_runs"),

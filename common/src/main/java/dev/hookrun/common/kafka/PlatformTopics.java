@@ -72,6 +72,16 @@ public final class PlatformTopics {
         .withConfig("min.cleanable.dirty.ratio", "0.1");
   }
 
+  /**
+   * Batches, one record per batch: compacted (a batch is written once, or again by an idempotent
+   * repeat) and deleted like the requests it groups, so a restarted gateway re-reads both.
+   */
+  public static TopicSpec batches(KafkaSettings kafka) {
+    return TopicSpec.of(kafka.topics().batches(), kafka.partitions(), kafka.replicationFactor())
+        .withConfig("cleanup.policy", "compact,delete")
+        .withConfig("retention.ms", Long.toString(runRecordRetention(kafka).toMillis()));
+  }
+
   /** Cancel commands: one partition, read whole by every worker (a broadcast, not a group). */
   public static TopicSpec cancels(KafkaSettings kafka, Duration retention) {
     return TopicSpec.of(kafka.topics().cancels(), 1, kafka.replicationFactor())

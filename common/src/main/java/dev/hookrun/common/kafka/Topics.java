@@ -14,6 +14,7 @@ public record Topics(String prefix) {
   public static final String CANCELS = "cancels";
   public static final String WORK = "work";
   public static final String WORKERS = "workers";
+  public static final String BATCHES = "batches";
   public static final String RETRY_TIER = "webhook-retry-";
   public static final String DEAD_LETTERS = "webhook-dlq";
   public static final String ENDPOINTS = "endpoints";
@@ -71,6 +72,14 @@ public record Topics(String prefix) {
    */
   public String cancels() {
     return prefix + CANCELS;
+  }
+
+  /**
+   * Each batch's description (project, app, size, webhook), keyed by batch id and compacted; its
+   * members are the requests that name it in a header. Written and read by the gateways.
+   */
+  public String batches() {
+    return prefix + BATCHES;
   }
 
   /** Webhook deliveries waiting for their n-th retry (n from 1). */

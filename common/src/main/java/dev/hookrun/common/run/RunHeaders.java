@@ -22,6 +22,12 @@ public final class RunHeaders {
   public static final String KIND_OUTCOME = "outcome";
   public static final String KIND_PROGRESS = "progress";
 
+  /**
+   * A batch's completion on the results topic, keyed by batch id: an outcome for the dispatchers
+   * (its webhook is {@code batch.completed}), nothing for the scheduler.
+   */
+  public static final String KIND_BATCH = "batch";
+
   /** On requests: the run's project, app, creation time (epoch ms) and webhook endpoint. */
   public static final String PROJECT = "hookrun-project";
 
@@ -43,6 +49,12 @@ public final class RunHeaders {
 
   /** On a request with a start time ahead: that time (epoch ms). */
   public static final String SCHEDULED_FOR = "hookrun-scheduled-for";
+
+  /** On a request that is an item of a batch: the batch's id, the item's index and custom id. */
+  public static final String BATCH = "hookrun-batch";
+
+  public static final String BATCH_INDEX = "hookrun-batch-index";
+  public static final String CUSTOM_ID = "hookrun-custom-id";
 
   /** On a request that retries a finished run: that run's id. */
   public static final String RETRY_OF = "hookrun-retry-of";

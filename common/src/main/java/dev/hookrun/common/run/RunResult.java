@@ -177,6 +177,9 @@ public record RunResult(
 
   /** The body POSTed to the user's webhook: what DESIGN §1 promises receivers. */
   public JsonObject webhookBody() {
+    if (BatchCompletion.is(this)) {
+      return BatchCompletion.webhookBody(this);
+    }
     JsonObject body =
         putOutcome(Json.webhook(WebhookEvents.COMPLETED, runId, app, status))
             .put("completed_at", Json.time(completedAt));

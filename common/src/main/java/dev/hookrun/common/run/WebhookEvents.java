@@ -16,6 +16,13 @@ public final class WebhookEvents {
   public static final String PROGRESS = "progress";
   public static final String COMPLETED = "completed";
   public static final String FIELD = "webhook_events_filter";
+
+  /**
+   * The one event of a batch's webhook. Not a run's event: a request cannot ask for it; a batch's
+   * completion record carries it as its filter, which is how its webhook body is told apart.
+   */
+  public static final String BATCH_COMPLETED = "batch.completed";
+
   public static final List<String> ALL = List.of(START, PROGRESS, COMPLETED);
   public static final List<String> DEFAULT = List.of(COMPLETED);
 
@@ -24,6 +31,11 @@ public final class WebhookEvents {
   /** Whether a run with {@code filter} (null: the default) sends {@code event}. */
   public static boolean wants(List<String> filter, String event) {
     return (filter == null ? DEFAULT : filter).contains(event);
+  }
+
+  /** Whether a final record with {@code filter} gets a webhook: a run's or a batch's completion. */
+  public static boolean wantsFinal(List<String> filter) {
+    return wants(filter, COMPLETED) || (filter != null && filter.contains(BATCH_COMPLETED));
   }
 
   /**

@@ -40,7 +40,7 @@ public record WebhookState(
    * outranks a pending retry. A replayed dead letter keeps counting attempts, so its retries
    * outrank the earlier {@code failed}.
    */
-  long progress() {
+  public long progress() {
     boolean outcome = status.equals(DELIVERED) || status.equals(FAILED);
     return attempts * 2L + (outcome ? 1 : 0);
   }
