@@ -168,12 +168,12 @@ class EndpointHealthTest {
             .toList();
     assertEquals(n, arrivals.size());
     long turns = (long) ((n - 1) / rate * 1000);
+    // The n-th turn starts (n - 1) / rate after the first, which is no earlier than the publish.
+    // (The spread between first and last arrival is not asserted: a first request slowed in
+    // transit on a busy machine narrows it without any turn being early.)
     assertTrue(
         arrivals.get(n - 1) - publishedAt >= turns,
         "the last came " + (arrivals.get(n - 1) - publishedAt) + " ms after the publish");
-    // the turns start 1/rate apart; what the receiver sees differs by the requests' transit only
-    long spread = arrivals.get(n - 1) - arrivals.get(0);
-    assertTrue(spread >= turns - 50, "spread " + spread + " ms");
     assertEquals(0, dispatcher.failedCount());
     assertEquals(0, dispatcher.metrics().retriesScheduled());
   }
