@@ -7,12 +7,7 @@
 # These figures move far less between passes than CPU per run does (docs/PERFORMANCE.md).
 #   bench/alloc.sh                        N=40000 C=64 WARM=10000 RATE=0
 #   N=15000 RATE=500 C=256 bench/alloc.sh
-set -euo pipefail
-cd "$(dirname "$0")/.."
-N=${N:-40000}
-C=${C:-64}
-WARM=${WARM:-10000}
-RATE=${RATE:-0}
+source "$(dirname "$0")/lib/preamble.sh" N=40000 C=64 WARM=10000 RATE=0
 PORT=${ALLOC_PORT:-8098}
 ADMIN_PORT=${ALLOC_ADMIN_PORT:-8094} # the gateway's admin listener: /metrics
 JFR_TOOL=${JFR_TOOL:-$(dirname "$(readlink -f "$(command -v java)")")/jfr}

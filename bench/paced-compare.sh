@@ -12,13 +12,7 @@
 #   ROUNDS=5 bench/paced-compare.sh "zgc:" "parallel:JAVA_OPTS=-XX:+UseParallelGC -Xmn96m"
 # A setting is LABEL:VAR=value ..., each word an environment variable for run.sh (JAVA_OPTS
 # takes the rest of the setting), except DATA_ROOT: where the pass's data folder is made.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-ROUNDS=${ROUNDS:-3}
-N=${N:-15000}
-C=${C:-256}
-WARM=${WARM:-10000}
-RATE=${RATE:-500}
+source "$(dirname "$0")/lib/preamble.sh" ROUNDS=3 N=15000 C=256 WARM=10000 RATE=500
 PORT=${COMPARE_PORT:-8099}
 (($# > 0)) || { sed -n '2,14p' "$0" >&2; exit 64; }
 

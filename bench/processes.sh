@@ -8,12 +8,7 @@
 #   bench/processes.sh                              N=20000 C=64 WARM=10000 RATE=0, one process
 #   LOCAL_PROCESSES=per-stage bench/processes.sh    the same load, a process per stage
 #   RATE=500 N=15000 C=256 bench/processes.sh       a paced pass (RATE requests/s)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-N=${N:-20000}
-C=${C:-64}
-WARM=${WARM:-10000}
-RATE=${RATE:-0}
+source "$(dirname "$0")/lib/preamble.sh" N=20000 C=64 WARM=10000 RATE=0
 PORT=${PROCESSES_PORT:-8096}
 MODE=${LOCAL_PROCESSES:-one}
 source bench/lib/measured-stack.sh

@@ -12,12 +12,7 @@
 #   N=30000 JAVA_OPTS=-XX:+UseG1GC bench/threads.sh      any run.sh setting passes through
 #   RATE=500 N=15000 C=256 bench/threads.sh             a paced pass (RATE requests/s)
 #   LOCAL_PROCESSES=per-stage bench/threads.sh          every JVM of the run, groups named by stage
-set -euo pipefail
-cd "$(dirname "$0")/.."
-N=${N:-20000}
-C=${C:-64}
-WARM=${WARM:-10000}
-RATE=${RATE:-0}
+source "$(dirname "$0")/lib/preamble.sh" N=20000 C=64 WARM=10000 RATE=0
 PORT=${THREADS_PORT:-8097}
 source bench/lib/measured-stack.sh
 start_stack

@@ -1,11 +1,11 @@
 package dev.hookrun.bench;
 
+import dev.hookrun.receiver.WebhookServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -56,7 +56,7 @@ public final class ChaosRun {
   private final List<String[]> table = new ArrayList<>();
   private volatile String phase = "warm-up";
   private volatile boolean sending = true;
-  private HttpServer receiver;
+  private WebhookServer receiver;
   private int receiverPort;
 
   private ChaosRun(boolean shortRun, boolean unsettled, Path repo) throws Exception {
@@ -423,33 +423,27 @@ public final class ChaosRun {
 
   private void startReceiver() {
     receiver =
-        vertx
-            .createHttpServer()
-            .requestHandler(
-                req ->
-                    req.body()
-                        .onSuccess(
-                            body -> {
-                              String runId = body.toJsonObject().getString("run_id");
-                              if (webhooks
-                                      .computeIfAbsent(runId, k -> new AtomicInteger())
-                                      .incrementAndGet()
-                                  > 1) {
-                                duplicatesByPhase
-                                    .computeIfAbsent(phase, k -> new AtomicInteger())
-                                    .incrementAndGet();
-                                duplicateRuns.add(runId);
-                              }
-                              String id = req.getHeader("webhook-id");
-                              if (id != null) {
-                                String first = webhookIds.putIfAbsent(runId, id);
-                                if (first != null && !first.equals(id)) {
-                                  webhookIdChanged.incrementAndGet();
-                                }
-                              }
-                              req.response().setStatusCode(200).end();
-                            }))
-            .listen(receiverPort, "127.0.0.1")
+        WebhookServer.listen(
+                vertx,
+                receiverPort,
+                (req, body) -> {
+                  String runId = body.toJsonObject().getString("run_id");
+                  if (webhooks.computeIfAbsent(runId, k -> new AtomicInteger()).incrementAndGet()
+                      > 1) {
+                    duplicatesByPhase
+                        .computeIfAbsent(phase, k -> new AtomicInteger())
+                        .incrementAndGet();
+                    duplicateRuns.add(runId);
+                  }
+                  String id = req.getHeader("webhook-id");
+                  if (id != null) {
+                    String first = webhookIds.putIfAbsent(runId, id);
+                    if (first != null && !first.equals(id)) {
+                      webhookIdChanged.incrementAndGet();
+                    }
+                  }
+                  req.response().setStatusCode(200).end();
+                })
             .await();
   }
 

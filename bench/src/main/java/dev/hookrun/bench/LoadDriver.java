@@ -1,5 +1,6 @@
 package dev.hookrun.bench;
 
+import dev.hookrun.receiver.WebhookServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -200,46 +201,38 @@ public final class LoadDriver {
   }
 
   private int startReceiver() {
-    return vertx
-        .createHttpServer()
-        .requestHandler(
-            req ->
-                req.body()
-                    .onSuccess(
-                        body -> {
-                          long now = System.nanoTime();
-                          JsonObject json = body.toJsonObject();
-                          String runId = json.getString("run_id");
-                          String webhookId = req.getHeader("webhook-id");
-                          String event = json.getString("event", "completed");
-                          if (!event.equals("completed")) {
-                            // start and progress events are counted on their own, never as the
-                            // run's webhook
-                            (event.equals("progress") ? progressEvents : startEvents)
-                                .incrementAndGet();
-                            if (completedRuns.containsKey(runId)) {
-                              eventsAfterCompleted.incrementAndGet();
-                            }
-                            req.response().setStatusCode(200).end();
-                            return;
-                          }
-                          completedRuns.put(runId, Boolean.TRUE);
-                          webhookCount
-                              .computeIfAbsent(runId, k -> new AtomicInteger())
-                              .incrementAndGet();
-                          firstWebhookAt.putIfAbsent(runId, now);
-                          lastWebhookNanos.accumulateAndGet(now, Math::max);
-                          if (webhookId != null) {
-                            String earlier = webhookIds.putIfAbsent(runId, webhookId);
-                            if (earlier != null && !earlier.equals(webhookId)) {
-                              webhookIdMismatches.incrementAndGet();
-                            }
-                          }
-                          req.response().setStatusCode(200).end();
-                        }))
-        .listen(Integer.parseInt(opts.getOrDefault("receiver-port", "0")), "127.0.0.1")
+    return WebhookServer.listen(
+            vertx,
+            Integer.parseInt(opts.getOrDefault("receiver-port", "0")),
+            (req, body) -> {
+              long now = System.nanoTime();
+              JsonObject json = body.toJsonObject();
+              String runId = json.getString("run_id");
+              String webhookId = req.getHeader("webhook-id");
+              String event = json.getString("event", "completed");
+              if (!event.equals("completed")) {
+                // start and progress events are counted on their own, never as the run's webhook
+                (event.equals("progress") ? progressEvents : startEvents).incrementAndGet();
+                if (completedRuns.containsKey(runId)) {
+                  eventsAfterCompleted.incrementAndGet();
+                }
+                req.response().setStatusCode(200).end();
+                return;
+              }
+              completedRuns.put(runId, Boolean.TRUE);
+              webhookCount.computeIfAbsent(runId, k -> new AtomicInteger()).incrementAndGet();
+              firstWebhookAt.putIfAbsent(runId, now);
+              lastWebhookNanos.accumulateAndGet(now, Math::max);
+              if (webhookId != null) {
+                String earlier = webhookIds.putIfAbsent(runId, webhookId);
+                if (earlier != null && !earlier.equals(webhookId)) {
+                  webhookIdMismatches.incrementAndGet();
+                }
+              }
+              req.response().setStatusCode(200).end();
+            })
         .await()
-        .actualPort();
+        .port();
   }
 
   /** Accepts TCP connections and never answers: the worst kind of webhook endpoint. */

@@ -1,5 +1,6 @@
 package dev.hookrun.bench;
 
+import dev.hookrun.receiver.WebhookServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -26,43 +27,34 @@ public final class NullSystem {
             vertx,
             new WebClientOptions().setKeepAlive(true),
             new PoolOptions().setHttp1MaxSize(64));
-    vertx
-        .createHttpServer()
-        .requestHandler(
-            req ->
-                req.body()
-                    .onSuccess(
-                        body -> {
-                          JsonObject request = body.toJsonObject();
-                          String runId = UUID.randomUUID().toString();
-                          req.response()
-                              .setStatusCode(202)
-                              .putHeader("Content-Type", "application/json")
-                              .end(
-                                  new JsonObject()
-                                      .put("run_id", runId)
-                                      .put("status", "queued")
-                                      .encode());
-                          String hook = request.getString("webhook_endpoint");
-                          if (hook != null) {
-                            String now = Instant.now().toString();
-                            JsonObject webhook =
-                                new JsonObject()
-                                    .put("run_id", runId)
-                                    .put("status", "succeeded")
-                                    .put(
-                                        "result",
-                                        new JsonObject()
-                                            .put("delayMins", request.getValue("delayMins")))
-                                    .put("created_at", now)
-                                    .put("completed_at", now);
-                            client
-                                .requestAbs(HttpMethod.POST, hook)
-                                .putHeader("webhook-id", "msg_" + runId)
-                                .sendJsonObject(webhook);
-                          }
-                        }))
-        .listen(port, "127.0.0.1")
+    WebhookServer.listen(
+            vertx,
+            port,
+            (req, body) -> {
+              JsonObject request = body.toJsonObject();
+              String runId = UUID.randomUUID().toString();
+              req.response()
+                  .setStatusCode(202)
+                  .putHeader("Content-Type", "application/json")
+                  .end(new JsonObject().put("run_id", runId).put("status", "queued").encode());
+              String hook = request.getString("webhook_endpoint");
+              if (hook != null) {
+                String now = Instant.now().toString();
+                JsonObject webhook =
+                    new JsonObject()
+                        .put("run_id", runId)
+                        .put("status", "succeeded")
+                        .put(
+                            "result",
+                            new JsonObject().put("delayMins", request.getValue("delayMins")))
+                        .put("created_at", now)
+                        .put("completed_at", now);
+                client
+                    .requestAbs(HttpMethod.POST, hook)
+                    .putHeader("webhook-id", "msg_" + runId)
+                    .sendJsonObject(webhook);
+              }
+            })
         .await();
     System.out.println("null system listening on 127.0.0.1:" + port);
   }

@@ -233,14 +233,6 @@ public record GatewayConfig(
         });
   }
 
-  public GatewayConfig withPort(int port) {
-    return Records.with(this, "httpPort", port);
-  }
-
-  public GatewayConfig withAdminPort(int port) {
-    return Records.with(this, "adminHttpPort", port);
-  }
-
   public GatewayConfig withResults(ResultStoreSettings settings) {
     return Records.with(this, "results", settings);
   }

@@ -1,11 +1,11 @@
 package dev.hookrun.gateway;
 
+import dev.hookrun.common.kafka.KeyPartitioner;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Sends the records a client waits on (requests, cancels). A future that succeeds means the broker
@@ -99,7 +98,8 @@ final class KafkaSender {
    */
   boolean stalled(String topic, String key) {
     Integer count = partitionCounts.get(topic);
-    return count != null && health.stalled(new TopicPartition(topic, partitionFor(key, count)));
+    return count != null
+        && health.stalled(new TopicPartition(topic, KeyPartitioner.partitionFor(key, count)));
   }
 
   Future<Void> send(ProducerRecord<String, String> record) {
@@ -328,7 +328,7 @@ final class KafkaSender {
     if (record.partition() != null) {
       return record;
     }
-    int partition = record.key() == null ? 0 : partitionFor(record.key(), count);
+    int partition = record.key() == null ? 0 : KeyPartitioner.partitionFor(record.key(), count);
     return new ProducerRecord<>(
         record.topic(),
         partition,
@@ -336,10 +336,5 @@ final class KafkaSender {
         record.key(),
         record.value(),
         record.headers());
-  }
-
-  /** Kafka's default partitioner for a keyed record (String keys are serialized as UTF-8). */
-  static int partitionFor(String key, int partitions) {
-    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 }

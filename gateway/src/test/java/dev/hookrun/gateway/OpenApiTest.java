@@ -3,7 +3,7 @@ package dev.hookrun.gateway;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import io.vertx.core.Vertx;

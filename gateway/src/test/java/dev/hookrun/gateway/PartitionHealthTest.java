@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.kafka.KeyPartitioner;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,7 +53,7 @@ class PartitionHealthTest {
       String key = UUID.randomUUID().toString();
       assertEquals(
           BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), 12),
-          KafkaSender.partitionFor(key, 12));
+          KeyPartitioner.partitionFor(key, 12));
     }
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.hookrun.common.run.RunHeaders;
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.TopicReader;

@@ -2,7 +2,7 @@ package dev.hookrun.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import io.vertx.core.Vertx;

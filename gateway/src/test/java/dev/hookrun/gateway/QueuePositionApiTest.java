@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunStarted;
-import dev.hookrun.kafka.SharedTestBroker;
 import dev.hookrun.testkit.ManualClock;
+import dev.hookrun.testkit.SharedTestBroker;
 import dev.hookrun.testkit.TestEnv;
 import dev.hookrun.testkit.TestHttp;
 import io.vertx.core.Vertx;

@@ -1,9 +1,9 @@
 package dev.hookrun.local;
 
+import dev.hookrun.receiver.WebhookServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -14,7 +14,7 @@ final class TrainingReceiver {
 
   private final Vertx vertx;
   private final Promise<Void> all = Promise.promise();
-  private HttpServer server;
+  private WebhookServer server;
   private int expected = Integer.MAX_VALUE;
   private int delivered;
 
@@ -24,24 +24,20 @@ final class TrainingReceiver {
 
   /** Listens and gives the webhook URL. */
   Future<String> listen() {
-    return vertx
-        .createHttpServer()
-        .requestHandler(
-            req ->
-                req.end()
-                    .onComplete(
-                        x -> {
-                          answer(req.response(), delivered);
-                          delivered++;
-                          if (delivered >= expected) {
-                            all.tryComplete();
-                          }
-                        }))
-        .listen(0, "127.0.0.1")
+    return WebhookServer.listen(
+            vertx,
+            0,
+            (req, body) -> {
+              answer(req.response(), delivered);
+              delivered++;
+              if (delivered >= expected) {
+                all.tryComplete();
+              }
+            })
         .map(
             s -> {
               server = s;
-              return "http://127.0.0.1:" + s.actualPort() + "/training";
+              return s.url("/training");
             });
   }
 

@@ -1,5 +1,6 @@
 package dev.hookrun.local;
 
+import dev.hookrun.receiver.WebhookServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalTime;
@@ -14,36 +15,31 @@ public final class WebhookPrinter {
   public static void main(String[] args) {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 9000;
     Vertx vertx = Vertx.vertx();
-    vertx
-        .createHttpServer()
-        .requestHandler(
-            req ->
-                req.body()
-                    .onSuccess(
-                        body -> {
-                          String text = body.toString();
-                          try {
-                            text = new JsonObject(body).encodePrettily();
-                          } catch (RuntimeException notJson) {
-                            // print as received
-                          }
-                          System.out.println(
-                              LocalTime.now() + " " + req.method() + " " + req.uri());
-                          req.headers()
-                              .forEach(
-                                  h -> {
-                                    if (h.getKey().toLowerCase().startsWith("webhook-")) {
-                                      System.out.println("  " + h.getKey() + ": " + h.getValue());
-                                    }
-                                  });
-                          System.out.println(text);
-                          req.response().setStatusCode(200).end();
-                        }))
-        .listen(port, "127.0.0.1")
+    WebhookServer.listen(
+            vertx,
+            port,
+            (req, body) -> {
+              String text = body.toString();
+              try {
+                text = new JsonObject(body).encodePrettily();
+              } catch (RuntimeException notJson) {
+                // print as received
+              }
+              System.out.println(LocalTime.now() + " " + req.method() + " " + req.uri());
+              req.headers()
+                  .forEach(
+                      h -> {
+                        if (h.getKey().toLowerCase().startsWith("webhook-")) {
+                          System.out.println("  " + h.getKey() + ": " + h.getValue());
+                        }
+                      });
+              System.out.println(text);
+              req.response().setStatusCode(200).end();
+            })
         .onSuccess(
             s ->
                 System.out.println(
-                    "webhook receiver listening on http://localhost:" + s.actualPort() + "/hook"))
+                    "webhook receiver listening on http://localhost:" + s.port() + "/hook"))
         .onFailure(
             e -> {
               System.err.println("cannot listen on " + port + ": " + e.getMessage());

@@ -3,7 +3,7 @@ package dev.hookrun.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import dev.hookrun.testkit.TestHttp;
 import java.nio.file.Path;
 import java.util.Map;

@@ -4,7 +4,7 @@ import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -76,10 +76,6 @@ public record SchedulerConfig(
     return Records.with(this, "groupId", group);
   }
 
-  public SchedulerConfig withPolicy(SchedulingPolicy p) {
-    return Records.with(this, "policy", p);
-  }
-
   public SchedulerConfig withWorkerLeaseTimeout(Duration d) {
     return Records.with(this, "workerLeaseTimeout", d);
   }

@@ -8,7 +8,7 @@ import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;

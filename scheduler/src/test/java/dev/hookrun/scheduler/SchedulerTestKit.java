@@ -12,7 +12,7 @@ import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunStarted;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.run.WorkerHeartbeat;
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

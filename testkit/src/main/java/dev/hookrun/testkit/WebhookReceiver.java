@@ -1,40 +1,36 @@
 package dev.hookrun.testkit;
 
+import dev.hookrun.receiver.WebhookServer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
 
-/** A real HTTP webhook receiver on loopback that records every delivery. */
+/** A real HTTP webhook receiver on loopback that records every delivery, for assertions. */
 public final class WebhookReceiver implements AutoCloseable {
 
   public record Delivery(JsonObject body, MultiMap headers) {}
 
-  private final HttpServer server;
+  private final WebhookServer server;
   private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
   private volatile IntSupplier status = () -> 200;
 
   public WebhookReceiver(Vertx vertx) {
     server =
-        vertx
-            .createHttpServer()
-            .requestHandler(
-                req ->
-                    req.body()
-                        .onSuccess(
-                            body -> {
-                              deliveries.add(new Delivery(new JsonObject(body), req.headers()));
-                              req.response().setStatusCode(status.getAsInt()).end();
-                            }))
-            .listen(0, "127.0.0.1")
+        WebhookServer.listen(
+                vertx,
+                0,
+                (req, body) -> {
+                  deliveries.add(new Delivery(new JsonObject(body), req.headers()));
+                  req.response().setStatusCode(status.getAsInt()).end();
+                })
             .await();
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.actualPort() + "/hook";
+    return server.url("/hook");
   }
 
   public void answerWith(IntSupplier status) {

@@ -4,7 +4,7 @@ import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.kafka.SkippingStringDeserializer;
 import dev.hookrun.common.kafka.TopicFollower;
-import dev.hookrun.common.run.RunStatePublisher;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -155,7 +155,7 @@ final class DeliveryLedger {
 
     @Override
     protected boolean skip(String topic, Headers headers) {
-      Header source = headers.lastHeader(RunStatePublisher.SOURCE_HEADER);
+      Header source = headers.lastHeader(RunHeaders.SOURCE);
       return source != null && !Arrays.equals(source.value(), DISPATCHER);
     }
   }

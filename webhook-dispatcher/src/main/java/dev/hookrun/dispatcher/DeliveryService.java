@@ -5,7 +5,7 @@ import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.kafka.DurableProducer;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.DeliveryState;
-import dev.hookrun.common.run.RunStatePublisher;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -463,7 +463,7 @@ final class DeliveryService {
     var record =
         new ProducerRecord<String, String>(
             topics.deliveries(), state.runId(), state.toJson().encode());
-    header(record, RunStatePublisher.SOURCE_HEADER, "dispatcher");
+    header(record, RunHeaders.SOURCE, "dispatcher");
     Promise<Void> sent = Promise.promise();
     publishUntilSent(record, webhook.status(), sent, STATE_FIRST_BACKOFF_MS);
     return sent.future();

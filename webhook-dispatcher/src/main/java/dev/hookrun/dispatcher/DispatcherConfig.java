@@ -314,10 +314,6 @@ public record DispatcherConfig(
     return Records.with(this, "connectTimeout", connect, "requestTimeout", request);
   }
 
-  public DispatcherConfig withProjectShare(double share) {
-    return Records.with(this, "projectShare", share);
-  }
-
   public DispatcherConfig withLimits(int maxInflight, int maxPerHost, Duration hostStall) {
     return Records.with(
         this, "maxInflight", maxInflight, "maxPerHost", maxPerHost, "hostStall", hostStall);

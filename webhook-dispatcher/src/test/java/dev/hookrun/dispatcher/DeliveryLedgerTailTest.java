@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
+import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunState;
-import dev.hookrun.common.run.RunStatePublisher;
 import dev.hookrun.common.run.WebhookState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -103,9 +103,7 @@ class DeliveryLedgerTailTest {
     var record =
         new ProducerRecord<>(
             h.kafka.topics().deliveries(), 0, state.runId(), state.toJson().encode());
-    record
-        .headers()
-        .add(RunStatePublisher.SOURCE_HEADER, "dispatcher".getBytes(StandardCharsets.UTF_8));
+    record.headers().add(RunHeaders.SOURCE, "dispatcher".getBytes(StandardCharsets.UTF_8));
     producer.send(record).get(20, TimeUnit.SECONDS);
   }
 }

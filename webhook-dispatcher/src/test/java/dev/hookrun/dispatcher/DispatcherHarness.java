@@ -9,7 +9,7 @@ import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.run.WebhookState;
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,7 @@ package dev.hookrun.dispatcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.hookrun.common.run.RunStatePublisher;
+import dev.hookrun.common.run.RunHeaders;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -17,7 +17,7 @@ class DispatcherStatesOnlyTest {
 
   private static RecordHeaders source(String stage) {
     RecordHeaders headers = new RecordHeaders();
-    headers.add(RunStatePublisher.SOURCE_HEADER, stage.getBytes(StandardCharsets.UTF_8));
+    headers.add(RunHeaders.SOURCE, stage.getBytes(StandardCharsets.UTF_8));
     return headers;
   }
 

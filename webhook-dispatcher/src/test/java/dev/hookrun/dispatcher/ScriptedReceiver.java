@@ -1,8 +1,8 @@
 package dev.hookrun.dispatcher;
 
+import dev.hookrun.receiver.WebhookServer;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,7 @@ final class ScriptedReceiver implements AutoCloseable {
     }
   }
 
-  private final HttpServer server;
+  private final WebhookServer server;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> attemptsByRun = new ConcurrentHashMap<>();
   private volatile BiFunction<String, Integer, Reply> script = (run, attempt) -> Reply.of(200);
@@ -42,36 +42,32 @@ final class ScriptedReceiver implements AutoCloseable {
 
   ScriptedReceiver(Vertx vertx, int port) {
     server =
-        vertx
-            .createHttpServer()
-            .requestHandler(
-                req ->
-                    req.body()
-                        .onSuccess(
-                            body -> {
-                              String raw = body.toString();
-                              String runId = new JsonObject(raw).getString("run_id");
-                              int attempt =
-                                  attemptsByRun
-                                      .computeIfAbsent(runId, r -> new AtomicInteger())
-                                      .incrementAndGet();
-                              Reply reply =
-                                  bodyScript != null
-                                      ? bodyScript.apply(new JsonObject(raw))
-                                      : script.apply(runId, attempt);
-                              requests.add(
-                                  new Request(
-                                      runId,
-                                      attempt,
-                                      raw,
-                                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
-                                      req.uri(),
-                                      System.currentTimeMillis()));
-                              var response = req.response().setStatusCode(reply.status());
-                              reply.headers().forEach(response::putHeader);
-                              response.end();
-                            }))
-            .listen(port, "127.0.0.1")
+        WebhookServer.listen(
+                vertx,
+                port,
+                (req, body) -> {
+                  String raw = body.toString();
+                  String runId = new JsonObject(raw).getString("run_id");
+                  int attempt =
+                      attemptsByRun
+                          .computeIfAbsent(runId, r -> new AtomicInteger())
+                          .incrementAndGet();
+                  Reply reply =
+                      bodyScript != null
+                          ? bodyScript.apply(new JsonObject(raw))
+                          : script.apply(runId, attempt);
+                  requests.add(
+                      new Request(
+                          runId,
+                          attempt,
+                          raw,
+                          MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                          req.uri(),
+                          System.currentTimeMillis()));
+                  var response = req.response().setStatusCode(reply.status());
+                  reply.headers().forEach(response::putHeader);
+                  response.end();
+                })
             .await();
   }
 
@@ -88,11 +84,11 @@ final class ScriptedReceiver implements AutoCloseable {
   }
 
   int port() {
-    return server.actualPort();
+    return server.port();
   }
 
   String url() {
-    return "http://127.0.0.1:" + port() + "/hook";
+    return server.url("/hook");
   }
 
   List<Request> requests() {

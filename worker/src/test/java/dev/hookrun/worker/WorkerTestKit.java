@@ -6,7 +6,7 @@ import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.run.RunHeaders;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.WorkerHeartbeat;
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -203,17 +203,8 @@ public record KafkaSettings(
     return Records.with(this, "maxScheduleAhead", ahead);
   }
 
-  /** The same settings reaching the brokers with {@code security} (TLS, SASL). */
-  public KafkaSettings withSecurity(KafkaSecurity security) {
-    return Records.with(this, "security", security);
-  }
-
   public KafkaSettings withSessionTimeout(Duration timeout) {
     return Records.with(this, "sessionTimeout", timeout);
-  }
-
-  public KafkaSettings withGroupProtocol(String protocol) {
-    return Records.with(this, "groupProtocol", protocol);
   }
 
   public KafkaSettings withBootstrapServers(String servers) {
@@ -226,10 +217,6 @@ public record KafkaSettings(
 
   public KafkaSettings withRunRetention(Duration retention) {
     return Records.with(this, "runRetention", retention);
-  }
-
-  public KafkaSettings withLagSampleInterval(Duration interval) {
-    return Records.with(this, "lagSampleInterval", interval);
   }
 
   /** The same settings with another replication factor and min ISR (a test on a cluster). */

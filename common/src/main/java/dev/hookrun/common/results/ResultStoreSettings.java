@@ -242,14 +242,6 @@ public record ResultStoreSettings(
     return Records.with(this, "store", S3_STORE, "s3", settings);
   }
 
-  public ResultStoreSettings withInlineMax(int bytes) {
-    return Records.with(this, "inlineMaxBytes", bytes);
-  }
-
-  public ResultStoreSettings withUrlTtl(Duration ttl) {
-    return Records.with(this, "urlTtl", ttl);
-  }
-
   public boolean isS3() {
     return S3_STORE.equals(store);
   }

@@ -59,6 +59,12 @@ public final class RunHeaders {
   /** On a request that retries a finished run: that run's id. */
   public static final String RETRY_OF = "hookrun-retry-of";
 
+  /**
+   * On a delivery state (deliveries topic): the stage that wrote it, the same as its {@code source}
+   * field, so that readers wanting one stage's states skip the others without decoding them.
+   */
+  public static final String SOURCE = "hookrun-source";
+
   private RunHeaders() {}
 
   /** The last value of {@code name} as text, or null when absent. */

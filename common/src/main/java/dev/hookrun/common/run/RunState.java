@@ -420,25 +420,4 @@ public record RunState(
     }
     return json;
   }
-
-  public static RunState fromJson(JsonObject json) {
-    Object runTime = json.getValue("run_time_ms");
-    return new RunState(
-        Json.required(json, "run_id"),
-        Json.required(json, "project"),
-        Json.required(json, "app"),
-        RunStatus.fromWire(Json.required(json, "status")),
-        Json.time(json, "created_at"),
-        Json.time(json, "started_at"),
-        Json.time(json, "completed_at"),
-        runTime == null ? null : ((Number) runTime).longValue(),
-        json.getString("worker_id"),
-        json.getValue("result"),
-        RunError.fromJson(json.getJsonObject("error")),
-        WebhookState.fromJson(json.getJsonObject("webhook")),
-        json.getString("source"),
-        Json.time(json, "updated_at"),
-        Priority.fromWire(json.getString(Priority.FIELD)).orElse(null),
-        Json.time(json, "scheduled_for"));
-  }
 }

@@ -111,12 +111,4 @@ class RunStateMergeTest {
     assertEquals(RunStatus.SUCCEEDED, merged.status());
     assertEquals(Priority.HIGH, merged.priority());
   }
-
-  @Test
-  void roundTripsThroughJson() {
-    RunState state = RunState.finished(result(RunStatus.SUCCEEDED, "w1"), t0);
-    assertEquals(state, RunState.fromJson(new JsonObject(state.toJson().encode())));
-    RunState queued = RunState.queued(request, t0);
-    assertEquals(queued, RunState.fromJson(new JsonObject(queued.toJson().encode())));
-  }
 }

@@ -1,5 +1,6 @@
-package dev.hookrun.kafka;
+package dev.hookrun.testkit;
 
+import dev.hookrun.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

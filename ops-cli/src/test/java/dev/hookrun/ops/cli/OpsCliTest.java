@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.kafka.TopicSpec;
-import dev.hookrun.kafka.SharedTestBroker;
+import dev.hookrun.testkit.SharedTestBroker;
 import io.vertx.core.json.JsonArray;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
