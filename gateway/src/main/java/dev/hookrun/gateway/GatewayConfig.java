@@ -6,6 +6,7 @@ import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
+import dev.hookrun.common.run.RunLimits;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
 import dev.hookrun.common.scheduling.SchedulingSettings;
 import dev.hookrun.gateway.console.ConsoleSettings;
@@ -77,12 +78,6 @@ public record GatewayConfig(
 
   /** Shared with every stage: it also sizes the requests topic (see RequestLimits). */
   public static final Setting BODY_LIMIT = KafkaSettings.BODY_LIMIT;
-
-  public static final Setting MAX_RUN_TIME =
-      Setting.of(
-          "MAX_RUN_TIME",
-          "24h",
-          "Longest run a request may ask for (and after which a worker stops a run)");
 
   public static final Setting SYNC_TIMEOUT =
       Setting.of(
@@ -162,7 +157,7 @@ public record GatewayConfig(
               API_KEYS,
               SEND_TIMEOUT,
               DELIVERY_TIMEOUT,
-              MAX_RUN_TIME,
+              RunLimits.MAX_RUN_TIME,
               SYNC_TIMEOUT,
               QUEUE_TTL,
               AppCatalog.ECHO_MAX_BYTES,
@@ -211,7 +206,7 @@ public record GatewayConfig(
               keys,
               sendTimeout,
               deliveryTimeout,
-              env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+              RunLimits.maxRunTime(env),
               env.duration(SYNC_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(30)),
               env.duration(QUEUE_TTL, Duration.ofSeconds(1), Duration.ofDays(30)),
               env.integer(AppCatalog.ECHO_MAX_BYTES, 0, AppCatalog.ECHO_MAX_BYTES_LIMIT),

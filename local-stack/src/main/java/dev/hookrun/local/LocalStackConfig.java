@@ -3,6 +3,7 @@ package dev.hookrun.local;
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.gateway.GatewayConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,11 +17,9 @@ import java.util.Map;
 public record LocalStackConfig(
     Path dataDir, int kafkaPort, boolean externalKafka, String devApiKey, boolean processPerStage) {
 
-  public static final Setting DATA_DIR =
-      Setting.of(
-          "DATA_DIR",
-          "./data",
-          "Where the local run's Kafka broker keeps its data (kept across restarts)");
+  /** The local run's data folder: its broker's log, and stored results with RESULT_STORE=fs. */
+  public static final Setting DATA_DIR = ResultStoreSettings.DATA_DIR;
+
   public static final Setting KAFKA_PORT =
       Setting.of("LOCAL_KAFKA_PORT", "9092", "Port of the local run's in-process Kafka broker");
 

@@ -3,6 +3,7 @@ package dev.hookrun.scheduler;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
+import dev.hookrun.common.health.AdminListener;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
 import dev.hookrun.common.scheduling.SchedulingSettings;
@@ -30,20 +31,11 @@ public record SchedulerConfig(
           "15s",
           "A worker silent this long is taken for dead: its slots stop counting and the runs it was"
               + " running are handed to the workers again (at least 3s)");
-  public static final Setting HTTP_HOST =
-      Setting.of(
-          "HTTP_HOST",
-          "127.0.0.1",
-          "Address of the scheduler's admin listener (health and metrics); a container sets 0.0.0.0 and keeps the port off the public network");
-  public static final Setting HTTP_PORT =
-      Setting.of(
-          "HTTP_PORT",
-          "0",
-          "Port for the scheduler's health and metrics endpoints (0: a free port, printed at start)");
 
   public static final List<Setting> SETTINGS =
       Setting.catalog(
-          List.of(GROUP_ID, WORKER_LEASE_TIMEOUT, HTTP_HOST, HTTP_PORT),
+          List.of(GROUP_ID, WORKER_LEASE_TIMEOUT),
+          AdminListener.SETTINGS,
           SchedulingSettings.SETTINGS,
           KafkaSettings.SETTINGS);
 
@@ -55,8 +47,8 @@ public record SchedulerConfig(
               env.string(GROUP_ID),
               SchedulingSettings.fromEnv(env),
               env.duration(WORKER_LEASE_TIMEOUT, Duration.ofSeconds(3), Duration.ofHours(1)),
-              env.string(HTTP_HOST),
-              env.integer(HTTP_PORT, 0, 65_535),
+              env.string(AdminListener.HTTP_HOST),
+              env.integer(AdminListener.HTTP_PORT, 0, 65_535),
               KafkaSettings.fromEnv(env));
         });
   }

@@ -4,6 +4,7 @@ import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
+import dev.hookrun.common.health.AdminListener;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
 import java.time.Duration;
@@ -74,16 +75,6 @@ public record DispatcherConfig(
           "WEBHOOK_REQUEST_TIMEOUT",
           "15s",
           "Time allowed for a whole webhook attempt, connect to last byte of the answer");
-  public static final Setting HTTP_HOST =
-      Setting.of(
-          "HTTP_HOST",
-          "127.0.0.1",
-          "Address of the dispatcher's admin listener (health and metrics); a container sets 0.0.0.0 and keeps the port off the public network");
-  public static final Setting HTTP_PORT =
-      Setting.of(
-          "HTTP_PORT",
-          "0",
-          "Port for the dispatcher's health and metrics endpoints (0: a free port, printed at start)");
   public static final Setting RETRY_SCHEDULE =
       Setting.of(
           "WEBHOOK_RETRY_SCHEDULE",
@@ -158,8 +149,6 @@ public record DispatcherConfig(
               PROJECT_SHARE,
               CONNECT_TIMEOUT,
               REQUEST_TIMEOUT,
-              HTTP_HOST,
-              HTTP_PORT,
               RETRY_SCHEDULE,
               SECRETS,
               ALLOWED_NETWORKS,
@@ -170,6 +159,7 @@ public record DispatcherConfig(
               ENDPOINT_DISABLE_AFTER,
               NOTIFY_URL,
               ENDPOINT_RATE),
+          AdminListener.SETTINGS,
           KafkaSettings.SETTINGS,
           ResultStoreSettings.SETTINGS);
 
@@ -189,8 +179,8 @@ public record DispatcherConfig(
               share(env),
               env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
               env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
-              env.string(HTTP_HOST),
-              env.integer(HTTP_PORT, 0, 65_535),
+              env.string(AdminListener.HTTP_HOST),
+              env.integer(AdminListener.HTTP_PORT, 0, 65_535),
               schedule != null ? schedule : RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
               secrets(env),
               networks(env),

@@ -4,8 +4,10 @@ import dev.hookrun.common.apps.AppCatalog;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
+import dev.hookrun.common.health.AdminListener;
 import dev.hookrun.common.kafka.KafkaSettings;
 import dev.hookrun.common.results.ResultStoreSettings;
+import dev.hookrun.common.run.RunLimits;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
@@ -51,11 +53,6 @@ public record WorkerConfig(
   public static final Setting BLOCKING_POOL =
       Setting.of(
           "WORKER_BLOCKING_POOL_SIZE", "4", "Threads for blocking (CPU-bound) models per process");
-  public static final Setting MAX_RUN_TIME =
-      Setting.of(
-          "MAX_RUN_TIME",
-          "24h",
-          "A run still going after this long is stopped and fails with a timeout");
   public static final Setting DRAIN_TIMEOUT =
       Setting.of(
           "DRAIN_TIMEOUT",
@@ -67,16 +64,6 @@ public record WorkerConfig(
           "3",
           "A run handed to workers this many times without an outcome (each worker died holding"
               + " it) ends failed with worker_lost instead of running again (1 to 9)");
-  public static final Setting HTTP_HOST =
-      Setting.of(
-          "HTTP_HOST",
-          "127.0.0.1",
-          "Address of the worker's admin listener (health and metrics); a container sets 0.0.0.0 and keeps the port off the public network");
-  public static final Setting HTTP_PORT =
-      Setting.of(
-          "HTTP_PORT",
-          "0",
-          "Port for the worker's health and metrics endpoints (0: a free port, printed at start)");
   public static final Setting PROGRESS_MIN_INTERVAL =
       Setting.of(
           "PROGRESS_MIN_INTERVAL",
@@ -92,13 +79,12 @@ public record WorkerConfig(
               INSTANCES,
               MAX_INFLIGHT,
               BLOCKING_POOL,
-              MAX_RUN_TIME,
+              RunLimits.MAX_RUN_TIME,
               AppCatalog.ECHO_MAX_BYTES,
               DRAIN_TIMEOUT,
               MAX_DELIVERY_ATTEMPTS,
-              HTTP_HOST,
-              HTTP_PORT,
               PROGRESS_MIN_INTERVAL),
+          AdminListener.SETTINGS,
           KafkaSettings.SETTINGS,
           ResultStoreSettings.SETTINGS);
 
@@ -113,12 +99,12 @@ public record WorkerConfig(
                   env.integer(INSTANCES, 1, 64),
                   env.integer(MAX_INFLIGHT, 1, 1_000_000),
                   env.integer(BLOCKING_POOL, 1, 1024),
-                  env.duration(MAX_RUN_TIME, Duration.ofSeconds(1), Duration.ofDays(7)),
+                  RunLimits.maxRunTime(env),
                   env.integer(AppCatalog.ECHO_MAX_BYTES, 0, AppCatalog.ECHO_MAX_BYTES_LIMIT),
                   env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
                   env.integer(MAX_DELIVERY_ATTEMPTS, 1, 9),
-                  env.string(HTTP_HOST),
-                  env.integer(HTTP_PORT, 0, 65_535),
+                  env.string(AdminListener.HTTP_HOST),
+                  env.integer(AdminListener.HTTP_PORT, 0, 65_535),
                   env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
                   KafkaSettings.fromEnv(env),
                   ResultStoreSettings.fromEnv(env));

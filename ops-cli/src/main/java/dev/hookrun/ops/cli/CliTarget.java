@@ -3,6 +3,7 @@ package dev.hookrun.ops.cli;
 import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.results.ResultStoreSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -20,12 +21,8 @@ import java.util.Properties;
  */
 record CliTarget(KafkaSettings kafka, String source) {
 
-  /** The same variable as the local run's, read here for the broker it leaves behind. */
-  static final Setting DATA_DIR =
-      Setting.of(
-          "DATA_DIR",
-          "./data",
-          "The local run's data folder: without KAFKA_BOOTSTRAP_SERVERS, the CLI uses the broker found there");
+  /** The local run's data folder, read here for the broker it leaves behind. */
+  static final Setting DATA_DIR = ResultStoreSettings.DATA_DIR;
 
   /**
    * The ops CLI's settings: these and the Kafka ones (TOPIC_PREFIX, KAFKA_CLIENT_CONFIG_FILE, ...).
