@@ -1,5 +1,6 @@
 package dev.hookrun.scheduler;
 
+import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
@@ -40,27 +41,21 @@ public record SchedulerConfig(
           KafkaSettings.SETTINGS);
 
   public static SchedulerConfig fromEnv(Map<String, String> vars) {
-    return ProcessSettings.read(
-        vars,
-        env -> {
-          return new SchedulerConfig(
-              env.string(GROUP_ID),
-              SchedulingSettings.fromEnv(env),
-              env.duration(WORKER_LEASE_TIMEOUT, Duration.ofSeconds(3), Duration.ofHours(1)),
-              env.string(AdminListener.HTTP_HOST),
-              env.integer(AdminListener.HTTP_PORT, 0, 65_535),
-              KafkaSettings.fromEnv(env));
-        });
+    return ProcessSettings.read(vars, env -> read(env, KafkaSettings.fromEnv(env)));
   }
 
-  /** A scheduler for tests and the local run, with defaults for everything but Kafka. */
+  /** A scheduler for tests and the local run: every setting at its default, Kafka as given. */
   public static SchedulerConfig defaults(KafkaSettings kafka) {
+    return Env.read(Map.of(), env -> read(env, kafka));
+  }
+
+  private static SchedulerConfig read(Env env, KafkaSettings kafka) {
     return new SchedulerConfig(
-        "hookrun-scheduler",
-        SchedulingPolicy.unlimited(),
-        Duration.ofSeconds(15),
-        "127.0.0.1",
-        0,
+        env.string(GROUP_ID),
+        SchedulingSettings.fromEnv(env),
+        env.duration(WORKER_LEASE_TIMEOUT, Duration.ofSeconds(3), Duration.ofHours(1)),
+        env.string(AdminListener.HTTP_HOST),
+        env.integer(AdminListener.HTTP_PORT, 0, 65_535),
         kafka);
   }
 

@@ -167,33 +167,37 @@ public record DispatcherConfig(
   public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
 
   public static DispatcherConfig fromEnv(Map<String, String> vars) {
-    return ProcessSettings.read(
-        vars,
-        env -> {
-          RetrySchedule schedule = schedule(env);
-          KafkaSettings kafka = KafkaSettings.fromEnv(env);
-          retentionCoversRetries(env, kafka.runRetention(), schedule);
-          return new DispatcherConfig(
-              env.string(GROUP_ID),
-              env.integer(MAX_INFLIGHT, 1, 100_000),
-              share(env),
-              env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
-              env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
-              env.string(AdminListener.HTTP_HOST),
-              env.integer(AdminListener.HTTP_PORT, 0, 65_535),
-              schedule != null ? schedule : RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
-              secrets(env),
-              networks(env),
-              ports(env),
-              env.integer(MAX_PER_HOST, 1, 10_000),
-              env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
-              kafka,
-              ResultStoreSettings.fromEnv(env),
-              env.duration(RECORD_LINGER, Duration.ZERO, Duration.ofSeconds(1)),
-              env.duration(ENDPOINT_DISABLE_AFTER, Duration.ofSeconds(1), Duration.ofDays(365)),
-              notifyUrls(env),
-              rate(env));
-        });
+    return ProcessSettings.read(vars, env -> read(env, KafkaSettings.fromEnv(env)));
+  }
+
+  /** A dispatcher for tests and embedding: every setting at its default, Kafka as given. */
+  public static DispatcherConfig defaults(KafkaSettings kafka) {
+    return Env.read(Map.of(), env -> read(env, kafka));
+  }
+
+  private static DispatcherConfig read(Env env, KafkaSettings kafka) {
+    RetrySchedule schedule = schedule(env);
+    retentionCoversRetries(env, kafka.runRetention(), schedule);
+    return new DispatcherConfig(
+        env.string(GROUP_ID),
+        env.integer(MAX_INFLIGHT, 1, 100_000),
+        share(env),
+        env.duration(CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
+        env.duration(REQUEST_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)),
+        env.string(AdminListener.HTTP_HOST),
+        env.integer(AdminListener.HTTP_PORT, 0, 65_535),
+        schedule != null ? schedule : RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
+        secrets(env),
+        networks(env),
+        ports(env),
+        env.integer(MAX_PER_HOST, 1, 10_000),
+        env.duration(HOST_STALL, Duration.ZERO, Duration.ofMinutes(10)),
+        kafka,
+        ResultStoreSettings.fromEnv(env),
+        env.duration(RECORD_LINGER, Duration.ZERO, Duration.ofSeconds(1)),
+        env.duration(ENDPOINT_DISABLE_AFTER, Duration.ofSeconds(1), Duration.ofDays(365)),
+        notifyUrls(env),
+        rate(env));
   }
 
   /**
@@ -221,30 +225,6 @@ public record DispatcherConfig(
               + Math.round(RetrySchedule.JITTER * 100)
               + " % jitter): raise RUN_RETENTION to at least that, or shorten the schedule");
     }
-  }
-
-  /** A dispatcher for tests and embedding: defaults for everything but Kafka. */
-  public static DispatcherConfig defaults(KafkaSettings kafka) {
-    return new DispatcherConfig(
-        "hookrun-dispatchers",
-        1000,
-        Double.parseDouble(PROJECT_SHARE.defaultValue()),
-        Duration.ofSeconds(5),
-        Duration.ofSeconds(15),
-        "127.0.0.1",
-        0,
-        RetrySchedule.of(parseDelays(RetrySchedule.DEFAULT)),
-        WebhookSecrets.none(),
-        List.of(),
-        AllowedPorts.any(),
-        50,
-        Duration.ofSeconds(5),
-        kafka,
-        ResultStoreSettings.defaults(),
-        Env.parseDuration(RECORD_LINGER.defaultValue()),
-        Env.parseDuration(ENDPOINT_DISABLE_AFTER.defaultValue()),
-        NotifyUrls.none(),
-        0);
   }
 
   /** e.g. {@code withEndpointHealth(Duration.ofSeconds(3), Map.of("p1", url), 0)}. */

@@ -1,6 +1,7 @@
 package dev.hookrun.worker;
 
 import dev.hookrun.common.apps.AppCatalog;
+import dev.hookrun.common.config.Env;
 import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
@@ -89,46 +90,33 @@ public record WorkerConfig(
           ResultStoreSettings.SETTINGS);
 
   public static WorkerConfig fromEnv(Map<String, String> vars) {
-    return ProcessSettings.read(
-        vars,
-        env -> {
-          WorkerConfig config =
-              new WorkerConfig(
-                  env.optional(WORKER_ID).orElseGet(WorkerConfig::defaultWorkerId),
-                  env.string(GROUP_ID),
-                  env.integer(INSTANCES, 1, 64),
-                  env.integer(MAX_INFLIGHT, 1, 1_000_000),
-                  env.integer(BLOCKING_POOL, 1, 1024),
-                  RunLimits.maxRunTime(env),
-                  env.integer(AppCatalog.ECHO_MAX_BYTES, 0, AppCatalog.ECHO_MAX_BYTES_LIMIT),
-                  env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
-                  env.integer(MAX_DELIVERY_ATTEMPTS, 1, 9),
-                  env.string(AdminListener.HTTP_HOST),
-                  env.integer(AdminListener.HTTP_PORT, 0, 65_535),
-                  env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
-                  KafkaSettings.fromEnv(env),
-                  ResultStoreSettings.fromEnv(env));
-          return config;
-        });
+    return ProcessSettings.read(vars, env -> read(env, KafkaSettings.fromEnv(env)));
   }
 
-  /** A worker for tests and the local run, with defaults for everything but Kafka. */
+  /**
+   * A worker for tests and the local run: every setting at its default (the settings above are
+   * where defaults live), Kafka as given.
+   */
   public static WorkerConfig defaults(KafkaSettings kafka, String workerId) {
+    return Env.read(Map.of(WORKER_ID.name(), workerId), env -> read(env, kafka));
+  }
+
+  private static WorkerConfig read(Env env, KafkaSettings kafka) {
     return new WorkerConfig(
-        workerId,
-        "hookrun-workers",
-        1,
-        10_000,
-        4,
-        Duration.ofHours(24),
-        Integer.parseInt(AppCatalog.ECHO_MAX_BYTES.defaultValue()),
-        Duration.ofSeconds(30),
-        3,
-        "127.0.0.1",
-        0,
-        Duration.ofSeconds(1),
+        env.optional(WORKER_ID).orElseGet(WorkerConfig::defaultWorkerId),
+        env.string(GROUP_ID),
+        env.integer(INSTANCES, 1, 64),
+        env.integer(MAX_INFLIGHT, 1, 1_000_000),
+        env.integer(BLOCKING_POOL, 1, 1024),
+        RunLimits.maxRunTime(env),
+        env.integer(AppCatalog.ECHO_MAX_BYTES, 0, AppCatalog.ECHO_MAX_BYTES_LIMIT),
+        env.duration(DRAIN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(4)),
+        env.integer(MAX_DELIVERY_ATTEMPTS, 1, 9),
+        env.string(AdminListener.HTTP_HOST),
+        env.integer(AdminListener.HTTP_PORT, 0, 65_535),
+        env.duration(PROGRESS_MIN_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
         kafka,
-        ResultStoreSettings.defaults());
+        ResultStoreSettings.fromEnv(env));
   }
 
   public WorkerConfig withGroupId(String group) {

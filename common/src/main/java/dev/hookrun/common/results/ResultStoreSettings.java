@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Where results larger than RESULT_INLINE_MAX go, and how their URLs are signed: one record read by
@@ -209,17 +210,9 @@ public record ResultStoreSettings(
     return List.copyOf(secrets);
   }
 
-  /** The defaults: a filesystem store under ./data, for tests and embedding. */
+  /** The defaults (a filesystem store under ./data), for tests and embedding. */
   public static ResultStoreSettings defaults() {
-    return new ResultStoreSettings(
-        FS,
-        262_144,
-        Duration.ofHours(24),
-        List.of(ProcessSecret.KEY),
-        true,
-        null,
-        Path.of("./data"),
-        new S3(null, "hookrun/results/", "us-east-1", null, false, null, null));
+    return Env.read(Map.of(), ResultStoreSettings::fromEnv);
   }
 
   /** A filesystem store under {@code dataDir} with a shared secret and public base URL. */

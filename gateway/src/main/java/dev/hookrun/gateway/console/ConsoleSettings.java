@@ -24,8 +24,4 @@ public record ConsoleSettings(Duration sessionTtl) {
     return new ConsoleSettings(
         env.duration(SESSION_TTL, Duration.ofMinutes(1), Duration.ofDays(7)));
   }
-
-  public static ConsoleSettings defaults() {
-    return new ConsoleSettings(Duration.ofHours(8));
-  }
 }
