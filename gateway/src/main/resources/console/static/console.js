@@ -93,7 +93,11 @@
       o.queues.map(function (q) { return [q.project, q.app, q.queued, q.running, q.oldest_queued_age_s == null ? "—" : q.oldest_queued_age_s.toFixed(1) + " s"]; })));
     replace($("overview-groups"), table(["Group", "Stage", "State", { label: "Members", num: true }, { label: "Lag", num: true }],
       (o.groups || []).map(function (g) { return [g.group, g.stage, g.state, g.members, g.lag]; })));
+    replace($("overview-hosts"), table(["Host", { label: "Endpoints", num: true }, { label: "Disabled", num: true }, { label: "Attempts", num: true }, { label: "Success rate", num: true }, { label: "p95", num: true }],
+      (o.endpoint_hosts || []).map(function (h) { return [h.host, h.endpoints, h.disabled, h.attempts, percent(h.success_rate), millis(h.latency_p95_ms)]; })));
   }
+  function percent(rate) { return rate == null ? "—" : (100 * rate).toFixed(1) + " %"; }
+  function millis(ms) { return ms == null ? "—" : ms + " ms"; }
   function drawChart(rates) {
     var data = [rates.time, rates.accepted, rates.succeeded, rates.failed];
     var width = Math.max(280, $("chart").clientWidth || 600);
@@ -206,6 +210,26 @@
       $("run-message").textContent = "Replayed " + r.replayed + " dead letter: delivery starts again.";
       setTimeout(function () { showRun(runId); }, 1000);
     }).catch(function (e) { $("run-message").textContent = "Not replayed: " + e.message; });
+  }
+
+  // ---- endpoints ---------------------------------------------------------------------------
+  function loadEndpoints() {
+    var q = "project=" + encodeURIComponent($("e-project").value.trim()) + "&disabled=" + encodeURIComponent($("e-disabled").value);
+    return api("/ops/endpoints?" + q).then(function (r) {
+      replace($("endpoints"), table(["Endpoint", "Project", "State", { label: "Attempts", num: true }, { label: "Success rate", num: true }, { label: "p95", num: true }, "Last success", { label: "Failing in a row", num: true }, ""],
+        r.endpoints.map(function (e) {
+          var action = e.disabled ? el("button", { type: "button", class: "enable", "data-endpoint": e.endpoint, onclick: function () { enableEndpoint(e.endpoint); } }, "Enable") : null;
+          var state = el("span", { class: e.disabled ? "status-bad" : e.consecutive_failures > 0 ? "status-warn" : "status-ok", text: e.disabled ? "disabled since " + time(e.disabled_at) : "enabled" });
+          return [e.endpoint, e.project, state, e.attempts, percent(e.success_rate), millis(e.latency_p95_ms), time(e.last_success), e.consecutive_failures, action];
+        }), r.count + (r.count === 1 ? " endpoint" : " endpoints")));
+    }).catch(function (e) { replace($("endpoints"), el("p", { class: "error", role: "alert", text: e.message })); });
+  }
+  function enableEndpoint(endpoint) {
+    $("endpoints-message").textContent = "Enabling " + endpoint + "…";
+    api("/ops/endpoints/enable", "POST", { endpoint: endpoint }).then(function (e) {
+      $("endpoints-message").textContent = "Enabled " + e.endpoint + ": its deliveries go out again.";
+      loadEndpoints();
+    }).catch(function (e) { $("endpoints-message").textContent = "Not enabled: " + e.message; });
   }
 
   // ---- dead letters ------------------------------------------------------------------------
@@ -329,6 +353,7 @@
     clearInterval(pollTimer);
     if (page === "overview") { pollOverview(); pollTimer = setInterval(pollOverview, 2000); }
     if (page === "runs" && parts[1]) showRun(decodeURIComponent(parts.slice(1).join("/")));
+    if (page === "endpoints") loadEndpoints();
     if (page === "dlq") loadDlq();
     if (page === "queues") { loadQueues(); pollTimer = setInterval(loadQueues, 2000); }
     if (page === "topics") loadTopics();
@@ -342,6 +367,7 @@
   });
   ["f-project", "f-host", "f-reason", "f-since"].forEach(function (id) { $(id).addEventListener("input", renderDlq); });
   $("dlq-refresh").addEventListener("click", loadDlq);
+  $("endpoints-filters").addEventListener("submit", function (ev) { ev.preventDefault(); replace($("endpoints-message")); loadEndpoints(); });
   $("dlq-replay-selected").addEventListener("click", function () { replayMany(selected()); });
   $("dlq-replay-matching").addEventListener("click", function () { replayMany(matching().map(function (d) { return d.run_id; })); });
   window.addEventListener("hashchange", route);
