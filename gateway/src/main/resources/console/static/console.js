@@ -257,6 +257,7 @@
   function renderDlq() {
     var shown = matching();
     $("dlq-replay-matching").textContent = "Replay all matching (" + shown.length + ")";
+    $("dlq-purge-matching").textContent = "Purge all matching (" + shown.length + ")";
     var rows = shown.map(function (d) {
       var box = el("input", { type: "checkbox", class: "pick", value: d.run_id, "aria-label": "Select " + d.run_id, onchange: updateSelected });
       var link = el("a", { href: "#runs/" + encodeURIComponent(d.run_id), text: d.run_id });
@@ -269,6 +270,17 @@
   function updateSelected() {
     var n = selected().length, button = $("dlq-replay-selected");
     button.disabled = n === 0; button.textContent = "Replay selected (" + n + ")";
+    $("dlq-purge-selected").disabled = n === 0; $("dlq-purge-selected").textContent = "Purge selected (" + n + ")";
+  }
+  function purgeMany(ids) {
+    if (!ids.length) { $("dlq-message").textContent = "Nothing to purge."; return; }
+    if (!confirm("Purge " + ids.length + (ids.length === 1 ? " dead letter" : " dead letters") + "? Their webhooks will never be sent.")) return;
+    $("dlq-message").textContent = "Purging " + ids.length + "…";
+    // by run id, not by the filters: what is purged is exactly what the operator saw and confirmed
+    api("/ops/dead-letters/purge", "POST", { run_ids: ids }).then(function (r) {
+      $("dlq-message").textContent = "Purged " + r.purged + " of " + ids.length + " dead letters" + (r.purged < ids.length ? " (the others were already gone)" : "") + ".";
+      loadDlq();
+    }).catch(function (e) { $("dlq-message").textContent = "Not purged: " + e.message; });
   }
   function replayMany(ids) {
     if (!ids.length) { $("dlq-message").textContent = "Nothing to replay."; return; }
@@ -370,6 +382,8 @@
   $("endpoints-filters").addEventListener("submit", function (ev) { ev.preventDefault(); replace($("endpoints-message")); loadEndpoints(); });
   $("dlq-replay-selected").addEventListener("click", function () { replayMany(selected()); });
   $("dlq-replay-matching").addEventListener("click", function () { replayMany(matching().map(function (d) { return d.run_id; })); });
+  $("dlq-purge-selected").addEventListener("click", function () { purgeMany(selected()); });
+  $("dlq-purge-matching").addEventListener("click", function () { purgeMany(matching().map(function (d) { return d.run_id; })); });
   window.addEventListener("hashchange", route);
   window.addEventListener("resize", function () { if (chart) { chart.destroy(); chart = null; } });
   route();

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The endpoint-health and dead-letter routes as an operator calls them on the gateway's admin
  * listener: {@code GET /ops/endpoints} with its filters, {@code POST /ops/endpoints/enable} and the
- * filtered {@code POST /ops/dead-letters/replay}, over records the dispatcher would have written.
+ * filtered {@code POST /ops/dead-letters/replay} and {@code POST /ops/dead-letters/purge}, over
+ * records the dispatcher would have written.
  */
 class EndpointOpsRoutesTest {
 
@@ -241,5 +242,78 @@ class EndpointOpsRoutesTest {
     assertEquals("bad_request", errorCode(bad));
     assertTrue(bad.json().getJsonObject("error").getString("message").contains("since"));
     assertEquals(3, admin.get("/ops/dlq").json().getInteger("count"), "a bad filter replays none");
+  }
+
+  private List<String> waiting() {
+    return admin.get("/ops/dlq").json().getJsonArray("dead_letters").stream()
+        .map(d -> ((JsonObject) d).getString("run_id"))
+        .sorted()
+        .toList();
+  }
+
+  private static List<String> sorted(String... ids) {
+    return java.util.Arrays.stream(ids).sorted().toList();
+  }
+
+  @Test
+  void purgesTheNamedOrMatchingDeadLettersWithoutDeliveringThem() throws Exception {
+    String hook = "http://127.0.0.1:9/hook";
+    String a = deadLetter("p1", hook, "exhausted", T0);
+    String b = deadLetter("p1", hook, "exhausted", T0.plusSeconds(1));
+    String c = deadLetter("p1", hook, "gone", T0.plusSeconds(2));
+    String d = deadLetter("p2", hook, "exhausted", T0.plusSeconds(3));
+    String e = deadLetter("p2", hook, "exhausted", T0.plusSeconds(4));
+
+    var one = admin.post("/ops/dead-letters/purge", new JsonObject().put("run_id", a).encode());
+    assertEquals(200, one.status(), one.json()::encode);
+    assertEquals(1, one.json().getInteger("purged"));
+    assertEquals(sorted(b, c, d, e), waiting());
+
+    var two =
+        admin.post(
+            "/ops/dead-letters/purge",
+            new JsonObject().put("run_ids", new JsonArray().add(b).add(a).add("unknown")).encode());
+    assertEquals(1, two.json().getInteger("purged"), "only those still dead-lettered count");
+    assertEquals(sorted(c, d, e), waiting());
+
+    var filtered =
+        admin.post(
+            "/ops/dead-letters/purge",
+            new JsonObject()
+                .put("project", "p2")
+                .put("since", T0.plusSeconds(4).toString())
+                .encode());
+    assertEquals(200, filtered.status(), filtered.json()::encode);
+    assertEquals(1, filtered.json().getInteger("purged"));
+    assertEquals(e, filtered.json().getJsonArray("runs").getString(0));
+    assertEquals(sorted(c, d), waiting());
+
+    for (String runId : List.of(a, b, e)) {
+      assertEquals(
+          0,
+          TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().retryTier(1), runId)
+              .size(),
+          "a purged dead letter is not put back into delivery");
+    }
+
+    var gone = admin.post("/ops/dead-letters/purge", new JsonObject().put("run_id", a).encode());
+    assertEquals(404, gone.status());
+    assertEquals("not_found", errorCode(gone));
+    for (String body :
+        List.of(
+            "{}",
+            "{\"run_ids\": []}",
+            "{\"run_ids\": [3]}",
+            "{\"run_id\": \"x\", \"all\": true}",
+            "{\"since\": \"yesterday\"}")) {
+      var bad = admin.post("/ops/dead-letters/purge", body);
+      assertEquals(400, bad.status(), body);
+      assertEquals("bad_request", errorCode(bad), body);
+    }
+    assertEquals(sorted(c, d), waiting(), "a refused purge drops nothing");
+
+    var all = admin.post("/ops/dead-letters/purge", "{\"all\": true}");
+    assertEquals(2, all.json().getInteger("purged"));
+    assertEquals(List.of(), waiting());
   }
 }

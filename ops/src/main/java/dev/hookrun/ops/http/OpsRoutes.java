@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * GET  /ops/runs/{run_id}/trace         GET /ops/dlq
  * POST /ops/dlq/replay  {"run_id": "..."} or {"all": true}
  * POST /ops/dead-letters/replay  {"since", "until", "project", "endpoint", "reason"} (each optional)
+ * POST /ops/dead-letters/purge   {"run_id"}, {"run_ids": [...]}, {"all": true} or the replay's filters
  * GET  /ops/endpoints?project=&amp;disabled=   POST /ops/endpoints/enable  {"endpoint": "..."}
  * </pre>
  *
@@ -131,6 +132,10 @@ public final class OpsRoutes {
         .handler(BodyHandler.create(false).setBodyLimit(4_096))
         .handler(ctx -> routes.answer(ctx, () -> routes.replayMatching(jsonBody(ctx))));
     router
+        .post("/ops/dead-letters/purge")
+        .handler(BodyHandler.create(false).setBodyLimit(262_144))
+        .handler(ctx -> routes.answer(ctx, () -> routes.purge(jsonBody(ctx))));
+    router
         .get("/ops/endpoints")
         .handler(
             ctx ->
@@ -176,6 +181,57 @@ public final class OpsRoutes {
             text(body, "endpoint"),
             text(body, "reason"));
     return ops.deadLetters().replayMatching(filter).toJson().put("filter", filter.toJson());
+  }
+
+  /**
+   * The purge: of the runs named, or of every dead letter the filters match. It cannot be undone,
+   * so an empty body purges nothing (400) where the replay's would replay everything: all of them
+   * takes {@code {"all": true}}.
+   */
+  private JsonObject purge(JsonObject body) {
+    Object one = body.getValue("run_id");
+    Object many = body.getValue("run_ids");
+    boolean all = Boolean.TRUE.equals(body.getValue("all"));
+    ReplayFilter filter =
+        new ReplayFilter(
+            instant(body, "since"),
+            instant(body, "until"),
+            text(body, "project"),
+            text(body, "endpoint"),
+            text(body, "reason"));
+    boolean filtered = !filter.equals(new ReplayFilter(null, null, null, null, null));
+    int ways = (one != null ? 1 : 0) + (many != null ? 1 : 0) + (all ? 1 : 0) + (filtered ? 1 : 0);
+    if (ways != 1) {
+      throw OpsException.badRequest(
+          "Send one of {\"run_id\": \"...\"}, {\"run_ids\": [...]}, {\"all\": true} or filters"
+              + " (since, until, project, endpoint, reason).");
+    }
+    java.util.Set<String> runs = new java.util.HashSet<>();
+    if (one != null) {
+      if (!(one instanceof String id) || id.isBlank()) {
+        throw OpsException.badRequest("run_id must be a run id.");
+      }
+      runs.add(id);
+    }
+    if (many != null) {
+      if (!(many instanceof JsonArray ids)
+          || ids.isEmpty()
+          || ids.stream().anyMatch(id -> !(id instanceof String s) || s.isBlank())) {
+        throw OpsException.badRequest("run_ids must be a list of run ids.");
+      }
+      ids.forEach(id -> runs.add((String) id));
+    }
+    java.util.List<String> purged =
+        ops.deadLetters()
+            .purgeMatching(
+                letter -> runs.isEmpty() ? filter.test(letter) : runs.contains(letter.runId()));
+    if (one != null && purged.isEmpty()) {
+      throw OpsException.notFound("Run " + one + " has no dead letter.");
+    }
+    return new JsonObject()
+        .put("purged", purged.size())
+        .put("runs", new JsonArray(purged))
+        .put("filter", filtered ? filter.toJson() : null);
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {

@@ -287,4 +287,30 @@ class OpsCliTest {
     Run both = run(env(kafka), "dlq", "replay", late, "--since", T0.toString());
     assertEquals(2, both.code(), "a run id and filters together are refused");
   }
+
+  @Test
+  void dlqPurgeDropsTheNamedOrMatchingDeadLetters() throws Exception {
+    KafkaSettings kafka = dispatcherTopics();
+    String a = deadLetter(kafka, "p1", T0);
+    String b = deadLetter(kafka, "p1", T0.plusSeconds(60));
+    deadLetter(kafka, "p2", T0.plusSeconds(60));
+
+    Run named = run(env(kafka), "dlq", "purge", a);
+    assertEquals(0, named.code(), named.err());
+    assertTrue(named.out().contains("1 dead letter(s) purged"), named.out());
+
+    Run filtered = run(env(kafka), "dlq", "purge", "--project", "p2", "--json");
+    assertEquals(0, filtered.code(), filtered.err());
+    assertEquals(1, new JsonObject(filtered.out()).getInteger("purged"));
+
+    Run left = run(env(kafka), "dlq", "list", "--json");
+    assertEquals(
+        List.of(b),
+        new JsonObject(left.out())
+            .getJsonArray("dead_letters").stream()
+                .map(d -> ((JsonObject) d).getString("run_id"))
+                .toList());
+    assertEquals(2, run(env(kafka), "dlq", "purge").code(), "nothing named purges nothing");
+    assertEquals(2, run(env(kafka), "dlq", "purge", b, "--all").code());
+  }
 }
