@@ -154,6 +154,14 @@
       showRun(runId);
     }).catch(function (e) { $("run-message").textContent = (action === "cancel" ? "Not cancelled: " : "Not retried: ") + e.message; });
   }
+  function redeliver(runId) {
+    if (!confirm("Send this run's webhook to its endpoint once more?")) return;
+    $("run-message").textContent = "Redelivering " + runId + "…";
+    api("/ops/runs/" + encodeURIComponent(runId) + "/redeliver", "POST").then(function (r) {
+      $("run-message").textContent = "Redelivery queued to " + r.webhook_endpoint + ": it shows in the timeline below once it is made.";
+      setTimeout(function () { showRun(runId); }, 1500);
+    }).catch(function (e) { $("run-message").textContent = "Not redelivered: " + e.message; });
+  }
   function showSummary(runId) {
     replace($("run-summary"));
     return api("/console/api/runs/" + encodeURIComponent(runId)).then(function (s) {
@@ -163,6 +171,9 @@
       }
       if ((s.status === "failed" || s.status === "expired" || s.status === "cancelled") && !s.retried_as) {
         buttons.push(el("button", { type: "button", id: "run-retry", onclick: function () { runAction(runId, "retry"); } }, "Retry run"));
+      }
+      if (s.webhook && s.webhook.status === "delivered") {
+        buttons.push(el("button", { type: "button", id: "run-redeliver", onclick: function () { redeliver(runId); } }, "Redeliver webhook"));
       }
       var facts = [["Status", s.status], ["Project", s.project], ["App", s.app], ["Created", time(s.created_at)], ["Started", time(s.started_at)],
         ["Finished", time(s.completed_at)], ["Webhook", s.webhook ? s.webhook.status + (s.webhook.attempts ? " after " + s.webhook.attempts + " attempts" : "") : "—"]];

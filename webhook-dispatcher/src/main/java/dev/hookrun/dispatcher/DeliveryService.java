@@ -103,7 +103,9 @@ final class DeliveryService {
   }
 
   Future<Void> deliver(DeliveryRecord delivery) {
-    if (ledger.isDelivered(delivery.runId())) {
+    if (delivery.redelivery()
+        ? ledger.deliveredSince(delivery.runId(), delivery.redeliveryRequestedAt())
+        : ledger.isDelivered(delivery.runId())) {
       metrics.countDuplicateSkipped();
       LOG.info("run {}: webhook already delivered, not sending it again", delivery.runId());
       return Future.succeededFuture();

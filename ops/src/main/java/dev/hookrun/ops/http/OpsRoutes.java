@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * GET  /ops/topics                      GET /ops/groups
  * GET  /ops/topics/{topic}/records?partition=&amp;offset=&amp;from_end=&amp;key=&amp;count=
  * GET  /ops/runs/{run_id}/trace         GET /ops/dlq
+ * POST /ops/runs/{run_id}/redeliver     (202: the delivered webhook is sent once more)
  * POST /ops/dlq/replay  {"run_id": "..."} or {"all": true}
  * POST /ops/dead-letters/replay  {"since", "until", "project", "endpoint", "reason"} (each optional)
  * POST /ops/dead-letters/purge   {"run_id"}, {"run_ids": [...]}, {"all": true} or the replay's filters
@@ -112,6 +113,9 @@ public final class OpsRoutes {
     router
         .get("/ops/runs/:run_id/trace")
         .handler(ctx -> routes.answer(ctx, () -> ops.trace(ctx.pathParam("run_id")).toJson()));
+    router
+        .post("/ops/runs/:run_id/redeliver")
+        .handler(ctx -> routes.answer(ctx, 202, () -> ops.redeliver(ctx.pathParam("run_id"))));
     router
         .get("/ops/dlq")
         .handler(
@@ -286,12 +290,17 @@ public final class OpsRoutes {
 
   /** Runs a blocking ops query on a worker thread and answers with its JSON or its error. */
   private void answer(RoutingContext ctx, Callable<JsonObject> query) {
+    answer(ctx, 200, query);
+  }
+
+  private void answer(RoutingContext ctx, int status, Callable<JsonObject> query) {
     vertx
         .executeBlocking(query, false)
         .onComplete(
             done -> {
               if (done.succeeded()) {
                 ctx.response()
+                    .setStatusCode(status)
                     .putHeader("Content-Type", "application/json")
                     .end(done.result().encode());
                 return;
