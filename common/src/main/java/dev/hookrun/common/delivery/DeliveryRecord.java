@@ -43,13 +43,21 @@ public record DeliveryRecord(
     this(result, retry, attempts, dueAt, firstFailure, lastFailure, origin, resultTruncated, null);
   }
 
-  /** One failed attempt: its time, the receiver's status (null: no answer) and the error. */
-  public record Failure(Instant at, Integer statusCode, String error) {
+  /**
+   * One failed attempt: its time, the receiver's status (null: no answer), the error and how long
+   * it took (null: not measured, or never sent).
+   */
+  public record Failure(Instant at, Integer statusCode, String error, Long latencyMs) {
+    public Failure(Instant at, Integer statusCode, String error) {
+      this(at, statusCode, error, null);
+    }
+
     public JsonObject toJson() {
       return new JsonObject()
           .put("at", at.toString())
           .put("status_code", statusCode)
-          .put("error", error);
+          .put("error", error)
+          .put("latency_ms", latencyMs);
     }
 
     public static Failure fromJson(JsonObject json) {
@@ -58,7 +66,8 @@ public record DeliveryRecord(
           : new Failure(
               Instant.parse(json.getString("at")),
               json.getInteger("status_code"),
-              json.getString("error"));
+              json.getString("error"),
+              json.getLong("latency_ms"));
     }
   }
 
