@@ -225,8 +225,10 @@
 
   // ---- endpoints ---------------------------------------------------------------------------
   function loadEndpoints() {
-    var q = "project=" + encodeURIComponent($("e-project").value.trim()) + "&disabled=" + encodeURIComponent($("e-disabled").value);
-    return api("/ops/endpoints?" + q).then(function (r) {
+    // only the filters given: the route reads an empty project as a project named ""
+    var q = [["project", $("e-project").value.trim()], ["disabled", $("e-disabled").value]]
+      .filter(function (p) { return p[1]; }).map(function (p) { return p[0] + "=" + encodeURIComponent(p[1]); }).join("&");
+    return api("/ops/endpoints" + (q ? "?" + q : "")).then(function (r) {
       replace($("endpoints"), table(["Endpoint", "Project", "State", { label: "Attempts", num: true }, { label: "Success rate", num: true }, { label: "p95", num: true }, "Last success", { label: "Failing in a row", num: true }, ""],
         r.endpoints.map(function (e) {
           var action = e.disabled ? el("button", { type: "button", class: "enable", "data-endpoint": e.endpoint, onclick: function () { enableEndpoint(e.endpoint); } }, "Enable") : null;

@@ -250,9 +250,7 @@ class OpsEndToEndTest {
             .getString("run_id");
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                opsHttp.send("GET", "/ops/dlq", admin, null).json().encode().contains(dead));
+        .until(() -> opsHttp.send("GET", "/ops/dlq", admin, null).json().encode().contains(dead));
     var deadLettered = opsHttp.send("POST", "/ops/runs/" + dead + "/redeliver", admin, "{}");
     assertEquals(409, deadLettered.status(), deadLettered.json()::encode);
     assertEquals(
@@ -289,10 +287,13 @@ class OpsEndToEndTest {
         "the same webhook, once more");
 
     List<String> events =
-        opsHttp.send("GET", "/ops/runs/" + runId + "/trace", admin, null).json()
-            .getJsonArray("records").stream()
-                .map(r -> ((JsonObject) r).getString("event"))
-                .toList();
+        opsHttp
+            .send("GET", "/ops/runs/" + runId + "/trace", admin, null)
+            .json()
+            .getJsonArray("records")
+            .stream()
+            .map(r -> ((JsonObject) r).getString("event"))
+            .toList();
     assertTrue(
         events.stream().anyMatch(e -> e.startsWith("webhook redelivery requested")),
         events::toString);
