@@ -93,7 +93,11 @@
       o.queues.map(function (q) { return [q.project, q.app, q.queued, q.running, q.oldest_queued_age_s == null ? "—" : q.oldest_queued_age_s.toFixed(1) + " s"]; })));
     replace($("overview-groups"), table(["Group", "Stage", "State", { label: "Members", num: true }, { label: "Lag", num: true }],
       (o.groups || []).map(function (g) { return [g.group, g.stage, g.state, g.members, g.lag]; })));
+    replace($("overview-hosts"), table(["Host", { label: "Endpoints", num: true }, { label: "Disabled", num: true }, { label: "Attempts", num: true }, { label: "Success rate", num: true }, { label: "p95", num: true }],
+      (o.endpoint_hosts || []).map(function (h) { return [h.host, h.endpoints, h.disabled, h.attempts, percent(h.success_rate), millis(h.latency_p95_ms)]; })));
   }
+  function percent(rate) { return rate == null ? "—" : (100 * rate).toFixed(1) + " %"; }
+  function millis(ms) { return ms == null ? "—" : ms + " ms"; }
   function drawChart(rates) {
     var data = [rates.time, rates.accepted, rates.succeeded, rates.failed];
     var width = Math.max(280, $("chart").clientWidth || 600);
@@ -150,6 +154,14 @@
       showRun(runId);
     }).catch(function (e) { $("run-message").textContent = (action === "cancel" ? "Not cancelled: " : "Not retried: ") + e.message; });
   }
+  function redeliver(runId) {
+    if (!confirm("Send this run's webhook to its endpoint once more?")) return;
+    $("run-message").textContent = "Redelivering " + runId + "…";
+    api("/ops/runs/" + encodeURIComponent(runId) + "/redeliver", "POST").then(function (r) {
+      $("run-message").textContent = "Redelivery queued to " + r.webhook_endpoint + ": it shows in the timeline below once it is made.";
+      setTimeout(function () { showRun(runId); }, 1500);
+    }).catch(function (e) { $("run-message").textContent = "Not redelivered: " + e.message; });
+  }
   function showSummary(runId) {
     replace($("run-summary"));
     return api("/console/api/runs/" + encodeURIComponent(runId)).then(function (s) {
@@ -159,6 +171,9 @@
       }
       if ((s.status === "failed" || s.status === "expired" || s.status === "cancelled") && !s.retried_as) {
         buttons.push(el("button", { type: "button", id: "run-retry", onclick: function () { runAction(runId, "retry"); } }, "Retry run"));
+      }
+      if (s.webhook && s.webhook.status === "delivered") {
+        buttons.push(el("button", { type: "button", id: "run-redeliver", onclick: function () { redeliver(runId); } }, "Redeliver webhook"));
       }
       var facts = [["Status", s.status], ["Project", s.project], ["App", s.app], ["Created", time(s.created_at)], ["Started", time(s.started_at)],
         ["Finished", time(s.completed_at)], ["Webhook", s.webhook ? s.webhook.status + (s.webhook.attempts ? " after " + s.webhook.attempts + " attempts" : "") : "—"]];
@@ -208,6 +223,28 @@
     }).catch(function (e) { $("run-message").textContent = "Not replayed: " + e.message; });
   }
 
+  // ---- endpoints ---------------------------------------------------------------------------
+  function loadEndpoints() {
+    // only the filters given: the route reads an empty project as a project named ""
+    var q = [["project", $("e-project").value.trim()], ["disabled", $("e-disabled").value]]
+      .filter(function (p) { return p[1]; }).map(function (p) { return p[0] + "=" + encodeURIComponent(p[1]); }).join("&");
+    return api("/ops/endpoints" + (q ? "?" + q : "")).then(function (r) {
+      replace($("endpoints"), table(["Endpoint", "Project", "State", { label: "Attempts", num: true }, { label: "Success rate", num: true }, { label: "p95", num: true }, "Last success", { label: "Failing in a row", num: true }, ""],
+        r.endpoints.map(function (e) {
+          var action = e.disabled ? el("button", { type: "button", class: "enable", "data-endpoint": e.endpoint, onclick: function () { enableEndpoint(e.endpoint); } }, "Enable") : null;
+          var state = el("span", { class: e.disabled ? "status-bad" : e.consecutive_failures > 0 ? "status-warn" : "status-ok", text: e.disabled ? "disabled since " + time(e.disabled_at) : "enabled" });
+          return [e.endpoint, e.project, state, e.attempts, percent(e.success_rate), millis(e.latency_p95_ms), time(e.last_success), e.consecutive_failures, action];
+        }), r.count + (r.count === 1 ? " endpoint" : " endpoints")));
+    }).catch(function (e) { replace($("endpoints"), el("p", { class: "error", role: "alert", text: e.message })); });
+  }
+  function enableEndpoint(endpoint) {
+    $("endpoints-message").textContent = "Enabling " + endpoint + "…";
+    api("/ops/endpoints/enable", "POST", { endpoint: endpoint }).then(function (e) {
+      $("endpoints-message").textContent = "Enabled " + e.endpoint + ": its deliveries go out again.";
+      loadEndpoints();
+    }).catch(function (e) { $("endpoints-message").textContent = "Not enabled: " + e.message; });
+  }
+
   // ---- dead letters ------------------------------------------------------------------------
   var letters = [];
   function letterProject(d) { var v = d.record && d.record.value; return (v && (v.project || (v.result && v.result.project))) || ""; }
@@ -233,6 +270,7 @@
   function renderDlq() {
     var shown = matching();
     $("dlq-replay-matching").textContent = "Replay all matching (" + shown.length + ")";
+    $("dlq-purge-matching").textContent = "Purge all matching (" + shown.length + ")";
     var rows = shown.map(function (d) {
       var box = el("input", { type: "checkbox", class: "pick", value: d.run_id, "aria-label": "Select " + d.run_id, onchange: updateSelected });
       var link = el("a", { href: "#runs/" + encodeURIComponent(d.run_id), text: d.run_id });
@@ -245,6 +283,17 @@
   function updateSelected() {
     var n = selected().length, button = $("dlq-replay-selected");
     button.disabled = n === 0; button.textContent = "Replay selected (" + n + ")";
+    $("dlq-purge-selected").disabled = n === 0; $("dlq-purge-selected").textContent = "Purge selected (" + n + ")";
+  }
+  function purgeMany(ids) {
+    if (!ids.length) { $("dlq-message").textContent = "Nothing to purge."; return; }
+    if (!confirm("Purge " + ids.length + (ids.length === 1 ? " dead letter" : " dead letters") + "? Their webhooks will never be sent.")) return;
+    $("dlq-message").textContent = "Purging " + ids.length + "…";
+    // by run id, not by the filters: what is purged is exactly what the operator saw and confirmed
+    api("/ops/dead-letters/purge", "POST", { run_ids: ids }).then(function (r) {
+      $("dlq-message").textContent = "Purged " + r.purged + " of " + ids.length + " dead letters" + (r.purged < ids.length ? " (the others were already gone)" : "") + ".";
+      loadDlq();
+    }).catch(function (e) { $("dlq-message").textContent = "Not purged: " + e.message; });
   }
   function replayMany(ids) {
     if (!ids.length) { $("dlq-message").textContent = "Nothing to replay."; return; }
@@ -329,6 +378,7 @@
     clearInterval(pollTimer);
     if (page === "overview") { pollOverview(); pollTimer = setInterval(pollOverview, 2000); }
     if (page === "runs" && parts[1]) showRun(decodeURIComponent(parts.slice(1).join("/")));
+    if (page === "endpoints") loadEndpoints();
     if (page === "dlq") loadDlq();
     if (page === "queues") { loadQueues(); pollTimer = setInterval(loadQueues, 2000); }
     if (page === "topics") loadTopics();
@@ -342,8 +392,11 @@
   });
   ["f-project", "f-host", "f-reason", "f-since"].forEach(function (id) { $(id).addEventListener("input", renderDlq); });
   $("dlq-refresh").addEventListener("click", loadDlq);
+  $("endpoints-filters").addEventListener("submit", function (ev) { ev.preventDefault(); replace($("endpoints-message")); loadEndpoints(); });
   $("dlq-replay-selected").addEventListener("click", function () { replayMany(selected()); });
   $("dlq-replay-matching").addEventListener("click", function () { replayMany(matching().map(function (d) { return d.run_id; })); });
+  $("dlq-purge-selected").addEventListener("click", function () { purgeMany(selected()); });
+  $("dlq-purge-matching").addEventListener("click", function () { purgeMany(matching().map(function (d) { return d.run_id; })); });
   window.addEventListener("hashchange", route);
   window.addEventListener("resize", function () { if (chart) { chart.destroy(); chart = null; } });
   route();

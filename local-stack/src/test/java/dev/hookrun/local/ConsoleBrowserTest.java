@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.common.delivery.EndpointState;
+import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.kafka.PlatformTopics;
+import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.gateway.GatewayConfig;
@@ -51,14 +55,14 @@ class ConsoleBrowserTest {
   private TestHttp admin;
   private String console;
   private ChromeDriver browser;
+  private KafkaSettings kafka;
 
   @BeforeEach
   void setUp() {
     String missing = ConsoleBrowser.missing();
     Assumptions.assumeTrue(missing == null, missing);
     vertx = Vertx.vertx();
-    KafkaSettings kafka =
-        KafkaSettings.local(TestKafka.bootstrapServers(), "console-" + UUID.randomUUID() + ".");
+    kafka = KafkaSettings.local(TestKafka.bootstrapServers(), "console-" + UUID.randomUUID() + ".");
     receiver = new WebhookReceiver(vertx);
     vertx
         .deployVerticle(
@@ -148,6 +152,9 @@ class ConsoleBrowserTest {
               assertTrue(text("#overview-queues").contains(APP), text("#overview-queues"));
               assertTrue(text("#card-rates").matches("(?s).*[1-9]\\d* in .*"), text("#card-rates"));
               assertTrue(text("#card-worker").contains("1 up"), text("#card-worker"));
+              String host = "127.0.0.1:" + java.net.URI.create(receiver.url()).getPort();
+              assertTrue(text("#overview-hosts").contains(host), text("#overview-hosts"));
+              assertTrue(text("#overview-hosts").contains("50.0 %"), text("#overview-hosts"));
             });
     ConsoleBrowser.screenshot(browser, "overview");
 
@@ -164,8 +171,23 @@ class ConsoleBrowserTest {
               String attempts = text("#attempts");
               assertTrue(attempts.contains("500"), attempts);
               assertTrue(attempts.contains("delivered"), attempts);
+              assertTrue(
+                  attempts.matches("(?s).*\\d+ ms.*"), "each attempt's latency: " + attempts);
             });
     ConsoleBrowser.screenshot(browser, "run");
+
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> !browser.findElements(By.id("run-redeliver")).isEmpty());
+    browser.findElement(By.id("run-redeliver")).click();
+    browser.switchTo().alert().accept();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> text("#run-message").contains("Redelivery queued"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 3);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> text("#timeline").contains("webhook redelivery requested"));
 
     browser.get(console + "#queues");
     await().atMost(Duration.ofSeconds(10)).until(() -> text("#workers").contains("w-console"));
@@ -220,14 +242,18 @@ class ConsoleBrowserTest {
     receiver.answerWith(() -> 500); // broken through every attempt
     signIn(ADMIN);
     String runId = submit();
-    await().atMost(Duration.ofSeconds(30)).until(() -> text("#card-dlq").contains("1"));
+    String unwanted = submit();
+    await().atMost(Duration.ofSeconds(30)).until(() -> text("#card-dlq").contains("2"));
     assertTrue(text("#problem-banner").contains("dead letters"), text("#problem-banner"));
     ConsoleBrowser.screenshot(browser, "overview-problem");
     int before = receiver.deliveriesFor(runId).size();
+    int unwantedBefore = receiver.deliveriesFor(unwanted).size();
     receiver.answerWith(() -> 200); // fixed
 
     browser.get(console + "#dlq");
-    await().atMost(Duration.ofSeconds(15)).until(() -> text("#dlq").contains(runId));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> text("#dlq").contains(runId) && text("#dlq").contains(unwanted));
     browser.findElement(By.cssSelector("input.pick[value='" + runId + "']")).click();
     ConsoleBrowser.screenshot(browser, "dead-letters");
     browser.findElement(By.id("dlq-replay-selected")).click();
@@ -237,6 +263,65 @@ class ConsoleBrowserTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> receiver.deliveriesFor(runId).size() == before + 1);
+
+    // the other one nobody wants: purged, never delivered
+    await().atMost(Duration.ofSeconds(15)).until(() -> !text("#dlq").contains(runId));
+    browser.findElement(By.id("dlq-purge-matching")).click();
+    assertTrue(browser.switchTo().alert().getText().contains("Purge 1 dead letter?"));
+    browser.switchTo().alert().accept();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> text("#dlq-message").contains("Purged 1 of 1"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> !text("#dlq").contains(unwanted));
+    assertEquals(
+        0, admin.send("GET", "/ops/dlq", cookie(session()), null).json().getInteger("count"));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> receiver.deliveriesFor(unwanted).size() == unwantedBefore);
+  }
+
+  @Test
+  void aDisabledEndpointIsNamedOnTheOverviewAndEnabledFromTheEndpointsPage() throws Exception {
+    String down = "http://127.0.0.1:9/down";
+    TopicInitializer.ensureBlocking(kafka, List.of(PlatformTopics.endpoints(kafka)));
+    java.time.Instant t = java.time.Instant.now().minusSeconds(600);
+    try (var producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+            KafkaClientProperties.asObjects(
+                KafkaClientProperties.producer(kafka, "test", Duration.ofSeconds(10))))) {
+      EndpointState disabled =
+          EndpointState.fresh(down, PROJECT)
+              .attempted(PROJECT, true, t)
+              .attempted(PROJECT, false, t.plusSeconds(60))
+              .attempted(PROJECT, false, t.plusSeconds(120))
+              .withLatencyP95(850L)
+              .disable(t.plusSeconds(120))
+              .writtenBy("dispatcher-test", t.plusSeconds(120));
+      producer
+          .send(
+              new org.apache.kafka.clients.producer.ProducerRecord<>(
+                  kafka.topics().endpoints(), down, disabled.toJson().encode()))
+          .get();
+    }
+    signIn(ADMIN);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> text("#problem-banner").contains(down + " is disabled"));
+    assertTrue(text("#overview-hosts").contains("127.0.0.1:9"), text("#overview-hosts"));
+
+    browser.get(console + "#endpoints");
+    await().atMost(Duration.ofSeconds(15)).until(() -> text("#endpoints").contains(down));
+    String row = text("#endpoints");
+    assertTrue(row.contains("disabled since"), row);
+    assertTrue(row.contains("33.3 %") && row.contains("850 ms"), row);
+    ConsoleBrowser.screenshot(browser, "endpoints");
+    browser.findElement(By.cssSelector("button.enable[data-endpoint='" + down + "']")).click();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> text("#endpoints-message").contains("Enabled " + down));
+    await().atMost(Duration.ofSeconds(15)).until(() -> text("#endpoints").contains("enabled"));
+    assertTrue(browser.findElements(By.cssSelector("button.enable")).isEmpty());
   }
 
   @Test
@@ -279,6 +364,10 @@ class ConsoleBrowserTest {
     Long scrollWidth = (Long) browser.executeScript("return document.documentElement.scrollWidth;");
     assertTrue(scrollWidth <= 390, "no sideways scrolling on a phone: " + scrollWidth);
     ConsoleBrowser.screenshot(browser, "overview-phone");
+  }
+
+  private String session() {
+    return browser.manage().getCookieNamed("hookrun_console").getValue();
   }
 
   private void signIn(String key) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Ops on the running platform: trace, groups, metrics and readiness of the gateway, DLQ replay
- * delivered again.
+ * delivered again, an operator's redelivery of a delivered webhook.
  */
 class OpsEndToEndTest {
 
@@ -224,5 +224,83 @@ class OpsEndToEndTest {
         opsHttp
             .send("POST", "/ops/dlq/replay", admin, new JsonObject().put("run_id", runId).encode())
             .status());
+  }
+
+  @Test
+  void aDeliveredWebhookIsRedeliveredOnceOnRequestAndTheTimelineSaysSo() {
+    var accepted =
+        http.post(
+            "/v3/" + PROJECT + "/webhook-delay-example/predict",
+            new JsonObject().put("delayMins", 5).put("webhook_endpoint", receiver.url()).encode());
+    String running = accepted.json().getString("run_id");
+    var notYet = opsHttp.send("POST", "/ops/runs/" + running + "/redeliver", admin, "{}");
+    assertEquals(404, notYet.status(), "no result yet: " + notYet.json().encode());
+    assertEquals(
+        404, opsHttp.send("POST", "/ops/runs/no-such-run/redeliver", admin, "{}").status());
+
+    receiver.answerWith(() -> 500);
+    String dead =
+        http.post(
+                "/v3/" + PROJECT + "/webhook-delay-example/predict",
+                new JsonObject()
+                    .put("delayMins", 0)
+                    .put("webhook_endpoint", receiver.url())
+                    .encode())
+            .json()
+            .getString("run_id");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> opsHttp.send("GET", "/ops/dlq", admin, null).json().encode().contains(dead));
+    var deadLettered = opsHttp.send("POST", "/ops/runs/" + dead + "/redeliver", admin, "{}");
+    assertEquals(409, deadLettered.status(), deadLettered.json()::encode);
+    assertEquals(
+        "webhook_not_delivered", deadLettered.json().getJsonObject("error").getString("code"));
+
+    receiver.answerWith(() -> 200);
+    String runId =
+        http.post(
+                "/v3/" + PROJECT + "/webhook-delay-example/predict",
+                new JsonObject()
+                    .put("delayMins", 0)
+                    .put("webhook_endpoint", receiver.url())
+                    .encode())
+            .json()
+            .getString("run_id");
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                opsHttp
+                    .send("GET", "/ops/runs/" + runId + "/trace", admin, null)
+                    .json()
+                    .encode()
+                    .contains("\"status\":\"delivered\""));
+
+    var redelivered = opsHttp.send("POST", "/ops/runs/" + runId + "/redeliver", admin, "{}");
+    assertEquals(202, redelivered.status(), redelivered.json()::encode);
+    assertEquals(runId, redelivered.json().getString("run_id"));
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 2);
+    assertEquals(
+        receiver.deliveriesFor(runId).get(0).body(),
+        receiver.deliveriesFor(runId).get(1).body(),
+        "the same webhook, once more");
+
+    List<String> events =
+        opsHttp
+            .send("GET", "/ops/runs/" + runId + "/trace", admin, null)
+            .json()
+            .getJsonArray("records")
+            .stream()
+            .map(r -> ((JsonObject) r).getString("event"))
+            .toList();
+    assertTrue(
+        events.stream().anyMatch(e -> e.startsWith("webhook redelivery requested")),
+        events::toString);
+    // and no more than asked: the redelivery is not repeated
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> receiver.deliveriesFor(runId).size() == 2);
   }
 }

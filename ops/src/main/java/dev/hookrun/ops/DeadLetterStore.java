@@ -1,5 +1,6 @@
 package dev.hookrun.ops;
 
+import dev.hookrun.common.delivery.DeadLetter;
 import dev.hookrun.common.delivery.DeadLetterTopic;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.ops.model.DeadLetterView;
@@ -10,8 +11,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The dead letters an operator sees and replays, through the common {@link DeadLetterTopic} (the
- * dead-letter format and its one reader live in {@code common}, next to the dispatcher's other
+ * The dead letters an operator sees, replays and purges, through the common {@link DeadLetterTopic}
+ * (the dead-letter format and its one reader live in {@code common}, next to the dispatcher's other
  * records): a replay goes back onto the first retry tier, due at once, with a fresh schedule, and
  * the dead letter is tombstoned so it leaves the list. Methods block (they talk to Kafka); callers
  * on an event loop run them through {@code executeBlocking}.
@@ -78,6 +79,14 @@ public final class DeadLetterStore {
           Meters.deadLettersReplayed(done.size());
           return new ReplayResult(done);
         });
+  }
+
+  /**
+   * Drops the dead letters {@code filter} accepts without delivering them, reading the topic once;
+   * answers their runs.
+   */
+  public List<String> purgeMatching(java.util.function.Predicate<DeadLetter> filter) {
+    return withTopic(topic -> topic.purgeMatching(filter));
   }
 
   private <T> T withTopic(Function<DeadLetterTopic, T> call) {

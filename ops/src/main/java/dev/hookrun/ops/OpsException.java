@@ -10,6 +10,8 @@ public final class OpsException extends RuntimeException {
     NOT_FOUND(ErrorCode.NOT_FOUND),
     /** A bad argument: HTTP 400. */
     BAD_REQUEST(ErrorCode.BAD_REQUEST),
+    /** A redelivery of a run whose webhook was not delivered: HTTP 409. */
+    NOT_DELIVERED(ErrorCode.WEBHOOK_NOT_DELIVERED),
     /** Kafka did not answer in time: HTTP 503. */
     UNAVAILABLE(ErrorCode.KAFKA_UNAVAILABLE);
 

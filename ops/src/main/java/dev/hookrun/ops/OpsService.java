@@ -6,6 +6,7 @@ import dev.hookrun.ops.model.PeekQuery;
 import dev.hookrun.ops.model.PeekResult;
 import dev.hookrun.ops.model.TopicInfo;
 import dev.hookrun.ops.model.Trace;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -35,6 +36,7 @@ public final class OpsService {
   private final RunTracer tracer;
   private final DeadLetterStore deadLetters;
   private final EndpointStore endpoints;
+  private final Redeliveries redeliveries;
 
   private OpsService(KafkaAccess access) {
     TopicCatalog catalog = new TopicCatalog(access.kafka().topics());
@@ -46,6 +48,7 @@ public final class OpsService {
     this.tracer = new RunTracer(access, catalog, reader);
     this.deadLetters = new DeadLetterStore(access, catalog);
     this.endpoints = new EndpointStore(access);
+    this.redeliveries = new Redeliveries(access, java.time.Clock.systemUTC());
   }
 
   public static OpsService create(KafkaSettings kafka) {
@@ -78,6 +81,14 @@ public final class OpsService {
         .addKeyValue("run_id", runId)
         .log("traced run {}: {} records", runId, trace.entries().size());
     return trace;
+  }
+
+  /**
+   * Sends a delivered run's webhook once more, on purpose: NOT_FOUND without a result or endpoint,
+   * NOT_DELIVERED while its webhook is not delivered.
+   */
+  public JsonObject redeliver(String runId) {
+    return redeliveries.redeliver(trace(runId));
   }
 
   public DeadLetterStore deadLetters() {

@@ -100,6 +100,13 @@ final class TraceDescriber {
       String ranOn =
           worker != null ? worker : result == null ? null : result.getString("worker_id");
       if (stage.startsWith("retry-")) {
+        if (record.headers().get(Redeliveries.HEADER) != null) {
+          return new TraceEntry(
+              record,
+              "operator",
+              "webhook redelivery requested, queued for " + stage + details(record, v, true),
+              ranOn);
+        }
         String replayOf = record.headers().get(DeadLetterHeaders.REPLAY_OF);
         if (replayOf != null) {
           return new TraceEntry(

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * tailing it. A run whose state was published by a dispatcher is <em>claimed</em> (a delivery chain
  * exists: delivered, waiting in a retry tier, or dead-lettered), and a new result for it (a worker
  * re-ran the run) starts no second chain. A run marked delivered is never delivered again, not even
- * by a retry or a replay. Because results are keyed by run id, a duplicate lands on the partition,
+ * by a retry or a replay; only an operator's redelivery ({@link
+ * dev.hookrun.common.delivery.DeliveryRecord#redelivery}) is, once: not if a delivery was noted
+ * since it was asked for. Because results are keyed by run id, a duplicate lands on the partition,
  * and so usually the dispatcher, that handled the first one; the tail covers the case where the
  * partition has since moved to another dispatcher, and the read at start covers restarts. Entries
  * go when their deliveries records would (the run retention).
@@ -49,7 +51,10 @@ final class DeliveryLedger {
   private static final String DISPATCHER_SOURCE = "\"source\":\"dispatcher\"";
   private static final String METER_NAME = "dispatcher-ledger";
 
-  private record Entry(boolean delivered, long atMillis) {}
+  /**
+   * @param deliveredAtMillis the latest delivery of the run's webhook, 0 before any
+   */
+  private record Entry(boolean delivered, long atMillis, long deliveredAtMillis) {}
 
   /** A dispatcher's delivery step read from the topic. */
   private record Noted(String runId, boolean delivered, long atMillis) {}
@@ -112,6 +117,15 @@ final class DeliveryLedger {
     return entry != null && entry.delivered();
   }
 
+  /**
+   * Whether the run's webhook was delivered at or after {@code at}: an operator's redelivery
+   * requested then has been made (by this record or a copy of it) and is not made again.
+   */
+  boolean deliveredSince(String runId, java.time.Instant at) {
+    Entry entry = runs.get(runId);
+    return entry != null && entry.delivered() && entry.deliveredAtMillis() >= at.toEpochMilli();
+  }
+
   /** This dispatcher has started a delivery chain for the run (before its state is published). */
   void claim(String runId) {
     note(runId, false, System.currentTimeMillis());
@@ -133,10 +147,12 @@ final class DeliveryLedger {
   private void note(String runId, boolean delivered, long atMillis) {
     runs.merge(
         runId,
-        new Entry(delivered, atMillis),
+        new Entry(delivered, atMillis, delivered ? atMillis : 0),
         (old, now) ->
             new Entry(
-                old.delivered() || now.delivered(), Math.max(old.atMillis(), now.atMillis())));
+                old.delivered() || now.delivered(),
+                Math.max(old.atMillis(), now.atMillis()),
+                Math.max(old.deliveredAtMillis(), now.deliveredAtMillis())));
   }
 
   private void prune() {

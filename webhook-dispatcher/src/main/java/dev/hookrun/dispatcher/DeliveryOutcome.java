@@ -9,8 +9,19 @@ import java.time.Duration;
  *     error, timeout) or nothing was sent (busy host)
  * @param error a description of the failure, null when delivered
  * @param retryAfter the wait the receiver asked for with Retry-After, or null
+ * @param latencyMs how long the attempt took, from sending to its answer or failure; null for what
+ *     was never sent
  */
-public record DeliveryOutcome(Kind kind, int statusCode, String error, Duration retryAfter) {
+public record DeliveryOutcome(
+    Kind kind, int statusCode, String error, Duration retryAfter, Long latencyMs) {
+
+  public DeliveryOutcome(Kind kind, int statusCode, String error, Duration retryAfter) {
+    this(kind, statusCode, error, retryAfter, null);
+  }
+
+  DeliveryOutcome withLatencyMs(long millis) {
+    return new DeliveryOutcome(kind, statusCode, error, retryAfter, millis);
+  }
 
   public enum Kind {
     /** A 2xx answer. */

@@ -103,7 +103,9 @@ final class DeliveryService {
   }
 
   Future<Void> deliver(DeliveryRecord delivery) {
-    if (ledger.isDelivered(delivery.runId())) {
+    if (delivery.redelivery()
+        ? ledger.deliveredSince(delivery.runId(), delivery.redeliveryRequestedAt())
+        : ledger.isDelivered(delivery.runId())) {
       metrics.countDuplicateSkipped();
       LOG.info("run {}: webhook already delivered, not sending it again", delivery.runId());
       return Future.succeededFuture();
@@ -242,7 +244,13 @@ final class DeliveryService {
         return publish(
             delivery,
             new WebhookState(
-                endpoint, WebhookState.DELIVERED, attempts, outcome.statusOrNull(), null, null),
+                endpoint,
+                WebhookState.DELIVERED,
+                attempts,
+                outcome.statusOrNull(),
+                null,
+                null,
+                outcome.latencyMs()),
             now);
       }
       case GONE -> {
@@ -331,7 +339,8 @@ final class DeliveryService {
                         later.attempts(),
                         lastStatus,
                         due,
-                        outcome.error()),
+                        outcome.error(),
+                        outcome.latencyMs()),
                     now));
   }
 
@@ -422,7 +431,8 @@ final class DeliveryService {
                         dead.attempts(),
                         outcome.statusOrNull(),
                         null,
-                        outcome.error()),
+                        outcome.error(),
+                        outcome.latencyMs()),
                     now));
   }
 
@@ -510,6 +520,7 @@ final class DeliveryService {
   }
 
   private static DeliveryRecord.Failure failure(DeliveryOutcome outcome, Instant now) {
-    return new DeliveryRecord.Failure(now, outcome.statusOrNull(), outcome.error());
+    return new DeliveryRecord.Failure(
+        now, outcome.statusOrNull(), outcome.error(), outcome.latencyMs());
   }
 }

@@ -67,18 +67,19 @@ final class EndpointGate {
     } catch (RuntimeException e) {
       sent = Future.failedFuture(e);
     }
-    return sent.onSuccess(
+    return sent.map(
         outcome -> {
           // an attempt that reached the endpoint, or tried to: what is never sent (refused,
-          // deferred, invalid) says nothing of the endpoint's health
+          // deferred, invalid) says nothing of the endpoint's health, and took no time of it
           switch (outcome.kind()) {
-            case DELIVERED, RETRY, GONE ->
-                health.attempted(
-                    endpoint,
-                    delivery.result().project(),
-                    outcome.delivered(),
-                    System.nanoTime() - start);
-            default -> {}
+            case DELIVERED, RETRY, GONE -> {
+              long elapsed = System.nanoTime() - start;
+              health.attempted(endpoint, delivery.result().project(), outcome.delivered(), elapsed);
+              return outcome.withLatencyMs(elapsed / 1_000_000);
+            }
+            default -> {
+              return outcome;
+            }
           }
         });
   }

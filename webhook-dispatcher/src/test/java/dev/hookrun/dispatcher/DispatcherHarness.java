@@ -131,6 +131,19 @@ final class DispatcherHarness implements AutoCloseable {
     return result.runId();
   }
 
+  /** Puts a delivery on the first retry tier, as a retry or an operator's redelivery does. */
+  void publishRetry(dev.hookrun.common.delivery.DeliveryRecord delivery) {
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  kafka.topics().retryTier(1), delivery.runId(), delivery.toJson().encode()))
+          .get(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Puts a worker's {@code running} or {@code progress} record on the results topic. */
   void publishEvent(String runId, String kind, JsonObject value) {
     try {

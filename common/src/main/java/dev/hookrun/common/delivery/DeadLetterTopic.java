@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one reader of the dead-letter topic, and its replay: list the dead letters, replay one run or
- * all of them.
+ * The one reader of the dead-letter topic, its replay and its purge: list the dead letters, replay
+ * one run, all of them or those matching a filter, or purge them.
  *
  * <p>The dead-letter topic is compacted and keyed by run id, so its latest record per run is that
  * run's dead letter. A replay puts the delivery back on the first retry tier, due at once, with a
@@ -91,6 +91,27 @@ public final class DeadLetterTopic implements AutoCloseable {
     List<String> done = new ArrayList<>();
     for (DeadLetter letter : list()) {
       if (filter.test(letter) && replay(letter)) {
+        done.add(letter.runId());
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Drops the dead letters {@code filter} accepts without delivering them (a tombstone each, so
+   * they leave the list), reading the topic once; answers their runs. Their webhooks are never
+   * sent: what an operator chooses for deliveries nobody wants any more.
+   */
+  public List<String> purgeMatching(java.util.function.Predicate<DeadLetter> filter) {
+    List<String> done = new ArrayList<>();
+    for (DeadLetter letter : list()) {
+      if (filter.test(letter)) {
+        send(new ProducerRecord<>(kafka.topics().deadLetters(), letter.runId(), null));
+        LOG.info(
+            "run {}: dead letter purged (was {} after {} attempts); its webhook is not sent",
+            letter.runId(),
+            letter.reason(),
+            letter.attempts());
         done.add(letter.runId());
       }
     }

@@ -16,6 +16,9 @@ import java.time.Instant;
  * @param origin where the result was first read: the results record this delivery came from
  * @param resultTruncated the result was replaced by a reference to {@code origin} because the whole
  *     delivery did not fit its topic; such a delivery cannot be attempted again
+ * @param redeliveryRequestedAt when an operator asked for this run's webhook once more although it
+ *     was delivered; null for an ordinary delivery. Such a delivery passes the delivered check
+ *     unless the run was delivered again since then (so a copy of it is not sent twice)
  */
 public record DeliveryRecord(
     RunResult result,
@@ -25,15 +28,36 @@ public record DeliveryRecord(
     Failure firstFailure,
     Failure lastFailure,
     Origin origin,
-    boolean resultTruncated) {
+    boolean resultTruncated,
+    Instant redeliveryRequestedAt) {
 
-  /** One failed attempt: its time, the receiver's status (null: no answer) and the error. */
-  public record Failure(Instant at, Integer statusCode, String error) {
+  public DeliveryRecord(
+      RunResult result,
+      int retry,
+      int attempts,
+      Instant dueAt,
+      Failure firstFailure,
+      Failure lastFailure,
+      Origin origin,
+      boolean resultTruncated) {
+    this(result, retry, attempts, dueAt, firstFailure, lastFailure, origin, resultTruncated, null);
+  }
+
+  /**
+   * One failed attempt: its time, the receiver's status (null: no answer), the error and how long
+   * it took (null: not measured, or never sent).
+   */
+  public record Failure(Instant at, Integer statusCode, String error, Long latencyMs) {
+    public Failure(Instant at, Integer statusCode, String error) {
+      this(at, statusCode, error, null);
+    }
+
     public JsonObject toJson() {
       return new JsonObject()
           .put("at", at.toString())
           .put("status_code", statusCode)
-          .put("error", error);
+          .put("error", error)
+          .put("latency_ms", latencyMs);
     }
 
     public static Failure fromJson(JsonObject json) {
@@ -42,7 +66,8 @@ public record DeliveryRecord(
           : new Failure(
               Instant.parse(json.getString("at")),
               json.getInteger("status_code"),
-              json.getString("error"));
+              json.getString("error"),
+              json.getLong("latency_ms"));
     }
   }
 
@@ -85,7 +110,8 @@ public record DeliveryRecord(
         firstFailure == null ? failure : firstFailure,
         failure,
         origin,
-        resultTruncated);
+        resultTruncated,
+        redeliveryRequestedAt);
   }
 
   /**
@@ -94,13 +120,41 @@ public record DeliveryRecord(
    */
   public DeliveryRecord deferred(Instant due) {
     return new DeliveryRecord(
-        result, retry, attempts, due, firstFailure, lastFailure, origin, resultTruncated);
+        result,
+        retry,
+        attempts,
+        due,
+        firstFailure,
+        lastFailure,
+        origin,
+        resultTruncated,
+        redeliveryRequestedAt);
+  }
+
+  /**
+   * An operator's redelivery of a run whose webhook was delivered: a fresh schedule, attempted at
+   * once, flagged so the delivered check lets it through this once.
+   */
+  public static DeliveryRecord redelivery(RunResult result, Origin origin, Instant now) {
+    return new DeliveryRecord(result, 0, 0, now, null, null, origin, false, now);
+  }
+
+  public boolean redelivery() {
+    return redeliveryRequestedAt != null;
   }
 
   /** Back into delivery with a fresh schedule: attempted at once, history kept. */
   public DeliveryRecord replayed(Instant now) {
     return new DeliveryRecord(
-        result, 0, attempts, now, firstFailure, lastFailure, origin, resultTruncated);
+        result,
+        0,
+        attempts,
+        now,
+        firstFailure,
+        lastFailure,
+        origin,
+        resultTruncated,
+        redeliveryRequestedAt);
   }
 
   /**
@@ -128,7 +182,15 @@ public record DeliveryRecord(
             result.webhookEndpoint(),
             result.workerId());
     return new DeliveryRecord(
-        small, retry, attempts, dueAt, firstFailure, lastFailure, origin, true);
+        small,
+        retry,
+        attempts,
+        dueAt,
+        firstFailure,
+        lastFailure,
+        origin,
+        true,
+        redeliveryRequestedAt);
   }
 
   public JsonObject toJson() {
@@ -140,7 +202,10 @@ public record DeliveryRecord(
         .put("first_failure", firstFailure == null ? null : firstFailure.toJson())
         .put("last_failure", lastFailure == null ? null : lastFailure.toJson())
         .put("origin", origin == null ? null : origin.toJson())
-        .put("result_truncated", resultTruncated);
+        .put("result_truncated", resultTruncated)
+        .put(
+            "redelivery_requested_at",
+            redeliveryRequestedAt == null ? null : redeliveryRequestedAt.toString());
   }
 
   /**
@@ -155,6 +220,9 @@ public record DeliveryRecord(
         Failure.fromJson(json.getJsonObject("first_failure")),
         Failure.fromJson(json.getJsonObject("last_failure")),
         Origin.fromJson(json.getJsonObject("origin")),
-        json.getBoolean("result_truncated", false));
+        json.getBoolean("result_truncated", false),
+        json.getString("redelivery_requested_at") == null
+            ? null
+            : Instant.parse(json.getString("redelivery_requested_at")));
   }
 }

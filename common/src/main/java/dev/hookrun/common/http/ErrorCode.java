@@ -25,6 +25,7 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   RUN_FINISHED(409, "run_finished"),
   RUN_NOT_RETRYABLE(409, "run_not_retryable"),
+  WEBHOOK_NOT_DELIVERED(409, "webhook_not_delivered"),
   BODY_TOO_LARGE(413, "body_too_large"),
   /** A batch with more inputs than BATCH_MAX_ITEMS. */
   TOO_MANY_INPUTS(413, "too_many_inputs"),

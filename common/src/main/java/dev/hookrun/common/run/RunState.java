@@ -288,7 +288,8 @@ public record RunState(
                 webhook.attempts(),
                 webhook.lastStatusCode(),
                 webhook.nextAttemptAt(),
-                webhook.lastError());
+                webhook.lastError(),
+                webhook.latencyMs());
     return new RunState(
         runId,
         strings.intern(project),

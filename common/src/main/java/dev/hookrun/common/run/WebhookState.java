@@ -16,7 +16,18 @@ public record WebhookState(
     int attempts,
     Integer lastStatusCode,
     Instant nextAttemptAt,
-    String lastError) {
+    String lastError,
+    Long latencyMs) {
+
+  public WebhookState(
+      String endpoint,
+      String status,
+      int attempts,
+      Integer lastStatusCode,
+      Instant nextAttemptAt,
+      String lastError) {
+    this(endpoint, status, attempts, lastStatusCode, nextAttemptAt, lastError, null);
+  }
 
   public static final String NONE = "none";
   public static final String PENDING = "pending";
@@ -52,7 +63,8 @@ public record WebhookState(
         .put("attempts", attempts)
         .put("last_status_code", lastStatusCode)
         .put("next_attempt_at", Json.time(nextAttemptAt))
-        .put("last_error", lastError);
+        .put("last_error", lastError)
+        .put("latency_ms", latencyMs);
   }
 
   public static WebhookState fromJson(JsonObject json) {
@@ -65,6 +77,7 @@ public record WebhookState(
         json.getInteger("attempts", 0),
         json.getInteger("last_status_code"),
         Json.time(json, "next_attempt_at"),
-        json.getString("last_error"));
+        json.getString("last_error"),
+        json.getLong("latency_ms"));
   }
 }

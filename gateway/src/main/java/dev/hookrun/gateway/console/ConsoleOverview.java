@@ -1,5 +1,6 @@
 package dev.hookrun.gateway.console;
 
+import dev.hookrun.common.delivery.EndpointState;
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.ops.OpsService;
 import dev.hookrun.ops.model.GroupInfo;
@@ -11,8 +12,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * The overview page's one answer: rates, queues, groups, dead letters and health, with the problems
- * spelled out first ("dispatcher: no members") so a glance tells what is wrong and where.
+ * The overview page's one answer: rates, queues, groups, dead letters, webhook endpoints per host
+ * and health, with the problems spelled out first ("dispatcher: no members") so a glance tells what
+ * is wrong and where.
  *
  * <p>The Kafka part (groups, dead letters) is read off the event loop and shared by every viewer
  * for {@link #KAFKA_READ_REUSE_MS}: ten open consoles cost the broker what one does.
@@ -52,7 +54,14 @@ final class ConsoleOverview {
   private JsonObject readKafka() {
     GroupsReport groups = ops.groups();
     int deadLetters = ops.deadLetters().list().size();
-    return new JsonObject().put("groups", summarize(groups)).put("dead_letters", deadLetters);
+    List<EndpointState> endpoints = ops.endpoints().list(null, null);
+    JsonArray disabled = new JsonArray();
+    endpoints.stream().filter(EndpointState::disabled).forEach(e -> disabled.add(e.endpoint()));
+    return new JsonObject()
+        .put("groups", summarize(groups))
+        .put("dead_letters", deadLetters)
+        .put("endpoint_hosts", EndpointHosts.summarize(endpoints))
+        .put("disabled_endpoints", disabled);
   }
 
   private static JsonArray summarize(GroupsReport report) {
@@ -113,6 +122,16 @@ final class ConsoleOverview {
       problems.add(
           problem("dead-letters", deadLetters + " webhook deliveries wait in the dead letters."));
     }
+    JsonArray disabled = kafka.getJsonArray("disabled_endpoints", new JsonArray());
+    if (!disabled.isEmpty()) {
+      problems.add(
+          problem(
+              "endpoints",
+              (disabled.size() == 1 ? "Endpoint " : disabled.size() + " endpoints ")
+                  + String.join(", ", disabled.stream().map(String::valueOf).toList())
+                  + (disabled.size() == 1 ? " is" : " are")
+                  + " disabled: their deliveries are dead-lettered without an attempt."));
+    }
     JsonObject rates = source.rates();
     int failed = rates.getJsonObject("last_5_min").getInteger("failed");
     if (failed > 0) {
@@ -130,7 +149,9 @@ final class ConsoleOverview {
         .put("rates", rates)
         .put("queues", source.queues())
         .put("groups", groups)
-        .put("dead_letters", deadLetters);
+        .put("dead_letters", deadLetters)
+        .put("endpoint_hosts", kafka.getJsonArray("endpoint_hosts", new JsonArray()))
+        .put("disabled_endpoints", disabled);
   }
 
   private static JsonObject problem(String where, String message) {

@@ -265,7 +265,7 @@ public final class OpsCli implements Callable<Integer> {
   @Command(
       name = "dlq",
       description = "Dead-lettered webhook deliveries.",
-      subcommands = {DlqList.class, DlqReplay.class})
+      subcommands = {DlqList.class, DlqReplay.class, DlqPurge.class})
   static final class Dlq implements Callable<Integer> {
     @ParentCommand OpsCli parent;
 
@@ -340,6 +340,64 @@ public final class OpsCli implements Callable<Integer> {
                       reason))
               : all ? store.replayAll() : store.replay(runId);
       return print(result, r -> r.toJson(), r -> TextReports.replayed(r, out()));
+    }
+  }
+
+  @Command(
+      name = "purge",
+      description =
+          "Drop dead letters without delivering them: the runs given, all of them, or those"
+              + " matching filters. Their webhooks are never sent.")
+  static final class DlqPurge extends Query {
+    @Parameters(arity = "0..*", paramLabel = "RUN_ID")
+    List<String> runIds = List.of();
+
+    @Option(names = "--all", description = "Purge every dead letter")
+    boolean all;
+
+    @Option(names = "--since", paramLabel = "RFC3339", description = "Dead-lettered at or after")
+    java.time.OffsetDateTime since;
+
+    @Option(names = "--until", paramLabel = "RFC3339", description = "Dead-lettered before")
+    java.time.OffsetDateTime until;
+
+    @Option(names = "--project", description = "Of this project")
+    String project;
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "To this endpoint")
+    String endpoint;
+
+    @Option(names = "--reason", description = "For this reason, e.g. endpoint_disabled")
+    String reason;
+
+    @Override
+    public Integer call() {
+      var filter =
+          new dev.hookrun.ops.model.ReplayFilter(
+              since == null ? null : since.toInstant(),
+              until == null ? null : until.toInstant(),
+              project,
+              endpoint,
+              reason);
+      boolean filtered =
+          since != null || until != null || project != null || endpoint != null || reason != null;
+      if ((runIds.isEmpty() ? 0 : 1) + (all ? 1 : 0) + (filtered ? 1 : 0) != 1) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "Give RUN_IDs, --all or filters (one of them).");
+      }
+      List<String> purged =
+          service()
+              .deadLetters()
+              .purgeMatching(
+                  letter ->
+                      runIds.isEmpty() ? filter.test(letter) : runIds.contains(letter.runId()));
+      return print(
+          purged,
+          p -> new JsonObject().put("purged", p.size()).put("runs", new JsonArray(p)),
+          p -> {
+            p.forEach(out()::println);
+            out().printf("%d dead letter(s) purged; their webhooks are not sent%n", p.size());
+          });
     }
   }
 

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * GET  /ops/topics                      GET /ops/groups
  * GET  /ops/topics/{topic}/records?partition=&amp;offset=&amp;from_end=&amp;key=&amp;count=
  * GET  /ops/runs/{run_id}/trace         GET /ops/dlq
+ * POST /ops/runs/{run_id}/redeliver     (202: the delivered webhook is sent once more)
  * POST /ops/dlq/replay  {"run_id": "..."} or {"all": true}
  * POST /ops/dead-letters/replay  {"since", "until", "project", "endpoint", "reason"} (each optional)
+ * POST /ops/dead-letters/purge   {"run_id"}, {"run_ids": [...]}, {"all": true} or the replay's filters
  * GET  /ops/endpoints?project=&amp;disabled=   POST /ops/endpoints/enable  {"endpoint": "..."}
  * </pre>
  *
@@ -112,6 +114,9 @@ public final class OpsRoutes {
         .get("/ops/runs/:run_id/trace")
         .handler(ctx -> routes.answer(ctx, () -> ops.trace(ctx.pathParam("run_id")).toJson()));
     router
+        .post("/ops/runs/:run_id/redeliver")
+        .handler(ctx -> routes.answer(ctx, 202, () -> ops.redeliver(ctx.pathParam("run_id"))));
+    router
         .get("/ops/dlq")
         .handler(
             ctx ->
@@ -130,6 +135,10 @@ public final class OpsRoutes {
         .post("/ops/dead-letters/replay")
         .handler(BodyHandler.create(false).setBodyLimit(4_096))
         .handler(ctx -> routes.answer(ctx, () -> routes.replayMatching(jsonBody(ctx))));
+    router
+        .post("/ops/dead-letters/purge")
+        .handler(BodyHandler.create(false).setBodyLimit(262_144))
+        .handler(ctx -> routes.answer(ctx, () -> routes.purge(jsonBody(ctx))));
     router
         .get("/ops/endpoints")
         .handler(
@@ -176,6 +185,57 @@ public final class OpsRoutes {
             text(body, "endpoint"),
             text(body, "reason"));
     return ops.deadLetters().replayMatching(filter).toJson().put("filter", filter.toJson());
+  }
+
+  /**
+   * The purge: of the runs named, or of every dead letter the filters match. It cannot be undone,
+   * so an empty body purges nothing (400) where the replay's would replay everything: all of them
+   * takes {@code {"all": true}}.
+   */
+  private JsonObject purge(JsonObject body) {
+    Object one = body.getValue("run_id");
+    Object many = body.getValue("run_ids");
+    boolean all = Boolean.TRUE.equals(body.getValue("all"));
+    ReplayFilter filter =
+        new ReplayFilter(
+            instant(body, "since"),
+            instant(body, "until"),
+            text(body, "project"),
+            text(body, "endpoint"),
+            text(body, "reason"));
+    boolean filtered = !filter.equals(new ReplayFilter(null, null, null, null, null));
+    int ways = (one != null ? 1 : 0) + (many != null ? 1 : 0) + (all ? 1 : 0) + (filtered ? 1 : 0);
+    if (ways != 1) {
+      throw OpsException.badRequest(
+          "Send one of {\"run_id\": \"...\"}, {\"run_ids\": [...]}, {\"all\": true} or filters"
+              + " (since, until, project, endpoint, reason).");
+    }
+    java.util.Set<String> runs = new java.util.HashSet<>();
+    if (one != null) {
+      if (!(one instanceof String id) || id.isBlank()) {
+        throw OpsException.badRequest("run_id must be a run id.");
+      }
+      runs.add(id);
+    }
+    if (many != null) {
+      if (!(many instanceof JsonArray ids)
+          || ids.isEmpty()
+          || ids.stream().anyMatch(id -> !(id instanceof String s) || s.isBlank())) {
+        throw OpsException.badRequest("run_ids must be a list of run ids.");
+      }
+      ids.forEach(id -> runs.add((String) id));
+    }
+    java.util.List<String> purged =
+        ops.deadLetters()
+            .purgeMatching(
+                letter -> runs.isEmpty() ? filter.test(letter) : runs.contains(letter.runId()));
+    if (one != null && purged.isEmpty()) {
+      throw OpsException.notFound("Run " + one + " has no dead letter.");
+    }
+    return new JsonObject()
+        .put("purged", purged.size())
+        .put("runs", new JsonArray(purged))
+        .put("filter", filtered ? filter.toJson() : null);
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {
@@ -230,12 +290,17 @@ public final class OpsRoutes {
 
   /** Runs a blocking ops query on a worker thread and answers with its JSON or its error. */
   private void answer(RoutingContext ctx, Callable<JsonObject> query) {
+    answer(ctx, 200, query);
+  }
+
+  private void answer(RoutingContext ctx, int status, Callable<JsonObject> query) {
     vertx
         .executeBlocking(query, false)
         .onComplete(
             done -> {
               if (done.succeeded()) {
                 ctx.response()
+                    .setStatusCode(status)
                     .putHeader("Content-Type", "application/json")
                     .end(done.result().encode());
                 return;
