@@ -124,13 +124,14 @@ public final class GatewayVerticle extends VerticleBase {
     view.onChange(batches::changed);
     records = new RunRecords(topics, view, batches);
     consoleViews = new ConsoleViews(view, clock).readiness(() -> readiness);
-    view.onNewApp(
-        (project, app) ->
-            Meters.trackQueue(
-                project,
-                app,
-                () -> view.queuedCount(project, app),
-                () -> view.runningCount(project, app)));
+    view.queues()
+        .onNewApp(
+            (project, app) ->
+                Meters.trackQueue(
+                    project,
+                    app,
+                    () -> view.queues().queuedCount(project, app),
+                    () -> view.queues().runningCount(project, app)));
     return TopicInitializer.ensure(
             vertx,
             kafka,
