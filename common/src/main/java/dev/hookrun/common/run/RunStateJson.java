@@ -1,0 +1,56 @@
+package dev.hookrun.common.run;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The JSON form of a {@link RunState}, field by field, and back. Its own class because a run state
+ * is never written to Kafka: the codec is apart from what a state is and how facts fold into it.
+ */
+final class RunStateJson {
+
+  private RunStateJson() {}
+
+  static JsonObject toJson(RunState state) {
+    Object output = state.result();
+    JsonObject json =
+        Json.run(state.runId(), state.project(), state.app(), state.status())
+            .put("created_at", Json.time(state.createdAt()))
+            .put("started_at", Json.time(state.startedAt()))
+            .put("completed_at", Json.time(state.completedAt()))
+            .put("run_time_ms", state.runTimeMs())
+            .put("worker_id", state.workerId())
+            .put("result", output instanceof StoredResult ref ? ref.toJson() : output)
+            .put("error", Json.error(state.error()))
+            .put("webhook", state.webhook() == null ? null : state.webhook().toJson())
+            .put("source", state.source())
+            .put("updated_at", Json.time(state.updatedAt()));
+    if (state.priority() != null) {
+      json.put(Priority.FIELD, state.priority().wire());
+    }
+    if (state.scheduledFor() != null) {
+      json.put("scheduled_for", Json.time(state.scheduledFor()));
+    }
+    return json;
+  }
+
+  static RunState fromJson(JsonObject json) {
+    Object runTime = json.getValue("run_time_ms");
+    return new RunState(
+        Json.required(json, "run_id"),
+        Json.required(json, "project"),
+        Json.required(json, "app"),
+        RunStatus.fromWire(Json.required(json, "status")),
+        Json.time(json, "created_at"),
+        Json.time(json, "started_at"),
+        Json.time(json, "completed_at"),
+        runTime == null ? null : ((Number) runTime).longValue(),
+        json.getString("worker_id"),
+        json.getValue("result"),
+        RunError.fromJson(json.getJsonObject("error")),
+        WebhookState.fromJson(json.getJsonObject("webhook")),
+        json.getString("source"),
+        Json.time(json, "updated_at"),
+        Priority.fromWire(json.getString(Priority.FIELD)).orElse(null),
+        Json.time(json, "scheduled_for"));
+  }
+}
