@@ -140,7 +140,7 @@ final class BatchRequestParser {
     if (webhook != null) {
       String problem =
           webhook instanceof String url
-              ? PredictRequestParser.endpointProblem(url)
+              ? WebhookEndpointCheck.endpointProblem(url)
               : "webhook_endpoint must be an absolute http or https URL.";
       if (!problem.isEmpty()) {
         return Outcome.fail(ApiError.field(PredictRequestParser.WEBHOOK_FIELD, problem));

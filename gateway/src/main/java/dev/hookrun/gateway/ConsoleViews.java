@@ -36,11 +36,11 @@ final class ConsoleViews implements ConsoleSource {
   @Override
   public JsonArray queues() {
     JsonArray list = new JsonArray();
-    for (String key : view.apps()) {
+    for (String key : view.queues().apps()) {
       int slash = key.indexOf('/');
       String project = key.substring(0, slash);
       String app = key.substring(slash + 1);
-      RunStateView.QueueStats stats = view.queue(project, app);
+      AppQueues.QueueStats stats = view.queues().queue(project, app);
       JsonObject lanes = new JsonObject();
       for (Priority lane : Priority.values()) {
         lanes.put(lane.wire(), stats.queuedByPriority()[lane.ordinal()]);

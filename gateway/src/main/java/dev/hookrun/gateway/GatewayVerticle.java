@@ -1,34 +1,25 @@
 package dev.hookrun.gateway;
 
-import dev.hookrun.common.health.HealthRoutes;
 import dev.hookrun.common.health.ReadinessCheck;
-import dev.hookrun.common.http.ApiError;
-import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicFollower;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.metrics.Meters;
-import dev.hookrun.gateway.console.ConsoleRoutes;
 import dev.hookrun.ops.OpsService;
-import dev.hookrun.ops.http.FailedKeyAttempts;
-import dev.hookrun.ops.http.OpsRoutes;
 import dev.hookrun.ops.metrics.LagSampler;
-import dev.hookrun.results.FsResultStore;
 import dev.hookrun.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP front door. Stateless apart from its Kafka producer, so any number of gateways can run
  * behind a load balancer; instances in one process share one producer.
  *
- * <p>Over 300 lines (as formatted) on purpose: it is the gateway's wiring (start order, routes,
- * stop order), each line a call into a class that holds the logic; split, the start and stop order
- * would no longer read in one place.
+ * <p>It holds the start and stop order; the routes are built by {@link ApiRoutes} and {@link
+ * AdminRoutes}. Just over 300 lines as formatted for that reason: the start is one chain of steps,
+ * each a call into a class that holds the logic, and reads best in one place.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -51,9 +42,6 @@ public final class GatewayVerticle extends VerticleBase {
   private static final Duration VIEW_PACE = Duration.ofMillis(20);
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
-
-  /** A send takes microseconds unless it waits for metadata; a few threads absorb those waits. */
-  private static final int SEND_THREADS = 4;
 
   private final GatewayConfig config;
   private KafkaProducer<String, String> producer;
@@ -68,7 +56,6 @@ public final class GatewayVerticle extends VerticleBase {
   private TopicFollower<RunRecords.Fact> follower;
   private Router router;
   private ConsoleViews consoleViews;
-  private OperatorRunActions operatorActions;
   private long sweepTimer = -1;
   private long viewSweepTimer = -1;
 
@@ -124,13 +111,14 @@ public final class GatewayVerticle extends VerticleBase {
     view.onChange(batches::changed);
     records = new RunRecords(topics, view, batches);
     consoleViews = new ConsoleViews(view, clock).readiness(() -> readiness);
-    view.onNewApp(
-        (project, app) ->
-            Meters.trackQueue(
-                project,
-                app,
-                () -> view.queuedCount(project, app),
-                () -> view.runningCount(project, app)));
+    view.queues()
+        .onNewApp(
+            (project, app) ->
+                Meters.trackQueue(
+                    project,
+                    app,
+                    () -> view.queues().queuedCount(project, app),
+                    () -> view.queues().runningCount(project, app)));
     return TopicInitializer.ensure(
             vertx,
             kafka,
@@ -220,20 +208,40 @@ public final class GatewayVerticle extends VerticleBase {
                       config.httpHeaderTimeout(),
                       System::nanoTime);
               idleTimer = connections.startSweeping(vertx);
-              Router api = buildRouter();
+              ApiRoutes routes =
+                  new ApiRoutes(
+                      vertx,
+                      config,
+                      clock,
+                      view,
+                      batches,
+                      records,
+                      resultStore,
+                      connections,
+                      producer,
+                      readyOnlyWhen);
+              Router api = routes.build();
+              router = api;
+              sends = routes.sends();
+              completions = routes.completions();
+              readiness = routes.readiness();
               // the view has caught up: batches that completed meanwhile get their completion
               completions.live();
+              AdminRoutes.Built admin =
+                  AdminRoutes.build(
+                      vertx, config, readiness, consoleViews, routes.operatorActions());
+              ops = admin.ops();
               // the admin listener first: a gateway that answers predicts can always be watched
               // HTTP/1.1 only there too: a client's h2c upgrade buys a scrape nothing, and a
               // request
               // sent with one was seen left unanswered
               return vertx
                   .createHttpServer(ConnectionGuard.serverOptions())
-                  .requestHandler(buildAdminRouter())
+                  .requestHandler(admin.router())
                   .listen(config.adminHttpPort(), config.adminHttpHost())
                   .compose(
-                      admin -> {
-                        adminServer = admin;
+                      listening -> {
+                        adminServer = listening;
                         return vertx
                             .createHttpServer(ConnectionGuard.serverOptions())
                             .connectionHandler(connections::opened)
@@ -258,158 +266,9 @@ public final class GatewayVerticle extends VerticleBase {
             });
   }
 
-  /**
-   * The admin listener's routes: {@code /ops}, {@code /console}, {@code /metrics} and the probes,
-   * on ADMIN_HTTP_HOST:ADMIN_HTTP_PORT only.
-   */
-  private Router buildAdminRouter() {
-    Router admin = Router.router(vertx);
-    HealthRoutes.mount(admin, readiness);
-    ops = OpsService.create(config.kafka());
-    // one wrong-key limiter for /ops and the console's sign-in
-    FailedKeyAttempts failedKeys = FailedKeyAttempts.forAdminKey();
-    ConsoleRoutes console =
-        ConsoleRoutes.mount(
-            vertx, admin, ops, config.ops().adminKey(), failedKeys, consoleViews, config.console());
-    OpsRoutes.mount(vertx, admin, ops, config.ops(), failedKeys, console::signedIn);
-    operatorActions.mount(admin);
-    admin.errorHandler(404, ctx -> ApiError.of(ErrorCode.NOT_FOUND, "No such route.").send(ctx));
-    admin.errorHandler(
-        500,
-        ctx -> {
-          LOG.error("unhandled error on admin {}", ctx.request().path(), ctx.failure());
-          ApiError.of(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side.").send(ctx);
-        });
-    return admin;
-  }
-
   private Map<String, String> producerProperties() {
     return KafkaClientProperties.producer(
         config.kafka(), "hookrun-gateway", config.kafkaSendTimeout(), deliveryTimeout);
-  }
-
-  private Router buildRouter() {
-    var topics = config.kafka().topics();
-    Duration metadataWait = KafkaClientProperties.metadataWait(config.kafkaSendTimeout());
-    sends =
-        vertx.createSharedWorkerExecutor(
-            "hookrun-gateway-kafka-send",
-            SEND_THREADS,
-            metadataWait.toMillis() + 1_000,
-            TimeUnit.MILLISECONDS);
-    var sender =
-        new KafkaSender(
-            producer.unwrap(),
-            sends,
-            new KafkaAvailability(1_000, System::nanoTime),
-            metadataWait,
-            config.kafkaSendTimeout());
-    var publisher = new RequestPublisher(sender, topics, config.kafka().requestLimits());
-    var lookup = new RunLookup(config.apiKeys(), view);
-    var admission =
-        new RunAdmission(
-            config.maxUnfinishedPerProject(), view, new RateLimiter(config.rateLimits(), clock));
-    var links = new ResultLinks(resultStore, config.results().urlTtl());
-    Router router = Router.router(vertx);
-    router.route().handler(connections::track);
-    // The key first: a caller without one gets 401/403 before the gateway reads (and buffers)
-    // up to BODY_LIMIT bytes of its body.
-    router
-        .route("/v3/:project/*")
-        .handler(
-            ctx -> {
-              ApiError refused = Access.check(config.apiKeys(), ctx, ctx.pathParam("project"));
-              if (refused != null) {
-                refused.send(ctx);
-              } else {
-                ctx.next();
-              }
-            });
-    // a batch holds many predict bodies: its own limit, before the one every other route has (a
-    // body is read once, by the first body handler)
-    router
-        .post("/v3/:project/:app/batches")
-        .handler(BodyHandler.create(false).setBodyLimit(config.batchBodyLimitBytes()));
-    router.route("/v3/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
-    router
-        .post("/v3/:project/:app/predict")
-        .handler(Meters.countPredictAnswers())
-        .handler(new PredictHandler(config, publisher, view, admission, clock, links));
-    router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup, links));
-    completions = new BatchCompletions(vertx, sender, topics, batches, clock);
-    router
-        .post("/v3/:project/:app/batches")
-        .handler(
-            new BatchSubmitHandler(config, publisher, sender, view, batches, admission, clock));
-    var batchQueries =
-        new BatchQueryHandler(config.apiKeys(), batches, view, sender, topics, clock);
-    router.get("/v3/:project/:app/batches/:batch_id").handler(batchQueries::status);
-    router.post("/v3/:project/:app/batches/:batch_id/cancel").handler(batchQueries::cancel);
-    router
-        .get("/v3/:project/:app/runs/:run_id/events")
-        .handler(
-            new RunEventsHandler(lookup, vertx, links, new StreamSlots(config.sseMaxPerKey())));
-    router
-        .get("/results/:key")
-        .handler(new ResultFileHandler(resultStore instanceof FsResultStore fs ? fs : null, clock));
-    var requests = new RequestReader(vertx, config.kafka());
-    router
-        .post("/v3/:project/:app/runs/:run_id/retry")
-        .handler(new RetryHandler(lookup, view, admission, requests, publisher, clock));
-    var queue = new QueueHandler(config, view, sender, topics, clock);
-    router.get("/v3/:project/:app/queue").handler(queue::stats);
-    router.post("/v3/:project/:app/queue/purge").handler(queue::purge);
-    router
-        .post("/v3/:project/:app/runs/:run_id/cancel")
-        .handler(new CancelHandler(lookup, view, sender, topics, clock, links));
-    var operator = RunLookup.forOperator(view);
-    operatorActions =
-        new OperatorRunActions(
-            new CancelHandler(operator, view, sender, topics, clock, links),
-            new RetryHandler(operator, view, admission, requests, publisher, clock));
-    router
-        .get("/openapi.yaml")
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader("Content-Type", "application/yaml")
-                    .sendFile("openapi.yaml"));
-    readiness = ReadinessCheck.kafka(config.kafka(), records.followedTopics(), "gateway");
-    readyOnlyWhen.forEach(readiness::require);
-    // the API port shows the probes only: /ops and /metrics are the admin listener's
-    HealthRoutes.mountProbes(router, readiness);
-    router.errorHandler(
-        413,
-        ctx ->
-            ApiError.of(
-                    ErrorCode.BODY_TOO_LARGE,
-                    "The request body is larger than "
-                        + (ctx.request().path().endsWith("/batches")
-                            ? config.batchBodyLimitBytes() + " bytes (BATCH_BODY_LIMIT)."
-                            : config.bodyLimitBytes() + " bytes."))
-                .send(ctx));
-    // e.g. a path with a malformed escape (GET /v3/%zz): Vert.x Web fails it with 400
-    router.errorHandler(
-        400,
-        ctx ->
-            ApiError.of(
-                    ErrorCode.INVALID_REQUEST,
-                    "The request is not valid (check the path's %-escapes and the headers).")
-                .send(ctx));
-    router.errorHandler(404, ctx -> ApiError.of(ErrorCode.NOT_FOUND, "No such route.").send(ctx));
-    router.errorHandler(
-        405,
-        ctx ->
-            ApiError.of(ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed on this route.")
-                .send(ctx));
-    router.errorHandler(
-        500,
-        ctx -> {
-          LOG.error("unhandled error on {}", ctx.request().path(), ctx.failure());
-          ApiError.of(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side.").send(ctx);
-        });
-    this.router = router;
-    return router;
   }
 
   /** The routes this gateway serves (the OpenAPI test holds the spec against them). */

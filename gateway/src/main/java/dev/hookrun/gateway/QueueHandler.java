@@ -44,7 +44,8 @@ final class QueueHandler {
     if (!allowed(ctx)) {
       return;
     }
-    RunStateView.QueueStats stats = view.queue(ctx.pathParam("project"), ctx.pathParam("app"));
+    AppQueues.QueueStats stats =
+        view.queues().queue(ctx.pathParam("project"), ctx.pathParam("app"));
     JsonObject lanes = new JsonObject();
     for (Priority lane : Priority.values()) {
       lanes.put(lane.wire(), stats.queuedByPriority()[lane.ordinal()]);
@@ -69,7 +70,8 @@ final class QueueHandler {
     if (!allowed(ctx)) {
       return;
     }
-    List<RunState> queued = view.queuedRuns(ctx.pathParam("project"), ctx.pathParam("app"));
+    List<RunState> queued =
+        view.queues().queuedRuns(ctx.pathParam("project"), ctx.pathParam("app"));
     List<Future<Void>> sends = new ArrayList<>(queued.size());
     for (RunState run : queued) {
       CancelCommand command = new CancelCommand(run.runId(), run.project(), clock.instant(), true);

@@ -1,24 +1,19 @@
 package dev.hookrun.gateway;
 
-import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
@@ -26,12 +21,9 @@ import java.util.function.Consumer;
  * RunRecords}): serves status reads, wakes synchronous callers when their run ends, counts each
  * project's unfinished runs, and tells {@link QueueEstimates} every change of a run's status.
  *
- * <p>A run stays readable for the retention after it ended, and while it has not ended for as long
- * as a run can go on (its queue TTL and the longest run time) past the retention, counted from its
- * scheduled time when it has one: a run that waited and ran for a day is still in the view while it
- * runs, and for a day after. A scheduled run turns queued here when its time comes, as the
- * scheduler queues it then. An ended run moves to the back of the view's order, so the oldest
- * entries are always the first to expire.
+ * <p>A run stays readable for the retention (see {@link RunRetention}). A scheduled run turns
+ * queued here when its time comes, as the scheduler queues it then. An ended run moves to the back
+ * of the view's order, so the oldest entries are always the first to expire.
  *
  * <p>Bounded twice: entries older than the retention go, and beyond the maximum entry count the
  * oldest <em>finished</em> run of the project holding the most finished runs goes first. Unfinished
@@ -42,9 +34,14 @@ import java.util.function.Consumer;
  *
  * <p>Lives on the gateway verticle's event loop, like the handlers that use it.
  *
- * <p>Over 300 lines on purpose: the merge rules, the two bounds and the waiters all read and change
- * the same maps on one event loop; split, each piece would need the others' invariants (an evicted
- * run must drop its waiters and its project's count in the same step).
+ * <p>The view keeps the runs, their retention and the two bounds; what hangs off a run's changes is
+ * kept beside it: the retention rules ({@link RunRetention}), the per-project and per-app counts
+ * ({@link ProjectRuns}, {@link AppQueues}), progress and retry links ({@link RunNotes}), the
+ * synchronous callers ({@link RunWaiters}), the event streams ({@link RunWatchers}) and the
+ * scheduled runs' timetable ({@link DueRuns}). Every change goes through {@link #apply} and {@link
+ * #remove}, which keep them in step (an evicted run drops its watchers and its counts in the same
+ * step). Still over 300 lines for that reason: what stays is the fold, the sweep and the eviction
+ * over the one ordered map of runs, and the short doors through which the handlers reach the parts.
  */
 final class RunStateView {
 
@@ -54,14 +51,8 @@ final class RunStateView {
   /** Callers waiting on one run (replays of one Idempotency-Key): more wait no better. */
   static final int MAX_WAITERS_PER_RUN = 8;
 
-  private final Vertx vertx;
-  private final Duration retention;
-
-  /** How much longer than the retention an unfinished run is kept: queue TTL + MAX_RUN_TIME. */
-  private final Duration runLifetime;
-
+  private final RunRetention retention;
   private final int maxEntries;
-  private final int maxWaiters;
   private final Clock clock;
 
   /**
@@ -70,36 +61,13 @@ final class RunStateView {
    */
   private final Map<String, RunState> runs = new LinkedHashMap<>();
 
-  private final Map<String, LinkedHashSet<String>> finishedByProject = new HashMap<>();
-  private final Map<String, List<Promise<RunState>>> waiters = new HashMap<>();
-  private final Map<String, Integer> unfinishedByProject = new HashMap<>();
-  private final Map<String, Progress> progress = new HashMap<>();
-
-  /** Retries: new run → the run it retries, and back. */
-  private final Map<String, String> retryOf = new HashMap<>();
-
-  private final Map<String, String> retriedAs = new HashMap<>();
-
-  /**
-   * Per "project/app": queued run ids in the order they arrived (oldest first), and running counts.
-   */
-  private final Map<String, LinkedHashSet<String>> queuedByApp = new HashMap<>();
-
-  private final Map<String, Integer> runningByApp = new HashMap<>();
-  private final Map<String, Integer> scheduledByApp = new HashMap<>();
-
-  /** Scheduled runs by their time; one cancelled or gone meanwhile is skipped at its time. */
-  private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> a.at().compareTo(b.at()));
-
-  private record Due(Instant at, String runId) {}
-
-  private java.util.function.BiConsumer<String, String> onNewApp = (project, app) -> {};
+  private final ProjectRuns projects = new ProjectRuns();
+  private final RunNotes notes = new RunNotes();
+  private final AppQueues appQueues;
+  private final DueRuns due = new DueRuns();
   private java.util.function.BiConsumer<RunState, RunState> onChange = (before, after) -> {};
-  private final Map<String, List<Watcher>> watchers = new HashMap<>();
-  private int waiting;
-
-  /** A live event stream's hooks: each change of its run, and the run leaving the view. */
-  private record Watcher(Consumer<RunState> changed, Runnable gone) {}
+  private final RunWatchers watchers = new RunWatchers();
+  private final RunWaiters waiters;
 
   /** Queue positions and start estimates of the queued runs, by the scheduler's rules. */
   private final QueueEstimates estimates;
@@ -128,25 +96,24 @@ final class RunStateView {
       int maxWaiters,
       Clock clock,
       SchedulingPolicy scheduling) {
-    this.runLifetime = runLifetime;
     this.estimates = new QueueEstimates(scheduling, clock, QueueEstimates.Walker.offLoop(vertx));
-    this.vertx = vertx;
-    this.retention = retention;
+    this.retention = new RunRetention(retention, runLifetime, clock);
     this.maxEntries = maxEntries;
-    this.maxWaiters = maxWaiters;
+    this.waiters = new RunWaiters(vertx, maxWaiters);
     this.clock = clock;
+    this.appQueues = new AppQueues(runs::get, clock);
   }
 
   /** Folds a fact in (also used for the gateway's own writes, so reads see them at once). */
   void apply(RunState incoming) {
     RunState current = runs.get(incoming.runId());
     if (current != null) {
-      long gap = gapMillis(current, incoming);
-      if (gap < -retention.toMillis()) {
+      long gap = RunRetention.gapMillis(current, incoming);
+      if (gap < -retention.retention().toMillis()) {
         return; // a late fact of an earlier run under this id (an Idempotency-Key reused after
         // retention)
       }
-      if (gap > retention.toMillis()) {
+      if (gap > retention.retention().toMillis()) {
         remove(current); // the key was reused after its first run left the retention: a new run
         current = null;
       }
@@ -168,13 +135,9 @@ final class RunStateView {
     track(merged);
     estimates.changed(current, merged);
     onChange.accept(current, merged);
-    notifyWatchers(merged);
+    watchers.changed(merged);
     if (merged.isSettled()) {
-      List<Promise<RunState>> woken = waiters.remove(merged.runId());
-      if (woken != null) {
-        waiting -= woken.size();
-        woken.forEach(p -> p.tryComplete(merged));
-      }
+      waiters.settled(merged);
     }
     while (runs.size() > maxEntries && evictOneFinished()) {
       // evicted one
@@ -184,36 +147,33 @@ final class RunStateView {
   /** Folds in a progress report: a newer one (higher number) replaces the one shown. */
   void progress(String runId, Progress report) {
     // kept even before its run is seen (topics are read side by side); sweep() drops orphans
-    Progress current = progress.get(runId);
-    if (current == null || report.seq() > current.seq()) {
-      progress.put(runId, report);
+    if (notes.progress(runId, report)) {
       RunState state = runs.get(runId);
       if (state != null) {
-        notifyWatchers(state);
+        watchers.changed(state);
       }
     }
   }
 
   /** A retry was queued: {@code newRunId} runs the request of {@code oldRunId} again. */
   void retried(String oldRunId, String newRunId) {
-    retryOf.put(newRunId, oldRunId);
-    retriedAs.put(oldRunId, newRunId);
+    notes.retried(oldRunId, newRunId);
     RunState old = runs.get(oldRunId);
     if (old != null) {
-      notifyWatchers(old);
+      watchers.changed(old);
     }
   }
 
   String retryOf(String runId) {
-    return retryOf.get(runId);
+    return notes.retryOf(runId);
   }
 
   String retriedAs(String runId) {
-    return retriedAs.get(runId);
+    return notes.retriedAs(runId);
   }
 
   Progress progressOf(String runId) {
-    return progress.get(runId);
+    return notes.progressOf(runId);
   }
 
   /**
@@ -222,21 +182,7 @@ final class RunStateView {
    * again), until the returned handle is run. Used by the live event stream.
    */
   Runnable watch(String runId, Consumer<RunState> changed, Runnable gone) {
-    Watcher watcher = new Watcher(changed, gone);
-    watchers.computeIfAbsent(runId, k -> new ArrayList<>()).add(watcher);
-    return () -> {
-      List<Watcher> list = watchers.get(runId);
-      if (list != null && list.remove(watcher) && list.isEmpty()) {
-        watchers.remove(runId);
-      }
-    };
-  }
-
-  private void notifyWatchers(RunState state) {
-    List<Watcher> list = watchers.get(state.runId());
-    if (list != null) {
-      List.copyOf(list).forEach(w -> w.changed().accept(state));
-    }
+    return watchers.watch(runId, changed, gone);
   }
 
   RunState get(String runId) {
@@ -250,7 +196,7 @@ final class RunStateView {
   }
 
   int unfinished(String project) {
-    return unfinishedByProject.getOrDefault(project, 0);
+    return projects.unfinished(project);
   }
 
   /**
@@ -263,40 +209,16 @@ final class RunStateView {
     if (known != null && known.isSettled()) {
       return Future.succeededFuture(known);
     }
-    List<Promise<RunState>> forRun = waiters.get(runId);
-    if (waiting >= maxWaiters || (forRun != null && forRun.size() >= MAX_WAITERS_PER_RUN)) {
-      return Future.succeededFuture(null);
-    }
-    Promise<RunState> promise = Promise.promise();
-    waiters.computeIfAbsent(runId, k -> new ArrayList<>()).add(promise);
-    waiting++;
-    long timer =
-        vertx.setTimer(
-            Math.max(1, timeout.toMillis()),
-            t -> {
-              List<Promise<RunState>> list = waiters.get(runId);
-              if (list != null && list.remove(promise)) {
-                waiting--;
-                if (list.isEmpty()) {
-                  waiters.remove(runId);
-                }
-              }
-              promise.tryComplete(null);
-            });
-    return promise.future().onComplete(x -> vertx.cancelTimer(timer));
+    return waiters.await(runId, timeout);
   }
 
   /** Releases callers waiting for a run that was never queued (its publish failed). */
   void abandonWaiters(String runId) {
-    List<Promise<RunState>> list = waiters.remove(runId);
-    if (list != null) {
-      waiting -= list.size();
-      list.forEach(p -> p.tryComplete(null));
-    }
+    waiters.abandon(runId);
   }
 
   int waiters() {
-    return waiting;
+    return waiters.count();
   }
 
   /**
@@ -315,8 +237,8 @@ final class RunStateView {
         oldest.hasNext() && expired.size() < limit && walked < 10 * limit;
         walked++) {
       RunState state = oldest.next();
-      Instant since = orderAnchor(state);
-      if (since == null || !since.plus(retention).isBefore(now)) {
+      Instant since = RunRetention.orderAnchor(state);
+      if (since == null || !since.plus(retention.retention()).isBefore(now)) {
         break; // in order: every later entry is younger
       }
       if (isExpired(state)) {
@@ -338,19 +260,21 @@ final class RunStateView {
       return merged.due(now);
     }
     if (current == null || current.status() != RunStatus.SCHEDULED) {
-      due.add(new Due(merged.scheduledFor(), merged.runId()));
+      due.add(merged.scheduledFor(), merged.runId());
     }
     return merged;
   }
 
   /** Scheduled runs whose time came are queued now, as the scheduler queues them. */
   private void queueDue(Instant now) {
-    while (!due.isEmpty() && !due.peek().at().isAfter(now)) {
-      RunState state = runs.get(due.poll().runId());
-      if (state != null && state.status() == RunStatus.SCHEDULED) {
-        apply(state.due(now));
-      }
-    }
+    due.takeDue(
+        now,
+        runId -> {
+          RunState state = runs.get(runId);
+          if (state != null && state.status() == RunStatus.SCHEDULED) {
+            apply(state.due(now));
+          }
+        });
   }
 
   /**
@@ -359,9 +283,7 @@ final class RunStateView {
    * with them in {@link #remove}.
    */
   void dropOrphans() {
-    progress.keySet().removeIf(runId -> !runs.containsKey(runId));
-    retryOf.keySet().removeIf(runId -> !runs.containsKey(runId));
-    retriedAs.keySet().removeIf(runId -> !runs.containsKey(runId));
+    notes.dropOrphans(runs.keySet());
   }
 
   int size() {
@@ -369,129 +291,31 @@ final class RunStateView {
   }
 
   private boolean isExpired(RunState state) {
-    Instant since = anchor(state);
-    Duration kept = state.status().isFinal() ? retention : retention.plus(runLifetime);
-    return since != null && since.plus(kept).isBefore(clock.instant());
-  }
-
-  /**
-   * What the retention counts from: the end of an ended run, the scheduled time of one that has not
-   * ended and was scheduled ahead, the creation of any other.
-   */
-  private static Instant anchor(RunState state) {
-    if (!state.status().isFinal()
-        && state.scheduledFor() != null
-        && (state.createdAt() == null || state.scheduledFor().isAfter(state.createdAt()))) {
-      return state.scheduledFor();
-    }
-    return orderAnchor(state);
-  }
-
-  /**
-   * What the view's order follows: the end of an ended run (moved to the back when it ends), the
-   * creation of any other. The sweep stops at the first entry this is within the retention for.
-   */
-  private static Instant orderAnchor(RunState state) {
-    if (state.status().isFinal() && state.completedAt() != null) {
-      return state.completedAt();
-    }
-    return state.createdAt() != null ? state.createdAt() : state.updatedAt();
-  }
-
-  private static long gapMillis(RunState current, RunState incoming) {
-    if (current.createdAt() == null || incoming.createdAt() == null) {
-      return 0;
-    }
-    return incoming.createdAt().toEpochMilli() - current.createdAt().toEpochMilli();
+    return retention.isExpired(state);
   }
 
   /** Evicts the oldest finished run of the project with the most; false when none is finished. */
   private boolean evictOneFinished() {
-    LinkedHashSet<String> largest = null;
-    for (LinkedHashSet<String> finished : finishedByProject.values()) {
-      if (largest == null || finished.size() > largest.size()) {
-        largest = finished;
-      }
-    }
-    if (largest == null || largest.isEmpty()) {
+    String oldest = projects.oldestFinishedOfLargest();
+    if (oldest == null) {
       return false;
     }
-    Iterator<String> oldest = largest.iterator();
-    RunState evicted = runs.get(oldest.next());
+    RunState evicted = runs.get(oldest);
     remove(evicted);
     return true;
   }
 
   private void remove(RunState state) {
-    List<Watcher> watching = watchers.remove(state.runId());
-    if (watching != null) {
-      watching.forEach(w -> w.gone().run());
-    }
+    watchers.gone(state.runId());
     runs.remove(state.runId());
-    progress.remove(state.runId());
-    retryOf.remove(state.runId());
-    retriedAs.remove(state.runId());
+    notes.remove(state.runId());
     untrack(state);
     estimates.changed(state, null);
   }
 
-  /** What {@code GET …/queue} shows for one app. */
-  /**
-   * @param queuedByPriority queued runs per lane, indexed by {@link Priority#ordinal()}; a run
-   *     queued before priorities existed counts as {@code normal}
-   */
-  record QueueStats(
-      int queued,
-      int running,
-      Double oldestQueuedAgeSeconds,
-      int[] queuedByPriority,
-      int scheduled) {}
-
-  /** Queued runs of one app: what its gauge reads at every scrape, so a count and no walk. */
-  int queuedCount(String project, String app) {
-    LinkedHashSet<String> queued = queuedByApp.get(project + "/" + app);
-    return queued == null ? 0 : queued.size();
-  }
-
-  int runningCount(String project, String app) {
-    return runningByApp.getOrDefault(project + "/" + app, 0);
-  }
-
-  QueueStats queue(String project, String app) {
-    String key = project + "/" + app;
-    LinkedHashSet<String> queued = queuedByApp.get(key);
-    Double oldestAge = null;
-    if (queued != null && !queued.isEmpty()) {
-      RunState oldest = runs.get(queued.iterator().next());
-      if (oldest != null && oldest.createdAt() != null) {
-        oldestAge = Math.max(0, clock.millis() - oldest.createdAt().toEpochMilli()) / 1000.0;
-      }
-    }
-    // counted on demand (GET …/queue and the console): keeping counts per lane would cost every
-    // status change a second index; the gauges read queuedCount, which walks nothing
-    int[] byPriority = new int[Priority.values().length];
-    if (queued != null) {
-      for (String runId : queued) {
-        RunState run = runs.get(runId);
-        Priority lane = run == null || run.priority() == null ? Priority.NORMAL : run.priority();
-        byPriority[lane.ordinal()]++;
-      }
-    }
-    return new QueueStats(
-        queued == null ? 0 : queued.size(),
-        runningByApp.getOrDefault(key, 0),
-        oldestAge,
-        byPriority,
-        scheduledByApp.getOrDefault(key, 0));
-  }
-
-  /**
-   * The queued runs of one app, oldest first (a copy: the caller may change the view meanwhile).
-   */
-  List<RunState> queuedRuns(String project, String app) {
-    LinkedHashSet<String> queued =
-        queuedByApp.getOrDefault(project + "/" + app, new LinkedHashSet<>());
-    return queued.stream().map(runs::get).filter(java.util.Objects::nonNull).toList();
+  /** The per-app counts: what {@code GET …/queue}, the console and the queue gauges read. */
+  AppQueues queues() {
+    return appQueues;
   }
 
   /**
@@ -521,64 +345,13 @@ final class RunStateView {
     this.onChange = this.onChange.andThen(listener);
   }
 
-  /** Every "project/app" this view has seen queued or running, sorted. */
-  java.util.SortedSet<String> apps() {
-    java.util.SortedSet<String> apps = new java.util.TreeSet<>(queuedByApp.keySet());
-    apps.addAll(runningByApp.keySet());
-    return apps;
-  }
-
-  /** Called once for every project/app this view meets (to register its gauges). */
-  void onNewApp(java.util.function.BiConsumer<String, String> listener) {
-    this.onNewApp = listener;
-  }
-
   private void track(RunState state) {
-    String key = state.project() + "/" + state.app();
-    if (state.status() == RunStatus.SCHEDULED) {
-      scheduledByApp.merge(key, 1, Integer::sum);
-    } else if (state.status() == RunStatus.QUEUED) {
-      if (!queuedByApp.containsKey(key) && !runningByApp.containsKey(key)) {
-        onNewApp.accept(state.project(), state.app());
-      }
-      queuedByApp.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(state.runId());
-    } else if (state.status() == RunStatus.RUNNING) {
-      if (!queuedByApp.containsKey(key) && !runningByApp.containsKey(key)) {
-        onNewApp.accept(state.project(), state.app());
-      }
-      runningByApp.merge(key, 1, Integer::sum);
-    }
-    if (state.status().isFinal()) {
-      finishedByProject
-          .computeIfAbsent(state.project(), p -> new LinkedHashSet<>())
-          .add(state.runId());
-    } else {
-      unfinishedByProject.merge(state.project(), 1, Integer::sum);
-    }
+    appQueues.track(state);
+    projects.track(state);
   }
 
   private void untrack(RunState state) {
-    String key = state.project() + "/" + state.app();
-    if (state.status() == RunStatus.SCHEDULED) {
-      scheduledByApp.merge(key, -1, (a, b) -> a + b <= 0 ? null : a + b);
-    } else if (state.status() == RunStatus.QUEUED) {
-      LinkedHashSet<String> queued = queuedByApp.get(key);
-      if (queued != null) {
-        queued.remove(state.runId());
-      }
-    } else if (state.status() == RunStatus.RUNNING) {
-      runningByApp.merge(key, -1, (a, b) -> Math.max(0, a + b));
-    }
-    if (state.status().isFinal()) {
-      LinkedHashSet<String> finished = finishedByProject.get(state.project());
-      if (finished != null) {
-        finished.remove(state.runId());
-        if (finished.isEmpty()) {
-          finishedByProject.remove(state.project());
-        }
-      }
-    } else {
-      unfinishedByProject.merge(state.project(), -1, (a, b) -> a + b == 0 ? null : a + b);
-    }
+    appQueues.untrack(state);
+    projects.untrack(state);
   }
 }

@@ -219,9 +219,9 @@ class PredictRequestParserTest {
 
   @Test
   void httpAndHttpsUrlsAreAccepted() {
-    assertTrue(PredictRequestParser.isAbsoluteHttpUrl("http://localhost:9000/hook"));
-    assertTrue(PredictRequestParser.isAbsoluteHttpUrl("HTTPS://Example.com/a?b=c"));
-    assertFalse(PredictRequestParser.isAbsoluteHttpUrl("https:///nohost"));
+    assertTrue(WebhookEndpointCheck.isAbsoluteHttpUrl("http://localhost:9000/hook"));
+    assertTrue(WebhookEndpointCheck.isAbsoluteHttpUrl("HTTPS://Example.com/a?b=c"));
+    assertFalse(WebhookEndpointCheck.isAbsoluteHttpUrl("https:///nohost"));
   }
 
   @Test

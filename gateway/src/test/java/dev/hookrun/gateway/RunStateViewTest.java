@@ -260,7 +260,7 @@ class RunStateViewTest {
     view.apply(queued("a", "now", NOW.plusSeconds(1)));
     assertEquals(RunStatus.SCHEDULED, view.get("later").status());
     assertEquals(at, view.get("later").scheduledFor());
-    RunStateView.QueueStats stats = view.queue("a", "app");
+    AppQueues.QueueStats stats = view.queues().queue("a", "app");
     assertEquals(1, stats.scheduled());
     assertEquals(1, stats.queued(), "a scheduled run is not queued");
 
@@ -271,7 +271,7 @@ class RunStateViewTest {
     moving.advance(Duration.ofHours(1));
     view.sweep(1_000);
     assertEquals(RunStatus.QUEUED, view.get("later").status(), "queued at its time");
-    assertEquals(0, view.queue("a", "app").scheduled());
+    assertEquals(0, view.queues().queue("a", "app").scheduled());
     assertNull(view.get("now"), "the sweep walked past the scheduled run to an expired one");
 
     moving.advance(Duration.ofHours(2).plusMinutes(59));

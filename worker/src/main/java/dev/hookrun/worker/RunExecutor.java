@@ -4,9 +4,7 @@ import dev.hookrun.common.kafka.ShareConsumerLoop;
 import dev.hookrun.common.metrics.Meters;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunHeaders;
-import dev.hookrun.common.run.RunProgress;
 import dev.hookrun.common.run.RunRequest;
-import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.RunStarted;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.run.WebhookEvents;
@@ -42,10 +40,11 @@ import org.slf4j.LoggerFactory;
  * {@code MAX_DELIVERY_ATTEMPTS} times ends {@code failed} with {@code worker_lost} instead of
  * running again, so a run that kills its worker cannot kill them all.
  *
- * <p>Over 300 lines on purpose: starting, cancelling, timing out, publishing, settling and draining
- * a run all change the same in-flight bookkeeping (per run id, the in-flight count that sets the
- * member's demand), and each must see the others' last step; publishing and the model contract
- * already live elsewhere ({@code ResultPublisher}, {@code Model}).
+ * <p>Starting, cancelling, timing out, settling and draining a run change the same in-flight
+ * bookkeeping (per run id, the in-flight count that sets the member's demand) and stay here; the
+ * progress throttle ({@link ProgressReports}), the time limit ({@link RunTimeLimit}) and the way
+ * from an outcome to the results topic ({@link OutcomePublisher}) live in their own classes. Still
+ * over 300 lines for that reason: each step here must see the others' last change to a run.
  */
 final class RunExecutor {
 
@@ -55,7 +54,8 @@ final class RunExecutor {
   private final Vertx vertx;
   private final ModelRegistry models;
   private final ResultPublisher publisher;
-  private ResultOffloader offloader;
+  private final ProgressReports progress;
+  private final OutcomePublisher outcomes;
   private final WorkerConfig config;
   private final String workerName;
   private final Clock clock;
@@ -80,11 +80,13 @@ final class RunExecutor {
     this.config = config;
     this.workerName = workerName;
     this.clock = clock;
+    this.progress = new ProgressReports(vertx, publisher, config, clock, this::publishRunning);
+    this.outcomes = new OutcomePublisher(publisher, workerName, clock);
   }
 
   /** Large results go to the result store before their outcome is published. */
   void offloadLargeResults(ResultOffloader offloader) {
-    this.offloader = offloader;
+    outcomes.offloadLargeResults(offloader);
   }
 
   /** The member this executor settles records with; it asks for records while it has room. */
@@ -198,12 +200,12 @@ final class RunExecutor {
         request.app(),
         Duration.between(request.createdAt() == null ? now : request.createdAt(), now));
     try {
-      run.modelRun = model.start(request.input(), progress -> onProgress(run, progress));
+      run.modelRun = model.start(request.input(), report -> progress.report(run, report));
     } catch (RuntimeException e) {
       complete(run, RunStatus.FAILED, null, modelError(e));
       return;
     }
-    Duration limit = runTimeLimit(request);
+    Duration limit = RunTimeLimit.of(request, config.maxRunTime());
     run.timeoutTimer =
         vertx.setTimer(
             Math.max(1, limit.toMillis()),
@@ -212,12 +214,6 @@ final class RunExecutor {
               run.modelRun.cancel();
             });
     run.modelRun.result().onComplete(outcome -> modelFinished(run, outcome));
-  }
-
-  /** The request's own limit when it is stricter than the worker's MAX_RUN_TIME. */
-  private Duration runTimeLimit(RunRequest request) {
-    Duration asked = request.executionTimeout();
-    return asked != null && asked.compareTo(config.maxRunTime()) < 0 ? asked : config.maxRunTime();
   }
 
   private void publishRunning(InFlightRun run) {
@@ -241,53 +237,6 @@ final class RunExecutor {
     }
   }
 
-  /**
-   * Keeps the newest report and publishes at most one per PROGRESS_MIN_INTERVAL: a model may report
-   * every millisecond without costing a Kafka record each time.
-   */
-  private void onProgress(InFlightRun run, JsonObject progress) {
-    if (run.publishing != null || run.abandoned || progress == null) {
-      return;
-    }
-    run.pendingProgress = progress.copy();
-    if (run.progressTimer != -1) {
-      return; // the newest report goes out when the interval is over
-    }
-    long wait = run.lastProgressAtMillis + config.progressMinInterval().toMillis() - clock.millis();
-    if (wait <= 0) {
-      publishProgress(run);
-    } else {
-      run.progressTimer =
-          vertx.setTimer(
-              wait,
-              t -> {
-                run.progressTimer = -1;
-                publishProgress(run);
-              });
-    }
-  }
-
-  private void publishProgress(InFlightRun run) {
-    if (run.pendingProgress == null || run.publishing != null || run.abandoned) {
-      return;
-    }
-    publishRunning(run); // a progress event never comes before the start event
-    run.lastProgressAtMillis = clock.millis();
-    run.progressSeq++;
-    RunRequest request = run.request;
-    publisher.progress(
-        new RunProgress(
-            request.runId(),
-            request.project(),
-            request.app(),
-            run.progressSeq,
-            run.pendingProgress,
-            clock.instant(),
-            request.webhookEndpoint(),
-            request.webhookEvents()));
-    run.pendingProgress = null;
-  }
-
   private void modelFinished(InFlightRun run, AsyncResult<Object> outcome) {
     if (run.abandoned) {
       return;
@@ -302,14 +251,7 @@ final class RunExecutor {
                 run,
                 RunStatus.FAILED,
                 null,
-                new RunError(
-                    "timeout",
-                    run.request.executionTimeout() != null
-                            && run.request.executionTimeout().compareTo(config.maxRunTime()) < 0
-                        ? "The run exceeded its execution_timeout_seconds of "
-                            + run.request.executionTimeout().toMillis() / 1000.0
-                            + " s."
-                        : "The run exceeded the maximum run time of " + config.maxRunTime() + "."));
+                RunTimeLimit.exceeded(run.request, config.maxRunTime()));
         case CANCELLED -> complete(run, RunStatus.CANCELLED, null, null);
         default -> complete(run, RunStatus.FAILED, null, modelError(outcome.cause()));
       }
@@ -321,36 +263,11 @@ final class RunExecutor {
   private void complete(InFlightRun run, RunStatus status, Object result, RunError error) {
     vertx.cancelTimer(run.runningStateTimer);
     vertx.cancelTimer(run.progressTimer); // the outcome supersedes a report still waiting
-    // A run that never reached its model (cancelled while queued, expired) was never started.
-    RunResult outcome =
-        RunResult.of(
-            run.request,
-            status,
-            result,
-            error,
-            run.modelRun == null ? null : run.startedAt,
-            clock.instant(),
-            workerName);
-    Future<RunResult> toPublish =
-        offloader == null
-            ? Future.succeededFuture(outcome)
-            : offloader.offload(outcome, () -> run.abandoned);
     run.publishing =
-        toPublish
-            .compose(o -> publisher.publish(o, () -> run.abandoned))
+        outcomes
+            .publish(run, status, result, error)
             .onSuccess(
                 written -> {
-                  LOG.atInfo()
-                      .addKeyValue("run_id", run.request.runId())
-                      .log(
-                          "run {} {} in {} ms",
-                          run.request.runId(),
-                          written.status().wire(),
-                          written.runTimeMs());
-                  Meters.runFinished(
-                      run.request.app(),
-                      written.status().wire(),
-                      Duration.ofMillis(written.runTimeMs()));
                   settle(run, AcknowledgeType.ACCEPT);
                   release(run);
                 });

@@ -1,17 +1,20 @@
 package dev.hookrun.common.metrics;
 
+import static dev.hookrun.common.metrics.MeterRegistrations.cached;
+import static dev.hookrun.common.metrics.MeterRegistrations.forgetHolder;
+import static dev.hookrun.common.metrics.MeterRegistrations.lagHolder;
+import static dev.hookrun.common.metrics.MeterRegistrations.registry;
+import static dev.hookrun.common.metrics.MeterRegistrations.summedGauge;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
@@ -25,7 +28,8 @@ import java.util.function.IntSupplier;
  *
  * <p>Over 300 lines (as formatted) on purpose: it is the catalog of every meter name, one short
  * method each, so that docs/operating.md has one file to match; splitting it by stage would bring
- * back names spelled in two places.
+ * back names spelled in two places. How meters are registered once and shared is apart, in {@link
+ * MeterRegistrations}.
  */
 public final class Meters {
 
@@ -47,27 +51,8 @@ public final class Meters {
   private static final List<IntSupplier> IN_FLIGHT = new CopyOnWriteArrayList<>();
   private static final java.util.concurrent.atomic.AtomicBoolean IN_FLIGHT_REGISTERED =
       new java.util.concurrent.atomic.AtomicBoolean();
-  private static final Map<Meter.Id, AtomicLong> LAG_HOLDERS = new ConcurrentHashMap<>();
-  private static final Map<String, List<IntSupplier>> SUMMED = new ConcurrentHashMap<>();
 
   private Meters() {}
-
-  /**
-   * Meters built once per name and tags: building and registering one is a registry lookup with tag
-   * sorting and equality, which the profile showed at several per cent of a gateway's event loop
-   * when done per request.
-   */
-  private static final java.util.concurrent.ConcurrentHashMap<String, Object> CACHE =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  @SuppressWarnings("unchecked")
-  private static <M> M cached(String key, java.util.function.Supplier<M> build) {
-    return (M) CACHE.computeIfAbsent(key, k -> build.get());
-  }
-
-  private static MeterRegistry registry() {
-    return ServiceMetrics.registry();
-  }
 
   /**
    * Gateway: a route handler that counts each predict answer by status, placed before the predict
@@ -177,7 +162,7 @@ public final class Meters {
       String value = meter.getId().getTag(key);
       if (value != null && matches.test(value)) {
         registry().remove(meter);
-        LAG_HOLDERS.remove(meter.getId());
+        forgetHolder(meter.getId());
       }
     }
   }
@@ -513,38 +498,5 @@ public final class Meters {
                     .tag("reason", reason)
                     .register(registry()))
         .increment();
-  }
-
-  /**
-   * A gauge summing every source registered under its name and tags: one per scheduler in a
-   * process, several only in tests, where a gauge bound to the first source would go stale.
-   */
-  private static Runnable summedGauge(
-      String name, String description, Tags tags, IntSupplier source) {
-    List<IntSupplier> sources =
-        SUMMED.computeIfAbsent(
-            name + tags,
-            key -> {
-              List<IntSupplier> list = new CopyOnWriteArrayList<>();
-              Gauge.builder(name, list, all -> all.stream().mapToInt(IntSupplier::getAsInt).sum())
-                  .description(description)
-                  .tags(tags)
-                  .strongReference(true)
-                  .register(registry());
-              return list;
-            });
-    sources.add(source);
-    return () -> sources.remove(source);
-  }
-
-  private static AtomicLong lagHolder(String name, String description, Tags tags) {
-    AtomicLong holder = new AtomicLong();
-    Gauge gauge =
-        Gauge.builder(name, holder, AtomicLong::doubleValue)
-            .description(description)
-            .tags(tags)
-            .register(registry());
-    // Registering an existing id returns the first gauge, bound to the first holder: reuse it.
-    return LAG_HOLDERS.computeIfAbsent(gauge.getId(), id -> holder);
   }
 }

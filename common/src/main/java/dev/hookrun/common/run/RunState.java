@@ -9,6 +9,10 @@ import java.time.Instant;
  * request (queued), the worker's {@code running} record and outcome, the dispatcher's delivery
  * states and a gateway's cancel command. It is never itself written to Kafka.
  *
+ * <p>The merge rules ({@link RunStateMerge}) and the JSON form ({@link RunStateJson}) live in their
+ * own classes. Still over 300 lines for a reason: each factory names the stage's fact it stands
+ * for, and with sixteen components every state it makes is a long constructor call.
+ *
  * @param result the model's JSON output, or a {@link StoredResult} when it was too large to travel
  *     inline (readers show its description and a signed URL instead)
  * @param source which stage's fact decided the status: {@code gateway}, {@code worker} or {@code
@@ -261,13 +265,6 @@ public record RunState(
   }
 
   /**
-   * Combines what a reader knew with a newer record of the same run. Records come from several
-   * stages (and, after a worker was replaced, from more than one worker), so the latest record is
-   * not always the most advanced: a final state is never replaced by a non-final one, a worker's
-   * outcome replaces a gateway's cancel (the run had already finished), and webhook progress only
-   * moves forward.
-   */
-  /**
    * The same state for a long-lived view: repeated strings shared through {@code strings}, and a
    * JSON object or array result kept as its text ({@link EncodedJson}; {@link #result()} decodes it
    * again). About half the memory per finished run.
@@ -323,37 +320,15 @@ public record RunState(
     return result instanceof StoredResult ref ? ref : null;
   }
 
+  /**
+   * Combines what a reader knew with a newer record of the same run (see {@link RunStateMerge}).
+   */
   public static RunState merge(RunState current, RunState incoming) {
-    if (current == null) {
-      return incoming;
-    }
-    RunState run = current;
-    if (!current.status.isFinal()) {
-      if (incoming.status.isFinal() || incoming.status.ordinal() >= current.status.ordinal()) {
-        run = incoming;
-      }
-    } else if (incoming.status.isFinal()
-        && current.workerId == null
-        && (incoming.workerId != null || "dispatcher".equals(current.source))) {
-      run = incoming;
-    }
-    WebhookState webhook = current.webhook;
-    if (incoming.webhook != null
-        && (webhook == null || incoming.webhook.progress() >= webhook.progress())) {
-      webhook = incoming.webhook;
-    }
-    // only the request carries the priority and start time: the worker's and dispatcher's facts
-    // keep them
-    Priority priority = current.priority != null ? current.priority : incoming.priority;
-    Instant scheduledFor =
-        current.scheduledFor != null ? current.scheduledFor : incoming.scheduledFor;
-    return run.withWebhook(webhook, run.source, incoming.updatedAt)
-        .withPriority(priority)
-        .withScheduledFor(scheduledFor);
+    return RunStateMerge.merge(current, incoming);
   }
 
   /** The same state with {@code level} as its priority (this one when it already is). */
-  private RunState withPriority(Priority level) {
+  RunState withPriority(Priority level) {
     if (level == priority) {
       return this;
     }
@@ -376,7 +351,7 @@ public record RunState(
         scheduledFor);
   }
 
-  private RunState withScheduledFor(Instant at) {
+  RunState withScheduledFor(Instant at) {
     if (at == scheduledFor) {
       return this;
     }
@@ -400,25 +375,6 @@ public record RunState(
   }
 
   public JsonObject toJson() {
-    Object output = result();
-    JsonObject json =
-        Json.run(runId, project, app, status)
-            .put("created_at", Json.time(createdAt))
-            .put("started_at", Json.time(startedAt))
-            .put("completed_at", Json.time(completedAt))
-            .put("run_time_ms", runTimeMs)
-            .put("worker_id", workerId)
-            .put("result", output instanceof StoredResult ref ? ref.toJson() : output)
-            .put("error", Json.error(error))
-            .put("webhook", webhook == null ? null : webhook.toJson())
-            .put("source", source)
-            .put("updated_at", Json.time(updatedAt));
-    if (priority != null) {
-      json.put(Priority.FIELD, priority.wire());
-    }
-    if (scheduledFor != null) {
-      json.put("scheduled_for", Json.time(scheduledFor));
-    }
-    return json;
+    return RunStateJson.toJson(this);
   }
 }
