@@ -154,11 +154,13 @@ final class BatchSubmitHandler implements Handler<RoutingContext> {
               parsed.input(),
               parsed.webhookEndpoint(),
               now,
-              now.plus(parsed.queueTtl()),
+              // as for a predict: the time-to-live in the queue counts from when it may start
+              (parsed.scheduledFor() != null ? parsed.scheduledFor() : now).plus(parsed.queueTtl()),
               parsed.webhookEvents(),
               parsed.executionTimeout(),
               null,
-              parsed.priority());
+              parsed.priority(),
+              parsed.scheduledFor());
       var member = new RunRecords.BatchItem(record.batchId(), i, item.customId());
       requests.add(request);
       items.add(member);
