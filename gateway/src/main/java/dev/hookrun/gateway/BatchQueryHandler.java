@@ -65,25 +65,15 @@ final class BatchQueryHandler {
     }
     BatchRecord record = batch.record();
     JsonArray runs = new JsonArray();
-    int last = -1;
-    int index = after + 1;
-    for (; index < batch.size() && runs.size() < limit; index++) {
-      String runId = batch.runId(index);
-      if (runId == null) {
-        continue; // not read yet
-      }
+    BatchView.Page page = batch.page(after, limit);
+    for (int index : page.indexes()) {
       RunStatus status = batch.status(index);
       runs.add(
           new JsonObject()
               .put("index", index)
               .put("custom_id", batch.customId(index))
-              .put("run_id", runId)
+              .put("run_id", batch.runId(index))
               .put("status", status == null ? null : status.wire()));
-      last = index;
-    }
-    boolean more = false;
-    for (int i = index; i < batch.size() && !more; i++) {
-      more = batch.runId(i) != null;
     }
     JsonObject body =
         new JsonObject()
@@ -97,7 +87,7 @@ final class BatchQueryHandler {
                 "completed_at", batch.completedAt() == null ? null : batch.completedAt().toString())
             .put("webhook", webhook(batch))
             .put("runs", runs)
-            .put("next_after", more ? last : null);
+            .put("next_after", page.nextAfter());
     JsonReply.send(ctx, 200, body);
   }
 
