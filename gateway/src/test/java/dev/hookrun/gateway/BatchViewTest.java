@@ -42,7 +42,7 @@ class BatchViewTest {
   }
 
   private static BatchRecord record(String batchId, int count) {
-    return new BatchRecord(batchId, PROJECT, APP, count, null, null, NOW);
+    return new BatchRecord(batchId, PROJECT, APP, count, null, null, NOW, null);
   }
 
   private static String runId(String batchId, int index) {

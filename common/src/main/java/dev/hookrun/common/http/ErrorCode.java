@@ -25,6 +25,8 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405, "method_not_allowed"),
   RUN_FINISHED(409, "run_finished"),
   RUN_NOT_RETRYABLE(409, "run_not_retryable"),
+  /** An Idempotency-Key sent again with another request than the first time it was used. */
+  IDEMPOTENCY_KEY_REUSED(409, "idempotency_key_reused"),
   BODY_TOO_LARGE(413, "body_too_large"),
   /** A batch with more inputs than BATCH_MAX_ITEMS. */
   TOO_MANY_INPUTS(413, "too_many_inputs"),
