@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,11 +105,14 @@ final class BatchQueryHandler {
         open.add(state);
       }
     }
-    List<Future<Void>> sends = new ArrayList<>(open.size());
+    List<ProducerRecord<String, String>> commands = new ArrayList<>(open.size());
     for (RunState state : open) {
       CancelCommand command = new CancelCommand(state.runId(), state.project(), clock.instant());
-      sends.add(sender.send(topics.cancels(), state.runId(), command.toJson().encode()));
+      commands.add(
+          new ProducerRecord<>(topics.cancels(), state.runId(), command.toJson().encode()));
     }
+    // side by side in chunks, as the batch's items went out: a 10,000-run batch is one answer
+    List<Future<Void>> sends = commands.isEmpty() ? List.of() : sender.sendAll(commands);
     Future.join(sends)
         .onComplete(
             done -> {
