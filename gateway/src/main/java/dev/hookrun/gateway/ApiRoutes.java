@@ -122,7 +122,7 @@ final class ApiRoutes {
     router
         .post("/v3/:project/:app/predict")
         .handler(Meters.countPredictAnswers())
-        .handler(new PredictHandler(config, publisher, view, admission, clock, links));
+        .handler(new PredictHandler(config, publisher, view, admission, clock, links, records));
     router.get("/v3/:project/:app/runs/:run_id").handler(new RunStatusHandler(lookup, links));
     completions = new BatchCompletions(vertx, sender, topics, batches, clock);
     router

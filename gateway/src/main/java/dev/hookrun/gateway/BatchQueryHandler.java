@@ -13,6 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,25 +66,15 @@ final class BatchQueryHandler {
     }
     BatchRecord record = batch.record();
     JsonArray runs = new JsonArray();
-    int last = -1;
-    int index = after + 1;
-    for (; index < batch.size() && runs.size() < limit; index++) {
-      String runId = batch.runId(index);
-      if (runId == null) {
-        continue; // not read yet
-      }
+    BatchView.Page page = batch.page(after, limit);
+    for (int index : page.indexes()) {
       RunStatus status = batch.status(index);
       runs.add(
           new JsonObject()
               .put("index", index)
               .put("custom_id", batch.customId(index))
-              .put("run_id", runId)
+              .put("run_id", batch.runId(index))
               .put("status", status == null ? null : status.wire()));
-      last = index;
-    }
-    boolean more = false;
-    for (int i = index; i < batch.size() && !more; i++) {
-      more = batch.runId(i) != null;
     }
     JsonObject body =
         new JsonObject()
@@ -97,7 +88,7 @@ final class BatchQueryHandler {
                 "completed_at", batch.completedAt() == null ? null : batch.completedAt().toString())
             .put("webhook", webhook(batch))
             .put("runs", runs)
-            .put("next_after", more ? last : null);
+            .put("next_after", page.nextAfter());
     JsonReply.send(ctx, 200, body);
   }
 
@@ -114,11 +105,14 @@ final class BatchQueryHandler {
         open.add(state);
       }
     }
-    List<Future<Void>> sends = new ArrayList<>(open.size());
+    List<ProducerRecord<String, String>> commands = new ArrayList<>(open.size());
     for (RunState state : open) {
       CancelCommand command = new CancelCommand(state.runId(), state.project(), clock.instant());
-      sends.add(sender.send(topics.cancels(), state.runId(), command.toJson().encode()));
+      commands.add(
+          new ProducerRecord<>(topics.cancels(), state.runId(), command.toJson().encode()));
     }
+    // side by side in chunks, as the batch's items went out: a 10,000-run batch is one answer
+    List<Future<Void>> sends = commands.isEmpty() ? List.of() : sender.sendAll(commands);
     Future.join(sends)
         .onComplete(
             done -> {

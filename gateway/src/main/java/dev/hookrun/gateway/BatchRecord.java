@@ -11,6 +11,8 @@ import java.util.List;
  * headers, so this record stays small whatever the batch's size.
  *
  * @param webhookEvents the batch's own filter; null: the default ({@code batch.completed})
+ * @param requestHash the {@link RequestFingerprint} of the body that made the batch; a repeat of
+ *     its Idempotency-Key must match it (null in a record written before it was kept)
  */
 record BatchRecord(
     String batchId,
@@ -19,7 +21,8 @@ record BatchRecord(
     int count,
     String webhookEndpoint,
     List<String> webhookEvents,
-    Instant createdAt) {
+    Instant createdAt,
+    String requestHash) {
 
   /** Batch ids are told apart from run ids (a batch's webhook states share the runs' topic). */
   static final String ID_PREFIX = "batch_";
@@ -46,7 +49,8 @@ record BatchRecord(
         .put("count", count)
         .put("webhook_endpoint", webhookEndpoint)
         .put("webhook_events_filter", webhookEvents == null ? null : new JsonArray(webhookEvents))
-        .put("created_at", createdAt.toString());
+        .put("created_at", createdAt.toString())
+        .put("request_hash", requestHash);
   }
 
   static BatchRecord fromJson(JsonObject json) {
@@ -58,6 +62,7 @@ record BatchRecord(
         json.getInteger("count"),
         json.getString("webhook_endpoint"),
         events == null ? null : events.stream().map(String::valueOf).toList(),
-        Instant.parse(json.getString("created_at")));
+        Instant.parse(json.getString("created_at")),
+        json.getString("request_hash"));
   }
 }

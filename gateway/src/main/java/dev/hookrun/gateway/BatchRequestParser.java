@@ -31,10 +31,12 @@ final class BatchRequestParser {
   record Item(PredictRequestParser.Parsed parsed, String customId) {}
 
   /**
-   * A parsed batch: its items in order, where its {@code batch.completed} goes (null: nowhere) and
-   * whether that webhook is wanted.
+   * A parsed batch: its items in order, where its {@code batch.completed} goes (null: nowhere),
+   * whether that webhook is wanted, and the {@link RequestFingerprint} of what was sent (the same
+   * for a JSON and an NDJSON body saying the same).
    */
-  record Batch(List<Item> items, String webhookEndpoint, List<String> webhookEvents) {}
+  record Batch(
+      List<Item> items, String webhookEndpoint, List<String> webhookEvents, String fingerprint) {}
 
   record Outcome(Batch batch, ApiError error) {
     static Outcome fail(ApiError error) {
@@ -136,6 +138,13 @@ final class BatchRequestParser {
   }
 
   private Outcome parseItems(String app, List<Object> raw, Object webhook, Object events) {
+    // before the items are taken apart (their custom_id is removed from them)
+    String fingerprint =
+        RequestFingerprint.of(
+            new JsonObject()
+                .put(INPUTS, new JsonArray(raw))
+                .put(PredictRequestParser.WEBHOOK_FIELD, webhook)
+                .put(WebhookEvents.FIELD, events));
     String endpoint = null;
     if (webhook != null) {
       String problem =
@@ -198,7 +207,7 @@ final class BatchRequestParser {
       }
       parsed.add(new Item(outcome.parsed(), customId));
     }
-    return new Outcome(new Batch(parsed, endpoint, filter), null);
+    return new Outcome(new Batch(parsed, endpoint, filter, fingerprint), null);
   }
 
   private ApiError tooMany(int count) {

@@ -109,6 +109,16 @@ final class BatchSubmitHandler implements Handler<RoutingContext> {
     String batchId = BatchRecord.idFor(project, key);
     BatchRequestParser.Batch batch = outcome.batch();
     BatchView.Batch known = idempotencyKey == null ? null : batches.get(batchId);
+    if (known != null
+        && known.record() != null
+        && known.record().requestHash() != null
+        && !known.record().requestHash().equals(batch.fingerprint())) {
+      JsonReply.send(
+          ctx,
+          ErrorCode.IDEMPOTENCY_KEY_REUSED.status(),
+          IdempotencyConflict.error("batch").toJson().put("batch_id", batchId));
+      return;
+    }
     if (known != null && known.record() != null && known.seen() == known.record().count()) {
       ctx.response().putHeader("Idempotent-Replayed", "true");
       accepted(ctx, known.record());
@@ -128,7 +138,8 @@ final class BatchSubmitHandler implements Handler<RoutingContext> {
                 batch.items().size(),
                 batch.webhookEndpoint(),
                 batch.webhookEvents(),
-                now);
+                now,
+                batch.fingerprint());
     publish(ctx, record, batch, key, now);
   }
 
@@ -154,11 +165,13 @@ final class BatchSubmitHandler implements Handler<RoutingContext> {
               parsed.input(),
               parsed.webhookEndpoint(),
               now,
-              now.plus(parsed.queueTtl()),
+              // as for a predict: the time-to-live in the queue counts from when it may start
+              (parsed.scheduledFor() != null ? parsed.scheduledFor() : now).plus(parsed.queueTtl()),
               parsed.webhookEvents(),
               parsed.executionTimeout(),
               null,
-              parsed.priority());
+              parsed.priority(),
+              parsed.scheduledFor());
       var member = new RunRecords.BatchItem(record.batchId(), i, item.customId());
       requests.add(request);
       items.add(member);

@@ -7,9 +7,11 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -88,6 +90,25 @@ final class BatchView {
       return statuses[index];
     }
 
+    /**
+     * Up to {@code limit} of the items read so far, in index order from the first after {@code
+     * after} (-1: from the start); {@code more} when a read item follows the last one given.
+     */
+    Page page(int after, int limit) {
+      List<Integer> indexes = new ArrayList<>(Math.min(limit, runIds.length));
+      int index = Math.max(after + 1, 0);
+      for (; index < runIds.length && indexes.size() < limit; index++) {
+        if (runIds[index] != null) { // an item not read yet is left out
+          indexes.add(index);
+        }
+      }
+      boolean more = false;
+      for (int i = index; i < runIds.length && !more; i++) {
+        more = runIds[i] != null;
+      }
+      return new Page(indexes, more);
+    }
+
     /** Items by status, every status named (0 when none). */
     JsonObject counts() {
       int[] byStatus = new int[RunStatus.values().length];
@@ -129,6 +150,14 @@ final class BatchView {
           lastEnded = at;
         }
       }
+    }
+  }
+
+  /** A page of a batch's items: their indexes, and whether more follow. */
+  record Page(List<Integer> indexes, boolean more) {
+    /** The index to pass as {@code after} for the next page; null when none follows. */
+    Integer nextAfter() {
+      return more && !indexes.isEmpty() ? indexes.get(indexes.size() - 1) : null;
     }
   }
 

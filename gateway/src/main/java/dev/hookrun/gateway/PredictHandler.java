@@ -7,6 +7,7 @@ import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -36,6 +37,7 @@ final class PredictHandler implements Handler<RoutingContext> {
   private final Clock clock;
   private final ResultLinks links;
   private final RunAdmission admission;
+  private final RunRecords records;
 
   PredictHandler(
       GatewayConfig config,
@@ -43,8 +45,10 @@ final class PredictHandler implements Handler<RoutingContext> {
       RunStateView view,
       RunAdmission admission,
       Clock clock,
-      ResultLinks links) {
+      ResultLinks links,
+      RunRecords records) {
     this.links = links;
+    this.records = records;
     this.admission = admission;
     this.config = config;
     this.parser =
@@ -118,7 +122,20 @@ final class PredictHandler implements Handler<RoutingContext> {
       runId = fresh.runId();
     }
 
+    // the body as sent, fields in any order; only a keyed request is ever compared
+    String requestHash =
+        idempotencyKey == null
+            ? null
+            : RequestFingerprint.of(Json.decodeValue(ctx.body().buffer()));
     RunState existing = idempotencyKey == null ? null : view.get(runId);
+    String firstHash = existing == null ? null : records.requestHash(runId);
+    if (firstHash != null && !firstHash.equals(requestHash)) {
+      JsonReply.send(
+          ctx,
+          ErrorCode.IDEMPOTENCY_KEY_REUSED.status(),
+          IdempotencyConflict.error("run").toJson().put("run_id", runId));
+      return;
+    }
     if (existing != null) {
       // The same key again (on this gateway or another): the same run, never a second one.
       ctx.response().putHeader("Idempotent-Replayed", "true");
@@ -151,8 +168,7 @@ final class PredictHandler implements Handler<RoutingContext> {
             parsed.scheduledFor());
     // Registered before publishing, so an outcome faster than the acknowledgement is not missed.
     Future<RunState> result = async ? null : view.awaitFinal(runId, wait);
-    publisher
-        .publish(request)
+    (requestHash == null ? publisher.publish(request) : publisher.publish(request, requestHash))
         .onComplete(
             done -> {
               if (done.failed()) {
@@ -181,6 +197,9 @@ final class PredictHandler implements Handler<RoutingContext> {
               // The request record is the queued state for every other gateway; this one sees it at
               // once.
               RunState queued = RunState.queued(request, now);
+              if (requestHash != null) {
+                records.requestSent(runId, requestHash);
+              }
               view.apply(queued);
               if (async) {
                 accepted(ctx, queued, request.webhookEndpoint() != null);

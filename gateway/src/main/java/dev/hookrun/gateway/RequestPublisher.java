@@ -48,7 +48,21 @@ final class RequestPublisher {
 
   /** Fails with a {@link SendFailure} (see {@link KafkaSender}). */
   Future<Void> publish(RunRequest request) {
-    return publish(request, null);
+    return publish(request, (RunRecords.BatchItem) null);
+  }
+
+  /**
+   * Publishes a request sent with an Idempotency-Key, with the {@link RequestFingerprint} of its
+   * body, which every gateway keeps to tell a repeat of the key from a reuse.
+   */
+  Future<Void> publish(RunRequest request, String requestHash) {
+    try {
+      var record = record(request, null);
+      record.headers().add(RunHeaders.REQUEST_HASH, RunHeaders.bytes(requestHash));
+      return sender.send(record);
+    } catch (SendFailure tooLarge) {
+      return Future.failedFuture(tooLarge);
+    }
   }
 
   /**

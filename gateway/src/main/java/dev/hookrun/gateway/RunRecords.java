@@ -49,8 +49,12 @@ final class RunRecords {
    */
   sealed interface Fact {}
 
-  /** A request: the run is queued (and may retry another, or be item {@code item} of a batch). */
-  record Accepted(RunState queued, String retryOf, BatchItem item) implements Fact {}
+  /**
+   * A request: the run is queued (and may retry another, or be item {@code item} of a batch);
+   * {@code requestHash} when it was sent with an Idempotency-Key.
+   */
+  record Accepted(RunState queued, String retryOf, BatchItem item, String requestHash)
+      implements Fact {}
 
   /** Which batch a request is an item of, at which index, and the caller's name for it. */
   record BatchItem(String batchId, int index, String customId) {}
@@ -73,6 +77,11 @@ final class RunRecords {
   private final RunStateView view;
   private final BatchView batches;
   private final Map<String, Instant> earlyCancels = new HashMap<>();
+
+  /**
+   * Request fingerprints of runs sent with an Idempotency-Key, by run id, while the run is kept.
+   */
+  private final Map<String, String> requestHashes = new HashMap<>();
 
   /**
    * Shares the strings that repeat across runs in the view; used by {@link #decode} only, on the
@@ -105,7 +114,8 @@ final class RunRecords {
       return new Accepted(
           queued(record).compacted(strings),
           RunHeaders.text(record.headers(), RunHeaders.RETRY_OF),
-          batchItem(record.headers()));
+          batchItem(record.headers()),
+          RunHeaders.text(record.headers(), RunHeaders.REQUEST_HASH));
     }
     if (record.value() == null) {
       return null; // a tombstone: nothing to show
@@ -184,6 +194,9 @@ final class RunRecords {
           item.batchId(), item.index(), queued.runId(), item.customId(), view.get(queued.runId()));
     }
     view.apply(queued);
+    if (accepted.requestHash() != null) {
+      requestHashes.put(queued.runId(), accepted.requestHash());
+    }
     if (accepted.retryOf() != null) {
       view.retried(accepted.retryOf(), queued.runId());
     }
@@ -252,6 +265,21 @@ final class RunRecords {
    */
   void sweep() {
     earlyCancels.clear();
+    requestHashes.keySet().removeIf(runId -> view.get(runId) == null);
+  }
+
+  /**
+   * The fingerprint of the request that made a run sent with an Idempotency-Key; null for a run
+   * sent without one (or before fingerprints were kept).
+   */
+  String requestHash(String runId) {
+    return requestHashes.get(runId);
+  }
+
+  /** This gateway's own request, known before its record is read back. */
+  void requestSent(String runId, String requestHash) {
+    requestHashes.put(
+        runId, requestHash); // a key reused after its run left the retention: the new one
   }
 
   /**

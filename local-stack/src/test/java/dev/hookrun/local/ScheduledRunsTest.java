@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hookrun.dispatcher.DispatcherVerticle;
 import dev.hookrun.testkit.TestHttp;
 import dev.hookrun.testkit.WebhookReceiver;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Runs scheduled ahead ({@code run_at}, {@code delay_seconds}): {@code scheduled} with their time
  * until it comes, then queued and started within a second of it; cancellable meanwhile; on time
- * across a scheduler restart; their queue time-to-live counted from their time.
+ * across a restart of the scheduler or the gateway, and run and delivered once when the worker or
+ * the dispatcher is replaced before their time; their queue time-to-live counted from their time.
  */
 class ScheduledRunsTest {
 
@@ -135,6 +137,89 @@ class ScheduledRunsTest {
         .atMost(Duration.ofSeconds(20))
         .until(() -> status(gw.http(), runId).getString("status").equals("succeeded"));
     startedOnTime(status(gw.http(), runId), runAt);
+  }
+
+  /**
+   * A gateway started while the run waits knows it from the request alone: {@code scheduled} with
+   * its time, then it runs.
+   */
+  @Test
+  void aRunScheduledBeforeTheGatewayIsReplacedIsScheduledOnTheNewOneThenRuns() {
+    var first = stack.gateway();
+    stack.worker("w1");
+    Instant runAt = Instant.now().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
+    String runId =
+        predict(first.http(), new JsonObject().put("delayMins", 0).put("run_at", runAt.toString()));
+    first.process().close().await();
+
+    var second = stack.gateway();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> second.http().get(APP + "/runs/" + runId).status() == 200);
+    JsonObject scheduled = status(second.http(), runId);
+    assertEquals("scheduled", scheduled.getString("status"), scheduled::encode);
+    assertEquals(runAt.toString(), scheduled.getString("scheduled_for"));
+    assertEquals(1, second.http().get(APP + "/queue").json().getInteger("scheduled"));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> status(second.http(), runId).getString("status").equals("succeeded"));
+    JsonObject finished = status(second.http(), runId);
+    startedOnTime(finished, runAt);
+    assertEquals(runAt.toString(), finished.getString("scheduled_for"));
+  }
+
+  /** The scheduler holds the run, not a worker: the worker there at its time runs it. */
+  @Test
+  void aRunScheduledBeforeTheWorkerIsReplacedIsRunByTheNewOne() {
+    var gw = stack.gateway();
+    var first = stack.worker("w1");
+    Instant runAt = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS);
+    String runId =
+        predict(gw.http(), new JsonObject().put("delayMins", 0).put("run_at", runAt.toString()));
+    first.process().close().await();
+    stack.worker("w2");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> status(gw.http(), runId).getString("status").equals("succeeded"));
+    Instant started = Instant.parse(status(gw.http(), runId).getString("started_at"));
+    assertTrue(!started.isBefore(runAt), () -> "started at " + started + ", before " + runAt);
+  }
+
+  /** The webhook is the dispatcher's there at the run's end: it comes once. */
+  @Test
+  void aRunScheduledBeforeTheDispatcherIsReplacedGetsItsWebhookOnce() {
+    var gw = stack.gateway();
+    stack.worker("w1");
+    WebhookReceiver receiver = stack.receiver();
+    var firstDispatcher = stack.newProcess();
+    firstDispatcher.deployVerticle(new DispatcherVerticle(stack.dispatcherConfig())).await();
+    Instant runAt = Instant.now().plusSeconds(6).truncatedTo(ChronoUnit.SECONDS);
+    String runId =
+        predict(
+            gw.http(),
+            new JsonObject()
+                .put("delayMins", 0)
+                .put("run_at", runAt.toString())
+                .put("webhook_endpoint", receiver.url()));
+    firstDispatcher.close().await();
+    stack.dispatcher();
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.deliveriesFor(runId).size() == 1);
+    assertEquals("succeeded", receiver.deliveriesFor(runId).get(0).body().getString("status"));
+    startedOnTime(status(gw.http(), runId), runAt);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                "delivered"
+                    .equals(status(gw.http(), runId).getJsonObject("webhook").getString("status")));
+    // and no second copy follows
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> receiver.deliveriesFor(runId).size() == 1);
   }
 
   @Test

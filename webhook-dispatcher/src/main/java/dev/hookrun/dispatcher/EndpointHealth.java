@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 final class EndpointHealth {
 
   static final Duration FLUSH_EVERY = Duration.ofSeconds(1);
+  static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
   private static final int LATENCY_WINDOW = 200;
   private static final String METER_NAME = "dispatcher-endpoints";
   private static final Logger LOG = LoggerFactory.getLogger(EndpointHealth.class);
@@ -68,6 +69,7 @@ final class EndpointHealth {
   private TopicFollower<ConsumerRecord<String, String>> follower;
   private Context context;
   private long flushTimer = -1;
+  private long pruneTimer = -1;
   private boolean caughtUp;
 
   EndpointHealth(
@@ -104,6 +106,7 @@ final class EndpointHealth {
             v -> {
               caughtUp = true;
               flushTimer = context.owner().setPeriodic(FLUSH_EVERY.toMillis(), t -> flush());
+              pruneTimer = context.owner().setPeriodic(PRUNE_EVERY.toMillis(), t -> prune());
               LOG.info(
                   "{}: read {}: {} endpoint(s), {} disabled",
                   name,
@@ -116,6 +119,9 @@ final class EndpointHealth {
   Future<Void> stop() {
     if (flushTimer >= 0) {
       context.owner().cancelTimer(flushTimer);
+    }
+    if (pruneTimer >= 0) {
+      context.owner().cancelTimer(pruneTimer);
     }
     if (follower == null) {
       return Future.succeededFuture();
@@ -160,6 +166,65 @@ final class EndpointHealth {
   /** The endpoints as this dispatcher sees them (tests). */
   Map<String, EndpointState> view() {
     return Map.copyOf(view);
+  }
+
+  /**
+   * How long an endpoint nobody attempts is remembered: the run retention, and at least the disable
+   * time, so a rarely attempted failing endpoint keeps its failing streak long enough to be judged.
+   */
+  Duration retention() {
+    Duration runs = kafka.runRetention();
+    return runs.compareTo(disableAfter) >= 0 ? runs : disableAfter;
+  }
+
+  /**
+   * Forgets the endpoints with no attempt for {@link #retention()} that are not disabled (a disable
+   * stays until an operator enables it): drops them here and writes a tombstone, so compaction
+   * drops them from the topic and every dispatcher, reading it, from its memory. Any dispatcher may
+   * notice first; one that attempts the endpoint meanwhile writes it anew.
+   */
+  void prune() {
+    Instant now = clock.instant();
+    Duration keep = retention();
+    String topic = kafka.topics().endpoints();
+    for (EndpointState state : new ArrayList<>(view.values())) {
+      String endpoint = state.endpoint();
+      Instant last = lastAttempt(state);
+      if (state.disabled()
+          || dirty.contains(endpoint)
+          || unwritten.containsKey(endpoint)
+          || last == null
+          || !last.plus(keep).isBefore(now)) {
+        continue;
+      }
+      forget(endpoint);
+      LOG.info("endpoint {} forgotten: no attempt since {}", endpoint, last);
+      producer
+          .send(new ProducerRecord<>(topic, endpoint, null))
+          .onFailure(
+              e -> {
+                if (!(e instanceof DurableProducer.Stopping)) {
+                  LOG.warn(
+                      "endpoint {}: its tombstone was not written: {}", endpoint, e.toString());
+                }
+              });
+    }
+  }
+
+  private static Instant lastAttempt(EndpointState state) {
+    Instant success = state.lastSuccessAt();
+    Instant failure = state.lastFailureAt();
+    Instant last =
+        success == null || (failure != null && failure.isAfter(success)) ? failure : success;
+    return last != null ? last : state.updatedAt();
+  }
+
+  private void forget(String endpoint) {
+    view.remove(endpoint);
+    logged.remove(endpoint);
+    latencies.remove(endpoint);
+    dirty.remove(endpoint);
+    unwritten.remove(endpoint);
   }
 
   private void disable(EndpointState state) {
@@ -208,6 +273,17 @@ final class EndpointHealth {
   }
 
   private void read(ConsumerRecord<String, String> record) {
+    if (record.key() != null && record.value() == null) {
+      // a tombstone: another dispatcher (or this one) forgot the endpoint. Attempts this one made
+      // since are not lost: they are written again as the endpoint's first record.
+      if (unwritten.containsKey(record.key())) {
+        logged.remove(record.key());
+        dirty.add(record.key());
+      } else {
+        forget(record.key());
+      }
+      return;
+    }
     EndpointState incoming = EndpointTopic.decode(record);
     if (incoming == null) {
       return;

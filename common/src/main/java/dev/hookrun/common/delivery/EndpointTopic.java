@@ -71,6 +71,10 @@ public final class EndpointTopic {
               "could not read " + topic + " to its end in " + READ_TIMEOUT);
         }
         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.key() != null && record.value() == null) {
+            states.remove(record.key()); // a tombstone: the dispatchers forgot the endpoint
+            continue;
+          }
           EndpointState state = decode(record);
           if (state != null) {
             states.merge(record.key(), state, EndpointState::merge);

@@ -26,6 +26,8 @@ public enum ErrorCode {
   RUN_FINISHED(409, "run_finished"),
   RUN_NOT_RETRYABLE(409, "run_not_retryable"),
   WEBHOOK_NOT_DELIVERED(409, "webhook_not_delivered"),
+  /** An Idempotency-Key sent again with another request than the first time it was used. */
+  IDEMPOTENCY_KEY_REUSED(409, "idempotency_key_reused"),
   BODY_TOO_LARGE(413, "body_too_large"),
   /** A batch with more inputs than BATCH_MAX_ITEMS. */
   TOO_MANY_INPUTS(413, "too_many_inputs"),

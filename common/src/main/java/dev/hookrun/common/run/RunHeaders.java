@@ -56,6 +56,12 @@ public final class RunHeaders {
   public static final String BATCH_INDEX = "hookrun-batch-index";
   public static final String CUSTOM_ID = "hookrun-custom-id";
 
+  /**
+   * On a request sent with an Idempotency-Key: a digest of its body, which a repeat of the key must
+   * match.
+   */
+  public static final String REQUEST_HASH = "hookrun-request-hash";
+
   /** On a request that retries a finished run: that run's id. */
   public static final String RETRY_OF = "hookrun-retry-of";
 
