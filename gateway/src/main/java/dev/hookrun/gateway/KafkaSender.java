@@ -45,6 +45,9 @@ import org.apache.kafka.common.errors.TimeoutException;
  * would (murmur2 of the key), so it can track per partition whether acknowledgements still arrive
  * ({@link PartitionHealth}) and the gateway can give a new run an id whose partition is not waiting
  * for a leader election.
+ *
+ * <p>Over 300 lines (as formatted) on purpose: the send pool, the answer deadline, the availability
+ * gate and the per-partition health are one admission decision per record, taken on one thread.
  */
 final class KafkaSender {
 

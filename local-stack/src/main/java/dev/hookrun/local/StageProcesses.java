@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The children end with this process: each watches it and stops (draining, as on SIGTERM) when
  * it is gone, so a run killed with SIGKILL leaves no stage behind.
+ *
+ * <p>Over 300 lines (as formatted) on purpose: the start, readiness wait, drain and watchdog of the
+ * stage processes share each child's process state.
  */
 public final class StageProcesses implements RunningStack {
 

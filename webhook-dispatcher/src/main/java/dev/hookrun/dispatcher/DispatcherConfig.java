@@ -29,6 +29,9 @@ import java.util.Map;
  * @param endpointDisableAfter how long an endpoint may fail every attempt before it is disabled
  * @param notifyUrls where each project hears of its endpoints being disabled
  * @param endpointRate webhook requests per second to one endpoint (per dispatcher); 0: unlimited
+ *     <p>Over 300 lines because the dispatcher has the most settings of any stage: each is declared
+ *     here once, with its default, bounds and the text the README and docs/webhooks.md check
+ *     against.
  */
 public record DispatcherConfig(
     String groupId,

@@ -45,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * its next attempt is due (one each {@link #FAILED_KEY_REFILL}).
  *
  * <p>Mount them only on an admin listener, never on a public port.
+ *
+ * <p>Over 300 lines (as formatted) on purpose: the route table of {@code /ops} with each route's
+ * argument checks next to it; the queries themselves live in {@link dev.hookrun.ops.OpsService}.
  */
 public final class OpsRoutes {
 
