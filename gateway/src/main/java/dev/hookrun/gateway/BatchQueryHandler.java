@@ -4,7 +4,6 @@ import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.CancelCommand;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

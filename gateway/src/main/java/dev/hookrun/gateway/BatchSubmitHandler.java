@@ -3,7 +3,6 @@ package dev.hookrun.gateway;
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.run.RunRequest;
-import dev.hookrun.common.run.RunState;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;

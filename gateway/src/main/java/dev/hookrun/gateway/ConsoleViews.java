@@ -2,7 +2,6 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.health.ReadinessCheck;
 import dev.hookrun.common.run.Priority;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.gateway.console.ConsoleSource;
 import dev.hookrun.gateway.console.RunQuery;
 import dev.hookrun.gateway.console.RunRates;

@@ -1,6 +1,5 @@
 package dev.hookrun.gateway;
 
-import dev.hookrun.common.run.RunState;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;

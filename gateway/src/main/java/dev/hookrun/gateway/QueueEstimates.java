@@ -1,7 +1,6 @@
 package dev.hookrun.gateway;
 
 import dev.hookrun.common.run.Priority;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.scheduling.FairQueue;
 import dev.hookrun.common.scheduling.QueuedRun;

@@ -5,7 +5,6 @@ import dev.hookrun.common.http.ErrorCode;
 import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.CancelCommand;
 import dev.hookrun.common.run.Priority;
-import dev.hookrun.common.run.RunState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

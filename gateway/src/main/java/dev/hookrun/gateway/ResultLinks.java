@@ -1,6 +1,5 @@
 package dev.hookrun.gateway;
 
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.results.ResultStore;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,6 @@ package dev.hookrun.gateway;
 
 import dev.hookrun.common.http.ApiError;
 import dev.hookrun.common.http.ErrorCode;
-import dev.hookrun.common.run.RunState;
 import io.vertx.ext.web.RoutingContext;
 
 /**

@@ -1,6 +1,5 @@
 package dev.hookrun.gateway;
 
-import dev.hookrun.common.run.RunState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

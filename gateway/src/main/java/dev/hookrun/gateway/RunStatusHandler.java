@@ -1,6 +1,5 @@
 package dev.hookrun.gateway;
 
-import dev.hookrun.common.run.RunState;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 

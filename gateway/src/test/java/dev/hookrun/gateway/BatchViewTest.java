@@ -10,7 +10,6 @@ import dev.hookrun.common.kafka.Topics;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunRequest;
 import dev.hookrun.common.run.RunResult;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.RunStarted;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.scheduling.FairQueue;
 import dev.hookrun.common.scheduling.QueuedRun;
 import dev.hookrun.common.scheduling.SchedulingPolicy;

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.run.Priority;
 import dev.hookrun.common.run.RunError;
 import dev.hookrun.common.run.RunResult;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.scheduling.SchedulingPolicy;
 import dev.hookrun.testkit.ManualClock;

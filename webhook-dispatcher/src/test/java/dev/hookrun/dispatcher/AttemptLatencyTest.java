@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.testkit.TopicReader;
 import io.vertx.core.http.HttpServer;
@@ -53,7 +53,7 @@ class AttemptLatencyTest {
     assertTrue(delivered.latencyMs() >= ANSWER_AFTER_MS, "delivered in " + delivered.latencyMs());
     List<WebhookState> pending =
         h.dispatcherStates(runId).stream()
-            .map(RunState::webhook)
+            .map(DeliveryState::webhook)
             .filter(w -> w.status().equals(WebhookState.PENDING))
             .toList();
     assertEquals(1, pending.size());

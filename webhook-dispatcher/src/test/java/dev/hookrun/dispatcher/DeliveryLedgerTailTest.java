@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
+import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunHeaders;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.WebhookState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -90,16 +90,14 @@ class DeliveryLedgerTailTest {
   }
 
   /** A dispatcher's delivered state for {@code runId}, as the dispatcher writes it. */
-  private static RunState delivered(String runId) {
-    Instant now = Instant.now();
-    return RunState.finished(DispatcherHarness.result(runId, "p-1", "http://127.0.0.1:9/h"), now)
-        .withWebhook(
-            new WebhookState("http://127.0.0.1:9/h", WebhookState.DELIVERED, 1, 200, null, null),
-            "dispatcher",
-            now);
+  private static DeliveryState delivered(String runId) {
+    return DeliveryState.of(
+        DispatcherHarness.result(runId, "p-1", "http://127.0.0.1:9/h"),
+        new WebhookState("http://127.0.0.1:9/h", WebhookState.DELIVERED, 1, 200, null, null),
+        Instant.now());
   }
 
-  private void send(KafkaProducer<String, String> producer, RunState state) throws Exception {
+  private void send(KafkaProducer<String, String> producer, DeliveryState state) throws Exception {
     var record =
         new ProducerRecord<>(
             h.kafka.topics().deliveries(), 0, state.runId(), state.toJson().encode());

@@ -6,7 +6,6 @@ import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunResult;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
 import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.testkit.SharedTestBroker;
@@ -202,12 +201,11 @@ final class DispatcherHarness implements AutoCloseable {
     return publish(result("run-" + UUID.randomUUID(), project, endpoint));
   }
 
-  /** The latest run state the dispatcher published for a run, if any. */
-  Optional<RunState> dispatcherState(String runId) {
+  /** The latest delivery state the dispatchers published for a run, if any. */
+  Optional<DeliveryState> dispatcherState(String runId) {
     return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().deliveries(), runId)
         .stream()
-        .map(json -> RunState.delivering(DeliveryState.fromJson(json)))
-        .filter(s -> "dispatcher".equals(s.source()))
+        .map(DeliveryState::fromJson)
         .reduce((a, b) -> b);
   }
 
@@ -224,11 +222,10 @@ final class DispatcherHarness implements AutoCloseable {
     return dispatcherState(runId).orElseThrow().webhook();
   }
 
-  List<RunState> dispatcherStates(String runId) {
+  List<DeliveryState> dispatcherStates(String runId) {
     return TopicReader.valuesFor(kafka.bootstrapServers(), kafka.topics().deliveries(), runId)
         .stream()
-        .map(json -> RunState.delivering(DeliveryState.fromJson(json)))
-        .filter(s -> "dispatcher".equals(s.source()))
+        .map(DeliveryState::fromJson)
         .sorted(Comparator.comparing(s -> s.webhook().attempts()))
         .toList();
   }

@@ -10,8 +10,8 @@ import dev.hookrun.common.delivery.DeliveryRecord;
 import dev.hookrun.common.kafka.PlatformTopics;
 import dev.hookrun.common.kafka.TopicInitializer;
 import dev.hookrun.common.metrics.ServiceMetrics;
+import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.RunResult;
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.dispatcher.ScriptedReceiver.Reply;
 import io.vertx.core.json.JsonObject;
@@ -127,7 +127,7 @@ class SettlingTest {
     h.publishAll(List.of(big, after), 0);
 
     await().atMost(WAIT).until(() -> webhookStatusIs(big.runId(), WebhookState.FAILED));
-    RunState state = h.dispatcherState(big.runId()).orElseThrow();
+    DeliveryState state = h.dispatcherState(big.runId()).orElseThrow();
     assertTrue(
         state.webhook().lastError().startsWith(DeadLetterHeaders.RECORD_TOO_LARGE),
         state.webhook().lastError());

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hookrun.common.delivery.DeadLetter;
 import dev.hookrun.common.delivery.DeadLetterHeaders;
 import dev.hookrun.common.delivery.DeadLetterTopic;
-import dev.hookrun.common.run.RunState;
+import dev.hookrun.common.run.DeliveryState;
 import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.dispatcher.ScriptedReceiver.Reply;
 import io.vertx.core.Promise;
@@ -39,7 +39,7 @@ class WebhookDeliveryTest {
     h.close();
   }
 
-  private RunState stateOf(String runId) {
+  private DeliveryState stateOf(String runId) {
     return h.dispatcherState(runId).orElseThrow();
   }
 
@@ -162,7 +162,7 @@ class WebhookDeliveryTest {
     // attempt time
     List<WebhookState> pending =
         h.dispatcherStates(runId).stream()
-            .map(RunState::webhook)
+            .map(DeliveryState::webhook)
             .filter(w -> w.status().equals(WebhookState.PENDING))
             .toList();
     assertEquals(List.of(500, 503), pending.stream().map(WebhookState::lastStatusCode).toList());

@@ -39,7 +39,6 @@ public record DeliveryState(
         .put("updated_at", Json.time(updatedAt));
   }
 
-  /** Also reads the full run states dispatchers wrote before this record existed. */
   public static DeliveryState fromJson(JsonObject json) {
     WebhookState webhook = WebhookState.fromJson(json.getJsonObject("webhook"));
     if (webhook == null) {

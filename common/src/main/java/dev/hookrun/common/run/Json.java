@@ -5,22 +5,22 @@ import java.time.Instant;
 import java.time.LocalDate;
 
 /** Small helpers for the wire format: timestamps are ISO-8601 UTC strings, absent is null. */
-final class Json {
+public final class Json {
 
   private Json() {}
 
   /** The fields every record about a run starts with: which run, of which project and app. */
-  static JsonObject run(String runId, String project, String app) {
+  public static JsonObject run(String runId, String project, String app) {
     return new JsonObject().put("run_id", runId).put("project", project).put("app", app);
   }
 
   /** {@link #run(String, String, String)} and where the run stands. */
-  static JsonObject run(String runId, String project, String app, RunStatus status) {
+  public static JsonObject run(String runId, String project, String app, RunStatus status) {
     return run(runId, project, app).put("status", status.wire());
   }
 
   /** The start of every webhook body (DESIGN §1): the event, the run, its app and its status. */
-  static JsonObject webhook(String event, String runId, String app, RunStatus status) {
+  public static JsonObject webhook(String event, String runId, String app, RunStatus status) {
     return new JsonObject()
         .put("event", event)
         .put("run_id", runId)
@@ -28,11 +28,11 @@ final class Json {
         .put("status", status.wire());
   }
 
-  static JsonObject error(RunError error) {
+  public static JsonObject error(RunError error) {
     return error == null ? null : error.toJson();
   }
 
-  static String time(Instant instant) {
+  public static String time(Instant instant) {
     return instant == null ? null : formatInstant(instant);
   }
 
@@ -45,7 +45,7 @@ final class Json {
    * formatter behind {@code toString} was 3 % of the stack's CPU samples. Years outside 0001–9999
    * go to {@code toString}.
    */
-  static String formatInstant(Instant instant) {
+  public static String formatInstant(Instant instant) {
     long seconds = instant.getEpochSecond();
     if (seconds < FIRST_FAST_SECOND || seconds > LAST_FAST_SECOND) {
       return instant.toString();
@@ -88,7 +88,7 @@ final class Json {
     return at + width;
   }
 
-  static Instant time(JsonObject json, String field) {
+  public static Instant time(JsonObject json, String field) {
     String value = json.getString(field);
     return value == null ? null : parseInstant(value);
   }
@@ -103,7 +103,7 @@ final class Json {
    * the formatter-based parse was 3 % of the whole stack's CPU in a profile. Anything else
    * (offsets, leap seconds, years past 9999) goes to {@link Instant#parse}.
    */
-  static Instant parseInstant(String s) {
+  public static Instant parseInstant(String s) {
     int n = s.length();
     if (n < 20
         || n > 30
@@ -159,7 +159,7 @@ final class Json {
     return value;
   }
 
-  static String required(JsonObject json, String field) {
+  public static String required(JsonObject json, String field) {
     String value = json.getString(field);
     if (value == null || value.isEmpty()) {
       throw new IllegalArgumentException("missing " + field);

@@ -1,7 +1,7 @@
 package dev.hookrun.gateway.console;
 
-import dev.hookrun.common.run.RunState;
 import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.gateway.RunState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;

@@ -1,10 +1,15 @@
-package dev.hookrun.common.run;
+package dev.hookrun.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.hookrun.common.run.DeliveryState;
+import dev.hookrun.common.run.RunError;
+import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -1,5 +1,8 @@
-package dev.hookrun.common.run;
+package dev.hookrun.gateway;
 
+import dev.hookrun.common.run.Json;
+import dev.hookrun.common.run.Priority;
+import dev.hookrun.common.run.StoredResult;
 import io.vertx.core.json.JsonObject;
 
 /**

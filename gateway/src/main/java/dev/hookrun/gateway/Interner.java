@@ -1,4 +1,4 @@
-package dev.hookrun.common.run;
+package dev.hookrun.gateway;
 
 import java.util.HashMap;
 import java.util.Map;

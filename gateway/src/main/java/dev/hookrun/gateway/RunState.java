@@ -1,5 +1,14 @@
-package dev.hookrun.common.run;
+package dev.hookrun.gateway;
 
+import dev.hookrun.common.run.DeliveryState;
+import dev.hookrun.common.run.Priority;
+import dev.hookrun.common.run.RunError;
+import dev.hookrun.common.run.RunRequest;
+import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.RunStarted;
+import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.run.StoredResult;
+import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -1,5 +1,7 @@
-package dev.hookrun.common.run;
+package dev.hookrun.gateway;
 
+import dev.hookrun.common.run.Priority;
+import dev.hookrun.common.run.WebhookState;
 import java.time.Instant;
 
 /**

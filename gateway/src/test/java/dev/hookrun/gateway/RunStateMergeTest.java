@@ -1,8 +1,14 @@
-package dev.hookrun.common.run;
+package dev.hookrun.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.hookrun.common.run.Priority;
+import dev.hookrun.common.run.RunRequest;
+import dev.hookrun.common.run.RunResult;
+import dev.hookrun.common.run.RunStarted;
+import dev.hookrun.common.run.RunStatus;
+import dev.hookrun.common.run.WebhookState;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.hookrun.common.run;
+package dev.hookrun.gateway;
 
 import io.vertx.core.json.Json;
 
