@@ -1,9 +1,9 @@
 package dev.hookrun.local;
 
 import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
-import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.gateway.GatewayConfig;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,7 @@ public record LocalStackConfig(
     Path dataDir, int kafkaPort, boolean externalKafka, String devApiKey, boolean processPerStage) {
 
   /** The local run's data folder: its broker's log, and stored results with RESULT_STORE=fs. */
-  public static final Setting DATA_DIR = ResultStoreSettings.DATA_DIR;
+  public static final Setting DATA_DIR = ProcessSettings.DATA_DIR;
 
   public static final Setting KAFKA_PORT =
       Setting.of("LOCAL_KAFKA_PORT", "9092", "Port of the local run's in-process Kafka broker");

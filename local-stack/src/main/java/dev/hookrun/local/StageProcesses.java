@@ -1,10 +1,10 @@
 package dev.hookrun.local;
 
 import dev.hookrun.common.config.ConfigException;
-import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.dispatcher.DispatcherConfig;
 import dev.hookrun.gateway.GatewayConfig;
 import dev.hookrun.kafka.EmbeddedKafkaBroker;
+import dev.hookrun.results.ResultStoreSettings;
 import dev.hookrun.scheduler.SchedulerConfig;
 import dev.hookrun.worker.WorkerConfig;
 import java.io.IOException;

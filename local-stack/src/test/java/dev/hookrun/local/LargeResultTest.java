@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.results.ResultKeys;
+import dev.hookrun.results.ResultStoreSettings;
 import dev.hookrun.testkit.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

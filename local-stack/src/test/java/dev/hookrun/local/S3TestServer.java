@@ -2,7 +2,7 @@ package dev.hookrun.local;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.hookrun.common.results.ResultStoreSettings;
+import dev.hookrun.results.ResultStoreSettings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Properties;

@@ -1,6 +1,5 @@
 package dev.hookrun.results;
 
-import dev.hookrun.common.results.ResultStoreSettings;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -6,7 +6,7 @@ import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.health.AdminListener;
 import dev.hookrun.common.kafka.KafkaSettings;
-import dev.hookrun.common.results.ResultStoreSettings;
+import dev.hookrun.results.ResultStoreSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookrun.common.delivery.DeadLetterHeaders;
 import dev.hookrun.common.delivery.DeadLetterTopic;
-import dev.hookrun.common.results.ResultStoreSettings;
 import dev.hookrun.common.run.RunResult;
 import dev.hookrun.common.run.StoredResult;
 import dev.hookrun.common.run.WebhookState;
 import dev.hookrun.dispatcher.ScriptedReceiver.Reply;
 import dev.hookrun.results.ResultKeys;
 import dev.hookrun.results.ResultStore;
+import dev.hookrun.results.ResultStoreSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -26,6 +26,17 @@ public final class ProcessSettings {
 
   public static final List<Setting> SETTINGS = List.of(JAVA_OPTS, LOG_FORMAT, LOG_LEVEL);
 
+  /**
+   * A process's local data folder: the local run's broker log, and stored results with
+   * RESULT_STORE=fs. Listed by the configs that read it (the result store's, the local run's), not
+   * in {@link #SETTINGS}.
+   */
+  public static final Setting DATA_DIR =
+      Setting.of(
+          "DATA_DIR",
+          "./data",
+          "Local data: the in-process broker's log (local run) and, with RESULT_STORE=fs, stored results under results/");
+
   /** The values LOG_FORMAT may take; logback.xml has one appender of each name. */
   public static final List<String> LOG_FORMATS = List.of("text", "json");
 

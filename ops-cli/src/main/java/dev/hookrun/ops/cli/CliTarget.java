@@ -1,9 +1,9 @@
 package dev.hookrun.ops.cli;
 
 import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Setting;
 import dev.hookrun.common.kafka.KafkaSettings;
-import dev.hookrun.common.results.ResultStoreSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ import java.util.Properties;
 record CliTarget(KafkaSettings kafka, String source) {
 
   /** The local run's data folder, read here for the broker it leaves behind. */
-  static final Setting DATA_DIR = ResultStoreSettings.DATA_DIR;
+  static final Setting DATA_DIR = ProcessSettings.DATA_DIR;
 
   /**
    * The ops CLI's settings: these and the Kafka ones (TOPIC_PREFIX, KAFKA_CLIENT_CONFIG_FILE, ...).

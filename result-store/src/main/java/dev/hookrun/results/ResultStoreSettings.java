@@ -1,6 +1,7 @@
-package dev.hookrun.common.results;
+package dev.hookrun.results;
 
 import dev.hookrun.common.config.Env;
+import dev.hookrun.common.config.ProcessSettings;
 import dev.hookrun.common.config.Records;
 import dev.hookrun.common.config.Setting;
 import java.net.URI;
@@ -70,11 +71,7 @@ public record ResultStoreSettings(
           "",
           "Public base URL of the gateway for filesystem result URLs, e.g. https://api.example.com (unset: the"
               + " address the caller used; the dispatcher uses http://localhost:8080)");
-  public static final Setting DATA_DIR =
-      Setting.of(
-          "DATA_DIR",
-          "./data",
-          "Local data: the in-process broker's log (local run) and, with RESULT_STORE=fs, stored results under results/");
+  public static final Setting DATA_DIR = ProcessSettings.DATA_DIR;
   public static final Setting S3_BUCKET =
       Setting.of(
           "RESULT_S3_BUCKET", "", "Bucket of the S3 result store (required with RESULT_STORE=s3)");

@@ -1,4 +1,4 @@
-package dev.hookrun.common.results;
+package dev.hookrun.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
