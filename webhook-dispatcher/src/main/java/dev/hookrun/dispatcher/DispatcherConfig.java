@@ -170,17 +170,21 @@ public record DispatcherConfig(
   public static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
 
   public static DispatcherConfig fromEnv(Map<String, String> vars) {
-    return ProcessSettings.read(vars, env -> read(env, KafkaSettings.fromEnv(env)));
+    return ProcessSettings.read(vars, env -> read(env, KafkaSettings.fromEnv(env), true));
   }
 
-  /** A dispatcher for tests and embedding: every setting at its default, Kafka as given. */
+  /**
+   * A dispatcher for tests and embedding: every setting at its default, Kafka as given (a test's
+   * short RUN_RETENTION is its own business: the start-up check against the retry schedule is
+   * {@link #fromEnv}'s).
+   */
   public static DispatcherConfig defaults(KafkaSettings kafka) {
-    return Env.read(Map.of(), env -> read(env, kafka));
+    return Env.read(Map.of(), env -> read(env, kafka, false));
   }
 
-  private static DispatcherConfig read(Env env, KafkaSettings kafka) {
+  private static DispatcherConfig read(Env env, KafkaSettings kafka, boolean checkRetention) {
     RetrySchedule schedule = schedule(env);
-    if (kafka != null) { // unit tests of the dispatcher's parts give no Kafka
+    if (checkRetention) {
       retentionCoversRetries(env, kafka.runRetention(), schedule);
     }
     return new DispatcherConfig(
