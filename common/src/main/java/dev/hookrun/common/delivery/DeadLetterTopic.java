@@ -2,6 +2,7 @@ package dev.hookrun.common.delivery;
 
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.kafka.TopicSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,11 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterTopic implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterTopic.class);
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
   private static final long SEND_TIMEOUT_S = 30;
 
   private final KafkaSettings kafka;
@@ -179,27 +176,11 @@ public final class DeadLetterTopic implements AutoCloseable {
   private Map<String, DeadLetter> read() {
     String topic = kafka.topics().deadLetters();
     Map<String, DeadLetter> latest = new LinkedHashMap<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            KafkaClientProperties.asObjects(
-                KafkaClientProperties.reader(kafka, "hookrun-dead-letters-reader")))) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, READ_TIMEOUT).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      if (partitions.isEmpty()) {
-        return latest; // no dispatcher has created it yet: nothing was ever dead-lettered
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
-      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "could not read " + topic + " to its end in " + READ_TIMEOUT);
-        }
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+    TopicSnapshot.read(
+        kafka,
+        topic,
+        "hookrun-dead-letters-reader",
+        record -> {
           if (record.value() == null) {
             latest.remove(record.key()); // replayed
           } else {
@@ -207,9 +188,7 @@ public final class DeadLetterTopic implements AutoCloseable {
             latest.remove(letter.runId()); // keep the map in the order of the latest records
             latest.put(letter.runId(), letter);
           }
-        }
-      }
-    }
+        });
     return latest;
   }
 }

@@ -2,21 +2,19 @@ package dev.hookrun.common.delivery;
 
 import dev.hookrun.common.kafka.KafkaClientProperties;
 import dev.hookrun.common.kafka.KafkaSettings;
+import dev.hookrun.common.kafka.TopicSnapshot;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The operator's side of the endpoints topic: every endpoint's health, folded as the dispatchers
@@ -31,7 +29,6 @@ public final class EndpointTopic {
   /** The writer of an enable record. */
   public static final String OPS = "ops";
 
-  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
   private static final long SEND_TIMEOUT_S = 30;
 
   private final KafkaSettings kafka;
@@ -50,38 +47,20 @@ public final class EndpointTopic {
   public Map<String, EndpointState> read() {
     String topic = kafka.topics().endpoints();
     Map<String, EndpointState> states = new LinkedHashMap<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            KafkaClientProperties.asObjects(
-                KafkaClientProperties.reader(kafka, "hookrun-endpoints-reader")))) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic, READ_TIMEOUT).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      if (partitions.isEmpty()) {
-        return states; // no dispatcher has created it yet: no endpoint was attempted
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, READ_TIMEOUT);
-      long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "could not read " + topic + " to its end in " + READ_TIMEOUT);
-        }
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+    TopicSnapshot.read(
+        kafka,
+        topic,
+        "hookrun-endpoints-reader",
+        record -> {
           if (record.key() != null && record.value() == null) {
             states.remove(record.key()); // a tombstone: the dispatchers forgot the endpoint
-            continue;
+            return;
           }
           EndpointState state = decode(record);
           if (state != null) {
             states.merge(record.key(), state, EndpointState::merge);
           }
-        }
-      }
-    }
+        });
     return states;
   }
 
